@@ -1,0 +1,86 @@
+import path from "node:path";
+
+/** Typed configuration, read from the environment in this one place. */
+export interface Config {
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  logLevel: string;
+  slack: {
+    signingSecret: string | undefined;
+    botToken: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
+  /** Names of the variables that must never be logged. */
+  secretNames: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const SECRET_NAMES = [
+  "DATABASE_URL",
+  "REDIS_URL",
+  "SLACK_SIGNING_SECRET",
+  "SLACK_BOT_TOKEN",
+  "SLACK_APP_TOKEN",
+  "MicrosoftAppPassword",
+] as const;
+
+function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+
+  const portText = nonEmpty(env, "PORT") ?? "3000";
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be a whole number from 0 to 65535 (got "${portText}").`);
+  }
+
+  const databaseUrl = nonEmpty(env, "DATABASE_URL");
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push("DATABASE_URL must start with postgres:// or postgresql://.");
+  }
+  const redisUrl = nonEmpty(env, "REDIS_URL");
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push("REDIS_URL must start with redis:// or rediss://.");
+  }
+
+  const apiUrl = nonEmpty(env, "SLACK_API_URL");
+  if (apiUrl && !/^https?:\/\/.+\/$/.test(apiUrl)) {
+    problems.push('SLACK_API_URL must be an http(s) URL ending in "/" (e.g. https://slack.com/api/).');
+  }
+  const botToken = nonEmpty(env, "SLACK_BOT_TOKEN");
+  const signingSecret = nonEmpty(env, "SLACK_SIGNING_SECRET");
+  const appToken = nonEmpty(env, "SLACK_APP_TOKEN");
+  if (botToken && !signingSecret && !appToken) {
+    problems.push(
+      "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is.",
+    );
+  }
+  if ((signingSecret || appToken) && !botToken) {
+    problems.push("Slack needs SLACK_BOT_TOKEN as well as SLACK_SIGNING_SECRET or SLACK_APP_TOKEN.");
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port,
+    databaseUrl,
+    dataDir: path.resolve(nonEmpty(env, "DATA_DIR") ?? "./data"),
+    redisUrl,
+    logLevel: nonEmpty(env, "LOG_LEVEL") ?? "info",
+    slack: { signingSecret, botToken, appToken, apiUrl },
+    secretNames: SECRET_NAMES,
+  };
+}

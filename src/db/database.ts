@@ -1,0 +1,45 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./types.ts";
+
+const NUMERIC_OID = 1700;
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+/** Parsers for this pool only: numbers as numbers, dates as plain strings. */
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === NUMERIC_OID || oid === INT8_OID) return (v: string) => Number(v);
+    if (oid === DATE_OID) return (v: string) => v;
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads differ only by format
+    return pg.types.getTypeParser(oid, format as any);
+  },
+};
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  connectionString: string;
+  max?: number;
+  /** Schema to put first on the search_path (tests isolate themselves this way). */
+  schema?: string;
+}
+
+export function createDatabase(options: PoolOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    types,
+    ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,115 @@
+import type { ColumnType, Generated, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** `date` columns are kept as ISO "YYYY-MM-DD" strings so no time zone can shift them. */
+type DateOnly = string;
+
+export type Platform = "slack" | "teams";
+export type GoalStatus = "active" | "paused" | "completed" | "dropped";
+export type VerificationStatus =
+  | "unverified"
+  | "pending"
+  | "verified"
+  | "warning"
+  | "invalid"
+  | "link_only";
+export type Level = "beginner" | "intermediate" | "advanced";
+
+export interface WorkspacesTable {
+  id: Generated<number>;
+  platform: Platform;
+  external_id: string;
+  name: string | null;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  workspace_id: number;
+  platform_user_id: string;
+  display_name: string;
+  email: string | null;
+  time_zone: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ProvidersTable {
+  id: Generated<number>;
+  name: string;
+  url: string | null;
+}
+
+export interface CredentialsTable {
+  id: Generated<number>;
+  provider_id: number;
+  title: string;
+  url: string | null;
+  estimated_hours: number;
+  skills: Generated<string[]>;
+  cost_usd: number | null;
+  level: Level;
+  created_at: CreatedAt;
+}
+
+export interface StacksTable {
+  id: Generated<number>;
+  role: string;
+  title: string;
+  description: string | null;
+}
+
+export interface StackCredentialsTable {
+  stack_id: number;
+  position: number;
+  credential_id: number;
+}
+
+export interface GoalsTable {
+  id: Generated<number>;
+  user_id: number;
+  credential_id: number | null;
+  title: string;
+  target_date: DateOnly | null;
+  hours_per_week: number | null;
+  estimated_hours: number | null;
+  status: Generated<GoalStatus>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Date | null;
+}
+
+export interface ProgressEventsTable {
+  id: Generated<number>;
+  goal_id: number;
+  user_id: number;
+  hours: number;
+  note: string | null;
+  occurred_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface CompletionsTable {
+  id: Generated<number>;
+  goal_id: number;
+  evidence_url: string | null;
+  verification_status: Generated<VerificationStatus>;
+  completed_at: Timestamp;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  providers: ProvidersTable;
+  credentials: CredentialsTable;
+  stacks: StacksTable;
+  stack_credentials: StackCredentialsTable;
+  goals: GoalsTable;
+  progress_events: ProgressEventsTable;
+  completions: CompletionsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type Goal = Selectable<GoalsTable>;
+export type Credential = Selectable<CredentialsTable>;

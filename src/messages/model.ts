@@ -1,0 +1,145 @@
+/**
+ * The neutral message model. Handlers and jobs build these; each adapter renders them into
+ * its platform's UI (Block Kit, Adaptive Cards). Every string here is plain text exactly as a
+ * person would read it: renderers escape it, so text a user typed can never become markup.
+ */
+
+/** A run of inline text. Plain strings are literal; the objects add emphasis or a link. */
+export type Inline =
+  | string
+  | { bold: string }
+  | { italic: string }
+  | { code: string }
+  | { link: string; text: string };
+
+export type RichText = Inline[];
+
+export interface Button {
+  label: string;
+  /** Stable action id, e.g. "goal.log"; adapters route clicks by it. */
+  action: string;
+  /** Opaque payload handed back to the action handler. Keep under 2,000 characters. */
+  value: string;
+  style?: "primary" | "danger";
+}
+
+export interface SelectOption {
+  label: string;
+  value: string;
+}
+
+export interface Field {
+  label: string;
+  value: RichText;
+}
+
+export type Block =
+  | { type: "header"; text: string }
+  | { type: "text"; text: RichText }
+  | { type: "fields"; fields: Field[] }
+  | { type: "progress"; label: RichText; done: number; total: number; caption?: RichText }
+  | { type: "context"; text: RichText }
+  | { type: "actions"; buttons: Button[] }
+  | { type: "image"; url: string; alt: string; title?: string }
+  | { type: "divider" };
+
+export interface Message {
+  /** Plain-text summary for notifications and screen readers. */
+  summary: string;
+  blocks: Block[];
+}
+
+/** A form the user fills in (a Slack modal; a card with inputs elsewhere). */
+export interface Form {
+  /** Routes the submission, like a button's action id. */
+  id: string;
+  title: string;
+  submitLabel: string;
+  /** Opaque state handed back on submit. */
+  state?: string;
+  intro?: RichText;
+  inputs: FormInput[];
+}
+
+export type FormInput =
+  | {
+      type: "text";
+      id: string;
+      label: string;
+      placeholder?: string;
+      initial?: string;
+      optional?: boolean;
+      multiline?: boolean;
+      maxLength?: number;
+    }
+  | {
+      type: "select";
+      id: string;
+      label: string;
+      options: SelectOption[];
+      initial?: string;
+      optional?: boolean;
+    }
+  | { type: "date"; id: string; label: string; initial?: string; optional?: boolean }
+  | {
+      type: "number";
+      id: string;
+      label: string;
+      initial?: string;
+      optional?: boolean;
+      min?: number;
+      max?: number;
+      decimal?: boolean;
+    };
+
+/** What a command or action answers with. */
+export type Reply =
+  | { kind: "message"; message: Message; visibility: "private" | "public" }
+  /** Replace the message that carried the clicked button. */
+  | { kind: "update"; message: Message }
+  | { kind: "form"; form: Form }
+  | { kind: "none" };
+
+export function privateReply(message: Message): Reply {
+  return { kind: "message", message, visibility: "private" };
+}
+
+/** Flattens rich text to plain text (summaries, fallbacks, tests). */
+export function plain(text: RichText | string): string {
+  if (typeof text === "string") return text;
+  return text
+    .map((part) => {
+      if (typeof part === "string") return part;
+      if ("bold" in part) return part.bold;
+      if ("italic" in part) return part.italic;
+      if ("code" in part) return part.code;
+      return part.text;
+    })
+    .join("");
+}
+
+/** Plain text of a whole message, for tests and fallbacks. */
+export function messageText(message: Message): string {
+  return message.blocks
+    .map((block) => {
+      switch (block.type) {
+        case "header":
+          return block.text;
+        case "text":
+        case "context":
+          return plain(block.text);
+        case "fields":
+          return block.fields.map((f) => `${f.label}: ${plain(f.value)}`).join("\n");
+        case "progress":
+          return `${plain(block.label)} ${block.done}/${block.total}${block.caption ? ` ${plain(block.caption)}` : ""}`;
+        case "actions":
+          return block.buttons.map((b) => `[${b.label}]`).join(" ");
+        case "image":
+          return block.alt;
+        case "divider":
+          return "---";
+      }
+      return "";
+    })
+    .join("\n");
+}

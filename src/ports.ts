@@ -1,0 +1,24 @@
+import type { Message } from "./messages/model.ts";
+
+/** Where a message goes: a person's DM or a channel, on the platform that owns it. */
+export type Destination =
+  | { kind: "user"; userId: number }
+  | { kind: "channel"; workspaceId: number; channelId: string };
+
+export interface Delivery {
+  /** Platform reference to the sent message, so it can be updated in place later. */
+  ref: string;
+}
+
+/** Delivers neutral messages. Implemented by each platform adapter. */
+export interface Messenger {
+  send(to: Destination, message: Message): Promise<Delivery>;
+  update(to: Destination, ref: string, message: Message): Promise<void>;
+}
+
+/** Profile facts a platform can tell about one of its users. */
+export interface PlatformProfile {
+  displayName: string;
+  email: string | null;
+  timeZone: string | null;
+}
