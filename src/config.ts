@@ -58,7 +58,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const apiUrl = nonEmpty(env, "SLACK_API_URL");
   if (apiUrl && !/^https?:\/\/.+\/$/.test(apiUrl)) {
-    problems.push('SLACK_API_URL must be an http(s) URL ending in "/" (e.g. https://slack.com/api/).');
+    problems.push(
+      'SLACK_API_URL must be an http(s) URL ending in "/" (e.g. https://slack.com/api/).',
+    );
   }
   const botToken = nonEmpty(env, "SLACK_BOT_TOKEN");
   const signingSecret = nonEmpty(env, "SLACK_SIGNING_SECRET");
@@ -69,7 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   if ((signingSecret || appToken) && !botToken) {
-    problems.push("Slack needs SLACK_BOT_TOKEN as well as SLACK_SIGNING_SECRET or SLACK_APP_TOKEN.");
+    problems.push(
+      "Slack needs SLACK_BOT_TOKEN as well as SLACK_SIGNING_SECRET or SLACK_APP_TOKEN.",
+    );
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

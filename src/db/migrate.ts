@@ -1,19 +1,30 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { FileMigrationProvider, type Kysely, type MigrationResultSet, Migrator } from "kysely";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from "kysely";
+import { Migrator } from "kysely";
 
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../../migrations",
 );
 
+/** Loads migrations/*.ts with this module's own import(), so tsx and vitest can transform them. */
+const provider: MigrationProvider = {
+  async getMigrations() {
+    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /^\d.*\.ts$/.test(f)).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      const url = pathToFileURL(path.join(MIGRATIONS_DIR, file)).href;
+      migrations[file.replace(/\.ts$/, "")] = (await import(url)) as Migration;
+    }
+    return migrations;
+  },
+};
+
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
-  });
+  return new Migrator({ db, provider });
 }
 
 function check(result: MigrationResultSet): MigrationResultSet {
