@@ -4,7 +4,6 @@ import { type Kysely, sql } from "kysely";
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Db = Kysely<any>;
 
-
 export async function up(db: Db): Promise<void> {
   await db.schema
     .createTable("workspaces")
@@ -70,7 +69,9 @@ export async function up(db: Db): Promise<void> {
     .execute();
   await db.schema
     .createTable("stack_credentials")
-    .addColumn("stack_id", "integer", (c) => c.notNull().references("stacks.id").onDelete("cascade"))
+    .addColumn("stack_id", "integer", (c) =>
+      c.notNull().references("stacks.id").onDelete("cascade"),
+    )
     .addColumn("position", "integer", (c) => c.notNull().check(sql`position >= 1`))
     .addColumn("credential_id", "integer", (c) => c.notNull().references("credentials.id"))
     .addPrimaryKeyConstraint("stack_credentials_pkey", ["stack_id", "position"])
@@ -98,7 +99,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("completed_at", "timestamptz")
     .execute();
-  await db.schema.createIndex("goals_user_status_idx").on("goals").columns(["user_id", "status"]).execute();
+  await db.schema
+    .createIndex("goals_user_status_idx")
+    .on("goals")
+    .columns(["user_id", "status"])
+    .execute();
   // One open goal per credential per person.
   await db.schema
     .createIndex("goals_user_credential_open_key")
