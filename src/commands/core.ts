@@ -1,0 +1,35 @@
+import type { Platform } from "../db/types.ts";
+import type { Message, Reply } from "../messages/model.ts";
+import type { PlatformProfile } from "../ports.ts";
+
+/** Who is asking, as the platform identifies them. */
+export interface Actor {
+  platform: Platform;
+  workspaceExternalId: string;
+  workspaceName?: string;
+  userExternalId: string;
+  /** Looks the person up on the platform; called on first contact only. */
+  profile: () => Promise<PlatformProfile>;
+}
+
+/** The platform-neutral entry points every adapter calls. */
+export interface Core {
+  /** `text` is what follows the command word, e.g. "goal AI for Everyone by May 1". */
+  command(actor: Actor, text: string): Promise<Reply>;
+  /** A button click: the button's action id and value. */
+  action(actor: Actor, action: string, value: string): Promise<Reply>;
+  /** A submitted form: its id, state and the values by input id. */
+  submit(
+    actor: Actor,
+    formId: string,
+    state: string | undefined,
+    values: Record<string, string | undefined>,
+  ): Promise<FormResult>;
+  /** The user's dashboard (Slack App Home, Teams personal tab). */
+  home(actor: Actor): Promise<Message>;
+}
+
+/** A form submission either closes the form with a reply, or shows errors by input id. */
+export type FormResult =
+  | { ok: true; reply: Reply }
+  | { ok: false; errors: Record<string, string> };
