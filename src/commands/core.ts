@@ -30,6 +30,4 @@ export interface Core {
 }
 
 /** A form submission either closes the form with a reply, or shows errors by input id. */
-export type FormResult =
-  | { ok: true; reply: Reply }
-  | { ok: false; errors: Record<string, string> };
+export type FormResult = { ok: true; reply: Reply } | { ok: false; errors: Record<string, string> };

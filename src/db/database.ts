@@ -34,7 +34,7 @@ export function createDatabase(options: PoolOptions): DatabaseHandle {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     types,
-    ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

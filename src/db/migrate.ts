@@ -23,8 +23,8 @@ const provider: MigrationProvider = {
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider });
+function migrator(db: Kysely<any>, schema?: string): Migrator {
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
 }
 
 function check(result: MigrationResultSet): MigrationResultSet {
@@ -39,13 +39,13 @@ function check(result: MigrationResultSet): MigrationResultSet {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see above
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const result = check(await migrator(db).migrateToLatest());
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const result = check(await migrator(db, schema).migrateToLatest());
   return (result.results ?? []).map((r) => r.migrationName);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see above
-export async function migrateDown(db: Kysely<any>): Promise<string[]> {
-  const result = check(await migrator(db).migrateDown());
+export async function migrateDown(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const result = check(await migrator(db, schema).migrateDown());
   return (result.results ?? []).map((r) => r.migrationName);
 }

@@ -42,13 +42,13 @@ describe("migrations", () => {
   it("go all the way down and back up", async () => {
     let down: string[];
     do {
-      down = await migrateDown(t.db);
+      down = await migrateDown(t.db, t.schema);
     } while (down.length > 0);
     const tables = await sql<{ n: number }>`
       select count(*)::int as n from information_schema.tables
       where table_schema = ${t.schema} and table_name = 'goals'`.execute(t.db);
     expect(tables.rows[0]?.n).toBe(0);
-    const applied = await migrateToLatest(t.db);
+    const applied = await migrateToLatest(t.db, t.schema);
     expect(applied.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -20,7 +20,7 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
   await admin.query(`create schema "${schema}"`);
   await admin.end();
   const handle = createDatabase({ connectionString: TEST_DATABASE_URL, schema, max: 5 });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, schema);
   return {
     ...handle,
     schema,

@@ -1,0 +1,179 @@
+import { looksLikeDate, parseTargetDate } from "./dates.ts";
+
+/** One line of help per command; also the source of Teams' command list and manifest checks. */
+export const COMMANDS = [
+  { name: "help", usage: "help", description: "Show what I can do" },
+  {
+    name: "goal",
+    usage: "goal <credential or your own goal> [by <date>] [<N>h/week]",
+    description: "Set a learning goal",
+  },
+  { name: "goals", usage: "goals", description: "Your goals, progress and pace" },
+  { name: "log", usage: "log <hours> [goal] [note]", description: "Log time spent learning" },
+  { name: "done", usage: "done <goal> [evidence URL]", description: "Mark a goal complete" },
+  { name: "catalog", usage: "catalog [search words]", description: "Browse credentials" },
+  { name: "pause", usage: "pause <goal>", description: "Pause a goal" },
+  { name: "resume", usage: "resume <goal>", description: "Resume a paused goal" },
+  { name: "drop", usage: "drop <goal>", description: "Stop working on a goal" },
+] as const;
+
+export type CommandName = (typeof COMMANDS)[number]["name"];
+
+export type Command =
+  | { type: "help" }
+  | { type: "goal"; query: string; targetDate: string | null; hoursPerWeek: number | null }
+  | { type: "goals" }
+  | { type: "log"; hours: number; rest: string }
+  | { type: "done"; goal: string; evidenceUrl: string | null }
+  | { type: "catalog"; query: string }
+  | { type: "pause" | "resume" | "drop"; goal: string }
+  | { type: "invalid"; message: string; usage: string | null };
+
+export interface ParseContext {
+  now: Date;
+  timeZone: string;
+}
+
+export const MAX_COMMAND_LENGTH = 2000;
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_NOTE_LENGTH = 500;
+export const MAX_URL_LENGTH = 2000;
+export const MAX_HOURS_PER_LOG = 24;
+export const MAX_HOURS_PER_WEEK = 80;
+
+const usageOf = (name: CommandName) => COMMANDS.find((c) => c.name === name)!.usage;
+
+function invalid(message: string, name: CommandName | null): Command {
+  return { type: "invalid", message, usage: name ? usageOf(name) : null };
+}
+
+const HOURS_PER_WEEK =
+  /(?:^|\s)(\d+(?:[.,]\d+)?)\s*(?:h|hrs?|hours?)\s*(?:\/\s*|per\s+|a\s+|each\s+)(?:w|wk|week)\b/i;
+
+/** "2", "1.5", "1,5", "30m", "45 min", "1h", "1h30", "1h 30m", "2 hours" → hours and the rest. */
+export function parseDuration(text: string): { hours: number; rest: string } | null {
+  const m =
+    /^(?:(\d+(?:[.,]\d+)?)\s*(?:h|hrs?|hours?)\s*(?:(\d{1,2})\s*(?:m|mins?|minutes?)?)?|(\d+)\s*(?:m|mins?|minutes?)|(\d+(?:[.,]\d+)?))(?=\s|$)/i.exec(
+      text,
+    );
+  if (!m) return null;
+  const num = (s: string) => Number(s.replace(",", "."));
+  let hours: number;
+  if (m[1] !== undefined) hours = num(m[1]) + (m[2] ? Number(m[2]) / 60 : 0);
+  else if (m[3] !== undefined) hours = Number(m[3]) / 60;
+  else hours = num(m[4]!);
+  return { hours: Math.round(hours * 100) / 100, rest: text.slice(m[0].length).trim() };
+}
+
+function isUrl(token: string): boolean {
+  return /^https?:\/\/\S+$/i.test(token);
+}
+
+/** Slack wraps links as <url> or <url|label>; other platforms pass them bare. */
+function unwrapLinks(text: string): string {
+  return text.replace(/<(https?:\/\/[^|>\s]+)(?:\|[^>]*)?>/gi, "$1");
+}
+
+function parseGoal(rest: string, ctx: ParseContext): Command {
+  let text = rest;
+  let hoursPerWeek: number | null = null;
+  const hpw = HOURS_PER_WEEK.exec(text);
+  if (hpw) {
+    hoursPerWeek = Number(hpw[1]!.replace(",", "."));
+    text = `${text.slice(0, hpw.index)} ${text.slice(hpw.index + hpw[0].length)}`.trim();
+    if (!(hoursPerWeek > 0) || hoursPerWeek > MAX_HOURS_PER_WEEK) {
+      return invalid(
+        `Hours per week must be more than 0 and at most ${MAX_HOURS_PER_WEEK}.`,
+        "goal",
+      );
+    }
+  }
+
+  let targetDate: string | null = null;
+  const by = /\s(?:by|before|until)\s+(.+)$/i.exec(` ${text}`);
+  const within = /\s(in\s+\d{1,3}\s+(?:day|week|month|year)s?)$/i.exec(` ${text}`);
+  const datePart = by ?? within;
+  if (datePart && (within || looksLikeDate(datePart[1]!))) {
+    const parsed = parseTargetDate(datePart[1]!, ctx.now, ctx.timeZone);
+    if (!parsed.ok) return invalid(parsed.message, "goal");
+    targetDate = parsed.date;
+    text = ` ${text}`.slice(0, datePart.index).trim();
+  }
+
+  const query = text.replace(/\s+/g, " ").trim();
+  if (!query) return invalid("Tell me what you want to learn.", "goal");
+  if (query.length > MAX_TITLE_LENGTH) {
+    return invalid(
+      `That goal is ${query.length} characters; keep it under ${MAX_TITLE_LENGTH}.`,
+      "goal",
+    );
+  }
+  return { type: "goal", query, targetDate, hoursPerWeek };
+}
+
+/** Parses what follows the command word (`/learn …` in Slack, `learn …` in Teams). */
+export function parseCommand(input: string, ctx: ParseContext): Command {
+  if (input.length > MAX_COMMAND_LENGTH) {
+    return invalid(
+      `That's ${input.length} characters — more than I can read at once (${MAX_COMMAND_LENGTH} max).`,
+      null,
+    );
+  }
+  const text = unwrapLinks(input).replace(/\s+/g, " ").trim();
+  if (!text) return { type: "help" };
+  const space = text.indexOf(" ");
+  const word = (space < 0 ? text : text.slice(0, space)).toLowerCase();
+  const rest = space < 0 ? "" : text.slice(space + 1).trim();
+
+  switch (word) {
+    case "help":
+    case "?":
+      return { type: "help" };
+    case "goal":
+    case "new":
+      return parseGoal(rest, ctx);
+    case "goals":
+    case "list":
+    case "status":
+      return { type: "goals" };
+    case "log": {
+      if (!rest) return invalid("How many hours? For example `log 1.5`.", "log");
+      const d = parseDuration(rest);
+      if (!d) return invalid(`"${rest.split(" ")[0]}" isn't a number of hours.`, "log");
+      if (d.hours <= 0) return invalid("Log more than 0 hours.", "log");
+      if (d.hours > MAX_HOURS_PER_LOG) {
+        return invalid(
+          `${d.hours} h is more than a day; log at most ${MAX_HOURS_PER_LOG} h at once.`,
+          "log",
+        );
+      }
+      if (d.rest.length > MAX_NOTE_LENGTH + MAX_TITLE_LENGTH) {
+        return invalid(`Keep the note under ${MAX_NOTE_LENGTH} characters.`, "log");
+      }
+      return { type: "log", hours: d.hours, rest: d.rest };
+    }
+    case "done":
+    case "complete":
+    case "completed": {
+      const tokens = rest.split(" ").filter(Boolean);
+      const last = tokens.at(-1);
+      const evidenceUrl = last && isUrl(last) ? last : null;
+      if (evidenceUrl && evidenceUrl.length > MAX_URL_LENGTH) {
+        return invalid(`That link is too long (${MAX_URL_LENGTH} characters max).`, "done");
+      }
+      const goal = (evidenceUrl ? tokens.slice(0, -1) : tokens).join(" ");
+      if (!goal && !evidenceUrl) return invalid("Which goal did you finish?", "done");
+      return { type: "done", goal, evidenceUrl };
+    }
+    case "catalog":
+    case "browse":
+    case "search":
+      return { type: "catalog", query: rest.slice(0, MAX_TITLE_LENGTH) };
+    case "pause":
+    case "resume":
+    case "drop":
+      return { type: word, goal: rest };
+    default:
+      return invalid(`I don't know "${word.slice(0, 40)}".`, null);
+  }
+}

@@ -1,0 +1,125 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Database, Goal, GoalStatus } from "../../db/types.ts";
+
+export interface GoalRow extends Goal {
+  loggedHours: number;
+  lastProgressAt: Date | null;
+  credentialUrl: string | null;
+  provider: string | null;
+}
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export class GoalRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  /** A user's goals with hours logged, in one query. */
+  async listForUser(userId: number, statuses: GoalStatus[], db: Db = this.db): Promise<GoalRow[]> {
+    const progress = db
+      .selectFrom("progress_events")
+      .where("user_id", "=", userId)
+      .groupBy("goal_id")
+      .select((e) => [
+        "goal_id",
+        e.fn.sum<number>("hours").as("hours"),
+        e.fn.max("occurred_at").as("last_at"),
+      ])
+      .as("p");
+    return db
+      .selectFrom("goals")
+      .leftJoin("credentials", "credentials.id", "goals.credential_id")
+      .leftJoin("providers", "providers.id", "credentials.provider_id")
+      .leftJoin(progress, (join) => join.onRef("p.goal_id", "=", "goals.id"))
+      .where("goals.user_id", "=", userId)
+      .where("goals.status", "in", statuses)
+      .selectAll("goals")
+      .select([
+        sql<number>`coalesce(p.hours, 0)`.as("loggedHours"),
+        "p.last_at as lastProgressAt",
+        "credentials.url as credentialUrl",
+        "providers.name as provider",
+      ])
+      .orderBy("goals.created_at")
+      .orderBy("goals.id")
+      .execute() as Promise<GoalRow[]>;
+  }
+
+  async create(
+    values: {
+      userId: number;
+      credentialId: number | null;
+      title: string;
+      targetDate: string | null;
+      hoursPerWeek: number | null;
+      estimatedHours: number | null;
+      createdAt: Date;
+    },
+    db: Db = this.db,
+  ): Promise<Goal> {
+    return db
+      .insertInto("goals")
+      .values({
+        user_id: values.userId,
+        credential_id: values.credentialId,
+        title: values.title,
+        target_date: values.targetDate,
+        hours_per_week: values.hoursPerWeek,
+        estimated_hours: values.estimatedHours,
+        created_at: values.createdAt,
+        updated_at: values.createdAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async setStatus(
+    goalId: number,
+    from: GoalStatus[],
+    to: GoalStatus,
+    at: Date,
+    db: Db = this.db,
+  ): Promise<Goal | undefined> {
+    return db
+      .updateTable("goals")
+      .set({ status: to, updated_at: at, ...(to === "completed" ? { completed_at: at } : {}) })
+      .where("id", "=", goalId)
+      .where("status", "in", from)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async addProgress(
+    values: { goalId: number; userId: number; hours: number; note: string | null; at: Date },
+    db: Db = this.db,
+  ): Promise<void> {
+    await db
+      .insertInto("progress_events")
+      .values({
+        goal_id: values.goalId,
+        user_id: values.userId,
+        hours: values.hours,
+        note: values.note,
+        occurred_at: values.at,
+      })
+      .execute();
+  }
+
+  async addCompletion(
+    values: { goalId: number; evidenceUrl: string | null; at: Date },
+    db: Db = this.db,
+  ): Promise<void> {
+    await db
+      .insertInto("completions")
+      .values({
+        goal_id: values.goalId,
+        evidence_url: values.evidenceUrl,
+        verification_status: "unverified",
+        completed_at: values.at,
+      })
+      .execute();
+  }
+}

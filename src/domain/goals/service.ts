@@ -1,0 +1,190 @@
+import type { Kysely } from "kysely";
+import type { Database, Goal, GoalStatus, User } from "../../db/types.ts";
+import type { Clock } from "../../time/clock.ts";
+import type { CatalogEntry } from "../catalog/repository.ts";
+import { computePace, type GoalPace, hoursPerWeekFor } from "./pace.ts";
+import { GoalRepository, type GoalRow } from "./repository.ts";
+
+export const DEFAULT_HOURS_PER_WEEK = 3;
+export const OPEN: GoalStatus[] = ["active", "paused"];
+
+export interface GoalView {
+  goal: GoalRow;
+  pace: GoalPace;
+}
+
+export type GoalError =
+  | { error: "duplicate"; existing: GoalRow }
+  | { error: "not_found" }
+  | { error: "closed"; goal: GoalRow };
+
+export interface NewGoal {
+  credential: CatalogEntry | null;
+  title: string;
+  targetDate: string | null;
+  hoursPerWeek: number | null;
+}
+
+const isUniqueViolation = (e: unknown) =>
+  typeof e === "object" && e !== null && (e as { code?: string }).code === "23505";
+
+/** Goal rules: creating, logging, completing and changing status, each in one transaction. */
+export class GoalService {
+  readonly repo: GoalRepository;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {
+    this.repo = new GoalRepository(db);
+  }
+
+  view(goal: GoalRow, user: User): GoalView {
+    return {
+      goal,
+      pace: computePace(
+        {
+          createdAt: goal.created_at,
+          targetDate: goal.target_date,
+          hoursPerWeek: goal.hours_per_week,
+          estimatedHours: goal.estimated_hours,
+          loggedHours: goal.loggedHours,
+          status: goal.status,
+        },
+        this.clock.now(),
+        user.time_zone,
+      ),
+    };
+  }
+
+  async list(user: User, statuses: GoalStatus[] = OPEN): Promise<GoalView[]> {
+    const rows = await this.repo.listForUser(user.id, statuses);
+    return rows.map((g) => this.view(g, user));
+  }
+
+  async find(user: User, goalId: number): Promise<GoalRow | undefined> {
+    const rows = await this.repo.listForUser(user.id, ["active", "paused", "completed", "dropped"]);
+    return rows.find((g) => g.id === goalId);
+  }
+
+  /** Plans hours per week: as given, else what the target date needs, else a gentle default. */
+  plan(input: NewGoal, user: User): { hoursPerWeek: number; defaulted: boolean } {
+    if (input.hoursPerWeek) return { hoursPerWeek: input.hoursPerWeek, defaulted: false };
+    if (input.targetDate && input.credential) {
+      return {
+        hoursPerWeek: Math.min(
+          hoursPerWeekFor(
+            input.credential.estimatedHours,
+            input.targetDate,
+            this.clock.now(),
+            user.time_zone,
+          ),
+          80,
+        ),
+        defaulted: false,
+      };
+    }
+    return { hoursPerWeek: DEFAULT_HOURS_PER_WEEK, defaulted: true };
+  }
+
+  async create(
+    user: User,
+    input: NewGoal,
+  ): Promise<{ view: GoalView; defaultedHours: boolean } | GoalError> {
+    const { hoursPerWeek, defaulted } = this.plan(input, user);
+    let goal: Goal;
+    try {
+      goal = await this.repo.create({
+        userId: user.id,
+        credentialId: input.credential?.id ?? null,
+        title: input.credential?.title ?? input.title,
+        targetDate: input.targetDate,
+        hoursPerWeek,
+        estimatedHours: input.credential?.estimatedHours ?? null,
+        createdAt: this.clock.now(),
+      });
+    } catch (e) {
+      if (!isUniqueViolation(e) || !input.credential) throw e;
+      const open = await this.repo.listForUser(user.id, OPEN);
+      const existing = open.find((g) => g.credential_id === input.credential?.id);
+      if (!existing) throw e;
+      return { error: "duplicate", existing };
+    }
+    const row: GoalRow = {
+      ...goal,
+      loggedHours: 0,
+      lastProgressAt: null,
+      credentialUrl: input.credential?.url ?? null,
+      provider: input.credential?.provider ?? null,
+    };
+    return { view: this.view(row, user), defaultedHours: defaulted };
+  }
+
+  /** Logs hours; logging on a paused goal resumes it, because the person is back at it. */
+  async log(
+    user: User,
+    goalId: number,
+    hours: number,
+    note: string | null,
+  ): Promise<{ view: GoalView; resumed: boolean } | GoalError> {
+    const now = this.clock.now();
+    const result = await this.repo.transaction(async (trx) => {
+      const goal = await trx
+        .selectFrom("goals")
+        .where("id", "=", goalId)
+        .where("user_id", "=", user.id)
+        .select(["id", "status"])
+        .forUpdate()
+        .executeTakeFirst();
+      if (!goal) return { error: "not_found" } as const;
+      if (goal.status === "completed" || goal.status === "dropped")
+        return { closed: true } as const;
+      const resumed = goal.status === "paused";
+      if (resumed) await this.repo.setStatus(goalId, ["paused"], "active", now, trx);
+      await this.repo.addProgress({ goalId, userId: user.id, hours, note, at: now }, trx);
+      return { resumed };
+    });
+    const goal = await this.find(user, goalId);
+    if (!goal || "error" in result) return { error: "not_found" };
+    if ("closed" in result) return { error: "closed", goal };
+    return { view: this.view(goal, user), resumed: result.resumed };
+  }
+
+  async complete(
+    user: User,
+    goalId: number,
+    evidenceUrl: string | null,
+  ): Promise<{ view: GoalView } | GoalError> {
+    const now = this.clock.now();
+    const done = await this.repo.transaction(async (trx) => {
+      const owned = await trx
+        .selectFrom("goals")
+        .where("id", "=", goalId)
+        .where("user_id", "=", user.id)
+        .select("id")
+        .executeTakeFirst();
+      if (!owned) return false;
+      const updated = await this.repo.setStatus(goalId, OPEN, "completed", now, trx);
+      if (!updated) return false;
+      await this.repo.addCompletion({ goalId, evidenceUrl, at: now }, trx);
+      return true;
+    });
+    const goal = await this.find(user, goalId);
+    if (!goal) return { error: "not_found" };
+    if (!done) return { error: "closed", goal };
+    return { view: this.view(goal, user) };
+  }
+
+  async changeStatus(
+    user: User,
+    goalId: number,
+    to: "active" | "paused" | "dropped",
+  ): Promise<{ view: GoalView } | GoalError> {
+    const from: GoalStatus[] = to === "active" ? ["paused"] : to === "paused" ? ["active"] : OPEN;
+    const goal = await this.find(user, goalId);
+    if (!goal) return { error: "not_found" };
+    const updated = await this.repo.setStatus(goalId, from, to, this.clock.now());
+    if (!updated) return { error: "closed", goal };
+    return { view: this.view({ ...goal, ...updated }, user) };
+  }
+}

@@ -1,0 +1,72 @@
+import { type Kysely, sql } from "kysely";
+import type { Database, Platform, User } from "../../db/types.ts";
+
+export class UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findByPlatformId(
+    platform: Platform,
+    workspaceExternalId: string,
+    userExternalId: string,
+  ): Promise<User | undefined> {
+    return this.db
+      .selectFrom("users")
+      .innerJoin("workspaces", "workspaces.id", "users.workspace_id")
+      .where("workspaces.platform", "=", platform)
+      .where("workspaces.external_id", "=", workspaceExternalId)
+      .where("users.platform_user_id", "=", userExternalId)
+      .selectAll("users")
+      .executeTakeFirst();
+  }
+
+  async findById(id: number): Promise<User | undefined> {
+    return this.db.selectFrom("users").where("id", "=", id).selectAll().executeTakeFirst();
+  }
+
+  /** Creates the workspace and user if new; concurrent first contacts converge on one row. */
+  async upsert(input: {
+    platform: Platform;
+    workspaceExternalId: string;
+    workspaceName: string | null;
+    userExternalId: string;
+    displayName: string;
+    email: string | null;
+    timeZone: string;
+  }): Promise<User> {
+    return this.db.transaction().execute(async (trx) => {
+      const workspace = await trx
+        .insertInto("workspaces")
+        .values({
+          platform: input.platform,
+          external_id: input.workspaceExternalId,
+          name: input.workspaceName,
+        })
+        .onConflict((oc) =>
+          oc.columns(["platform", "external_id"]).doUpdateSet((eb) => ({
+            name: eb.fn.coalesce(eb.ref("excluded.name"), eb.ref("workspaces.name")),
+          })),
+        )
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return trx
+        .insertInto("users")
+        .values({
+          workspace_id: workspace.id,
+          platform_user_id: input.userExternalId,
+          display_name: input.displayName,
+          email: input.email,
+          time_zone: input.timeZone,
+        })
+        .onConflict((oc) =>
+          oc.columns(["workspace_id", "platform_user_id"]).doUpdateSet({
+            display_name: input.displayName,
+            email: input.email,
+            time_zone: input.timeZone,
+            updated_at: sql`now()`,
+          }),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+  }
+}
