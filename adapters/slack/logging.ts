@@ -1,0 +1,52 @@
+import type { Logger as BoltLogger, LogLevel } from "@slack/bolt";
+import type { Logger } from "pino";
+
+/** The slice of pino the adapter uses, so tests can pass a recorder. */
+export type AdapterLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
+
+/**
+ * What may be logged about an error: name, code, message, stack and Slack's error string.
+ * Never the whole object: request errors can carry headers, bodies and response_urls.
+ */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const described: Record<string, unknown> = { name: error.name, message: error.message };
+  const coded = error as Error & { code?: unknown; data?: { error?: unknown } };
+  if (typeof coded.code === "string") described.code = coded.code;
+  if (typeof coded.data?.error === "string") described.slackError = coded.data.error;
+  if (error.stack) described.stack = error.stack;
+  return described;
+}
+
+function flatten(parts: unknown[]): string {
+  return parts
+    .map((part) => {
+      if (typeof part === "string") return part;
+      if (part instanceof Error) return `${part.name}: ${part.message}`;
+      try {
+        return JSON.stringify(part);
+      } catch {
+        return String(part);
+      }
+    })
+    .join(" ");
+}
+
+/** Bolt's logger interface on top of ours; Bolt's messages become one line each. */
+export function boltLogger(logger: AdapterLogger, level: string): BoltLogger {
+  let current = (["debug", "info", "warn", "error"].includes(level) ? level : "info") as LogLevel;
+  let name = "slack";
+  return {
+    debug: (...msg: unknown[]) => logger.debug({ component: name }, flatten(msg)),
+    info: (...msg: unknown[]) => logger.info({ component: name }, flatten(msg)),
+    warn: (...msg: unknown[]) => logger.warn({ component: name }, flatten(msg)),
+    error: (...msg: unknown[]) => logger.error({ component: name }, flatten(msg)),
+    setLevel: (next: LogLevel) => {
+      current = next;
+    },
+    getLevel: () => current,
+    setName: (next: string) => {
+      name = next;
+    },
+  };
+}

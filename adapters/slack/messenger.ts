@@ -1,0 +1,142 @@
+import { webApi as slackWebApi, type webApi } from "@slack/bolt";
+import type { Config } from "../../src/config.ts";
+import type { Message } from "../../src/messages/model.ts";
+import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
+import { renderMessage } from "./blocks.ts";
+import { type AdapterLogger, boltLogger } from "./logging.ts";
+
+/** Slack said to slow down; the job queue should retry after `retryAfterMs`. */
+export class RateLimitedError extends Error {
+  override readonly name = "RateLimitedError";
+  constructor(
+    readonly method: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`Slack rate-limited ${method}; retry after ${retryAfterMs} ms.`);
+  }
+}
+
+/** Slack refused or failed a delivery. `permanent` failures will fail the same way on retry. */
+export class SlackDeliveryError extends Error {
+  override readonly name = "SlackDeliveryError";
+  constructor(
+    readonly method: string,
+    readonly code: string,
+    readonly permanent: boolean,
+  ) {
+    super(`Slack ${method} failed: ${code}`);
+  }
+}
+
+/** Errors that no retry can fix: the person, channel or message is gone or closed to the bot. */
+const PERMANENT = new Set([
+  "account_inactive",
+  "user_not_found",
+  "users_not_found",
+  "user_disabled",
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "message_not_found",
+  "cant_update_message",
+  "edit_window_closed",
+  "invalid_blocks",
+  "invalid_auth",
+  "not_authed",
+  "token_revoked",
+  "missing_scope",
+  "restricted_action",
+]);
+
+/** Resolves our user id to the Slack user id stored for them. */
+export type SlackUserLookup = (userId: number) => Promise<string>;
+
+/**
+ * A Web API client for background delivery: no retries of its own and rate limits rejected at
+ * once, so the job queue decides when to try again.
+ */
+export function createMessengerClient(
+  config: Pick<Config, "slack" | "logLevel">,
+  logger: AdapterLogger,
+): webApi.WebClient {
+  if (!config.slack.botToken) throw new Error("The Slack messenger needs SLACK_BOT_TOKEN.");
+  return new slackWebApi.WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: boltLogger(logger, config.logLevel),
+  });
+}
+
+function translate(method: string, error: unknown): Error {
+  if (error instanceof slackWebApi.WebAPIRateLimitedError) {
+    return new RateLimitedError(method, Math.max(error.retryAfter, 1) * 1000);
+  }
+  if (error instanceof slackWebApi.WebAPIPlatformError) {
+    const code = String(error.data.error);
+    return new SlackDeliveryError(method, code, PERMANENT.has(code));
+  }
+  if (error instanceof slackWebApi.WebAPIHTTPError) {
+    return new SlackDeliveryError(method, `http_${error.statusCode}`, false);
+  }
+  if (error instanceof slackWebApi.WebAPIRequestError) {
+    return new SlackDeliveryError(method, "request_failed", false);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw translate(method, error);
+  }
+}
+
+/** A delivered message's ref: "channel:ts", enough to update it later without a lookup. */
+export function parseRef(ref: string): { channel: string; ts: string } {
+  const colon = ref.indexOf(":");
+  if (colon <= 0 || colon === ref.length - 1) throw new Error(`Not a Slack message ref: "${ref}"`);
+  return { channel: ref.slice(0, colon), ts: ref.slice(colon + 1) };
+}
+
+/**
+ * The Messenger port on Slack. A user's DM channel id never changes, so it is kept once opened.
+ */
+export function createSlackMessenger(
+  client: webApi.WebClient,
+  slackUserId: SlackUserLookup,
+): Messenger {
+  const dmChannels = new Map<string, string>();
+
+  async function channelFor(to: Destination): Promise<string> {
+    if (to.kind === "channel") return to.channelId;
+    const user = await slackUserId(to.userId);
+    const known = dmChannels.get(user);
+    if (known) return known;
+    const opened = await call("conversations.open", () =>
+      client.conversations.open({ users: user }),
+    );
+    const id = opened.channel?.id;
+    if (!id) throw new SlackDeliveryError("conversations.open", "no_channel", false);
+    dmChannels.set(user, id);
+    return id;
+  }
+
+  return {
+    async send(to: Destination, message: Message): Promise<Delivery> {
+      const channel = await channelFor(to);
+      const sent = await call("chat.postMessage", () =>
+        client.chat.postMessage({ channel, ...renderMessage(message) }),
+      );
+      if (!sent.ts) throw new SlackDeliveryError("chat.postMessage", "no_ts", false);
+      return { ref: `${sent.channel ?? channel}:${sent.ts}` };
+    },
+    async update(_to: Destination, ref: string, message: Message): Promise<void> {
+      const { channel, ts } = parseRef(ref);
+      await call("chat.update", () =>
+        client.chat.update({ channel, ts, ...renderMessage(message) }),
+      );
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import type { Inline, RichText } from "../../src/messages/model.ts";
+
+/**
+ * Turning neutral rich text into Slack mrkdwn, so that nothing a user typed can become markup.
+ *
+ * - `&`, `<`, `>` become entities: Slack only parses mentions (`<@U1>`, `<!channel>`) and links
+ *   (`<url|label>`) inside angle brackets, so without a raw `<` no mention or link can form.
+ * - `*`, `_`, `~` and `` ` `` get a zero-width space (U+200B) on both sides. Slack only opens a
+ *   span when the marker touches non-space text on its inner side and a boundary on its outer
+ *   side. If Slack treats U+200B as a space, the marker has a space on its inner side; if it
+ *   treats it as a letter, the marker sits inside a word. Either way it stays a literal
+ *   character, which is why this beats a one-sided joiner or a backslash (mrkdwn has no escape).
+ * - A `>` at the start of a line would begin a block quote, so it gets a leading U+200B too.
+ * Every text object we send with mrkdwn also sets `verbatim: true`, which stops Slack from
+ * auto-linking bare channel names and @-mentions.
+ */
+const ZWSP = "\u200B";
+
+/** The escaped form of one character. */
+function escapeChar(ch: string): string {
+  switch (ch) {
+    case "&":
+      return "&amp;";
+    case "<":
+      return "&lt;";
+    case ">":
+      return "&gt;";
+    case "*":
+    case "_":
+    case "~":
+    case "`":
+      return `${ZWSP}${ch}${ZWSP}`;
+    default:
+      return ch;
+  }
+}
+
+/** Escaped tokens, one per code point, so text can be cut without splitting an entity. */
+function escapeTokens(text: string, atLineStart: boolean): string[] {
+  const tokens: string[] = [];
+  let lineStart = atLineStart;
+  for (const ch of text) {
+    let token = escapeChar(ch);
+    if (lineStart && ch === ">") token = `${ZWSP}${token}`;
+    tokens.push(token);
+    lineStart = ch === "\n";
+  }
+  return tokens;
+}
+
+/** Escapes plain text for a mrkdwn field. */
+export function escapeMrkdwn(text: string): string {
+  return escapeTokens(text, true).join("");
+}
+
+/** Newlines and tabs to single spaces, for places that hold one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\r\n\t]+/g, " ");
+}
+
+/** Cuts plain text to `max` UTF-16 units, ending with "…" when cut, never splitting a code point. */
+export function truncatePlain(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = "";
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+const SAFE_URL = /^(https?:\/\/|mailto:)/i;
+
+/** A URL made safe to sit inside `<url|label>`: only web and mail schemes, no bracket or bar. */
+function linkTarget(url: string): string | undefined {
+  const trimmed = url.trim();
+  if (!SAFE_URL.test(trimmed) || /\s/.test(trimmed)) return undefined;
+  return trimmed
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "%3C")
+    .replace(/>/g, "%3E")
+    .replace(/\|/g, "%7C");
+}
+
+interface Piece {
+  open: string;
+  tokens: string[];
+  close: string;
+}
+
+function pieceOf(part: Inline, atLineStart: boolean): Piece {
+  if (typeof part === "string")
+    return { open: "", tokens: escapeTokens(part, atLineStart), close: "" };
+  if ("code" in part) {
+    // Inside a code span markers are literal, but a backtick would end it early.
+    const text = oneLine(part.code).replace(/`/g, "\u02CB");
+    const tokens = Array.from(text, (ch) =>
+      ch === "&" || ch === "<" || ch === ">" ? escapeChar(ch) : ch,
+    );
+    return text.trim() === "" ? { open: "", tokens, close: "" } : { open: "`", tokens, close: "`" };
+  }
+  if ("link" in part) {
+    const target = linkTarget(part.link);
+    const tokens = escapeTokens(oneLine(part.text || part.link), false);
+    return target ? { open: `<${target}|`, tokens, close: ">" } : { open: "", tokens, close: "" };
+  }
+  const marker = "bold" in part ? "*" : "_";
+  const raw = oneLine("bold" in part ? part.bold : part.italic);
+  // Slack only formats when the markers touch text, so spaces go outside them.
+  const lead = raw.match(/^\s*/)?.[0] ?? "";
+  const trail = raw.slice(lead.length).match(/\s*$/)?.[0] ?? "";
+  const core = raw.slice(lead.length, raw.length - trail.length);
+  if (core === "") return { open: "", tokens: escapeTokens(raw, false), close: "" };
+  return {
+    open: `${lead}${marker}`,
+    tokens: escapeTokens(core, false),
+    close: `${marker}${trail}`,
+  };
+}
+
+/**
+ * Renders rich text to escaped mrkdwn of at most `max` characters. When it must cut, it cuts
+ * between escaped characters, keeps every opened span closed and ends with "…".
+ */
+export function renderMrkdwn(text: RichText | string, max = Number.POSITIVE_INFINITY): string {
+  const parts: Inline[] = typeof text === "string" ? [text] : text;
+  const pieces: Piece[] = [];
+  let atLineStart = true;
+  for (const part of parts) {
+    const piece = pieceOf(part, atLineStart);
+    pieces.push(piece);
+    const last = piece.tokens.at(-1);
+    if (last !== undefined) atLineStart = last.endsWith("\n");
+  }
+  const full = pieces.map((p) => p.open + p.tokens.join("") + p.close).join("");
+  if (full.length <= max) return full;
+
+  const budget = max - 1; // room for the ellipsis
+  let out = "";
+  for (const piece of pieces) {
+    const whole = piece.open + piece.tokens.join("") + piece.close;
+    if (out.length + whole.length <= budget) {
+      out += whole;
+      continue;
+    }
+    // Partial piece: keep the span only if some text fits inside it.
+    const room = budget - out.length - piece.open.length - piece.close.length;
+    let inner = "";
+    for (const token of piece.tokens) {
+      if (inner.length + token.length > room) break;
+      inner += token;
+    }
+    if (piece.open !== "") inner = inner.trimEnd();
+    if (inner.trim() !== "") out += piece.open + inner + piece.close;
+    break;
+  }
+  return `${out}…`;
+}

@@ -1,0 +1,131 @@
+import type { webApi } from "@slack/bolt";
+import type { Message, Reply } from "../../src/messages/model.ts";
+import { type FormOrigin, renderForm, renderHome, renderMessage } from "./blocks.ts";
+
+/** Where an interaction came from, which decides how each kind of reply is delivered. */
+export type ReplySource =
+  | { kind: "command" }
+  | { kind: "message"; channelId: string; ts: string; ephemeral: boolean }
+  | { kind: "home" }
+  | { kind: "modal" };
+
+export interface ReplyContext {
+  client: webApi.WebClient;
+  userId: string;
+  source: ReplySource;
+  channelId?: string | undefined;
+  responseUrl?: string | undefined;
+  triggerId?: string | undefined;
+}
+
+export const SORRY: Message = {
+  summary: "Something went wrong on our side. Please try again in a moment.",
+  blocks: [
+    {
+      type: "text",
+      text: ["Something went wrong on our side. Please try again in a moment."],
+    },
+  ],
+};
+
+/** Errors where a response_url "in_channel" post still works although chat.postMessage did not. */
+const NOT_IN_CHANNEL = new Set(["not_in_channel", "channel_not_found"]);
+
+/** Posts to a response_url (valid 30 minutes, 5 uses); it needs no token. */
+export async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`response_url answered ${response.status}`);
+}
+
+/** Sends a message to the user's DM with the bot. */
+export async function sendDirect(client: webApi.WebClient, userId: string, message: Message) {
+  const opened = await client.conversations.open({ users: userId });
+  const channel = opened.channel?.id;
+  if (!channel) throw new Error("conversations.open returned no channel");
+  return client.chat.postMessage({ channel, ...renderMessage(message) });
+}
+
+async function sendPrivate(ctx: ReplyContext, message: Message): Promise<void> {
+  const rendered = renderMessage(message);
+  if (ctx.responseUrl) {
+    await postToResponseUrl(ctx.responseUrl, {
+      response_type: "ephemeral",
+      replace_original: false,
+      ...rendered,
+    });
+  } else if (ctx.channelId && !ctx.channelId.startsWith("D")) {
+    await ctx.client.chat.postEphemeral({ channel: ctx.channelId, user: ctx.userId, ...rendered });
+  } else {
+    await sendDirect(ctx.client, ctx.userId, message);
+  }
+}
+
+async function sendPublic(ctx: ReplyContext, message: Message): Promise<void> {
+  if (!ctx.channelId) {
+    await sendDirect(ctx.client, ctx.userId, message);
+    return;
+  }
+  const rendered = renderMessage(message);
+  try {
+    await ctx.client.chat.postMessage({ channel: ctx.channelId, ...rendered });
+  } catch (error) {
+    // A slash command works in channels the bot was never invited to; its response_url can
+    // still post there publicly.
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (!ctx.responseUrl || !code || !NOT_IN_CHANNEL.has(code)) throw error;
+    await postToResponseUrl(ctx.responseUrl, {
+      response_type: "in_channel",
+      replace_original: false,
+      ...rendered,
+    });
+  }
+}
+
+async function sendUpdate(ctx: ReplyContext, message: Message): Promise<void> {
+  const source = ctx.source;
+  if (source.kind === "message" && !source.ephemeral) {
+    await ctx.client.chat.update({
+      channel: source.channelId,
+      ts: source.ts,
+      ...renderMessage(message),
+    });
+  } else if (source.kind === "message" && ctx.responseUrl) {
+    // Ephemeral messages have no ts to update; only their response_url can replace them.
+    await postToResponseUrl(ctx.responseUrl, { replace_original: true, ...renderMessage(message) });
+  } else if (source.kind === "home") {
+    await ctx.client.views.publish({ user_id: ctx.userId, view: renderHome(message) });
+  } else {
+    await sendPrivate(ctx, message);
+  }
+}
+
+/** Delivers the core's reply to wherever the interaction came from. */
+export async function deliverReply(ctx: ReplyContext, reply: Reply): Promise<void> {
+  switch (reply.kind) {
+    case "none":
+      return;
+    case "message":
+      if (reply.visibility === "public") await sendPublic(ctx, reply.message);
+      else await sendPrivate(ctx, reply.message);
+      return;
+    case "update":
+      await sendUpdate(ctx, reply.message);
+      return;
+    case "form": {
+      if (!ctx.triggerId) throw new Error("A form reply needs a trigger_id to open a modal.");
+      const origin: FormOrigin = {
+        ...(ctx.channelId ? { channelId: ctx.channelId } : {}),
+        ...(ctx.responseUrl ? { responseUrl: ctx.responseUrl } : {}),
+      };
+      const view = renderForm(reply.form, origin);
+      if (ctx.source.kind === "modal")
+        await ctx.client.views.push({ trigger_id: ctx.triggerId, view });
+      else await ctx.client.views.open({ trigger_id: ctx.triggerId, view });
+      return;
+    }
+  }
+}
