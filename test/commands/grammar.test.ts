@@ -63,7 +63,10 @@ describe("command grammar", () => {
     expect(parse("goal AI by Marhc 3x")).toMatchObject({ type: "invalid" });
     expect(parse("goal AI 0h/week")).toMatchObject({ type: "invalid" });
     expect(parse("goal AI 100h/week")).toMatchObject({ type: "invalid" });
-    expect(parse("goal")).toMatchObject({ type: "invalid", message: "Tell me what you want to learn." });
+    expect(parse("goal")).toMatchObject({
+      type: "invalid",
+      message: "Tell me what you want to learn.",
+    });
     expect(parse(`goal ${"x".repeat(201)}`)).toMatchObject({ type: "invalid" });
   });
 
@@ -88,7 +91,10 @@ describe("command grammar", () => {
     expect(parse("log 0")).toMatchObject({ type: "invalid", message: "Log more than 0 hours." });
     expect(parse("log 25")).toMatchObject({ type: "invalid" });
     expect(parse("log")).toMatchObject({ type: "invalid" });
-    expect(parse("log lots")).toMatchObject({ type: "invalid", message: '"lots" isn\'t a number of hours.' });
+    expect(parse("log lots")).toMatchObject({
+      type: "invalid",
+      message: '"lots" isn\'t a number of hours.',
+    });
   });
 
   it("takes an evidence URL off the end of done, unwrapping Slack's link markup", () => {
@@ -106,7 +112,10 @@ describe("command grammar", () => {
   });
 
   it("answers unknown words and overlong input with a friendly problem", () => {
-    expect(parse("frobnicate")).toMatchObject({ type: "invalid", message: 'I don\'t know "frobnicate".' });
+    expect(parse("frobnicate")).toMatchObject({
+      type: "invalid",
+      message: 'I don\'t know "frobnicate".',
+    });
     expect(parse("x".repeat(2001))).toMatchObject({ type: "invalid" });
   });
 

@@ -18,33 +18,46 @@ const normalise = (s: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 
-function fuse(entries: CatalogEntry[]) {
-  return new Fuse(entries, {
-    includeScore: true,
-    ignoreLocation: true,
-    threshold: 0.45,
-    useTokenSearch: true,
-    keys: [
-      { name: "title", weight: 3 },
-      { name: "provider", weight: 1 },
-      { name: "skills", weight: 1 },
-    ],
-  });
+// Fuse scores: 0 is perfect. Tuned on the seeded catalog (see test/commands/core.test.ts).
+const SURE = 0.2;
+const CLEAR_GAP = 0.1;
+const NO_MATCH = 0.45;
+/** Browsing forgives more than picking a goal does. */
+const BROWSE_LIMIT = 0.5;
+
+const KEYS = [
+  { name: "title", weight: 3 },
+  { name: "provider", weight: 1 },
+  { name: "skills", weight: 1 },
+];
+
+/**
+ * Scores with Fuse twice — word by word (good for several words in any order) and as one
+ * phrase (good for typos in short names) — and keeps each entry's better score.
+ */
+function rank(entries: CatalogEntry[], query: string, limit: number): Scored<CatalogEntry>[] {
+  const options = { includeScore: true, ignoreLocation: true, threshold: 0.6, keys: KEYS };
+  const best = new Map<CatalogEntry, number>();
+  for (const useTokenSearch of [true, false]) {
+    for (const r of new Fuse(entries, { ...options, useTokenSearch }).search(query)) {
+      const score = r.score ?? 1;
+      if (score < (best.get(r.item) ?? 1)) best.set(r.item, score);
+    }
+  }
+  return [...best]
+    .map(([item, score]) => ({ item, score }))
+    .sort((a, b) => a.score - b.score)
+    .slice(0, limit);
 }
 
 /** Ranked catalog search: typos, partial names and provider names all match. */
 export function searchCatalog(entries: CatalogEntry[], query: string, limit = 10): CatalogEntry[] {
   const q = query.trim();
   if (!q) return entries.slice(0, limit);
-  return fuse(entries)
-    .search(q, { limit })
+  return rank(entries, q, limit)
+    .filter((r) => r.score <= BROWSE_LIMIT)
     .map((r) => r.item);
 }
-
-// Fuse scores: 0 is perfect. Tuned on the seeded catalog (see test/catalog/search.test.ts).
-const SURE = 0.2;
-const CLEAR_GAP = 0.1;
-const NO_MATCH = 0.45;
 
 /** Decides whether a typed name picks one credential, several, or none. */
 export function matchCredential(entries: CatalogEntry[], query: string): CredentialMatch {
@@ -54,7 +67,7 @@ export function matchCredential(entries: CatalogEntry[], query: string): Credent
     (e) => normalise(e.title) === q || normalise(`${e.provider} ${e.title}`) === q,
   );
   if (exact.length === 1) return { kind: "exact", entry: exact[0]! };
-  const results = fuse(entries).search(query.trim(), { limit: 5 });
+  const results = rank(entries, query.trim(), 5);
   const best = results[0];
   const bestScore = best?.score ?? 1;
   if (!best || bestScore > NO_MATCH) return { kind: "none" };
@@ -63,6 +76,6 @@ export function matchCredential(entries: CatalogEntry[], query: string): Credent
     return { kind: "exact", entry: best.item };
   return {
     kind: "ambiguous",
-    candidates: results.filter((r) => (r.score ?? 1) <= bestScore + 0.15).map((r) => r.item),
+    candidates: results.filter((r) => r.score <= bestScore + 0.15).map((r) => r.item),
   };
 }

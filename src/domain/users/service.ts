@@ -1,6 +1,6 @@
 import type { Actor } from "../../commands/core.ts";
 import type { User } from "../../db/types.ts";
-import { isValidTimeZone } from "../../time/zones.ts";
+import { isValidTimeZone } from "../../time/schedule.ts";
 import type { UserRepository } from "./repository.ts";
 
 const MAX_NAME = 80;
