@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  createMessengerClient,
+  createSlackMessenger,
+  parseRef,
+  RateLimitedError,
+  SlackDeliveryError,
+} from "../../adapters/slack/messenger.ts";
+import type { Message } from "../../src/messages/model.ts";
+import type { Messenger } from "../../src/ports.ts";
+import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
+import { BOT_TOKEN, recordingLogger } from "./harness.ts";
+
+const nudge: Message = {
+  summary: "Time to learn",
+  blocks: [{ type: "text", text: ["Log your hours"] }],
+};
+const slackIds = new Map([[7, "U0BOB"]]);
+
+let fake: FakeSlack;
+let messenger: Messenger;
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  const client = createMessengerClient(
+    {
+      logLevel: "error",
+      slack: {
+        botToken: BOT_TOKEN,
+        apiUrl: fake.apiUrl,
+        signingSecret: undefined,
+        appToken: undefined,
+      },
+    },
+    recordingLogger([]),
+  );
+  messenger = createSlackMessenger(client, async (id) => {
+    const slackId = slackIds.get(id);
+    if (!slackId) throw new Error(`no Slack id for user ${id}`);
+    return slackId;
+  });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => fake.reset());
+
+describe("Slack messenger", () => {
+  it("opens the user's DM once, then posts there and returns channel:ts", async () => {
+    const first = await messenger.send({ kind: "user", userId: 7 }, nudge);
+    const second = await messenger.send({ kind: "user", userId: 7 }, nudge);
+    expect(fake.calls.map((c) => c.method)).toEqual([
+      "conversations.open",
+      "chat.postMessage",
+      "chat.postMessage",
+    ]);
+    expect(fake.callsTo("conversations.open")[0]?.body.users).toBe("U0BOB");
+    const post = fake.callsTo("chat.postMessage")[0];
+    expect(post?.body).toMatchObject({ channel: "D0BOB", text: "Time to learn" });
+    expect(post?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(first.ref).toMatch(/^D0BOB:\d+\.\d+$/);
+    expect(second.ref).not.toBe(first.ref);
+  });
+
+  it("posts to a channel directly", async () => {
+    const sent = await messenger.send(
+      { kind: "channel", workspaceId: 1, channelId: "C0TEAM" },
+      nudge,
+    );
+    expect(fake.calls.map((c) => c.method)).toEqual(["chat.postMessage"]);
+    expect(sent.ref.startsWith("C0TEAM:")).toBe(true);
+  });
+
+  it("updates a sent message by its ref", async () => {
+    await messenger.update(
+      { kind: "channel", workspaceId: 1, channelId: "C0TEAM" },
+      "C0TEAM:1700000000.000009",
+      nudge,
+    );
+    expect(fake.callsTo("chat.update")[0]?.body).toMatchObject({
+      channel: "C0TEAM",
+      ts: "1700000000.000009",
+    });
+    expect(() => parseRef("nocolon")).toThrow();
+  });
+
+  it("throws RateLimitedError with Retry-After on 429, without retrying itself", async () => {
+    fake.failNext("chat.postMessage", { status: 429, retryAfterSeconds: 7 });
+    const error = await messenger
+      .send({ kind: "channel", workspaceId: 1, channelId: "C0TEAM" }, nudge)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error).toMatchObject({ retryAfterMs: 7000, method: "chat.postMessage" });
+    expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("reports a 500 as a retriable delivery error after one attempt", async () => {
+    fake.failNext("chat.postMessage", { status: 500 });
+    const error = await messenger
+      .send({ kind: "channel", workspaceId: 1, channelId: "C0TEAM" }, nudge)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error).toMatchObject({ code: "http_500", permanent: false });
+    expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("marks errors no retry can fix as permanent", async () => {
+    fake.failNext("chat.postMessage", { error: "channel_not_found" });
+    const error = await messenger
+      .send({ kind: "channel", workspaceId: 1, channelId: "C0GONE" }, nudge)
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      name: "SlackDeliveryError",
+      code: "channel_not_found",
+      permanent: true,
+    });
+    fake.failNext("chat.postMessage", { error: "fatal_error" });
+    const transient = await messenger
+      .send({ kind: "channel", workspaceId: 1, channelId: "C0X" }, nudge)
+      .catch((e) => e);
+    expect(transient).toMatchObject({ code: "fatal_error", permanent: false });
+  });
+});
+
+describe("fake Slack", () => {
+  it("fails a scripted fraction of calls and records response_url posts", async () => {
+    fake.failFraction("chat.postMessage", 0.5, { status: 500 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        messenger.send({ kind: "channel", workspaceId: 1, channelId: "C0TEAM" }, nudge),
+      ),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(2);
+
+    const url = fake.responseUrl();
+    await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"text":"hi"}',
+    });
+    expect(fake.callsTo("response_url").at(-1)?.body).toEqual({ text: "hi" });
+  });
+});
