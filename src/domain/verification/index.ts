@@ -1,0 +1,215 @@
+import { classifyBytes, classifyText, type Payload } from "./extract.ts";
+import { bytesToText, errorMessage } from "./fetch-json.ts";
+import { isObject, type JsonObject } from "./json.ts";
+import { looksLikeOb2, verifyOb2 } from "./ob2.ts";
+import { looksLikeVc, verifyOb3 } from "./ob3.ts";
+import { REASON_CODES as C, Reasons, verdictOf } from "./reasons.ts";
+import { createSafeFetch, FetchRefusedError } from "./safe-fetch.ts";
+import type {
+  CredentialKind,
+  Fetcher,
+  VerificationResult,
+  VerifyInput,
+  VerifyOptions,
+} from "./types.ts";
+import { decodeVcJwt, verifyVcJwt } from "./vc-jwt.ts";
+
+export { createMappedFetch, type UrlMapping } from "./mapped-fetch.ts";
+export { REASON_CODES, verdictOf } from "./reasons.ts";
+export { createSafeFetch, isForbiddenAddress, type SafeFetchOptions } from "./safe-fetch.ts";
+export { displayStatus, linkedInAddToProfileUrl, resumeLine } from "./showcase.ts";
+export type * from "./types.ts";
+
+const CREDLY_PAGE =
+  /^https?:\/\/(?:www\.)?credly\.com\/(?:badges|earner\/earned\/badge)\/([0-9a-fA-F-]{36})(?:[/?#].*)?$/;
+
+/** A Credly badge page URL mapped to its Open Badges 2.0 assertion endpoint, else null. */
+export function credlyAssertionUrl(url: string): string | null {
+  const id = CREDLY_PAGE.exec(url.trim())?.[1];
+  return id ? `https://api.credly.com/v1/obi/v2/badge_assertions/${id.toLowerCase()}` : null;
+}
+
+interface State {
+  reasons: Reasons;
+  fetcher: Fetcher;
+  now: Date;
+  expectedEmails: readonly string[];
+}
+
+function emptyResult(kind: CredentialKind, raw: unknown, reasons: Reasons): VerificationResult {
+  return {
+    verdict: verdictOf(reasons.list),
+    reasons: reasons.list,
+    kind,
+    issuer: null,
+    name: null,
+    issuedOn: null,
+    expires: null,
+    recipientMatch: "not_checkable",
+    evidenceUrl: null,
+    credentialUrl: null,
+    raw,
+  };
+}
+
+/**
+ * Verifies an Open Badges 2.0 or 3.0 credential given as a URL, JSON (text or object), a compact
+ * JWS / VC-JWT, or a baked PNG / SVG badge. Never throws for bad input; the verdict says why.
+ */
+export async function verifyCredential(
+  input: VerifyInput,
+  options: VerifyOptions = {},
+): Promise<VerificationResult> {
+  const state: State = {
+    reasons: new Reasons(),
+    fetcher: options.fetch ?? createSafeFetch(),
+    now: options.now ?? new Date(),
+    expectedEmails: (options.expectedEmails ?? []).filter((e) => e.trim().length > 0),
+  };
+  try {
+    return await run(input, state);
+  } catch (err) {
+    state.reasons.error(
+      C.inputUnreadable,
+      `The credential could not be checked: ${errorMessage(err)}`,
+    );
+    return emptyResult(
+      "unknown",
+      typeof input === "string" || isObject(input) ? input : null,
+      state.reasons,
+    );
+  }
+}
+
+async function run(input: VerifyInput, state: State): Promise<VerificationResult> {
+  const { reasons } = state;
+  let payload: Payload;
+  let fetchedFrom: string | null = null;
+  let pageUrl: string | null = null;
+  if (typeof input === "string") payload = classifyText(input);
+  else if (input instanceof Uint8Array) payload = classifyBytes(input);
+  else payload = { type: "json", value: input };
+
+  // a URL (typed, or baked into an image) is fetched once; what it returns is classified again
+  if (payload.type === "url") {
+    pageUrl = payload.value;
+    const credly = credlyAssertionUrl(payload.value);
+    const url = credly ?? payload.value;
+    if (credly) reasons.info(C.credlyResolved, `Credly badge page resolved to ${credly}.`);
+    const fetched = await fetchInput(url, state);
+    if (!fetched) return emptyResult("unknown", pageUrl, reasons);
+    fetchedFrom = url;
+    payload = fetched;
+    if (payload.type === "url") {
+      reasons.error(C.inputUnsupported, "The address points to another address, not to a badge.");
+      return emptyResult("unknown", pageUrl, reasons);
+    }
+  }
+
+  switch (payload.type) {
+    case "none":
+      reasons.error(C.inputUnsupported, payload.message);
+      return emptyResult("unknown", pageUrl, reasons);
+    case "html":
+      reasons.warn(
+        C.linkOnly,
+        "This is a web page, not an Open Badge: link only — not cryptographically verifiable.",
+      );
+      return { ...emptyResult("link_only", pageUrl, reasons), credentialUrl: pageUrl };
+    case "json":
+      return verifyJson(payload.value, state, fetchedFrom);
+    case "jws":
+      return verifyJws(payload.value, state, fetchedFrom);
+  }
+}
+
+async function fetchInput(url: string, state: State): Promise<Payload | null> {
+  const { reasons } = state;
+  try {
+    const res = await state.fetcher(url, {
+      accept: "application/ld+json, application/json;q=0.9, text/html;q=0.5, */*;q=0.1",
+    });
+    if (res.status === 410) {
+      reasons.error(C.hostedRevoked, "The issuer revoked this badge (its URL answers 410 Gone).");
+      return null;
+    }
+    if (res.status < 200 || res.status >= 300) {
+      reasons.error(C.fetchFailed, `The badge address answered HTTP ${res.status}.`);
+      return null;
+    }
+    const type = res.contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+    if (type === "text/html") {
+      const text = bytesToText(res.body);
+      const p = classifyText(text);
+      return p.type === "json" || p.type === "jws" ? p : { type: "html" };
+    }
+    return classifyBytes(res.body);
+  } catch (err) {
+    if (err instanceof FetchRefusedError) {
+      reasons.error(C.fetchRefused, `The badge address was refused: ${err.message}`);
+    } else {
+      reasons.error(C.fetchFailed, `The badge address could not be loaded: ${errorMessage(err)}`);
+    }
+    return null;
+  }
+}
+
+async function verifyJson(
+  doc: JsonObject,
+  state: State,
+  fetchedFrom: string | null,
+): Promise<VerificationResult> {
+  if (looksLikeVc(doc)) {
+    const outcome = await verifyOb3(doc, { ...state, jwtSecured: false });
+    return {
+      ...outcome,
+      verdict: verdictOf(state.reasons.list),
+      reasons: state.reasons.list,
+      kind: "ob3",
+      raw: doc,
+    };
+  }
+  if (looksLikeOb2(doc)) {
+    const outcome = await verifyOb2(doc, { ...state, fetchedFrom, jws: null });
+    return {
+      ...outcome,
+      verdict: verdictOf(state.reasons.list),
+      reasons: state.reasons.list,
+      kind: "ob2",
+      raw: doc,
+    };
+  }
+  state.reasons.error(C.inputUnsupported, "The JSON is not an Open Badges 2.0 or 3.0 credential.");
+  return emptyResult("unknown", doc, state.reasons);
+}
+
+async function verifyJws(
+  jws: string,
+  state: State,
+  fetchedFrom: string | null,
+): Promise<VerificationResult> {
+  const decoded = decodeVcJwt(jws);
+  if (!decoded) {
+    state.reasons.error(C.inputUnreadable, "The signed credential cannot be decoded.");
+    return emptyResult("unknown", jws, state.reasons);
+  }
+  if (isObject(decoded.payload.vc) || looksLikeVc(decoded.credential)) {
+    await verifyVcJwt(jws, decoded, state.fetcher, state.now, state.reasons);
+    const outcome = await verifyOb3(decoded.credential, { ...state, jwtSecured: true });
+    return {
+      ...outcome,
+      verdict: verdictOf(state.reasons.list),
+      reasons: state.reasons.list,
+      kind: "ob3",
+      raw: jws,
+    };
+  }
+  const outcome = await verifyOb2(decoded.credential, { ...state, fetchedFrom, jws });
+  return {
+    ...outcome,
+    verdict: verdictOf(state.reasons.list),
+    reasons: state.reasons.list,
+    kind: "ob2",
+    raw: jws,
+  };
+}

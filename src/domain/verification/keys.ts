@@ -1,0 +1,182 @@
+import { decode as base58Decode } from "base58-universal";
+import { fetchJson } from "./fetch-json.ts";
+import { asArray, isObject, type JsonObject, str } from "./json.ts";
+import type { Fetcher } from "./types.ts";
+
+export const MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1";
+export const ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1";
+
+export type MultikeyAlgorithm = "Ed25519" | "P-256";
+
+/** Algorithm of a multibase multikey, or null when the string is not one. */
+export function multikeyAlgorithm(value: string): MultikeyAlgorithm | null {
+  if (!value.startsWith("z")) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = base58Decode(value.slice(1));
+  } catch {
+    return null;
+  }
+  if (bytes.length === 34 && bytes[0] === 0xed && bytes[1] === 0x01) return "Ed25519";
+  if (bytes.length === 35 && bytes[0] === 0x80 && bytes[1] === 0x24) return "P-256";
+  return null;
+}
+
+export interface ResolvedMethod {
+  /** Verification method document handed to the proof suite. */
+  method: JsonObject;
+  /** Controller that must authorise the method for assertions. */
+  controller: JsonObject;
+}
+
+export type MethodResolution = { ok: true; value: ResolvedMethod } | { ok: false; message: string };
+
+function multikeyMethod(id: string, controller: string, key: string): ResolvedMethod {
+  return {
+    method: {
+      "@context": MULTIKEY_CONTEXT,
+      id,
+      type: "Multikey",
+      controller,
+      publicKeyMultibase: key,
+    },
+    controller: { id: controller, assertionMethod: [id] },
+  };
+}
+
+function fail(message: string): MethodResolution {
+  return { ok: false, message };
+}
+
+/** did:web:host[:path] -> https://host/.well-known/did.json or https://host/path/did.json */
+export function didWebUrl(did: string): string | null {
+  const m = /^did:web:([^#?]+)$/.exec(did);
+  if (!m?.[1]) return null;
+  const parts = m[1].split(":").map((p) => decodeURIComponent(p));
+  const host = parts.shift();
+  if (!host || /[/\\@]/.test(host)) return null;
+  return parts.length === 0
+    ? `https://${host}/.well-known/did.json`
+    : `https://${host}/${parts.map(encodeURIComponent).join("/")}/did.json`;
+}
+
+function findMethodInDocument(doc: JsonObject, methodId: string): JsonObject | null {
+  const candidates = [
+    ...asArray(doc.verificationMethod),
+    ...asArray(doc.assertionMethod),
+    ...asArray(doc.publicKey),
+  ];
+  const base = str(doc.id) ?? "";
+  for (const c of candidates) {
+    if (!isObject(c)) continue;
+    const id = str(c.id);
+    if (!id) continue;
+    const absolute = id.startsWith("#") ? `${base}${id}` : id;
+    if (absolute === methodId) return { ...c, id: absolute };
+  }
+  return null;
+}
+
+function authorises(doc: JsonObject, methodId: string): boolean {
+  const base = str(doc.id) ?? "";
+  return asArray(doc.assertionMethod).some((m) => {
+    const id = typeof m === "string" ? m : isObject(m) ? str(m.id) : null;
+    if (!id) return false;
+    return (id.startsWith("#") ? `${base}${id}` : id) === methodId;
+  });
+}
+
+function methodFromDocumentEntry(entry: JsonObject, controller: JsonObject): ResolvedMethod | null {
+  const id = str(entry.id);
+  if (!id) return null;
+  if (typeof entry.publicKeyMultibase === "string" || isObject(entry.publicKeyJwk)) {
+    return { method: { "@context": MULTIKEY_CONTEXT, ...entry }, controller };
+  }
+  return null;
+}
+
+/**
+ * Resolves a Data Integrity verification method the way the official validator does: key in the
+ * URL fragment (controller must be the issuer), did:key, did:web, or a dereferenced key document.
+ */
+export async function resolveVerificationMethod(
+  methodId: string,
+  issuerId: string | null,
+  fetcher: Fetcher,
+): Promise<MethodResolution> {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(methodId)?.[1]?.toLowerCase();
+  if (!scheme) return fail(`verification method "${methodId}" is not a URI`);
+
+  const hash = methodId.indexOf("#");
+  const fragment = hash >= 0 ? methodId.slice(hash + 1) : "";
+  const base = hash >= 0 ? methodId.slice(0, hash) : methodId;
+
+  if (scheme === "did") {
+    const method = /^did:([a-z0-9]+):/.exec(base)?.[1];
+    if (method === "key") {
+      const key = base.slice("did:key:".length);
+      if (!multikeyAlgorithm(key)) return fail(`did:key "${base}" does not hold a supported key`);
+      if (fragment && fragment !== key) return fail(`did:key fragment does not match its key`);
+      return { ok: true, value: multikeyMethod(methodId, base, key) };
+    }
+    if (method === "web") {
+      const url = didWebUrl(base);
+      if (!url) return fail(`"${base}" is not a valid did:web`);
+      const got = await fetchJson(fetcher, url);
+      if (!got.ok || !isObject(got.json)) {
+        // the fragment may still carry the key itself
+        if (fragment && multikeyAlgorithm(fragment) && base === issuerId) {
+          return { ok: true, value: multikeyMethod(methodId, base, fragment) };
+        }
+        return fail(
+          `DID document ${url} could not be loaded (${got.ok ? "not JSON" : got.message})`,
+        );
+      }
+      const doc = got.json;
+      if (str(doc.id) !== base) return fail(`DID document id does not match ${base}`);
+      const entry = findMethodInDocument(doc, methodId);
+      if (!entry) return fail(`${methodId} is not in the DID document`);
+      if (!authorises(doc, methodId)) {
+        return fail(`${methodId} is not an assertionMethod of ${base}`);
+      }
+      const resolved = methodFromDocumentEntry(entry, { id: base, assertionMethod: [methodId] });
+      return resolved ? { ok: true, value: resolved } : fail(`${methodId} has no usable key`);
+    }
+    return fail(`DID method "${method ?? "?"}" is not supported`);
+  }
+
+  if (scheme !== "http" && scheme !== "https") {
+    return fail(`verification method scheme "${scheme}" is not supported`);
+  }
+
+  if (fragment && multikeyAlgorithm(fragment)) {
+    if (issuerId !== null && base !== issuerId) {
+      return fail(`key controller ${base} is not the issuer ${issuerId}`);
+    }
+    return { ok: true, value: multikeyMethod(methodId, base, fragment) };
+  }
+
+  const got = await fetchJson(fetcher, methodId);
+  if (!got.ok || !isObject(got.json)) {
+    return fail(`verification method ${methodId} could not be loaded`);
+  }
+  const doc = got.json;
+  const entry = str(doc.id) === methodId ? doc : findMethodInDocument(doc, methodId);
+  if (!entry) return fail(`${methodId} is not in the loaded document`);
+  const controllerId = str(entry.controller) ?? str(doc.id);
+  if (!controllerId) return fail(`${methodId} names no controller`);
+  let authorised = controllerId === issuerId && authorises(doc, methodId);
+  if (!authorised) {
+    const ctl = await fetchJson(fetcher, controllerId);
+    authorised = ctl.ok && isObject(ctl.json) && authorises(ctl.json, methodId);
+  }
+  if (!authorised) return fail(`${methodId} is not authorised by its controller for assertions`);
+  if (issuerId !== null && controllerId !== issuerId) {
+    return fail(`key controller ${controllerId} is not the issuer ${issuerId}`);
+  }
+  const resolved = methodFromDocumentEntry(entry, {
+    id: controllerId,
+    assertionMethod: [methodId],
+  });
+  return resolved ? { ok: true, value: resolved } : fail(`${methodId} has no usable key`);
+}

@@ -1,0 +1,315 @@
+import { createHash } from "node:crypto";
+import jsonld from "jsonld";
+import { offlineDocumentLoader } from "./contexts.ts";
+import { errorMessage } from "./fetch-json.ts";
+import { asArray, idOf, isHttpUrl, isObject, type JsonObject, str, typesOf } from "./json.ts";
+import { reportRecipient } from "./ob2.ts";
+import { verifyEmbeddedProofs } from "./proofs.ts";
+import { REASON_CODES as C, Reasons } from "./reasons.ts";
+import { checkCredentialStatus } from "./status.ts";
+import type { Fetcher, IssuerInfo } from "./types.ts";
+
+export const VC_V2 = "https://www.w3.org/ns/credentials/v2";
+export const VC_V1 = "https://www.w3.org/2018/credentials/v1";
+const OB3_CURRENT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+const OB3_CONTEXT =
+  /^https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/(context(-3\.0\.\d+)?\.json|context\/ob_v3p0\.jsonld)$/;
+const MAX_ENDORSEMENT_DEPTH = 2;
+
+export interface Ob3Context {
+  fetcher: Fetcher;
+  now: Date;
+  expectedEmails: readonly string[];
+  reasons: Reasons;
+  /** True when the credential came inside a VC-JWT whose signature is checked separately. */
+  jwtSecured: boolean;
+  depth?: number;
+}
+
+export interface Ob3Outcome {
+  issuer: IssuerInfo | null;
+  name: string | null;
+  issuedOn: string | null;
+  expires: string | null;
+  recipientMatch: boolean | "not_checkable";
+  evidenceUrl: string | null;
+  credentialUrl: string | null;
+}
+
+export function looksLikeVc(doc: JsonObject): boolean {
+  const ctx = asArray(doc["@context"]);
+  return (
+    ctx.includes(VC_V2) ||
+    ctx.includes(VC_V1) ||
+    typesOf(doc).includes("VerifiableCredential") ||
+    JSON.stringify(doc["@context"] ?? "").includes("ob/v3p0")
+  );
+}
+
+type Kind = "achievement" | "endorsement" | "statusList" | null;
+
+function kindOf(types: string[]): Kind {
+  if (types.includes("OpenBadgeCredential") || types.includes("AchievementCredential")) {
+    return "achievement";
+  }
+  if (types.includes("EndorsementCredential")) return "endorsement";
+  if (types.includes("BitstringStatusListCredential")) return "statusList";
+  return null;
+}
+
+function parseDate(v: unknown): Date | null {
+  if (typeof v !== "string") return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function checkContexts(doc: JsonObject, kind: Kind, reasons: Reasons): void {
+  const ctx = asArray(doc["@context"]);
+  const first = ctx[0];
+  if (first === VC_V1) {
+    reasons.warn(
+      C.contextOutdated,
+      "The credential uses the older Verifiable Credentials 1.1 context.",
+    );
+  } else if (first !== VC_V2) {
+    reasons.error(
+      C.contextInvalid,
+      `The credential's first @context must be ${VC_V2}, not ${JSON.stringify(first ?? null)}.`,
+    );
+  }
+  if (kind === "statusList" || kind === null) return;
+  const ob = ctx.filter((c): c is string => typeof c === "string" && OB3_CONTEXT.test(c));
+  if (ob.length === 0) {
+    reasons.error(C.contextInvalid, "The credential lacks the Open Badges 3.0 @context.");
+  } else if (!ob.includes(OB3_CURRENT)) {
+    reasons.warn(
+      C.contextOutdated,
+      `The credential uses Open Badges context ${ob[0]}, not ${OB3_CURRENT}.`,
+    );
+  }
+}
+
+function requireType(node: unknown, expected: string, label: string, reasons: Reasons): void {
+  if (!isObject(node)) return;
+  const types = typesOf(node);
+  if (!types.includes(expected)) {
+    reasons.error(
+      C.typeInvalid,
+      `The ${label} type is ${types.join(", ") || "missing"}, not ${expected}.`,
+    );
+  }
+}
+
+function checkProfile(profile: unknown, label: string, reasons: Reasons): void {
+  if (!isObject(profile)) return;
+  requireType(profile, "Profile", label, reasons);
+  if (profile.parentOrg !== undefined)
+    requireType(profile.parentOrg, "Profile", `${label}'s parent organisation`, reasons);
+  for (const o of asArray(profile.otherIdentifier)) {
+    requireType(o, "IdentifierEntry", `${label}'s other identifier`, reasons);
+  }
+}
+
+function checkShape(doc: JsonObject, kind: Kind, reasons: Reasons): void {
+  if (doc.issuer === undefined) {
+    reasons.error(C.propertyMissing, "The credential has no issuer.");
+  } else if (!idOf(doc.issuer)) {
+    reasons.error(C.propertyInvalid, "The credential's issuer has no id.");
+  }
+  checkProfile(doc.issuer, "issuer", reasons);
+  const subject = asArray(doc.credentialSubject)[0];
+  if (!isObject(subject)) {
+    reasons.error(C.propertyMissing, "The credential has no credentialSubject.");
+    return;
+  }
+  if (kind === "endorsement") {
+    requireType(subject, "EndorsementSubject", "credential subject", reasons);
+  } else if (kind === "statusList") {
+    requireType(subject, "BitstringStatusList", "credential subject", reasons);
+  } else if (kind === "achievement") {
+    requireType(subject, "AchievementSubject", "credential subject", reasons);
+    const achievement = subject.achievement;
+    if (!isObject(achievement)) {
+      reasons.error(C.propertyMissing, "The credential does not say which achievement it awards.");
+    } else {
+      requireType(achievement, "Achievement", "achievement", reasons);
+      for (const rd of asArray(achievement.resultDescription)) {
+        requireType(rd, "ResultDescription", "achievement's result description", reasons);
+      }
+      if (achievement.creator !== undefined)
+        checkProfile(achievement.creator, "achievement creator", reasons);
+    }
+    for (const r of asArray(subject.result)) requireType(r, "Result", "result", reasons);
+    for (const i of asArray(subject.identifier))
+      requireType(i, "IdentityObject", "recipient identifier", reasons);
+    if (subject.source !== undefined) checkProfile(subject.source, "source", reasons);
+  }
+  for (const e of asArray(doc.evidence)) requireType(e, "Evidence", "evidence", reasons);
+}
+
+/** Strict JSON-LD expansion: every term must be defined by the (bundled) contexts. */
+async function checkJsonLd(doc: JsonObject, reasons: Reasons): Promise<void> {
+  try {
+    await jsonld.expand(doc, { documentLoader: offlineDocumentLoader(), safe: true, base: null });
+  } catch (err) {
+    reasons.error(C.jsonLdInvalid, `The credential is not valid JSON-LD: ${errorMessage(err)}`);
+  }
+}
+
+/** Recipient identifier hash: sha256$hex(email + salt), or a plain email, compared case-insensitively. */
+export function ob3RecipientMatches(
+  subject: JsonObject,
+  emails: readonly string[],
+): boolean | "not_checkable" {
+  if (emails.length === 0) return "not_checkable";
+  const candidates = [...new Set(emails.flatMap((e) => [e.trim(), e.trim().toLowerCase()]))];
+  let checkable = false;
+  for (const ident of asArray(subject.identifier)) {
+    if (!isObject(ident) || str(ident.identityType) !== "emailAddress") continue;
+    const hash = str(ident.identityHash);
+    if (!hash) continue;
+    checkable = true;
+    const salt = typeof ident.salt === "string" ? ident.salt : "";
+    if (ident.hashed === true) {
+      const m = /^(sha256|md5)\$([0-9a-fA-F]+)$/.exec(hash);
+      if (m?.[1] && m[2]) {
+        const algo = m[1];
+        const want = m[2].toLowerCase();
+        if (
+          candidates.some(
+            (e) =>
+              createHash(algo)
+                .update(e + salt)
+                .digest("hex") === want,
+          )
+        )
+          return true;
+      }
+    } else if (candidates.some((e) => e.toLowerCase() === hash.toLowerCase())) {
+      return true;
+    }
+  }
+  const id = str(subject.id);
+  if (id?.startsWith("mailto:")) {
+    checkable = true;
+    if (candidates.some((e) => e.toLowerCase() === id.slice(7).toLowerCase())) return true;
+  }
+  return checkable ? false : "not_checkable";
+}
+
+function collectEndorsements(v: unknown, out: JsonObject[], depth: number): void {
+  if (depth > 6) return;
+  if (Array.isArray(v)) {
+    for (const x of v) collectEndorsements(x, out, depth + 1);
+    return;
+  }
+  if (!isObject(v)) return;
+  for (const e of asArray(v.endorsement)) if (isObject(e)) out.push(e);
+  for (const [k, x] of Object.entries(v)) {
+    if (k !== "endorsement" && k !== "proof") collectEndorsements(x, out, depth + 1);
+  }
+}
+
+export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Outcome> {
+  const { reasons } = ctx;
+  const types = typesOf(doc);
+  const kind = kindOf(types);
+  if (!types.includes("VerifiableCredential") || kind === null) {
+    reasons.error(
+      C.typeInvalid,
+      `The credential's type (${types.join(", ") || "none"}) is not an Open Badges credential.`,
+    );
+  }
+  checkContexts(doc, kind, reasons);
+  await checkJsonLd(doc, reasons);
+  checkShape(doc, kind, reasons);
+
+  const v2 = asArray(doc["@context"])[0] !== VC_V1;
+  const fromRaw = v2 ? doc.validFrom : (doc.issuanceDate ?? doc.validFrom);
+  const untilRaw = v2 ? doc.validUntil : (doc.expirationDate ?? doc.validUntil);
+  const from = parseDate(fromRaw);
+  const until = parseDate(untilRaw);
+  if (fromRaw !== undefined && !from)
+    reasons.error(C.propertyInvalid, "The credential's start date is invalid.");
+  if (!v2 && fromRaw === undefined)
+    reasons.error(C.propertyMissing, "The credential has no issuance date.");
+  if (untilRaw !== undefined && !until)
+    reasons.error(C.propertyInvalid, "The credential's expiry date is invalid.");
+  if (from && from.getTime() > ctx.now.getTime()) {
+    reasons.error(C.issuedInFuture, `The credential is not valid until ${String(fromRaw)}.`);
+  }
+  if (from && until && until.getTime() < from.getTime()) {
+    reasons.error(C.expiresBeforeIssued, "The credential expires before it becomes valid.");
+  }
+  if (until && until.getTime() < ctx.now.getTime()) {
+    reasons.error(C.expired, `The credential expired on ${String(untilRaw)}.`);
+  }
+
+  const issuerId = idOf(doc.issuer);
+  if (!ctx.jwtSecured || doc.proof !== undefined) {
+    await verifyEmbeddedProofs(doc, issuerId, ctx.fetcher, ctx.now, reasons);
+  }
+
+  await checkCredentialStatus(doc, {
+    fetcher: ctx.fetcher,
+    reasons,
+    verifyListProof: async (list, listReasons) =>
+      (await verifyEmbeddedProofs(list, idOf(list.issuer), ctx.fetcher, ctx.now, listReasons))
+        .verified,
+  });
+
+  if (asArray(doc.credentialSchema).length > 0) {
+    reasons.info(C.schemaUnchecked, "The credential's declared JSON Schemas were not checked.");
+  }
+
+  // embedded endorsements are credentials too; their failures make this one fail
+  const depth = ctx.depth ?? 0;
+  if (depth < MAX_ENDORSEMENT_DEPTH) {
+    const endorsements: JsonObject[] = [];
+    collectEndorsements(doc, endorsements, 0);
+    for (const e of endorsements) {
+      const inner = new Reasons();
+      await verifyOb3(e, {
+        ...ctx,
+        reasons: inner,
+        jwtSecured: false,
+        expectedEmails: [],
+        depth: depth + 1,
+      });
+      for (const r of inner.list.filter((x) => x.severity === "error")) {
+        reasons.error(
+          C.endorsementInvalid,
+          `An endorsement (${str(e.id) ?? "no id"}) is invalid: ${r.message}`,
+        );
+      }
+    }
+  }
+
+  const subject = asArray(doc.credentialSubject).find(isObject) ?? null;
+  const achievement = subject && isObject(subject.achievement) ? subject.achievement : null;
+  const issuer = doc.issuer;
+  const recipientMatch =
+    kind === "achievement" && subject
+      ? ob3RecipientMatches(subject, ctx.expectedEmails)
+      : "not_checkable";
+  if (depth === 0) reportRecipient(recipientMatch, ctx);
+  const evidence =
+    asArray(doc.evidence)
+      .map(idOf)
+      .find((e): e is string => !!e && isHttpUrl(e)) ?? null;
+  return {
+    issuer: issuerId
+      ? {
+          id: issuerId,
+          name: isObject(issuer) ? str(issuer.name) : null,
+          url: isObject(issuer) ? idOf(issuer.url) : null,
+        }
+      : null,
+    name: (achievement ? str(achievement.name) : null) ?? str(doc.name),
+    issuedOn: from ? from.toISOString() : null,
+    expires: until ? until.toISOString() : null,
+    recipientMatch,
+    evidenceUrl: evidence,
+    credentialUrl: str(doc.id) && isHttpUrl(String(doc.id)) ? String(doc.id) : null,
+  };
+}

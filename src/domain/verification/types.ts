@@ -1,0 +1,65 @@
+export type Verdict = "valid" | "warning" | "invalid";
+export type Severity = "error" | "warning" | "info";
+export type CredentialKind = "ob2" | "ob3" | "link_only" | "unknown";
+
+export interface Reason {
+  /** Stable machine-readable code; see REASON_CODES. */
+  code: string;
+  message: string;
+  severity: Severity;
+}
+
+export interface IssuerInfo {
+  name: string | null;
+  id: string | null;
+  url: string | null;
+}
+
+export interface VerificationResult {
+  verdict: Verdict;
+  reasons: Reason[];
+  kind: CredentialKind;
+  issuer: IssuerInfo | null;
+  /** Badge / achievement name. */
+  name: string | null;
+  issuedOn: string | null;
+  expires: string | null;
+  recipientMatch: boolean | "not_checkable";
+  evidenceUrl: string | null;
+  /** URL the credential can be checked at, when it has one. */
+  credentialUrl: string | null;
+  /** The credential as received (JSON object, or the compact JWS/JWT text). */
+  raw: unknown;
+}
+
+export interface FetchedResource {
+  /** URL that was asked for. */
+  url: string;
+  /** URL after redirects. */
+  finalUrl: string;
+  status: number;
+  contentType: string;
+  body: Uint8Array;
+}
+
+export interface FetchOptions {
+  /** Accept header value. */
+  accept?: string;
+}
+
+/**
+ * Fetches a URL. Must reject (throw) when the resource cannot be reached; HTTP error
+ * statuses are returned, not thrown, so callers can tell 404 from 410.
+ */
+export type Fetcher = (url: string, options?: FetchOptions) => Promise<FetchedResource>;
+
+export interface VerifyOptions {
+  /** Email addresses of the person claiming the credential. */
+  expectedEmails?: readonly string[];
+  /** Clock; defaults to the current time. */
+  now?: Date;
+  /** Network access; defaults to a safe fetcher (public addresses only). */
+  fetch?: Fetcher;
+}
+
+export type VerifyInput = string | Uint8Array | Record<string, unknown>;

@@ -1,0 +1,149 @@
+import * as EcdsaMultikey from "@digitalbazaar/ecdsa-multikey";
+import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+} from "jose";
+import { errorMessage, fetchJson } from "./fetch-json.ts";
+import { asArray, idOf, isHttpUrl, isObject, type JsonObject, str } from "./json.ts";
+import { multikeyAlgorithm, resolveVerificationMethod } from "./keys.ts";
+import { REASON_CODES as C, type Reasons } from "./reasons.ts";
+import type { Fetcher } from "./types.ts";
+
+const ALGORITHMS = ["RS256", "ES256", "EdDSA"];
+
+export interface DecodedVcJwt {
+  credential: JsonObject;
+  payload: JWTPayload;
+  header: JsonObject;
+}
+
+/** The credential inside a VC-JWT: the `vc` claim (VCDM 1.1) or the payload itself (VCDM 2.0). */
+export function decodeVcJwt(jwt: string): DecodedVcJwt | null {
+  try {
+    const header = decodeProtectedHeader(jwt) as JsonObject;
+    const payload = decodeJwt(jwt);
+    const credential = isObject(payload.vc) ? payload.vc : (payload as JsonObject);
+    return { credential, payload, header };
+  } catch {
+    return null;
+  }
+}
+
+async function multikeyToJwk(multikey: string): Promise<JWK | null> {
+  const alg = multikeyAlgorithm(multikey);
+  const key = { type: "Multikey", publicKeyMultibase: multikey };
+  if (alg === "Ed25519") {
+    return (await Ed25519Multikey.toJwk({ keyPair: await Ed25519Multikey.from(key) })) as JWK;
+  }
+  if (alg === "P-256") {
+    return (await EcdsaMultikey.toJwk({ keyPair: await EcdsaMultikey.from(key) })) as JWK;
+  }
+  return null;
+}
+
+async function jwkFromMethod(method: JsonObject): Promise<JWK | null> {
+  if (isObject(method.publicKeyJwk)) return method.publicKeyJwk as JWK;
+  if (typeof method.publicKeyMultibase === "string")
+    return multikeyToJwk(method.publicKeyMultibase);
+  return null;
+}
+
+function pickFromJwks(doc: JsonObject, kid: string | null): JWK | null {
+  const keys = asArray(doc.keys).filter(isObject) as JWK[];
+  if (kid)
+    return (
+      keys.find((k) => k.kid === kid || (kid.includes("#") && k.kid === kid.split("#")[1])) ?? null
+    );
+  return keys.length === 1 ? (keys[0] ?? null) : null;
+}
+
+/** Finds the verification key: header jwk, kid (DID URL or URL), else the issuer's JWKS. */
+async function findKey(
+  header: JsonObject,
+  issuerId: string | null,
+  fetcher: Fetcher,
+): Promise<{ jwk: JWK; source: string } | { error: string }> {
+  if (isObject(header.jwk)) return { jwk: header.jwk as JWK, source: "header" };
+  const kid = str(header.kid);
+  if (kid?.startsWith("did:")) {
+    const resolved = await resolveVerificationMethod(kid, issuerId, fetcher);
+    if (!resolved.ok) return { error: resolved.message };
+    const jwk = await jwkFromMethod(resolved.value.method);
+    return jwk ? { jwk, source: "did" } : { error: `${kid} has no usable key` };
+  }
+  if (kid && isHttpUrl(kid)) {
+    const got = await fetchJson(fetcher, kid);
+    if (!got.ok || !isObject(got.json)) return { error: `key ${kid} could not be loaded` };
+    const doc = got.json;
+    const jwk =
+      typeof doc.kty === "string"
+        ? (doc as JWK)
+        : (pickFromJwks(doc, kid) ?? (await jwkFromMethod(doc)));
+    return jwk ? { jwk, source: "kid" } : { error: `${kid} holds no usable key` };
+  }
+  if (issuerId && isHttpUrl(issuerId)) {
+    const got = await fetchJson(fetcher, issuerId);
+    if (got.ok && isObject(got.json)) {
+      let jwks: JsonObject | null = Array.isArray(got.json.keys) ? got.json : null;
+      const jwksUri = str(got.json.jwks_uri) ?? str(got.json.jwksUri);
+      if (!jwks && jwksUri) {
+        const ks = await fetchJson(fetcher, jwksUri);
+        if (ks.ok && isObject(ks.json)) jwks = ks.json;
+      }
+      const jwk = jwks ? pickFromJwks(jwks, kid) : null;
+      if (jwk) return { jwk, source: "issuer" };
+    }
+  }
+  return { error: "the JWT names no key (no jwk, kid or issuer key set)" };
+}
+
+/** Verifies a VC-JWT's signature and iss / jti / nbf / exp claims. */
+export async function verifyVcJwt(
+  jwt: string,
+  decoded: DecodedVcJwt,
+  fetcher: Fetcher,
+  now: Date,
+  reasons: Reasons,
+): Promise<void> {
+  const { header, payload, credential } = decoded;
+  const alg = str(header.alg);
+  if (!alg || !ALGORITHMS.includes(alg)) {
+    reasons.error(C.proofUnsupported, `The JWT algorithm ${alg ?? "(none)"} is not accepted.`);
+    return;
+  }
+  const issuerId = idOf(credential.issuer);
+  if (payload.iss !== undefined && issuerId && payload.iss !== issuerId) {
+    reasons.error(
+      C.jwtClaimMismatch,
+      `The JWT issuer ${payload.iss} is not the credential's issuer.`,
+    );
+  }
+  const credentialId = str(credential.id);
+  if (payload.jti !== undefined && credentialId && payload.jti !== credentialId) {
+    reasons.error(C.jwtClaimMismatch, "The JWT id (jti) is not the credential's id.");
+  }
+  const key = await findKey(header, str(payload.iss) ?? issuerId, fetcher);
+  if ("error" in key) {
+    reasons.error(C.keyUnresolvable, `The JWT's signing key: ${key.error}.`);
+    return;
+  }
+  try {
+    const cryptoKey = await importJWK(key.jwk, alg);
+    await jwtVerify(jwt, cryptoKey, { algorithms: [alg], currentDate: now });
+    reasons.info(C.signatureValid, "The credential's signature is valid.");
+  } catch (err) {
+    if (err instanceof joseErrors.JWTExpired) {
+      reasons.error(C.expired, "The credential's JWT has expired.");
+    } else if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "nbf") {
+      reasons.error(C.issuedInFuture, "The credential's JWT is not valid yet.");
+    } else {
+      reasons.error(C.signatureInvalid, `The JWT signature does not verify: ${errorMessage(err)}`);
+    }
+  }
+}
