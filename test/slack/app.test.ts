@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SLACK_EVENTS_PATH } from "../../adapters/slack/app.ts";
+import { createSlackApp, SLACK_EVENTS_PATH } from "../../adapters/slack/app.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import {
   blockActionsPayload,
@@ -10,7 +10,7 @@ import {
   TEST_SIGNING_SECRET,
   viewSubmissionPayload,
 } from "../support/slack-signing.ts";
-import { BOT_TOKEN, eventually, type Harness, startHarness } from "./harness.ts";
+import { BOT_TOKEN, eventually, type Harness, recordingLogger, startHarness } from "./harness.ts";
 
 const hello: Message = {
   summary: "Hello",
@@ -267,6 +267,20 @@ describe("view_submission", () => {
     expect(reply.body).toMatchObject({ text: "Hello" });
   });
 
+  it("closes the modal before Slack's 3 s deadline and sends late errors as a message", async () => {
+    h.core.onSubmit = () =>
+      new Promise((resolve) =>
+        setTimeout(() => resolve({ ok: false, errors: { hours: "Too many hours." } }), 2_800),
+      );
+    const started = Date.now();
+    const res = await sendInteraction(submission());
+    expect(Date.now() - started).toBeLessThan(2_900);
+    expect(await res.text()).toBe("");
+    const dm = await h.fake.waitFor((c) => c.method === "chat.postMessage");
+    expect(dm.body.channel).toBe("D0ALICE");
+    expect(JSON.stringify(dm.body.blocks)).toContain("Too many hours.");
+  });
+
   it("keeps the modal open with a friendly error when the core fails", async () => {
     h.core.onSubmit = async () => {
       throw new Error("boom");
@@ -376,5 +390,45 @@ describe("mounting beside other routes", () => {
     expect(
       (await h.post("/api/messages", "{}", { "content-type": "application/json" })).status,
     ).toBe(404);
+  });
+});
+
+describe("Socket Mode", () => {
+  it("is chosen when an app token is set, with nothing to mount", async () => {
+    const socket = await createSlackApp({
+      core: h.core,
+      config: {
+        logLevel: "error",
+        slack: {
+          signingSecret: undefined,
+          botToken: BOT_TOKEN,
+          appToken: "xapp-test",
+          apiUrl: h.fake.apiUrl,
+        },
+      },
+      logger: recordingLogger([]),
+    });
+    expect(socket.mode).toBe("socket");
+    expect(socket.handle).toBeUndefined();
+    // The bot token was checked against the API at creation.
+    expect(h.fake.callsTo("auth.test")).toHaveLength(1);
+  });
+
+  it("refuses to start without the variables Slack needs", async () => {
+    await expect(
+      createSlackApp({
+        core: h.core,
+        config: {
+          logLevel: "error",
+          slack: {
+            signingSecret: undefined,
+            botToken: BOT_TOKEN,
+            appToken: undefined,
+            apiUrl: undefined,
+          },
+        },
+        logger: recordingLogger([]),
+      }),
+    ).rejects.toThrow(/SLACK_SIGNING_SECRET/);
   });
 });
