@@ -30,6 +30,10 @@ declare module "jsonld-signatures" {
   }
   class ProofPurpose {}
   const jsigs: {
+    sign(
+      doc: unknown,
+      options: { suite: unknown; purpose: ProofPurpose; documentLoader: Loader },
+    ): Promise<Record<string, unknown>>;
     verify(
       doc: unknown,
       options: { suite: unknown; purpose: ProofPurpose; documentLoader: Loader },
@@ -46,7 +50,7 @@ declare module "jsonld-signatures" {
 
 declare module "@digitalbazaar/data-integrity" {
   export class DataIntegrityProof {
-    constructor(options: { cryptosuite: unknown; legacyContext?: boolean });
+    constructor(options: { cryptosuite: unknown; legacyContext?: boolean; signer?: unknown });
   }
 }
 
@@ -63,7 +67,9 @@ declare module "@digitalbazaar/ed25519-signature-2020" {
 }
 
 declare module "@digitalbazaar/ed25519-multikey" {
-  export function from(key: Record<string, unknown>): Promise<{ publicKeyMultibase: string }>;
+  export function from(
+    key: Record<string, unknown>,
+  ): Promise<{ publicKeyMultibase: string; signer(): unknown }>;
   export function toJwk(options: { keyPair: unknown }): Promise<Record<string, unknown>>;
 }
 
