@@ -4,6 +4,10 @@ import path from "node:path";
 export interface Config {
   port: number;
   databaseUrl: string | undefined;
+  /** PostgreSQL schema for Stackup's tables; unset means the server's default (public). */
+  databaseSchema: string | undefined;
+  /** Prefix of every queue key in Redis, so several deployments can share one Redis. */
+  queuePrefix: string;
   dataDir: string;
   redisUrl: string | undefined;
   logLevel: string;
@@ -51,6 +55,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push("DATABASE_URL must start with postgres:// or postgresql://.");
   }
+  const databaseSchema = nonEmpty(env, "DATABASE_SCHEMA");
+  if (databaseSchema && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    problems.push("DATABASE_SCHEMA must be a lower-case identifier (letters, digits, _).");
+  }
+  const queuePrefix = nonEmpty(env, "QUEUE_PREFIX") ?? "stackup";
+  if (!/^[\w-]{1,40}$/.test(queuePrefix)) {
+    problems.push("QUEUE_PREFIX may only hold letters, digits, _ and - (at most 40).");
+  }
   const redisUrl = nonEmpty(env, "REDIS_URL");
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     problems.push("REDIS_URL must start with redis:// or rediss://.");
@@ -81,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port,
     databaseUrl,
+    databaseSchema,
+    queuePrefix,
     dataDir: path.resolve(nonEmpty(env, "DATA_DIR") ?? "./data"),
     redisUrl,
     logLevel: nonEmpty(env, "LOG_LEVEL") ?? "info",

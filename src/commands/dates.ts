@@ -37,7 +37,8 @@ export function parseTargetDate(text: string, now: Date, timeZone: string): Date
     );
     const first = results[0];
     // The whole phrase must be the date, so "March 31 please" isn't half-read.
-    if (!first || first.index !== 0 || first.text.length < phrase.replace(/[.!]+$/, "").length) {
+    const whole = first !== undefined && first.index === 0;
+    if (!whole || first.text.length < phrase.replace(/[.!]+$/, "").length) {
       return {
         ok: false,
         message: `I couldn't read "${phrase}" as a date. Try "by March 31", "by 2027-03-31" or "in 6 weeks".`,

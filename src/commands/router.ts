@@ -265,96 +265,110 @@ export function createCore(deps: CoreDeps): Core {
     },
 
     async action(actor, action, value) {
-      const s = await session(actor);
-      const p = readPayload(value);
-      const g = int(p.g);
-      switch (action) {
-        case "goal.new":
-          return { kind: "form", form: newGoalForm(await catalog.all()) };
-        case "goals.show":
-          return say(goalsMessage(await goals.list(s.user), s.ctx));
-        case "goal.create":
-          return createGoal(s, {
-            credentialId: int(p.c),
-            title: str(p.t),
-            d: str(p.d),
-            h: num(p.h),
-          });
-        case "goal.log": {
-          const h = num(p.h);
-          if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG)
-            return problem(s, "That button has expired.");
-          return logHours(s, g, h, str(p.n)?.slice(0, MAX_NOTE_LENGTH) ?? null);
-        }
-        case "goal.done":
-          if (!g) return problem(s, "That button has expired.");
-          return complete(s, g, str(p.u));
-        case "goal.pause":
-        case "goal.resume":
-        case "goal.drop": {
-          if (!g) return problem(s, "That button has expired.");
-          const to =
-            action === "goal.pause" ? "paused" : action === "goal.resume" ? "active" : "dropped";
-          return changeStatus(s, g, to);
-        }
-        default:
-          return problem(s, "That button isn't something I know how to handle any more.");
-      }
+      const reply = await handleAction(actor, action, value);
+      // A click answers in place of the message that carried the button, not below it.
+      return reply.kind === "message" ? { kind: "update", message: reply.message } : reply;
     },
 
-    async submit(actor, formId, _state, values): Promise<FormResult> {
-      const s = await session(actor);
-      if (formId !== "goal.new") {
-        return { ok: true, reply: problem(s, "That form has expired.") };
-      }
-      const errors: Record<string, string> = {};
-      const credentialId = values.credential ? Number(values.credential) : null;
-      const title = values.title?.trim() || null;
-      if (!credentialId && !title) errors.title = "Pick a credential or describe your goal.";
-      if (title && title.length > MAX_TITLE_LENGTH) {
-        errors.title = `Keep it under ${MAX_TITLE_LENGTH} characters.`;
-      }
-      let d: string | null = null;
-      if (values.target) {
-        const parsed = parseTargetDate(values.target, s.ctx.now, s.ctx.timeZone);
-        if (parsed.ok) d = parsed.date;
-        else errors.target = parsed.message;
-      }
-      let h: number | null = null;
-      if (values.hours) {
-        const parsed = parseDuration(values.hours);
-        if (!parsed || parsed.rest || parsed.hours <= 0 || parsed.hours > MAX_HOURS_PER_WEEK) {
-          errors.hours = `Enter hours per week between 0.5 and ${MAX_HOURS_PER_WEEK}.`;
-        } else h = parsed.hours;
-      }
-      if (Object.keys(errors).length > 0) return { ok: false, errors };
-      return {
-        ok: true,
-        reply: await createGoal(s, { credentialId, title: credentialId ? null : title, d, h }),
-      };
-    },
-
-    async home(actor) {
-      const s = await session(actor);
-      const message = goalsMessage(await goals.list(s.user), s.ctx);
-      if (
-        message.blocks.some(
-          (b) => b.type === "actions" && b.buttons.some((x) => x.action === "goal.new"),
-        )
-      ) {
-        return message;
-      }
-      return {
-        ...message,
-        blocks: [
-          ...message.blocks,
-          { type: "divider" },
-          {
-            type: "actions",
-            buttons: [{ label: "New goal", action: "goal.new", value: "{}", style: "primary" }],
-          },
-        ],
-      };
-    },
+    submit,
+    home,
   };
+
+  async function handleAction(actor: Actor, action: string, value: string): Promise<Reply> {
+    const s = await session(actor);
+    const p = readPayload(value);
+    const g = int(p.g);
+    switch (action) {
+      case "goal.new":
+        return { kind: "form", form: newGoalForm(await catalog.all()) };
+      case "goals.show":
+        return say(goalsMessage(await goals.list(s.user), s.ctx));
+      case "goal.create":
+        return createGoal(s, {
+          credentialId: int(p.c),
+          title: str(p.t),
+          d: str(p.d),
+          h: num(p.h),
+        });
+      case "goal.log": {
+        const h = num(p.h);
+        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG)
+          return problem(s, "That button has expired.");
+        return logHours(s, g, h, str(p.n)?.slice(0, MAX_NOTE_LENGTH) ?? null);
+      }
+      case "goal.done":
+        if (!g) return problem(s, "That button has expired.");
+        return complete(s, g, str(p.u));
+      case "goal.pause":
+      case "goal.resume":
+      case "goal.drop": {
+        if (!g) return problem(s, "That button has expired.");
+        const to =
+          action === "goal.pause" ? "paused" : action === "goal.resume" ? "active" : "dropped";
+        return changeStatus(s, g, to);
+      }
+      default:
+        return problem(s, "That button isn't something I know how to handle any more.");
+    }
+  }
+
+  async function submit(
+    actor: Actor,
+    formId: string,
+    _state: string | undefined,
+    values: Record<string, string | undefined>,
+  ): Promise<FormResult> {
+    const s = await session(actor);
+    if (formId !== "goal.new") {
+      return { ok: true, reply: problem(s, "That form has expired.") };
+    }
+    const errors: Record<string, string> = {};
+    const credentialId = values.credential ? Number(values.credential) : null;
+    const title = values.title?.trim() || null;
+    if (!credentialId && !title) errors.title = "Pick a credential or describe your goal.";
+    if (title && title.length > MAX_TITLE_LENGTH) {
+      errors.title = `Keep it under ${MAX_TITLE_LENGTH} characters.`;
+    }
+    let d: string | null = null;
+    if (values.target) {
+      const parsed = parseTargetDate(values.target, s.ctx.now, s.ctx.timeZone);
+      if (parsed.ok) d = parsed.date;
+      else errors.target = parsed.message;
+    }
+    let h: number | null = null;
+    if (values.hours) {
+      const parsed = parseDuration(values.hours);
+      if (!parsed || parsed.rest || parsed.hours <= 0 || parsed.hours > MAX_HOURS_PER_WEEK) {
+        errors.hours = `Enter hours per week between 0.5 and ${MAX_HOURS_PER_WEEK}.`;
+      } else h = parsed.hours;
+    }
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    return {
+      ok: true,
+      reply: await createGoal(s, { credentialId, title: credentialId ? null : title, d, h }),
+    };
+  }
+
+  async function home(actor: Actor): Promise<Message> {
+    const s = await session(actor);
+    const message = goalsMessage(await goals.list(s.user), s.ctx);
+    if (
+      message.blocks.some(
+        (b) => b.type === "actions" && b.buttons.some((x) => x.action === "goal.new"),
+      )
+    ) {
+      return message;
+    }
+    return {
+      ...message,
+      blocks: [
+        ...message.blocks,
+        { type: "divider" },
+        {
+          type: "actions",
+          buttons: [{ label: "New goal", action: "goal.new", value: "{}", style: "primary" }],
+        },
+      ],
+    };
+  }
 }

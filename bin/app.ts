@@ -1,0 +1,76 @@
+import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/slack/app.ts";
+import { createCore } from "../src/commands/router.ts";
+import type { Config } from "../src/config.ts";
+import type { Logger } from "../src/log.ts";
+import { type Clock, systemClock } from "../src/time/clock.ts";
+import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
+import { type HttpServer, type RouteHandler, startHttpServer } from "./server.ts";
+
+export type Role = "all" | "web" | "worker";
+
+export interface RunningApp {
+  http: HttpServer | undefined;
+  database: Database;
+  queues: Queues;
+  slack: SlackApp | undefined;
+  stop(): Promise<void>;
+}
+
+/** Wires the core, adapters and jobs together for one process role. */
+export async function startApp(options: {
+  config: Config;
+  logger: Logger;
+  role: Role;
+  clock?: Clock;
+}): Promise<RunningApp> {
+  const { config, logger, role } = options;
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase(config, logger);
+  let queues: Queues | undefined;
+  let slack: SlackApp | undefined;
+  let http: HttpServer | undefined;
+  try {
+    queues = await openQueues(config, logger);
+    const core = createCore({ db: database.db, clock });
+
+    if (role !== "worker") {
+      const handlers: RouteHandler[] = [];
+      if (isSlackConfigured(config)) {
+        slack = await createSlackApp({ core, config, logger });
+        if (slack.handle) handlers.push(slack.handle);
+        await slack.start();
+        logger.info({ mode: slack.mode }, "Slack is connected");
+      } else {
+        logger.warn(
+          "Slack is off. Set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP, /slack/events) or SLACK_APP_TOKEN (Socket Mode) to connect it.",
+        );
+      }
+      const q = queues;
+      http = await startHttpServer({
+        port: config.port,
+        readiness: { database: () => database.ping(), queue: () => q.backend.ping() },
+        handlers,
+      });
+      logger.info({ url: http.url }, "listening");
+    }
+  } catch (error) {
+    await slack?.stop().catch(() => undefined);
+    await queues?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+
+  const q = queues;
+  return {
+    http,
+    database,
+    queues: q,
+    slack,
+    async stop() {
+      await http?.close();
+      await slack?.stop().catch(() => undefined);
+      await q.close();
+      await database.close();
+    },
+  };
+}

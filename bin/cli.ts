@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { ConfigError, loadConfig } from "../src/config.ts";
+import { createLogger } from "../src/log.ts";
+import { type Role, startApp } from "./app.ts";
+import { catalogImportCommand } from "./commands/catalog-import.ts";
+import { openDatabase } from "./runtime.ts";
+
+const USAGE = `Usage:
+  stackup start [--role all|web|worker]   run the service (default role: all)
+  stackup migrate                         apply database migrations
+  stackup catalog import FILE             add credentials from a .csv or .yaml file
+  stackup verify <url|file> [options]     check an Open Badge (see README)
+  stackup help                            this text`;
+
+const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+const err = (s: string) => process.stderr.write(s.endsWith("\n") ? s : `${s}\n`);
+
+function parseRole(args: string[]): Role | undefined {
+  const i = args.indexOf("--role");
+  const inline = args.find((a) => a.startsWith("--role="))?.slice(7);
+  const value = inline ?? (i >= 0 ? args[i + 1] : "all");
+  return value === "all" || value === "web" || value === "worker" ? value : undefined;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    out(USAGE);
+    return command ? 0 : 2;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  switch (command) {
+    case "start": {
+      const role = parseRole(args);
+      if (!role) {
+        err("--role must be all, web or worker.");
+        return 2;
+      }
+      const app = await startApp({ config, logger, role });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          logger.info({ signal }, "shutting down");
+          resolve();
+        };
+        process.once("SIGTERM", () => stop("SIGTERM"));
+        process.once("SIGINT", () => stop("SIGINT"));
+      });
+      await app.stop();
+      logger.flush();
+      return 0;
+    }
+    case "migrate": {
+      const database = await openDatabase(config, logger);
+      const { applied } = database;
+      out(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
+      await database.close();
+      return 0;
+    }
+    case "catalog": {
+      if (args[0] !== "import") {
+        err("Usage: stackup catalog import FILE");
+        return 2;
+      }
+      const database = await openDatabase(config, logger);
+      try {
+        return await catalogImportCommand(args.slice(1), {
+          db: database.db,
+          stdout: out,
+          stderr: err,
+        });
+      } finally {
+        await database.close();
+      }
+    }
+    case "version":
+    case "--version": {
+      const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+      out(pkg.version);
+      return 0;
+    }
+    default:
+      err(`Unknown command "${command}".\n${USAGE}`);
+      return 2;
+  }
+}

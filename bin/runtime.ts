@@ -1,0 +1,93 @@
+import path from "node:path";
+import { postgresBackend, type QueueBackend, redisBackend } from "../jobs/backend.ts";
+import type { Config } from "../src/config.ts";
+import { createDatabase, type DatabaseHandle } from "../src/db/database.ts";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "../src/db/embedded.ts";
+import { migrateToLatest } from "../src/db/migrate.ts";
+import type { Logger } from "../src/log.ts";
+
+export interface Database extends DatabaseHandle {
+  embedded: EmbeddedPostgres | undefined;
+  /** Migrations applied while opening. */
+  applied: string[];
+  ping(): Promise<boolean>;
+}
+
+/** The configured PostgreSQL, or an embedded one under DATA_DIR; migrated either way. */
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let connectionString = config.databaseUrl;
+  if (!connectionString) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, name: "app" });
+    connectionString = embedded.connectionString;
+    logger.info(
+      { dataDir: path.join(config.dataDir, "app") },
+      "DATABASE_URL is not set: using the embedded PostgreSQL (PGlite) under DATA_DIR",
+    );
+  }
+  const schema = config.databaseSchema;
+  const handle = createDatabase({ connectionString, ...(schema ? { schema } : {}) });
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(handle.db, schema);
+    if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
+  } catch (error) {
+    await handle.close();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    ...handle,
+    embedded,
+    applied,
+    async ping() {
+      try {
+        await handle.pool.query("select 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await handle.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+export interface Queues {
+  backend: QueueBackend;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis when REDIS_URL is set (an unreachable Redis is an error, never a silent fallback);
+ * otherwise BullMQ's PostgreSQL backend on a PostgreSQL of its own.
+ */
+export async function openQueues(config: Config, logger: Logger): Promise<Queues> {
+  if (config.redisUrl) {
+    const backend = await redisBackend({ url: config.redisUrl, prefix: config.queuePrefix });
+    logger.info("queues on Redis");
+    return { backend, close: () => backend.close() };
+  }
+  let embedded: EmbeddedPostgres | undefined;
+  let connectionString = config.databaseUrl;
+  // The queue gets its own embedded instance: pglite-socket shares one session among
+  // connections, which BullMQ's PostgreSQL backend cannot share with the application.
+  if (!connectionString) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, name: "queue" });
+    connectionString = embedded.connectionString;
+  }
+  const backend = postgresBackend({
+    connectionString,
+    ...(embedded ? {} : { schema: "bullmq" }),
+  });
+  logger.info("REDIS_URL is not set: queues run on PostgreSQL");
+  return {
+    backend,
+    async close() {
+      await backend.close();
+      await embedded?.stop();
+    },
+  };
+}

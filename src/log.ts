@@ -1,0 +1,31 @@
+import { pino } from "pino";
+
+export type Logger = pino.Logger;
+
+/** Structured JSON logs; anything that looks like a secret is censored before it is written. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: "stackup" },
+      redact: {
+        paths: [
+          "token",
+          "*.token",
+          "password",
+          "*.password",
+          "secret",
+          "*.secret",
+          "authorization",
+          "*.authorization",
+          "headers.authorization",
+          "*.headers.authorization",
+          "connectionString",
+          "*.connectionString",
+        ],
+        censor: "[redacted]",
+      },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningApp, startApp } from "../../bin/app.ts";
+import { createLogger } from "../../src/log.ts";
+import { ManualClock } from "../../src/time/clock.ts";
+import { testConfig } from "../support/app.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
+import {
+  blockActionsPayload,
+  interactionBody,
+  sign,
+  slashCommandBody,
+} from "../support/slack-signing.ts";
+
+/** Plain text of Block Kit blocks as a person would read them. */
+function readBlocks(blocks: unknown): string {
+  return JSON.stringify(blocks)
+    .match(/"text":"((?:[^"\\]|\\.)*)"/g)!
+    .map((m) => JSON.parse(m.slice(7)) as string)
+    .join("\n")
+    .replace(/\u200b/g, "");
+}
+
+describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis and a fake Slack", () => {
+  let t: TestDatabase;
+  let fake: FakeSlack;
+  let app: RunningApp;
+  const clock = new ManualClock("2026-11-30T09:00:00Z");
+
+  beforeAll(async () => {
+    t = await createTestDatabase("e2e_slack");
+    fake = await startFakeSlack();
+    fake.addUser({
+      id: "U0ALICE",
+      name: "alice",
+      real_name: "Alice Liddell",
+      email: "alice@example.test",
+      tz: "Europe/Berlin",
+    });
+    app = await startApp({
+      config: testConfig({ schema: t.schema, slackApiUrl: fake.apiUrl }),
+      logger: createLogger("silent"),
+      role: "all",
+      clock,
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+    await t?.drop();
+  });
+
+  async function learn(text: string): Promise<string> {
+    const responseUrl = fake.responseUrl();
+    const signed = sign(slashCommandBody({ text, responseUrl }));
+    const res = await fetch(`${app.http!.url}/slack/events`, { method: "POST", ...signed });
+    expect(res.status).toBe(200);
+    const reply = await fake.waitFor(
+      (c) => c.method === "response_url" && responseUrl.endsWith(c.path),
+    );
+    expect(reply.body.response_type).toBe("ephemeral");
+    return readBlocks(reply.body.blocks);
+  }
+
+  it("answers health and readiness", async () => {
+    expect((await fetch(`${app.http!.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${app.http!.url}/readyz`);
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { database: true, queue: true },
+    });
+  });
+
+  it("sets a goal, logs 2 h, and lists it with pace and projected finish", async () => {
+    expect(await learn("goal Google Project Management Certificate by March 31 5h/week")).toContain(
+      "Google Project Management Certificate",
+    );
+    expect(await learn("log 2")).toContain("Logged 2 h on");
+    const goals = await learn("goals");
+    expect(goals).toContain("2 h of 140 h");
+    expect(goals).toContain("▱▱▱▱▱▱▱▱▱▱ 1%");
+    expect(goals).toContain("2 h ahead of plan · pace 2 h/week");
+    expect(goals).toContain("finishes 27 Mar 2028 at this pace");
+
+    const user = await t.db.selectFrom("users").selectAll().executeTakeFirstOrThrow();
+    expect(user).toMatchObject({
+      display_name: "Alice Liddell",
+      email: "alice@example.test",
+      time_zone: "Europe/Berlin",
+    });
+  });
+
+  it("logs an hour from a button click and updates the message in place", async () => {
+    const goal = await t.db.selectFrom("goals").select("id").executeTakeFirstOrThrow();
+    const responseUrl = fake.responseUrl();
+    const signed = sign(
+      interactionBody(
+        blockActionsPayload({
+          actionId: "goal.log",
+          value: JSON.stringify({ g: goal.id, h: 1 }),
+          responseUrl,
+          ephemeral: true,
+        }),
+      ),
+    );
+    expect(
+      (await fetch(`${app.http!.url}/slack/events`, { method: "POST", ...signed })).status,
+    ).toBe(200);
+    const reply = await fake.waitFor(
+      (c) => c.method === "response_url" && responseUrl.endsWith(c.path),
+    );
+    expect(reply.body.replace_original).toBe(true);
+    expect(readBlocks(reply.body.blocks)).toContain("3 h of 140 h");
+  });
+
+  it("refuses a badly signed request and changes nothing", async () => {
+    const before = await t.db.selectFrom("progress_events").select("id").execute();
+    const signed = sign(slashCommandBody({ text: "log 5", responseUrl: fake.responseUrl() }), {
+      secret: "wrong",
+    });
+    const res = await fetch(`${app.http!.url}/slack/events`, { method: "POST", ...signed });
+    expect(res.status).toBe(401);
+    expect(await t.db.selectFrom("progress_events").select("id").execute()).toHaveLength(
+      before.length,
+    );
+  });
+
+  it("escapes what the user typed so it cannot mention anyone", async () => {
+    const text = await learn("goal <!channel> *ping* everyone in 4 weeks 2h/week");
+    expect(text).toContain("&lt;!channel&gt;");
+    expect(text).not.toContain("<!channel>");
+  });
+});
