@@ -1,6 +1,9 @@
 import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/slack/app.ts";
+import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
+import { type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { createCore } from "../src/commands/router.ts";
 import type { Config } from "../src/config.ts";
+import { MessengerRouter } from "../src/delivery/router.ts";
 import type { Logger } from "../src/log.ts";
 import { type Clock, systemClock } from "../src/time/clock.ts";
 import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
@@ -13,6 +16,7 @@ export interface RunningApp {
   database: Database;
   queues: Queues;
   slack: SlackApp | undefined;
+  messenger: MessengerRouter;
   stop(): Promise<void>;
 }
 
@@ -29,9 +33,36 @@ export async function startApp(options: {
   let queues: Queues | undefined;
   let slack: SlackApp | undefined;
   let http: HttpServer | undefined;
+  let jobs: RunningJobs | undefined;
+  const messenger = new MessengerRouter(database.db);
   try {
     queues = await openQueues(config, logger);
     const core = createCore({ db: database.db, clock });
+
+    if (isSlackConfigured(config)) {
+      const db = database.db;
+      messenger.register(
+        "slack",
+        createSlackMessenger(createMessengerClient(config, logger), async (userId) => {
+          const user = await db
+            .selectFrom("users")
+            .where("id", "=", userId)
+            .select("platform_user_id")
+            .executeTakeFirstOrThrow();
+          return user.platform_user_id;
+        }),
+      );
+    }
+
+    if (role !== "web") {
+      jobs = await startJobs({
+        db: database.db,
+        clock,
+        backend: queues.backend,
+        messenger,
+        logger,
+      });
+    }
 
     if (role !== "worker") {
       const handlers: RouteHandler[] = [];
@@ -54,6 +85,8 @@ export async function startApp(options: {
       logger.info({ url: http.url }, "listening");
     }
   } catch (error) {
+    await http?.close().catch(() => undefined);
+    await jobs?.stop().catch(() => undefined);
     await slack?.stop().catch(() => undefined);
     await queues?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
@@ -61,13 +94,16 @@ export async function startApp(options: {
   }
 
   const q = queues;
+  const running = jobs;
   return {
     http,
     database,
     queues: q,
     slack,
+    messenger,
     async stop() {
       await http?.close();
+      await running?.stop();
       await slack?.stop().catch(() => undefined);
       await q.close();
       await database.close();

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database, Platform, User } from "../db/types.ts";
+import type { Database, Platform } from "../db/types.ts";
 import { CatalogRepository } from "../domain/catalog/repository.ts";
 import { matchCredential, searchCatalog } from "../domain/catalog/search.ts";
 import { type GoalMatch, matchGoal, splitGoalAndNote } from "../domain/goals/match.ts";
@@ -18,13 +18,23 @@ import {
   pickGoalMessage,
   problemMessage,
   statusChangedMessage,
-  type ViewContext,
 } from "../messages/goals.ts";
 import { type Form, type Message, privateReply, type Reply } from "../messages/model.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Actor, Core, FormResult } from "./core.ts";
 import { parseTargetDate } from "./dates.ts";
 import {
+  type FeatureCommand,
+  type FeatureFactory,
+  int,
+  num,
+  readPayload,
+  type Session,
+  str,
+} from "./feature.ts";
+import { FEATURES } from "./features.ts";
+import {
+  MAX_COMMAND_LENGTH,
   MAX_HOURS_PER_LOG,
   MAX_HOURS_PER_WEEK,
   MAX_NOTE_LENGTH,
@@ -43,34 +53,27 @@ export const COMMAND_PREFIX: Record<Platform, string> = { slack: "/learn", teams
 
 const CATALOG_PAGE = 8;
 
-/** Reads a button value back; anything malformed is treated as absent. */
-function readPayload(value: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-const int = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : null);
-const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
-const str = (v: unknown) => (typeof v === "string" ? v : null);
-
-interface Session {
-  user: User;
-  ctx: ViewContext;
-}
-
-export function createCore(deps: CoreDeps): Core {
+export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURES): Core {
   const users = new UserService(new UserRepository(deps.db));
   const catalog = new CatalogRepository(deps.db);
   const goals = new GoalService(deps.db, deps.clock);
+  const features = factories.map((make) => make({ ...deps, goals, catalog }));
+  const featureCommands = new Map<string, FeatureCommand>();
+  for (const command of features.flatMap((f) => f.commands ?? [])) {
+    for (const word of [command.name, ...(command.aliases ?? [])])
+      featureCommands.set(word, command);
+  }
+  const featureActions = new Map(features.flatMap((f) => Object.entries(f.actions ?? {})));
+  const featureForms = new Map(features.flatMap((f) => Object.entries(f.forms ?? {})));
+  const extraHelp = features
+    .flatMap((f) => f.commands ?? [])
+    .filter((c) => c.listed !== false)
+    .map((c) => ({ usage: c.usage, description: c.description }));
 
   async function session(actor: Actor): Promise<Session> {
     const user = await users.identify(actor);
     return {
+      actor,
       user,
       ctx: {
         now: deps.clock.now(),
@@ -203,12 +206,18 @@ export function createCore(deps: CoreDeps): Core {
   return {
     async command(actor, text) {
       const s = await session(actor);
+      const trimmed = text.trim();
+      const word = trimmed.split(/\s+/, 1)[0]?.toLowerCase() ?? "";
+      const feature = featureCommands.get(word);
+      if (feature && trimmed.length <= MAX_COMMAND_LENGTH) {
+        return feature.run(s, trimmed.slice(word.length).trim());
+      }
       const cmd = parseCommand(text, { now: s.ctx.now, timeZone: s.ctx.timeZone });
       switch (cmd.type) {
         case "invalid":
           return problem(s, cmd.message, cmd.usage);
         case "help":
-          return say(helpMessage(s.ctx));
+          return say(helpMessage(s.ctx, extraHelp));
         case "goals":
           return say(goalsMessage(await goals.list(s.user), s.ctx));
         case "catalog": {
@@ -277,6 +286,8 @@ export function createCore(deps: CoreDeps): Core {
   async function handleAction(actor: Actor, action: string, value: string): Promise<Reply> {
     const s = await session(actor);
     const p = readPayload(value);
+    const featureAction = featureActions.get(action);
+    if (featureAction) return featureAction(s, p);
     const g = int(p.g);
     switch (action) {
       case "goal.new":
@@ -315,10 +326,12 @@ export function createCore(deps: CoreDeps): Core {
   async function submit(
     actor: Actor,
     formId: string,
-    _state: string | undefined,
+    state: string | undefined,
     values: Record<string, string | undefined>,
   ): Promise<FormResult> {
     const s = await session(actor);
+    const featureForm = featureForms.get(formId);
+    if (featureForm) return featureForm(s, state, values);
     if (formId !== "goal.new") {
       return { ok: true, reply: problem(s, "That form has expired.") };
     }

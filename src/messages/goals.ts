@@ -203,7 +203,10 @@ export function statusChangedMessage(view: GoalView, to: "active" | "paused" | "
   };
 }
 
-export function helpMessage(ctx: ViewContext): Message {
+export function helpMessage(
+  ctx: ViewContext,
+  more: { usage: string; description: string }[] = [],
+): Message {
   return {
     summary: "What Stackup can do",
     blocks: [
@@ -216,7 +219,7 @@ export function helpMessage(ctx: ViewContext): Message {
       },
       {
         type: "fields",
-        fields: COMMANDS.map((c) => ({
+        fields: [...COMMANDS, ...more].map((c) => ({
           label: `${ctx.commandPrefix} ${c.usage}`,
           value: [c.description],
         })),

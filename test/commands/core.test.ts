@@ -208,3 +208,61 @@ describe("core learning loop", () => {
     );
   });
 });
+
+describe("features plugged into the core", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase("features");
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it("route their commands, actions and forms, and appear in help", async () => {
+    const seen: string[] = [];
+    const core = createCore({ db: t.db, clock: new ManualClock("2026-11-30T15:00:00Z") }, [
+      () => ({
+        name: "echo",
+        commands: [
+          {
+            name: "echo",
+            aliases: ["say"],
+            usage: "echo <words>",
+            description: "Repeat after me",
+            run: async (s, args) => {
+              seen.push(`${s.user.display_name}:${args}`);
+              return {
+                kind: "message",
+                visibility: "private",
+                message: { summary: args, blocks: [] },
+              };
+            },
+          },
+        ],
+        actions: {
+          "echo.click": async (_s, p) => {
+            seen.push(`click:${String(p.n)}`);
+            return { kind: "none" };
+          },
+        },
+        forms: {
+          "echo.form": async (_s, state, values) => ({
+            ok: false,
+            errors: { a: `${state}/${values.a}` },
+          }),
+        },
+      }),
+    ]);
+    await core.command(actor("U9"), "say hello there");
+    expect(seen).toEqual(["Person U9:hello there"]);
+    await core.action(actor("U9"), "echo.click", JSON.stringify({ n: 7 }));
+    expect(seen).toContain("click:7");
+    expect(await core.submit(actor("U9"), "echo.form", "st", { a: "x" })).toEqual({
+      ok: false,
+      errors: { a: "st/x" },
+    });
+    expect(text(await core.command(actor("U9"), "help"))).toContain(
+      "/learn echo <words>: Repeat after me",
+    );
+  });
+});

@@ -1,0 +1,4 @@
+import type { FeatureFactory } from "./feature.ts";
+
+/** Every feature beyond the core goal loop; each adds its commands, actions and forms. */
+export const FEATURES: FeatureFactory[] = [];
