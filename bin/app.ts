@@ -1,6 +1,6 @@
 import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/slack/app.ts";
 import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
-import { type RunningJobs, startJobs } from "../jobs/registry.ts";
+import { createJobQueue, type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { createCore } from "../src/commands/router.ts";
 import type { Config } from "../src/config.ts";
 import { MessengerRouter } from "../src/delivery/router.ts";
@@ -37,7 +37,8 @@ export async function startApp(options: {
   const messenger = new MessengerRouter(database.db);
   try {
     queues = await openQueues(config, logger);
-    const core = createCore({ db: database.db, clock });
+    const jobQueue = createJobQueue(queues.backend);
+    const core = createCore({ db: database.db, clock, jobs: jobQueue });
 
     if (isSlackConfigured(config)) {
       const db = database.db;

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../src/db/types.ts";
 import type { Logger } from "../src/log.ts";
-import type { Messenger } from "../src/ports.ts";
+import type { JobQueue, Messenger } from "../src/ports.ts";
 import type { Clock } from "../src/time/clock.ts";
 import type { QueueBackend } from "./backend.ts";
 
@@ -23,7 +23,10 @@ export interface RunningJobs {
  * workers. Schedulers are re-created from the database at start-up, so losing Redis loses nothing.
  */
 export interface JobModule {
+  /** Also the name of the module's queue. */
   name: string;
+  /** Job names this module's queue runs, so callers can enqueue by job name alone. */
+  jobs: string[];
   start(ctx: JobContext): Promise<RunningJobs>;
 }
 
@@ -44,6 +47,41 @@ export async function startJobs(ctx: JobContext, modules = JOB_MODULES): Promise
   return {
     async stop() {
       for (const r of running.reverse()) await r.stop();
+    },
+  };
+}
+
+/** Enqueues by job name onto the queue of the module that runs it. */
+export function createJobQueue(
+  backend: QueueBackend,
+  modules = JOB_MODULES,
+): JobQueue & {
+  close(): Promise<void>;
+} {
+  const queues = new Map<string, ReturnType<QueueBackend["queue"]>>();
+  const queueFor = (job: string) => {
+    const module = modules.find((m) => m.jobs.includes(job));
+    if (!module) throw new Error(`No job module runs "${job}"`);
+    let queue = queues.get(module.name);
+    if (!queue) {
+      queue = backend.queue(module.name);
+      queues.set(module.name, queue);
+    }
+    return queue;
+  };
+  return {
+    async enqueue(job, data, options = {}) {
+      await queueFor(job).add(job, data, {
+        ...(options.id ? { jobId: options.id } : {}),
+        ...(options.delayMs ? { delay: options.delayMs } : {}),
+        attempts: 5,
+        backoff: { type: "exponential", delay: 2_000 },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      });
+    },
+    async close() {
+      for (const q of queues.values()) await q.close();
     },
   };
 }

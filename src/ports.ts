@@ -22,3 +22,12 @@ export interface PlatformProfile {
   email: string | null;
   timeZone: string | null;
 }
+
+/** Queues background work by job name; the jobs layer decides which queue runs it. */
+export interface JobQueue {
+  enqueue(
+    job: string,
+    data: Record<string, unknown>,
+    options?: { id?: string; delayMs?: number },
+  ): Promise<void>;
+}

@@ -4,6 +4,7 @@ import type { CatalogRepository } from "../domain/catalog/repository.ts";
 import type { GoalService } from "../domain/goals/service.ts";
 import type { ViewContext } from "../messages/goals.ts";
 import type { Reply } from "../messages/model.ts";
+import type { JobQueue } from "../ports.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Actor, FormResult } from "./core.ts";
 
@@ -20,6 +21,7 @@ export interface FeatureDeps {
   clock: Clock;
   goals: GoalService;
   catalog: CatalogRepository;
+  jobs: JobQueue;
 }
 
 export interface FeatureCommand {

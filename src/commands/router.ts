@@ -20,6 +20,7 @@ import {
   statusChangedMessage,
 } from "../messages/goals.ts";
 import { type Form, type Message, privateReply, type Reply } from "../messages/model.ts";
+import type { JobQueue } from "../ports.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Actor, Core, FormResult } from "./core.ts";
 import { parseTargetDate } from "./dates.ts";
@@ -46,7 +47,15 @@ import {
 export interface CoreDeps {
   db: Kysely<Database>;
   clock: Clock;
+  /** Background work; absent in tests that need none. */
+  jobs?: JobQueue;
 }
+
+const noJobs: JobQueue = {
+  async enqueue(job) {
+    throw new Error(`No job queue to run ${job}`);
+  },
+};
 
 /** What the command word looks like on each platform, for help and usage lines. */
 export const COMMAND_PREFIX: Record<Platform, string> = { slack: "/learn", teams: "learn" };
@@ -57,7 +66,9 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
   const users = new UserService(new UserRepository(deps.db));
   const catalog = new CatalogRepository(deps.db);
   const goals = new GoalService(deps.db, deps.clock);
-  const features = factories.map((make) => make({ ...deps, goals, catalog }));
+  const features = factories.map((make) =>
+    make({ ...deps, goals, catalog, jobs: deps.jobs ?? noJobs }),
+  );
   const featureCommands = new Map<string, FeatureCommand>();
   for (const command of features.flatMap((f) => f.commands ?? [])) {
     for (const word of [command.name, ...(command.aliases ?? [])])

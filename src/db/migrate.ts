@@ -24,7 +24,13 @@ const provider: MigrationProvider = {
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 function migrator(db: Kysely<any>, schema?: string): Migrator {
-  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  return new Migrator({
+    db,
+    provider,
+    // Features land in parallel; a migration merged later may sort before one already applied.
+    allowUnorderedMigrations: true,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
 }
 
 function check(result: MigrationResultSet): MigrationResultSet {

@@ -43,10 +43,20 @@ export type Block =
   | { type: "image"; url: string; alt: string; title?: string }
   | { type: "divider" };
 
+/** A file sent along with a message (a chart image, a CSV report, an .ics calendar). */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+  /** Alt text for images. */
+  title?: string;
+}
+
 export interface Message {
   /** Plain-text summary for notifications and screen readers. */
   summary: string;
   blocks: Block[];
+  files?: Attachment[];
 }
 
 /** A form the user fills in (a Slack modal; a card with inputs elsewhere). */
