@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
 import { type Role, startApp } from "./app.ts";
 import { catalogImportCommand } from "./commands/catalog-import.ts";
+import { verifyCommand } from "./commands/verify.ts";
 import { openDatabase } from "./runtime.ts";
 
 const USAGE = `Usage:
@@ -83,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         await database.close();
       }
     }
+    case "verify":
+      return verifyCommand(args, { stdout: out, stderr: err });
     case "version":
     case "--version": {
       const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));

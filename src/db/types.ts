@@ -96,6 +96,29 @@ export interface CompletionsTable {
   evidence_url: string | null;
   verification_status: Generated<VerificationStatus>;
   completed_at: Timestamp;
+  verdict: Generated<"valid" | "warning" | "invalid" | null>;
+  credential_kind: Generated<"ob2" | "ob3" | "link_only" | "unknown" | null>;
+  /** Verifier reasons ({ code, message, severity }[]); written as JSON text. */
+  reasons: ColumnType<unknown[], string | undefined, string>;
+  issuer_name: Generated<string | null>;
+  issuer_id: Generated<string | null>;
+  issuer_url: Generated<string | null>;
+  achievement_name: Generated<string | null>;
+  issued_on: Generated<Date | null>;
+  expires_at: Generated<Date | null>;
+  recipient_match: Generated<boolean | null>;
+  /** The credential as received (object, or the JWS text as a JSON string); written as JSON text. */
+  raw_credential: ColumnType<unknown, string | null | undefined, string | null>;
+  checked_at: Generated<Date | null>;
+  revoked_at: Generated<Date | null>;
+}
+
+export interface VerificationDeliveriesTable {
+  id: Generated<number>;
+  completion_id: number;
+  kind: "result" | "expiry_30" | "expiry_7" | "revoked";
+  key: Generated<string>;
+  sent_at: Timestamp;
 }
 
 export interface Database {
@@ -108,6 +131,7 @@ export interface Database {
   goals: GoalsTable;
   progress_events: ProgressEventsTable;
   completions: CompletionsTable;
+  verification_deliveries: VerificationDeliveriesTable;
 }
 
 export type User = Selectable<UsersTable>;
