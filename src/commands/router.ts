@@ -7,6 +7,7 @@ import type { GoalRow } from "../domain/goals/repository.ts";
 import { type GoalError, GoalService, type GoalView, OPEN } from "../domain/goals/service.ts";
 import { UserRepository } from "../domain/users/repository.ts";
 import { UserService } from "../domain/users/service.ts";
+import { requestVerification } from "../domain/verification/service.ts";
 import {
   catalogMessage,
   completedMessage,
@@ -163,7 +164,10 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
   async function complete(s: Session, goalId: number, evidenceUrl: string | null) {
     const result = await goals.complete(s.user, goalId, evidenceUrl);
     if ("error" in result) return goalProblem(s, result);
-    return say(completedMessage(result.view, evidenceUrl));
+    // Checking a badge fetches it, so it runs as a job; without a queue it stays unverified.
+    const verification =
+      evidenceUrl && deps.jobs ? await requestVerification(deps.db, deps.jobs, goalId) : undefined;
+    return say(completedMessage(result.view, evidenceUrl, verification));
   }
 
   async function changeStatus(s: Session, goalId: number, to: "active" | "paused" | "dropped") {

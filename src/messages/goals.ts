@@ -1,8 +1,10 @@
 import { DateTime } from "luxon";
 import { COMMANDS } from "../commands/grammar.ts";
+import type { VerificationStatus } from "../db/types.ts";
 import type { CatalogEntry } from "../domain/catalog/repository.ts";
 import type { GoalRow } from "../domain/goals/repository.ts";
 import type { GoalView } from "../domain/goals/service.ts";
+import { statusLabel } from "../domain/verification/service.ts";
 import type { Block, Button, Inline, Message, RichText } from "./model.ts";
 
 export interface ViewContext {
@@ -173,19 +175,27 @@ export function loggedMessage(
   };
 }
 
-export function completedMessage(view: GoalView, evidenceUrl: string | null): Message {
+export function completedMessage(
+  view: GoalView,
+  evidenceUrl: string | null,
+  verification?: VerificationStatus,
+): Message {
   const text: Inline[] = [
     "🎉 Congratulations on completing ",
     { bold: view.goal.title },
     `! ${hours(view.pace.loggedHours)} of learning.`,
   ];
   const blocks: Block[] = [{ type: "text", text }];
-  blocks.push({
-    type: "context",
-    text: evidenceUrl
-      ? ["Evidence saved: ", { link: evidenceUrl, text: evidenceUrl }]
-      : ["Add your badge or certificate link any time to make it verifiable."],
-  });
+  const evidence: Inline[] = evidenceUrl
+    ? ["Evidence saved: ", { link: evidenceUrl, text: evidenceUrl }]
+    : ["Add your badge or certificate link any time to make it verifiable."];
+  if (evidenceUrl && verification) {
+    evidence.push(
+      ` · ${statusLabel(verification)}`,
+      verification === "pending" ? " — I'll message you what the check finds." : "",
+    );
+  }
+  blocks.push({ type: "context", text: evidence });
   return { summary: `Completed ${view.goal.title}`, blocks };
 }
 

@@ -1,0 +1,222 @@
+import { DateTime } from "luxon";
+import type { VerificationStatus } from "../../db/types.ts";
+import type { Block, Field, Inline, Message } from "../../messages/model.ts";
+import type { CompletionRecord } from "./repository.ts";
+import { showcaseCredential, statusLabel } from "./service.ts";
+import { linkedInAddToProfileUrl, resumeLine } from "./showcase.ts";
+import type { VerificationResult } from "./types.ts";
+
+function day(value: string | Date, timeZone: string): string {
+  const d =
+    typeof value === "string"
+      ? DateTime.fromISO(value, { zone: timeZone })
+      : DateTime.fromJSDate(value, { zone: timeZone });
+  return d.isValid ? d.toFormat("d LLLL yyyy") : String(value);
+}
+
+const bullets = (lines: string[]): Inline[] => [lines.map((l) => `• ${l}`).join("\n")];
+
+function recipientLine(result: VerificationResult, email: string | null): string {
+  if (result.recipientMatch === true) return "Awarded to your email address";
+  if (result.recipientMatch === false) {
+    return email
+      ? `Awarded to someone else, not ${email}`
+      : "Awarded to someone else, not to your email address";
+  }
+  return "Not checkable: the badge names no recipient I can compare with your email";
+}
+
+/** The result of checking a badge, in plain words: what was checked and what failed. */
+export function verificationResultMessage(
+  record: Pick<CompletionRecord, "goalTitle" | "email" | "timeZone" | "evidenceUrl">,
+  result: VerificationResult,
+  status: VerificationStatus,
+): Message {
+  const name = result.name ?? record.goalTitle;
+  const issuer = result.issuer?.name;
+  const what: Inline[] = [{ bold: name }, issuer ? ` from ${issuer}` : ""];
+  const blocks: Block[] = [];
+  let summary: string;
+  switch (status) {
+    case "verified":
+      summary = `Verified: ${name}`;
+      blocks.push({
+        type: "text",
+        text: ["✓ Verified — ", ...what, ". It shows as verified now."],
+      });
+      break;
+    case "warning":
+      summary = `Verified with a note: ${name}`;
+      blocks.push({
+        type: "text",
+        text: ["✓ Verified, with a note — ", ...what, ". It shows as verified now."],
+      });
+      break;
+    case "link_only":
+      summary = `Saved as a link: ${record.goalTitle}`;
+      blocks.push({
+        type: "text",
+        text: [
+          "I saved the link for ",
+          { bold: record.goalTitle },
+          ". It is a web page, not an Open Badge, so it can't be checked cryptographically; it shows as link only.",
+        ],
+      });
+      break;
+    case "invalid":
+      summary = `Could not verify: ${record.goalTitle}`;
+      blocks.push({
+        type: "text",
+        text: [
+          "✗ I couldn't verify the badge for ",
+          { bold: record.goalTitle },
+          ". It stays unverified.",
+        ],
+      });
+      break;
+    default:
+      summary = `Could not check: ${record.goalTitle}`;
+      blocks.push({
+        type: "text",
+        text: [
+          "I couldn't check the badge for ",
+          { bold: record.goalTitle },
+          ": its link could not be loaded. It stays unverified; send the link again to retry.",
+        ],
+      });
+  }
+
+  if (result.kind === "ob2" || result.kind === "ob3") {
+    const fields: Field[] = [];
+    if (issuer || result.issuer?.id) {
+      fields.push({ label: "Issuer", value: [issuer ?? result.issuer?.id ?? ""] });
+    }
+    if (result.name) fields.push({ label: "Badge", value: [result.name] });
+    if (result.issuedOn)
+      fields.push({ label: "Issued", value: [day(result.issuedOn, record.timeZone)] });
+    fields.push({
+      label: "Expires",
+      value: [result.expires ? day(result.expires, record.timeZone) : "Never"],
+    });
+    fields.push({ label: "Recipient", value: [recipientLine(result, record.email)] });
+    blocks.push({ type: "text", text: [{ bold: "What I checked" }] }, { type: "fields", fields });
+  }
+  const failed = result.reasons.filter((r) => r.severity === "error").map((r) => r.message);
+  if (failed.length > 0) {
+    blocks.push({ type: "text", text: [{ bold: "What failed" }] });
+    blocks.push({ type: "text", text: bullets(failed) });
+  }
+  const notes = result.reasons
+    .filter((r) => r.severity === "warning" && r.code !== "link_only")
+    .map((r) => r.message);
+  if (notes.length > 0) {
+    blocks.push({ type: "text", text: [{ bold: "Worth knowing" }] });
+    blocks.push({ type: "text", text: bullets(notes) });
+  }
+  if (record.evidenceUrl) {
+    blocks.push({
+      type: "context",
+      text: ["Checked ", { link: record.evidenceUrl, text: record.evidenceUrl }],
+    });
+  }
+  return { summary, blocks };
+}
+
+/** A reminder that a verified credential expires soon. */
+export function expiryReminderMessage(record: CompletionRecord, daysLeft: number): Message {
+  const name = record.achievementName ?? record.goalTitle;
+  const when = record.expiresAt ? day(record.expiresAt, record.timeZone) : "soon";
+  const inDays = daysLeft <= 1 ? "in a day" : `in ${daysLeft} days`;
+  const text: Inline[] = [
+    "⏳ Your credential ",
+    { bold: name },
+    record.issuerName ? ` from ${record.issuerName}` : "",
+    ` expires ${inDays}, on ${when}.`,
+  ];
+  return {
+    summary: `${name} expires ${inDays}`,
+    blocks: [
+      { type: "text", text },
+      {
+        type: "context",
+        text: ["Renew it with the issuer, then share the new badge link to keep it verified."],
+      },
+    ],
+  };
+}
+
+/** Tells the owner that the issuer withdrew a credential that was verified. */
+export function revokedMessage(record: CompletionRecord, result: VerificationResult): Message {
+  const name = record.achievementName ?? record.goalTitle;
+  const why = result.reasons.find((r) => r.code === "revoked")?.message;
+  return {
+    summary: `${name} was revoked`,
+    blocks: [
+      {
+        type: "text",
+        text: [
+          "⚠️ The issuer has revoked your credential ",
+          { bold: name },
+          record.issuerName ? ` from ${record.issuerName}` : "",
+          ". It no longer shows as verified.",
+        ],
+      },
+      ...(why ? [{ type: "context" as const, text: [why] }] : []),
+      {
+        type: "context",
+        text: [
+          "If this is a mistake, contact the issuer; once it is restored, share the link again.",
+        ],
+      },
+    ],
+  };
+}
+
+/** `/learn showcase`: each completed credential with a LinkedIn link and a résumé line. */
+export function showcaseMessage(records: CompletionRecord[], commandPrefix: string): Message {
+  if (records.length === 0) {
+    return {
+      summary: "No completed credentials yet.",
+      blocks: [
+        { type: "text", text: ["You haven't completed a credential yet."] },
+        {
+          type: "context",
+          text: [
+            "When you finish one, use ",
+            { code: `${commandPrefix} done <goal> <badge URL>` },
+            " and it will show up here, verified.",
+          ],
+        },
+      ],
+    };
+  }
+  const blocks: Block[] = [{ type: "header", text: "Your credentials" }];
+  records.forEach((record, i) => {
+    if (i > 0) blocks.push({ type: "divider" });
+    const credential = showcaseCredential(record);
+    const revoked = record.revokedAt !== null;
+    blocks.push({
+      type: "text",
+      text: [
+        { bold: credential.name },
+        credential.issuerName ? ` — ${credential.issuerName}` : "",
+        ` · ${statusLabel(record.status, revoked)}`,
+      ],
+    });
+    blocks.push({ type: "context", text: [resumeLine(credential)] });
+    // a withdrawn credential is not offered for a profile
+    if (!revoked) {
+      blocks.push({
+        type: "context",
+        text: [{ link: linkedInAddToProfileUrl(credential), text: "Add to LinkedIn profile" }],
+      });
+    }
+  });
+  const verified = records.filter(
+    (r) => r.revokedAt === null && (r.status === "verified" || r.status === "warning"),
+  ).length;
+  return {
+    summary: `${records.length} credential${records.length === 1 ? "" : "s"}, ${verified} verified`,
+    blocks,
+  };
+}

@@ -1,0 +1,223 @@
+import { type Kysely, sql } from "kysely";
+import type { Database, VerificationStatus } from "../../db/types.ts";
+import type { VerificationResult } from "./types.ts";
+
+export type DeliveryKind = "result" | "expiry_30" | "expiry_7" | "revoked";
+
+/** A completion with what verification needs: its owner, evidence and stored findings. */
+export interface CompletionRecord {
+  completionId: number;
+  goalId: number;
+  goalTitle: string;
+  provider: string | null;
+  userId: number;
+  email: string | null;
+  timeZone: string;
+  evidenceUrl: string | null;
+  status: VerificationStatus;
+  verdict: "valid" | "warning" | "invalid" | null;
+  rawCredential: unknown;
+  achievementName: string | null;
+  issuerName: string | null;
+  issuedOn: Date | null;
+  expiresAt: Date | null;
+  completedAt: Date;
+  checkedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+// jsonb rejects the NUL character even when escaped; it carries nothing a person needs
+const jsonText = (value: unknown): string => JSON.stringify(value ?? null).replace(/\\u0000/g, "");
+
+function validDate(iso: string | null): Date | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Columns a verification result fills in. */
+function resultColumns(result: VerificationResult, status: VerificationStatus, at: Date) {
+  return {
+    verification_status: status,
+    verdict: result.verdict,
+    credential_kind: result.kind,
+    reasons: jsonText(result.reasons),
+    issuer_name: result.issuer?.name ?? null,
+    issuer_id: result.issuer?.id ?? null,
+    issuer_url: result.issuer?.url ?? null,
+    achievement_name: result.name,
+    issued_on: validDate(result.issuedOn),
+    expires_at: validDate(result.expires),
+    recipient_match: result.recipientMatch === "not_checkable" ? null : result.recipientMatch,
+    raw_credential: jsonText(result.raw),
+    checked_at: at,
+  };
+}
+
+export class VerificationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private records() {
+    return this.db
+      .selectFrom("completions")
+      .innerJoin("goals", "goals.id", "completions.goal_id")
+      .innerJoin("users", "users.id", "goals.user_id")
+      .leftJoin("credentials", "credentials.id", "goals.credential_id")
+      .leftJoin("providers", "providers.id", "credentials.provider_id")
+      .select([
+        "completions.id as completionId",
+        "goals.id as goalId",
+        "goals.title as goalTitle",
+        "providers.name as provider",
+        "users.id as userId",
+        "users.email as email",
+        "users.time_zone as timeZone",
+        "completions.evidence_url as evidenceUrl",
+        "completions.verification_status as status",
+        "completions.verdict as verdict",
+        "completions.raw_credential as rawCredential",
+        "completions.achievement_name as achievementName",
+        "completions.issuer_name as issuerName",
+        "completions.issued_on as issuedOn",
+        "completions.expires_at as expiresAt",
+        "completions.completed_at as completedAt",
+        "completions.checked_at as checkedAt",
+        "completions.revoked_at as revokedAt",
+      ]);
+  }
+
+  async find(completionId: number): Promise<CompletionRecord | undefined> {
+    return this.records().where("completions.id", "=", completionId).executeTakeFirst();
+  }
+
+  async findByGoal(goalId: number): Promise<CompletionRecord | undefined> {
+    return this.records().where("completions.goal_id", "=", goalId).executeTakeFirst();
+  }
+
+  /** A person's completed credentials, oldest first. */
+  async completedForUser(userId: number): Promise<CompletionRecord[]> {
+    return this.records()
+      .where("goals.user_id", "=", userId)
+      .where("goals.status", "=", "completed")
+      .orderBy("completions.completed_at")
+      .orderBy("completions.id")
+      .execute();
+  }
+
+  async setStatus(completionId: number, status: VerificationStatus): Promise<void> {
+    await this.db
+      .updateTable("completions")
+      .set({ verification_status: status })
+      .where("id", "=", completionId)
+      .execute();
+  }
+
+  /** A check that will never finish leaves the completion unverified, not pending forever. */
+  async abandonPending(completionId: number): Promise<void> {
+    await this.db
+      .updateTable("completions")
+      .set({ verification_status: "unverified" })
+      .where("id", "=", completionId)
+      .where("verification_status", "=", "pending")
+      .execute();
+  }
+
+  async saveResult(
+    completionId: number,
+    result: VerificationResult,
+    status: VerificationStatus,
+    at: Date,
+  ): Promise<void> {
+    await this.db
+      .updateTable("completions")
+      .set({ ...resultColumns(result, status, at), revoked_at: null })
+      .where("id", "=", completionId)
+      .execute();
+  }
+
+  async markRevoked(completionId: number, result: VerificationResult, at: Date): Promise<void> {
+    await this.db
+      .updateTable("completions")
+      .set({
+        verification_status: "invalid",
+        verdict: "invalid",
+        reasons: jsonText(result.reasons),
+        checked_at: at,
+        revoked_at: at,
+      })
+      .where("id", "=", completionId)
+      .where("revoked_at", "is", null)
+      .execute();
+  }
+
+  async markChecked(completionId: number, at: Date): Promise<void> {
+    await this.db
+      .updateTable("completions")
+      .set({ checked_at: at })
+      .where("id", "=", completionId)
+      .execute();
+  }
+
+  /** Credentials that count as verified and expire after `from` and no later than `until`. */
+  async expiringBetween(from: Date, until: Date): Promise<CompletionRecord[]> {
+    return this.records()
+      .where("completions.verification_status", "in", ["verified", "warning"])
+      .where("completions.revoked_at", "is", null)
+      .where("completions.expires_at", ">", from)
+      .where("completions.expires_at", "<=", until)
+      .orderBy("completions.id")
+      .execute();
+  }
+
+  /** Verified credentials that can be checked again: they have a link or a stored credential. */
+  async verifiedForRecheck(): Promise<CompletionRecord[]> {
+    return this.records()
+      .where("completions.verification_status", "in", ["verified", "warning"])
+      .where("completions.revoked_at", "is", null)
+      .where((eb) =>
+        eb.or([
+          eb("completions.evidence_url", "is not", null),
+          eb("completions.raw_credential", "is not", null),
+        ]),
+      )
+      .orderBy("completions.id")
+      .execute();
+  }
+
+  /**
+   * Records that a message is about to be sent; false when it already was, so it is sent once.
+   * Call `releaseDelivery` when sending fails, so a retry can send it.
+   */
+  async claimDelivery(
+    completionId: number,
+    kind: DeliveryKind,
+    key: string,
+    at: Date,
+  ): Promise<boolean> {
+    const row = await this.db
+      .insertInto("verification_deliveries")
+      .values({ completion_id: completionId, kind, key, sent_at: at })
+      .onConflict((oc) => oc.columns(["completion_id", "kind", "key"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async releaseDelivery(completionId: number, kind: DeliveryKind, key: string): Promise<void> {
+    await this.db
+      .deleteFrom("verification_deliveries")
+      .where("completion_id", "=", completionId)
+      .where("kind", "=", kind)
+      .where("key", "=", key)
+      .execute();
+  }
+
+  async deliveries(completionId: number): Promise<{ kind: DeliveryKind; key: string }[]> {
+    return this.db
+      .selectFrom("verification_deliveries")
+      .where("completion_id", "=", completionId)
+      .select(["kind", "key"])
+      .orderBy(sql`id`)
+      .execute();
+  }
+}
