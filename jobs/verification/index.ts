@@ -305,14 +305,36 @@ export function createVerificationJobs(options: VerificationJobOptions = {}): Jo
           new VerificationRepository(ctx.db).abandonPending(completionId).catch(() => undefined);
         }
       });
-      return {
+      // The playground moves the clock: expiry reminders run on every move, the revocation
+      // re-check once the clock has moved a week past the last one.
+      let lastRecheck = ctx.clock.now().getTime();
+      const running = {
+        async runDue() {
+          await sendExpiryReminders(deps);
+          if (ctx.clock.now().getTime() - lastRecheck >= 7 * DAY_MS) {
+            lastRecheck = ctx.clock.now().getTime();
+            await recheckRevocations(deps);
+          }
+        },
         async stop() {
           await worker.close();
           await queue.close();
         },
       };
+      return running;
     },
   };
+}
+
+/**
+ * The module list with the verification module built from `options`, for the one place that
+ * reads configuration (e.g. an allow-list of development address ranges).
+ */
+export function configureVerificationJobs(
+  modules: readonly JobModule[],
+  options: VerificationJobOptions,
+): JobModule[] {
+  return modules.map((m) => (m.name === VERIFICATION_QUEUE ? createVerificationJobs(options) : m));
 }
 
 /** The module as the worker role starts it: public addresses only. */

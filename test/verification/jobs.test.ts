@@ -36,6 +36,11 @@ async function startIssuer() {
   const server: Server = createServer((req, res) => {
     state.requests++;
     const name = (req.url ?? "/").slice(1);
+    if (name === "slow.json") {
+      // answers only after the check has given up
+      setTimeout(() => res.writeHead(404).end(), 400);
+      return;
+    }
     if (name === "assertion.json" && state.revoked) {
       res.writeHead(410).end();
       return;
@@ -262,6 +267,22 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     // a second run of the same job reports nothing new
     await verifyCompletion(deps, row.id, { lastAttempt: true });
     expect(await dmsTo(me)).toHaveLength(1);
+  });
+
+  it("gives up on a check that takes too long: retried first, unverified on the last attempt", async () => {
+    const me = actor("UDAVE", "dave@example.test");
+    const plain = createCore({ db: t.db, clock });
+    expect(text(await plain.command(me, "goal Lemur accounting"))).toContain("Goal set");
+    await plain.command(me, `done lemur ${issuer.base}/slow.json`);
+    const row = await completionOf("Lemur accounting");
+    const impatient = { ...deps, timeoutMs: 100 };
+    await expect(verifyCompletion(impatient, row.id, { lastAttempt: false })).rejects.toThrow(
+      /took over 100 ms/,
+    );
+    const result = await verifyCompletion(impatient, row.id, { lastAttempt: true });
+    expect(result?.reasons.map((r) => r.code)).toEqual(["fetch.failed"]);
+    expect((await completionOf("Lemur accounting")).verification_status).toBe("unverified");
+    expect((await dmsTo(me))[0]?.text).toContain("Checking the badge took too long");
   });
 
   it("reminds once 30 days and once 7 days before a verified credential expires", async () => {
