@@ -1,0 +1,122 @@
+import type { OrgService, Person, PersonRef } from "../../domain/org/service.ts";
+import { problemMessage } from "../../messages/goals.ts";
+import { privateReply, type Reply } from "../../messages/model.ts";
+import { teamCreatedMessage, textMessage } from "../../messages/org.ts";
+import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
+import { ADMIN_USAGE, describeRef, parseAdmin } from "./org-grammar.ts";
+
+const WEEKDAY_NAMES = [
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+  "Sunday",
+];
+
+function unknownPeople(s: Session, unknown: PersonRef[], ambiguous: PersonRef[], usage: string) {
+  const parts: string[] = [];
+  if (unknown.length)
+    parts.push(`I don't know ${unknown.map(describeRef).join(", ")} in this workspace.`);
+  if (ambiguous.length)
+    parts.push(
+      `Several people are called ${ambiguous.map(describeRef).join(", ")}; mention them with @ or use their email.`,
+    );
+  return privateReply(problemMessage(parts.join(" "), usage, s.ctx));
+}
+
+/** `/learn admin …`: teams, members, managers, roles and digest schedules. Admins only. */
+export function adminCommand(_deps: FeatureDeps, org: OrgService): FeatureCommand {
+  return {
+    name: "admin",
+    usage: "admin team create|team add|manager|digest|role …",
+    description: "Set up teams, managers and weekly digests (admins).",
+    listed: false,
+    async run(s: Session, args: string): Promise<Reply> {
+      const ws = s.user.workspace_id;
+      if ((await org.roleOf(s.user)) !== "admin") {
+        return privateReply(
+          textMessage("Only workspace admins can change teams and managers. Ask one of them."),
+        );
+      }
+      const cmd = parseAdmin(args);
+      const problem = (m: string, usage: string | null = null) =>
+        privateReply(problemMessage(m, usage, s.ctx));
+      switch (cmd.type) {
+        case "invalid":
+          return problem(cmd.message, cmd.usage);
+        case "team.create": {
+          const team = await org.createTeam(ws, cmd.name, cmd.channel);
+          if ("error" in team) return problem(`There's already a team called ${cmd.name}.`);
+          return privateReply(teamCreatedMessage(team));
+        }
+        case "team.add": {
+          const team = await org.repo.team(ws, cmd.team);
+          if (!team) return problem(`There's no team called "${cmd.team}".`, ADMIN_USAGE.create);
+          const found = await org.resolve(ws, cmd.people, { createMentioned: true });
+          if (!found.ok) return unknownPeople(s, found.unknown, found.ambiguous, ADMIN_USAGE.add);
+          const added = await org.addMembers(ws, team, found.people);
+          const names = found.people.map((p: Person) => p.displayName).join(", ");
+          return privateReply(
+            textMessage(
+              `Added ${added} ${added === 1 ? "person" : "people"} to ${team.name}.`,
+              added < found.people.length ? `Already in the team: some of ${names}.` : names,
+            ),
+          );
+        }
+        case "manager": {
+          const refs = cmd.manager ? [cmd.person, cmd.manager] : [cmd.person];
+          const found = await org.resolve(ws, refs, { createMentioned: true });
+          if (!found.ok)
+            return unknownPeople(s, found.unknown, found.ambiguous, ADMIN_USAGE.manager);
+          const [person, manager] = found.people;
+          if (!person || (cmd.manager && !manager))
+            return problem("Name two different people.", ADMIN_USAGE.manager);
+          const result = await org.setManager(ws, person, manager ?? null);
+          if ("error" in result)
+            return problem(
+              `${manager?.displayName} already reports to ${person.displayName}, directly or through others, so that would make a loop.`,
+            );
+          await org.audit(s.user, ws, "org.manager", "manager", [person.id], {
+            manager: manager?.id ?? null,
+          });
+          return privateReply(
+            textMessage(
+              manager
+                ? `${person.displayName} now reports to ${manager.displayName}.`
+                : `${person.displayName} no longer has a manager.`,
+            ),
+          );
+        }
+        case "role": {
+          const found = await org.resolve(ws, [cmd.person], { createMentioned: true });
+          if (!found.ok) return unknownPeople(s, found.unknown, found.ambiguous, ADMIN_USAGE.role);
+          const person = found.people[0]!;
+          await org.setRole(ws, person, cmd.role);
+          await org.audit(s.user, ws, "org.role", "role", [person.id], { role: cmd.role });
+          return privateReply(
+            textMessage(
+              `${person.displayName} is now ${cmd.role === "admin" ? "an" : "a"} ${cmd.role}.`,
+            ),
+          );
+        }
+        case "digest": {
+          const team = await org.repo.team(ws, cmd.team);
+          if (!team) return problem(`There's no team called "${cmd.team}".`, ADMIN_USAGE.digest);
+          const zone = cmd.timeZone ?? team.digest_time_zone;
+          await org.repo.setDigest(team.id, cmd.day, cmd.time, zone);
+          const note = team.channel_id
+            ? undefined
+            : "This team has no channel yet, so no digest will be posted until it has one.";
+          return privateReply(
+            textMessage(
+              `${team.name}'s digest goes out on ${WEEKDAY_NAMES[cmd.day - 1]}s at ${cmd.time} (${zone}).`,
+              note,
+            ),
+          );
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { OrgService } from "../../domain/org/service.ts";
+import { reportScope } from "../../domain/reports/access.ts";
+import { reportCsv } from "../../domain/reports/csv.ts";
+import { buildReport } from "../../domain/reports/report.ts";
+import { currentWindow } from "../../domain/scoring/periods.ts";
+import { problemMessage } from "../../messages/goals.ts";
+import { privateReply, type Reply } from "../../messages/model.ts";
+import { reportMessage, textMessage } from "../../messages/org.ts";
+import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
+import { parseReport, REPORT_USAGE } from "./org-grammar.ts";
+
+/** `/learn report [@manager|team] [week|month|quarter|year] [csv]`, and `report summary on|off`. */
+export function reportCommand(deps: FeatureDeps, org: OrgService): FeatureCommand {
+  return {
+    name: "report",
+    usage: REPORT_USAGE,
+    description: "What your reports completed (managers and admins).",
+    async run(s: Session, args: string): Promise<Reply> {
+      const cmd = parseReport(args);
+      if (cmd.type === "invalid")
+        return privateReply(problemMessage(cmd.message, cmd.usage, s.ctx));
+      const role = await org.roleOf(s.user);
+      if (cmd.type === "summary") {
+        if (role === "member")
+          return privateReply(textMessage("Monthly summaries are for managers."));
+        await org.setMonthlySummary(s.user, cmd.on);
+        return privateReply(
+          textMessage(
+            cmd.on
+              ? "You'll get a summary of your reports by direct message on the 1st of each month."
+              : "Monthly summaries are off.",
+          ),
+        );
+      }
+      const scope = await reportScope(org, s.user, role, cmd);
+      if (!scope.ok) return privateReply(textMessage(scope.message));
+      const now = deps.clock.now();
+      const window = currentWindow(cmd.period, now, s.ctx.timeZone);
+      const report = await buildReport(deps.db, scope.userIds, window, now);
+      await org.audit(s.user, s.user.workspace_id, "report.view", scope.label, scope.userIds, {
+        period: cmd.period,
+        from: window.from.toISOString(),
+        to: window.to.toISOString(),
+        csv: cmd.csv,
+      });
+      const csv = cmd.csv
+        ? {
+            filename: `stackup-report-${window.firstDay}-to-${window.lastDay}.csv`,
+            contentType: "text/csv",
+            data: new TextEncoder().encode(reportCsv(report)),
+            title: `Report · ${scope.label}`,
+          }
+        : null;
+      return privateReply(reportMessage(report, scope.label, s.ctx, csv));
+    },
+  };
+}

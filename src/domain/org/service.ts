@@ -1,0 +1,158 @@
+import type { Kysely } from "kysely";
+import type { Database, User } from "../../db/types.ts";
+import type { Clock } from "../../time/clock.ts";
+import { OrgRepository, type TeamRow } from "./repository.ts";
+import type { LeaderboardChoice, Role } from "./tables.ts";
+
+/** A person as typed in a command, already parsed from the platform's mention syntax. */
+export type PersonRef =
+  | { kind: "platform"; id: string; label: string | null }
+  | { kind: "email"; email: string }
+  | { kind: "name"; name: string };
+
+export interface Person {
+  id: number;
+  displayName: string;
+}
+
+export type Resolved =
+  | { ok: true; people: Person[] }
+  | { ok: false; unknown: PersonRef[]; ambiguous: PersonRef[] };
+
+/** Organisation rules: who is admin or manager, teams, the manager tree without cycles. */
+export class OrgService {
+  readonly repo: OrgRepository;
+
+  constructor(
+    db: Kysely<Database>,
+    readonly clock: Clock,
+    /** STACKUP_ADMINS: emails or platform user ids of people who are always admins. */
+    private readonly admins: readonly string[] = [],
+  ) {
+    this.repo = new OrgRepository(db);
+  }
+
+  /**
+   * Admin: set as admin, listed in STACKUP_ADMINS, or the workspace's first user when no role
+   * was given to them. Manager: set as manager, or anyone with direct reports. Else member.
+   */
+  async roleOf(user: User): Promise<Role> {
+    const listed = this.admins.some(
+      (a) => a.toLowerCase() === user.email?.toLowerCase() || a === user.platform_user_id,
+    );
+    if (listed) return "admin";
+    const facts = await this.repo.roleFacts(user);
+    if (facts.stored === "admin" || (facts.stored === null && facts.first)) return "admin";
+    if (facts.stored === "manager" || facts.hasReports) return "manager";
+    return "member";
+  }
+
+  /**
+   * Resolves every reference or names those it couldn't, in one query. With `createMentioned`
+   * (admin set-up), a platform mention of someone who never used Stackup creates their user.
+   */
+  async resolve(
+    workspaceId: number,
+    refs: PersonRef[],
+    options: { createMentioned?: boolean } = {},
+  ): Promise<Resolved> {
+    const rows = await this.repo.findPeople(workspaceId, options.createMentioned ?? false, {
+      platformIds: refs.flatMap((r) =>
+        r.kind === "platform" ? [{ id: r.id, label: r.label }] : [],
+      ),
+      emails: refs.flatMap((r) => (r.kind === "email" ? [r.email.toLowerCase()] : [])),
+      names: refs.flatMap((r) => (r.kind === "name" ? [r.name] : [])),
+    });
+    const people: Person[] = [];
+    const unknown: PersonRef[] = [];
+    const ambiguous: PersonRef[] = [];
+    for (const ref of refs) {
+      const hits = rows.filter((u) =>
+        ref.kind === "platform"
+          ? u.platform_user_id === ref.id
+          : ref.kind === "email"
+            ? u.email?.toLowerCase() === ref.email.toLowerCase()
+            : u.display_name.toLowerCase() === ref.name.toLowerCase(),
+      );
+      if (hits.length === 0) unknown.push(ref);
+      else if (hits.length > 1) ambiguous.push(ref);
+      else if (!people.some((p) => p.id === hits[0]!.id))
+        people.push({ id: hits[0]!.id, displayName: hits[0]!.display_name });
+    }
+    if (unknown.length > 0 || ambiguous.length > 0) return { ok: false, unknown, ambiguous };
+    return { ok: true, people };
+  }
+
+  async createTeam(
+    workspaceId: number,
+    name: string,
+    channel: { id: string; name: string | null } | null,
+  ): Promise<TeamRow | { error: "duplicate" }> {
+    return (await this.repo.createTeam(workspaceId, name, channel)) ?? { error: "duplicate" };
+  }
+
+  async addMembers(workspaceId: number, team: TeamRow, people: Person[]): Promise<number> {
+    const ids = people.map((p) => p.id);
+    return this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.ensurePeople(workspaceId, ids, trx);
+      return this.repo.addMembers(team.id, ids, trx);
+    });
+  }
+
+  /** Sets a manager unless it would make someone their own (indirect) manager. */
+  async setManager(
+    workspaceId: number,
+    person: Person,
+    manager: Person | null,
+  ): Promise<{ ok: true } | { error: "cycle" }> {
+    if (manager && manager.id === person.id) return { error: "cycle" };
+    return this.repo.db.transaction().execute(async (trx) => {
+      // Serialises manager changes per workspace so two concurrent edits can't form a loop.
+      await trx
+        .selectFrom("workspaces")
+        .where("id", "=", workspaceId)
+        .select("id")
+        .forUpdate()
+        .execute();
+      if (manager) {
+        const below = await this.repo.chain(workspaceId, person.id, trx);
+        if (below.includes(manager.id)) return { error: "cycle" } as const;
+        await this.repo.ensurePeople(workspaceId, [manager.id], trx);
+      }
+      await this.repo.setManager(workspaceId, person.id, manager?.id ?? null, trx);
+      return { ok: true } as const;
+    });
+  }
+
+  async setRole(workspaceId: number, person: Person, role: Role): Promise<void> {
+    await this.repo.setRole(workspaceId, person.id, role);
+  }
+
+  async setLeaderboardChoice(user: User, choice: LeaderboardChoice): Promise<void> {
+    await this.repo.setChoice(user.workspace_id, user.id, { leaderboard: choice });
+  }
+
+  async setMonthlySummary(user: User, on: boolean): Promise<void> {
+    await this.repo.setChoice(user.workspace_id, user.id, { monthly_summary: on });
+  }
+
+  /** Records who saw or changed whose data. */
+  async audit(
+    actor: User | null,
+    workspaceId: number,
+    action: string,
+    scope: string,
+    subjectIds: number[],
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
+    await this.repo.audit({
+      workspaceId,
+      actorId: actor?.id ?? null,
+      action,
+      scope,
+      subjectIds,
+      detail,
+      at: this.clock.now(),
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { type Kysely, sql } from "kysely";
+import type { Database, GoalStatus, VerificationStatus } from "../../db/types.ts";
+import { computePace, type GoalPace } from "../goals/pace.ts";
+import type { Window } from "../scoring/periods.ts";
+
+/** A goal with no progress for this long is stalled. */
+export const STALLED_AFTER_DAYS = 14;
+
+export interface ReportGoal {
+  title: string;
+  status: GoalStatus;
+  pace: GoalPace;
+  stalled: boolean;
+}
+
+export interface ReportCompletion {
+  credential: string;
+  provider: string | null;
+  completedAt: Date;
+  verified: boolean;
+  status: VerificationStatus;
+}
+
+export interface PersonReport {
+  userId: number;
+  name: string;
+  email: string | null;
+  timeZone: string;
+  hours: number;
+  goals: ReportGoal[];
+  completions: ReportCompletion[];
+}
+
+export interface Report {
+  window: Window;
+  people: PersonReport[];
+  summary: { people: number; active: number; hours: number; completions: number };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Everything a manager report shows for `userIds` over `window`, in three queries. */
+export async function buildReport(
+  db: Kysely<Database>,
+  userIds: number[],
+  window: Window,
+  now: Date,
+): Promise<Report> {
+  if (userIds.length === 0) {
+    return { window, people: [], summary: { people: 0, active: 0, hours: 0, completions: 0 } };
+  }
+  const ids = sql.val(userIds);
+  const [people, goals, completions] = await Promise.all([
+    sql<{
+      id: number;
+      display_name: string;
+      email: string | null;
+      time_zone: string;
+      hours: number;
+    }>`
+      select u.id, u.display_name, u.email, u.time_zone, coalesce(h.hours, 0)::float8 as hours
+      from users u
+      left join lateral (
+        select sum(e.hours) as hours from progress_events e
+        where e.user_id = u.id and e.occurred_at >= ${window.from} and e.occurred_at < ${window.to}
+      ) h on true
+      where u.id = any(${ids}::int[])
+      order by lower(u.display_name), u.id
+    `.execute(db),
+    sql<{
+      id: number;
+      user_id: number;
+      title: string;
+      status: GoalStatus;
+      created_at: Date;
+      target_date: string | null;
+      hours_per_week: number | null;
+      estimated_hours: number | null;
+      logged: number;
+      last_at: Date | null;
+    }>`
+      select g.id, g.user_id, g.title, g.status, g.created_at, g.target_date::text as target_date,
+             g.hours_per_week::float8 as hours_per_week, g.estimated_hours::float8 as estimated_hours,
+             coalesce(p.hours, 0)::float8 as logged, p.last_at
+      from goals g
+      left join lateral (
+        select sum(e.hours) as hours, max(e.occurred_at) as last_at
+        from progress_events e where e.goal_id = g.id
+      ) p on true
+      where g.user_id = any(${ids}::int[]) and g.status in ('active', 'paused')
+      order by g.created_at, g.id
+    `.execute(db),
+    sql<{
+      user_id: number;
+      title: string;
+      provider: string | null;
+      completed_at: Date;
+      verification_status: VerificationStatus;
+    }>`
+      select g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
+             c.completed_at, c.verification_status
+      from goals g
+      join completions c on c.goal_id = g.id
+      left join credentials cr on cr.id = g.credential_id
+      left join providers pr on pr.id = cr.provider_id
+      where g.user_id = any(${ids}::int[]) and g.status = 'completed'
+        and c.completed_at >= ${window.from} and c.completed_at < ${window.to}
+      order by c.completed_at, g.id
+    `.execute(db),
+  ]);
+
+  const byUser = new Map<number, PersonReport>();
+  for (const u of people.rows) {
+    byUser.set(u.id, {
+      userId: u.id,
+      name: u.display_name,
+      email: u.email,
+      timeZone: u.time_zone,
+      hours: round1(u.hours),
+      goals: [],
+      completions: [],
+    });
+  }
+  for (const g of goals.rows) {
+    const person = byUser.get(g.user_id);
+    if (!person) continue;
+    const lastMove = (g.last_at ?? g.created_at).getTime();
+    person.goals.push({
+      title: g.title,
+      status: g.status,
+      pace: computePace(
+        {
+          createdAt: g.created_at,
+          targetDate: g.target_date,
+          hoursPerWeek: g.hours_per_week,
+          estimatedHours: g.estimated_hours,
+          loggedHours: g.logged,
+          status: g.status,
+        },
+        now,
+        person.timeZone,
+      ),
+      stalled: g.status === "active" && now.getTime() - lastMove > STALLED_AFTER_DAYS * DAY_MS,
+    });
+  }
+  for (const c of completions.rows) {
+    byUser.get(c.user_id)?.completions.push({
+      credential: c.title,
+      provider: c.provider,
+      completedAt: c.completed_at,
+      verified: c.verification_status === "verified",
+      status: c.verification_status,
+    });
+  }
+  const list = [...byUser.values()];
+  return {
+    window,
+    people: list,
+    summary: {
+      people: list.length,
+      active: list.filter((p) => p.hours > 0 || p.completions.length > 0).length,
+      hours: round1(list.reduce((s, p) => s + p.hours, 0)),
+      completions: list.reduce((s, p) => s + p.completions.length, 0),
+    },
+  };
+}
