@@ -1,11 +1,14 @@
 import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/slack/app.ts";
 import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
 import { createJobQueue, type RunningJobs, startJobs } from "../jobs/registry.ts";
+import { addPlaygroundPeople } from "../playground/people.ts";
+import { playgroundHandler } from "../playground/server.ts";
+import { SlackStandIn } from "../playground/slack/standin.ts";
 import { createCore } from "../src/commands/router.ts";
 import type { Config } from "../src/config.ts";
 import { MessengerRouter } from "../src/delivery/router.ts";
 import type { Logger } from "../src/log.ts";
-import { type Clock, systemClock } from "../src/time/clock.ts";
+import { type Clock, OffsetClock } from "../src/time/clock.ts";
 import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./server.ts";
 
@@ -17,6 +20,7 @@ export interface RunningApp {
   queues: Queues;
   slack: SlackApp | undefined;
   messenger: MessengerRouter;
+  clock: Clock;
   stop(): Promise<void>;
 }
 
@@ -28,7 +32,8 @@ export async function startApp(options: {
   clock?: Clock;
 }): Promise<RunningApp> {
   const { config, logger, role } = options;
-  const clock = options.clock ?? systemClock;
+  // An OffsetClock is real time until the playground moves it forward.
+  const clock = options.clock ?? new OffsetClock();
   const database = await openDatabase(config, logger);
   let queues: Queues | undefined;
   let slack: SlackApp | undefined;
@@ -40,11 +45,41 @@ export async function startApp(options: {
     const jobQueue = createJobQueue(queues.backend);
     const core = createCore({ db: database.db, clock, jobs: jobQueue });
 
-    if (isSlackConfigured(config)) {
+    const httpHandlers: RouteHandler[] = [];
+    if (role !== "worker") {
+      const q = queues;
+      http = await startHttpServer({
+        port: config.port,
+        readiness: { database: () => database.ping(), queue: () => q.backend.ping() },
+        handlers: httpHandlers,
+      });
+    }
+
+    // Without Slack credentials the playground plays Slack's part for the real Slack adapter.
+    let slackConfig = config;
+    let standin: SlackStandIn | undefined;
+    if (!isSlackConfigured(config) && config.playground !== "off" && role === "all" && http) {
+      standin = new SlackStandIn({
+        baseUrl: `${http.url}/playground/slack`,
+        eventsUrl: `${http.url}/slack/events`,
+      });
+      addPlaygroundPeople(standin);
+      slackConfig = {
+        ...config,
+        slack: {
+          signingSecret: standin.signingSecret,
+          botToken: "xoxb-playground",
+          appToken: undefined,
+          apiUrl: standin.apiUrl,
+        },
+      };
+    }
+
+    if (isSlackConfigured(slackConfig)) {
       const db = database.db;
       messenger.register(
         "slack",
-        createSlackMessenger(createMessengerClient(config, logger), async (userId) => {
+        createSlackMessenger(createMessengerClient(slackConfig, logger), async (userId) => {
           const user = await db
             .selectFrom("users")
             .where("id", "=", userId)
@@ -65,24 +100,33 @@ export async function startApp(options: {
       });
     }
 
-    if (role !== "worker") {
-      const handlers: RouteHandler[] = [];
-      if (isSlackConfigured(config)) {
-        slack = await createSlackApp({ core, config, logger });
-        if (slack.handle) handlers.push(slack.handle);
+    if (http) {
+      if (standin) {
+        const running = jobs;
+        httpHandlers.push(
+          playgroundHandler({
+            standin,
+            clock: playgroundClock(clock),
+            runDue: async () => {
+              await running?.runDue?.();
+            },
+          }),
+        );
+        logger.info({ url: `${http.url}/playground` }, "playground: try Stackup in the browser");
+      }
+      if (isSlackConfigured(slackConfig)) {
+        slack = await createSlackApp({ core, config: slackConfig, logger });
+        if (slack.handle) httpHandlers.push(slack.handle);
         await slack.start();
-        logger.info({ mode: slack.mode }, "Slack is connected");
+        logger.info(
+          { mode: slack.mode },
+          standin ? "Slack is played by the playground" : "Slack is connected",
+        );
       } else {
         logger.warn(
           "Slack is off. Set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP, /slack/events) or SLACK_APP_TOKEN (Socket Mode) to connect it.",
         );
       }
-      const q = queues;
-      http = await startHttpServer({
-        port: config.port,
-        readiness: { database: () => database.ping(), queue: () => q.backend.ping() },
-        handlers,
-      });
       logger.info({ url: http.url }, "listening");
     }
   } catch (error) {
@@ -102,6 +146,7 @@ export async function startApp(options: {
     queues: q,
     slack,
     messenger,
+    clock,
     async stop() {
       await http?.close();
       await running?.stop();
@@ -110,4 +155,10 @@ export async function startApp(options: {
       await database.close();
     },
   };
+}
+
+/** The playground moves time only on a clock that can move. */
+function playgroundClock(clock: Clock): OffsetClock {
+  if (clock instanceof OffsetClock) return clock;
+  throw new Error("The playground needs an OffsetClock.");
 }

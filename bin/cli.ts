@@ -48,7 +48,15 @@ export async function main(argv: string[]): Promise<number> {
         err("--role must be all, web or worker.");
         return 2;
       }
-      const app = await startApp({ config, logger, role });
+      let app: Awaited<ReturnType<typeof startApp>>;
+      try {
+        app = await startApp({ config, logger, role });
+      } catch (error) {
+        logger.fatal({ err: error }, "could not start");
+        err(`Stackup could not start: ${(error as Error).message}`);
+        logger.flush();
+        return 1;
+      }
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           logger.info({ signal }, "shutting down");

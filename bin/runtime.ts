@@ -1,4 +1,5 @@
 import path from "node:path";
+import { sql } from "kysely";
 import { postgresBackend, type QueueBackend, redisBackend } from "../jobs/backend.ts";
 import type { Config } from "../src/config.ts";
 import { createDatabase, type DatabaseHandle } from "../src/db/database.ts";
@@ -29,6 +30,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   const handle = createDatabase({ connectionString, ...(schema ? { schema } : {}) });
   let applied: string[];
   try {
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
     applied = await migrateToLatest(handle.db, schema);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
   } catch (error) {

@@ -17,6 +17,11 @@ export interface Config {
     appToken: string | undefined;
     apiUrl: string | undefined;
   };
+  /**
+   * The local playground (a pretend Slack at /playground): "auto" serves it when Slack isn't
+   * configured, "off" never does. Optional so hand-built configs stay valid.
+   */
+  playground?: "auto" | "off";
   /** Names of the variables that must never be logged. */
   secretNames: readonly string[];
 }
@@ -88,6 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const playground = nonEmpty(env, "PLAYGROUND")?.toLowerCase() ?? "auto";
+  if (playground !== "auto" && playground !== "off") {
+    problems.push('PLAYGROUND must be "auto" or "off".');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -99,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl,
     logLevel: nonEmpty(env, "LOG_LEVEL") ?? "info",
     slack: { signingSecret, botToken, appToken, apiUrl },
+    playground: playground === "off" ? "off" : "auto",
     secretNames: SECRET_NAMES,
   };
 }

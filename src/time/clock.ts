@@ -21,3 +21,17 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+/** Real time shifted by an offset that only grows: the playground's "advance the clock". */
+export class OffsetClock implements Clock {
+  private offsetMs = 0;
+  constructor(private readonly base: Clock = systemClock) {}
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offsetMs);
+  }
+  /** Moves to `to`; refuses to go back, because jobs already ran for the past. */
+  advanceTo(to: Date): void {
+    const delta = to.getTime() - this.now().getTime();
+    if (delta > 0) this.offsetMs += delta;
+  }
+}

@@ -1,0 +1,147 @@
+import { readFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DateTime } from "luxon";
+import type { OffsetClock } from "../src/time/clock.ts";
+import { readBody, type SlackStandIn } from "./slack/standin.ts";
+
+const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "page");
+const ASSETS: Record<string, string> = {
+  "index.html": "text/html; charset=utf-8",
+  "app.js": "text/javascript; charset=utf-8",
+  "blocks.js": "text/javascript; charset=utf-8",
+  "style.css": "text/css; charset=utf-8",
+};
+
+export interface PlaygroundOptions {
+  standin: SlackStandIn;
+  clock: OffsetClock;
+  /** Runs the jobs that are due at the clock's new time. */
+  runDue: () => Promise<void>;
+  /** Seeds the sample organisation; absent when that isn't available. */
+  seedDemo?: () => Promise<{ people: number }>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+/** The next Monday 09:00 in a time zone, strictly after `now`. */
+export function nextMondayNine(now: Date, zone: string): Date {
+  let t = DateTime.fromJSDate(now, { zone }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+  while (t.weekday !== 1 || t.toMillis() <= now.getTime()) t = t.plus({ days: 1 });
+  return t.toJSDate();
+}
+
+/** Serves the page, its JSON API and the Slack stand-in under /playground. */
+export function playgroundHandler(options: PlaygroundOptions): Handler {
+  const { standin, clock } = options;
+
+  async function api(req: IncomingMessage, res: ServerResponse, route: string) {
+    const url = new URL(req.url ?? "/", "http://playground");
+    if (req.method === "GET" && route === "state") {
+      const user = url.searchParams.get("user") ?? "";
+      return json(res, 200, { ...standin.snapshot(user), now: clock.now().toISOString() });
+    }
+    if (req.method !== "POST") return json(res, 405, { error: "POST only" });
+    const body = JSON.parse((await readBody(req)).toString("utf8") || "{}") as Record<
+      string,
+      unknown
+    >;
+    const user = String(body.user ?? "");
+    switch (route) {
+      case "command": {
+        const text = String(body.text ?? "").replace(/^\/learn\s*/, "");
+        const result = await standin.slash(
+          user,
+          text,
+          body.channel ? String(body.channel) : undefined,
+        );
+        return json(res, 200, { status: result.status });
+      }
+      case "click": {
+        const result = await standin.click({
+          user,
+          actionId: String(body.actionId),
+          value: String(body.value ?? ""),
+          ...(body.channel && body.ts
+            ? { message: { channel: String(body.channel), ts: String(body.ts) } }
+            : {}),
+        });
+        return json(res, 200, { status: result.status });
+      }
+      case "submit": {
+        const result = await standin.submit(
+          user,
+          String(body.viewId),
+          (body.values ?? {}) as Record<string, string>,
+        );
+        const ack = result.body ? JSON.parse(result.body) : {};
+        return json(res, 200, { status: result.status, errors: ack.errors ?? null });
+      }
+      case "close":
+        standin.closeModal(String(body.viewId));
+        return json(res, 200, { ok: true });
+      case "home": {
+        const result = await standin.openHome(user);
+        return json(res, 200, { status: result.status });
+      }
+      case "clock": {
+        const zone = standin.users.get(user)?.tz ?? "UTC";
+        const target =
+          body.to === "next-monday-0900"
+            ? nextMondayNine(clock.now(), zone)
+            : new Date(clock.now().getTime() + Number(body.hours ?? 0) * 3_600_000);
+        clock.advanceTo(target);
+        await options.runDue();
+        return json(res, 200, { now: clock.now().toISOString() });
+      }
+      case "demo": {
+        if (!options.seedDemo)
+          return json(res, 501, { error: "The demo organisation isn't available." });
+        return json(res, 200, await options.seedDemo());
+      }
+      default:
+        return json(res, 404, { error: "unknown playground call" });
+    }
+  }
+
+  return (req, res, next) => {
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    if (pathname === "/playground" || pathname === "/playground/") {
+      void serveAsset(res, "index.html");
+      return;
+    }
+    if (!pathname.startsWith("/playground/")) return next();
+    const rest = pathname.slice("/playground".length);
+    if (rest.startsWith("/slack/")) {
+      void standin.handle(req, res, rest.slice("/slack".length)).catch((error: Error) => {
+        json(res, 500, { ok: false, error: error.message });
+      });
+      return;
+    }
+    if (rest.startsWith("/api/")) {
+      void api(req, res, rest.slice("/api/".length)).catch((error: Error) => {
+        json(res, 400, { error: error.message });
+      });
+      return;
+    }
+    if (rest.startsWith("/assets/")) {
+      void serveAsset(res, rest.slice("/assets/".length));
+      return;
+    }
+    next();
+  };
+}
+
+async function serveAsset(res: ServerResponse, name: string) {
+  const type = ASSETS[name];
+  if (!type) return json(res, 404, { error: "not found" });
+  const data = await readFile(path.join(PAGE_DIR, name));
+  res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+  res.end(data);
+}
