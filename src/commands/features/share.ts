@@ -1,0 +1,121 @@
+import { matchGoal } from "../../domain/goals/match.ts";
+import {
+  type Audience,
+  colleaguesOf,
+  MAX_SHARE_LENGTH,
+  SHARE_DELIVER_JOB,
+  saveShare,
+  teamChannelOf,
+} from "../../domain/sharing/shares.ts";
+import { pickGoalMessage, problemMessage } from "../../messages/goals.ts";
+import { privateReply, type Reply } from "../../messages/model.ts";
+import { sharedMessage, shareForm } from "../../messages/share.ts";
+import type { FormResult } from "../core.ts";
+import type { Feature, FeatureDeps, Session } from "../feature.ts";
+import { int } from "../feature.ts";
+
+/**
+ * "Share what I learned" after a completion. Nothing leaves the person's own view until they
+ * submit the form: the button only opens it, and closing it shares nothing.
+ */
+export function shareFeature(deps: FeatureDeps): Feature {
+  const problem = (s: Session, message: string) =>
+    privateReply(problemMessage(message, "share [completed goal]", s.ctx));
+
+  async function completedGoal(s: Session, goalId: number) {
+    const goal = await deps.goals.find(s.user, goalId);
+    return goal?.status === "completed" ? goal : undefined;
+  }
+
+  async function open(s: Session, goalId: number): Promise<Reply> {
+    const goal = await completedGoal(s, goalId);
+    if (!goal) return problem(s, "You can share once a goal is complete.");
+    const [team, colleagues] = await Promise.all([
+      teamChannelOf(deps.db, s.user),
+      colleaguesOf(deps.db, s.user),
+    ]);
+    return { kind: "form", form: shareForm(goal.id, goal.title, { team, colleagues }) };
+  }
+
+  return {
+    name: "share",
+    commands: [
+      {
+        name: "share",
+        usage: "share [completed goal]",
+        description: "Share what you learned with your team or a colleague",
+        async run(s, args) {
+          const done = (await deps.goals.list(s.user, ["completed"])).map((v) => v.goal);
+          if (done.length === 0) return problem(s, "You can share once a goal is complete.");
+          const match = matchGoal(done, args);
+          if (match.kind === "one") return open(s, match.goal.id);
+          return privateReply(
+            pickGoalMessage(
+              "Which completed goal do you want to share?",
+              match.goals,
+              "share.start",
+              {},
+            ),
+          );
+        },
+      },
+    ],
+    actions: {
+      "share.start": async (s, p) => open(s, int(p.g) ?? 0),
+    },
+    forms: {
+      "share.submit": async (s, state, values): Promise<FormResult> => {
+        const goal = await completedGoal(s, Number(state));
+        if (!goal) return { ok: true, reply: problem(s, "That goal can't be shared any more.") };
+        const text = (values.text ?? "").replace(/\s+/g, " ").trim();
+        if (!text) return { ok: false, errors: { text: "Write a sentence or two." } };
+        if (text.length > MAX_SHARE_LENGTH) {
+          return { ok: false, errors: { text: `Keep it under ${MAX_SHARE_LENGTH} characters.` } };
+        }
+        const where = values.where ?? "digest";
+        let audience: Audience = "digest";
+        let teamChannelId: string | null = null;
+        let colleagueId: number | null = null;
+        let label = "the weekly digest";
+        if (where === "team") {
+          const team = await teamChannelOf(deps.db, s.user);
+          if (!team)
+            return { ok: false, errors: { where: "Your team has no channel; pick another." } };
+          audience = "team";
+          teamChannelId = team.channelId;
+          label = `#${team.name}`;
+        } else if (where.startsWith("u:")) {
+          const id = Number(where.slice(2));
+          const colleague = (await colleaguesOf(deps.db, s.user)).find((c) => c.id === id);
+          if (!colleague) return { ok: false, errors: { where: "Pick someone from the list." } };
+          audience = "colleague";
+          colleagueId = colleague.id;
+          label = colleague.name;
+        } else if (where !== "digest") {
+          return { ok: false, errors: { where: "Pick where to share." } };
+        }
+        const now = deps.clock.now();
+        const share = await saveShare(
+          deps.db,
+          s.user,
+          { goalId: goal.id, text, audience, teamChannelId, colleagueId },
+          now,
+        );
+        let delayed = false;
+        if (audience !== "digest") {
+          try {
+            await deps.jobs.enqueue(
+              SHARE_DELIVER_JOB,
+              { shareId: share.id },
+              { id: `share-${share.id}-${now.getTime()}` },
+            );
+          } catch {
+            // Saved as pending: it still reaches the digest, and delivery can be retried.
+            delayed = true;
+          }
+        }
+        return { ok: true, reply: privateReply(sharedMessage(goal.title, label, delayed)) };
+      },
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import Fuse from "fuse.js";
+import type { CatalogEntry } from "../../domain/catalog/repository.ts";
+import { matchCredential } from "../../domain/catalog/search.ts";
+import { OrgService } from "../../domain/org/service.ts";
+import { extractSkills, normalise, vocabulary } from "../../domain/recommendations/vocabulary.ts";
+import { StackRepository, type StackSummary } from "../../domain/stacks/repository.ts";
+import { canDefineStacks, StackService } from "../../domain/stacks/service.ts";
+import { problemMessage } from "../../messages/goals.ts";
+import { privateReply, type Reply } from "../../messages/model.ts";
+import {
+  stackDefinedMessage,
+  stackMessage,
+  stackStartedMessage,
+  stacksListMessage,
+} from "../../messages/stacks.ts";
+import type { Feature, FeatureDeps, Session } from "../feature.ts";
+import { int, num } from "../feature.ts";
+import { MAX_HOURS_PER_WEEK } from "../grammar.ts";
+
+const HOURS_PER_WEEK =
+  /(?:^|\s)(\d+(?:[.,]\d+)?)\s*(?:h|hrs?|hours?)\s*(?:\/\s*|per\s+|a\s+)(?:w|wk|week)\b/i;
+const MAX_ROLE = 80;
+const DEFINE_USAGE = "stack define <role>: <credential>, <credential>, …";
+
+/** The stack a person means by a role: its name, an alias of that role, or a near spelling. */
+export function findStack(stacks: StackSummary[], text: string): StackSummary | undefined {
+  const q = normalise(text);
+  const exact = stacks.find((s) => normalise(s.role) === q || normalise(s.title) === q);
+  if (exact) return exact;
+  const roles = extractSkills(text, vocabulary()).roles.flatMap((r) => r.aliases);
+  const byRole = stacks.find((s) => roles.includes(normalise(s.role)));
+  if (byRole) return byRole;
+  const [best] = new Fuse(stacks, {
+    includeScore: true,
+    ignoreLocation: true,
+    threshold: 0.35,
+    keys: ["role", "title"],
+  }).search(text);
+  return best?.item;
+}
+
+/** `stack [role] [N h/week]`, `stack define …`, and the Start this stack button. */
+export function stackFeature(deps: FeatureDeps & { admins?: readonly string[] }): Feature {
+  const org = new OrgService(deps.db, deps.clock, deps.admins ?? []);
+  const repo = new StackRepository(deps.db);
+  const service = new StackService(deps.db, deps.goals.repo, deps.clock);
+  const say = privateReply;
+  const problem = (s: Session, message: string, usage: string | null = "stack <role>") =>
+    say(problemMessage(message, usage, s.ctx));
+
+  async function catalogById(): Promise<Map<number, CatalogEntry>> {
+    return new Map((await deps.catalog.all()).map((e) => [e.id, e]));
+  }
+
+  async function show(s: Session, stack: StackSummary): Promise<Reply> {
+    const progress = await service.progress(s.user, stack, await catalogById());
+    return say(stackMessage(progress, s.ctx));
+  }
+
+  async function start(s: Session, stackId: number, hours: number | null): Promise<Reply> {
+    const stack = (await repo.all()).find((x) => x.id === stackId);
+    if (!stack) return problem(s, "That stack no longer exists.");
+    const progress = await service.progress(s.user, stack, await catalogById());
+    const weekly = hours ?? (await service.weeklyHours(s.user));
+    const result = await service.start(s.user, progress, weekly);
+    if ("error" in result)
+      return problem(s, "That stack was just started — see your goals.", "goals");
+    return say(stackStartedMessage(stack, result.steps, weekly));
+  }
+
+  async function define(s: Session, args: string): Promise<Reply> {
+    if (!(await canDefineStacks(org, s.user))) {
+      return problem(s, "Only workspace admins can define stacks.", null);
+    }
+    const colon = args.indexOf(":");
+    if (colon < 0) return problem(s, "Put a colon after the role.", DEFINE_USAGE);
+    const role = args.slice(0, colon).replace(/\s+/g, " ").trim().toLowerCase();
+    const names = args
+      .slice(colon + 1)
+      .split(/\s*(?:,|;|→|->|>)\s*/)
+      .map((n) => n.trim())
+      .filter(Boolean);
+    if (!role || role.length > MAX_ROLE)
+      return problem(s, "Name the role (at most 80 characters).", DEFINE_USAGE);
+    if (names.length === 0) return problem(s, "List at least one credential.", DEFINE_USAGE);
+    const entries = await deps.catalog.all();
+    const picked: CatalogEntry[] = [];
+    for (const name of names) {
+      const match = matchCredential(entries, name);
+      if (match.kind === "none")
+        return problem(s, `Nothing in the catalog matches “${name}”.`, DEFINE_USAGE);
+      if (match.kind === "ambiguous") {
+        const options = match.candidates
+          .slice(0, 3)
+          .map((c) => c.title)
+          .join("; ");
+        return problem(
+          s,
+          `“${name}” could be several credentials: ${options}. Use the full title.`,
+          DEFINE_USAGE,
+        );
+      }
+      if (picked.some((p) => p.id === match.entry.id)) {
+        return problem(s, `${match.entry.title} is listed twice.`, DEFINE_USAGE);
+      }
+      picked.push(match.entry);
+    }
+    const saved = await repo.define({
+      role,
+      title: null,
+      description: null,
+      credentialIds: picked.map((p) => p.id),
+    });
+    return say(
+      stackDefinedMessage(
+        { role, title: saved.title },
+        picked.map((p) => p.title),
+        saved.replaced,
+      ),
+    );
+  }
+
+  return {
+    name: "stack",
+    commands: [
+      {
+        name: "stack",
+        aliases: ["stacks", "pathway"],
+        usage: "stack [role] [<N>h/week]",
+        description: "Credentials to take in order for a role, with your progress",
+        async run(s, args) {
+          if (/^define\b/i.test(args)) return define(s, args.replace(/^define\s*/i, ""));
+          let text = args;
+          let hours: number | null = null;
+          const hpw = HOURS_PER_WEEK.exec(text);
+          if (hpw) {
+            hours = Number(hpw[1]!.replace(",", "."));
+            if (!(hours > 0) || hours > MAX_HOURS_PER_WEEK) {
+              return problem(
+                s,
+                `Hours per week must be more than 0 and at most ${MAX_HOURS_PER_WEEK}.`,
+              );
+            }
+            text = `${text.slice(0, hpw.index)} ${text.slice(hpw.index + hpw[0].length)}`.trim();
+          }
+          const stacks = await repo.all();
+          if (!text) return say(stacksListMessage(stacks, s.ctx));
+          const stack = findStack(stacks, text.slice(0, MAX_ROLE * 2));
+          if (!stack) {
+            const list = stacksListMessage(stacks, s.ctx);
+            return say({
+              ...list,
+              summary: `No stack for “${text}”`,
+              blocks: [
+                {
+                  type: "text",
+                  text: [`I have no stack for “${text.slice(0, 60)}” yet. These exist:`],
+                },
+                ...list.blocks.filter((b) => b.type !== "header"),
+              ],
+            });
+          }
+          if (hours === null) return show(s, stack);
+          const reply = await show(s, stack);
+          return withHours(reply, hours);
+        },
+      },
+    ],
+    actions: {
+      "stack.show": async (s, p) => {
+        const stack = (await repo.all()).find((x) => x.id === int(p.s));
+        if (!stack) return problem(s, "That stack no longer exists.");
+        return show(s, stack);
+      },
+      "stack.start": async (s, p) => {
+        const id = int(p.s);
+        if (!id) return problem(s, "That button has expired.");
+        const h = num(p.h);
+        return start(s, id, h && h > 0 && h <= MAX_HOURS_PER_WEEK ? h : null);
+      },
+    },
+  };
+}
+
+/** Carries the hours a person typed into the Start this stack button. */
+function withHours(reply: Reply, hours: number): Reply {
+  if (reply.kind !== "message") return reply;
+  const blocks = reply.message.blocks.map((b) =>
+    b.type === "actions"
+      ? {
+          ...b,
+          buttons: b.buttons.map((x) =>
+            x.action === "stack.start"
+              ? { ...x, value: JSON.stringify({ ...JSON.parse(x.value), h: hours }) }
+              : x,
+          ),
+        }
+      : b,
+  );
+  return { ...reply, message: { ...reply.message, blocks } };
+}

@@ -1,0 +1,183 @@
+import type { Generated, Kysely } from "kysely";
+import type { Database, User } from "../../db/types.ts";
+import type { Message } from "../../messages/model.ts";
+import type { Destination, Messenger } from "../../ports.ts";
+import { OrgRepository } from "../org/repository.ts";
+
+export type Audience = "digest" | "team" | "colleague";
+export type DeliveryState = "none" | "pending" | "sending" | "sent" | "failed";
+
+export interface SharesTable {
+  id: Generated<number>;
+  user_id: number;
+  workspace_id: number;
+  goal_id: number;
+  text: string;
+  audience: Audience;
+  team_channel_id: string | null;
+  colleague_id: number | null;
+  delivery: Generated<DeliveryState>;
+  delivery_ref: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
+export const MAX_SHARE_LENGTH = 500;
+/** The job that posts a share to its channel or colleague (see deliverShare). */
+export const SHARE_DELIVER_JOB = "share.deliver";
+
+const sharesDb = (db: Kysely<Database>) => db.withTables<{ shares: SharesTable }>();
+
+/** The channel of the person's team, when the organisation has given their team one. */
+export async function teamChannelOf(
+  db: Kysely<Database>,
+  user: User,
+): Promise<{ channelId: string; name: string } | null> {
+  const team = (await new OrgRepository(db).teamsOf(user.id)).find((t) => t.channel_id);
+  return team?.channel_id
+    ? { channelId: team.channel_id, name: team.channel_name ?? team.name }
+    : null;
+}
+
+/** People in the same workspace one might share with, by name. */
+export async function colleaguesOf(
+  db: Kysely<Database>,
+  user: User,
+  limit = 100,
+): Promise<{ id: number; name: string }[]> {
+  return db
+    .selectFrom("users")
+    .where("workspace_id", "=", user.workspace_id)
+    .where("id", "!=", user.id)
+    .select(["id", "display_name as name"])
+    .orderBy("display_name")
+    .limit(limit)
+    .execute();
+}
+
+export interface NewShare {
+  goalId: number;
+  text: string;
+  audience: Audience;
+  teamChannelId: string | null;
+  colleagueId: number | null;
+}
+
+/**
+ * Stores what the person wrote, for the digest and (unless digest-only) for delivery. Sharing
+ * the same completion again replaces the text and sends it once more.
+ */
+export async function saveShare(
+  db: Kysely<Database>,
+  user: User,
+  share: NewShare,
+  now: Date,
+): Promise<{ id: number }> {
+  const values = {
+    text: share.text,
+    audience: share.audience,
+    team_channel_id: share.teamChannelId,
+    colleague_id: share.colleagueId,
+    delivery: (share.audience === "digest" ? "none" : "pending") as DeliveryState,
+    delivery_ref: null,
+    delivered_at: null,
+    created_at: now,
+  };
+  return sharesDb(db)
+    .insertInto("shares")
+    .values({ user_id: user.id, workspace_id: user.workspace_id, goal_id: share.goalId, ...values })
+    .onConflict((oc) => oc.column("goal_id").doUpdateSet(values))
+    .returning("id")
+    .executeTakeFirstOrThrow();
+}
+
+export interface SharedLearning {
+  shareId: number;
+  userId: number;
+  workspaceId: number;
+  displayName: string;
+  goalId: number;
+  goalTitle: string;
+  text: string;
+  sharedAt: Date;
+}
+
+function sharedLearning(db: Kysely<Database>) {
+  return sharesDb(db)
+    .selectFrom("shares")
+    .innerJoin("users", "users.id", "shares.user_id")
+    .innerJoin("goals", "goals.id", "shares.goal_id")
+    .select([
+      "shares.id as shareId",
+      "users.id as userId",
+      "shares.workspace_id as workspaceId",
+      "users.display_name as displayName",
+      "goals.id as goalId",
+      "goals.title as goalTitle",
+      "shares.text",
+      "shares.created_at as sharedAt",
+    ]);
+}
+
+/**
+ * What people chose to share in [from, to), for the weekly digest; optionally one workspace or
+ * only the given people (a team's members). Every row exists because its author submitted it.
+ */
+export async function sharesBetween(
+  db: Kysely<Database>,
+  range: { from: Date; to: Date; workspaceId?: number; userIds?: number[] },
+): Promise<SharedLearning[]> {
+  if (range.userIds && range.userIds.length === 0) return [];
+  let query = sharedLearning(db)
+    .where("shares.created_at", ">=", range.from)
+    .where("shares.created_at", "<", range.to)
+    .orderBy("shares.created_at");
+  if (range.workspaceId !== undefined) {
+    query = query.where("shares.workspace_id", "=", range.workspaceId);
+  }
+  if (range.userIds) query = query.where("shares.user_id", "in", range.userIds);
+  return query.execute();
+}
+
+/**
+ * Posts one share where its author asked, at most once: the row is claimed (pending → sending)
+ * before sending, so a retried or duplicated job finds nothing to do. For the job runner.
+ */
+export async function deliverShare(
+  deps: { db: Kysely<Database>; messenger: Messenger; now: () => Date },
+  shareId: number,
+  render: (share: SharedLearning) => Message,
+): Promise<"sent" | "nothing to do"> {
+  const db = sharesDb(deps.db);
+  const claimed = await db
+    .updateTable("shares")
+    .set({ delivery: "sending" })
+    .where("id", "=", shareId)
+    .where("delivery", "in", ["pending", "failed"])
+    .returning(["audience", "team_channel_id", "colleague_id", "workspace_id"])
+    .executeTakeFirst();
+  if (!claimed) return "nothing to do";
+  const to: Destination | null =
+    claimed.audience === "team" && claimed.team_channel_id
+      ? { kind: "channel", workspaceId: claimed.workspace_id, channelId: claimed.team_channel_id }
+      : claimed.audience === "colleague" && claimed.colleague_id
+        ? { kind: "user", userId: claimed.colleague_id }
+        : null;
+  const share = await sharedLearning(deps.db).where("shares.id", "=", shareId).executeTakeFirst();
+  if (!to || !share) {
+    await db.updateTable("shares").set({ delivery: "none" }).where("id", "=", shareId).execute();
+    return "nothing to do";
+  }
+  try {
+    const delivery = await deps.messenger.send(to, render(share));
+    await db
+      .updateTable("shares")
+      .set({ delivery: "sent", delivery_ref: delivery.ref, delivered_at: deps.now() })
+      .where("id", "=", shareId)
+      .execute();
+    return "sent";
+  } catch (error) {
+    await db.updateTable("shares").set({ delivery: "failed" }).where("id", "=", shareId).execute();
+    throw error;
+  }
+}
