@@ -1,6 +1,17 @@
 import type { FeatureFactory } from "./feature.ts";
 import { orgFeature } from "./features/org.ts";
+import { planFeature } from "./features/plan.ts";
+import { recommendFeature } from "./features/recommend.ts";
+import { shareFeature } from "./features/share.ts";
 import { showcaseFeature } from "./features/showcase.ts";
+import { stackFeature } from "./features/stack.ts";
 
 /** Every feature beyond the core goal loop; each adds its commands, actions and forms. */
-export const FEATURES: FeatureFactory[] = [showcaseFeature, orgFeature];
+export const FEATURES: FeatureFactory[] = [
+  showcaseFeature,
+  orgFeature,
+  recommendFeature,
+  stackFeature,
+  planFeature,
+  shareFeature,
+];
