@@ -4,6 +4,7 @@ import type { Logger } from "../src/log.ts";
 import type { JobQueue, Messenger } from "../src/ports.ts";
 import type { Clock } from "../src/time/clock.ts";
 import type { QueueBackend } from "./backend.ts";
+import { checkinJobs } from "./checkins/index.ts";
 import { digestJobs } from "./digests/index.ts";
 import { verificationJobs } from "./verification/index.ts";
 
@@ -33,7 +34,7 @@ export interface JobModule {
 }
 
 /** Every job module; the worker role starts them all. */
-export const JOB_MODULES: JobModule[] = [verificationJobs, digestJobs];
+export const JOB_MODULES: JobModule[] = [verificationJobs, digestJobs, checkinJobs()];
 
 export async function startJobs(ctx: JobContext, modules = JOB_MODULES): Promise<RunningJobs> {
   const running: RunningJobs[] = [];

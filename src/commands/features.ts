@@ -1,4 +1,5 @@
 import type { FeatureFactory } from "./feature.ts";
+import { checkinsFeature } from "./features/checkins.ts";
 import { orgFeature } from "./features/org.ts";
 import { planFeature } from "./features/plan.ts";
 import { recommendFeature } from "./features/recommend.ts";
@@ -7,7 +8,7 @@ import { showcaseFeature } from "./features/showcase.ts";
 import { stackFeature } from "./features/stack.ts";
 
 /** Every feature beyond the core goal loop; each adds its commands, actions and forms. */
-export const FEATURES: FeatureFactory[] = [
+export const FEATURES: FeatureFactory[] = [checkinsFeature, 
   showcaseFeature,
   orgFeature,
   recommendFeature,

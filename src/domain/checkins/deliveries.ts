@@ -1,0 +1,303 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../../db/types.ts";
+import { deliveryKey, nextSlots, scheduleOf } from "./slots.ts";
+import {
+  type CheckinDb,
+  type CheckinTx,
+  checkinDb,
+  type DeliveryKind,
+  type DeliveryRow,
+  type ScheduleRow,
+} from "./types.ts";
+
+/** A delivery to hand to the queue. */
+export interface DueDelivery {
+  key: string;
+  userId: number;
+  workspaceId: number;
+  kind: DeliveryKind;
+  /** Bumped each time the delivery is re-enqueued, so the queue sees a new job. */
+  requeues: number;
+}
+
+export type Claim =
+  | { state: "claimed"; delivery: DeliveryRow }
+  | { state: "done" }
+  | { state: "busy"; until: Date };
+
+const AT = { checkin: "next_checkin_at", nudge: "next_nudge_at" } as const;
+
+/**
+ * The delivery ledger. A slot becomes a `pending` row in the same transaction that advances the
+ * schedule past it, so a slot is either still due or recorded, never both and never neither.
+ * Sending goes pending → sending (a lease) → sent; a lease that runs out is taken over.
+ */
+export class DeliveryRepository {
+  readonly db: CheckinDb;
+
+  constructor(db: Kysely<Database>) {
+    this.db = checkinDb(db);
+  }
+
+  /**
+   * Records up to `limit` due slots of one kind and moves their schedules on, in one transaction
+   * with one select; rows locked by a concurrent tick are skipped, not waited for.
+   */
+  async takeDue(kind: DeliveryKind, now: Date, limit: number): Promise<DueDelivery[]> {
+    const at = AT[kind];
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom("checkin_schedules as s")
+        .innerJoin("users as u", "u.id", "s.user_id")
+        .where(`s.${at}`, "<=", now)
+        .orderBy(`s.${at}`)
+        .orderBy("s.user_id")
+        .limit(limit)
+        .forUpdate("s")
+        .skipLocked()
+        .selectAll("s")
+        .select(["u.workspace_id", "u.time_zone as user_zone"])
+        .execute();
+      if (rows.length === 0) return [];
+      const due: DueDelivery[] = [];
+      const deliveries: {
+        key: string;
+        user_id: number;
+        workspace_id: number;
+        kind: DeliveryKind;
+        local_date: string;
+        slot: string;
+        due_at: Date;
+        enqueued_at: Date;
+      }[] = [];
+      const updates: ReturnType<typeof advance>[] = [];
+      for (const row of rows) {
+        const date = kind === "checkin" ? row.next_checkin_date : row.next_nudge_date;
+        const slot = kind === "checkin" ? row.next_checkin_slot : row.next_nudge_slot;
+        const dueAt = kind === "checkin" ? row.next_checkin_at : row.next_nudge_at;
+        if (date && slot && dueAt) {
+          const key = deliveryKey(kind, row.user_id, date, slot);
+          deliveries.push({
+            key,
+            user_id: row.user_id,
+            workspace_id: row.workspace_id,
+            kind,
+            local_date: date,
+            slot,
+            due_at: dueAt,
+            enqueued_at: now,
+          });
+          due.push({ key, userId: row.user_id, workspaceId: row.workspace_id, kind, requeues: 0 });
+        }
+        updates.push(advance(row, row.user_zone, kind, now));
+      }
+      if (deliveries.length > 0) {
+        await trx
+          .insertInto("checkin_deliveries")
+          .values(deliveries)
+          .onConflict((oc) => oc.column("key").doNothing())
+          .execute();
+      }
+      await applyAdvances(trx, kind, updates);
+      return due;
+    });
+  }
+
+  /**
+   * Re-enqueues what the queue may have lost: pending rows not picked up in time (Redis lost its
+   * jobs, or a job gave up) and claims whose lease ran out (the worker died). One statement.
+   */
+  async takeStale(
+    now: Date,
+    options: { requeueAfterMs: number; leaseMs: number; limit: number },
+  ): Promise<DueDelivery[]> {
+    const pendingBefore = new Date(now.getTime() - options.requeueAfterMs);
+    const leaseBefore = new Date(now.getTime() - options.leaseMs);
+    const rows = await sql<{
+      key: string;
+      user_id: number;
+      workspace_id: number;
+      kind: DeliveryKind;
+      requeues: number;
+    }>`
+      update checkin_deliveries d set requeues = d.requeues + 1, enqueued_at = ${now}
+      where d.id in (
+        select id from checkin_deliveries
+        where (status = 'pending' and enqueued_at < ${pendingBefore})
+           or (status = 'sending' and enqueued_at < ${pendingBefore} and claimed_at < ${leaseBefore})
+        order by id
+        limit ${options.limit}
+        for update skip locked)
+      returning d.key, d.user_id, d.workspace_id, d.kind, d.requeues`.execute(this.db);
+    return rows.rows.map((r) => ({
+      key: r.key,
+      userId: r.user_id,
+      workspaceId: r.workspace_id,
+      kind: r.kind,
+      requeues: r.requeues,
+    }));
+  }
+
+  /**
+   * Takes the delivery for sending: a pending row, or one whose previous claim outlived its lease.
+   * A taken-over claim is marked uncertain: that attempt may have reached the platform.
+   */
+  async claim(key: string, now: Date, leaseMs: number): Promise<Claim> {
+    const leaseBefore = new Date(now.getTime() - leaseMs);
+    const claimed = await this.db
+      .updateTable("checkin_deliveries")
+      .set((eb) => ({
+        status: "sending",
+        claimed_at: now,
+        attempts: eb("attempts", "+", 1),
+        uncertain: sql<boolean>`uncertain or status = 'sending'`,
+      }))
+      .where("key", "=", key)
+      .where((eb) =>
+        eb.or([
+          eb("status", "=", "pending"),
+          eb.and([eb("status", "=", "sending"), eb("claimed_at", "<", leaseBefore)]),
+        ]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (claimed) return { state: "claimed", delivery: claimed };
+    const row = await this.db
+      .selectFrom("checkin_deliveries")
+      .where("key", "=", key)
+      .select(["status", "claimed_at"])
+      .executeTakeFirst();
+    if (row?.status === "sending" && row.claimed_at) {
+      return { state: "busy", until: new Date(row.claimed_at.getTime() + leaseMs) };
+    }
+    return { state: "done" };
+  }
+
+  /** Sent: recorded with the platform's reference, and the person's check-in state moved on. */
+  async markSent(
+    delivery: DeliveryRow,
+    result: { ref: string; messageKind: string; goalId: number | null; at: Date },
+    state: Partial<
+      Pick<ScheduleRow, "ignored_in_row" | "quiet_since" | "last_checkin_at" | "streak_celebrated">
+    >,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const done = await trx
+        .updateTable("checkin_deliveries")
+        .set({
+          status: "sent",
+          sent_at: result.at,
+          message_ref: result.ref,
+          message_kind: result.messageKind,
+          goal_id: result.goalId,
+          uncertain: false,
+          error: null,
+        })
+        .where("key", "=", delivery.key)
+        .where("status", "=", "sending")
+        .executeTakeFirst();
+      if (Object.keys(state).length > 0) {
+        await trx
+          .updateTable("checkin_schedules")
+          .set(state)
+          .where("user_id", "=", delivery.user_id)
+          .execute();
+      }
+      return Number(done.numUpdatedRows) === 1;
+    });
+  }
+
+  /** Nothing to say (no active goals, quiet, capped): closed without a message. */
+  async markSkipped(
+    key: string,
+    reason: string,
+    state: Partial<Pick<ScheduleRow, "ignored_in_row" | "quiet_since">> = {},
+    userId?: number,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("checkin_deliveries")
+        .set({ status: "skipped", error: reason })
+        .where("key", "=", key)
+        .where("status", "=", "sending")
+        .execute();
+      if (userId !== undefined && Object.keys(state).length > 0) {
+        await trx
+          .updateTable("checkin_schedules")
+          .set(state)
+          .where("user_id", "=", userId)
+          .execute();
+      }
+    });
+  }
+
+  async markFailed(key: string, reason: string): Promise<void> {
+    await this.db
+      .updateTable("checkin_deliveries")
+      .set({ status: "failed", error: reason.slice(0, 500) })
+      .where("key", "=", key)
+      .where("status", "=", "sending")
+      .execute();
+  }
+
+  /** Gives the claim back after a failed attempt; `uncertain` when it may have been delivered. */
+  async release(key: string, uncertain: boolean, reason: string): Promise<void> {
+    await this.db
+      .updateTable("checkin_deliveries")
+      .set({
+        status: "pending",
+        claimed_at: null,
+        uncertain: sql<boolean>`uncertain or ${uncertain}::boolean`,
+        error: reason.slice(0, 500),
+      })
+      .where("key", "=", key)
+      .where("status", "=", "sending")
+      .execute();
+  }
+
+  /** Sent nudges since a moment (the fatigue cap and "don't repeat yourself"). */
+  async sentNudges(userId: number, since: Date, db: CheckinTx = this.db) {
+    return db
+      .selectFrom("checkin_deliveries")
+      .where("user_id", "=", userId)
+      .where("kind", "=", "nudge")
+      .where("status", "=", "sent")
+      .where("sent_at", ">=", since)
+      .select(["message_kind", "goal_id", "sent_at"])
+      .execute();
+  }
+}
+
+function advance(row: ScheduleRow, zone: string, kind: DeliveryKind, now: Date) {
+  const next = nextSlots(scheduleOf(row, zone), now);
+  const slot = kind === "checkin" ? next.checkin : next.nudge;
+  return {
+    user_id: row.user_id,
+    at: slot?.at ?? null,
+    date: slot?.localDate ?? null,
+    slot: slot?.slot ?? null,
+    snoozed_until: kind === "checkin" ? next.snoozedUntil : (row.snoozed_until ?? null),
+    time_zone: zone,
+  };
+}
+
+async function applyAdvances(
+  trx: CheckinTx,
+  kind: DeliveryKind,
+  updates: ReturnType<typeof advance>[],
+): Promise<void> {
+  const values = sql.join(
+    updates.map(
+      (u) =>
+        sql`(${u.user_id}::int, ${u.at}::timestamptz, ${u.date}::date, ${u.slot}::text, ${u.snoozed_until}::timestamptz, ${u.time_zone}::text)`,
+    ),
+  );
+  const cols =
+    kind === "checkin"
+      ? sql`next_checkin_at = v.at, next_checkin_date = v.date, next_checkin_slot = v.slot`
+      : sql`next_nudge_at = v.at, next_nudge_date = v.date, next_nudge_slot = v.slot`;
+  await sql`
+    update checkin_schedules s set ${cols}, snoozed_until = v.snoozed_until
+    from (values ${values}) as v(user_id, at, date, slot, snoozed_until, time_zone)
+    where s.user_id = v.user_id`.execute(trx);
+}
