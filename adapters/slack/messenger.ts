@@ -101,6 +101,48 @@ export function parseRef(ref: string): { channel: string; ts: string } {
 }
 
 /**
+ * Posts a message with its files in one go, the files.uploadV2 way: an upload URL per file, the
+ * bytes POSTed there, then files.completeUploadExternal shares them in the channel with the
+ * message's blocks.
+ */
+async function uploadWithMessage(
+  client: webApi.WebClient,
+  channel: string,
+  message: Message,
+): Promise<Delivery> {
+  const files: { id: string; title: string }[] = [];
+  for (const file of message.files ?? []) {
+    const target = await call("files.getUploadURLExternal", () =>
+      client.files.getUploadURLExternal({ filename: file.filename, length: file.data.byteLength }),
+    );
+    if (!target.upload_url || !target.file_id)
+      throw new SlackDeliveryError("files.getUploadURLExternal", "no_upload_url", false);
+    const posted = await fetch(target.upload_url, {
+      method: "POST",
+      headers: { "content-type": file.contentType },
+      body: file.data,
+    }).catch(() => undefined);
+    if (!posted?.ok)
+      throw new SlackDeliveryError("files.upload", `http_${posted?.status ?? "failed"}`, false);
+    files.push({ id: target.file_id, title: file.title ?? file.filename });
+  }
+  const rendered = renderMessage(message);
+  const done = await call("files.completeUploadExternal", () =>
+    client.files.completeUploadExternal({
+      files: files as [{ id: string; title: string }],
+      channel_id: channel,
+      blocks: rendered.blocks,
+    }),
+  );
+  // The share's ts is only there when Slack has posted it already.
+  const shares = done.files?.[0]?.shares as
+    | Record<string, Record<string, { ts?: string }[]>>
+    | undefined;
+  const ts = shares?.public?.[channel]?.[0]?.ts ?? shares?.private?.[channel]?.[0]?.ts;
+  return { ref: `${channel}:${ts ?? files[0]!.id}` };
+}
+
+/**
  * The Messenger port on Slack. A user's DM channel id never changes, so it is kept once opened.
  */
 export function createSlackMessenger(
@@ -126,6 +168,7 @@ export function createSlackMessenger(
   return {
     async send(to: Destination, message: Message): Promise<Delivery> {
       const channel = await channelFor(to);
+      if (message.files?.length) return uploadWithMessage(client, channel, message);
       const sent = await call("chat.postMessage", () =>
         client.chat.postMessage({ channel, ...renderMessage(message) }),
       );
