@@ -1,5 +1,6 @@
 import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/slack/app.ts";
 import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
+import { createTeamsApp, isTeamsConfigured } from "../adapters/teams/app.ts";
 import { createJobQueue, type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { addPlaygroundPeople } from "../playground/people.ts";
 import { playgroundHandler } from "../playground/server.ts";
@@ -90,6 +91,12 @@ export async function startApp(options: {
       );
     }
 
+    // Teams: one adapter serves /api/messages and sends proactively for the jobs.
+    const teams = isTeamsConfigured(config)
+      ? createTeamsApp({ core, db: database.db, config, logger })
+      : undefined;
+    if (teams) messenger.register("teams", teams.messenger);
+
     if (role !== "web") {
       jobs = await startJobs({
         db: database.db,
@@ -114,6 +121,7 @@ export async function startApp(options: {
         );
         logger.info({ url: `${http.url}/playground` }, "playground: try Stackup in the browser");
       }
+      if (teams) httpHandlers.push(teams.handle);
       if (isSlackConfigured(slackConfig)) {
         slack = await createSlackApp({ core, config: slackConfig, logger });
         if (slack.handle) httpHandlers.push(slack.handle);

@@ -18,6 +18,18 @@ export interface Config {
     apiUrl: string | undefined;
   };
   /**
+   * Microsoft Teams through the Bot Framework; on when `appId` is set or unauthenticated is
+   * allowed. Optional so hand-built configs without Teams stay valid.
+   */
+  teams?: {
+    appId: string | undefined;
+    appPassword: string | undefined;
+    appType: TeamsAppType;
+    tenantId: string | undefined;
+    /** Local and tests only: accept activities without a Bot Framework token. */
+    allowUnauthenticated: boolean;
+  };
+  /**
    * The local playground (a pretend Slack at /playground): "auto" serves it when Slack isn't
    * configured, "off" never does. Optional so hand-built configs stay valid.
    */
@@ -25,6 +37,9 @@ export interface Config {
   /** Names of the variables that must never be logged. */
   secretNames: readonly string[];
 }
+
+export const TEAMS_APP_TYPES = ["MultiTenant", "SingleTenant", "UserAssignedMSI"] as const;
+export type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -93,6 +108,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const appId = nonEmpty(env, "MicrosoftAppId");
+  const appPassword = nonEmpty(env, "MicrosoftAppPassword");
+  const tenantId = nonEmpty(env, "MicrosoftAppTenantId");
+  const appTypeText = nonEmpty(env, "MicrosoftAppType") ?? "MultiTenant";
+  const appType = TEAMS_APP_TYPES.find((t) => t.toLowerCase() === appTypeText.toLowerCase());
+  if (!appType) {
+    problems.push(`MicrosoftAppType must be one of ${TEAMS_APP_TYPES.join(", ")}.`);
+  }
+  const unauthText = nonEmpty(env, "TEAMS_ALLOW_UNAUTHENTICATED")?.toLowerCase() ?? "false";
+  if (unauthText !== "true" && unauthText !== "false") {
+    problems.push("TEAMS_ALLOW_UNAUTHENTICATED must be true or false.");
+  }
+  const allowUnauthenticated = unauthText === "true";
+  if (appId) {
+    if (allowUnauthenticated) {
+      problems.push(
+        "TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with MicrosoftAppId: a bot with an app id always checks Bot Framework tokens.",
+      );
+    }
+    if (appType !== "UserAssignedMSI" && !appPassword) {
+      problems.push(`MicrosoftAppType ${appType ?? appTypeText} needs MicrosoftAppPassword.`);
+    }
+    if (appType !== "MultiTenant" && !tenantId) {
+      problems.push(`MicrosoftAppType ${appType ?? appTypeText} needs MicrosoftAppTenantId.`);
+    }
+  } else if (appPassword) {
+    problems.push("MicrosoftAppPassword is set but MicrosoftAppId is not.");
+  }
+
   const playground = nonEmpty(env, "PLAYGROUND")?.toLowerCase() ?? "auto";
   if (playground !== "auto" && playground !== "off") {
     problems.push('PLAYGROUND must be "auto" or "off".');
@@ -109,6 +153,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl,
     logLevel: nonEmpty(env, "LOG_LEVEL") ?? "info",
     slack: { signingSecret, botToken, appToken, apiUrl },
+    teams: {
+      appId,
+      appPassword,
+      appType: appType ?? "MultiTenant",
+      tenantId,
+      allowUnauthenticated,
+    },
     playground: playground === "off" ? "off" : "auto",
     secretNames: SECRET_NAMES,
   };

@@ -1,0 +1,64 @@
+import { type Activity, TeamsInfo, type TurnContext } from "botbuilder";
+import type { Actor } from "../../src/commands/core.ts";
+import type { PlatformProfile } from "../../src/ports.ts";
+import type { AdapterLogger } from "./logging.ts";
+import { tenantOf } from "./references.ts";
+
+/** The time zone Teams reports for the person's client, e.g. "Europe/Berlin". */
+export function clientTimeZone(activity: Partial<Activity>): string | null {
+  for (const entity of activity.entities ?? []) {
+    const tz = (entity as { type?: string; timezone?: unknown }).timezone;
+    if (entity.type === "clientInfo" && typeof tz === "string" && tz.trim()) return tz.trim();
+  }
+  return null;
+}
+
+/** Who sent the activity, as Teams identifies them: the tenant and the AAD object id. */
+export function teamsIdentity(
+  activity: Partial<Activity>,
+): { tenantId: string; aadObjectId: string } | undefined {
+  const tenantId = tenantOf(activity);
+  const aadObjectId = activity.from?.aadObjectId;
+  return tenantId && aadObjectId ? { tenantId, aadObjectId } : undefined;
+}
+
+/**
+ * Name and email from the roster (TeamsInfo.getMember), the time zone from the activity. If the
+ * roster call fails the activity's own display name still lets the person in.
+ */
+async function fetchProfile(context: TurnContext, logger: AdapterLogger): Promise<PlatformProfile> {
+  const activity = context.activity;
+  const timeZone = clientTimeZone(activity);
+  const fallbackName = activity.from?.name?.trim() || "Teams user";
+  try {
+    const member = await TeamsInfo.getMember(context, activity.from.id);
+    const name =
+      member.name?.trim() ||
+      [member.givenName, member.surname].filter(Boolean).join(" ").trim() ||
+      fallbackName;
+    const email = member.email?.trim() || member.userPrincipalName?.trim() || null;
+    return { displayName: name, email: email?.includes("@") ? email : null, timeZone };
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "Teams member lookup failed; using the name from the activity",
+    );
+    return { displayName: fallbackName, email: null, timeZone };
+  }
+}
+
+/** The core's view of the sender; the roster is asked at most once, and only on first contact. */
+export function teamsActor(context: TurnContext, logger: AdapterLogger): Actor | undefined {
+  const identity = teamsIdentity(context.activity);
+  if (!identity) return undefined;
+  let profile: Promise<PlatformProfile> | undefined;
+  return {
+    platform: "teams",
+    workspaceExternalId: identity.tenantId,
+    userExternalId: identity.aadObjectId,
+    profile: () => {
+      profile ??= fetchProfile(context, logger);
+      return profile;
+    },
+  };
+}

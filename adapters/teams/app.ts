@@ -1,0 +1,227 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type Request,
+  type Response,
+  type TurnContext,
+} from "botbuilder";
+import type { Kysely } from "kysely";
+import type { Core } from "../../src/commands/core.ts";
+import type { Config } from "../../src/config.ts";
+import type { Database } from "../../src/db/types.ts";
+import type { Messenger } from "../../src/ports.ts";
+import { SORRY, StackupTeamsBot } from "./bot.ts";
+import { renderActivity } from "./cards.ts";
+import { type AdapterLogger, describeError } from "./logging.ts";
+import { createTeamsMessenger } from "./messenger.ts";
+import { ConversationReferenceStore } from "./references.ts";
+
+/** Where the Bot Framework posts activities, as the Azure Bot resource's messaging endpoint. */
+export const TEAMS_MESSAGES_PATH = "/api/messages";
+
+/** Bot Framework activities are small; anything bigger is not one. */
+const MAX_BODY_BYTES = 1_000_000;
+
+/** Connect-style: handles its own paths and calls `next` for everything else. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export interface TeamsApp {
+  adapter: CloudAdapter;
+  bot: StackupTeamsBot;
+  /** The handler for POST /api/messages, to mount on the service's HTTP server. */
+  handle: NodeHandler;
+  messenger: Messenger;
+  /** True when activities are accepted without a Bot Framework token. */
+  unauthenticated: boolean;
+}
+
+export interface TeamsAppOptions {
+  core: Core;
+  db: Kysely<Database>;
+  config: Pick<Config, "teams">;
+  logger: AdapterLogger;
+}
+
+/** Teams is on with an app id, or for local work when unauthenticated use is allowed. */
+export function isTeamsConfigured(config: Pick<Config, "teams">): boolean {
+  return Boolean(config.teams?.appId || config.teams?.allowUnauthenticated);
+}
+
+/**
+ * The options ConfigurationBotFrameworkAuthentication reads, from our config rather than from
+ * process.env. Without an app id botbuilder checks no tokens and fetches none.
+ */
+function authOptions(
+  config: Pick<Config, "teams">,
+): ConfigurationBotFrameworkAuthenticationOptions {
+  const teams = config.teams;
+  if (!teams?.appId) return {} as ConfigurationBotFrameworkAuthenticationOptions;
+  return {
+    MicrosoftAppId: teams.appId,
+    MicrosoftAppType: teams.appType,
+    ...(teams.appPassword ? { MicrosoftAppPassword: teams.appPassword } : {}),
+    ...(teams.tenantId ? { MicrosoftAppTenantId: teams.tenantId } : {}),
+  } as ConfigurationBotFrameworkAuthenticationOptions;
+}
+
+/**
+ * Authentication whose connector clients send each request once. botbuilder builds its clients
+ * on an Azure pipeline that sleeps through Retry-After on a 429; a background send must instead
+ * fail at once with the delay, so the job queue can reschedule it without holding a worker.
+ */
+class WithoutRetries extends ConfigurationBotFrameworkAuthentication {
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const inner = super.createConnectorFactory(claimsIdentity);
+    return {
+      async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        const client = await inner.create(serviceUrl, audience);
+        // The retry phase holds the Azure pipeline's retry and throttling policies.
+        const pipeline = (client as unknown as { client?: { pipeline?: AzurePipeline } }).client
+          ?.pipeline;
+        if (!pipeline) throw new Error("botbuilder's connector client has changed shape");
+        pipeline.removePolicy({ phase: "Retry" });
+        return client;
+      },
+    };
+  }
+}
+
+type ClaimsIdentity = Parameters<
+  ConfigurationBotFrameworkAuthentication["createConnectorFactory"]
+>[0];
+type ConnectorFactory = ReturnType<
+  ConfigurationBotFrameworkAuthentication["createConnectorFactory"]
+>;
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory["create"]>>;
+
+interface AzurePipeline {
+  removePolicy(options: { phase: string }): unknown;
+}
+
+export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
+  const { core, db, config, logger } = options;
+  if (!isTeamsConfigured(config)) {
+    throw new Error(
+      "Teams needs MicrosoftAppId, or TEAMS_ALLOW_UNAUTHENTICATED=true for local use.",
+    );
+  }
+  const appId = config.teams?.appId ?? "";
+  const unauthenticated = !appId;
+  if (unauthenticated) {
+    logger.warn(
+      { path: TEAMS_MESSAGES_PATH },
+      "TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts activities WITHOUT checking who sent them. Use this only on a local machine or in tests, never where the internet can reach it.",
+    );
+  }
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication(authOptions(config)),
+  );
+  // Background sends get an adapter of their own that never waits out a 429 itself: the job
+  // queue decides when to try again, as with Slack.
+  const proactive = new CloudAdapter(new WithoutRetries(authOptions(config)));
+  const store = new ConversationReferenceStore(db);
+  const bot = new StackupTeamsBot({ core, store, logger, appId });
+
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: describeError(error) }, "Unhandled Teams error");
+    try {
+      await context.sendActivity(renderActivity(SORRY));
+    } catch (sendError) {
+      logger.warn(
+        { err: describeError(sendError) },
+        "Could not tell the Teams user that something went wrong",
+      );
+    }
+  };
+
+  const handle: NodeHandler = (req, res, next) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (req.method !== "POST" || path !== TEAMS_MESSAGES_PATH) {
+      next();
+      return;
+    }
+    void serve(adapter, bot, req, res, logger);
+  };
+
+  return {
+    adapter,
+    bot,
+    handle,
+    messenger: createTeamsMessenger({ adapter: proactive, appId, store }),
+    unauthenticated,
+  };
+}
+
+async function readJson(
+  req: IncomingMessage,
+): Promise<Record<string, unknown> | "too large" | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return "too large";
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The express-like response CloudAdapter writes to, over a plain Node response. */
+function responseFor(res: ServerResponse): Response {
+  return {
+    socket: res.socket,
+    status(code: number) {
+      res.statusCode = code;
+    },
+    header(name: string, value: unknown) {
+      res.setHeader(name, String(value));
+    },
+    send(body: unknown) {
+      if (body === undefined) return;
+      if (typeof body === "string" || Buffer.isBuffer(body)) {
+        if (!res.hasHeader("content-type"))
+          res.setHeader("content-type", "text/plain; charset=utf-8");
+        res.write(body);
+      } else {
+        res.setHeader("content-type", "application/json");
+        res.write(JSON.stringify(body));
+      }
+    },
+    end() {
+      if (!res.writableEnded) res.end();
+    },
+  };
+}
+
+async function serve(
+  adapter: CloudAdapter,
+  bot: StackupTeamsBot,
+  req: IncomingMessage,
+  res: ServerResponse,
+  logger: AdapterLogger,
+): Promise<void> {
+  try {
+    const body = await readJson(req);
+    if (body === "too large" || body === undefined) {
+      res.writeHead(body === "too large" ? 413 : 400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({ error: body === "too large" ? "too large" : "not a JSON activity" }),
+      );
+      return;
+    }
+    const request: Request = { body, headers: req.headers, method: req.method ?? "POST" };
+    await adapter.process(request, responseFor(res), (context) => bot.run(context));
+  } catch (error) {
+    logger.error({ err: describeError(error) }, "Teams request failed");
+    if (!res.headersSent) res.writeHead(500);
+    if (!res.writableEnded) res.end();
+  }
+}

@@ -1,0 +1,255 @@
+import {
+  type Activity,
+  type CloudAdapter,
+  type Mention,
+  TeamsActivityHandler,
+  TurnContext,
+} from "botbuilder";
+import type { Actor, Core } from "../../src/commands/core.ts";
+import { COMMANDS } from "../../src/commands/grammar.ts";
+import type { Message, Reply } from "../../src/messages/model.ts";
+import { teamsActor } from "./actor.ts";
+import { formActivity, formErrorsMessage, readSubmission, renderActivity } from "./cards.ts";
+import { type AdapterLogger, describeError } from "./logging.ts";
+import { inConversation } from "./messenger.ts";
+import { type ConversationReferenceStore, referenceKey } from "./references.ts";
+
+/** The word Teams users start commands with; optional, as a personal chat holds nothing else. */
+export const COMMAND_WORD = "learn";
+
+export const SORRY: Message = {
+  summary: "Something went wrong on our side. Please try again in a moment.",
+  blocks: [
+    {
+      type: "text",
+      text: ["Something went wrong on our side. Please try again in a moment."],
+    },
+  ],
+};
+
+const NO_IDENTITY: Message = {
+  summary: "I can only help people signed in to a Microsoft 365 organisation.",
+  blocks: [
+    {
+      type: "text",
+      text: ["I can only help people signed in to a Microsoft 365 organisation."],
+    },
+  ],
+};
+
+const SENT_PRIVATELY: Message = {
+  summary: "I've sent you the answer in our personal chat.",
+  blocks: [{ type: "context", text: ["I've sent you the answer in our personal chat."] }],
+};
+
+/** The first thing a person sees after adding the bot. */
+export function welcomeMessage(): Message {
+  const example = COMMANDS.find((c) => c.name === "goal")!;
+  return {
+    summary: "Hi! I help you earn micro-credentials alongside your work.",
+    blocks: [
+      { type: "header", text: "Welcome to Stackup" },
+      {
+        type: "text",
+        text: [
+          "I help you earn micro-credentials alongside your work. Write to me here, or @mention me in a channel. Start with ",
+          { code: `${COMMAND_WORD} ${example.usage}` },
+          ".",
+        ],
+      },
+      {
+        type: "fields",
+        fields: COMMANDS.map((c) => ({
+          label: `${COMMAND_WORD} ${c.name}`,
+          value: [c.description],
+        })),
+      },
+    ],
+  };
+}
+
+/**
+ * The command text of a message: the bot's @mentions removed, and a leading "learn" (or
+ * "/learn") dropped, so "@Stackup learn log 2", "learn log 2" and "log 2" all read "log 2".
+ */
+export function commandText(activity: Partial<Activity>): string {
+  let text = activity.text ?? "";
+  const botId = activity.recipient?.id;
+  for (const entity of activity.entities ?? []) {
+    const mention = entity as Partial<Mention> & { type?: string };
+    if (mention.type !== "mention" || !mention.text) continue;
+    if (botId && mention.mentioned?.id !== botId) continue;
+    text = text.split(mention.text).join(" ");
+  }
+  // Mentions of the bot without entities (older clients) still arrive as <at> tags.
+  text = text
+    .replace(/<at>[^<]*<\/at>/gi, " ")
+    .replace(/&nbsp;/g, " ")
+    .trim();
+  const lead = new RegExp(`^/?${COMMAND_WORD}(?=\\s|$)`, "i").exec(text);
+  return (lead ? text.slice(lead[0].length) : text).trim();
+}
+
+export interface TeamsBotOptions {
+  core: Core;
+  store: ConversationReferenceStore;
+  logger: AdapterLogger;
+  /** Empty when running unauthenticated; used to reach a person's personal chat. */
+  appId: string;
+}
+
+/** Teams activities in, core calls, cards out. */
+export class StackupTeamsBot extends TeamsActivityHandler {
+  constructor(private readonly options: TeamsBotOptions) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.remember(context);
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.remember(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      await this.remember(context);
+      const botAdded = context.activity.membersAdded?.some(
+        (m) => m.id === context.activity.recipient?.id,
+      );
+      if (botAdded && context.activity.conversation?.conversationType === "personal") {
+        // A greeting of our own: asking the core would sign the person up before their client
+        // has told us their time zone.
+        await context.sendActivity(renderActivity(welcomeMessage()));
+      }
+      await next();
+    });
+  }
+
+  /** Keeps the conversation reference, so the bot can post here later on its own. */
+  private async remember(context: TurnContext): Promise<void> {
+    const key = referenceKey(context.activity);
+    if (!key) return;
+    try {
+      await this.options.store.save(key, TurnContext.getConversationReference(context.activity));
+    } catch (error) {
+      this.options.logger.error(
+        { err: describeError(error) },
+        "Could not store a Teams conversation reference",
+      );
+    }
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const submission = readSubmission(context.activity.value);
+    if (submission?.kind === "action") {
+      await this.interact(context, `action ${submission.action}`, (actor) =>
+        this.options.core.action(actor, submission.action, submission.value),
+      );
+      return;
+    }
+    if (submission?.kind === "form") {
+      await this.interact(context, `submit ${submission.formId}`, async (actor) => {
+        const result = await this.options.core.submit(
+          actor,
+          submission.formId,
+          submission.state,
+          submission.values,
+        );
+        if (!result.ok) {
+          // The card keeps what was typed, so the person can correct it and submit again.
+          return {
+            kind: "message",
+            visibility: "private",
+            message: formErrorsMessage(result.errors, submission.labels),
+          };
+        }
+        // A finished form is replaced by its outcome; a follow-up form opens below it.
+        const reply = result.reply;
+        return reply.kind === "message" ? { kind: "update", message: reply.message } : reply;
+      });
+      return;
+    }
+    if (context.activity.value !== undefined && !context.activity.text) return;
+    const text = commandText(context.activity);
+    await this.interact(context, "command", (actor) => this.options.core.command(actor, text));
+  }
+
+  /** Runs one interaction; a failure becomes a friendly note and a log line. */
+  private async interact(
+    context: TurnContext,
+    what: string,
+    work: (actor: Actor) => Promise<Reply>,
+  ): Promise<void> {
+    const actor = teamsActor(context, this.options.logger);
+    if (!actor) {
+      await context.sendActivity(renderActivity(NO_IDENTITY));
+      return;
+    }
+    let reply: Reply;
+    try {
+      reply = await work(actor);
+    } catch (error) {
+      this.options.logger.error({ err: describeError(error), what }, "Teams interaction failed");
+      await context.sendActivity(renderActivity(SORRY));
+      return;
+    }
+    await this.deliver(context, reply);
+  }
+
+  /** Delivers the core's reply where the interaction happened. */
+  private async deliver(context: TurnContext, reply: Reply): Promise<void> {
+    switch (reply.kind) {
+      case "none":
+        return;
+      case "form":
+        await context.sendActivity(formActivity(reply.form));
+        return;
+      case "update": {
+        const cardId = context.activity.replyToId;
+        if (!cardId) {
+          await context.sendActivity(renderActivity(reply.message));
+          return;
+        }
+        await context.updateActivity({
+          ...renderActivity(reply.message),
+          id: cardId,
+          conversation: context.activity.conversation,
+        });
+        return;
+      }
+      case "message":
+        if (reply.visibility === "private" && (await this.sendPrivately(context, reply.message))) {
+          await context.sendActivity(renderActivity(SENT_PRIVATELY));
+          return;
+        }
+        await context.sendActivity(renderActivity(reply.message));
+        return;
+    }
+  }
+
+  /**
+   * Teams has no messages only one person in a channel can see, so a private answer to a
+   * channel message goes to the person's personal chat when the bot has one with them.
+   */
+  private async sendPrivately(context: TurnContext, message: Message): Promise<boolean> {
+    const activity = context.activity;
+    if (activity.conversation?.conversationType === "personal") return false;
+    const key = referenceKey(activity);
+    const aad = activity.from?.aadObjectId;
+    if (!key || !aad) return false;
+    const reference = await this.options.store.find({
+      tenantId: key.tenantId,
+      kind: "personal",
+      key: aad,
+    });
+    if (!reference) return false;
+    await inConversation(
+      context.adapter as CloudAdapter,
+      this.options.appId,
+      reference,
+      "send",
+      (personal) => personal.sendActivity(renderActivity(message)),
+    );
+    return true;
+  }
+}

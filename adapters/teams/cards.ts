@@ -1,0 +1,397 @@
+import type {
+  Attachment,
+  Block,
+  Button,
+  Form,
+  FormInput,
+  Message,
+} from "../../src/messages/model.ts";
+import { escapeMarkdown, oneLine, renderMarkdown, truncatePlain } from "./markdown.ts";
+
+/**
+ * Neutral messages as Adaptive Cards 1.5, the newest version every Teams client renders.
+ * Buttons are Action.Submit: Teams posts their `data` back as a message activity whose
+ * `replyToId` is the card's activity, which is what lets a click update the card in place.
+ */
+export const CARD_VERSION = "1.5";
+export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+
+/** Limits the renderer enforces; Teams rejects activities over about 28 KB. */
+export const LIMITS = {
+  cardBytes: 24_000,
+  buttonsPerRow: 5,
+  buttonTitle: 60,
+  buttonValue: 2000,
+  headerText: 150,
+  inputLabel: 200,
+  placeholder: 150,
+  choiceTitle: 75,
+  choices: 100,
+  summary: 1000,
+} as const;
+
+/** The key under which our own data travels in Action.Submit payloads. */
+export const DATA_KEY = "stackup";
+/** Input ids carry a prefix so no input can overwrite our data key in the merged payload. */
+export const INPUT_PREFIX = "f:";
+
+export type CardElement = Record<string, unknown>;
+
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: string;
+  version: string;
+  body: CardElement[];
+  msteams?: { width: "Full" };
+}
+
+export interface CardAttachment {
+  contentType: string;
+  content?: AdaptiveCard;
+  contentUrl?: string;
+  name?: string;
+}
+
+/** What a click or a form submission posts back, after the adapter has read it. */
+export type Submission =
+  | { kind: "action"; action: string; value: string }
+  | {
+      kind: "form";
+      formId: string;
+      state: string | undefined;
+      labels: Record<string, string>;
+      values: Record<string, string | undefined>;
+    };
+
+function textBlock(text: string, extra: CardElement = {}): CardElement {
+  return { type: "TextBlock", text, wrap: true, ...extra };
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Share of the work done as a whole percent; floors, so 100 % means done. */
+export function percentDone(done: number, total: number): number {
+  const ratio = total > 0 && Number.isFinite(done) ? Math.min(Math.max(done / total, 0), 1) : 0;
+  return Math.floor(ratio * 100);
+}
+
+/** A bar of two weighted, coloured columns and the percentage beside it. */
+function progressBar(done: number, total: number): CardElement {
+  const percent = percentDone(done, total);
+  const bar = (width: number, style: string): CardElement => ({
+    type: "Column",
+    width,
+    style,
+    minHeight: "12px",
+    verticalContentAlignment: "Center",
+    items: [],
+  });
+  const columns: CardElement[] = [];
+  if (percent > 0) columns.push(bar(percent, "good"));
+  if (percent < 100) columns.push(bar(100 - percent, "emphasis"));
+  columns.push({
+    type: "Column",
+    width: "auto",
+    items: [textBlock(`${percent}%`, { size: "Small", wrap: false })],
+  });
+  return { type: "ColumnSet", spacing: "Small", columns };
+}
+
+function submitAction(button: Button): CardElement {
+  if (button.value.length > LIMITS.buttonValue) {
+    throw new Error(
+      `Button value for "${button.action}" is over ${LIMITS.buttonValue} characters.`,
+    );
+  }
+  return {
+    type: "Action.Submit",
+    title: truncatePlain(oneLine(button.label), LIMITS.buttonTitle),
+    data: { [DATA_KEY]: { a: button.action, v: button.value } },
+    ...(button.style === "primary" ? { style: "positive" } : {}),
+    ...(button.style === "danger" ? { style: "destructive" } : {}),
+  };
+}
+
+function renderBlock(block: Block): CardElement[] {
+  switch (block.type) {
+    case "header":
+      return [
+        textBlock(escapeMarkdown(truncatePlain(oneLine(block.text), LIMITS.headerText)), {
+          size: "Large",
+          weight: "Bolder",
+          style: "heading",
+        }),
+      ];
+    case "text":
+      return [textBlock(renderMarkdown(block.text))];
+    case "fields":
+      return [
+        {
+          type: "FactSet",
+          facts: block.fields.map((field) => ({
+            title: escapeMarkdown(oneLine(field.label)),
+            value: renderMarkdown(field.value),
+          })),
+        },
+      ];
+    case "progress": {
+      const items: CardElement[] = [
+        textBlock(renderMarkdown(block.label)),
+        progressBar(block.done, block.total),
+      ];
+      if (block.caption && block.caption.length > 0) {
+        items.push(
+          textBlock(renderMarkdown(block.caption), {
+            isSubtle: true,
+            size: "Small",
+            spacing: "Small",
+          }),
+        );
+      }
+      return [{ type: "Container", items }];
+    }
+    case "context":
+      return [textBlock(renderMarkdown(block.text), { isSubtle: true, size: "Small" })];
+    case "actions":
+      return chunk(block.buttons, LIMITS.buttonsPerRow).map((buttons) => ({
+        type: "ActionSet",
+        actions: buttons.map(submitAction),
+      }));
+    case "image":
+      // Teams only loads images over HTTPS.
+      if (!/^https:\/\/\S+$/i.test(block.url)) return [];
+      return [{ type: "Image", url: block.url, altText: block.alt || "image", size: "Auto" }];
+    case "divider":
+      return [];
+  }
+  return [];
+}
+
+/** Blocks as card elements; a divider becomes a separator line on the element after it. */
+export function renderBody(blocks: Block[]): CardElement[] {
+  const body: CardElement[] = [];
+  let separate = false;
+  for (const block of blocks) {
+    if (block.type === "divider") {
+      separate = body.length > 0;
+      continue;
+    }
+    const elements = renderBlock(block);
+    if (separate && elements[0]) {
+      elements[0] = { ...elements[0], separator: true, spacing: "Medium" };
+      separate = false;
+    }
+    body.push(...elements);
+  }
+  return body;
+}
+
+function card(body: CardElement[]): AdaptiveCard {
+  return {
+    type: "AdaptiveCard",
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    version: CARD_VERSION,
+    body,
+    msteams: { width: "Full" },
+  };
+}
+
+const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8");
+
+/** Cuts a card that Teams would refuse, closing it with a note of how much was left out. */
+function fitCard(body: CardElement[]): AdaptiveCard {
+  let kept = body;
+  let rendered = card(kept);
+  while (size(rendered) > LIMITS.cardBytes && kept.length > 1) {
+    kept = kept.slice(0, -1);
+    const hidden = body.length - kept.length;
+    rendered = card([
+      ...kept,
+      textBlock(`…and ${hidden} more not shown here.`, { isSubtle: true, size: "Small" }),
+    ]);
+  }
+  return rendered;
+}
+
+/** A neutral message as a card. Files that are not images are named, as cards cannot carry them. */
+export function renderCard(message: Message): AdaptiveCard {
+  const body = renderBody(message.blocks);
+  const others = (message.files ?? []).filter((f) => !isImage(f));
+  if (others.length > 0) {
+    body.push(
+      textBlock(
+        escapeMarkdown(
+          `Files Teams cannot show in a card: ${others.map((f) => oneLine(f.filename)).join(", ")}`,
+        ),
+        { isSubtle: true, size: "Small" },
+      ),
+    );
+  }
+  return fitCard(body);
+}
+
+const isImage = (file: Attachment) => /^image\/(png|jpeg|gif)$/.test(file.contentType);
+
+/** The activity fields for a message: the card, inline images, and a plain summary. */
+export function renderActivity(message: Message): {
+  type: "message";
+  summary: string;
+  attachments: CardAttachment[];
+} {
+  const images = (message.files ?? []).filter(isImage).map(
+    (file): CardAttachment => ({
+      contentType: file.contentType,
+      contentUrl: `data:${file.contentType};base64,${Buffer.from(file.data).toString("base64")}`,
+      name: file.filename,
+    }),
+  );
+  return {
+    type: "message",
+    summary: truncatePlain(oneLine(message.summary), LIMITS.summary),
+    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderCard(message) }, ...images],
+  };
+}
+
+function renderInput(input: FormInput): CardElement {
+  const common = {
+    id: `${INPUT_PREFIX}${input.id}`,
+    label: truncatePlain(oneLine(input.label), LIMITS.inputLabel),
+    isRequired: !input.optional,
+    ...(input.optional ? {} : { errorMessage: "Required" }),
+  };
+  switch (input.type) {
+    case "text":
+      return {
+        type: "Input.Text",
+        ...common,
+        isMultiline: input.multiline ?? false,
+        ...(input.placeholder
+          ? { placeholder: truncatePlain(oneLine(input.placeholder), LIMITS.placeholder) }
+          : {}),
+        ...(input.initial !== undefined ? { value: input.initial } : {}),
+        ...(input.maxLength !== undefined ? { maxLength: input.maxLength } : {}),
+      };
+    case "select":
+      return {
+        type: "Input.ChoiceSet",
+        ...common,
+        style: "compact",
+        choices: input.options.slice(0, LIMITS.choices).map((option) => ({
+          title: truncatePlain(oneLine(option.label), LIMITS.choiceTitle),
+          value: option.value,
+        })),
+        ...(input.initial !== undefined ? { value: input.initial } : {}),
+      };
+    case "date":
+      return {
+        type: "Input.Date",
+        ...common,
+        ...(input.initial && /^\d{4}-\d{2}-\d{2}$/.test(input.initial)
+          ? { value: input.initial }
+          : {}),
+      };
+    case "number":
+      return {
+        type: "Input.Number",
+        ...common,
+        ...(input.initial !== undefined && Number.isFinite(Number(input.initial))
+          ? { value: Number(input.initial) }
+          : {}),
+        ...(input.min !== undefined ? { min: input.min } : {}),
+        ...(input.max !== undefined ? { max: input.max } : {}),
+      };
+  }
+}
+
+/**
+ * A form as a card of inputs. The submit button's data names the form, its state and the input
+ * labels (so errors can say which field is wrong); Teams adds the input values beside it.
+ */
+export function renderFormCard(form: Form): AdaptiveCard {
+  const labels = Object.fromEntries(form.inputs.map((i) => [i.id, oneLine(i.label)]));
+  const body: CardElement[] = [
+    textBlock(escapeMarkdown(truncatePlain(oneLine(form.title), LIMITS.headerText)), {
+      size: "Large",
+      weight: "Bolder",
+      style: "heading",
+    }),
+  ];
+  if (form.intro && form.intro.length > 0) body.push(textBlock(renderMarkdown(form.intro)));
+  body.push(...form.inputs.map(renderInput));
+  body.push({
+    type: "ActionSet",
+    actions: [
+      {
+        type: "Action.Submit",
+        title: truncatePlain(oneLine(form.submitLabel), LIMITS.buttonTitle),
+        style: "positive",
+        data: { [DATA_KEY]: { f: form.id, ...(form.state ? { s: form.state } : {}), l: labels } },
+      },
+    ],
+  });
+  return card(body);
+}
+
+export function formActivity(form: Form): { type: "message"; attachments: CardAttachment[] } {
+  return {
+    type: "message",
+    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderFormCard(form) }],
+  };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Reads an Action.Submit payload back; anything that is not ours is undefined. */
+export function readSubmission(value: unknown): Submission | undefined {
+  if (!isRecord(value)) return undefined;
+  const ours = value[DATA_KEY];
+  if (!isRecord(ours)) return undefined;
+  if (typeof ours.a === "string") {
+    return { kind: "action", action: ours.a, value: typeof ours.v === "string" ? ours.v : "" };
+  }
+  if (typeof ours.f !== "string") return undefined;
+  const values: Record<string, string | undefined> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    if (!key.startsWith(INPUT_PREFIX)) continue;
+    const text = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw : "";
+    values[key.slice(INPUT_PREFIX.length)] = text.trim() === "" ? undefined : text;
+  }
+  const labels: Record<string, string> = {};
+  if (isRecord(ours.l)) {
+    for (const [id, label] of Object.entries(ours.l)) {
+      if (typeof label === "string") labels[id] = label;
+    }
+  }
+  return {
+    kind: "form",
+    formId: ours.f,
+    state: typeof ours.s === "string" ? ours.s : undefined,
+    labels,
+    values,
+  };
+}
+
+/** Validation errors as a message that names each field, for the form's author to fix. */
+export function formErrorsMessage(
+  errors: Record<string, string>,
+  labels: Record<string, string>,
+): Message {
+  return {
+    summary: "Your form was not saved.",
+    blocks: [
+      { type: "text", text: [{ bold: "Your form was not saved." }, " Please fix:"] },
+      {
+        type: "fields",
+        fields: Object.entries(errors).map(([id, message]) => ({
+          label: labels[id] ?? id,
+          value: [message],
+        })),
+      },
+    ],
+  };
+}
