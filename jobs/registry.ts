@@ -18,6 +18,8 @@ export interface JobContext {
 }
 
 export interface RunningJobs {
+  /** Runs whatever is due now without waiting for the next tick (the playground's clock). */
+  runDue?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,9 @@ export async function startJobs(ctx: JobContext, modules = JOB_MODULES): Promise
     throw error;
   }
   return {
+    async runDue() {
+      for (const r of running) await r.runDue?.();
+    },
     async stop() {
       for (const r of running.reverse()) await r.stop();
     },

@@ -109,6 +109,8 @@ export interface StandInOptions {
   signingSecret?: string;
   /** The public base URL of this stand-in, e.g. http://127.0.0.1:3000/playground/slack. */
   baseUrl?: string;
+  /** Accept posts to channels nobody created (tests post to made-up ids). */
+  anyChannel?: boolean;
 }
 
 export interface ClickInput {
@@ -153,8 +155,10 @@ export class SlackStandIn {
   eventsUrl: string | undefined;
   signingSecret: string;
   baseUrl: string;
+  private readonly anyChannel: boolean;
 
   constructor(options: StandInOptions = {}) {
+    this.anyChannel = options.anyChannel ?? false;
     this.eventsUrl = options.eventsUrl;
     this.signingSecret = options.signingSecret ?? randomBytes(16).toString("hex");
     this.baseUrl = options.baseUrl ?? "http://127.0.0.1";
@@ -325,7 +329,12 @@ export class SlackStandIn {
       case "chat.postMessage": {
         const channel = String(body.channel ?? "");
         if (!this.channels.has(channel) && !this.users.has(channel)) {
-          return { ok: false, error: "channel_not_found" };
+          if (!this.anyChannel) return { ok: false, error: "channel_not_found" };
+          this.channels.set(channel, {
+            id: channel,
+            name: channel.toLowerCase(),
+            isIm: channel.startsWith("D"),
+          });
         }
         const m = this.postMessage(body);
         return {
@@ -343,7 +352,18 @@ export class SlackStandIn {
         };
       }
       case "chat.update": {
-        const m = this.messages.find((x) => x.channel === body.channel && x.ts === body.ts);
+        let m = this.messages.find((x) => x.channel === body.channel && x.ts === body.ts);
+        if (!m && this.anyChannel) {
+          m = {
+            channel: String(body.channel),
+            ts: String(body.ts),
+            user: BOT_USER_ID,
+            text: "",
+            blocks: [],
+            files: [],
+          };
+          this.messages.push(m);
+        }
         if (!m) return { ok: false, error: "message_not_found" };
         m.text = String(body.text ?? m.text);
         if (Array.isArray(body.blocks)) m.blocks = body.blocks;
@@ -593,6 +613,25 @@ export class SlackStandIn {
     return user;
   }
 
+  /**
+   * Slack escapes mentions in a command's text when the manifest asks it to (should_escape):
+   * `@ada` becomes `<@U123|ada>` and `#learning` becomes `<#C123|learning>`.
+   */
+  escapeMentions(text: string): string {
+    return text.replace(
+      /(^|\s)([@#])([\w.-]+)/g,
+      (whole, space: string, sigil: string, name: string) => {
+        const lower = name.toLowerCase();
+        if (sigil === "@") {
+          const user = [...this.users.values()].find((u) => u.name.toLowerCase() === lower);
+          return user ? `${space}<@${user.id}|${user.name}>` : whole;
+        }
+        const channel = [...this.channels.values()].find((c) => !c.isIm && c.name === lower);
+        return channel ? `${space}<#${channel.id}|${channel.name}>` : whole;
+      },
+    );
+  }
+
   /** Types `/learn <text>` in a channel (the person's DM with the bot by default). */
   slash(userId: string, text: string, channel?: string, command = "/learn"): Promise<EventResult> {
     const user = this.person(userId);
@@ -606,7 +645,7 @@ export class SlackStandIn {
       user_id: user.id,
       user_name: user.name,
       command,
-      text,
+      text: this.escapeMentions(text),
       api_app_id: "A0STACKUP",
       is_enterprise_install: "false",
       response_url: this.responseUrl({ user: user.id, channel: channelId }),
