@@ -196,6 +196,13 @@ export function completedMessage(
     );
   }
   blocks.push({ type: "context", text: evidence });
+  // Only opens a form; nothing is shared until the person submits it.
+  blocks.push({
+    type: "actions",
+    buttons: [
+      { label: "Share what I learned", action: "share.start", value: payload({ g: view.goal.id }) },
+    ],
+  });
   return { summary: `Completed ${view.goal.title}`, blocks };
 }
 

@@ -136,7 +136,9 @@ describe("recommend, stacks, plan and share through the core", () => {
       "AI in Project Management",
     ]) {
       clock.advance(3_600_000);
-      expect(text(await core.command(me, `done ${name}`))).toContain("Congratulations");
+      const done = await core.command(me, `done ${name}`);
+      expect(text(done)).toContain("Congratulations");
+      expect(button(done, "Share what I learned").action).toBe("share.start");
     }
     const shown = text(await core.command(me, "stack project manager"));
     expect(shown).toContain("3 of 3 credentials");
