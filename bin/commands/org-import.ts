@@ -1,0 +1,94 @@
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import type { Kysely } from "kysely";
+import type { Database } from "../../src/db/types.ts";
+import { importOrg, type LineError, parseOrgCsv } from "../../src/domain/org/import.ts";
+
+export interface OrgImportDeps {
+  db: Kysely<Database>;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const USAGE =
+  "usage: stackup org import FILE.csv [--workspace ID]\n" +
+  "  FILE.csv has the columns email, team, manager_email and role (member, manager or admin);\n" +
+  "  blank cells leave things as they are. People must have used Stackup once. --workspace is\n" +
+  "  the Slack team id or Teams tenant id; it may be left out when there is one workspace.";
+
+/**
+ * `stackup org import FILE.csv`; `argv` holds the arguments after "import".
+ * Exit codes: 0 imported, 1 the file has errors (nothing imported), 2 usage or unreadable file.
+ */
+export async function orgImportCommand(argv: string[], deps: OrgImportDeps): Promise<number> {
+  const { stdout, stderr } = deps;
+  if (argv.includes("--help") || argv.includes("-h")) {
+    stdout(USAGE);
+    return 0;
+  }
+  const args = [...argv];
+  let workspace: string | undefined;
+  const at = args.findIndex((a) => a === "--workspace" || a.startsWith("--workspace="));
+  if (at >= 0) {
+    const a = args[at]!;
+    workspace = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[at + 1];
+    args.splice(at, a.includes("=") ? 1 : 2);
+    if (!workspace) {
+      stderr(`--workspace needs an id.\n${USAGE}`);
+      return 2;
+    }
+  }
+  const [file, ...extra] = args;
+  if (!file || extra.length > 0) {
+    stderr(
+      `${file ? `unexpected: ${extra.join(" ")}` : "org import needs a file to read."}\n${USAGE}`,
+    );
+    return 2;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(await readFile(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    stderr(
+      `${file}: ${code === "ENOENT" ? "no such file" : code ? `cannot be read (${code})` : "is not UTF-8 text"}`,
+    );
+    return 2;
+  }
+  const workspaces = await deps.db
+    .selectFrom("workspaces")
+    .select(["id", "external_id"])
+    .$if(workspace !== undefined, (q) => q.where("external_id", "=", workspace!))
+    .execute();
+  if (workspaces.length !== 1) {
+    stderr(
+      workspace
+        ? `No workspace with id ${workspace}.`
+        : workspaces.length === 0
+          ? "No workspace yet: open Stackup in Slack or Teams first."
+          : `There are ${workspaces.length} workspaces; choose one with --workspace ID (${workspaces.map((w) => w.external_id).join(", ")}).`,
+    );
+    return 2;
+  }
+  const parsed = parseOrgCsv(text);
+  if (parsed.errors.length > 0) return reject(file, parsed.errors, stderr);
+  if (parsed.rows.length === 0) {
+    stderr(`${file}: has no rows to import.`);
+    return 1;
+  }
+  const outcome = await importOrg(deps.db, workspaces[0]!.id, parsed.rows);
+  if (!outcome.ok) return reject(file, outcome.errors, stderr);
+  const c = outcome.counts;
+  stdout(
+    `${basename(file)}: imported ${c.people} ${c.people === 1 ? "person" : "people"}: ${c.teamsCreated} teams created, ${c.membershipsAdded} memberships added, ${c.managersSet} managers set, ${c.rolesSet} roles set.`,
+  );
+  return 0;
+}
+
+function reject(file: string, errors: LineError[], stderr: (s: string) => void): number {
+  stderr(`${file}: ${errors.length} problem${errors.length === 1 ? "" : "s"}:`);
+  for (const e of [...errors].sort((a, b) => a.line - b.line))
+    stderr(`line ${e.line}: ${e.message}`);
+  stderr("nothing imported");
+  return 1;
+}

@@ -1,0 +1,232 @@
+import { parse } from "csv-parse/sync";
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../../db/types.ts";
+import { OrgRepository } from "./repository.ts";
+import type { Role } from "./tables.ts";
+
+export interface OrgRow {
+  line: number;
+  email: string;
+  team: string | null;
+  managerEmail: string | null;
+  role: Role | null;
+}
+
+export interface LineError {
+  line: number;
+  message: string;
+}
+
+export const ORG_COLUMNS = ["email", "team", "manager_email", "role"] as const;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ROLES = new Set(["member", "manager", "admin"]);
+
+/** Reads the CSV (email, team, manager_email, role) and checks each row on its own. */
+export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[] } {
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as typeof records;
+  } catch (error) {
+    const e = error as { lines?: number; message: string };
+    return { rows: [], errors: [{ line: e.lines ?? 1, message: e.message }] };
+  }
+  const errors: LineError[] = [];
+  const header = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/, 1)[0]!
+    .toLowerCase();
+  const missing = ORG_COLUMNS.filter(
+    (c) =>
+      !header
+        .split(",")
+        .map((h) => h.trim())
+        .includes(c),
+  );
+  if (missing.length > 0) {
+    return {
+      rows: [],
+      errors: [
+        {
+          line: 1,
+          message: `missing column${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`,
+        },
+      ],
+    };
+  }
+  const rows: OrgRow[] = [];
+  const seen = new Map<string, number>();
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const email = (record.email ?? "").toLowerCase();
+    const team = record.team || null;
+    const managerEmail = (record.manager_email ?? "").toLowerCase() || null;
+    const role = (record.role ?? "").toLowerCase() || null;
+    const problems: string[] = [];
+    if (!EMAIL.test(email))
+      problems.push(email ? `"${email}" is not an email address` : "email is empty");
+    if (managerEmail && !EMAIL.test(managerEmail))
+      problems.push(`manager_email "${managerEmail}" is not an email address`);
+    if (managerEmail && managerEmail === email) problems.push("someone can't be their own manager");
+    if (role && !ROLES.has(role))
+      problems.push(`role must be member, manager or admin, not "${role}"`);
+    if (team && team.length > 80) problems.push("team name is longer than 80 characters");
+    if (seen.has(email)) problems.push(`${email} is already on line ${seen.get(email)}`);
+    else if (email) seen.set(email, line);
+    if (problems.length) errors.push({ line, message: problems.join("; ") });
+    else rows.push({ line, email, team, managerEmail, role: role as Role | null });
+  }
+  return { rows, errors };
+}
+
+export interface OrgImportCounts {
+  people: number;
+  teamsCreated: number;
+  membershipsAdded: number;
+  managersSet: number;
+  rolesSet: number;
+}
+
+/**
+ * Applies the rows to one workspace in one transaction, or nothing when any row is wrong:
+ * unknown people, or a manager chain that would loop.
+ */
+export async function importOrg(
+  db: Kysely<Database>,
+  workspaceId: number,
+  rows: OrgRow[],
+): Promise<{ ok: true; counts: OrgImportCounts } | { ok: false; errors: LineError[] }> {
+  const repo = new OrgRepository(db);
+  return repo.db.transaction().execute(async (trx) => {
+    const emails = [...new Set(rows.flatMap((r) => [r.email, r.managerEmail ?? []].flat()))];
+    const users = await trx
+      .selectFrom("users")
+      .where("workspace_id", "=", workspaceId)
+      .where(sql`lower(email)`, "in", emails.length ? emails : [""])
+      .select(["id", "email"])
+      .execute();
+    const byEmail = new Map(users.map((u) => [u.email!.toLowerCase(), u.id]));
+    const errors: LineError[] = [];
+    for (const r of rows) {
+      const unknown = [r.email, r.managerEmail].filter((e): e is string => !!e && !byEmail.has(e));
+      if (unknown.length)
+        errors.push({
+          line: r.line,
+          message: `no one with ${unknown.join(" or ")} has used Stackup in this workspace yet`,
+        });
+    }
+    if (errors.length) return { ok: false, errors };
+
+    // The manager tree after the import must have no loops.
+    const managers = await repo.managers(workspaceId, trx);
+    for (const r of rows)
+      if (r.managerEmail) managers.set(byEmail.get(r.email)!, byEmail.get(r.managerEmail)!);
+    for (const r of rows) {
+      const start = byEmail.get(r.email)!;
+      const seen = new Set([start]);
+      for (let at = managers.get(start); at !== undefined; at = managers.get(at)) {
+        if (seen.has(at)) {
+          errors.push({
+            line: r.line,
+            message: `${r.email}'s chain of managers loops back on itself`,
+          });
+          break;
+        }
+        seen.add(at);
+      }
+    }
+    if (errors.length) return { ok: false, errors };
+
+    const ids = rows.map((r) => byEmail.get(r.email)!);
+    await repo.ensurePeople(
+      workspaceId,
+      [
+        ...new Set([
+          ...ids,
+          ...rows.flatMap((r) => (r.managerEmail ? [byEmail.get(r.managerEmail)!] : [])),
+        ]),
+      ],
+      trx,
+    );
+    const withManager = rows.filter((r) => r.managerEmail);
+    if (withManager.length) {
+      await sql`
+        update org_people p set manager_id = v.manager_id
+        from unnest(${sql.val(withManager.map((r) => byEmail.get(r.email)!))}::int[],
+                    ${sql.val(withManager.map((r) => byEmail.get(r.managerEmail!)!))}::int[])
+             as v(user_id, manager_id)
+        where p.user_id = v.user_id
+      `.execute(trx);
+    }
+    const withRole = rows.filter((r) => r.role);
+    if (withRole.length) {
+      await sql`
+        update org_people p set role = v.role
+        from unnest(${sql.val(withRole.map((r) => byEmail.get(r.email)!))}::int[],
+                    ${sql.val(withRole.map((r) => r.role!))}::text[]) as v(user_id, role)
+        where p.user_id = v.user_id
+      `.execute(trx);
+    }
+    const teamNames = [
+      ...new Map(rows.flatMap((r) => (r.team ? [[r.team.toLowerCase(), r.team]] : []))).values(),
+    ];
+    let teamsCreated = 0;
+    let membershipsAdded = 0;
+    if (teamNames.length) {
+      const created = await trx
+        .insertInto("teams")
+        .values(
+          teamNames.map((name) => ({
+            workspace_id: workspaceId,
+            name,
+            channel_id: null,
+            channel_name: null,
+          })),
+        )
+        .onConflict((oc) => oc.expression(sql`workspace_id, lower(name)`).doNothing())
+        .returning("id")
+        .execute();
+      teamsCreated = created.length;
+      const teams = await trx
+        .selectFrom("teams")
+        .where("workspace_id", "=", workspaceId)
+        .where(
+          sql`lower(name)`,
+          "in",
+          teamNames.map((n) => n.toLowerCase()),
+        )
+        .select(["id", "name"])
+        .execute();
+      const teamId = new Map(teams.map((t) => [t.name.toLowerCase(), t.id]));
+      const added = await trx
+        .insertInto("team_members")
+        .values(
+          rows
+            .filter((r) => r.team)
+            .map((r) => ({
+              team_id: teamId.get(r.team!.toLowerCase())!,
+              user_id: byEmail.get(r.email)!,
+            })),
+        )
+        .onConflict((oc) => oc.columns(["team_id", "user_id"]).doNothing())
+        .returning("user_id")
+        .execute();
+      membershipsAdded = added.length;
+    }
+    return {
+      ok: true,
+      counts: {
+        people: rows.length,
+        teamsCreated,
+        membershipsAdded,
+        managersSet: withManager.length,
+        rolesSet: withRole.length,
+      },
+    };
+  });
+}
