@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Job } from "bullmq";
 import {
   createSafeFetch,
@@ -17,6 +18,7 @@ import {
   type DeliveryKind,
   VerificationRepository,
 } from "../../src/domain/verification/repository.ts";
+import type { Resolver } from "../../src/domain/verification/safe-fetch.ts";
 import {
   EXPIRY_JOB,
   isRevoked,
@@ -24,6 +26,7 @@ import {
   REVOCATION_JOB,
   statusOf,
   VERIFY_JOB,
+  type VerifyJobData,
 } from "../../src/domain/verification/service.ts";
 import type { Message } from "../../src/messages/model.ts";
 import type { JobContext, JobModule, RunningJobs } from "../registry.ts";
@@ -39,6 +42,8 @@ export interface VerificationJobOptions {
    * ["127.0.0.1/32"] in tests and development. Empty in production.
    */
   allowRanges?: readonly string[];
+  /** DNS resolver of the safe fetcher; tests stub it so no name is ever looked up. */
+  resolve?: Resolver;
   /** Replaces the safe fetcher entirely (offline checks); allowRanges is then unused. */
   fetch?: Fetcher;
   /** Longest one check may take before the attempt fails and is retried. */
@@ -139,12 +144,12 @@ async function sendOnce(
 export async function verifyCompletion(
   deps: VerificationDeps,
   completionId: number,
-  options: { lastAttempt?: boolean } = {},
+  options: { lastAttempt?: boolean; file?: Uint8Array } = {},
 ): Promise<VerificationResult | null> {
   const lastAttempt = options.lastAttempt ?? true;
   const repo = new VerificationRepository(deps.db);
   const record = await repo.find(completionId);
-  const input = record && checkInput(record);
+  const input = options.file ?? (record && checkInput(record));
   if (!record || !input) return null;
   let result: VerificationResult;
   try {
@@ -158,8 +163,10 @@ export async function verifyCompletion(
   }
   const status = statusOf(result);
   await repo.saveResult(completionId, result, status, deps.clock.now());
-  // keyed by the evidence, so sharing a new link reports again but a retry does not
-  const key = record.evidenceUrl ?? "credential";
+  // keyed by the evidence, so sharing a new link or file reports again but a retry does not
+  const key = options.file
+    ? `file:${createHash("sha256").update(options.file).digest("hex").slice(0, 16)}`
+    : (record.evidenceUrl ?? "credential");
   await sendOnce(
     deps,
     repo,
@@ -253,7 +260,12 @@ export function createVerificationJobs(options: VerificationJobOptions = {}): Jo
         clock: ctx.clock,
         messenger: ctx.messenger,
         logger: ctx.logger,
-        fetch: options.fetch ?? createSafeFetch({ allowRanges: options.allowRanges ?? [] }),
+        fetch:
+          options.fetch ??
+          createSafeFetch({
+            allowRanges: options.allowRanges ?? [],
+            ...(options.resolve ? { resolve: options.resolve } : {}),
+          }),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       };
       const queue = ctx.backend.queue(VERIFICATION_QUEUE);
@@ -280,10 +292,18 @@ export function createVerificationJobs(options: VerificationJobOptions = {}): Jo
         async (job: Job) => {
           switch (job.name) {
             case VERIFY_JOB: {
-              const completionId = Number((job.data as { completionId?: unknown }).completionId);
+              const data = job.data as Partial<VerifyJobData>;
+              const completionId = Number(data.completionId);
               if (!Number.isInteger(completionId)) return null;
               const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-              const result = await verifyCompletion(deps, completionId, { lastAttempt });
+              const file =
+                typeof data.file === "string"
+                  ? new Uint8Array(Buffer.from(data.file, "base64"))
+                  : undefined;
+              const result = await verifyCompletion(deps, completionId, {
+                lastAttempt,
+                ...(file ? { file } : {}),
+              });
               return result ? { verdict: result.verdict } : null;
             }
             case EXPIRY_JOB:

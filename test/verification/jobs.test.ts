@@ -16,7 +16,7 @@ import {
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { createSafeFetch } from "../../src/domain/verification/index.ts";
-import { EXPIRY_JOB } from "../../src/domain/verification/service.ts";
+import { attachBadgeFile, EXPIRY_JOB } from "../../src/domain/verification/service.ts";
 import { createLogger } from "../../src/log.ts";
 import { type Message, messageText, type Reply } from "../../src/messages/model.ts";
 import type { Destination, Messenger } from "../../src/ports.ts";
@@ -26,6 +26,10 @@ import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 const FIXTURES = new URL("./fixtures/hosted/", import.meta.url);
 const DAY = 86_400_000;
+const BAKED_PNG = new URL("./fixtures/openbadges/ob30/simple-json.png", import.meta.url);
+// Every name "resolves" to a documentation address, which the fetcher refuses: only the
+// 127.0.0.1 fixtures are ever contacted.
+const noDns = async () => [{ address: "192.0.2.1", family: 4 as const }];
 // patterns that do not come round while the tests run: every run here is triggered by the test
 const QUIET = { expiryPattern: "0 3 29 2 *", revocationPattern: "0 4 29 2 *" };
 
@@ -127,7 +131,11 @@ describe("verification jobs on PostgreSQL and Redis", () => {
       url: TEST_REDIS_URL,
       prefix: `tverify${randomBytes(4).toString("hex")}`,
     });
-    const module = createVerificationJobs({ allowRanges: ["127.0.0.1/32"], ...QUIET });
+    const module = createVerificationJobs({
+      allowRanges: ["127.0.0.1/32"],
+      resolve: noDns,
+      ...QUIET,
+    });
     running = await module.start({ db: t.db, clock, backend, messenger, logger });
     queue = createJobQueue(backend, [module]);
     core = createCore({ db: t.db, clock, jobs: queue });
@@ -136,7 +144,7 @@ describe("verification jobs on PostgreSQL and Redis", () => {
       clock,
       messenger,
       logger,
-      fetch: createSafeFetch({ allowRanges: ["127.0.0.1/32"] }),
+      fetch: createSafeFetch({ allowRanges: ["127.0.0.1/32"], resolve: noDns }),
     };
   });
   afterAll(async () => {
@@ -283,6 +291,36 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     expect(result?.reasons.map((r) => r.code)).toEqual(["fetch.failed"]);
     expect((await completionOf("Lemur accounting")).verification_status).toBe("unverified");
     expect((await dmsTo(me))[0]?.text).toContain("Checking the badge took too long");
+  });
+
+  it("checks a baked badge file shared after completing, with no link at all", async () => {
+    const me = actor("UERIN", "erin@example.test");
+    expect(await complete(me, "Puffin law", null)).toContain("Add your badge or certificate link");
+    const user = await t.db
+      .selectFrom("users")
+      .where("platform_user_id", "=", "UERIN")
+      .select("id")
+      .executeTakeFirstOrThrow();
+    const png = new Uint8Array(readFileSync(BAKED_PNG));
+    expect(await attachBadgeFile(t.db, queue, user.id, png)).toEqual({
+      goalTitle: "Puffin law",
+      status: "pending",
+    });
+    const dm = await until(async () => (await dmsTo(me))[0]);
+    // the credential names no recipient to compare with erin's email: verified, with a note
+    expect(dm.text).toContain("✓ Verified, with a note — Teamwork from Example Corp");
+    expect(dm.text).toContain("Worth knowing\n• The badge's recipient cannot be compared");
+    const row = await completionOf("Puffin law");
+    expect(row).toMatchObject({
+      verification_status: "warning",
+      recipient_match: null,
+      credential_kind: "ob3",
+      evidence_url: null,
+      achievement_name: "Teamwork",
+    });
+    expect((row.raw_credential as { type: string[] }).type).toContain("OpenBadgeCredential");
+    // nothing unverified is left to attach a second file to
+    expect(await attachBadgeFile(t.db, queue, user.id, png)).toBeNull();
   });
 
   it("reminds once 30 days and once 7 days before a verified credential expires", async () => {

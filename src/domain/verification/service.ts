@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, VerificationStatus } from "../../db/types.ts";
 import type { JobQueue } from "../../ports.ts";
@@ -83,6 +84,47 @@ export async function requestVerification(
     // the goal is complete either way; a pending status nobody will resolve would be a lie
     await repo.setStatus(completion.completionId, "unverified");
     return "unverified";
+  }
+}
+
+/** Largest badge file accepted, as for fetched badges. */
+export const MAX_BADGE_FILE_BYTES = 1_000_000;
+
+/** Job data for a badge check; a shared file's bytes travel with the job, base64-encoded. */
+export interface VerifyJobData {
+  completionId: number;
+  file?: string;
+}
+
+/**
+ * Attaches a badge file (baked PNG / SVG, JSON or JWT) a person shared to their latest completion
+ * that is not verified yet, and queues its check. Null when there is no such completion.
+ */
+export async function attachBadgeFile(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  userId: number,
+  file: Uint8Array,
+): Promise<{ goalTitle: string; status: VerificationStatus } | null> {
+  if (file.byteLength === 0 || file.byteLength > MAX_BADGE_FILE_BYTES) return null;
+  const repo = new VerificationRepository(db);
+  const candidates = (await repo.completedForUser(userId)).filter(
+    (c) => c.status !== "verified" && c.status !== "warning" && c.status !== "pending",
+  );
+  const target = candidates.at(-1);
+  if (!target) return null;
+  await repo.setStatus(target.completionId, "pending");
+  const digest = createHash("sha256").update(file).digest("hex").slice(0, 16);
+  const data: VerifyJobData = {
+    completionId: target.completionId,
+    file: Buffer.from(file).toString("base64"),
+  };
+  try {
+    await jobs.enqueue(VERIFY_JOB, { ...data }, { id: `verify-${target.completionId}-${digest}` });
+    return { goalTitle: target.goalTitle, status: "pending" };
+  } catch {
+    await repo.setStatus(target.completionId, target.status);
+    return { goalTitle: target.goalTitle, status: target.status };
   }
 }
 
