@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/types.ts";
-import { deliveryKey, nextSlots, scheduleOf } from "./slots.ts";
+import { type NextCheckin, nextCheckinAt } from "../../time/schedule.ts";
+import { deliveryKey, nudgeSchedule, scheduleOf } from "./slots.ts";
 import {
   type CheckinDb,
   type CheckinTx,
@@ -71,6 +72,7 @@ export class DeliveryRepository {
         enqueued_at: Date;
       }[] = [];
       const updates: ReturnType<typeof advance>[] = [];
+      const memo = new Map<string, NextCheckin | null>();
       for (const row of rows) {
         const date = kind === "checkin" ? row.next_checkin_date : row.next_nudge_date;
         const slot = kind === "checkin" ? row.next_checkin_slot : row.next_nudge_slot;
@@ -89,7 +91,7 @@ export class DeliveryRepository {
           });
           due.push({ key, userId: row.user_id, workspaceId: row.workspace_id, kind, requeues: 0 });
         }
-        updates.push(advance(row, row.user_zone, kind, now));
+        updates.push(advance(row, row.user_zone, kind, now, memo));
       }
       if (deliveries.length > 0) {
         await trx
@@ -268,15 +270,35 @@ export class DeliveryRepository {
   }
 }
 
-function advance(row: ScheduleRow, zone: string, kind: DeliveryKind, now: Date) {
-  const next = nextSlots(scheduleOf(row, zone), now);
-  const slot = kind === "checkin" ? next.checkin : next.nudge;
+/**
+ * The slot after `now` for one kind. Most people share a few schedules (the default one in a
+ * handful of zones), so each distinct schedule is computed once per batch.
+ */
+function advance(
+  row: ScheduleRow,
+  zone: string,
+  kind: DeliveryKind,
+  now: Date,
+  memo: Map<string, NextCheckin | null>,
+) {
+  const schedule = scheduleOf(row, zone);
+  if (schedule.snoozedUntil && schedule.snoozedUntil.getTime() <= now.getTime()) {
+    delete schedule.snoozedUntil;
+  }
+  const target = kind === "checkin" ? schedule : nudgeSchedule(schedule);
+  const id = JSON.stringify(target);
+  let slot = memo.get(id);
+  if (slot === undefined) {
+    slot = nextCheckinAt(target, now);
+    memo.set(id, slot);
+  }
   return {
     user_id: row.user_id,
     at: slot?.at ?? null,
     date: slot?.localDate ?? null,
     slot: slot?.slot ?? null,
-    snoozed_until: kind === "checkin" ? next.snoozedUntil : (row.snoozed_until ?? null),
+    snoozed_until:
+      kind === "checkin" ? (schedule.snoozedUntil ?? null) : (row.snoozed_until ?? null),
     time_zone: zone,
   };
 }

@@ -1,0 +1,110 @@
+// npm run bench:nudges -- --users 100000
+// Seeds people across 100 workspaces, all due at once, delivers their check-ins to a fake Slack on
+// loopback through the real pipeline, and compares with a no-op BullMQ processor on the same Redis.
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { redisBackend } from "../jobs/backend.ts";
+import { checkinJobs } from "../jobs/checkins/index.ts";
+import { startJobs } from "../jobs/registry.ts";
+import { createLogger } from "../src/log.ts";
+import {
+  deliveredPerChannel,
+  flowingClock,
+  seedDue,
+  slackMessenger,
+  statusCounts,
+} from "../test/checkins/harness.ts";
+import { TEST_REDIS_URL } from "../test/support/app.ts";
+import { createTestDatabase } from "../test/support/db.ts";
+import { startFakeSlack } from "../test/support/fake-slack.ts";
+
+const { values } = parseArgs({
+  options: {
+    users: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "50" },
+  },
+});
+const users = Number(values.users);
+const concurrency = Number(values.concurrency);
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+const t = await createTestDatabase("bench_nudges");
+const fake = await startFakeSlack();
+const prefix = `bench-${randomBytes(3).toString("hex")}`;
+const backend = await redisBackend({ url: TEST_REDIS_URL, prefix });
+try {
+  // The yardstick: the same number of jobs through a processor that does nothing.
+  const noopQueue = backend.queue("noop");
+  let seen = 0;
+  const noopN = Math.min(users, 50_000);
+  const done = new Promise<void>((resolve) => {
+    backend.worker(
+      "noop",
+      async () => {
+        seen += 1;
+        if (seen === noopN) resolve();
+      },
+      { concurrency },
+    );
+  });
+  for (let i = 0; i < noopN; i += 1000) {
+    await noopQueue.addBulk(
+      Array.from({ length: Math.min(1000, noopN - i) }, (_, j) => ({
+        name: "noop",
+        data: { n: i + j },
+        opts: { removeOnComplete: true },
+      })),
+    );
+  }
+  const noopStart = performance.now();
+  await done;
+  const noopJobsPerSec = noopN / ((performance.now() - noopStart) / 1000);
+  log(`no-op: ${noopN} jobs, ${noopJobsPerSec.toFixed(0)}/s`);
+
+  log(`seeding ${users} people…`);
+  await seedDue(t.db, users, 100);
+  const start = performance.now();
+  const running = await startJobs(
+    {
+      db: t.db,
+      clock: flowingClock("2026-11-30T09:00:30Z"),
+      backend,
+      messenger: slackMessenger(t.db, fake.apiUrl),
+      logger: createLogger("warn"),
+    },
+    [
+      checkinJobs({
+        concurrency,
+        batchSize: 1000,
+        bucket: { capacity: 1_000_000, perSecond: 1_000_000 },
+      }),
+    ],
+  );
+  let sent = 0;
+  while (sent < users) {
+    await new Promise((r) => setTimeout(r, 1000));
+    sent = (await statusCounts(t.db)).sent ?? 0;
+    log(`sent ${sent}/${users}`);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await running.stop();
+  const perChannel = deliveredPerChannel(fake);
+  const delivered = perChannel.size;
+  const duplicates = [...perChannel.values()].reduce((sum, n) => sum + (n - 1), 0);
+  const nudgesPerSec = delivered / seconds;
+  console.log(
+    JSON.stringify({
+      bench: "nudges",
+      users,
+      delivered,
+      duplicates,
+      nudgesPerSec: Math.round(nudgesPerSec),
+      noopJobsPerSec: Math.round(noopJobsPerSec),
+      ratio: Math.round((nudgesPerSec / noopJobsPerSec) * 1000) / 1000,
+    }),
+  );
+} finally {
+  await backend.close();
+  await fake.close();
+  await t.drop();
+}

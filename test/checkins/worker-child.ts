@@ -1,0 +1,63 @@
+// A check-in worker in its own process, so a test can SIGKILL it mid-batch.
+import { createMessengerClient } from "../../adapters/slack/messenger.ts";
+import { redisBackend } from "../../jobs/backend.ts";
+import { checkinJobs } from "../../jobs/checkins/index.ts";
+import { slackSentLookup } from "../../jobs/checkins/slack-lookup.ts";
+import { startJobs } from "../../jobs/registry.ts";
+import { createDatabase } from "../../src/db/database.ts";
+import { createLogger } from "../../src/log.ts";
+import { flowingClock, slackMessenger } from "./harness.ts";
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`worker-child needs ${name}`);
+  return value;
+};
+
+const database = createDatabase({
+  connectionString: env("CHILD_DATABASE_URL"),
+  schema: env("CHILD_SCHEMA"),
+  max: 20,
+});
+const backend = await redisBackend({ url: env("CHILD_REDIS_URL"), prefix: env("CHILD_PREFIX") });
+const apiUrl = env("CHILD_SLACK_URL");
+const logger = createLogger(process.env.CHILD_LOG ?? "silent", process.stderr as never);
+const client = createMessengerClient(
+  {
+    logLevel: "silent",
+    slack: { botToken: "xoxb-test", signingSecret: "s", appToken: undefined, apiUrl },
+  },
+  logger,
+);
+const slackUser = async (userId: number) =>
+  (
+    await database.db
+      .selectFrom("users")
+      .where("id", "=", userId)
+      .select("platform_user_id")
+      .executeTakeFirstOrThrow()
+  ).platform_user_id;
+
+await startJobs(
+  {
+    db: database.db,
+    clock: flowingClock(env("CHILD_CLOCK")),
+    backend,
+    messenger: slackMessenger(database.db, apiUrl),
+    logger,
+  },
+  [
+    checkinJobs({
+      tickEveryMs: 1_000,
+      schedulerCheckMs: 1_000,
+      concurrency: 40,
+      leaseMs: 3_000,
+      requeueAfterMs: 3_000,
+      lockDurationMs: 5_000,
+      stalledIntervalMs: 1_000,
+      bucket: { capacity: 1_000, perSecond: 1_000 },
+      lookup: slackSentLookup(client, slackUser),
+    }),
+  ],
+);
+process.send?.("ready");
