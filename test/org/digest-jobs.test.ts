@@ -99,7 +99,11 @@ describe("weekly digest job: real PostgreSQL, real Redis, two workers, fake Slac
       const counts = await queues[0]!.getJobCounts("active", "waiting");
       // The repeating tick always waits in "delayed"; only digest retries matter here.
       const retries = (await queues[0]!.getDelayed()).filter((j) => j.name === "digests.team");
-      if (row?.status === "sent" && counts.active + counts.waiting + retries.length === 0) break;
+      if (
+        row?.status === "sent" &&
+        (counts.active ?? 0) + (counts.waiting ?? 0) + retries.length === 0
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`digest not settled: ${JSON.stringify(row)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
