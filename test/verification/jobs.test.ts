@@ -202,6 +202,7 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     expect(dm?.text).toContain("Issued: 15 January 2026");
     expect(dm?.text).toContain("Expires: 31 January 2027");
     expect(dm?.text).not.toContain("What failed");
+    expect(dm?.text).toContain(`Checked ${issuer.base}/assertion.json · Add to LinkedIn profile`);
 
     const row = await completionOf("Zebra grooming");
     expect(row).toMatchObject({

@@ -113,12 +113,20 @@ export function verificationResultMessage(
     blocks.push({ type: "text", text: [{ bold: "Worth knowing" }] });
     blocks.push({ type: "text", text: bullets(notes) });
   }
-  if (record.evidenceUrl) {
-    blocks.push({
-      type: "context",
-      text: ["Checked ", { link: record.evidenceUrl, text: record.evidenceUrl }],
+  const footer: Inline[] = record.evidenceUrl
+    ? ["Checked ", { link: record.evidenceUrl, text: record.evidenceUrl }]
+    : [];
+  if (status === "verified" || status === "warning") {
+    const profile = linkedInAddToProfileUrl({
+      name,
+      issuerName: issuer ?? null,
+      issuedOn: result.issuedOn,
+      expires: result.expires,
+      url: record.evidenceUrl,
     });
+    footer.push(footer.length ? " · " : "", { link: profile, text: "Add to LinkedIn profile" });
   }
+  if (footer.length > 0) blocks.push({ type: "context", text: footer });
   return { summary, blocks };
 }
 

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import type { CompletionRecord } from "../../src/domain/verification/repository.ts";
+import {
+  isRevoked,
+  isTransientFailure,
+  showcaseCredential,
+  statusLabel,
+  statusOf,
+} from "../../src/domain/verification/service.ts";
+import type {
+  CredentialKind,
+  Reason,
+  Severity,
+  Verdict,
+} from "../../src/domain/verification/types.ts";
+
+const reason = (code: string, severity: Severity = "error"): Reason => ({
+  code,
+  severity,
+  message: code,
+});
+const result = (verdict: Verdict, kind: CredentialKind, ...reasons: Reason[]) => ({
+  verdict,
+  kind,
+  reasons,
+});
+
+describe("verification status", () => {
+  it.each([
+    ["a valid badge", result("valid", "ob2"), "verified"],
+    ["a badge with warnings", result("warning", "ob3", reason("x", "warning")), "warning"],
+    ["an HTML page", result("warning", "link_only", reason("link_only", "warning")), "link_only"],
+    ["an unreachable link", result("invalid", "unknown", reason("fetch.failed")), "unverified"],
+    ["a refused address", result("invalid", "unknown", reason("fetch.refused")), "unverified"],
+    ["a revoked badge", result("invalid", "unknown", reason("revoked")), "invalid"],
+    ["a badge of someone else", result("invalid", "ob2", reason("recipient.mismatch")), "invalid"],
+    [
+      "a missing badge class next to a real failure",
+      result("invalid", "ob2", reason("fetch.failed"), reason("type.invalid")),
+      "invalid",
+    ],
+    ["JSON that is no badge", result("invalid", "unknown", reason("input.unsupported")), "invalid"],
+  ] as const)("maps %s to %s", (_, r, status) => {
+    expect(statusOf({ ...r, reasons: [...r.reasons] })).toBe(status);
+  });
+
+  it("retries only what failed to load, and spots revocation", () => {
+    expect(isTransientFailure({ reasons: [reason("fetch.failed")] })).toBe(true);
+    expect(isTransientFailure({ reasons: [reason("fetch.refused")] })).toBe(false);
+    expect(isTransientFailure({ reasons: [reason("fetch.failed"), reason("revoked")] })).toBe(
+      false,
+    );
+    expect(isTransientFailure({ reasons: [] })).toBe(false);
+    expect(isRevoked({ reasons: [reason("revoked")] })).toBe(true);
+    expect(isRevoked({ reasons: [reason("time.expired")] })).toBe(false);
+  });
+
+  it("labels the three states people see", () => {
+    expect(statusLabel("verified")).toBe("✓ verified");
+    expect(statusLabel("warning")).toBe("✓ verified");
+    expect(statusLabel("link_only")).toBe("link only");
+    expect(statusLabel("invalid")).toBe("unverified");
+    expect(statusLabel("unverified")).toBe("unverified");
+    expect(statusLabel("pending")).toBe("unverified (checking…)");
+    expect(statusLabel("verified", true)).toBe("unverified (revoked by the issuer)");
+  });
+});
+
+describe("showcase facts", () => {
+  const record: CompletionRecord = {
+    completionId: 1,
+    goalId: 1,
+    goalTitle: "My goal",
+    provider: "Catalog Provider",
+    userId: 1,
+    email: "a@example.test",
+    timeZone: "UTC",
+    evidenceUrl: "https://badges.example.test/a",
+    status: "verified",
+    verdict: "valid",
+    rawCredential: null,
+    achievementName: "Badge Name",
+    issuerName: "Badge Issuer",
+    issuedOn: new Date("2025-12-01T00:00:00Z"),
+    expiresAt: new Date("2027-03-01T00:00:00Z"),
+    completedAt: new Date("2026-01-10T00:00:00Z"),
+    checkedAt: null,
+    revokedAt: null,
+  };
+
+  it("uses a verified credential's own name, issuer and dates", () => {
+    expect(showcaseCredential(record)).toEqual({
+      name: "Badge Name",
+      issuerName: "Badge Issuer",
+      issuedOn: "2025-12-01T00:00:00.000Z",
+      expires: "2027-03-01T00:00:00.000Z",
+      url: "https://badges.example.test/a",
+      id: null,
+    });
+  });
+
+  it("trusts nothing an invalid badge claims and does not pass its link on", () => {
+    expect(showcaseCredential({ ...record, status: "invalid", verdict: "invalid" })).toEqual({
+      name: "My goal",
+      issuerName: "Catalog Provider",
+      issuedOn: "2026-01-10T00:00:00.000Z",
+      expires: null,
+      url: null,
+      id: null,
+    });
+  });
+
+  it("keeps a link-only certificate's link but none of the stored claims", () => {
+    expect(showcaseCredential({ ...record, status: "link_only" })).toMatchObject({
+      name: "My goal",
+      url: "https://badges.example.test/a",
+      expires: null,
+    });
+  });
+});
