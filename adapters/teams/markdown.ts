@@ -6,8 +6,9 @@ import type { RichText } from "../../src/messages/model.ts";
  *
  * - Inline markers (`\ * _ ~ `` [ ] < >`) get a backslash everywhere: CommonMark treats an
  *   escaped ASCII punctuation character as a literal, so no span, link or `<at>` tag can open.
- * - Block markers only matter at the start of a line (after spaces): `#`, `-`, `+`, `>` and the
- *   `.` or `)` of "1." get a backslash there, and nowhere else, so "2.5 h" stays readable.
+ * - Block markers only matter at the start of a line (after spaces): `#`, `-`, `+`, `=` (a
+ *   setext underline) get a backslash there, and so does the `.` or `)` of a list number ("1. ")
+ *   but not of a decimal, so "1.5 h" and "2.5 h" stay readable.
  * - `&` becomes `&amp;` so a typed entity (`&lt;`) reads literally instead of decoding.
  * - Carriage returns go; a lone newline stays a line break in Teams.
  */
@@ -16,8 +17,8 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r\n?/g, "\n")
     .replace(/[\\`*_~[\]<>]/g, (ch) => `\\${ch}`)
     .replace(/&/g, "&amp;")
-    .replace(/^([ \t]*)([#+-])/gm, "$1\\$2")
-    .replace(/^([ \t]*\d{1,9})([.)])/gm, "$1\\$2");
+    .replace(/^([ \t]*)([#+=-])/gm, "$1\\$2")
+    .replace(/^([ \t]*\d{1,9})([.)])(?=[ \t]|$)/gm, "$1\\$2");
 }
 
 /** Newlines and tabs to single spaces, for places that hold one line. */
