@@ -788,6 +788,7 @@ export class SlackStandIn {
 
   /** What one person sees: channels they're in, their DMs, ephemeral replies, home and modal. */
   snapshot(userId: string) {
+    if (this.users.has(userId)) this.dmChannel(userId);
     const visible = (m: StandInMessage) => !m.ephemeralFor || m.ephemeralFor === userId;
     const channels = [...this.channels.values()].filter((c) => !c.isIm || c.user === userId);
     return {

@@ -8,7 +8,8 @@ import { showcaseFeature } from "./features/showcase.ts";
 import { stackFeature } from "./features/stack.ts";
 
 /** Every feature beyond the core goal loop; each adds its commands, actions and forms. */
-export const FEATURES: FeatureFactory[] = [checkinsFeature, 
+export const FEATURES: FeatureFactory[] = [
+  checkinsFeature,
   showcaseFeature,
   orgFeature,
   recommendFeature,

@@ -64,7 +64,7 @@ export const COMMAND_PREFIX: Record<Platform, string> = { slack: "/learn", teams
 const CATALOG_PAGE = 8;
 
 export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURES): Core {
-  const users = new UserService(new UserRepository(deps.db));
+  const users = new UserService(new UserRepository(deps.db), deps.clock);
   const catalog = new CatalogRepository(deps.db);
   const goals = new GoalService(deps.db, deps.clock);
   const features = factories.map((make) =>

@@ -224,6 +224,8 @@ export class OrgRepository {
             workspace_id: workspaceId,
             platform_user_id: p.id,
             display_name: (p.label?.trim() || p.id).slice(0, 80),
+            // Never read from the platform yet: the first contact refreshes the profile.
+            updated_at: new Date(0),
           })),
         )
         .onConflict((oc) => oc.columns(["workspace_id", "platform_user_id"]).doNothing())

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, Platform, User } from "../../db/types.ts";
 
 export class UserRepository {
@@ -32,6 +32,8 @@ export class UserRepository {
     displayName: string;
     email: string | null;
     timeZone: string;
+    /** When the profile was read, from the injected clock. */
+    at: Date;
   }): Promise<User> {
     return this.db.transaction().execute(async (trx) => {
       const workspace = await trx
@@ -56,13 +58,15 @@ export class UserRepository {
           display_name: input.displayName,
           email: input.email,
           time_zone: input.timeZone,
+          created_at: input.at,
+          updated_at: input.at,
         })
         .onConflict((oc) =>
           oc.columns(["workspace_id", "platform_user_id"]).doUpdateSet({
             display_name: input.displayName,
             email: input.email,
             time_zone: input.timeZone,
-            updated_at: sql`now()`,
+            updated_at: input.at,
           }),
         )
         .returningAll()

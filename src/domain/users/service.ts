@@ -1,13 +1,35 @@
 import type { Actor } from "../../commands/core.ts";
 import type { User } from "../../db/types.ts";
+import type { PlatformProfile } from "../../ports.ts";
+import type { Clock } from "../../time/clock.ts";
 import { isValidTimeZone } from "../../time/schedule.ts";
 import type { UserRepository } from "./repository.ts";
 
 const MAX_NAME = 80;
+const HOUR = 3_600_000;
+/** Names, emails and time zones change; look again at most this often. */
+const PROFILE_TTL_MS = 24 * HOUR;
+
+export type TimeZoneChanged = (user: User, previousZone: string) => Promise<void>;
 
 /** Resolves the platform's person to our user, creating them on first contact. */
 export class UserService {
-  constructor(private readonly users: UserRepository) {}
+  private readonly zoneListeners: TimeZoneChanged[] = [];
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Called when a refreshed profile moves someone to another time zone. */
+  onTimeZoneChange(listener: TimeZoneChanged): void {
+    this.zoneListeners.push(listener);
+  }
+
+  private stale(user: User): boolean {
+    // People added by a mention before they used the bot carry an epoch updated_at: stale at once.
+    return this.clock.now().getTime() - new Date(user.updated_at).getTime() > PROFILE_TTL_MS;
+  }
 
   async identify(actor: Actor): Promise<User> {
     const existing = await this.users.findByPlatformId(
@@ -15,9 +37,16 @@ export class UserService {
       actor.workspaceExternalId,
       actor.userExternalId,
     );
-    if (existing) return existing;
-    const profile = await actor.profile();
-    return this.users.upsert({
+    if (existing && !this.stale(existing)) return existing;
+    let profile: PlatformProfile;
+    try {
+      profile = await actor.profile();
+    } catch (error) {
+      // A platform hiccup must not stop a known person from using the bot.
+      if (existing) return existing;
+      throw error;
+    }
+    const user = await this.users.upsert({
       platform: actor.platform,
       workspaceExternalId: actor.workspaceExternalId,
       workspaceName: actor.workspaceName ?? null,
@@ -25,6 +54,11 @@ export class UserService {
       displayName: (profile.displayName.trim() || actor.userExternalId).slice(0, MAX_NAME),
       email: profile.email?.trim().toLowerCase() || null,
       timeZone: profile.timeZone && isValidTimeZone(profile.timeZone) ? profile.timeZone : "UTC",
+      at: this.clock.now(),
     });
+    if (existing && existing.time_zone !== user.time_zone) {
+      for (const listener of this.zoneListeners) await listener(user, existing.time_zone);
+    }
+    return user;
   }
 }

@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningApp, startApp } from "../../bin/app.ts";
+import { createLogger } from "../../src/log.ts";
+import { testConfig } from "../support/app.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = path.resolve("test-output/playground");
+
+/**
+ * The playground story in a real browser: the page drives the pretend Slack, which drives the
+ * real Slack adapter, core, PostgreSQL and Redis jobs of a whole running service.
+ */
+describe("playground in a browser", () => {
+  let t: TestDatabase;
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium is missing at ${CHROMIUM}; .ci/run installs it.`);
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestDatabase("playground");
+    const config = testConfig({ schema: t.schema });
+    app = await startApp({
+      config: { ...config, playground: "auto" },
+      logger: createLogger("silent"),
+      role: "all",
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The page must work with no network beyond the app itself.
+    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+    await page.goto(`${app.http!.url}/playground`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await page?.screenshot({ path: path.join(SHOTS, "last.png"), fullPage: true }).catch(() => {});
+    await browser?.close();
+    await app?.stop();
+    await t?.drop();
+  });
+
+  async function as(person: string) {
+    await page.getByTestId("who").selectOption(person);
+    await page.getByTestId("channel-dm").click();
+  }
+
+  /** Types a command and waits for the bot's answer to appear. */
+  async function learn(text: string) {
+    const before = await page.getByTestId("message").count();
+    await page.getByTestId("command").fill(`/learn ${text}`);
+    await page.getByTestId("send").click();
+    await expect
+      .poll(() => page.getByTestId("message").count(), { timeout: 15_000 })
+      .toBeGreaterThan(before);
+  }
+
+  const lastMessage = () => page.getByTestId("message").last();
+
+  it("runs a week of the product: goal, hours, check-in, one-click log, report and digest", async () => {
+    // The admin sets up a team with a digest channel.
+    await as("U0ADMIN");
+    await learn("admin team create Learners #learning");
+    await expect.poll(() => lastMessage().textContent()).toContain("Learners");
+    await learn("admin team add Learners @ada @grace");
+    await learn("admin manager @ada @grace");
+    await learn("admin digest Learners mon 09:00 Europe/London");
+    await expect.poll(() => lastMessage().textContent()).toMatch(/Monday|09:00/);
+
+    // A learner declares a goal and logs hours.
+    await as("U0LEARNER");
+    await learn("goal Google Project Management Certificate by March 31 5h/week");
+    await expect
+      .poll(() => lastMessage().textContent())
+      .toContain("Goal set: Google Project Management Certificate");
+    await learn("log 2");
+    await expect.poll(() => lastMessage().textContent()).toContain("Logged 2 h");
+    await learn("checkins mon 09:00");
+    await page.screenshot({ path: path.join(SHOTS, "1-learner-goal.png"), fullPage: true });
+
+    // Advance the clock: the Monday check-in arrives in the DM.
+    await page.getByTestId("next-monday").click();
+    const checkin = page.getByTestId("message").filter({ hasText: "Time for a quick check-in" });
+    await expect.poll(() => checkin.count(), { timeout: 20_000 }).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, "2-checkin.png"), fullPage: true });
+
+    // One click logs an hour and updates the same message in place.
+    const before = await page.getByTestId("message").count();
+    await checkin.getByRole("button", { name: "Log 1 h" }).click();
+    await expect
+      .poll(() => page.getByTestId("message").filter({ hasText: "3 h" }).count(), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId("message").count()).toBe(before);
+    const logged = await t.db
+      .selectFrom("progress_events")
+      .select((e) => e.fn.sum<number>("hours").as("h"))
+      .executeTakeFirstOrThrow();
+    expect(logged.h).toBe(3);
+
+    // The manager sees the report of their people.
+    await as("U0MANAGER");
+    await learn("report");
+    await expect
+      .poll(() => lastMessage().textContent(), { timeout: 10_000 })
+      .toContain("Ada Lovelace");
+    await page.screenshot({ path: path.join(SHOTS, "3-manager-report.png"), fullPage: true });
+
+    // The team channel got its weekly digest with a chart image.
+    await page.getByTestId("channel-learning").click();
+    const image = page.getByTestId("file-image");
+    await expect.poll(() => image.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const loaded = await image
+      .first()
+      .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+    expect(loaded).toBeGreaterThan(100);
+    await page.screenshot({ path: path.join(SHOTS, "4-digest.png"), fullPage: true });
+  }, 180_000);
+});
