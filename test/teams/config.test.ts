@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { isTeamsConfigured } from "../../adapters/teams/app.ts";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+
+const APP_ID = "00000000-0000-4000-8000-0000000000b0";
+
+describe("Teams configuration", () => {
+  it("is off unless an app id is set or unauthenticated use is allowed", () => {
+    expect(isTeamsConfigured(loadConfig({}))).toBe(false);
+    expect(isTeamsConfigured(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: "true" }))).toBe(true);
+    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: "pw" });
+    expect(isTeamsConfigured(config)).toBe(true);
+    expect(config.teams).toEqual({
+      appId: APP_ID,
+      appPassword: "pw",
+      appType: "MultiTenant",
+      tenantId: undefined,
+      allowUnauthenticated: false,
+    });
+  });
+
+  it("keeps the app password among the secrets", () => {
+    expect(loadConfig({}).secretNames).toContain("MicrosoftAppPassword");
+  });
+
+  it.each([
+    [
+      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: "pw", TEAMS_ALLOW_UNAUTHENTICATED: "true" },
+      /cannot be combined/,
+    ],
+    [{ MicrosoftAppId: APP_ID }, /needs MicrosoftAppPassword/],
+    [
+      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: "pw", MicrosoftAppType: "SingleTenant" },
+      /needs MicrosoftAppTenantId/,
+    ],
+    [{ MicrosoftAppId: APP_ID, MicrosoftAppType: "Everyone" }, /MicrosoftAppType must be one of/],
+    [{ MicrosoftAppPassword: "pw" }, /MicrosoftAppId is not/],
+    [{ TEAMS_ALLOW_UNAUTHENTICATED: "yes" }, /true or false/],
+  ])("refuses %j", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("accepts a user-assigned managed identity without a password", () => {
+    const config = loadConfig({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: "UserAssignedMSI",
+      MicrosoftAppTenantId: "tenant",
+    });
+    expect(config.teams?.appType).toBe("UserAssignedMSI");
+  });
+});
