@@ -44,7 +44,12 @@ export async function startApp(options: {
   try {
     queues = await openQueues(config, logger);
     const jobQueue = createJobQueue(queues.backend);
-    const core = createCore({ db: database.db, clock, jobs: jobQueue });
+    const core = createCore({
+      db: database.db,
+      clock,
+      jobs: jobQueue,
+      admins: config.admins ?? [],
+    });
 
     const httpHandlers: RouteHandler[] = [];
     if (role !== "worker") {

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
 import { type Role, startApp } from "./app.ts";
 import { catalogImportCommand } from "./commands/catalog-import.ts";
+import { orgImportCommand } from "./commands/org-import.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { openDatabase } from "./runtime.ts";
 
@@ -10,6 +11,8 @@ const USAGE = `Usage:
   stackup start [--role all|web|worker]   run the service (default role: all)
   stackup migrate                         apply database migrations
   stackup catalog import FILE             add credentials from a .csv or .yaml file
+  stackup org import FILE.csv [--workspace ID]
+                                          people's teams, managers and roles from a CSV
   stackup verify <url|file> [options]     check an Open Badge (see README)
   stackup help                            this text`;
 
@@ -94,6 +97,18 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "verify":
       return verifyCommand(args, { stdout: out, stderr: err });
+    case "org": {
+      if (args[0] !== "import") {
+        err("Usage: stackup org import FILE.csv [--workspace ID]");
+        return 2;
+      }
+      const database = await openDatabase(config, logger);
+      try {
+        return await orgImportCommand(args.slice(1), { db: database.db, stdout: out, stderr: err });
+      } finally {
+        await database.close();
+      }
+    }
     case "version":
     case "--version": {
       const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));

@@ -34,6 +34,8 @@ export interface Config {
    * configured, "off" never does. Optional so hand-built configs stay valid.
    */
   playground?: "auto" | "off";
+  /** STACKUP_ADMINS: emails or platform user ids that are always workspace admins. */
+  admins?: readonly string[];
   /** Names of the variables that must never be logged. */
   secretNames: readonly string[];
 }
@@ -161,6 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowUnauthenticated,
     },
     playground: playground === "off" ? "off" : "auto",
+    admins: (nonEmpty(env, "STACKUP_ADMINS") ?? "")
+      .split(",")
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean),
     secretNames: SECRET_NAMES,
   };
 }

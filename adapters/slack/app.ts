@@ -25,6 +25,7 @@ export const SLACK_SCOPES = [
   "im:write",
   "users:read",
   "users:read.email",
+  "files:write",
 ] as const;
 /** One URL for commands, events and interactivity, as manifest.yml declares. */
 export const SLACK_EVENTS_PATH = "/slack/events";

@@ -105,7 +105,7 @@ export function parseRef(ref: string): { channel: string; ts: string } {
  * bytes POSTed there, then files.completeUploadExternal shares them in the channel with the
  * message's blocks.
  */
-async function uploadWithMessage(
+export async function uploadWithMessage(
   client: webApi.WebClient,
   channel: string,
   message: Message,

@@ -1,6 +1,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import { type FormOrigin, renderForm, renderHome, renderMessage } from "./blocks.ts";
+import { uploadWithMessage } from "./messenger.ts";
 
 /** Where an interaction came from, which decides how each kind of reply is delivered. */
 export type ReplySource =
@@ -41,15 +42,33 @@ export async function postToResponseUrl(url: string, body: Record<string, unknow
   if (!response.ok) throw new Error(`response_url answered ${response.status}`);
 }
 
-/** Sends a message to the user's DM with the bot. */
+/** Sends a message to the user's DM with the bot, with its files when it has any. */
 export async function sendDirect(client: webApi.WebClient, userId: string, message: Message) {
   const opened = await client.conversations.open({ users: userId });
   const channel = opened.channel?.id;
   if (!channel) throw new Error("conversations.open returned no channel");
+  if (message.files?.length) return uploadWithMessage(client, channel, message);
   return client.chat.postMessage({ channel, ...renderMessage(message) });
 }
 
+const FILES_SENT: Message = {
+  summary: "I sent the file to our direct messages.",
+  blocks: [{ type: "context", text: ["📎 I sent the file to our direct messages."] }],
+};
+
 async function sendPrivate(ctx: ReplyContext, message: Message): Promise<void> {
+  // Ephemeral messages cannot carry files: a private reply with files goes to the DM.
+  if (message.files?.length) {
+    await sendDirect(ctx.client, ctx.userId, message);
+    if (ctx.channelId && !ctx.channelId.startsWith("D") && ctx.responseUrl) {
+      await postToResponseUrl(ctx.responseUrl, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...renderMessage(FILES_SENT),
+      });
+    }
+    return;
+  }
   const rendered = renderMessage(message);
   if (ctx.responseUrl) {
     await postToResponseUrl(ctx.responseUrl, {
@@ -71,7 +90,8 @@ async function sendPublic(ctx: ReplyContext, message: Message): Promise<void> {
   }
   const rendered = renderMessage(message);
   try {
-    await ctx.client.chat.postMessage({ channel: ctx.channelId, ...rendered });
+    if (message.files?.length) await uploadWithMessage(ctx.client, ctx.channelId, message);
+    else await ctx.client.chat.postMessage({ channel: ctx.channelId, ...rendered });
   } catch (error) {
     // A slash command works in channels the bot was never invited to; its response_url can
     // still post there publicly.
@@ -87,6 +107,8 @@ async function sendPublic(ctx: ReplyContext, message: Message): Promise<void> {
 
 async function sendUpdate(ctx: ReplyContext, message: Message): Promise<void> {
   const source = ctx.source;
+  // An edited message cannot gain files; send them where files can go.
+  if (message.files?.length) return sendPrivate(ctx, message);
   if (source.kind === "message" && !source.ephemeral) {
     await ctx.client.chat.update({
       channel: source.channelId,

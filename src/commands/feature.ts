@@ -22,6 +22,8 @@ export interface FeatureDeps {
   goals: GoalService;
   catalog: CatalogRepository;
   jobs: JobQueue;
+  /** Emails or platform user ids that are always admins (STACKUP_ADMINS). */
+  admins: readonly string[];
 }
 
 export interface FeatureCommand {

@@ -50,6 +50,7 @@ export interface CoreDeps {
   clock: Clock;
   /** Background work; absent in tests that need none. */
   jobs?: JobQueue;
+  admins?: readonly string[];
 }
 
 const noJobs: JobQueue = {
@@ -68,7 +69,7 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
   const catalog = new CatalogRepository(deps.db);
   const goals = new GoalService(deps.db, deps.clock);
   const features = factories.map((make) =>
-    make({ ...deps, goals, catalog, jobs: deps.jobs ?? noJobs }),
+    make({ ...deps, goals, catalog, jobs: deps.jobs ?? noJobs, admins: deps.admins ?? [] }),
   );
   const featureCommands = new Map<string, FeatureCommand>();
   for (const command of features.flatMap((f) => f.commands ?? [])) {

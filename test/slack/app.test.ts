@@ -203,6 +203,33 @@ describe("block_actions", () => {
     expect(h.fake.callsTo("chat.update")).toHaveLength(0);
   });
 
+  it("sends a private reply's files to the DM, since ephemeral messages cannot carry files", async () => {
+    h.core.onCommand = async () => ({
+      kind: "message",
+      visibility: "private",
+      message: {
+        summary: "Your plan",
+        blocks: [{ type: "text", text: ["Your plan"] }],
+        files: [
+          {
+            filename: "study-plan.ics",
+            contentType: "text/calendar",
+            data: new TextEncoder().encode("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+          },
+        ],
+      },
+    });
+    const { responseUrl } = sendCommand("plan");
+    const done = await h.fake.waitFor((c) => c.method === "files.completeUploadExternal");
+    expect(done.body.channel_id).toBe("D0ALICE");
+    expect(h.fake.callsTo("upload")[0]?.body).toEqual({ bytes: 32 });
+    // The command came from a channel, so the user is told where the file went.
+    const note = await h.fake.waitFor(
+      (c) => c.method === "response_url" && responseUrl.endsWith(c.path),
+    );
+    expect(JSON.stringify(note.body)).toContain("direct messages");
+  });
+
   it("sends a private reply as an ephemeral response, not a replacement", async () => {
     h.core.onAction = async () => privateHello;
     await sendInteraction(

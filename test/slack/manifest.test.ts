@@ -56,6 +56,8 @@ const SCOPE_FOR_METHOD: Record<string, string | null> = {
   "chat.update": "chat:write",
   "conversations.open": "im:write",
   "users.info": "users:read",
+  "files.getUploadURLExternal": "files:write",
+  "files.completeUploadExternal": "files:write",
   "views.open": null,
   "views.push": null,
   "views.publish": null,
@@ -117,7 +119,7 @@ describe("manifest.yml", () => {
       .map((f) => readFileSync(new URL(f, dir), "utf8"))
       .join("\n");
     const methods = new Set(
-      [...source.matchAll(/client\.(chat|conversations|users|views)\.(\w+)\(/g)].map(
+      [...source.matchAll(/client\.(chat|conversations|users|views|files)\.(\w+)\(/g)].map(
         (m) => `${m[1]}.${m[2]}`,
       ),
     );

@@ -4,14 +4,9 @@ import { adminCommand } from "./admin.ts";
 import { leaderboardCommand } from "./leaderboard.ts";
 import { reportCommand } from "./report.ts";
 
-/** Extra deps the organisation needs; STACKUP_ADMINS arrives as `admins` once config has it. */
-export interface OrgDeps extends FeatureDeps {
-  admins?: readonly string[];
-}
-
 /** Teams, roles and the manager tree; leaderboards; manager reports. */
-export const orgFeature: FeatureFactory = (deps: OrgDeps) => {
-  const org = new OrgService(deps.db, deps.clock, deps.admins ?? []);
+export const orgFeature: FeatureFactory = (deps: FeatureDeps) => {
+  const org = new OrgService(deps.db, deps.clock, deps.admins);
   return {
     name: "org",
     commands: [adminCommand(deps, org), leaderboardCommand(deps, org), reportCommand(deps, org)],

@@ -40,8 +40,8 @@ export function findStack(stacks: StackSummary[], text: string): StackSummary | 
 }
 
 /** `stack [role] [N h/week]`, `stack define …`, and the Start this stack button. */
-export function stackFeature(deps: FeatureDeps & { admins?: readonly string[] }): Feature {
-  const org = new OrgService(deps.db, deps.clock, deps.admins ?? []);
+export function stackFeature(deps: FeatureDeps): Feature {
+  const org = new OrgService(deps.db, deps.clock, deps.admins);
   const repo = new StackRepository(deps.db);
   const service = new StackService(deps.db, deps.goals.repo, deps.clock);
   const say = privateReply;
