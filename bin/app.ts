@@ -2,6 +2,7 @@ import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/sl
 import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
 import { createTeamsApp, isTeamsConfigured } from "../adapters/teams/app.ts";
 import { createJobQueue, type RunningJobs, startJobs } from "../jobs/registry.ts";
+import { seedDemo } from "../playground/demo.ts";
 import { addPlaygroundPeople } from "../playground/people.ts";
 import { playgroundHandler } from "../playground/server.ts";
 import { SlackStandIn } from "../playground/slack/standin.ts";
@@ -31,6 +32,8 @@ export async function startApp(options: {
   logger: Logger;
   role: Role;
   clock?: Clock;
+  /** Seed the playground's sample organisation at start-up. */
+  demo?: boolean;
 }): Promise<RunningApp> {
   const { config, logger, role } = options;
   // An OffsetClock is real time until the playground moves it forward.
@@ -115,6 +118,7 @@ export async function startApp(options: {
     if (http) {
       if (standin) {
         const running = jobs;
+        const playgroundStandin = standin;
         httpHandlers.push(
           playgroundHandler({
             standin,
@@ -122,8 +126,13 @@ export async function startApp(options: {
             runDue: async () => {
               await running?.runDue?.();
             },
+            seedDemo: () => seedDemo(database.db, playgroundStandin, clock),
           }),
         );
+        if (options.demo) {
+          const seeded = await seedDemo(database.db, standin, clock);
+          logger.info(seeded, "demo organisation ready");
+        }
         logger.info({ url: `${http.url}/playground` }, "playground: try Stackup in the browser");
       }
       if (teams) httpHandlers.push(teams.handle);

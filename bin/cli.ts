@@ -8,7 +8,9 @@ import { verifyCommand } from "./commands/verify.ts";
 import { openDatabase } from "./runtime.ts";
 
 const USAGE = `Usage:
-  stackup start [--role all|web|worker]   run the service (default role: all)
+  stackup start [--role all|web|worker] [--demo]
+                                          run the service (default role: all); --demo seeds
+                                          the playground's sample organisation
   stackup migrate                         apply database migrations
   stackup catalog import FILE             add credentials from a .csv or .yaml file
   stackup org import FILE.csv [--workspace ID]
@@ -53,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       let app: Awaited<ReturnType<typeof startApp>>;
       try {
-        app = await startApp({ config, logger, role });
+        app = await startApp({ config, logger, role, demo: args.includes("--demo") });
       } catch (error) {
         logger.fatal({ err: error }, "could not start");
         err(`Stackup could not start: ${(error as Error).message}`);
