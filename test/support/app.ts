@@ -21,6 +21,8 @@ export function testConfig(options: { schema: string; slackApiUrl?: string }): C
       appToken: undefined,
       apiUrl: options.slackApiUrl,
     },
+    // Tests that want the playground's pretend Slack ask for it.
+    playground: "off",
     secretNames: [],
   };
 }
