@@ -116,7 +116,7 @@ describe("importCatalog", () => {
       .where("name", "=", "DeepLearning.AI")
       .executeTakeFirst();
     expect(provider?.url).toBe("https://www.deeplearning.ai");
-    expect(await stackTitles("data analyst")).toEqual([
+    expect(await stackTitles("business analyst")).toEqual([
       "Google Data Analytics Certificate",
       "Data Analysis with Python",
       "Generative AI for Everyone",
