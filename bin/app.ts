@@ -1,7 +1,8 @@
 import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/slack/app.ts";
 import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
 import { createTeamsApp, isTeamsConfigured } from "../adapters/teams/app.ts";
-import { createJobQueue, type RunningJobs, startJobs } from "../jobs/registry.ts";
+import { createJobQueue, JOB_MODULES, type RunningJobs, startJobs } from "../jobs/registry.ts";
+import { configureVerificationJobs } from "../jobs/verification/index.ts";
 import { seedDemo } from "../playground/demo.ts";
 import { addPlaygroundPeople } from "../playground/people.ts";
 import { playgroundHandler } from "../playground/server.ts";
@@ -106,13 +107,16 @@ export async function startApp(options: {
     if (teams) messenger.register("teams", teams.messenger);
 
     if (role !== "web") {
-      jobs = await startJobs({
-        db: database.db,
-        clock,
-        backend: queues.backend,
-        messenger,
-        logger,
-      });
+      const allowRanges = [...(config.verification?.allowRanges ?? [])];
+      if (standin) {
+        // Badges the playground hosts live on this machine, which badge checks otherwise refuse.
+        allowRanges.push("127.0.0.1/32");
+        logger.info({ allowRanges }, "playground: badge checks may reach this machine");
+      }
+      jobs = await startJobs(
+        { db: database.db, clock, backend: queues.backend, messenger, logger },
+        configureVerificationJobs(JOB_MODULES, { allowRanges }),
+      );
     }
 
     if (http) {

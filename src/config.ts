@@ -1,4 +1,5 @@
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 
 /** Typed configuration, read from the environment in this one place. */
 export interface Config {
@@ -34,6 +35,12 @@ export interface Config {
    * configured, "off" never does. Optional so hand-built configs stay valid.
    */
   playground?: "auto" | "off";
+  /**
+   * Badge checks. `allowRanges` (VERIFY_ALLOW_RANGES) lists address ranges badge links may reach
+   * although they are not public; for development and tests only. Optional so hand-built
+   * configs stay valid.
+   */
+  verification?: { allowRanges: readonly string[] };
   /** STACKUP_ADMINS: emails or platform user ids that are always workspace admins. */
   admins?: readonly string[];
   /** Names of the variables that must never be logged. */
@@ -144,6 +151,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('PLAYGROUND must be "auto" or "off".');
   }
 
+  const allowRanges = (nonEmpty(env, "VERIFY_ALLOW_RANGES") ?? "")
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const range of allowRanges) {
+    try {
+      ipaddr.parseCIDR(range);
+    } catch {
+      problems.push(
+        `VERIFY_ALLOW_RANGES must be comma-separated address ranges such as 127.0.0.1/32 or 10.0.0.0/8 ("${range}" is not one).`,
+      );
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -167,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(",")
       .map((a) => a.trim().toLowerCase())
       .filter(Boolean),
+    verification: { allowRanges },
     secretNames: SECRET_NAMES,
   };
 }

@@ -12,13 +12,14 @@ import {
   renderHome,
   type SubmittedState,
 } from "./blocks.ts";
+import { downloadSlackFile, fileOrigins, type SlackFile } from "./files.ts";
 import { type AdapterLogger, boltLogger, describeError } from "./logging.ts";
 import { truncatePlain } from "./mrkdwn.ts";
 import { deliverReply, type ReplyContext, SORRY } from "./replies.ts";
 
 /** Everything the manifest must declare; test/slack/manifest.test.ts holds the two in step. */
 export const SLACK_COMMANDS = ["/learn"] as const;
-export const SLACK_EVENTS = ["app_home_opened"] as const;
+export const SLACK_EVENTS = ["app_home_opened", "message.im"] as const;
 export const SLACK_SCOPES = [
   "commands",
   "chat:write",
@@ -26,6 +27,8 @@ export const SLACK_SCOPES = [
   "users:read",
   "users:read.email",
   "files:write",
+  "im:history",
+  "files:read",
 ] as const;
 /** One URL for commands, events and interactivity, as manifest.yml declares. */
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -131,7 +134,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     handle = mountable(receiver);
   }
 
-  registerListeners(bolt, core, logger);
+  registerListeners(bolt, core, logger, fileOrigins(config.slack.apiUrl));
   await bolt.init();
 
   return {
@@ -207,7 +210,22 @@ interface ButtonLike {
   selected_date?: string | null;
 }
 
-function registerListeners(bolt: App, core: Core, logger: AdapterLogger) {
+/** A message event in the bot's DM (message.im), as far as the adapter reads it. */
+interface DirectMessage {
+  channel?: string;
+  channel_type?: string;
+  user?: string;
+  bot_id?: string;
+  subtype?: string;
+  files?: SlackFile[];
+}
+
+function registerListeners(
+  bolt: App,
+  core: Core,
+  logger: AdapterLogger,
+  origins: readonly string[],
+) {
   const h: Handling = { core, logger };
 
   for (const command of SLACK_COMMANDS) {
@@ -341,6 +359,36 @@ function registerListeners(bolt: App, core: Core, logger: AdapterLogger) {
     const teamId = (body as { team_id?: string }).team_id ?? "";
     const actor = slackActor(client, { teamId, userId: event.user });
     await publishHome(h, client, actor, event.user);
+  });
+
+  // A file shared in the bot's DM: a badge to check. Edits, deletions and the bot's own posts
+  // arrive as message events too, and are not files someone just shared.
+  bolt.event("message", async ({ event, body, client, context }) => {
+    const m = event as DirectMessage;
+    if (m.channel_type !== "im" || !m.channel || !m.user) return;
+    if (m.bot_id || m.user === context.botUserId) return;
+    if (m.subtype !== undefined && m.subtype !== "file_share") return;
+    // One badge per message: each file would otherwise claim another completion.
+    const shared = m.files?.find((f) => f.url_private_download && f.mode !== "tombstone");
+    if (!shared?.url_private_download) return;
+    const url = shared.url_private_download;
+    const token = context.botToken ?? client.token ?? "";
+    const teamId = (body as { team_id?: string }).team_id ?? "";
+    const actor = slackActor(client, { teamId, userId: m.user });
+    const ctx: ReplyContext = {
+      client,
+      userId: m.user,
+      source: { kind: "command" },
+      channelId: m.channel,
+    };
+    await work(h, ctx, "file", () =>
+      core.file(actor, {
+        name: shared.name ?? shared.title ?? "file",
+        contentType: shared.mimetype ?? "application/octet-stream",
+        size: shared.size ?? 0,
+        bytes: (limit) => downloadSlackFile(url, token, limit, origins),
+      }),
+    );
   });
 
   bolt.error(async (error) => {

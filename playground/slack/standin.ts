@@ -32,6 +32,17 @@ export interface StoredFile {
   mimetype: string;
   data: Buffer;
   complete: boolean;
+  /** Who shared it; a person's file downloads only with a token, as url_private_download does. */
+  sharedBy?: string;
+}
+
+/** A file a person shares in their DM with the bot. */
+export interface ShareFileInput {
+  name: string;
+  mimetype: string;
+  data: Uint8Array;
+  /** What they typed with it. */
+  text?: string;
 }
 
 export interface StandInMessage {
@@ -511,6 +522,21 @@ export class SlackStandIn {
       res.end(`OK - ${raw.length}`);
       return;
     }
+    const download = /^\/files\/(\w+)\/download$/.exec(path);
+    if (download) {
+      const file = this.files.get(download[1] ?? "");
+      this.record({ method: "file.download", path, body: {}, authorization, contentType });
+      if (!file?.complete) return sendJson(res, 404, { ok: false });
+      // Slack answers a download without the bot token with its sign-in page.
+      if (!authorization?.startsWith("Bearer ")) {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end("<!doctype html><title>Sign in</title>");
+        return;
+      }
+      res.writeHead(200, { "content-type": file.mimetype, "content-length": file.data.length });
+      res.end(file.data);
+      return;
+    }
     if (path.startsWith("/files/")) {
       const file = this.files.get(path.slice("/files/".length));
       if (!file?.complete) return sendJson(res, 404, { ok: false });
@@ -757,6 +783,86 @@ export class SlackStandIn {
       this.changed();
     }
     return result;
+  }
+
+  /**
+   * Shares a file in the person's DM with the bot: the message appears there, and the bot gets
+   * the message event Slack sends for it (message.im, subtype file_share, with files[]).
+   */
+  shareFile(userId: string, input: ShareFileInput): Promise<EventResult> {
+    const user = this.person(userId);
+    const channel = this.dmChannel(user.id);
+    const id = this.nextId("F");
+    const data = Buffer.from(input.data);
+    this.files.set(id, {
+      id,
+      filename: input.name,
+      title: input.name,
+      mimetype: input.mimetype,
+      data,
+      complete: true,
+      sharedBy: user.id,
+    });
+    const text = input.text ?? "";
+    const message: StandInMessage = {
+      channel,
+      ts: this.nextTs(),
+      user: user.id,
+      text,
+      blocks: [],
+      files: [
+        {
+          id,
+          name: input.name,
+          title: input.name,
+          mimetype: input.mimetype,
+          url: `${this.baseUrl}/files/${id}`,
+        },
+      ],
+    };
+    this.messages.push(message);
+    this.changed();
+    const created = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({
+      token: "unused",
+      team_id: TEAM_ID,
+      api_app_id: "A0STACKUP",
+      type: "event_callback",
+      event_id: this.nextId("Ev"),
+      event_time: created,
+      authorizations: [{ team_id: TEAM_ID, user_id: BOT_USER_ID, is_bot: true }],
+      event: {
+        type: "message",
+        subtype: "file_share",
+        text,
+        user: user.id,
+        channel,
+        channel_type: "im",
+        ts: message.ts,
+        event_ts: message.ts,
+        upload: false,
+        display_as_bot: false,
+        files: [
+          {
+            id,
+            created,
+            timestamp: created,
+            name: input.name,
+            title: input.name,
+            mimetype: input.mimetype,
+            filetype: input.name.split(".").pop()?.toLowerCase() ?? "",
+            user: user.id,
+            size: data.length,
+            mode: "hosted",
+            is_external: false,
+            is_public: false,
+            url_private: `${this.baseUrl}/files/${id}`,
+            url_private_download: `${this.baseUrl}/files/${id}/download`,
+          },
+        ],
+      },
+    });
+    return this.post(body, "application/json");
   }
 
   /** Opens the bot's App Home tab. */

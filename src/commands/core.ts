@@ -27,6 +27,22 @@ export interface Core {
   ): Promise<FormResult>;
   /** The user's dashboard (Slack App Home, Teams personal tab). */
   home(actor: Actor): Promise<Message>;
+  /** A file the person shared in their direct messages with the bot, e.g. a badge. */
+  file(actor: Actor, file: SharedFile): Promise<Reply>;
+}
+
+/** A file shared with the bot. Downloading is left to the core, so unwanted files never are. */
+export interface SharedFile {
+  name: string;
+  /** The MIME type the platform reports. */
+  contentType: string;
+  /** The size the platform reports, in bytes. */
+  size: number;
+  /**
+   * Downloads the file, reading at most `limit` bytes plus one: a longer result means the file
+   * is larger than the limit.
+   */
+  bytes(limit: number): Promise<Uint8Array>;
 }
 
 /** A form submission either closes the form with a reply, or shows errors by input id. */

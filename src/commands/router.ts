@@ -7,7 +7,11 @@ import type { GoalRow } from "../domain/goals/repository.ts";
 import { type GoalError, GoalService, type GoalView, OPEN } from "../domain/goals/service.ts";
 import { UserRepository } from "../domain/users/repository.ts";
 import { UserService } from "../domain/users/service.ts";
-import { requestVerification } from "../domain/verification/service.ts";
+import {
+  attachBadgeFile,
+  MAX_BADGE_FILE_BYTES,
+  requestVerification,
+} from "../domain/verification/service.ts";
 import {
   catalogMessage,
   completedMessage,
@@ -23,7 +27,14 @@ import {
 import { type Form, type Message, privateReply, type Reply } from "../messages/model.ts";
 import type { JobQueue } from "../ports.ts";
 import type { Clock } from "../time/clock.ts";
-import type { Actor, Core, FormResult } from "./core.ts";
+import {
+  badgeAttachedMessage,
+  badgeTooLargeMessage,
+  isBadgeFile,
+  noCompletionMessage,
+  notABadgeMessage,
+} from "./badge-file.ts";
+import type { Actor, Core, FormResult, SharedFile } from "./core.ts";
 import { parseTargetDate } from "./dates.ts";
 import {
   type FeatureCommand,
@@ -297,7 +308,22 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
 
     submit,
     home,
+    file,
   };
+
+  /** A badge shared as a file goes to the latest completion that isn't verified yet. */
+  async function file(actor: Actor, shared: SharedFile): Promise<Reply> {
+    const s = await session(actor);
+    if (!isBadgeFile(shared.name, shared.contentType)) return say(notABadgeMessage(shared.name));
+    const tooLarge = say(badgeTooLargeMessage(MAX_BADGE_FILE_BYTES));
+    if (shared.size > MAX_BADGE_FILE_BYTES) return tooLarge;
+    const bytes = await shared.bytes(MAX_BADGE_FILE_BYTES);
+    if (bytes.byteLength > MAX_BADGE_FILE_BYTES) return tooLarge;
+    if (bytes.byteLength === 0) return say(notABadgeMessage(shared.name));
+    const attached = await attachBadgeFile(deps.db, deps.jobs ?? noJobs, s.user.id, bytes);
+    if (!attached) return say(noCompletionMessage(s.ctx.commandPrefix));
+    return say(badgeAttachedMessage(attached.goalTitle, attached.status));
+  }
 
   async function handleAction(actor: Actor, action: string, value: string): Promise<Reply> {
     const s = await session(actor);

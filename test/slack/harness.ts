@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSlackApp, type SlackApp } from "../../adapters/slack/app.ts";
 import type { AdapterLogger } from "../../adapters/slack/logging.ts";
-import type { Actor, Core, FormResult } from "../../src/commands/core.ts";
+import type { Actor, Core, FormResult, SharedFile } from "../../src/commands/core.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
@@ -19,7 +19,8 @@ export type CoreCall =
       state: string | undefined;
       values: Record<string, string | undefined>;
     }
-  | { kind: "home"; actor: Actor };
+  | { kind: "home"; actor: Actor }
+  | { kind: "file"; actor: Actor; file: SharedFile };
 
 /** A Core whose answers each test sets, recording every call. */
 export class StubCore implements Core {
@@ -30,6 +31,7 @@ export class StubCore implements Core {
     ok: true,
     reply: { kind: "none" },
   });
+  onFile: (file: SharedFile) => Promise<Reply> = async () => ({ kind: "none" });
   onHome: () => Promise<Message> = async () => ({
     summary: "Home",
     blocks: [{ type: "header", text: "Your goals" }],
@@ -55,6 +57,10 @@ export class StubCore implements Core {
   home(actor: Actor) {
     this.calls.push({ kind: "home", actor });
     return this.onHome();
+  }
+  file(actor: Actor, file: SharedFile) {
+    this.calls.push({ kind: "file", actor, file });
+    return this.onFile(file);
   }
 }
 

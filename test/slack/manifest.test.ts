@@ -55,6 +55,7 @@ const SCOPE_FOR_METHOD: Record<string, string | null> = {
   "chat.postEphemeral": "chat:write",
   "chat.update": "chat:write",
   "conversations.open": "im:write",
+  "conversations.history": "im:history",
   "users.info": "users:read",
   "files.getUploadURLExternal": "files:write",
   "files.completeUploadExternal": "files:write",
@@ -63,6 +64,12 @@ const SCOPE_FOR_METHOD: Record<string, string | null> = {
   "views.publish": null,
   "views.update": null,
   "auth.test": null,
+};
+
+/** Which bot scope each subscribed event needs. */
+const SCOPE_FOR_EVENT: Record<string, string | null> = {
+  app_home_opened: null,
+  "message.im": "im:history",
 };
 
 describe("manifest.yml", () => {
@@ -130,6 +137,13 @@ describe("manifest.yml", () => {
       const scope = SCOPE_FOR_METHOD[method];
       if (scope) implied.add(scope);
     }
+    for (const event of SLACK_EVENTS) {
+      expect(SCOPE_FOR_EVENT, `scope for event ${event}`).toHaveProperty([event]);
+      const scope = SCOPE_FOR_EVENT[event];
+      if (scope) implied.add(scope);
+    }
+    // Downloading a shared file with the bot token needs files:read.
+    if (source.includes("url_private_download")) implied.add("files:read");
     expect([...implied].sort()).toEqual([...SLACK_SCOPES].sort());
   });
 });

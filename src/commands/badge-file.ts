@@ -1,0 +1,76 @@
+import type { VerificationStatus } from "../db/types.ts";
+import type { Message } from "../messages/model.ts";
+
+/** Types a badge can come in: baked PNG or SVG, its JSON, or a JWT (often sent as text). */
+const BADGE_TYPES = new Set([
+  "image/png",
+  "image/svg+xml",
+  "application/json",
+  "application/ld+json",
+  "text/plain",
+]);
+/** Platforms report unknown types for JWTs; their name says what they are. */
+const JWT_NAME = /\.(jwt|jws)$/i;
+
+export function isBadgeFile(name: string, contentType: string): boolean {
+  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  return BADGE_TYPES.has(type) || JWT_NAME.test(name);
+}
+
+const note = (text: string): Message => ({
+  summary: text,
+  blocks: [{ type: "text", text: [text] }],
+});
+
+export function notABadgeMessage(name: string): Message {
+  const text = `I can only check badge files — a baked PNG or SVG badge, its JSON or a JWT — and “${name}” isn't one.`;
+  return note(text);
+}
+
+export function badgeTooLargeMessage(limitBytes: number): Message {
+  return note(`That file is over ${Math.round(limitBytes / 1_000_000)} MB, too large for a badge.`);
+}
+
+export function noCompletionMessage(commandPrefix: string): Message {
+  const text = `I couldn't find a completed goal to attach this to — finish one with ${commandPrefix} done first.`;
+  return {
+    summary: text,
+    blocks: [
+      {
+        type: "text",
+        text: [
+          "I couldn't find a completed goal to attach this to — finish one with ",
+          { code: `${commandPrefix} done <goal>` },
+          " first.",
+        ],
+      },
+    ],
+  };
+}
+
+export function badgeAttachedMessage(goalTitle: string, status: VerificationStatus): Message {
+  if (status !== "pending") {
+    return {
+      summary: `I couldn't start checking your badge for ${goalTitle}.`,
+      blocks: [
+        {
+          type: "text",
+          text: [
+            "I couldn't start checking your badge for ",
+            { bold: goalTitle },
+            " just now. Please share it again in a moment.",
+          ],
+        },
+      ],
+    };
+  }
+  return {
+    summary: `Checking your badge for ${goalTitle}…`,
+    blocks: [
+      {
+        type: "text",
+        text: ["Checking your badge for ", { bold: goalTitle }, "… I'll message you what I find."],
+      },
+    ],
+  };
+}
