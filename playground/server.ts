@@ -23,6 +23,8 @@ export interface PlaygroundOptions {
   seedDemo?: () => Promise<{ people: number }>;
 }
 
+const MAX_SHARED_FILE_BYTES = 10_000_000;
+
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 function json(res: ServerResponse, status: number, body: unknown) {
@@ -82,6 +84,18 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
         );
         const ack = result.body ? JSON.parse(result.body) : {};
         return json(res, 200, { status: result.status, errors: ack.errors ?? null });
+      }
+      case "file": {
+        // The page sends the file base64-encoded; Slack itself takes far larger files than a badge.
+        const data = Buffer.from(String(body.data ?? ""), "base64");
+        if (data.length > MAX_SHARED_FILE_BYTES)
+          return json(res, 413, { error: "That file is too large for the playground." });
+        const result = await standin.shareFile(user, {
+          name: String(body.name || "file"),
+          mimetype: String(body.mimetype || "application/octet-stream"),
+          data,
+        });
+        return json(res, 200, { status: result.status });
       }
       case "close":
         standin.closeModal(String(body.viewId));

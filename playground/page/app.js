@@ -194,6 +194,24 @@ $("composer").onsubmit = async (e) => {
   $("command").value = "/learn ";
   setTimeout(refresh, 200);
 };
+$("attach").onchange = async (e) => {
+  const input = e.target;
+  const file = input.files?.[0];
+  if (!file) return;
+  // Files are shared in the DM with the bot, as in Slack; show it there.
+  state.channel = state.data?.channels.find((c) => c.isIm)?.id ?? state.channel;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  await call("file", {
+    name: file.name,
+    mimetype: file.type || "application/octet-stream",
+    data: btoa(binary),
+  });
+  input.value = "";
+  setTimeout(refresh, 200);
+};
 $("who").onchange = (e) => {
   state.user = e.target.value;
   localStorage.setItem("playground.user", state.user);

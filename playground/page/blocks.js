@@ -10,9 +10,9 @@ function escapeRaw(text) {
 function inline(text) {
   return text
     .replace(/`([^`\n]+)`/g, "<code>$1</code>")
-    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,!?:;])/g, "$1<strong>$2</strong>")
-    .replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,!?:;])/g, "$1<em>$2</em>")
-    .replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,!?:;])/g, "$1<s>$2</s>");
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,!?:;…])/g, "$1<strong>$2</strong>")
+    .replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,!?:;…])/g, "$1<em>$2</em>")
+    .replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,!?:;…])/g, "$1<s>$2</s>");
 }
 
 /** Slack mrkdwn → HTML. */

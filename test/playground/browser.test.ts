@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../../bin/app.ts";
@@ -9,6 +10,10 @@ import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = path.resolve("test-output/playground");
+// An Open Badges 3.0 credential baked into a PNG, signed so it verifies with no network at all.
+const BADGE = fileURLToPath(
+  new URL("../verification/fixtures/openbadges/ob30/simple-json.png", import.meta.url),
+);
 
 /**
  * The playground story in a real browser: the page drives the pretend Slack, which drives the
@@ -74,7 +79,7 @@ describe("playground in a browser", () => {
 
   const lastMessage = () => page.getByTestId("message").last();
 
-  it("runs a week of the product: goal, hours, check-in, one-click log, report and digest", async () => {
+  it("runs a week of the product: goal, hours, check-in, one-click log, badge, report and digest", async () => {
     // The admin sets up a team with a digest channel.
     await as("U0ADMIN");
     await learn("admin team create Learners #learning");
@@ -115,6 +120,25 @@ describe("playground in a browser", () => {
       .select((e) => e.fn.sum<number>("hours").as("h"))
       .executeTakeFirstOrThrow();
     expect(logged.h).toBe(3);
+
+    // The learner finishes the goal and shares the badge file in the DM; it is checked in a job.
+    await learn("done google project");
+    await expect
+      .poll(() => lastMessage().textContent())
+      .toContain("Congratulations on completing Google Project Management Certificate");
+    await page.getByTestId("attach").setInputFiles(BADGE);
+    await expect
+      .poll(() => page.getByTestId("message").filter({ hasText: "Checking your badge" }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    const verdict = page.getByTestId("message").filter({ hasText: "Verified, with a note" });
+    await expect.poll(() => verdict.count(), { timeout: 20_000 }).toBe(1);
+    expect(await verdict.textContent()).toContain("Teamwork from Example Corp");
+    // the shared badge shows in the DM as the learner's own message with its image
+    const shared = page.getByTestId("message").filter({ hasText: "simple-json.png" });
+    expect(await shared.getByTestId("file-image").count()).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, "2b-badge-checked.png"), fullPage: true });
 
     // The manager sees the report of their people.
     await as("U0MANAGER");
