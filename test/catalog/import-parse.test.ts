@@ -195,7 +195,11 @@ describe("parseCatalogFile, YAML", () => {
       }),
     ]);
     const stack = rows.find((r): r is StackRow => r.kind === "stack");
-    expect(stack).toMatchObject({ line: 27, role: "business analyst", title: "Data analyst with AI" });
+    expect(stack).toMatchObject({
+      line: 27,
+      role: "business analyst",
+      title: "Data analyst with AI",
+    });
     expect(stack?.credentials).toEqual([
       { line: 32, title: "Google Data Analytics Certificate", provider: null },
       { line: 33, title: "Data Analysis with Python", provider: null },

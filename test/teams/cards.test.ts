@@ -53,7 +53,7 @@ function compare(ours: unknown, theirs: unknown, at: string, problems: string[])
       problems.push(`${at}: array differs`);
       return;
     }
-    ours.forEach((v, i) => compare(v, theirs[i], `${at}[${i}]`, problems));
+    for (const [i, v] of ours.entries()) compare(v, theirs[i], `${at}[${i}]`, problems);
     return;
   }
   if (ours && typeof ours === "object") {
