@@ -106,7 +106,11 @@ export async function sendDigest(deps: SendDeps, due: DueDigest): Promise<"sent"
       periodStart: due.weekStart,
     },
     async () => {
-      const [digest] = await buildDigests(deps.db, [{ team, digestDate: due.digestDate }]);
+      const [digest] = await buildDigests(
+        deps.db,
+        [{ team, digestDate: due.digestDate }],
+        deps.clock.now(),
+      );
       if (!digest) return null;
       return {
         to: { kind: "channel", workspaceId: team.workspace_id, channelId },

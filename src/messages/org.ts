@@ -4,6 +4,8 @@ import type { TeamDigest } from "../domain/reports/digest.ts";
 import type { Leaderboard } from "../domain/reports/leaderboard.ts";
 import type { PersonReport, Report } from "../domain/reports/report.ts";
 import type { Window } from "../domain/scoring/periods.ts";
+import type { CompletionLabels } from "../domain/scoring/points.ts";
+import { statusLabel } from "../domain/verification/service.ts";
 import { hours, type ViewContext } from "./goals.ts";
 import type { Attachment, Block, Field, Inline, Message } from "./model.ts";
 
@@ -23,6 +25,20 @@ export function windowLabel(w: Window): string {
   return `${a.toFormat("d LLL")} – ${b.toFormat("d LLL yyyy")}`;
 }
 
+/** "1 completion (✓ verified)", "3 completions (2 ✓ verified, 1 unverified)". */
+export function completionsLabel(total: number, labels: CompletionLabels): string {
+  const parts = (
+    [
+      [labels.verified, statusLabel("verified")],
+      [labels.linkOnly, statusLabel("link_only")],
+      [labels.unverified, statusLabel("unverified")],
+    ] as const
+  ).filter(([n]) => n > 0);
+  const detail =
+    parts.length === 1 ? parts[0]![1] : parts.map(([n, label]) => `${n} ${label}`).join(", ");
+  return `${plural(total, "completion")} (${detail})`;
+}
+
 export function textMessage(text: string, note?: string): Message {
   const blocks: Block[] = [{ type: "text", text: [text] }];
   if (note) blocks.push({ type: "context", text: [note] });
@@ -40,7 +56,7 @@ export function leaderboardMessage(board: Leaderboard, scope: string, ctx: ViewC
       if (i > 0) lines.push("\n");
       lines.push(`${s.rank}. `, s.name === null ? { italic: TEAMMATE } : { bold: s.name });
       lines.push(` — ${points(s.points)} · ${hours(s.hours)}`);
-      if (s.completions > 0) lines.push(` · ${plural(s.completions, "completion")}`);
+      if (s.completions > 0) lines.push(` · ${completionsLabel(s.completions, s.labels)}`);
     });
     blocks.push({ type: "text", text: lines });
   }
@@ -82,7 +98,7 @@ function personBlocks(p: PersonReport, ctx: ViewContext): Block[] {
         : p.completions
             .map(
               (c) =>
-                `${c.credential}${c.provider ? ` (${c.provider})` : ""}, ${DateTime.fromJSDate(c.completedAt, { zone: ctx.timeZone }).toFormat("d LLL yyyy")}, ${c.verified ? "verified" : "not verified"}`,
+                `${c.credential}${c.provider ? ` (${c.provider})` : ""}, ${DateTime.fromJSDate(c.completedAt, { zone: ctx.timeZone }).toFormat("d LLL yyyy")}, ${statusLabel(c.status, c.revoked)}`,
             )
             .join("; "),
     ],
@@ -163,7 +179,19 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
     for (const c of d.completions) {
       lines.push("\n• ", c.url ? { link: c.url, text: c.credential } : c.credential);
       if (c.provider) lines.push(` · ${c.provider}`);
-      lines.push(` — ${c.person ?? TEAMMATE}`);
+      lines.push(` — ${c.person ?? TEAMMATE} · ${statusLabel(c.verification, c.revoked)}`);
+    }
+    blocks.push({ type: "text", text: lines });
+  }
+  if (d.stacks.length > 0) {
+    const lines: Inline[] = [{ bold: "🎉 Whole stacks completed" }];
+    for (const s of d.stacks) lines.push("\n• ", { bold: s.stack }, ` — ${s.person ?? TEAMMATE}`);
+    blocks.push({ type: "text", text: lines });
+  }
+  if (d.shares.length > 0) {
+    const lines: Inline[] = [{ bold: "What we learned" }];
+    for (const s of d.shares) {
+      lines.push(`\n• “${s.text}” — ${s.person ?? TEAMMATE}, on ${s.goal}`);
     }
     blocks.push({ type: "text", text: lines });
   }
@@ -176,7 +204,13 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
       ],
     });
   }
-  if (d.top.length === 0 && d.completions.length === 0 && d.newGoals.length === 0) {
+  if (
+    d.top.length === 0 &&
+    d.completions.length === 0 &&
+    d.newGoals.length === 0 &&
+    d.stacks.length === 0 &&
+    d.shares.length === 0
+  ) {
     blocks.push({
       type: "context",
       text: ["A quiet week. Log an hour with /learn log 1 to get the team going."],

@@ -108,7 +108,8 @@ describe("CSV export", () => {
             provider: name,
             completedAt: new Date("2026-10-02T12:00:00Z"),
             verified: i % 2 === 0,
-            status: "verified",
+            status: i % 2 === 0 ? "verified" : "link_only",
+            revoked: false,
           },
         ],
       })),
@@ -127,6 +128,10 @@ describe("CSV export", () => {
     expect(rows.map((r) => r.provider)).toEqual(hostile.map(defuse));
     expect(rows.map((r) => r.hours)).toEqual(["0", "1", "2", "3", "4", "5", "6"]);
     expect(rows[0]!.completed_on).toBe("2026-10-02");
+    expect(rows.slice(0, 2).map((r) => [r.verified, r.verification])).toEqual([
+      ["yes", "✓ verified"],
+      ["no", "link only"],
+    ]);
   });
 });
 

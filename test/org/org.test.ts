@@ -139,7 +139,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     const board = text(await core.command(rita, "leaderboard Platform month"));
     expect(board).toContain("Leaderboard · Platform · October 2026");
     expect(board).toContain(
-      "1. Rita — 35 pts · 5 h · 1 completion\n2. Rob — 17 pts · 14 h\n3. Ron — 11 pts · 6 h",
+      "1. Rita — 35 pts · 5 h · 1 completion (✓ verified)\n2. Rob — 17 pts · 14 h\n3. Ron — 11 pts · 6 h",
     );
     expect(board).toContain("You're #1 with 35 pts.");
   });
@@ -150,7 +150,9 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
       "no longer appear",
     );
     const board = text(await core.command(rita, "leaderboard Platform month"));
-    expect(board).toContain("1. Rita — 35 pts · 5 h · 1 completion\n2. a teammate — 11 pts · 6 h");
+    expect(board).toContain(
+      "1. Rita — 35 pts · 5 h · 1 completion (✓ verified)\n2. a teammate — 11 pts · 6 h",
+    );
     expect(board).not.toContain("Rob");
     expect(text(await core.command(rob, "leaderboard Platform month"))).toContain(
       "You're hidden from this board; you would be #2 with 17 pts.",
@@ -164,7 +166,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
       .select("workspace_id")
       .executeTakeFirstOrThrow();
     const team = await new OrgRepository(t.db).team(admin.workspace_id, "platform");
-    const [d] = await buildDigests(t.db, [{ team: team!, digestDate: "2026-10-26" }]);
+    const [d] = await buildDigests(t.db, [{ team: team!, digestDate: "2026-10-26" }], clock.now());
     expect(d!.weeklyHours).toEqual([0, 0, 0, 0, 0, 0, 5, 16]);
     expect(d!.weekStarts[0]).toBe("2026-08-31");
     expect(d!.weekStarts[7]).toBe("2026-10-19");
@@ -179,6 +181,8 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
         credential: "Cloud Basics",
         provider: "Acme Academy",
         url: "https://acme.test/cloud",
+        verification: "verified",
+        revoked: false,
       },
     ]);
     expect(d!.newGoals).toEqual([{ person: null, title: "Rust book" }]);
@@ -188,7 +192,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
         "Platform · week of 19 Oct – 25 Oct 2026",
         "16 h logged by the team, 11 h more than the week before (5 h).",
         "Top learners\n1. Rita — 35 pts · 5 h\n2. a teammate — 6 pts · 1 h",
-        "Completed this week\n• Cloud Basics · Acme Academy — Rita",
+        "Completed this week\n• Cloud Basics · Acme Academy — Rita · ✓ verified",
         "New goals started: 1\n• Rust book — a teammate",
       ].join("\n"),
     );
@@ -204,7 +208,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     const report = text(await core.command(mia, "report month"));
     expect(report).toContain("Report · your reports · October 2026");
     expect(report).toContain("Completions: 1\nHours: 25 h\nPeople active: 3 of 3");
-    expect(report).toContain("Completions: Cloud Basics (Acme Academy), 22 Oct 2026, verified");
+    expect(report).toContain("Completions: Cloud Basics (Acme Academy), 22 Oct 2026, ✓ verified");
     expect(report).toContain("Stalled: Old plan");
     expect(report).not.toContain("Rae");
     const audit = await orgDb(t.db)

@@ -1,5 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { DateTime } from "luxon";
+import { statusLabel } from "../verification/service.ts";
 import type { Report } from "./report.ts";
 
 /**
@@ -22,6 +23,7 @@ export const REPORT_COLUMNS = [
   "provider",
   "completed_on",
   "verified",
+  "verification",
 ] as const;
 
 /**
@@ -44,7 +46,7 @@ export function reportCsv(report: Report): string {
       defuse(stalled),
       p.completions.length,
     ];
-    if (p.completions.length === 0) rows.push([...base, "", "", "", ""]);
+    if (p.completions.length === 0) rows.push([...base, "", "", "", "", ""]);
     for (const c of p.completions) {
       rows.push([
         ...base,
@@ -52,6 +54,7 @@ export function reportCsv(report: Report): string {
         defuse(c.provider ?? ""),
         DateTime.fromJSDate(c.completedAt, { zone: p.timeZone }).toISODate()!,
         c.verified ? "yes" : "no",
+        statusLabel(c.status, c.revoked),
       ]);
     }
   }

@@ -1,9 +1,12 @@
 import { type Kysely, sql } from "kysely";
-import type { Database } from "../../db/types.ts";
-import { addDays, type LocalDate, resolveLocal } from "../../time/schedule.ts";
+import type { Database, VerificationStatus } from "../../db/types.ts";
+import { type LocalDate, resolveLocal } from "../../time/schedule.ts";
 import type { TeamRow } from "../org/repository.ts";
-import { orgDb } from "../org/tables.ts";
+import type { LeaderboardChoice } from "../org/tables.ts";
 import { scores } from "../scoring/points.ts";
+import { sharesBetween } from "../sharing/shares.ts";
+import { stackCompletionsBetween } from "../stacks/repository.ts";
+import { plusDays } from "./pace.ts";
 
 /** Weeks shown in the digest's chart. */
 export const CHART_WEEKS = 8;
@@ -21,6 +24,19 @@ export interface DigestCompletion {
   credential: string;
   provider: string | null;
   url: string | null;
+  verification: VerificationStatus;
+  revoked: boolean;
+}
+
+export interface DigestStack {
+  person: string | null;
+  stack: string;
+}
+
+export interface DigestShare {
+  person: string | null;
+  goal: string;
+  text: string;
 }
 
 export interface TeamDigest {
@@ -36,59 +52,117 @@ export interface TeamDigest {
   top: DigestLearner[];
   completions: DigestCompletion[];
   newGoals: { person: string | null; title: string }[];
+  /** Whole stacks someone finished this week. */
+  stacks: DigestStack[];
+  /** "What I learned", as people chose to share it this week. */
+  shares: DigestShare[];
   members: number;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** Local midnights starting each charted week, oldest first, then the digest date's. */
+function weekBounds(digestDate: LocalDate, zone: string): Date[] {
+  return Array.from({ length: CHART_WEEKS + 1 }, (_, j) =>
+    resolveLocal(plusDays(digestDate, -7 * (CHART_WEEKS - j)), "00:00", zone),
+  );
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
 /**
  * The digests of many teams at once. Each covers the seven local days before its digest date,
  * in the team's zone; weeks are counted in local dates, so a DST week is still one week.
- * Queries: members, weekly hours, completions and new goals once each, and scores once per
- * distinct week window (teams sharing a zone and day share it).
+ * Week boundaries are resolved once per distinct zone and date, then compared as instants, so
+ * the indexes on event and completion times do the filtering. Queries: members, weekly hours,
+ * completions, new goals, stack completions and shares once each, and scores once per distinct
+ * week window (teams sharing a zone and day share it).
  */
 export async function buildDigests(
   db: Kysely<Database>,
   items: { team: TeamRow; digestDate: LocalDate }[],
+  now: Date,
 ): Promise<TeamDigest[]> {
   if (items.length === 0) return [];
-  const odb = orgDb(db);
-  const teamIds = items.map((i) => i.team.id);
-  const zones = items.map((i) => i.team.digest_time_zone);
-  const dates = items.map((i) => i.digestDate);
-  const bounds = items.map((i) => ({
-    from: resolveLocal(addDays(i.digestDate, -7), "00:00", i.team.digest_time_zone),
-    to: resolveLocal(i.digestDate, "00:00", i.team.digest_time_zone),
-    chartFrom: resolveLocal(
-      addDays(i.digestDate, -7 * CHART_WEEKS),
-      "00:00",
-      i.team.digest_time_zone,
-    ),
-  }));
-  // A coarse instant range for the index; the exact week comes from local dates below.
-  const lo = new Date(Math.min(...bounds.map((b) => b.chartFrom.getTime())) - 86_400_000);
-  const hi = new Date(Math.max(...bounds.map((b) => b.to.getTime())) + 86_400_000);
-  const teamsSql = sql`unnest(${sql.val(teamIds)}::int[], ${sql.val(zones)}::text[], ${sql.val(dates)}::date[]) as t(team_id, tz, digest_date)`;
+  const windows = new Map<string, { id: number; bounds: Date[]; users: Set<number> }>();
+  const windowOf = items.map((i) => {
+    const key = `${i.team.digest_time_zone}|${i.digestDate}`;
+    let w = windows.get(key);
+    if (!w) {
+      w = {
+        id: windows.size,
+        bounds: weekBounds(i.digestDate, i.team.digest_time_zone),
+        users: new Set(),
+      };
+      windows.set(key, w);
+    }
+    return w;
+  });
+  const teamIds = sql.val(items.map((i) => i.team.id));
+  const teamWindows = sql.val(windowOf.map((w) => w.id));
+  const weekFrom = sql.val(windowOf.map((w) => w.bounds[CHART_WEEKS - 1]!));
+  const weekTo = sql.val(windowOf.map((w) => w.bounds[CHART_WEEKS]!));
+  const all = [...windows.values()];
+  const lo = new Date(Math.min(...all.map((w) => w.bounds[CHART_WEEKS - 1]!.getTime())));
+  const hi = new Date(Math.max(...all.map((w) => w.bounds[CHART_WEEKS]!.getTime())));
+  // Window bounds as columns b0 … b8 (one array per column), so comparisons stay scalar.
+  const windowIds = sql.val(all.map((w) => w.id));
+  const boundCols = Array.from(
+    { length: CHART_WEEKS + 1 },
+    (_, j) => sql`${sql.val(all.map((w) => w.bounds[j]!))}::timestamptz[]`,
+  );
+  const boundNames = sql.raw(Array.from({ length: CHART_WEEKS + 1 }, (_, j) => `b${j}`).join(", "));
+  const weekCases = Array.from(
+    { length: CHART_WEEKS - 1 },
+    (_, j) => sql`when e.occurred_at < w.${sql.raw(`b${j + 1}`)} then ${sql.lit(j + 1)}`,
+  );
+  const teamsWeek = sql`unnest(${teamIds}::int[], ${weekFrom}::timestamptz[], ${weekTo}::timestamptz[]) as t(team_id, week_from, week_to)`;
 
-  const [members, weekly, done, started] = await Promise.all([
-    odb
-      .selectFrom("team_members")
-      .innerJoin("users", "users.id", "team_members.user_id")
-      .leftJoin("org_people", "org_people.user_id", "users.id")
-      .where("team_members.team_id", "in", teamIds)
-      .select(["team_members.team_id", "users.id", "users.display_name", "org_people.leaderboard"])
-      .execute(),
+  const members = await sql<{
+    team_id: number;
+    id: number;
+    display_name: string;
+    leaderboard: LeaderboardChoice | null;
+  }>`
+    select m.team_id, u.id, u.display_name, p.leaderboard
+    from team_members m
+    join users u on u.id = m.user_id
+    left join org_people p on p.user_id = u.id
+    where m.team_id = any(${teamIds}::int[])
+  `.execute(db);
+  const teamMembers = groupBy(members.rows, (m) => m.team_id);
+  const memberIds = new Set<number>();
+  items.forEach((item, i) => {
+    for (const m of teamMembers.get(item.team.id) ?? []) {
+      windowOf[i]!.users.add(m.id);
+      memberIds.add(m.id);
+    }
+  });
+  const single = new Set(items.map((i) => i.team.workspace_id)).size === 1;
+
+  const [weekly, done, started, stacks, shares, scored] = await Promise.all([
+    // Each event is put in its charted week by comparing instants with the window's bounds.
     sql<{ team_id: number; k: number; hours: number }>`
-      select x.team_id, x.k, sum(x.hours)::float8 as hours from (
-        select t.team_id, (t.digest_date - (e.occurred_at at time zone t.tz)::date - 1) / 7 as k,
-               e.hours
-        from ${teamsSql}
-        join team_members m on m.team_id = t.team_id
-        join progress_events e on e.user_id = m.user_id
-         and e.occurred_at >= ${lo} and e.occurred_at < ${hi}
-        where (e.occurred_at at time zone t.tz)::date < t.digest_date
-          and (e.occurred_at at time zone t.tz)::date >= t.digest_date - ${7 * CHART_WEEKS}::int
-      ) x group by x.team_id, x.k
+      with w as materialized (
+        select * from unnest(${windowIds}::int[], ${sql.join(boundCols)}) as w(id, ${boundNames})
+      )
+      select t.team_id, case ${sql.join(weekCases, sql` `)} else ${sql.lit(CHART_WEEKS)} end as k,
+             sum(e.hours)::float8 as hours
+      from unnest(${teamIds}::int[], ${teamWindows}::int[]) as t(team_id, w)
+      join w on w.id = t.w
+      join team_members m on m.team_id = t.team_id
+      join progress_events e on e.user_id = m.user_id
+       and e.occurred_at >= w.b0 and e.occurred_at < w.b${sql.raw(String(CHART_WEEKS))}
+      group by 1, 2
     `.execute(db),
     sql<{
       team_id: number;
@@ -96,64 +170,65 @@ export async function buildDigests(
       title: string;
       provider: string | null;
       url: string | null;
+      verification_status: VerificationStatus;
+      revoked: boolean;
     }>`
       select t.team_id, g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
-             coalesce(cr.url, c.evidence_url) as url
-      from ${teamsSql}
-      join team_members m on m.team_id = t.team_id
-      join goals g on g.user_id = m.user_id and g.status = 'completed'
-      join completions c on c.goal_id = g.id
+             coalesce(cr.url, c.evidence_url) as url, c.verification_status,
+             c.revoked_at is not null as revoked
+      from completions c
+      join goals g on g.id = c.goal_id and g.status = 'completed'
+      join team_members m on m.user_id = g.user_id
+      join ${teamsWeek} on t.team_id = m.team_id
+       and c.completed_at >= t.week_from and c.completed_at < t.week_to
       left join credentials cr on cr.id = g.credential_id
       left join providers pr on pr.id = cr.provider_id
-      where (c.completed_at at time zone t.tz)::date < t.digest_date
-        and (c.completed_at at time zone t.tz)::date >= t.digest_date - 7
+      where c.completed_at >= ${lo} and c.completed_at < ${hi}
       order by c.completed_at, g.id
     `.execute(db),
     sql<{ team_id: number; user_id: number; title: string }>`
       select t.team_id, g.user_id, g.title
-      from ${teamsSql}
+      from ${teamsWeek}
       join team_members m on m.team_id = t.team_id
       join goals g on g.user_id = m.user_id
-      where g.created_at >= ${lo} and g.created_at < ${hi}
-        and (g.created_at at time zone t.tz)::date < t.digest_date
-        and (g.created_at at time zone t.tz)::date >= t.digest_date - 7
+       and g.created_at >= t.week_from and g.created_at < t.week_to
       order by g.created_at, g.id
     `.execute(db),
+    stackCompletionsBetween(
+      db,
+      { from: lo, to: hi, ...(single ? { workspaceId: items[0]!.team.workspace_id } : {}) },
+      now,
+    ),
+    sharesBetween(
+      db,
+      single
+        ? { from: lo, to: hi, workspaceId: items[0]!.team.workspace_id }
+        : { from: lo, to: hi, userIds: [...memberIds] },
+    ),
+    Promise.all(
+      all.map((w) => scores(db, [...w.users], w.bounds[CHART_WEEKS - 1]!, w.bounds[CHART_WEEKS]!)),
+    ),
   ]);
-
-  // Scores: one query per distinct week window.
-  const windows = new Map<string, { from: Date; to: Date; users: Set<number> }>();
-  const teamMembers = new Map<number, typeof members>();
-  for (const m of members) {
-    const list = teamMembers.get(m.team_id) ?? [];
-    list.push(m);
-    teamMembers.set(m.team_id, list);
-  }
-  items.forEach((item, i) => {
-    const b = bounds[i]!;
-    const key = `${b.from.toISOString()}/${b.to.toISOString()}`;
-    const w = windows.get(key) ?? { from: b.from, to: b.to, users: new Set<number>() };
-    for (const m of teamMembers.get(item.team.id) ?? []) w.users.add(m.id);
-    windows.set(key, w);
-  });
-  const scored = new Map<string, Awaited<ReturnType<typeof scores>>>();
-  await Promise.all(
-    [...windows].map(async ([key, w]) => {
-      scored.set(key, await scores(db, [...w.users], w.from, w.to));
-    }),
-  );
 
   const weeklyBy = new Map<string, number>();
   for (const r of weekly.rows) weeklyBy.set(`${r.team_id}:${r.k}`, r.hours);
+  const doneBy = groupBy(done.rows, (r) => r.team_id);
+  const startedBy = groupBy(started.rows, (r) => r.team_id);
+  const stacksBy = groupBy(stacks, (r) => r.userId);
+  const sharesBy = groupBy(shares, (r) => r.userId);
 
   return items.map((item, i) => {
-    const b = bounds[i]!;
+    const w = windowOf[i]!;
+    const from = w.bounds[CHART_WEEKS - 1]!.getTime();
+    const to = w.bounds[CHART_WEEKS]!.getTime();
+    const inWeek = (at: Date) => at.getTime() >= from && at.getTime() < to;
     const list = teamMembers.get(item.team.id) ?? [];
+    const byId = new Map(list.map((m) => [m.id, m]));
     const shownName = (userId: number) => {
-      const m = list.find((x) => x.id === userId);
+      const m = byId.get(userId);
       return m && (m.leaderboard ?? "shown") === "shown" ? m.display_name : null;
     };
-    const weekScores = scored.get(`${b.from.toISOString()}/${b.to.toISOString()}`)!;
+    const weekScores = scored[w.id]!;
     const top = list
       .filter((m) => (m.leaderboard ?? "shown") !== "hidden")
       .map((m) => ({ m, s: weekScores.get(m.id) }))
@@ -161,30 +236,42 @@ export async function buildDigests(
       .sort((a, b2) => b2.s!.points - a.s!.points || a.m.id - b2.m.id)
       .slice(0, TOP_LEARNERS)
       .map(({ m, s }) => ({ name: shownName(m.id), points: s!.points, hours: s!.hours }));
+    // Charted weeks are numbered 1 (oldest) to CHART_WEEKS.
     const weeklyHours = Array.from({ length: CHART_WEEKS }, (_, j) =>
-      round1(weeklyBy.get(`${item.team.id}:${CHART_WEEKS - 1 - j}`) ?? 0),
+      round1(weeklyBy.get(`${item.team.id}:${j + 1}`) ?? 0),
     );
+    const ofMembers = <T extends { userId: number }>(by: Map<number, T[]>) =>
+      list.flatMap((m) => by.get(m.id) ?? []);
     return {
       team: item.team,
       digestDate: item.digestDate,
       weekStarts: Array.from({ length: CHART_WEEKS }, (_, j) =>
-        addDays(item.digestDate, -7 * (CHART_WEEKS - j)),
+        plusDays(item.digestDate, -7 * (CHART_WEEKS - j)),
       ),
       weeklyHours,
       hours: weeklyHours[CHART_WEEKS - 1]!,
       lastWeekHours: weeklyHours[CHART_WEEKS - 2]!,
       top,
-      completions: done.rows
-        .filter((c) => c.team_id === item.team.id)
-        .map((c) => ({
-          person: shownName(c.user_id),
-          credential: c.title,
-          provider: c.provider,
-          url: c.url,
-        })),
-      newGoals: started.rows
-        .filter((g) => g.team_id === item.team.id)
-        .map((g) => ({ person: shownName(g.user_id), title: g.title })),
+      completions: (doneBy.get(item.team.id) ?? []).map((c) => ({
+        person: shownName(c.user_id),
+        credential: c.title,
+        provider: c.provider,
+        url: c.url,
+        verification: c.verification_status,
+        revoked: c.revoked,
+      })),
+      newGoals: (startedBy.get(item.team.id) ?? []).map((g) => ({
+        person: shownName(g.user_id),
+        title: g.title,
+      })),
+      stacks: ofMembers(stacksBy)
+        .filter((s) => inWeek(s.completedAt))
+        .sort((a, b) => a.completedAt.getTime() - b.completedAt.getTime() || a.userId - b.userId)
+        .map((s) => ({ person: shownName(s.userId), stack: s.stackTitle })),
+      shares: ofMembers(sharesBy)
+        .filter((s) => inWeek(s.sharedAt))
+        .sort((a, b) => a.sharedAt.getTime() - b.sharedAt.getTime() || a.shareId - b.shareId)
+        .map((s) => ({ person: shownName(s.userId), goal: s.goalTitle, text: s.text })),
       members: list.length,
     };
   });

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/types.ts";
 import { orgDb } from "../org/tables.ts";
 import type { Window } from "../scoring/periods.ts";
-import { type Score, scores } from "../scoring/points.ts";
+import { type CompletionLabels, type Score, scores } from "../scoring/points.ts";
 
 export interface Standing {
   rank: number;
@@ -12,6 +12,7 @@ export interface Standing {
   points: number;
   hours: number;
   completions: number;
+  labels: CompletionLabels;
 }
 
 export interface Leaderboard {
@@ -70,6 +71,7 @@ export async function leaderboard(
       points: score.points,
       hours: score.hours,
       completions: score.completions,
+      labels: score.labels,
     }))
     .sort((a, b) => a.rank - b.rank || a.userId - b.userId);
   const mine = byUser.get(askerId);

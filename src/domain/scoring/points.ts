@@ -7,7 +7,7 @@ import type { Database } from "../../db/types.ts";
  * - Logged hours: 1 point per hour, but at most 8 hours count per person per calendar day (in the
  *   person's own time zone), so a 20-hour log earns 8.
  * - A completed goal: half its estimated hours, rounded, and at least 5 (goals without an
- *   estimate earn 5). A verified completion earns a further 10.
+ *   estimate earn 5). A verified completion earns a further 10, unless the issuer revoked it.
  * - Weekly streak: each week (Monday to Sunday, in the person's zone) with hours logged, that
  *   follows a week which also had hours logged, earns 5.
  * Points fall in a window by when the hours were logged or the goal was completed.
@@ -27,8 +27,16 @@ export interface Score {
   hours: number;
   completions: number;
   verified: number;
+  /** Completions by how they are labelled (statusLabel): ✓ verified, link only, unverified. */
+  labels: CompletionLabels;
   streakWeeks: number;
   points: number;
+}
+
+export interface CompletionLabels {
+  verified: number;
+  linkOnly: number;
+  unverified: number;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -49,6 +57,8 @@ export async function scores(
     capped: number;
     completions: number;
     verified: number;
+    shown_verified: number;
+    link_only: number;
     completion_points: number;
     streak_weeks: number;
   }>`
@@ -88,10 +98,16 @@ export async function scores(
     ),
     done as (
       select g.user_id, count(*) as completions,
-             count(*) filter (where c.verification_status = 'verified') as verified,
+             count(*) filter (where c.verification_status = 'verified' and c.revoked_at is null)
+               as verified,
+             count(*) filter (where c.revoked_at is null
+               and c.verification_status in ('verified', 'warning')) as shown_verified,
+             count(*) filter (where c.revoked_at is null
+               and c.verification_status = 'link_only') as link_only,
              sum(greatest(round(coalesce(g.estimated_hours, 0) * ${POINTS.completionShareOfHours}),
                           ${POINTS.completionMinimum})
-                 + case when c.verification_status = 'verified' then ${POINTS.verifiedBonus} else 0 end
+                 + case when c.verification_status = 'verified' and c.revoked_at is null
+                        then ${POINTS.verifiedBonus} else 0 end
              ) as points
       from people p
       join goals g on g.user_id = p.user_id and g.status = 'completed'
@@ -104,6 +120,8 @@ export async function scores(
            coalesce(h.capped, 0)::float8 as capped,
            coalesce(d.completions, 0)::int as completions,
            coalesce(d.verified, 0)::int as verified,
+           coalesce(d.shown_verified, 0)::int as shown_verified,
+           coalesce(d.link_only, 0)::int as link_only,
            coalesce(d.points, 0)::float8 as completion_points,
            coalesce(s.weeks, 0)::int as streak_weeks
     from people p
@@ -117,6 +135,11 @@ export async function scores(
       hours: round1(r.hours),
       completions: r.completions,
       verified: r.verified,
+      labels: {
+        verified: r.shown_verified,
+        linkOnly: r.link_only,
+        unverified: r.completions - r.shown_verified - r.link_only,
+      },
       streakWeeks: r.streak_weeks,
       points: round1(
         r.capped * POINTS.perHour + r.completion_points + r.streak_weeks * POINTS.streakWeek,

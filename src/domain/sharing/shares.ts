@@ -1,4 +1,4 @@
-import type { Generated, Kysely } from "kysely";
+import { type Generated, type Kysely, sql } from "kysely";
 import type { Database, User } from "../../db/types.ts";
 import type { Message } from "../../messages/model.ts";
 import type { Destination, Messenger } from "../../ports.ts";
@@ -135,7 +135,9 @@ export async function sharesBetween(
   if (range.workspaceId !== undefined) {
     query = query.where("shares.workspace_id", "=", range.workspaceId);
   }
-  if (range.userIds) query = query.where("shares.user_id", "in", range.userIds);
+  // One array parameter, however many people (an IN list is capped at 65,535 parameters).
+  if (range.userIds)
+    query = query.where(sql<boolean>`shares.user_id = any(${range.userIds}::int[])`);
   return query.execute();
 }
 
