@@ -140,7 +140,7 @@ export function parseAdmin(text: string): AdminCommand {
     const rest = tokens.slice(1).map((t) => (t.kind === "word" ? t.text : t.raw));
     let timeZone: string | null = null;
     const lastWord = rest.at(-1);
-    if (lastWord && lastWord.includes("/") && isValidTimeZone(lastWord)) {
+    if (lastWord?.includes("/") && isValidTimeZone(lastWord)) {
       timeZone = lastWord;
       rest.pop();
     } else if (lastWord && /^utc$/i.test(lastWord)) {
