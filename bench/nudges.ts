@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { redisBackend } from "../jobs/backend.ts";
 import { checkinJobs } from "../jobs/checkins/index.ts";
 import { startJobs } from "../jobs/registry.ts";
+import { createDatabase } from "../src/db/database.ts";
 import { createLogger } from "../src/log.ts";
 import {
   deliveredPerChannel,
@@ -15,13 +16,13 @@ import {
   statusCounts,
 } from "../test/checkins/harness.ts";
 import { TEST_REDIS_URL } from "../test/support/app.ts";
-import { createTestDatabase } from "../test/support/db.ts";
+import { createTestDatabase, TEST_DATABASE_URL } from "../test/support/db.ts";
 import { startFakeSlack } from "../test/support/fake-slack.ts";
 
 const { values } = parseArgs({
   options: {
     users: { type: "string", default: "10000" },
-    concurrency: { type: "string", default: "50" },
+    concurrency: { type: "string", default: "100" },
   },
 });
 const users = Number(values.users);
@@ -29,6 +30,8 @@ const concurrency = Number(values.concurrency);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 const t = await createTestDatabase("bench_nudges");
+// The service's pool size, not the test helper's small one.
+const pool = createDatabase({ connectionString: TEST_DATABASE_URL, schema: t.schema, max: 10 });
 const fake = await startFakeSlack();
 const prefix = `bench-${randomBytes(3).toString("hex")}`;
 const backend = await redisBackend({ url: TEST_REDIS_URL, prefix });
@@ -66,11 +69,11 @@ try {
   const start = performance.now();
   const running = await startJobs(
     {
-      db: t.db,
+      db: pool.db,
       clock: flowingClock("2026-11-30T09:00:30Z"),
       backend,
-      messenger: slackMessenger(t.db, fake.apiUrl),
-      logger: createLogger("warn"),
+      messenger: slackMessenger(pool.db, fake.apiUrl),
+      logger: createLogger(process.env.BENCH_LOG ?? "warn"),
     },
     [
       checkinJobs({
@@ -80,11 +83,18 @@ try {
       }),
     ],
   );
-  let sent = 0;
-  while (sent < users) {
-    await new Promise((r) => setTimeout(r, 1000));
-    sent = (await statusCounts(t.db)).sent ?? 0;
-    log(`sent ${sent}/${users}`);
+  // Done when the fake has every message and the ledger has recorded them all.
+  const posts = () => fake.calls.reduce((n, c) => n + (c.method === "chat.postMessage" ? 1 : 0), 0);
+  let lastLog = 0;
+  for (let posted = 0; posted < users; posted = posts()) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (performance.now() - lastLog > 2000) {
+      lastLog = performance.now();
+      log(`posted ${posted}/${users}`);
+    }
+  }
+  while (((await statusCounts(t.db)).sent ?? 0) < users) {
+    await new Promise((r) => setTimeout(r, 50));
   }
   const seconds = (performance.now() - start) / 1000;
   await running.stop();
@@ -105,6 +115,7 @@ try {
   );
 } finally {
   await backend.close();
+  await pool.close();
   await fake.close();
   await t.drop();
 }

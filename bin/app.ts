@@ -1,7 +1,7 @@
 import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/slack/app.ts";
 import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
 import { createTeamsApp, isTeamsConfigured } from "../adapters/teams/app.ts";
-import { createJobQueue, JOB_MODULES, type RunningJobs, startJobs } from "../jobs/registry.ts";
+import { createJobQueue, jobModules, type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { configureVerificationJobs } from "../jobs/verification/index.ts";
 import { seedDemo } from "../playground/demo.ts";
 import { addPlaygroundPeople } from "../playground/people.ts";
@@ -9,7 +9,7 @@ import { playgroundHandler } from "../playground/server.ts";
 import { SlackStandIn } from "../playground/slack/standin.ts";
 import { createCore } from "../src/commands/router.ts";
 import type { Config } from "../src/config.ts";
-import { MessengerRouter } from "../src/delivery/router.ts";
+import { MessengerRouter, platformUserIds } from "../src/delivery/router.ts";
 import type { Logger } from "../src/log.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
 import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
@@ -86,17 +86,12 @@ export async function startApp(options: {
     }
 
     if (isSlackConfigured(slackConfig)) {
-      const db = database.db;
       messenger.register(
         "slack",
-        createSlackMessenger(createMessengerClient(slackConfig, logger), async (userId) => {
-          const user = await db
-            .selectFrom("users")
-            .where("id", "=", userId)
-            .select("platform_user_id")
-            .executeTakeFirstOrThrow();
-          return user.platform_user_id;
-        }),
+        createSlackMessenger(
+          createMessengerClient(slackConfig, logger),
+          platformUserIds(database.db),
+        ),
       );
     }
 
@@ -115,7 +110,13 @@ export async function startApp(options: {
       }
       jobs = await startJobs(
         { db: database.db, clock, backend: queues.backend, messenger, logger },
-        configureVerificationJobs(JOB_MODULES, { allowRanges }),
+        configureVerificationJobs(
+          jobModules({
+            // The Slack messenger finds a check-in whose sender died before recording it.
+            checkins: { lookup: messenger, nudgesPerWeek: config.checkinNudgesPerWeek ?? 2 },
+          }),
+          { allowRanges },
+        ),
       );
     }
 

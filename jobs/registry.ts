@@ -4,8 +4,9 @@ import type { Logger } from "../src/log.ts";
 import type { JobQueue, Messenger } from "../src/ports.ts";
 import type { Clock } from "../src/time/clock.ts";
 import type { QueueBackend } from "./backend.ts";
-import { checkinJobs } from "./checkins/index.ts";
+import { type CheckinJobOptions, checkinJobs } from "./checkins/index.ts";
 import { digestJobs } from "./digests/index.ts";
+import { shareJobs } from "./sharing/index.ts";
 import { verificationJobs } from "./verification/index.ts";
 
 /** What scheduled work may use. */
@@ -35,8 +36,18 @@ export interface JobModule {
   start(ctx: JobContext): Promise<RunningJobs>;
 }
 
+/** Settings for the job modules that take any. */
+export interface JobModuleOptions {
+  checkins?: CheckinJobOptions;
+}
+
 /** Every job module; the worker role starts them all. */
-export const JOB_MODULES: JobModule[] = [verificationJobs, digestJobs, checkinJobs()];
+export function jobModules(options: JobModuleOptions = {}): JobModule[] {
+  return [verificationJobs, digestJobs, checkinJobs(options.checkins), shareJobs];
+}
+
+/** The modules with their defaults: enough to know which queue runs which job. */
+export const JOB_MODULES: JobModule[] = jobModules();
 
 export async function startJobs(ctx: JobContext, modules = JOB_MODULES): Promise<RunningJobs> {
   const running: RunningJobs[] = [];

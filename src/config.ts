@@ -43,6 +43,11 @@ export interface Config {
   verification?: { allowRanges: readonly string[] };
   /** STACKUP_ADMINS: emails or platform user ids that are always workspace admins. */
   admins?: readonly string[];
+  /**
+   * CHECKIN_NUDGES_PER_WEEK: nudges per person per week beyond the check-ins (default 2).
+   * Optional so hand-built configs stay valid.
+   */
+  checkinNudgesPerWeek?: number;
   /** Names of the variables that must never be logged. */
   secretNames: readonly string[];
 }
@@ -165,6 +170,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const nudgesText = nonEmpty(env, "CHECKIN_NUDGES_PER_WEEK") ?? "2";
+  const checkinNudgesPerWeek = Number(nudgesText);
+  if (!/^\d+$/.test(nudgesText) || checkinNudgesPerWeek > 50) {
+    problems.push("CHECKIN_NUDGES_PER_WEEK must be a whole number from 0 to 50.");
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -189,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((a) => a.trim().toLowerCase())
       .filter(Boolean),
     verification: { allowRanges },
+    checkinNudgesPerWeek,
     secretNames: SECRET_NAMES,
   };
 }

@@ -14,6 +14,12 @@ export interface Delivery {
 export interface Messenger {
   send(to: Destination, message: Message): Promise<Delivery>;
   update(to: Destination, ref: string, message: Message): Promise<void>;
+  /**
+   * Finds a message sent to `to` since `since` whose content carries `key` (a button value), so a
+   * sender that died before recording a delivery can tell whether it arrived. Optional: platforms
+   * that can't look back resend instead.
+   */
+  findSent?(to: Destination, key: string, since: Date): Promise<Delivery | null>;
 }
 
 /** Profile facts a platform can tell about one of its users. */

@@ -181,5 +181,24 @@ export function createSlackMessenger(
         client.chat.update({ channel, ts, ...renderMessage(message) }),
       );
     },
+    // The DM's history (im:history) since a minute before `since`, looking for the key in blocks.
+    async findSent(to: Destination, key: string, since: Date): Promise<Delivery | null> {
+      if (to.kind !== "user") return null;
+      const channel = await channelFor(to);
+      const history = await call("conversations.history", () =>
+        client.conversations.history({
+          channel,
+          oldest: String(Math.floor(since.getTime() / 1000) - 60),
+          limit: 50,
+        }),
+      );
+      const needle = JSON.stringify(key).slice(1, -1);
+      for (const m of history.messages ?? []) {
+        if (m.ts && JSON.stringify(m.blocks ?? []).includes(needle)) {
+          return { ref: `${channel}:${m.ts}` };
+        }
+      }
+      return null;
+    },
   };
 }

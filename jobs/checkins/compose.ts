@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { COMMAND_PREFIX } from "../../src/commands/router.ts";
-import type { Database, User } from "../../src/db/types.ts";
-import { DeliveryRepository } from "../../src/domain/checkins/deliveries.ts";
+import type { Database, Platform, User } from "../../src/db/types.ts";
+import type { StateChange } from "../../src/domain/checkins/deliveries.ts";
 import { chooseNudge, IGNORED_BEFORE_ASKING } from "../../src/domain/checkins/nudges.ts";
-import type { DeliveryRow, ScheduleRow } from "../../src/domain/checkins/types.ts";
+import type { DeliveryRow } from "../../src/domain/checkins/types.ts";
 import { checkinDb } from "../../src/domain/checkins/types.ts";
+import type { GoalRow } from "../../src/domain/goals/repository.ts";
 import type { GoalService } from "../../src/domain/goals/service.ts";
 import {
   askPauseMessage,
@@ -17,9 +18,7 @@ import type { ViewContext } from "../../src/messages/goals.ts";
 import type { Message } from "../../src/messages/model.ts";
 import { isoWeekStart } from "../../src/time/local.ts";
 
-export type StateChange = Partial<
-  Pick<ScheduleRow, "ignored_in_row" | "quiet_since" | "last_checkin_at" | "streak_celebrated">
->;
+export type { StateChange };
 
 export type Composed =
   | { send: true; message: Message; messageKind: string; goalId: number | null; state: StateChange }
@@ -27,42 +26,166 @@ export type Composed =
 
 const DAY_MS = 86_400_000;
 
-/** Decides what one due delivery says, if anything, from the plan and the person's answers. */
-export async function compose(
+interface Person {
+  user: User;
+  platform: Platform;
+  ignored_in_row: number | null;
+  quiet_since: Date | null;
+  last_checkin_at: Date | null;
+  last_acted_at: Date | null;
+  streak_celebrated: number | null;
+  last_progress_at: Date | null;
+  goals: GoalRow[];
+  sentNudges: { message_kind: string | null; goal_id: number | null; sent_at: Date | null }[];
+  weeks: string[];
+}
+
+/**
+ * What the people behind a batch of deliveries need for their messages, in a fixed number of
+ * queries whatever the batch size (three, five with nudges).
+ */
+async function loadPeople(
   db: Kysely<Database>,
+  deliveries: DeliveryRow[],
+  now: Date,
+): Promise<Map<number, Person>> {
+  const cdb = checkinDb(db);
+  const ids = [...new Set(deliveries.map((d) => d.user_id))];
+  const nudged = [...new Set(deliveries.filter((d) => d.kind === "nudge").map((d) => d.user_id))];
+  const [found, goals, sent, weeks] = await Promise.all([
+    cdb
+      .selectFrom("users as u")
+      .innerJoin("workspaces as w", "w.id", "u.workspace_id")
+      .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
+      .where("u.id", "in", ids)
+      .selectAll("u")
+      .select([
+        "w.platform",
+        "s.ignored_in_row",
+        "s.quiet_since",
+        "s.last_checkin_at",
+        "s.last_acted_at",
+        "s.streak_celebrated",
+        sql<Date | null>`(select max(occurred_at) from progress_events p where p.user_id = u.id)`.as(
+          "last_progress_at",
+        ),
+      ])
+      .execute(),
+    // The goals repository's per-person query, for the whole batch.
+    db
+      .selectFrom("goals")
+      .leftJoin("credentials", "credentials.id", "goals.credential_id")
+      .leftJoin("providers", "providers.id", "credentials.provider_id")
+      .leftJoin(
+        db
+          .selectFrom("progress_events")
+          .where("user_id", "in", ids)
+          .groupBy("goal_id")
+          .select((e) => [
+            "goal_id",
+            e.fn.sum<number>("hours").as("hours"),
+            e.fn.max("occurred_at").as("last_at"),
+          ])
+          .as("p"),
+        (join) => join.onRef("p.goal_id", "=", "goals.id"),
+      )
+      .where("goals.user_id", "in", ids)
+      .where("goals.status", "=", "active")
+      .selectAll("goals")
+      .select([
+        sql<number>`coalesce(p.hours, 0)`.as("loggedHours"),
+        "p.last_at as lastProgressAt",
+        "credentials.url as credentialUrl",
+        "providers.name as provider",
+      ])
+      .orderBy("goals.created_at")
+      .orderBy("goals.id")
+      .execute() as Promise<GoalRow[]>,
+    nudged.length === 0
+      ? []
+      : cdb
+          .selectFrom("checkin_deliveries")
+          .where("user_id", "in", nudged)
+          .where("kind", "=", "nudge")
+          .where("status", "=", "sent")
+          .where("sent_at", ">=", new Date(now.getTime() - 60 * DAY_MS))
+          .select(["user_id", "message_kind", "goal_id", "sent_at"])
+          .execute(),
+    nudged.length === 0
+      ? []
+      : sql<{ user_id: number; week: string }>`
+          select distinct p.user_id,
+            to_char(date_trunc('week', p.occurred_at at time zone u.time_zone), 'YYYY-MM-DD') as week
+          from progress_events p join users u on u.id = p.user_id
+          where p.user_id in (${sql.join(nudged)})
+            and p.occurred_at >= ${new Date(now.getTime() - 400 * DAY_MS)}`
+          .execute(db)
+          .then((r) => r.rows),
+  ]);
+  const people = new Map<number, Person>();
+  for (const row of found) {
+    const {
+      platform,
+      ignored_in_row,
+      quiet_since,
+      last_checkin_at,
+      last_acted_at,
+      streak_celebrated,
+      last_progress_at,
+      ...user
+    } = row;
+    people.set(user.id, {
+      user: user as unknown as User,
+      platform,
+      ignored_in_row,
+      quiet_since,
+      last_checkin_at,
+      last_acted_at,
+      streak_celebrated,
+      last_progress_at,
+      goals: [],
+      sentNudges: [],
+      weeks: [],
+    });
+  }
+  for (const g of goals) people.get(g.user_id)?.goals.push(g);
+  for (const s of sent) people.get(s.user_id)?.sentNudges.push(s);
+  for (const w of weeks) people.get(w.user_id)?.weeks.push(w.week);
+  return people;
+}
+
+/** Decides what each due delivery says, if anything, from the plan and the person's answers. */
+export async function composeMany(
+  db: Kysely<Database>,
+  goals: GoalService,
+  deliveries: DeliveryRow[],
+  now: Date,
+  nudgesPerWeek: number,
+): Promise<Composed[]> {
+  if (deliveries.length === 0) return [];
+  const people = await loadPeople(db, deliveries, now);
+  return deliveries.map((d) => {
+    const person = people.get(d.user_id);
+    return person
+      ? decide(person, goals, d, now, nudgesPerWeek)
+      : { send: false, reason: "no such person", state: {} };
+  });
+}
+
+function decide(
+  found: Person,
   goals: GoalService,
   delivery: DeliveryRow,
   now: Date,
   nudgesPerWeek: number,
-): Promise<Composed> {
-  const cdb = checkinDb(db);
-  const found = await cdb
-    .selectFrom("users as u")
-    .innerJoin("workspaces as w", "w.id", "u.workspace_id")
-    .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
-    .where("u.id", "=", delivery.user_id)
-    .selectAll("u")
-    .select([
-      "w.platform",
-      "s.ignored_in_row",
-      "s.quiet_since",
-      "s.last_checkin_at",
-      "s.last_acted_at",
-      "s.streak_celebrated",
-      sql<Date | null>`(select max(occurred_at) from progress_events p where p.user_id = u.id)`.as(
-        "last_progress_at",
-      ),
-    ])
-    .executeTakeFirst();
-  if (!found) return { send: false, reason: "no such person", state: {} };
-  const { platform, last_progress_at, ...rest } = found;
-  const user = rest as unknown as User;
+): Composed {
+  const { user, last_progress_at } = found;
   const ctx: ViewContext = {
     now,
     timeZone: user.time_zone,
-    commandPrefix: COMMAND_PREFIX[platform],
+    commandPrefix: COMMAND_PREFIX[found.platform],
   };
-  const views = await goals.list(user, ["active"]);
+  const views = found.goals.map((g) => goals.view(g, user));
   if (views.length === 0) return { send: false, reason: "no active goals", state: {} };
 
   const after = (a: Date | null, b: Date | null) => a !== null && (b === null || a > b);
@@ -98,19 +221,13 @@ export async function compose(
   }
 
   if (quiet) return { send: false, reason: "quiet until the person acts", state: {} };
-  const deliveries = new DeliveryRepository(db);
-  const recent = await deliveries.sentNudges(user.id, new Date(now.getTime() - 60 * DAY_MS));
+  const recent = found.sentNudges;
   const weekStart = isoWeekStart(now, user.time_zone);
   const thisWeek = recent.filter((r) => r.sent_at && r.sent_at >= weekStart).length;
   if (thisWeek >= nudgesPerWeek) return { send: false, reason: "weekly nudge cap", state: unquiet };
-  const weeks = await sql<{ week: string }>`
-    select distinct to_char(date_trunc('week', occurred_at at time zone ${user.time_zone}), 'YYYY-MM-DD') as week
-    from progress_events where user_id = ${user.id} and occurred_at >= ${new Date(now.getTime() - 400 * DAY_MS)}`.execute(
-    db,
-  );
   const nudge = chooseNudge({
     goals: views,
-    weeksWithProgress: weeks.rows.map((r) => r.week),
+    weeksWithProgress: found.weeks,
     streakCelebrated: found.streak_celebrated ?? 0,
     recent: recent.map((r) => ({
       kind: r.message_kind ?? "",

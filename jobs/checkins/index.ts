@@ -1,12 +1,17 @@
 import { DelayedError, type Job, Worker } from "bullmq";
-import { DeliveryRepository, type DueDelivery } from "../../src/domain/checkins/deliveries.ts";
+import {
+  type Claim,
+  DeliveryRepository,
+  type DueDelivery,
+} from "../../src/domain/checkins/deliveries.ts";
 import { DEFAULT_NUDGES_PER_WEEK } from "../../src/domain/checkins/nudges.ts";
 import { CheckinService } from "../../src/domain/checkins/service.ts";
 import { GoalService } from "../../src/domain/goals/service.ts";
-import type { Delivery, Destination } from "../../src/ports.ts";
+import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
 import type { JobContext, JobModule, RunningJobs } from "../registry.ts";
+import { coalesce } from "./batch.ts";
 import { type BucketOptions, DEFAULT_BUCKET, memoryBucket, redisBucket } from "./bucket.ts";
-import { compose } from "./compose.ts";
+import { type Composed, composeMany } from "./compose.ts";
 
 export const CHECKIN_QUEUE = "checkins";
 export const TICK_JOB = "checkins.tick";
@@ -15,16 +20,16 @@ const SCHEDULER_ID = "checkins-tick";
 
 /**
  * Asks the platform whether a delivery arrived although its sender died before recording it
- * (Slack: the DM's history since the claim, looking for the key in a button value).
+ * (Slack: the DM's history since the claim, looking for the key in a button value). The
+ * messenger's own `findSent` unless set.
  */
-export interface SentLookup {
-  findSent(to: Destination, key: string, since: Date): Promise<Delivery | null>;
-}
+export type SentLookup = Required<Pick<Messenger, "findSent">>;
 
 export interface CheckinJobOptions {
   tickEveryMs?: number;
   /** Due people selected per query. */
   batchSize?: number;
+  /** Jobs a worker runs at once; sends wait on the network, so many. */
   concurrency?: number;
   /** How long a claim holds before another worker may take it over; above any send's timeout. */
   leaseMs?: number;
@@ -135,6 +140,41 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         return count;
       }
 
+      const lookup: SentLookup | undefined =
+        options.lookup ??
+        (messenger.findSent ? { findSent: messenger.findSent.bind(messenger) } : undefined);
+
+      // Jobs running side by side claim and compose together: a few queries per batch, not per job.
+      const prepare = coalesce<string, { claim: Claim; composed?: Composed }>(async (keys) => {
+        const now = clock.now();
+        const claims = await deliveries.claimMany(keys, now, leaseMs);
+        const taken = keys.flatMap((k) => {
+          const c = claims.get(k);
+          return c?.state === "claimed" ? [c.delivery] : [];
+        });
+        let composed: Composed[];
+        try {
+          composed = await composeMany(db, goals, taken, now, nudgesPerWeek);
+        } catch (error) {
+          await Promise.all(
+            taken.map((d) => deliveries.release(d.key, false, (error as Error).message)),
+          );
+          throw error;
+        }
+        const byKey = new Map(taken.map((d, i) => [d.key, composed[i]!]));
+        return keys.map((k) => {
+          const claim = claims.get(k) ?? { state: "done" as const };
+          const c = byKey.get(k);
+          return c ? { claim, composed: c } : { claim };
+        });
+      });
+      const record = coalesce<Parameters<DeliveryRepository["markSentMany"]>[0][number], boolean>(
+        async (sent) => {
+          const done = await deliveries.markSentMany(sent);
+          return sent.map((s) => done.has(s.delivery.key));
+        },
+      );
+
       async function deliver(job: Job<DeliverData>, token: string | undefined) {
         const { key, workspaceId, userId } = job.data;
         const wait = await bucket.take(workspaceId);
@@ -143,8 +183,8 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           await job.moveToDelayed(Date.now() + wait, token);
           throw new DelayedError();
         }
+        const { claim, composed } = await prepare(key);
         const now = clock.now();
-        const claim = await deliveries.claim(key, now, leaseMs);
         if (claim.state === "done") return "done";
         if (claim.state === "busy") {
           await job.moveToDelayed(
@@ -155,26 +195,26 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         }
         const d = claim.delivery;
         const to: Destination = { kind: "user", userId };
-        if (d.uncertain && options.lookup) {
-          const found = await options.lookup.findSent(to, key, d.due_at);
+        if (d.uncertain && lookup) {
+          let found: Delivery | null;
+          try {
+            found = await lookup.findSent(to, key, d.due_at);
+          } catch (error) {
+            await deliveries.release(key, true, (error as Error).message);
+            throw error;
+          }
           if (found) {
-            await deliveries.markSent(
-              d,
-              { ref: found.ref, messageKind: "found", goalId: null, at: now },
-              {},
-            );
+            await record({
+              delivery: d,
+              result: { ref: found.ref, messageKind: "found", goalId: null, at: now },
+              state: {},
+            });
             return "found";
           }
         }
-        let composed: Awaited<ReturnType<typeof compose>>;
-        try {
-          composed = await compose(db, goals, d, now, nudgesPerWeek);
-        } catch (error) {
-          await deliveries.release(key, false, (error as Error).message);
-          throw error;
-        }
-        if (!composed.send) {
-          await deliveries.markSkipped(key, composed.reason, composed.state, userId);
+        if (!composed?.send) {
+          const reason = composed ? composed.reason : "not composed";
+          await deliveries.markSkipped(key, reason, composed?.state ?? {}, userId);
           return "skipped";
         }
         let sent: Delivery;
@@ -195,11 +235,16 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           await deliveries.release(key, mayHaveArrived(error), (error as Error).message);
           throw error;
         }
-        const recorded = await deliveries.markSent(
-          d,
-          { ref: sent.ref, messageKind: composed.messageKind, goalId: composed.goalId, at: now },
-          composed.state,
-        );
+        const recorded = await record({
+          delivery: d,
+          result: {
+            ref: sent.ref,
+            messageKind: composed.messageKind,
+            goalId: composed.goalId,
+            at: now,
+          },
+          state: composed.state,
+        });
         if (!recorded) logger.warn({ key }, "check-in sent after its claim was taken over");
         return "sent";
       }
@@ -211,7 +256,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           return deliver(job, token);
         },
         {
-          concurrency: options.concurrency ?? 20,
+          concurrency: options.concurrency ?? 100,
           // Manual rate limiting only applies while a limiter is set; this one never binds.
           limiter: { max: 1_000_000_000, duration: 1_000 },
           ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
@@ -219,6 +264,10 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         },
       );
       worker.on("error", (error) => logger.warn({ err: error.message }, "check-in worker error"));
+      worker.on("failed", (job, error) => {
+        if (error.name !== "DelayedError" && error.name !== "RateLimitError")
+          logger.debug({ job: job?.id, err: error.message }, "check-in attempt failed");
+      });
 
       async function ensureScheduler() {
         if (await queue.getJobScheduler(SCHEDULER_ID)) return;

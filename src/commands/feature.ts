@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database, User } from "../db/types.ts";
 import type { CatalogRepository } from "../domain/catalog/repository.ts";
 import type { GoalService } from "../domain/goals/service.ts";
+import type { UserService } from "../domain/users/service.ts";
 import type { ViewContext } from "../messages/goals.ts";
 import type { Reply } from "../messages/model.ts";
 import type { JobQueue } from "../ports.ts";
@@ -22,6 +23,8 @@ export interface FeatureDeps {
   goals: GoalService;
   catalog: CatalogRepository;
   jobs: JobQueue;
+  /** Resolves people; features may listen for profile changes (a new time zone). */
+  users: UserService;
   /** Emails or platform user ids that are always admins (STACKUP_ADMINS). */
   admins: readonly string[];
 }

@@ -80,7 +80,14 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
   const catalog = new CatalogRepository(deps.db);
   const goals = new GoalService(deps.db, deps.clock);
   const features = factories.map((make) =>
-    make({ ...deps, goals, catalog, jobs: deps.jobs ?? noJobs, admins: deps.admins ?? [] }),
+    make({
+      ...deps,
+      goals,
+      catalog,
+      users,
+      jobs: deps.jobs ?? noJobs,
+      admins: deps.admins ?? [],
+    }),
   );
   const featureCommands = new Map<string, FeatureCommand>();
   for (const command of features.flatMap((f) => f.commands ?? [])) {

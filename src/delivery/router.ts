@@ -5,6 +5,49 @@ import type { Delivery, Destination, Messenger } from "../ports.ts";
 
 export class NoMessengerError extends Error {}
 
+const MAX_REMEMBERED = 200_000;
+
+/**
+ * Our user id → the platform's id for them (never changes), for adapters that address people by
+ * it. Lookups made in the same turn share one query, and answers are kept.
+ */
+export function platformUserIds(db: Kysely<Database>): (userId: number) => Promise<string> {
+  const known = new Map<number, string>();
+  let waiting = new Map<number, { resolve: (id: string) => void; reject: (e: Error) => void }[]>();
+  async function flush() {
+    const batch = waiting;
+    waiting = new Map();
+    try {
+      const rows = await db
+        .selectFrom("users")
+        .where("id", "in", [...batch.keys()])
+        .select(["id", "platform_user_id"])
+        .execute();
+      if (known.size + rows.length > MAX_REMEMBERED) known.clear();
+      for (const r of rows) known.set(r.id, r.platform_user_id);
+      for (const [id, waiters] of batch) {
+        const found = known.get(id);
+        for (const w of waiters) {
+          if (found) w.resolve(found);
+          else w.reject(new NoMessengerError(`No user ${id}`));
+        }
+      }
+    } catch (error) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(error as Error);
+    }
+  }
+  return (userId) => {
+    const found = known.get(userId);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      if (waiting.size === 0) setImmediate(() => void flush());
+      const list = waiting.get(userId) ?? [];
+      list.push({ resolve, reject });
+      waiting.set(userId, list);
+    });
+  };
+}
+
 /** Sends through the adapter of the platform that owns the person or channel. */
 export class MessengerRouter implements Messenger {
   private readonly byPlatform = new Map<Platform, Messenger>();
@@ -16,7 +59,12 @@ export class MessengerRouter implements Messenger {
     return this;
   }
 
+  /** A person's workspace, hence platform, never changes: looked up once per person. */
+  private readonly userPlatforms = new Map<number, Platform>();
+
   private async platformOf(to: Destination): Promise<Platform> {
+    const known = to.kind === "user" ? this.userPlatforms.get(to.userId) : undefined;
+    if (known) return known;
     const row =
       to.kind === "user"
         ? await this.db
@@ -31,6 +79,10 @@ export class MessengerRouter implements Messenger {
             .select("platform")
             .executeTakeFirst();
     if (!row) throw new NoMessengerError(`No workspace for ${JSON.stringify(to)}`);
+    if (to.kind === "user") {
+      if (this.userPlatforms.size >= MAX_REMEMBERED) this.userPlatforms.clear();
+      this.userPlatforms.set(to.userId, row.platform);
+    }
     return row.platform;
   }
 
@@ -47,5 +99,10 @@ export class MessengerRouter implements Messenger {
 
   async update(to: Destination, ref: string, message: Message): Promise<void> {
     return (await this.messengerFor(to)).update(to, ref, message);
+  }
+
+  async findSent(to: Destination, key: string, since: Date): Promise<Delivery | null> {
+    const messenger = await this.messengerFor(to);
+    return messenger.findSent ? messenger.findSent(to, key, since) : null;
   }
 }

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { createMessengerClient, createSlackMessenger } from "../../adapters/slack/messenger.ts";
 import type { Database } from "../../src/db/types.ts";
+import { platformUserIds } from "../../src/delivery/router.ts";
 import { createLogger } from "../../src/log.ts";
 import type { Messenger } from "../../src/ports.ts";
 import type { Clock } from "../../src/time/clock.ts";
@@ -48,14 +49,7 @@ export function slackMessenger(db: Kysely<Database>, apiUrl: string): Messenger 
     },
     logger,
   );
-  return createSlackMessenger(client, async (userId) => {
-    const u = await db
-      .selectFrom("users")
-      .where("id", "=", userId)
-      .select("platform_user_id")
-      .executeTakeFirstOrThrow();
-    return u.platform_user_id;
-  });
+  return createSlackMessenger(client, platformUserIds(db));
 }
 
 /** Check-ins that reached the fake, by DM channel. */

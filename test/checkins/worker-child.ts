@@ -1,8 +1,6 @@
 // A check-in worker in its own process, so a test can SIGKILL it mid-batch.
-import { createMessengerClient } from "../../adapters/slack/messenger.ts";
 import { redisBackend } from "../../jobs/backend.ts";
 import { checkinJobs } from "../../jobs/checkins/index.ts";
-import { slackSentLookup } from "../../jobs/checkins/slack-lookup.ts";
 import { startJobs } from "../../jobs/registry.ts";
 import { createDatabase } from "../../src/db/database.ts";
 import { createLogger } from "../../src/log.ts";
@@ -22,21 +20,6 @@ const database = createDatabase({
 const backend = await redisBackend({ url: env("CHILD_REDIS_URL"), prefix: env("CHILD_PREFIX") });
 const apiUrl = env("CHILD_SLACK_URL");
 const logger = createLogger(process.env.CHILD_LOG ?? "silent", process.stderr as never);
-const client = createMessengerClient(
-  {
-    logLevel: "silent",
-    slack: { botToken: "xoxb-test", signingSecret: "s", appToken: undefined, apiUrl },
-  },
-  logger,
-);
-const slackUser = async (userId: number) =>
-  (
-    await database.db
-      .selectFrom("users")
-      .where("id", "=", userId)
-      .select("platform_user_id")
-      .executeTakeFirstOrThrow()
-  ).platform_user_id;
 
 await startJobs(
   {
@@ -56,7 +39,6 @@ await startJobs(
       lockDurationMs: 5_000,
       stalledIntervalMs: 1_000,
       bucket: { capacity: 1_000, perSecond: 1_000 },
-      lookup: slackSentLookup(client, slackUser),
     }),
   ],
 );

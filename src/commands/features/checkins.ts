@@ -33,6 +33,13 @@ const SNOOZE_USAGE = "snooze 1h|tomorrow|next week";
 export function checkinsFeature(deps: FeatureDeps): Feature {
   const checkins = new CheckinService(deps.db, deps.clock);
   const { goals } = deps;
+  // Slots move with the person's zone, and a first goal is scheduled now, not at the next tick.
+  deps.users.onTimeZoneChange(async (user) => {
+    await checkins.ensure(user);
+  });
+  goals.onCreated(async (user) => {
+    await checkins.ensure(user);
+  });
 
   const say = (message: Message): Reply => privateReply(message);
   const problem = (s: Session, text: string, usage: string | null = null) =>

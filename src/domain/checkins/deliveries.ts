@@ -21,6 +21,10 @@ export interface DueDelivery {
   requeues: number;
 }
 
+export type StateChange = Partial<
+  Pick<ScheduleRow, "ignored_in_row" | "quiet_since" | "last_checkin_at" | "streak_celebrated">
+>;
+
 export type Claim =
   | { state: "claimed"; delivery: DeliveryRow }
   | { state: "done" }
@@ -173,6 +177,105 @@ export class DeliveryRepository {
       return { state: "busy", until: new Date(row.claimed_at.getTime() + leaseMs) };
     }
     return { state: "done" };
+  }
+
+  /**
+   * `claim` for many keys in one statement (and a second only for keys not taken), so concurrent
+   * jobs share a round trip.
+   */
+  async claimMany(keys: string[], now: Date, leaseMs: number): Promise<Map<string, Claim>> {
+    const leaseBefore = new Date(now.getTime() - leaseMs);
+    const claims = new Map<string, Claim>();
+    if (keys.length === 0) return claims;
+    const claimed = await this.db
+      .updateTable("checkin_deliveries")
+      .set((eb) => ({
+        status: "sending",
+        claimed_at: now,
+        attempts: eb("attempts", "+", 1),
+        uncertain: sql<boolean>`uncertain or status = 'sending'`,
+      }))
+      .where("key", "in", keys)
+      .where((eb) =>
+        eb.or([
+          eb("status", "=", "pending"),
+          eb.and([eb("status", "=", "sending"), eb("claimed_at", "<", leaseBefore)]),
+        ]),
+      )
+      .returningAll()
+      .execute();
+    for (const row of claimed) claims.set(row.key, { state: "claimed", delivery: row });
+    const rest = keys.filter((k) => !claims.has(k));
+    if (rest.length > 0) {
+      const rows = await this.db
+        .selectFrom("checkin_deliveries")
+        .where("key", "in", rest)
+        .select(["key", "status", "claimed_at"])
+        .execute();
+      const byKey = new Map(rows.map((r) => [r.key, r]));
+      for (const key of rest) {
+        const row = byKey.get(key);
+        claims.set(
+          key,
+          row?.status === "sending" && row.claimed_at
+            ? { state: "busy", until: new Date(row.claimed_at.getTime() + leaseMs) }
+            : { state: "done" },
+        );
+      }
+    }
+    return claims;
+  }
+
+  /**
+   * `markSent` for many deliveries in one statement: each still-claimed row becomes sent and each
+   * person's state moves on (the message went out either way). Returns the keys recorded.
+   */
+  async markSentMany(
+    sent: {
+      delivery: Pick<DeliveryRow, "key" | "user_id">;
+      result: { ref: string; messageKind: string; goalId: number | null; at: Date };
+      state: StateChange;
+    }[],
+  ): Promise<Set<string>> {
+    if (sent.length === 0) return new Set();
+    const rows = sql.join(
+      sent.map(
+        ({ delivery: d, result: r }) =>
+          sql`(${d.key}::text, ${r.ref}::text, ${r.messageKind}::text, ${r.goalId}::int, ${r.at}::timestamptz)`,
+      ),
+    );
+    // One row per person (a check-in and a nudge may share a batch); later changes win.
+    const merged = new Map<number, StateChange>();
+    for (const { delivery, state } of sent) {
+      if (Object.keys(state).length > 0)
+        merged.set(delivery.user_id, { ...merged.get(delivery.user_id), ...state });
+    }
+    const has = (s: StateChange, k: keyof StateChange) => Object.hasOwn(s, k);
+    const states = [...merged].map(
+      ([userId, s]) =>
+        sql`(${userId}::int, ${has(s, "ignored_in_row")}::boolean, ${s.ignored_in_row ?? null}::int, ${has(s, "quiet_since")}::boolean, ${s.quiet_since ?? null}::timestamptz, ${has(s, "last_checkin_at")}::boolean, ${s.last_checkin_at ?? null}::timestamptz, ${has(s, "streak_celebrated")}::boolean, ${s.streak_celebrated ?? null}::int)`,
+    );
+    const scheduleUpdate =
+      states.length === 0
+        ? sql``
+        : sql`, s as (
+            update checkin_schedules s set
+              ignored_in_row = case when w.has_ignored then w.ignored else s.ignored_in_row end,
+              quiet_since = case when w.has_quiet then w.quiet else s.quiet_since end,
+              last_checkin_at = case when w.has_last then w.last else s.last_checkin_at end,
+              streak_celebrated = case when w.has_streak then w.streak else s.streak_celebrated end
+            from (values ${sql.join(states)})
+              as w(user_id, has_ignored, ignored, has_quiet, quiet, has_last, last, has_streak, streak)
+            where s.user_id = w.user_id)`;
+    const done = await sql<{ key: string }>`
+      with d as (
+        update checkin_deliveries c set status = 'sent', sent_at = v.at, message_ref = v.ref,
+          message_kind = v.kind, goal_id = v.goal_id, uncertain = false, error = null
+        from (values ${rows}) as v(key, ref, kind, goal_id, at)
+        where c.key = v.key and c.status = 'sending'
+        returning c.key)${scheduleUpdate}
+      select key from d`.execute(this.db);
+    return new Set(done.rows.map((r) => r.key));
   }
 
   /** Sent: recorded with the platform's reference, and the person's check-in state moved on. */

@@ -29,14 +29,22 @@ const isUniqueViolation = (e: unknown) =>
   typeof e === "object" && e !== null && (e as { code?: string }).code === "23505";
 
 /** Goal rules: creating, logging, completing and changing status, each in one transaction. */
+export type GoalCreated = (user: User, goal: GoalRow) => Promise<void>;
+
 export class GoalService {
   readonly repo: GoalRepository;
+  private readonly createdListeners: GoalCreated[] = [];
 
   constructor(
     db: Kysely<Database>,
     private readonly clock: Clock,
   ) {
     this.repo = new GoalRepository(db);
+  }
+
+  /** Called after a goal is created (check-ins schedule a first goal's person at once). */
+  onCreated(listener: GoalCreated): void {
+    this.createdListeners.push(listener);
   }
 
   view(goal: GoalRow, user: User): GoalView {
@@ -117,6 +125,7 @@ export class GoalService {
       credentialUrl: input.credential?.url ?? null,
       provider: input.credential?.provider ?? null,
     };
+    for (const listener of this.createdListeners) await listener(user, row);
     return { view: this.view(row, user), defaultedHours: defaulted };
   }
 
