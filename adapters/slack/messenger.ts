@@ -167,12 +167,16 @@ export function createSlackMessenger(
 
   return {
     async send(to: Destination, message: Message): Promise<Delivery> {
-      const channel = await channelFor(to);
-      if (message.files?.length) return uploadWithMessage(client, channel, message);
+      if (message.files?.length) return uploadWithMessage(client, await channelFor(to), message);
+      // A Slack user id as the channel posts in the app's DM with them and answers with the DM's
+      // id: one call instead of conversations.open first.
+      const user = to.kind === "user" ? await slackUserId(to.userId) : undefined;
+      const channel = to.kind === "channel" ? to.channelId : (dmChannels.get(user!) ?? user!);
       const sent = await call("chat.postMessage", () =>
         client.chat.postMessage({ channel, ...renderMessage(message) }),
       );
       if (!sent.ts) throw new SlackDeliveryError("chat.postMessage", "no_ts", false);
+      if (user && sent.channel?.startsWith("D")) dmChannels.set(user, sent.channel);
       return { ref: `${sent.channel ?? channel}:${sent.ts}` };
     },
     async update(_to: Destination, ref: string, message: Message): Promise<void> {

@@ -217,6 +217,12 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           await deliveries.markSkipped(key, reason, composed?.state ?? {}, userId);
           return "skipped";
         }
+        // A claim that sat waiting (a busy process) may be near its lease's end, when another
+        // worker may take it over: give it back rather than risk two sends.
+        if (clock.now().getTime() - (d.claimed_at ?? now).getTime() > leaseMs / 2) {
+          await deliveries.release(key, d.uncertain, "claim held too long before sending");
+          throw new Error("claim held too long before sending");
+        }
         let sent: Delivery;
         try {
           sent = await messenger.send(to, composed.message);

@@ -7,6 +7,7 @@ import { TEST_REDIS_URL } from "../support/app.ts";
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/db.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import {
+  addSeededPeople,
   type Chaos,
   deliveredPerChannel,
   seedDue,
@@ -83,6 +84,7 @@ describe("chaos: every due person gets exactly one check-in", () => {
     fake = await startFakeSlack();
     chaos = await startChaos(fake);
     await seedDue(t.db, 2_000, 20);
+    addSeededPeople(fake, 2_000);
     const env = {
       CHILD_DATABASE_URL: TEST_DATABASE_URL,
       CHILD_SCHEMA: t.schema,
@@ -119,6 +121,7 @@ describe("chaos: every due person gets exactly one check-in", () => {
     fake = await startFakeSlack();
     chaos = await startChaos(fake);
     await seedDue(t.db, 1_000, 10);
+    addSeededPeople(fake, 1_000);
     const port = await freePort();
     let redis = await startRedis(port);
     const env = {

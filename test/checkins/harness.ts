@@ -52,14 +52,18 @@ export function slackMessenger(db: Kysely<Database>, apiUrl: string): Messenger 
   return createSlackMessenger(client, platformUserIds(db));
 }
 
-/** Check-ins that reached the fake, by DM channel. */
+/** Check-ins that reached the fake, by the DM they landed in. */
 export function deliveredPerChannel(fake: FakeSlack): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const c of fake.callsTo("chat.postMessage")) {
-    const ch = String(c.body.channel);
-    counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  }
+  for (const m of fake.standin.messages) counts.set(m.channel, (counts.get(m.channel) ?? 0) + 1);
   return counts;
+}
+
+/** Makes the people `seedDue` created known to the fake, so posts to them land in their DMs. */
+export function addSeededPeople(fake: FakeSlack, users: number) {
+  for (let i = 1; i <= users; i += 1) {
+    fake.addUser({ id: `U${String(i).padStart(7, "0")}`, name: `person${i}` });
+  }
 }
 
 export interface Chaos {
@@ -71,7 +75,7 @@ export interface Chaos {
 /**
  * A loopback proxy in front of the fake Slack: it answers a share of chat.postMessage calls with
  * 429 (Retry-After) or 500 itself, so only calls Slack would have acted on reach the fake. It also
- * serves conversations.history from what the fake recorded, as Slack would.
+ * serves conversations.history from the messages the fake holds, as Slack would.
  */
 export async function startChaos(
   fake: FakeSlack,
@@ -108,10 +112,9 @@ export async function startChaos(
     }
     if (method === "conversations.history") {
       const channel = new URLSearchParams(body).get("channel");
-      const messages = fake
-        .callsTo("chat.postMessage")
-        .filter((c) => c.body.channel === channel)
-        .map((c, i) => ({ type: "message", ts: `1700000000.${i}`, blocks: c.body.blocks }));
+      const messages = fake.standin.messages
+        .filter((m) => m.channel === channel)
+        .map((m) => ({ type: "message", ts: m.ts, blocks: m.blocks }));
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ ok: true, messages }));
       return;

@@ -7,6 +7,7 @@ import { TEST_REDIS_URL } from "../support/app.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import {
+  addSeededPeople,
   type Chaos,
   deliveredPerChannel,
   flowingClock,
@@ -30,6 +31,7 @@ describe("check-in delivery through BullMQ, PostgreSQL and a flaky fake Slack", 
     chaos = await startChaos(fake, { rate429: 0.2, rate500: 0.05, retryAfterSeconds: 1 });
     backend = await redisBackend({ url: TEST_REDIS_URL, prefix: `t-${t.schema}` });
     await seedDue(t.db, USERS, 10);
+    addSeededPeople(fake, USERS);
   });
   afterAll(async () => {
     await backend?.close();

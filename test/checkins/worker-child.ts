@@ -33,7 +33,6 @@ await startJobs(
     checkinJobs({
       tickEveryMs: 1_000,
       schedulerCheckMs: 1_000,
-      concurrency: 40,
       leaseMs: 3_000,
       requeueAfterMs: 3_000,
       lockDurationMs: 5_000,

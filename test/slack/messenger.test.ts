@@ -8,6 +8,7 @@ import {
 } from "../../adapters/slack/messenger.ts";
 import type { Message } from "../../src/messages/model.ts";
 import type { Messenger } from "../../src/ports.ts";
+import { startChaos } from "../checkins/harness.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { BOT_TOKEN, recordingLogger } from "./harness.ts";
 
@@ -22,6 +23,7 @@ let messenger: Messenger;
 
 beforeAll(async () => {
   fake = await startFakeSlack();
+  fake.addUser({ id: "U0BOB", name: "bob" });
   const client = createMessengerClient(
     {
       logLevel: "error",
@@ -46,20 +48,58 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 describe("Slack messenger", () => {
-  it("opens the user's DM once, then posts there and returns channel:ts", async () => {
+  it("posts to a person by their Slack id once, then to the DM Slack answered with", async () => {
     const first = await messenger.send({ kind: "user", userId: 7 }, nudge);
     const second = await messenger.send({ kind: "user", userId: 7 }, nudge);
-    expect(fake.calls.map((c) => c.method)).toEqual([
-      "conversations.open",
-      "chat.postMessage",
-      "chat.postMessage",
-    ]);
-    expect(fake.callsTo("conversations.open")[0]?.body.users).toBe("U0BOB");
-    const post = fake.callsTo("chat.postMessage")[0];
-    expect(post?.body).toMatchObject({ channel: "D0BOB", text: "Time to learn" });
+    // One call per message: no conversations.open before the first.
+    expect(fake.calls.map((c) => c.method)).toEqual(["chat.postMessage", "chat.postMessage"]);
+    const [post, again] = fake.callsTo("chat.postMessage");
+    expect(post?.body).toMatchObject({ channel: "U0BOB", text: "Time to learn" });
     expect(post?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(again?.body.channel).toBe("D0BOB");
     expect(first.ref).toMatch(/^D0BOB:\d+\.\d+$/);
     expect(second.ref).not.toBe(first.ref);
+  });
+
+  it("finds a message already sent to a person by the key in its buttons", async () => {
+    // The stand-in has no conversations.history; the check-in harness's proxy serves it.
+    const history = await startChaos(fake);
+    try {
+      const client = createMessengerClient(
+        {
+          logLevel: "error",
+          slack: {
+            botToken: BOT_TOKEN,
+            apiUrl: history.apiUrl,
+            signingSecret: undefined,
+            appToken: undefined,
+          },
+        },
+        recordingLogger([]),
+      );
+      const looking = createSlackMessenger(client, async () => "U0BOB");
+      const key = "checkin:7:2026-11-30:10:00";
+      const keyed: Message = {
+        summary: "Check-in",
+        blocks: [
+          {
+            type: "actions",
+            buttons: [
+              { label: "Log 30 min", action: "checkin.log", value: JSON.stringify({ key }) },
+            ],
+          },
+        ],
+      };
+      const to = { kind: "user", userId: 7 } as const;
+      const since = new Date(Date.now() - 60_000);
+      expect(await looking.findSent?.(to, key, since)).toBeNull();
+      const sent = await looking.send(to, keyed);
+      expect((await looking.findSent?.(to, key, since))?.ref).toBe(sent.ref);
+      expect(fake.callsTo("conversations.open")[0]?.body.users).toBe("U0BOB");
+      expect(await looking.findSent?.(to, "checkin:7:2026-12-03:10:00", since)).toBeNull();
+    } finally {
+      await history.close();
+    }
   });
 
   it("posts to a channel directly", async () => {
