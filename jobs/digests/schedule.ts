@@ -43,14 +43,19 @@ export function digestSlot(team: TeamRow, now: Date): DueDigest | null {
   return { key: digestKey(team.id, weekStart), teamId: team.id, digestDate, weekStart };
 }
 
-/** Monthly summaries go out from 09:00 local on the 1st, until the month ends. */
+/**
+ * Monthly summaries go out from 09:00 local on the 1st, for a few days: a summary of last month
+ * arriving weeks late (a new manager, a long outage) is noise, so it is skipped instead.
+ */
 export const SUMMARY_TIME = "09:00";
+export const SUMMARY_WINDOW_DAYS = 3;
 
 export function summarySlot(userId: number, zone: string, now: Date): DueSummary | null {
   const tz = isValidTimeZone(zone) ? zone : "UTC";
   const today = localDateOf(now, tz);
   const monthStart = `${today.slice(0, 8)}01`;
   if (resolveLocal(monthStart, SUMMARY_TIME, tz).getTime() > now.getTime()) return null;
+  if (today >= addDays(monthStart, SUMMARY_WINDOW_DAYS)) return null;
   const previous = localDateOf(resolveLocal(addDays(monthStart, -1), "12:00", tz), tz);
   return { key: summaryKey(userId, monthStart), userId, monthStart: `${previous.slice(0, 8)}01` };
 }
