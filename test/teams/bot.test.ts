@@ -106,6 +106,18 @@ describe("StackupTeamsBot with botbuilder's TestAdapter", () => {
       .assertReply((reply) => expect(text(reply)).toContain("1.5 h of"));
   });
 
+  it("gets the feature commands too: recommend, stack and check-in settings", async () => {
+    await adapter
+      .send({ type: "message", text: "learn recommend accountant", from })
+      .assertReply((reply) => expect(text(reply)).toContain("Microsoft Power BI Data Analyst"))
+      .send({ type: "message", text: "learn stack project manager", from })
+      .assertReply((reply) =>
+        expect(text(reply)).toContain("Google Project Management Certificate"),
+      )
+      .send({ type: "message", text: "learn checkins mon,thu 09:30", from })
+      .assertReply((reply) => expect(text(reply)).toMatch(/Mon.*Thu.*09:30/));
+  });
+
   it("answers a usage problem with the Teams command word", async () => {
     await adapter.send({ type: "message", text: "learn log lots", from }).assertReply((reply) => {
       expect(text(reply)).toContain("isn't a number of hours");
