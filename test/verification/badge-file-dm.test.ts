@@ -81,7 +81,11 @@ describe("badge files shared in a Slack DM", () => {
 
   /** Waits for the n-th DM from now on and returns its text. */
   async function dms(count: number, share: () => Promise<unknown>): Promise<string[]> {
-    const dm = () => fake.callsTo("chat.postMessage").filter((c) => c.body.channel === "D0ALICE");
+    // Replies open the DM first; background messages post to the person's id, as Slack allows.
+    const dm = () =>
+      fake
+        .callsTo("chat.postMessage")
+        .filter((c) => c.body.channel === "D0ALICE" || c.body.channel === "U0ALICE");
     const before = dm().length;
     await share();
     await fake.waitFor(() => dm().length >= before + count, 20_000);
