@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import { webApi as slackWebApi, type webApi } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import type { Message } from "../../src/messages/model.ts";
@@ -52,6 +54,12 @@ const PERMANENT = new Set([
 export type SlackUserLookup = (userId: number) => Promise<string>;
 
 /**
+ * How long a Slack call may take before it is given up (it may still have arrived). Below half the
+ * check-in lease, so a slow send can't outlive the claim it was made under.
+ */
+export const SLACK_TIMEOUT_MS = 20_000;
+
+/**
  * A Web API client for background delivery: no retries of its own and rate limits rejected at
  * once, so the job queue decides when to try again.
  */
@@ -64,6 +72,7 @@ export function createMessengerClient(
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    timeout: SLACK_TIMEOUT_MS,
     logger: boltLogger(logger, config.logLevel),
   });
 }
@@ -142,14 +151,104 @@ export async function uploadWithMessage(
   return { ref: `${channel}:${ts ?? files[0]!.id}` };
 }
 
+type Posted = { channel?: string; ts?: string };
+
+/**
+ * chat.postMessage without the Web API client: the same arguments as a JSON body (which Slack
+ * takes for this method, with the token as a Bearer header), the same errors, over kept-alive
+ * connections. The client's fetch, queue, retry wrapper and eager debug formatting cost several
+ * times the request itself when a worker posts hundreds of check-ins a second, and form-encoding
+ * the blocks' JSON nearly doubles the body.
+ */
+export function directPoster(
+  apiUrl: string,
+  token: string,
+  timeoutMs: number,
+): (args: Record<string, unknown>) => Promise<Posted> {
+  const method = "chat.postMessage";
+  const url = new URL(`${apiUrl}${method}`);
+  const secure = url.protocol === "https:";
+  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const request = secure ? https.request : http.request;
+  const headers = {
+    authorization: `Bearer ${token}`,
+    accept: "application/json",
+    "content-type": "application/json; charset=utf-8",
+    "user-agent": `stackup @slack:web-api node/${process.version.slice(1)}`,
+  };
+  return (args) => {
+    const body = JSON.stringify(args);
+    return new Promise<Posted>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: "POST",
+          agent,
+          headers: { ...headers, "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (status === 429) {
+            res.resume();
+            const seconds = Number.parseInt(String(res.headers["retry-after"] ?? ""), 10);
+            reject(
+              new RateLimitedError(method, Math.max(Number.isNaN(seconds) ? 1 : seconds, 1) * 1000),
+            );
+            return;
+          }
+          if (status !== 200) {
+            res.resume();
+            reject(new SlackDeliveryError(method, `http_${status}`, false));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", () => reject(new SlackDeliveryError(method, "request_failed", false)));
+          res.on("end", () => {
+            let data: { ok?: boolean; error?: string } & Posted;
+            try {
+              data = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+            } catch {
+              // A 200 we can't read may have been posted all the same.
+              reject(new SlackDeliveryError(method, "request_failed", false));
+              return;
+            }
+            if (data.ok !== true) {
+              const code = String(data.error);
+              reject(new SlackDeliveryError(method, code, PERMANENT.has(code)));
+              return;
+            }
+            resolve(data);
+          });
+        },
+      );
+      // Given up, not retried here: the caller treats it as possibly delivered.
+      const timer = setTimeout(() => req.destroy(new Error("timed out")), timeoutMs);
+      req.on("close", () => clearTimeout(timer));
+      req.on("error", () => reject(new SlackDeliveryError(method, "request_failed", false)));
+      req.end(body);
+    });
+  };
+}
+
+export interface SlackMessengerOptions {
+  /** How long a post may take before it is given up; SLACK_TIMEOUT_MS unless set. */
+  timeoutMs?: number;
+}
+
 /**
  * The Messenger port on Slack. A user's DM channel id never changes, so it is kept once opened.
  */
 export function createSlackMessenger(
   client: webApi.WebClient,
   slackUserId: SlackUserLookup,
+  options: SlackMessengerOptions = {},
 ): Messenger {
   const dmChannels = new Map<string, string>();
+  const post = client.token
+    ? directPoster(client.slackApiUrl, client.token, options.timeoutMs ?? SLACK_TIMEOUT_MS)
+    : (args: Record<string, unknown>) =>
+        client.chat.postMessage(args as unknown as webApi.ChatPostMessageArguments);
 
   async function channelFor(to: Destination): Promise<string> {
     if (to.kind === "channel") return to.channelId;
@@ -173,7 +272,7 @@ export function createSlackMessenger(
       const user = to.kind === "user" ? await slackUserId(to.userId) : undefined;
       const channel = to.kind === "channel" ? to.channelId : (dmChannels.get(user!) ?? user!);
       const sent = await call("chat.postMessage", () =>
-        client.chat.postMessage({ channel, ...renderMessage(message) }),
+        post({ channel, ...renderMessage(message) }),
       );
       if (!sent.ts) throw new SlackDeliveryError("chat.postMessage", "no_ts", false);
       if (user && sent.channel?.startsWith("D")) dmChannels.set(user, sent.channel);

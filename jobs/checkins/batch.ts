@@ -1,14 +1,15 @@
 /**
  * Coalesces single-item calls made close together into one call for all of them, so jobs running
  * side by side share a database round trip. While `maxInFlight` calls run, new items wait and go
- * out together with the next one: the busier it gets, the bigger the batches.
+ * out together with the next one: the busier it gets, the bigger the batches. One at a time by
+ * default: fewer, larger statements cost the process less than more, smaller ones.
  */
 export function coalesce<K, R>(
   run: (items: K[]) => Promise<R[]>,
   options: { maxBatch?: number; maxInFlight?: number } = {},
 ): (item: K) => Promise<R> {
   const maxBatch = options.maxBatch ?? 500;
-  const maxInFlight = options.maxInFlight ?? 2;
+  const maxInFlight = options.maxInFlight ?? 1;
   let waiting: { item: K; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let inFlight = 0;
   let scheduled = false;

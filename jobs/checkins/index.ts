@@ -31,7 +31,11 @@ export interface CheckinJobOptions {
   batchSize?: number;
   /** Jobs a worker runs at once; sends wait on the network, so many. */
   concurrency?: number;
-  /** How long a claim holds before another worker may take it over; above any send's timeout. */
+  /**
+   * How long a claim holds before another worker may take it over. A send starts within the first
+   * half (or the claim is handed back unsent), so the messenger's timeout must be below the other
+   * half: the Slack messenger's default is a sixth of the default lease.
+   */
   leaseMs?: number;
   /** A pending delivery not picked up within this is enqueued again (the queue lost it). */
   requeueAfterMs?: number;
@@ -104,7 +108,9 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
               jobId: jobIdOf(d),
               attempts: 8,
               backoff: { type: "exponential", delay: 500 },
-              removeOnComplete: { count: 1000 },
+              // The ledger, not the queue, keeps a delivery from going out twice: finished jobs
+              // need not linger in Redis.
+              removeOnComplete: true,
               removeOnFail: { count: 5000 },
             },
           })),

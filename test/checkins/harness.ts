@@ -2,7 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { createMessengerClient, createSlackMessenger } from "../../adapters/slack/messenger.ts";
+import {
+  createMessengerClient,
+  createSlackMessenger,
+  type SlackMessengerOptions,
+} from "../../adapters/slack/messenger.ts";
 import type { Database } from "../../src/db/types.ts";
 import { platformUserIds } from "../../src/delivery/router.ts";
 import { createLogger } from "../../src/log.ts";
@@ -40,7 +44,11 @@ export async function seedDue(db: Kysely<Database>, users: number, workspaces: n
 }
 
 /** The messenger the service uses, pointed at a fake Slack. */
-export function slackMessenger(db: Kysely<Database>, apiUrl: string): Messenger {
+export function slackMessenger(
+  db: Kysely<Database>,
+  apiUrl: string,
+  options: SlackMessengerOptions = {},
+): Messenger {
   const logger = createLogger("silent");
   const client = createMessengerClient(
     {
@@ -49,7 +57,7 @@ export function slackMessenger(db: Kysely<Database>, apiUrl: string): Messenger 
     },
     logger,
   );
-  return createSlackMessenger(client, platformUserIds(db));
+  return createSlackMessenger(client, platformUserIds(db), options);
 }
 
 /** Check-ins that reached the fake, by the DM they landed in. */

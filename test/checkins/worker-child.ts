@@ -26,7 +26,8 @@ await startJobs(
     db: database.db,
     clock: flowingClock(env("CHILD_CLOCK")),
     backend,
-    messenger: slackMessenger(database.db, apiUrl),
+    // Well inside half the 3 s lease: a send can't outlive the claim it was made under.
+    messenger: slackMessenger(database.db, apiUrl, { timeoutMs: 1_000 }),
     logger,
   },
   [

@@ -1,7 +1,11 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { renderMessage } from "../../adapters/slack/blocks.ts";
 import {
   createMessengerClient,
   createSlackMessenger,
+  directPoster,
   parseRef,
   RateLimitedError,
   SlackDeliveryError,
@@ -159,6 +163,102 @@ describe("Slack messenger", () => {
       .send({ kind: "channel", workspaceId: 1, channelId: "C0X" }, nudge)
       .catch((e) => e);
     expect(transient).toMatchObject({ code: "fatal_error", permanent: false });
+  });
+});
+
+describe("Slack messenger's own chat.postMessage", () => {
+  it("sends what the Web API client sends, as JSON with the token as a Bearer header", async () => {
+    const client = createMessengerClient(
+      {
+        logLevel: "error",
+        slack: {
+          botToken: BOT_TOKEN,
+          apiUrl: fake.apiUrl,
+          signingSecret: undefined,
+          appToken: undefined,
+        },
+      },
+      recordingLogger([]),
+    );
+    const keyed: Message = {
+      summary: "Check-in & more",
+      blocks: [
+        { type: "text", text: ["50% done — *keep going*"] },
+        {
+          type: "actions",
+          buttons: [{ label: "Log 1 h", action: "checkin.log", value: '{"k":"a:b"}' }],
+        },
+      ],
+    };
+    await createSlackMessenger(client, async () => "U0BOB").send(
+      { kind: "user", userId: 7 },
+      keyed,
+    );
+    await client.chat.postMessage({ channel: "U0BOB", ...renderMessage(keyed) });
+    const [ours, theirs] = fake.callsTo("chat.postMessage");
+    expect(ours?.contentType).toBe("application/json; charset=utf-8");
+    expect(ours?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(ours?.body).toEqual(theirs?.body);
+    expect(ours?.body.blocks).toEqual(renderMessage(keyed).blocks);
+  });
+
+  it("gives up a post that takes longer than its timeout, as possibly delivered", async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 200);
+      const started = Date.now();
+      const error = await post({ channel: "C0X", text: "hi" }).catch((e) => e);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(error).toMatchObject({ name: "SlackDeliveryError", code: "request_failed" });
+      expect(error.permanent).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("takes a 429 without Retry-After as a one-second wait", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { "content-type": "application/json" });
+      res.end('{"ok":false,"error":"ratelimited"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 1_000);
+      const error = await post({ channel: "C0X", text: "hi" }).catch((e) => e);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect(error.retryAfterMs).toBe(1000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("reuses one connection for posts one after another", async () => {
+    const sockets = new Set<unknown>();
+    const server = createServer((req, res) => {
+      sockets.add(req.socket);
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"ok":true,"channel":"C0X","ts":"1.000001"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 1_000);
+      for (let i = 0; i < 5; i += 1) {
+        expect(await post({ channel: "C0X", text: `hi ${i}` })).toMatchObject({ ts: "1.000001" });
+      }
+      expect(sockets.size).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
