@@ -19,6 +19,8 @@ export function plusDays(date: LocalDate, days: number): LocalDate {
  */
 export class PaceCalculator {
   private readonly today = new Map<string, LocalDate>();
+  /** Local dates some whole days after today, per zone: goals share few distinct answers. */
+  private readonly after = new Map<string, Map<number, LocalDate>>();
 
   constructor(private readonly now: Date) {}
 
@@ -27,6 +29,20 @@ export class PaceCalculator {
     if (date === undefined) {
       date = localDateOf(this.now, zone);
       this.today.set(zone, date);
+    }
+    return date;
+  }
+
+  private daysAfterToday(zone: string, days: number): LocalDate {
+    let dates = this.after.get(zone);
+    if (dates === undefined) {
+      dates = new Map();
+      this.after.set(zone, dates);
+    }
+    let date = dates.get(days);
+    if (date === undefined) {
+      date = plusDays(this.todayIn(zone), days);
+      dates.set(days, date);
     }
     return date;
   }
@@ -46,7 +62,7 @@ export class PaceCalculator {
         ? null
         : round1(Math.min(input.hoursPerWeek * elapsedWeeks, total ?? Number.POSITIVE_INFINITY));
     const aheadBy = plannedByNow === null ? null : round1(logged - plannedByNow);
-    const inWeeks = (weeks: number) => plusDays(this.todayIn(zone), Math.ceil(weeks * 7));
+    const inWeeks = (weeks: number) => this.daysAfterToday(zone, Math.ceil(weeks * 7));
     const projectedFinish =
       remaining === null
         ? null
