@@ -2,31 +2,20 @@ import http from "node:http";
 import https from "node:https";
 import { webApi as slackWebApi, type webApi } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
+import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
 import type { Message } from "../../src/messages/model.ts";
 import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
 import { renderMessage } from "./blocks.ts";
 import { type AdapterLogger, boltLogger } from "./logging.ts";
 
 /** Slack said to slow down; the job queue should retry after `retryAfterMs`. */
-export class RateLimitedError extends Error {
-  override readonly name = "RateLimitedError";
-  constructor(
-    readonly method: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(`Slack rate-limited ${method}; retry after ${retryAfterMs} ms.`);
-  }
-}
+export { RateLimitedError };
 
 /** Slack refused or failed a delivery. `permanent` failures will fail the same way on retry. */
-export class SlackDeliveryError extends Error {
+export class SlackDeliveryError extends DeliveryError {
   override readonly name = "SlackDeliveryError";
-  constructor(
-    readonly method: string,
-    readonly code: string,
-    readonly permanent: boolean,
-  ) {
-    super(`Slack ${method} failed: ${code}`);
+  constructor(method: string, code: string, permanent: boolean) {
+    super("Slack", method, code, permanent);
   }
 }
 
@@ -79,7 +68,7 @@ export function createMessengerClient(
 
 function translate(method: string, error: unknown): Error {
   if (error instanceof slackWebApi.WebAPIRateLimitedError) {
-    return new RateLimitedError(method, Math.max(error.retryAfter, 1) * 1000);
+    return new RateLimitedError("Slack", method, Math.max(error.retryAfter, 1) * 1000);
   }
   if (error instanceof slackWebApi.WebAPIPlatformError) {
     const code = String(error.data.error);
@@ -192,7 +181,11 @@ export function directPoster(
             res.resume();
             const seconds = Number.parseInt(String(res.headers["retry-after"] ?? ""), 10);
             reject(
-              new RateLimitedError(method, Math.max(Number.isNaN(seconds) ? 1 : seconds, 1) * 1000),
+              new RateLimitedError(
+                "Slack",
+                method,
+                Math.max(Number.isNaN(seconds) ? 1 : seconds, 1) * 1000,
+              ),
             );
             return;
           }

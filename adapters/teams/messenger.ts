@@ -1,29 +1,18 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
 import type { Message } from "../../src/messages/model.ts";
 import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
 import { renderActivity } from "./cards.ts";
 import type { ConversationReferenceStore } from "./references.ts";
 
 /** The Bot Connector said to slow down; the job queue should retry after `retryAfterMs`. */
-export class RateLimitedError extends Error {
-  override readonly name = "RateLimitedError";
-  constructor(
-    readonly method: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(`Teams rate-limited ${method}; retry after ${retryAfterMs} ms.`);
-  }
-}
+export { RateLimitedError };
 
 /** Teams refused or failed a delivery. `permanent` failures will fail the same way on retry. */
-export class TeamsDeliveryError extends Error {
+export class TeamsDeliveryError extends DeliveryError {
   override readonly name = "TeamsDeliveryError";
-  constructor(
-    readonly method: string,
-    readonly code: string,
-    readonly permanent: boolean,
-  ) {
-    super(`Teams ${method} failed: ${code}`);
+  constructor(method: string, code: string, permanent: boolean) {
+    super("Teams", method, code, permanent);
   }
 }
 
@@ -55,7 +44,7 @@ const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 410, 413]);
 export function translateError(method: string, error: unknown): Error {
   const status = (error as { statusCode?: unknown }).statusCode;
   if (status === 429)
-    return new RateLimitedError(method, retryAfterMs(headerOf(error, "retry-after")));
+    return new RateLimitedError("Teams", method, retryAfterMs(headerOf(error, "retry-after")));
   if (typeof status === "number") {
     return new TeamsDeliveryError(method, `http_${status}`, PERMANENT_STATUSES.has(status));
   }

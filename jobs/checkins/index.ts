@@ -1,4 +1,5 @@
 import { DelayedError, type Job, Worker } from "bullmq";
+import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
 import {
   type Claim,
   DeliveryRepository,
@@ -60,23 +61,11 @@ export interface DeliverData {
 export const jobIdOf = (d: Pick<DueDelivery, "key" | "requeues">) =>
   `${d.key.replaceAll(":", "_")}${d.requeues > 0 ? `_r${d.requeues}` : ""}`;
 
-const isRateLimited = (e: unknown): e is { retryAfterMs: number } =>
-  e instanceof Error &&
-  e.name === "RateLimitedError" &&
-  typeof (e as { retryAfterMs?: unknown }).retryAfterMs === "number";
-const isPermanent = (e: unknown) =>
-  e instanceof Error && (e as { permanent?: unknown }).permanent === true;
+const isRateLimited = (e: unknown): e is RateLimitedError => e instanceof RateLimitedError;
+const isPermanent = (e: unknown) => e instanceof DeliveryError && e.permanent;
 /** A refusal (ok:false) never delivered; a dropped connection or a 5xx might have. */
-const mayHaveArrived = (e: unknown) => {
-  const code = (e as { code?: unknown }).code;
-  return !(
-    e instanceof Error &&
-    e.name === "SlackDeliveryError" &&
-    typeof code === "string" &&
-    !code.startsWith("http_5") &&
-    code !== "request_failed"
-  );
-};
+const mayHaveArrived = (e: unknown) =>
+  !(e instanceof DeliveryError && !e.code.startsWith("http_5") && e.code !== "request_failed");
 
 export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
   const tickEveryMs = options.tickEveryMs ?? 60_000;
