@@ -108,18 +108,26 @@ describe("playground in a browser", () => {
 
     // One click logs an hour and updates the same message in place.
     const before = await page.getByTestId("message").count();
+    // The check-in's text changes once clicked, so keep hold of it by position.
+    const position = await page
+      .getByTestId("message")
+      .evaluateAll((els) =>
+        els.findIndex((e) => e.textContent?.includes("Time for a quick check-in")),
+      );
+    const sameMessage = page.getByTestId("message").nth(position);
     await checkin.getByRole("button", { name: "Log 1 h" }).click();
+    const loggedHours = async () =>
+      (
+        await t.db
+          .selectFrom("progress_events")
+          .select((e) => e.fn.sum<number>("hours").as("h"))
+          .executeTakeFirstOrThrow()
+      ).h;
+    await expect.poll(loggedHours, { timeout: 10_000 }).toBe(3);
     await expect
-      .poll(() => page.getByTestId("message").filter({ hasText: "3 h" }).count(), {
-        timeout: 10_000,
-      })
-      .toBeGreaterThan(0);
+      .poll(() => sameMessage.textContent(), { timeout: 10_000 })
+      .toContain("3 h of 140 h");
     expect(await page.getByTestId("message").count()).toBe(before);
-    const logged = await t.db
-      .selectFrom("progress_events")
-      .select((e) => e.fn.sum<number>("hours").as("h"))
-      .executeTakeFirstOrThrow();
-    expect(logged.h).toBe(3);
 
     // The learner finishes the goal and shares the badge file in the DM; it is checked in a job.
     await learn("done google project");

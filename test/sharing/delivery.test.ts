@@ -141,24 +141,30 @@ describe("share delivery job: real PostgreSQL, real Redis, two workers", () => {
     await settled(queue, 2);
     for (const q of queues) await q.close();
 
-    expect(posted).toEqual([
-      {
-        to: { kind: "user", userId: ids.cleo },
-        text: "🎓 Sam completed Prompt engineering and shares what they learned:\n“Give the model an example.”",
-      },
-      {
-        to: { kind: "channel", workspaceId: author.workspace_id, channelId: "C0DATA" },
-        text: "🎓 Sam completed Power BI Data Analyst and shares what they learned:\n“DAX measures beat spreadsheet formulas.”",
-      },
-    ]);
+    // Two workers race, so the two posts may land in either order.
+    const byText = (a: { text: string }, b: { text: string }) => a.text.localeCompare(b.text);
+    expect([...posted].sort(byText)).toEqual(
+      [
+        {
+          to: { kind: "user", userId: ids.cleo },
+          text: "🎓 Sam completed Prompt engineering and shares what they learned:\n“Give the model an example.”",
+        },
+        {
+          to: { kind: "channel", workspaceId: author.workspace_id, channelId: "C0DATA" },
+          text: "🎓 Sam completed Power BI Data Analyst and shares what they learned:\n“DAX measures beat spreadsheet formulas.”",
+        },
+      ].sort(byText),
+    );
     const rows = await t.db
       .selectFrom("shares" as never)
       .select(["id" as never, "delivery" as never, "delivery_ref" as never])
       .orderBy("id" as never)
       .execute();
+    // Each share records the ref of the one post that carried it.
+    const refOf = (text: string) => `m${posted.findIndex((p) => p.text.includes(text)) + 1}`;
     expect(rows).toEqual([
-      { id: team.id, delivery: "sent", delivery_ref: "m2" },
-      { id: colleague.id, delivery: "sent", delivery_ref: "m1" },
+      { id: team.id, delivery: "sent", delivery_ref: refOf("DAX measures") },
+      { id: colleague.id, delivery: "sent", delivery_ref: refOf("Give the model") },
     ]);
     await queue.close();
   });
