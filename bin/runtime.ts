@@ -74,7 +74,7 @@ export async function openQueues(config: Config, logger: Logger): Promise<Queues
   }
   let embedded: EmbeddedPostgres | undefined;
   let connectionString = config.databaseUrl;
-  // The queue gets its own embedded instance: pglite-socket shares one session among
+  // The queue gets its own embedded instance: PGlite is one session shared by all
   // connections, which BullMQ's PostgreSQL backend cannot share with the application.
   if (!connectionString) {
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, name: "queue" });

@@ -106,7 +106,7 @@ export function postgresBackend(options: PostgresBackendOptions): QueueBackend {
   const classes = withBackend(createPostgresBackend);
   const connection = {
     connectionString: options.connectionString,
-    // On PGlite served by pglite-socket only the public schema works: connections share a session.
+    // On embedded PGlite only the public schema works: all connections share one session.
     schema: options.schema ?? "public",
     migrate: true,
     max: 5,

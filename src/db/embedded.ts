@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PGliteServer } from "./embedded-server.ts";
 
 /** An embedded PostgreSQL (PGlite) served on loopback, so the app uses one `pg` code path. */
 export interface EmbeddedPostgres {
@@ -13,7 +13,6 @@ export async function startEmbeddedPostgres(options: {
   /** Folder to persist into; undefined keeps the database in memory. */
   dataDir: string | undefined;
   name: string;
-  maxConnections?: number;
 }): Promise<EmbeddedPostgres> {
   let dir: string | undefined;
   if (options.dataDir) {
@@ -21,18 +20,12 @@ export async function startEmbeddedPostgres(options: {
     mkdirSync(dir, { recursive: true });
   }
   const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({
-    db,
-    host: "127.0.0.1",
-    port: 0,
-    maxConnections: options.maxConnections ?? 10,
-  });
-  await server.start();
-  const address = server.getServerConn();
+  const server = new PGliteServer(db);
+  const address = await server.listen();
   return {
     connectionString: `postgres://postgres@${address}/postgres?sslmode=disable`,
     async stop() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };

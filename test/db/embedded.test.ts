@@ -17,7 +17,7 @@ const actor: Actor = {
   profile: async () => ({ displayName: "Ada", email: null, timeZone: "Asia/Kathmandu" }),
 };
 
-describe("embedded PostgreSQL (PGlite over pglite-socket)", () => {
+describe("embedded PostgreSQL (PGlite served over loopback)", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "stackup-embedded-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
