@@ -27,7 +27,7 @@ describe("embedded PostgreSQL served to many connections", () => {
         ]),
       ),
     );
-    answers.forEach((r, i) => expect(r.rows).toEqual([{ v: i * 2, s: `q${i}` }]));
+    for (const [i, r] of answers.entries()) expect(r.rows).toEqual([{ v: i * 2, s: `q${i}` }]);
   });
 
   it("keeps a transaction's statements together while other connections wait", async () => {
