@@ -45,13 +45,25 @@ export function totalHoursOf(input: PaceInput, zone: string): number | null {
   return null;
 }
 
-function addWeeks(now: Date, zone: string, weeks: number): string {
-  return DateTime.fromJSDate(now, { zone })
-    .plus({ days: Math.ceil(weeks * 7) })
-    .toISODate()!;
+/** Local calendar dates relative to now; reports swap in a cached version for thousands of goals. */
+export interface LocalDates {
+  today(zone: string): string;
+  daysAfterToday(zone: string, days: number): string;
 }
 
-export function computePace(input: PaceInput, now: Date, zone: string): GoalPace {
+function luxonDates(now: Date): LocalDates {
+  return {
+    today: (zone) => DateTime.fromJSDate(now, { zone }).toISODate()!,
+    daysAfterToday: (zone, days) => DateTime.fromJSDate(now, { zone }).plus({ days }).toISODate()!,
+  };
+}
+
+export function computePace(
+  input: PaceInput,
+  now: Date,
+  zone: string,
+  dates: LocalDates = luxonDates(now),
+): GoalPace {
   const total = totalHoursOf(input, zone);
   const logged = round1(input.loggedHours);
   const elapsedWeeks = Math.max((now.getTime() - input.createdAt.getTime()) / WEEK_MS, 0);
@@ -64,18 +76,17 @@ export function computePace(input: PaceInput, now: Date, zone: string): GoalPace
       : round1(Math.min(input.hoursPerWeek * elapsedWeeks, total ?? Number.POSITIVE_INFINITY));
   const aheadBy = plannedByNow === null ? null : round1(logged - plannedByNow);
 
+  const inWeeks = (weeks: number) => dates.daysAfterToday(zone, Math.ceil(weeks * 7));
   const projectedFinish =
     remaining === null
       ? null
       : remaining === 0
-        ? DateTime.fromJSDate(now, { zone }).toISODate()
+        ? dates.today(zone)
         : weeklyPace > 0
-          ? addWeeks(now, zone, remaining / weeklyPace)
+          ? inWeeks(remaining / weeklyPace)
           : null;
   const plannedFinish =
-    remaining === null || !input.hoursPerWeek
-      ? null
-      : addWeeks(now, zone, remaining / input.hoursPerWeek);
+    remaining === null || !input.hoursPerWeek ? null : inWeeks(remaining / input.hoursPerWeek);
 
   let state: GoalPace["state"];
   if (input.status === "completed" || (remaining === 0 && total !== null)) state = "done";
