@@ -145,43 +145,9 @@ export class DeliveryRepository {
   }
 
   /**
-   * Takes the delivery for sending: a pending row, or one whose previous claim outlived its lease.
-   * A taken-over claim is marked uncertain: that attempt may have reached the platform.
-   */
-  async claim(key: string, now: Date, leaseMs: number): Promise<Claim> {
-    const leaseBefore = new Date(now.getTime() - leaseMs);
-    const claimed = await this.db
-      .updateTable("checkin_deliveries")
-      .set((eb) => ({
-        status: "sending",
-        claimed_at: now,
-        attempts: eb("attempts", "+", 1),
-        uncertain: sql<boolean>`uncertain or status = 'sending'`,
-      }))
-      .where("key", "=", key)
-      .where((eb) =>
-        eb.or([
-          eb("status", "=", "pending"),
-          eb.and([eb("status", "=", "sending"), eb("claimed_at", "<", leaseBefore)]),
-        ]),
-      )
-      .returningAll()
-      .executeTakeFirst();
-    if (claimed) return { state: "claimed", delivery: claimed };
-    const row = await this.db
-      .selectFrom("checkin_deliveries")
-      .where("key", "=", key)
-      .select(["status", "claimed_at"])
-      .executeTakeFirst();
-    if (row?.status === "sending" && row.claimed_at) {
-      return { state: "busy", until: new Date(row.claimed_at.getTime() + leaseMs) };
-    }
-    return { state: "done" };
-  }
-
-  /**
-   * `claim` for many keys in one statement (and a second only for keys not taken), so concurrent
-   * jobs share a round trip.
+   * Takes deliveries for sending: pending rows, or ones whose previous claim outlived its lease
+   * (marked uncertain: that attempt may have reached the platform). One statement for all keys,
+   * and a second only for keys not taken, so concurrent jobs share a round trip.
    */
   async claimMany(keys: string[], now: Date, leaseMs: number): Promise<Map<string, Claim>> {
     const leaseBefore = new Date(now.getTime() - leaseMs);
@@ -227,7 +193,7 @@ export class DeliveryRepository {
   }
 
   /**
-   * `markSent` for many deliveries in one statement: each still-claimed row becomes sent and each
+   * Sent, for many deliveries in one statement: each still-claimed row becomes sent and each
    * person's state moves on (the message went out either way). Returns the keys recorded.
    */
   async markSentMany(
@@ -278,40 +244,6 @@ export class DeliveryRepository {
     return new Set(done.rows.map((r) => r.key));
   }
 
-  /** Sent: recorded with the platform's reference, and the person's check-in state moved on. */
-  async markSent(
-    delivery: DeliveryRow,
-    result: { ref: string; messageKind: string; goalId: number | null; at: Date },
-    state: Partial<
-      Pick<ScheduleRow, "ignored_in_row" | "quiet_since" | "last_checkin_at" | "streak_celebrated">
-    >,
-  ): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const done = await trx
-        .updateTable("checkin_deliveries")
-        .set({
-          status: "sent",
-          sent_at: result.at,
-          message_ref: result.ref,
-          message_kind: result.messageKind,
-          goal_id: result.goalId,
-          uncertain: false,
-          error: null,
-        })
-        .where("key", "=", delivery.key)
-        .where("status", "=", "sending")
-        .executeTakeFirst();
-      if (Object.keys(state).length > 0) {
-        await trx
-          .updateTable("checkin_schedules")
-          .set(state)
-          .where("user_id", "=", delivery.user_id)
-          .execute();
-      }
-      return Number(done.numUpdatedRows) === 1;
-    });
-  }
-
   /** Nothing to say (no active goals, quiet, capped): closed without a message. */
   async markSkipped(
     key: string,
@@ -357,18 +289,6 @@ export class DeliveryRepository {
       })
       .where("key", "=", key)
       .where("status", "=", "sending")
-      .execute();
-  }
-
-  /** Sent nudges since a moment (the fatigue cap and "don't repeat yourself"). */
-  async sentNudges(userId: number, since: Date, db: CheckinTx = this.db) {
-    return db
-      .selectFrom("checkin_deliveries")
-      .where("user_id", "=", userId)
-      .where("kind", "=", "nudge")
-      .where("status", "=", "sent")
-      .where("sent_at", ">=", since)
-      .select(["message_kind", "goal_id", "sent_at"])
       .execute();
   }
 }
