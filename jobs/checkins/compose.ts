@@ -6,7 +6,7 @@ import type { StateChange } from "../../src/domain/checkins/deliveries.ts";
 import { chooseNudge, IGNORED_BEFORE_ASKING } from "../../src/domain/checkins/nudges.ts";
 import type { DeliveryRow } from "../../src/domain/checkins/types.ts";
 import { checkinDb } from "../../src/domain/checkins/types.ts";
-import type { GoalRow } from "../../src/domain/goals/repository.ts";
+import { GoalRepository, type GoalRow } from "../../src/domain/goals/repository.ts";
 import type { GoalService } from "../../src/domain/goals/service.ts";
 import {
   askPauseMessage,
@@ -71,36 +71,7 @@ async function loadPeople(
         ),
       ])
       .execute(),
-    // The goals repository's per-person query, for the whole batch.
-    db
-      .selectFrom("goals")
-      .leftJoin("credentials", "credentials.id", "goals.credential_id")
-      .leftJoin("providers", "providers.id", "credentials.provider_id")
-      .leftJoin(
-        db
-          .selectFrom("progress_events")
-          .where("user_id", "in", ids)
-          .groupBy("goal_id")
-          .select((e) => [
-            "goal_id",
-            e.fn.sum<number>("hours").as("hours"),
-            e.fn.max("occurred_at").as("last_at"),
-          ])
-          .as("p"),
-        (join) => join.onRef("p.goal_id", "=", "goals.id"),
-      )
-      .where("goals.user_id", "in", ids)
-      .where("goals.status", "=", "active")
-      .selectAll("goals")
-      .select([
-        sql<number>`coalesce(p.hours, 0)`.as("loggedHours"),
-        "p.last_at as lastProgressAt",
-        "credentials.url as credentialUrl",
-        "providers.name as provider",
-      ])
-      .orderBy("goals.created_at")
-      .orderBy("goals.id")
-      .execute() as Promise<GoalRow[]>,
+    new GoalRepository(db).listForUsers(ids, ["active"]),
     nudged.length === 0
       ? []
       : cdb

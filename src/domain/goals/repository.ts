@@ -18,10 +18,20 @@ export class GoalRepository {
   }
 
   /** A user's goals with hours logged, in one query. */
-  async listForUser(userId: number, statuses: GoalStatus[], db: Db = this.db): Promise<GoalRow[]> {
+  listForUser(userId: number, statuses: GoalStatus[], db: Db = this.db): Promise<GoalRow[]> {
+    return this.listForUsers([userId], statuses, db);
+  }
+
+  /** Several people's goals with hours logged, in one query, oldest first. */
+  async listForUsers(
+    userIds: number[],
+    statuses: GoalStatus[],
+    db: Db = this.db,
+  ): Promise<GoalRow[]> {
+    if (userIds.length === 0) return [];
     const progress = db
       .selectFrom("progress_events")
-      .where("user_id", "=", userId)
+      .where("user_id", "in", userIds)
       .groupBy("goal_id")
       .select((e) => [
         "goal_id",
@@ -34,7 +44,7 @@ export class GoalRepository {
       .leftJoin("credentials", "credentials.id", "goals.credential_id")
       .leftJoin("providers", "providers.id", "credentials.provider_id")
       .leftJoin(progress, (join) => join.onRef("p.goal_id", "=", "goals.id"))
-      .where("goals.user_id", "=", userId)
+      .where("goals.user_id", "in", userIds)
       .where("goals.status", "in", statuses)
       .selectAll("goals")
       .select([
