@@ -277,7 +277,7 @@ export function settingsForm(s: CheckinSchedule): Form {
     id: "settings.save",
     title: "Check-in settings",
     submitLabel: "Save",
-    intro: [`Times are in your Slack time zone, ${s.timeZone}.`],
+    intro: [`Times are in your time zone, ${s.timeZone}.`],
     inputs: [
       {
         type: "select",
