@@ -78,6 +78,10 @@ export interface GoalsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   completed_at: Date | null;
+  /** Sum of the goal's progress_events hours; kept by triggers on progress_events, never written here. */
+  logged_hours: ColumnType<number, never, never>;
+  /** Latest occurred_at of the goal's progress_events; kept by the same triggers. */
+  last_progress_at: ColumnType<Date | null, never, never>;
 }
 
 export interface ProgressEventsTable {
