@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database, Goal, GoalStatus } from "../../db/types.ts";
 
 export interface GoalRow extends Goal {
@@ -22,34 +22,23 @@ export class GoalRepository {
     return this.listForUsers([userId], statuses, db);
   }
 
-  /** Several people's goals with hours logged, in one query, oldest first. */
+  /** Several people's goals with hours logged (the goal row's trigger-kept totals), oldest first. */
   async listForUsers(
     userIds: number[],
     statuses: GoalStatus[],
     db: Db = this.db,
   ): Promise<GoalRow[]> {
     if (userIds.length === 0) return [];
-    const progress = db
-      .selectFrom("progress_events")
-      .where("user_id", "in", userIds)
-      .groupBy("goal_id")
-      .select((e) => [
-        "goal_id",
-        e.fn.sum<number>("hours").as("hours"),
-        e.fn.max("occurred_at").as("last_at"),
-      ])
-      .as("p");
     return db
       .selectFrom("goals")
       .leftJoin("credentials", "credentials.id", "goals.credential_id")
       .leftJoin("providers", "providers.id", "credentials.provider_id")
-      .leftJoin(progress, (join) => join.onRef("p.goal_id", "=", "goals.id"))
       .where("goals.user_id", "in", userIds)
       .where("goals.status", "in", statuses)
       .selectAll("goals")
       .select([
-        sql<number>`coalesce(p.hours, 0)`.as("loggedHours"),
-        "p.last_at as lastProgressAt",
+        "goals.logged_hours as loggedHours",
+        "goals.last_progress_at as lastProgressAt",
         "credentials.url as credentialUrl",
         "providers.name as provider",
       ])

@@ -48,9 +48,10 @@ const epochMs = (instant: RawBuilder<unknown>) =>
   sql<number>`trunc(extract(epoch from ${instant}) * 1000)::float8`;
 
 /**
- * Everything a manager report shows for `userIds` over `window`, in four queries. Progress is
- * summed in grouped passes over the people's events (index-only, one range per person), not once
- * per goal, and pace needs luxon only once per time zone.
+ * Everything a manager report shows for `userIds` over `window`, in three queries. Each goal's
+ * logged hours and last progress are read from the goal row (kept by triggers on
+ * progress_events); only the window's hours are summed from events, in one grouped pass over the
+ * people's index ranges. Pace needs luxon only once per time zone.
  */
 export async function buildReport(
   db: Kysely<Database>,
@@ -62,7 +63,7 @@ export async function buildReport(
     return { window, people: [], summary: { people: 0, active: 0, hours: 0, completions: 0 } };
   }
   const ids = sql.val(userIds);
-  const [people, goals, progress, completions] = await Promise.all([
+  const [people, goals, completions] = await Promise.all([
     sql<{
       id: number;
       display_name: string;
@@ -90,22 +91,16 @@ export async function buildReport(
       target_date: string | null;
       hours_per_week: number | null;
       estimated_hours: number | null;
+      logged_hours: number;
+      last_ms: number | null;
     }>`
       select g.id, g.user_id, g.title, g.status, ${epochMs(sql`g.created_at`)} as created_ms,
              g.target_date::text as target_date, g.hours_per_week::float8 as hours_per_week,
-             g.estimated_hours::float8 as estimated_hours
+             g.estimated_hours::float8 as estimated_hours, g.logged_hours::float8 as logged_hours,
+             ${epochMs(sql`g.last_progress_at`)} as last_ms
       from goals g
       where g.user_id = any(${ids}::int[]) and g.status in ('active', 'paused')
       order by g.created_at, g.id
-    `.execute(db),
-    // A goal's events are its owner's: one range of the covering index per person, no heap
-    // visits, summed per goal in one hash. Matched to the goals below: joined in SQL it ran
-    // slower, the planner misjudging the size of a join on a grouped subquery.
-    sql<{ goal_id: number; hours: number; last_ms: number }>`
-      select e.goal_id, sum(e.hours)::float8 as hours, ${epochMs(sql`max(e.occurred_at)`)} as last_ms
-      from progress_events e
-      where e.user_id = any(${ids}::int[])
-      group by e.goal_id
     `.execute(db),
     sql<{
       user_id: number;
@@ -127,7 +122,6 @@ export async function buildReport(
     `.execute(db),
   ]);
 
-  const logged = new Map(progress.rows.map((p) => [p.goal_id, p]));
   const paces = new PaceCalculator(now);
   const byUser = new Map<number, PersonReport>();
   for (const u of people.rows) {
@@ -144,8 +138,7 @@ export async function buildReport(
   for (const g of goals.rows) {
     const person = byUser.get(g.user_id);
     if (!person) continue;
-    const events = logged.get(g.id);
-    const lastMove = events?.last_ms ?? g.created_ms;
+    const lastMove = g.last_ms ?? g.created_ms;
     person.goals.push({
       title: g.title,
       status: g.status,
@@ -155,7 +148,7 @@ export async function buildReport(
           targetDate: g.target_date,
           hoursPerWeek: g.hours_per_week,
           estimatedHours: g.estimated_hours,
-          loggedHours: events?.hours ?? 0,
+          loggedHours: g.logged_hours,
           status: g.status,
         },
         person.timeZone,
