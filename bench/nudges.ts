@@ -4,6 +4,9 @@
 // The fake Slack runs in a child process: its work is Slack's, not ours.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { redisBackend } from "../jobs/backend.ts";
@@ -19,11 +22,59 @@ const { values } = parseArgs({
   options: {
     users: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "100" },
+    // Check-in jobs carry a chunk of deliveries each, so fewer of them run at once.
+    "job-concurrency": { type: "string", default: "10" },
+    chunk: { type: "string", default: "50" },
   },
 });
 const users = Number(values.users);
 const concurrency = Number(values.concurrency);
 const log = (m: string) => process.stderr.write(`${m}\n`);
+/** Busy CPU time of the whole machine in µs (Linux): every process a job touches, not just ours. */
+const processCpu = (pid: number | undefined) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return Number.NaN;
+  }
+};
+/** CPU µs of every process on the machine by name (Linux), to see where a phase's time went. */
+const cpuByProcess = () => {
+  const by = new Map<string, number>();
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      by.set(`${name}:${pid}`, processCpu(Number(pid)));
+    } catch {}
+  }
+  return by;
+};
+const cpuSpentBy = (before: Map<string, number>, per: number) => {
+  const spent = new Map<string, number>();
+  for (const [key, after] of cpuByProcess()) {
+    const name = key.slice(0, key.lastIndexOf(":"));
+    spent.set(name, (spent.get(name) ?? 0) + (after - (before.get(key) ?? 0)) / per);
+  }
+  return [...spent]
+    .filter(([, us]) => us >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, us]) => `${name} ${us.toFixed(0)}`)
+    .join(", ");
+};
+const machineCpu = () => {
+  try {
+    const [, user, nice, system, , , irq, softirq] = readFileSync("/proc/stat", "utf8")
+      .split("\n", 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return ((user! + nice! + system! + irq! + softirq!) * 1e6) / 100;
+  } catch {
+    return Number.NaN;
+  }
+};
 
 // Creating a schema can trip over other sessions dropping theirs at the same moment: try again.
 const t = await createTestDatabase("bench_nudges").catch(() => createTestDatabase("bench_nudges"));
@@ -81,16 +132,32 @@ try {
   }
   const noopStart = performance.now();
   const c0 = process.cpuUsage();
+  const m0 = machineCpu();
+  const p0 = cpuByProcess();
   await done;
+  log(`no-op: µs CPU a job by process: ${cpuSpentBy(p0, noopN)}`);
   const c1 = process.cpuUsage(c0);
-  log(`no-op: ${((c1.user + c1.system) / noopN).toFixed(0)} µs CPU a job in this process`);
+  log(
+    `no-op: ${((c1.user + c1.system) / noopN).toFixed(0)} µs CPU a job in this process, ${((machineCpu() - m0) / noopN).toFixed(0)} µs on the machine`,
+  );
   const noopJobsPerSec = noopN / ((performance.now() - noopStart) / 1000);
   log(`no-op: ${noopN} jobs, ${noopJobsPerSec.toFixed(0)}/s`);
 
   log(`seeding ${users} people…`);
   await seedDue(t.db, users, 100);
+  // BENCH_CPU_PROFILE=file.cpuprofile records where the delivery phase spends its time.
+  const profile = process.env.BENCH_CPU_PROFILE;
+  const session = profile ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+  }
   const start = performance.now();
   const d0 = process.cpuUsage();
+  const dm0 = machineCpu();
+  const ds0 = processCpu(standin.pid);
+  const dp0 = cpuByProcess();
   const running = await startJobs(
     {
       db: pool.db,
@@ -101,7 +168,8 @@ try {
     },
     [
       checkinJobs({
-        concurrency,
+        concurrency: Number(values["job-concurrency"]),
+        chunkSize: Number(values.chunk),
         batchSize: 1000,
         bucket: { capacity: 1_000_000, perSecond: 1_000_000 },
       }),
@@ -121,7 +189,15 @@ try {
   }
   const seconds = (performance.now() - start) / 1000;
   const d1 = process.cpuUsage(d0);
-  log(`nudges: ${((d1.user + d1.system) / users).toFixed(0)} µs CPU a nudge in this process`);
+  log(
+    `nudges: ${((d1.user + d1.system) / users).toFixed(0)} µs CPU a nudge in this process, ${((machineCpu() - dm0) / users).toFixed(0)} µs on the machine, ${((processCpu(standin.pid) - ds0) / users).toFixed(0)} µs in the Slack stand-in`,
+  );
+  log(`nudges: µs CPU a nudge by process: ${cpuSpentBy(dp0, users)}`);
+  if (session && profile) {
+    const { profile: recorded } = await session.post("Profiler.stop");
+    await writeFile(profile, JSON.stringify(recorded));
+    session.disconnect();
+  }
   await running.stop();
   const end = await landed("delivered");
   const delivered = end.channels ?? 0;

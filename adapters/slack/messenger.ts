@@ -157,7 +157,10 @@ export function directPoster(
   const method = "chat.postMessage";
   const url = new URL(`${apiUrl}${method}`);
   const secure = url.protocol === "https:";
-  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  // A bounded pool of kept-alive connections: beyond it requests queue rather than open (and
+  // soon close) more sockets, which costs both ends more than the wait.
+  const pool = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64 };
+  const agent = secure ? new https.Agent(pool) : new http.Agent(pool);
   const request = secure ? https.request : http.request;
   const headers = {
     authorization: `Bearer ${token}`,

@@ -12,84 +12,69 @@ export interface BucketOptions {
  */
 export const DEFAULT_BUCKET: BucketOptions = { capacity: 50, perSecond: 5 };
 
-export interface TokenBucket {
-  /** Takes one token; returns 0, or how many ms until one is available. */
-  take(workspaceId: number): Promise<number>;
+/** What a workspace got: `got` tokens now; with none, `waitMs` until the next one. */
+export interface Grant {
+  got: number;
+  waitMs: number;
 }
 
-// Redis's own clock, so workers on different machines share one notion of time. Takes up to
-// ARGV[3] whole tokens; returns how many it took and, when none, the ms until one is there.
+export interface TokenBucket {
+  /** Takes up to `wants.get(workspace)` tokens for each workspace at once. */
+  take(wants: Map<number, number>): Promise<Map<number, Grant>>;
+}
+
+// Redis's own clock, so workers on different machines share one notion of time. For each key,
+// takes up to its ARGV want in whole tokens; returns pairs of taken and, when none, the ms until
+// one is there. One call serves every workspace in a batch.
 const TAKE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local cap = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
-local want = tonumber(ARGV[3])
-local b = redis.call('HMGET', KEYS[1], 't', 'v')
-local v = tonumber(b[2]) or cap
-local last = tonumber(b[1]) or now
-v = math.min(cap, v + math.max(0, now - last) * rate / 1000)
-local got = math.min(want, math.floor(v))
-local wait = 0
-if got >= 1 then v = v - got else wait = math.ceil((1 - v) * 1000 / rate) end
-redis.call('HSET', KEYS[1], 't', now, 'v', tostring(v))
-redis.call('PEXPIRE', KEYS[1], math.ceil(cap * 1000 / rate) + 1000)
-return {got, wait}`;
+local ttl = math.ceil(cap * 1000 / rate) + 1000
+local out = {}
+for i, key in ipairs(KEYS) do
+  local want = tonumber(ARGV[2 + i])
+  local b = redis.call('HMGET', key, 't', 'v')
+  local v = tonumber(b[2]) or cap
+  local last = tonumber(b[1]) or now
+  v = math.min(cap, v + math.max(0, now - last) * rate / 1000)
+  local got = math.min(want, math.floor(v))
+  local wait = 0
+  if got >= 1 then v = v - got else wait = math.ceil((1 - v) * 1000 / rate) end
+  redis.call('HSET', key, 't', now, 'v', tostring(v))
+  redis.call('PEXPIRE', key, ttl)
+  out[2 * i - 1] = got
+  out[2 * i] = wait
+end
+return out`;
 
 type WithTake = Redis & {
-  stackupTakeTokens(
-    key: string,
-    cap: number,
-    rate: number,
-    want: number,
-  ): Promise<[number, number]>;
+  stackupTakeTokens(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
 
-/** Tokens taken ahead are spent within this, or dropped (never handed back: that stays safe). */
-const HOLD_MS = 1_000;
-
-/**
- * A bucket shared through Redis. Each process takes tokens a few at a time (a tenth of the burst,
- * at most 20) and hands them out locally, so a send costs a Redis call only now and then.
- */
+/** A bucket shared through Redis by every worker: one round trip per batch of deliveries. */
 export function redisBucket(redis: Redis, prefix: string, options: BucketOptions): TokenBucket {
   const r = redis as WithTake;
   if (typeof r.stackupTakeTokens !== "function") {
-    redis.defineCommand("stackupTakeTokens", { numberOfKeys: 1, lua: TAKE });
-  }
-  const ahead = Math.max(1, Math.min(20, Math.floor(options.capacity / 10)));
-  const held = new Map<number, { left: number; until: number }>();
-  const asking = new Map<number, Promise<number>>();
-  function ask(workspaceId: number): Promise<number> {
-    let pending = asking.get(workspaceId);
-    if (!pending) {
-      pending = r
-        .stackupTakeTokens(
-          `${prefix}:bucket:${workspaceId}`,
-          options.capacity,
-          options.perSecond,
-          ahead,
-        )
-        .then(([got, wait]) => {
-          held.set(workspaceId, { left: got, until: Date.now() + HOLD_MS });
-          return got > 0 ? 0 : wait;
-        })
-        .finally(() => asking.delete(workspaceId));
-      asking.set(workspaceId, pending);
-    }
-    return pending;
+    redis.defineCommand("stackupTakeTokens", { lua: TAKE });
   }
   return {
-    async take(workspaceId) {
-      for (;;) {
-        const h = held.get(workspaceId);
-        if (h && h.left > 0 && Date.now() < h.until) {
-          h.left -= 1;
-          return 0;
-        }
-        const wait = await ask(workspaceId);
-        if (wait > 0) return wait;
+    async take(wants) {
+      const ids = [...wants.keys()];
+      const grants = new Map<number, Grant>();
+      if (ids.length === 0) return grants;
+      const out = await r.stackupTakeTokens(
+        ids.length,
+        ...ids.map((id) => `${prefix}:bucket:${id}`),
+        options.capacity,
+        options.perSecond,
+        ...ids.map((id) => wants.get(id) ?? 0),
+      );
+      for (const [i, id] of ids.entries()) {
+        grants.set(id, { got: Number(out[2 * i]), waitMs: Number(out[2 * i + 1]) });
       }
+      return grants;
     },
   };
 }
@@ -101,17 +86,22 @@ export function redisBucket(redis: Redis, prefix: string, options: BucketOptions
 export function memoryBucket(options: BucketOptions, now = () => Date.now()): TokenBucket {
   const buckets = new Map<number, { v: number; t: number }>();
   return {
-    async take(workspaceId) {
+    async take(wants) {
       const at = now();
-      const b = buckets.get(workspaceId) ?? { v: options.capacity, t: at };
-      b.v = Math.min(options.capacity, b.v + (Math.max(0, at - b.t) * options.perSecond) / 1000);
-      b.t = at;
-      buckets.set(workspaceId, b);
-      if (b.v >= 1) {
-        b.v -= 1;
-        return 0;
+      const grants = new Map<number, Grant>();
+      for (const [id, want] of wants) {
+        const b = buckets.get(id) ?? { v: options.capacity, t: at };
+        b.v = Math.min(options.capacity, b.v + (Math.max(0, at - b.t) * options.perSecond) / 1000);
+        b.t = at;
+        buckets.set(id, b);
+        const got = Math.min(want, Math.floor(b.v));
+        b.v -= got;
+        grants.set(id, {
+          got,
+          waitMs: got > 0 ? 0 : Math.ceil(((1 - b.v) * 1000) / options.perSecond),
+        });
       }
-      return Math.ceil(((1 - b.v) * 1000) / options.perSecond);
+      return grants;
     },
   };
 }

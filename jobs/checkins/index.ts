@@ -1,16 +1,12 @@
-import { DelayedError, type Job, Worker } from "bullmq";
+import { type Job, Worker } from "bullmq";
 import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
-import {
-  type Claim,
-  DeliveryRepository,
-  type DueDelivery,
-} from "../../src/domain/checkins/deliveries.ts";
+import { DeliveryRepository, type DueDelivery } from "../../src/domain/checkins/deliveries.ts";
 import { DEFAULT_NUDGES_PER_WEEK } from "../../src/domain/checkins/nudges.ts";
 import { CheckinService } from "../../src/domain/checkins/service.ts";
+import type { DeliveryKind, DeliveryRow } from "../../src/domain/checkins/types.ts";
 import { GoalService } from "../../src/domain/goals/service.ts";
 import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
 import type { JobContext, JobModule, RunningJobs } from "../registry.ts";
-import { coalesce } from "./batch.ts";
 import { type BucketOptions, DEFAULT_BUCKET, memoryBucket, redisBucket } from "./bucket.ts";
 import { type Composed, composeMany } from "./compose.ts";
 
@@ -30,7 +26,9 @@ export interface CheckinJobOptions {
   tickEveryMs?: number;
   /** Due people selected per query. */
   batchSize?: number;
-  /** Jobs a worker runs at once; sends wait on the network, so many. */
+  /** Deliveries per queue job: claimed, composed and recorded together, sent side by side. */
+  chunkSize?: number;
+  /** Jobs a worker runs at once; a job's sends wait on the network together. */
   concurrency?: number;
   /**
    * How long a claim holds before another worker may take it over. A send starts within the first
@@ -50,11 +48,16 @@ export interface CheckinJobOptions {
   stalledIntervalMs?: number;
 }
 
-export interface DeliverData {
+export interface DeliverItem {
   key: string;
   userId: number;
   workspaceId: number;
-  kind: "checkin" | "nudge";
+  kind: DeliveryKind;
+}
+
+/** A chunk of deliveries, possibly from several workspaces. */
+export interface DeliverData {
+  deliveries: DeliverItem[];
 }
 
 /** BullMQ job ids may not hold ":"; the idempotency key itself lives in PostgreSQL. */
@@ -67,9 +70,28 @@ const isPermanent = (e: unknown) => e instanceof DeliveryError && e.permanent;
 const mayHaveArrived = (e: unknown) =>
   !(e instanceof DeliveryError && !e.code.startsWith("http_5") && e.code !== "request_failed");
 
+/** How one delivery of a chunk went. */
+type Outcome =
+  | { kind: "sent"; record: SentRecord }
+  | { kind: "closed" }
+  | { kind: "retry" }
+  | { kind: "rate_limited"; retryAfterMs: number };
+
+type SentRecord = Parameters<DeliveryRepository["markSentMany"]>[0][number];
+
+const JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 500 },
+  // The ledger, not the queue, keeps a delivery from going out twice: finished jobs need not
+  // linger in Redis.
+  removeOnComplete: true,
+  removeOnFail: { count: 5000 },
+} as const;
+
 export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
   const tickEveryMs = options.tickEveryMs ?? 60_000;
   const batchSize = options.batchSize ?? 500;
+  const chunkSize = options.chunkSize ?? 50;
   const leaseMs = options.leaseMs ?? 120_000;
   const requeueAfterMs = options.requeueAfterMs ?? 120_000;
   const nudgesPerWeek = options.nudgesPerWeek ?? DEFAULT_NUDGES_PER_WEEK;
@@ -87,23 +109,31 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         : memoryBucket(options.bucket ?? DEFAULT_BUCKET);
       const queue = backend.queue(CHECKIN_QUEUE);
 
+      /**
+       * One job per chunk rather than per person: the queue's own cost per job is then shared by
+       * the chunk, which is what lets one worker keep up with a large workspace's Monday morning.
+       * A repeated tick or sweep is still harmless: the job id follows the first delivery's key,
+       * and the ledger turns away anything already taken.
+       */
       async function enqueue(due: DueDelivery[]) {
         if (due.length === 0) return;
-        await queue.addBulk(
-          due.map((d) => ({
+        const jobs = [];
+        for (let i = 0; i < due.length; i += chunkSize) {
+          const chunk = due.slice(i, i + chunkSize);
+          jobs.push({
             name: DELIVER_JOB,
-            data: { key: d.key, userId: d.userId, workspaceId: d.workspaceId, kind: d.kind },
-            opts: {
-              jobId: jobIdOf(d),
-              attempts: 8,
-              backoff: { type: "exponential", delay: 500 },
-              // The ledger, not the queue, keeps a delivery from going out twice: finished jobs
-              // need not linger in Redis.
-              removeOnComplete: true,
-              removeOnFail: { count: 5000 },
-            },
-          })),
-        );
+            data: {
+              deliveries: chunk.map((d) => ({
+                key: d.key,
+                userId: d.userId,
+                workspaceId: d.workspaceId,
+                kind: d.kind,
+              })),
+            } satisfies DeliverData,
+            opts: { ...JOB_OPTIONS, jobId: `${jobIdOf(chunk[0]!)}_n${chunk.length}` },
+          });
+        }
+        await queue.addBulk(jobs);
       }
 
       async function tick(): Promise<number> {
@@ -139,56 +169,50 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         options.lookup ??
         (messenger.findSent ? { findSent: messenger.findSent.bind(messenger) } : undefined);
 
-      // Jobs running side by side claim and compose together: a few queries per batch, not per job.
-      const prepare = coalesce<string, { claim: Claim; composed?: Composed }>(async (keys) => {
-        const now = clock.now();
-        const claims = await deliveries.claimMany(keys, now, leaseMs);
-        const taken = keys.flatMap((k) => {
-          const c = claims.get(k);
-          return c?.state === "claimed" ? [c.delivery] : [];
-        });
-        let composed: Composed[];
-        try {
-          composed = await composeMany(db, goals, taken, now, nudgesPerWeek);
-        } catch (error) {
-          await Promise.all(
-            taken.map((d) => deliveries.release(d.key, false, (error as Error).message)),
-          );
-          throw error;
+      /**
+       * The deliveries the workspaces' buckets allow now; the rest go back to the queue in a job
+       * of their own, delayed until their workspace has a token again.
+       */
+      async function ration(job: Job<DeliverData>): Promise<DeliverItem[]> {
+        const items = job.data.deliveries;
+        const wants = new Map<number, number>();
+        for (const d of items) wants.set(d.workspaceId, (wants.get(d.workspaceId) ?? 0) + 1);
+        const grants = await bucket.take(wants);
+        const now: DeliverItem[] = [];
+        const later = new Map<number, DeliverItem[]>();
+        for (const d of items) {
+          const grant = grants.get(d.workspaceId);
+          if (grant && grant.got > 0) {
+            grant.got -= 1;
+            now.push(d);
+          } else {
+            const wait = Math.max(grant?.waitMs ?? 0, 1);
+            later.set(wait, [...(later.get(wait) ?? []), d]);
+          }
         }
-        const byKey = new Map(taken.map((d, i) => [d.key, composed[i]!]));
-        return keys.map((k) => {
-          const claim = claims.get(k) ?? { state: "done" as const };
-          const c = byKey.get(k);
-          return c ? { claim, composed: c } : { claim };
-        });
-      });
-      const record = coalesce<Parameters<DeliveryRepository["markSentMany"]>[0][number], boolean>(
-        async (sent) => {
-          const done = await deliveries.markSentMany(sent);
-          return sent.map((s) => done.has(s.delivery.key));
-        },
-      );
+        if (later.size > 0) {
+          await queue.addBulk(
+            [...later].map(([wait, rest]) => ({
+              name: DELIVER_JOB,
+              data: { deliveries: rest } satisfies DeliverData,
+              opts: {
+                ...JOB_OPTIONS,
+                delay: wait,
+                jobId: `${job.id}_a${job.attemptsStarted}_${rest[0]!.key.replaceAll(":", "_")}`,
+              },
+            })),
+          );
+        }
+        return now;
+      }
 
-      async function deliver(job: Job<DeliverData>, token: string | undefined) {
-        const { key, workspaceId, userId } = job.data;
-        const wait = await bucket.take(workspaceId);
-        if (wait > 0) {
-          // Later, without an attempt spent; other workspaces' jobs go ahead meanwhile.
-          await job.moveToDelayed(Date.now() + wait, token);
-          throw new DelayedError();
-        }
-        const { claim, composed } = await prepare(key);
-        const now = clock.now();
-        if (claim.state === "done") return "done";
-        if (claim.state === "busy") {
-          await job.moveToDelayed(
-            Date.now() + Math.max(claim.until.getTime() - now.getTime(), 1000),
-            token,
-          );
-          throw new DelayedError();
-        }
-        const d = claim.delivery;
+      async function sendOne(
+        item: DeliverItem,
+        d: DeliveryRow,
+        composed: Composed,
+        now: Date,
+      ): Promise<Outcome> {
+        const { key, userId } = item;
         const to: Destination = { kind: "user", userId };
         if (d.uncertain && lookup) {
           let found: Delivery | null;
@@ -196,68 +220,122 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
             found = await lookup.findSent(to, key, d.due_at);
           } catch (error) {
             await deliveries.release(key, true, (error as Error).message);
-            throw error;
+            return { kind: "retry" };
           }
           if (found) {
-            await record({
-              delivery: d,
-              result: { ref: found.ref, messageKind: "found", goalId: null, at: now },
-              state: {},
-            });
-            return "found";
+            return {
+              kind: "sent",
+              record: {
+                delivery: d,
+                result: { ref: found.ref, messageKind: "found", goalId: null, at: now },
+                state: {},
+              },
+            };
           }
         }
-        if (!composed?.send) {
-          const reason = composed ? composed.reason : "not composed";
-          await deliveries.markSkipped(key, reason, composed?.state ?? {}, userId);
-          return "skipped";
+        if (!composed.send) {
+          await deliveries.markSkipped(key, composed.reason, composed.state, userId);
+          return { kind: "closed" };
         }
         // A claim that sat waiting (a busy process) may be near its lease's end, when another
         // worker may take it over: give it back rather than risk two sends.
         if (clock.now().getTime() - (d.claimed_at ?? now).getTime() > leaseMs / 2) {
           await deliveries.release(key, d.uncertain, "claim held too long before sending");
-          throw new Error("claim held too long before sending");
+          return { kind: "retry" };
         }
         let sent: Delivery;
         try {
           sent = await messenger.send(to, composed.message);
         } catch (error) {
           if (isRateLimited(error)) {
-            // 429 means nothing was posted: give the claim back and pause the whole queue.
+            // 429 means nothing was posted: give the claim back.
             await deliveries.release(key, false, "rate limited");
-            await worker.rateLimit(error.retryAfterMs);
-            throw Worker.RateLimitError();
+            return { kind: "rate_limited", retryAfterMs: error.retryAfterMs };
           }
           if (isPermanent(error)) {
             await deliveries.markFailed(key, (error as Error).message);
             logger.warn({ key, err: (error as Error).message }, "check-in not deliverable");
-            return "failed";
+            return { kind: "closed" };
           }
           await deliveries.release(key, mayHaveArrived(error), (error as Error).message);
+          logger.debug({ key, err: (error as Error).message }, "check-in attempt failed");
+          return { kind: "retry" };
+        }
+        return {
+          kind: "sent",
+          record: {
+            delivery: d,
+            result: {
+              ref: sent.ref,
+              messageKind: composed.messageKind,
+              goalId: composed.goalId,
+              at: now,
+            },
+            state: composed.state,
+          },
+        };
+      }
+
+      async function deliver(job: Job<DeliverData>) {
+        const items = await ration(job);
+        if (items.length === 0) return "later";
+        const now = clock.now();
+        const claims = await deliveries.claimMany(
+          items.map((d) => d.key),
+          now,
+          leaseMs,
+        );
+        // Deliveries another worker holds are its to finish (or the sweep's, if it died).
+        const taken = items.flatMap((item) => {
+          const c = claims.get(item.key);
+          return c?.state === "claimed" ? [{ item, delivery: c.delivery }] : [];
+        });
+        if (taken.length === 0) return "done";
+        let composed: Composed[];
+        try {
+          composed = await composeMany(
+            db,
+            goals,
+            taken.map((t) => t.delivery),
+            now,
+            nudgesPerWeek,
+          );
+        } catch (error) {
+          await Promise.all(
+            taken.map((t) => deliveries.release(t.item.key, false, (error as Error).message)),
+          );
           throw error;
         }
-        const recorded = await record({
-          delivery: d,
-          result: {
-            ref: sent.ref,
-            messageKind: composed.messageKind,
-            goalId: composed.goalId,
-            at: now,
-          },
-          state: composed.state,
-        });
-        if (!recorded) logger.warn({ key }, "check-in sent after its claim was taken over");
-        return "sent";
+        const outcomes = await Promise.all(
+          taken.map((t, i) => sendOne(t.item, t.delivery, composed[i]!, now)),
+        );
+        const sent = outcomes.flatMap((o) => (o.kind === "sent" ? [o.record] : []));
+        const recorded = await deliveries.markSentMany(sent);
+        for (const s of sent) {
+          if (!recorded.has(s.delivery.key)) {
+            logger.warn({ key: s.delivery.key }, "check-in sent after its claim was taken over");
+          }
+        }
+        const limited = outcomes.flatMap((o) => (o.kind === "rate_limited" ? [o] : []));
+        if (limited.length > 0) {
+          // Pause the whole queue as Slack asked; the job comes back without spending an attempt,
+          // and what was sent is already recorded, so only the rest go out then.
+          await worker.rateLimit(Math.max(...limited.map((o) => o.retryAfterMs)));
+          throw Worker.RateLimitError();
+        }
+        const retries = outcomes.filter((o) => o.kind === "retry").length;
+        if (retries > 0) throw new Error(`${retries} of ${items.length} check-ins to try again`);
+        return `sent ${sent.length}`;
       }
 
       const worker = backend.worker<DeliverData>(
         CHECKIN_QUEUE,
-        async (job, token) => {
+        async (job) => {
           if (job.name === TICK_JOB) return tick();
-          return deliver(job, token);
+          return deliver(job);
         },
         {
-          concurrency: options.concurrency ?? 100,
+          concurrency: options.concurrency ?? 8,
           // Manual rate limiting only applies while a limiter is set; this one never binds.
           limiter: { max: 1_000_000_000, duration: 1_000 },
           ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
