@@ -48,9 +48,25 @@ function escapeTokens(text: string, atLineStart: boolean): string[] {
   return tokens;
 }
 
+const SPECIAL = /[&<>*_~`]/g;
+const QUOTE_AT_START = /^&gt;/;
+const QUOTE_AFTER_NEWLINE = /\n&gt;/g;
+
+/**
+ * The same as joining `escapeTokens`, without a string per character: most text fits its field
+ * whole, and every check-in renders several.
+ */
+function escapeText(text: string, atLineStart: boolean): string {
+  let out = text.replace(SPECIAL, escapeChar);
+  if (!out.includes("&gt;")) return out;
+  // A user's own "&gt;" is "&amp;gt;" by now, so only a real ">" matches here.
+  out = out.replace(QUOTE_AFTER_NEWLINE, `\n${ZWSP}&gt;`);
+  return atLineStart ? out.replace(QUOTE_AT_START, `${ZWSP}&gt;`) : out;
+}
+
 /** Escapes plain text for a mrkdwn field. */
 export function escapeMrkdwn(text: string): string {
-  return escapeTokens(text, true).join("");
+  return escapeText(text, true);
 }
 
 /** Newlines and tabs to single spaces, for places that hold one line. */
@@ -84,25 +100,42 @@ function linkTarget(url: string): string | undefined {
 
 interface Piece {
   open: string;
-  tokens: string[];
+  /** The escaped text, whole. */
+  text: string;
+  /** The same, one token per character, only needed when the text must be cut. */
+  tokens: () => string[];
   close: string;
 }
 
+const CODE_SPECIAL = /[&<>]/g;
+
 function pieceOf(part: Inline, atLineStart: boolean): Piece {
-  if (typeof part === "string")
-    return { open: "", tokens: escapeTokens(part, atLineStart), close: "" };
+  if (typeof part === "string") {
+    return {
+      open: "",
+      text: escapeText(part, atLineStart),
+      tokens: () => escapeTokens(part, atLineStart),
+      close: "",
+    };
+  }
   if ("code" in part) {
     // Inside a code span markers are literal, but a backtick would end it early.
-    const text = oneLine(part.code).replace(/`/g, "\u02CB");
-    const tokens = Array.from(text, (ch) =>
-      ch === "&" || ch === "<" || ch === ">" ? escapeChar(ch) : ch,
-    );
-    return text.trim() === "" ? { open: "", tokens, close: "" } : { open: "`", tokens, close: "`" };
+    const raw = oneLine(part.code).replace(/`/g, "\u02CB");
+    const text = raw.replace(CODE_SPECIAL, escapeChar);
+    const tokens = () =>
+      Array.from(raw, (ch) => (ch === "&" || ch === "<" || ch === ">" ? escapeChar(ch) : ch));
+    return raw.trim() === ""
+      ? { open: "", text, tokens, close: "" }
+      : { open: "`", text, tokens, close: "`" };
   }
   if ("link" in part) {
     const target = linkTarget(part.link);
-    const tokens = escapeTokens(oneLine(part.text || part.link), false);
-    return target ? { open: `<${target}|`, tokens, close: ">" } : { open: "", tokens, close: "" };
+    const label = oneLine(part.text || part.link);
+    const text = escapeText(label, false);
+    const tokens = () => escapeTokens(label, false);
+    return target
+      ? { open: `<${target}|`, text, tokens, close: ">" }
+      : { open: "", text, tokens, close: "" };
   }
   const marker = "bold" in part ? "*" : "_";
   const raw = oneLine("bold" in part ? part.bold : part.italic);
@@ -110,10 +143,18 @@ function pieceOf(part: Inline, atLineStart: boolean): Piece {
   const lead = raw.match(/^\s*/)?.[0] ?? "";
   const trail = raw.slice(lead.length).match(/\s*$/)?.[0] ?? "";
   const core = raw.slice(lead.length, raw.length - trail.length);
-  if (core === "") return { open: "", tokens: escapeTokens(raw, false), close: "" };
+  if (core === "") {
+    return {
+      open: "",
+      text: escapeText(raw, false),
+      tokens: () => escapeTokens(raw, false),
+      close: "",
+    };
+  }
   return {
     open: `${lead}${marker}`,
-    tokens: escapeTokens(core, false),
+    text: escapeText(core, false),
+    tokens: () => escapeTokens(core, false),
     close: `${marker}${trail}`,
   };
 }
@@ -129,16 +170,15 @@ export function renderMrkdwn(text: RichText | string, max = Number.POSITIVE_INFI
   for (const part of parts) {
     const piece = pieceOf(part, atLineStart);
     pieces.push(piece);
-    const last = piece.tokens.at(-1);
-    if (last !== undefined) atLineStart = last.endsWith("\n");
+    if (piece.text !== "") atLineStart = piece.text.endsWith("\n");
   }
-  const full = pieces.map((p) => p.open + p.tokens.join("") + p.close).join("");
+  const full = pieces.map((p) => p.open + p.text + p.close).join("");
   if (full.length <= max) return full;
 
   const budget = max - 1; // room for the ellipsis
   let out = "";
   for (const piece of pieces) {
-    const whole = piece.open + piece.tokens.join("") + piece.close;
+    const whole = piece.open + piece.text + piece.close;
     if (out.length + whole.length <= budget) {
       out += whole;
       continue;
@@ -146,7 +186,7 @@ export function renderMrkdwn(text: RichText | string, max = Number.POSITIVE_INFI
     // Partial piece: keep the span only if some text fits inside it.
     const room = budget - out.length - piece.open.length - piece.close.length;
     let inner = "";
-    for (const token of piece.tokens) {
+    for (const token of piece.tokens()) {
       if (inner.length + token.length > room) break;
       inner += token;
     }
