@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database, Platform } from "../db/types.ts";
 import type { Message } from "../messages/model.ts";
 import type { Delivery, Destination, Messenger } from "../ports.ts";
@@ -20,7 +20,7 @@ export function platformUserIds(db: Kysely<Database>): (userId: number) => Promi
     try {
       const rows = await db
         .selectFrom("users")
-        .where("id", "in", [...batch.keys()])
+        .where("id", "=", sql<number>`any(${sql.val([...batch.keys()])}::int[])`)
         .select(["id", "platform_user_id"])
         .execute();
       if (known.size + rows.length > MAX_REMEMBERED) known.clear();

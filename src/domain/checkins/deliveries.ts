@@ -153,6 +153,7 @@ export class DeliveryRepository {
     const leaseBefore = new Date(now.getTime() - leaseMs);
     const claims = new Map<string, Claim>();
     if (keys.length === 0) return claims;
+    // Keys as one array parameter: a chunk's statement is then parsed and bound at the cost of one.
     const claimed = await this.db
       .updateTable("checkin_deliveries")
       .set((eb) => ({
@@ -161,12 +162,12 @@ export class DeliveryRepository {
         attempts: eb("attempts", "+", 1),
         uncertain: sql<boolean>`uncertain or status = 'sending'`,
       }))
-      .where("key", "in", keys)
-      .where((eb) =>
-        eb.or([
-          eb("status", "=", "pending"),
-          eb.and([eb("status", "=", "sending"), eb("claimed_at", "<", leaseBefore)]),
-        ]),
+      .where("key", "=", sql<string>`any(${sql.val(keys)}::text[])`)
+      // As a CASE, which the planner can't match to the open-deliveries index: with statistics a
+      // burst of new rows has outdated, it would otherwise read every open row for a few keys.
+      .where(
+        sql<boolean>`case when status = 'pending' then true
+          when status = 'sending' then claimed_at < ${leaseBefore} else false end`,
       )
       .returningAll()
       .execute();
@@ -175,7 +176,7 @@ export class DeliveryRepository {
     if (rest.length > 0) {
       const rows = await this.db
         .selectFrom("checkin_deliveries")
-        .where("key", "in", rest)
+        .where("key", "=", sql<string>`any(${sql.val(rest)}::text[])`)
         .select(["key", "status", "claimed_at"])
         .execute();
       const byKey = new Map(rows.map((r) => [r.key, r]));
@@ -204,12 +205,10 @@ export class DeliveryRepository {
     }[],
   ): Promise<Set<string>> {
     if (sent.length === 0) return new Set();
-    const rows = sql.join(
-      sent.map(
-        ({ delivery: d, result: r }) =>
-          sql`(${d.key}::text, ${r.ref}::text, ${r.messageKind}::text, ${r.goalId}::int, ${r.at}::timestamptz)`,
-      ),
-    );
+    // Columns as arrays, unnested: a few parameters however many rows.
+    const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+    const col = <T>(rows: T[], sqlType: string, pick: (row: T) => unknown) =>
+      sql`${sql.val(rows.map(pick))}::${sql.raw(sqlType)}[]`;
     // One row per person (a check-in and a nudge may share a batch); later changes win.
     const merged = new Map<number, StateChange>();
     for (const { delivery, state } of sent) {
@@ -217,10 +216,7 @@ export class DeliveryRepository {
         merged.set(delivery.user_id, { ...merged.get(delivery.user_id), ...state });
     }
     const has = (s: StateChange, k: keyof StateChange) => Object.hasOwn(s, k);
-    const states = [...merged].map(
-      ([userId, s]) =>
-        sql`(${userId}::int, ${has(s, "ignored_in_row")}::boolean, ${s.ignored_in_row ?? null}::int, ${has(s, "quiet_since")}::boolean, ${s.quiet_since ?? null}::timestamptz, ${has(s, "last_checkin_at")}::boolean, ${s.last_checkin_at ?? null}::timestamptz, ${has(s, "streak_celebrated")}::boolean, ${s.streak_celebrated ?? null}::int)`,
-    );
+    const states = [...merged];
     const scheduleUpdate =
       states.length === 0
         ? sql``
@@ -230,15 +226,29 @@ export class DeliveryRepository {
               quiet_since = case when w.has_quiet then w.quiet else s.quiet_since end,
               last_checkin_at = case when w.has_last then w.last else s.last_checkin_at end,
               streak_celebrated = case when w.has_streak then w.streak else s.streak_celebrated end
-            from (values ${sql.join(states)})
+            from unnest(
+              ${col(states, "int", ([id]) => id)},
+              ${col(states, "boolean", ([, s]) => has(s, "ignored_in_row"))},
+              ${col(states, "int", ([, s]) => s.ignored_in_row ?? null)},
+              ${col(states, "boolean", ([, s]) => has(s, "quiet_since"))},
+              ${col(states, "timestamptz", ([, s]) => iso(s.quiet_since))},
+              ${col(states, "boolean", ([, s]) => has(s, "last_checkin_at"))},
+              ${col(states, "timestamptz", ([, s]) => iso(s.last_checkin_at))},
+              ${col(states, "boolean", ([, s]) => has(s, "streak_celebrated"))},
+              ${col(states, "int", ([, s]) => s.streak_celebrated ?? null)})
               as w(user_id, has_ignored, ignored, has_quiet, quiet, has_last, last, has_streak, streak)
             where s.user_id = w.user_id)`;
     const done = await sql<{ key: string }>`
       with d as (
         update checkin_deliveries c set status = 'sent', sent_at = v.at, message_ref = v.ref,
           message_kind = v.kind, goal_id = v.goal_id, uncertain = false, error = null
-        from (values ${rows}) as v(key, ref, kind, goal_id, at)
-        where c.key = v.key and c.status = 'sending'
+        from unnest(
+          ${col(sent, "text", (r) => r.delivery.key)},
+          ${col(sent, "text", (r) => r.result.ref)},
+          ${col(sent, "text", (r) => r.result.messageKind)},
+          ${col(sent, "int", (r) => r.result.goalId)},
+          ${col(sent, "timestamptz", (r) => iso(r.result.at))}) as v(key, ref, kind, goal_id, at)
+        where c.key = v.key and (case when c.status = 'sending' then true else false end)
         returning c.key)${scheduleUpdate}
       select key from d`.execute(this.db);
     return new Set(done.rows.map((r) => r.key));

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database, Goal, GoalStatus } from "../../db/types.ts";
 
 export interface GoalRow extends Goal {
@@ -29,22 +29,25 @@ export class GoalRepository {
     db: Db = this.db,
   ): Promise<GoalRow[]> {
     if (userIds.length === 0) return [];
-    return db
-      .selectFrom("goals")
-      .leftJoin("credentials", "credentials.id", "goals.credential_id")
-      .leftJoin("providers", "providers.id", "credentials.provider_id")
-      .where("goals.user_id", "in", userIds)
-      .where("goals.status", "in", statuses)
-      .selectAll("goals")
-      .select([
-        "goals.logged_hours as loggedHours",
-        "goals.last_progress_at as lastProgressAt",
-        "credentials.url as credentialUrl",
-        "providers.name as provider",
-      ])
-      .orderBy("goals.created_at")
-      .orderBy("goals.id")
-      .execute() as Promise<GoalRow[]>;
+    return (
+      db
+        .selectFrom("goals")
+        .leftJoin("credentials", "credentials.id", "goals.credential_id")
+        .leftJoin("providers", "providers.id", "credentials.provider_id")
+        // One array parameter, however many people: cheap to bind for a check-in chunk.
+        .where("goals.user_id", "=", sql<number>`any(${sql.val(userIds)}::int[])`)
+        .where("goals.status", "in", statuses)
+        .selectAll("goals")
+        .select([
+          "goals.logged_hours as loggedHours",
+          "goals.last_progress_at as lastProgressAt",
+          "credentials.url as credentialUrl",
+          "providers.name as provider",
+        ])
+        .orderBy("goals.created_at")
+        .orderBy("goals.id")
+        .execute() as Promise<GoalRow[]>
+    );
   }
 
   async create(
