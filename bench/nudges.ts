@@ -82,13 +82,7 @@ const t = await createTestDatabase("bench_nudges").catch(() => createTestDatabas
 const pool = createDatabase({ connectionString: TEST_DATABASE_URL, schema: t.schema, max: 10 });
 const standin = spawn(
   process.execPath,
-  [
-    "--import",
-    "tsx",
-    new URL("./slack-standin.ts", import.meta.url).pathname,
-    "--users",
-    String(users),
-  ],
+  ["--import", "tsx", new URL("./slack-standin.ts", import.meta.url).pathname],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
 const { apiUrl, baseUrl } = JSON.parse(
@@ -190,7 +184,7 @@ try {
   const seconds = (performance.now() - start) / 1000;
   const d1 = process.cpuUsage(d0);
   log(
-    `nudges: ${((d1.user + d1.system) / users).toFixed(0)} µs CPU a nudge in this process, ${((machineCpu() - dm0) / users).toFixed(0)} µs on the machine, ${((processCpu(standin.pid) - ds0) / users).toFixed(0)} µs in the Slack stand-in`,
+    `nudges: ${((d1.user + d1.system) / users).toFixed(0)} µs CPU a nudge in this process (${(d1.system / users).toFixed(0)} in the kernel), ${((machineCpu() - dm0) / users).toFixed(0)} µs on the machine, ${((processCpu(standin.pid) - ds0) / users).toFixed(0)} µs in the Slack stand-in`,
   );
   log(`nudges: µs CPU a nudge by process: ${cpuSpentBy(dp0, users)}`);
   if (session && profile) {
