@@ -119,4 +119,21 @@ describe("check-in and nudge messages", () => {
       chooseNudge({ ...base, goals: [onPlan], weeksWithProgress: weeks, streakCelebrated: 3 }),
     ).toBeNull();
   });
+
+  it("a broken streak starts again: a new three weeks is celebrated after an older five", () => {
+    const onPlan = view({ loggedHours: 9 });
+    // Five weeks in October, a gap, then three weeks up to now.
+    const old = ["2026-10-26", "2026-10-19", "2026-10-12", "2026-10-05", "2026-09-28"];
+    const fresh = ["2026-11-30", "2026-11-23", "2026-11-16"];
+    const weeks = [...fresh, ...old];
+    expect(streakWeeks(weeks, now, "Europe/Berlin")).toBe(3);
+    expect(
+      chooseNudge({ ...base, goals: [onPlan], weeksWithProgress: weeks, streakCelebrated: 5 }),
+    ).toEqual({ kind: "streak", weeks: 3 });
+    // Still the same streak that was celebrated: nothing new.
+    const unbroken = [...fresh, "2026-11-09", "2026-11-02", ...old];
+    expect(
+      chooseNudge({ ...base, goals: [onPlan], weeksWithProgress: unbroken, streakCelebrated: 10 }),
+    ).toBeNull();
+  });
 });

@@ -91,6 +91,8 @@ export function chooseNudge(input: NudgeInput): Nudge | null {
   }
   const weeks = streakWeeks(input.weeksWithProgress, now, input.timeZone);
   const milestone = [...STREAK_MILESTONES].reverse().find((m) => weeks >= m);
-  if (milestone && milestone > input.streakCelebrated) return { kind: "streak", weeks: milestone };
+  // A streak shorter than the one celebrated is a new streak: its milestones count afresh.
+  const celebrated = weeks < input.streakCelebrated ? 0 : input.streakCelebrated;
+  if (milestone && milestone > celebrated) return { kind: "streak", weeks: milestone };
   return null;
 }
