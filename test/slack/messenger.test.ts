@@ -237,7 +237,7 @@ describe("Slack messenger's own chat.postMessage", () => {
     }
   });
 
-  it("reuses one connection for posts one after another", async () => {
+  it("keeps connections alive: posts one after another don't each open one", async () => {
     const sockets = new Set<unknown>();
     const server = createServer((req, res) => {
       sockets.add(req.socket);
@@ -251,10 +251,11 @@ describe("Slack messenger's own chat.postMessage", () => {
     try {
       const { port } = server.address() as AddressInfo;
       const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 1_000);
-      for (let i = 0; i < 5; i += 1) {
+      for (let i = 0; i < 20; i += 1) {
         expect(await post({ channel: "C0X", text: `hi ${i}` })).toMatchObject({ ts: "1.000001" });
       }
-      expect(sockets.size).toBe(1);
+      // The pool may open a second connection while the first finishes its response.
+      expect(sockets.size).toBeLessThanOrEqual(2);
     } finally {
       server.closeAllConnections();
       server.close();
