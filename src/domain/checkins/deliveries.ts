@@ -98,11 +98,19 @@ export class DeliveryRepository {
         updates.push(advance(row, row.user_zone, kind, now, memo));
       }
       if (deliveries.length > 0) {
-        await trx
-          .insertInto("checkin_deliveries")
-          .values(deliveries)
-          .onConflict((oc) => oc.column("key").doNothing())
-          .execute();
+        // Columns as arrays: eight parameters for any batch, far below PostgreSQL's 65,535.
+        const col = (sqlType: string, pick: (d: (typeof deliveries)[number]) => unknown) =>
+          sql`${sql.val(deliveries.map(pick))}::${sql.raw(sqlType)}[]`;
+        await sql`
+          insert into checkin_deliveries
+            (key, user_id, workspace_id, kind, local_date, slot, due_at, enqueued_at)
+          select * from unnest(
+            ${col("text", (d) => d.key)}, ${col("int", (d) => d.user_id)},
+            ${col("int", (d) => d.workspace_id)}, ${col("text", (d) => d.kind)},
+            ${col("date", (d) => d.local_date)}, ${col("text", (d) => d.slot)},
+            ${col("timestamptz", (d) => d.due_at.toISOString())},
+            ${col("timestamptz", (d) => d.enqueued_at.toISOString())})
+          on conflict (key) do nothing`.execute(trx);
       }
       await applyAdvances(trx, kind, updates);
       return due;
@@ -341,18 +349,19 @@ async function applyAdvances(
   kind: DeliveryKind,
   updates: ReturnType<typeof advance>[],
 ): Promise<void> {
-  const values = sql.join(
-    updates.map(
-      (u) =>
-        sql`(${u.user_id}::int, ${u.at}::timestamptz, ${u.date}::date, ${u.slot}::text, ${u.snoozed_until}::timestamptz, ${u.time_zone}::text)`,
-    ),
-  );
+  const col = (sqlType: string, pick: (u: ReturnType<typeof advance>) => unknown) =>
+    sql`${sql.val(updates.map(pick))}::${sql.raw(sqlType)}[]`;
+  const values = sql`unnest(
+    ${col("int", (u) => u.user_id)}, ${col("timestamptz", (u) => u.at?.toISOString() ?? null)},
+    ${col("date", (u) => u.date)}, ${col("text", (u) => u.slot)},
+    ${col("timestamptz", (u) => u.snoozed_until?.toISOString() ?? null)},
+    ${col("text", (u) => u.time_zone)})`;
   const cols =
     kind === "checkin"
       ? sql`next_checkin_at = v.at, next_checkin_date = v.date, next_checkin_slot = v.slot`
       : sql`next_nudge_at = v.at, next_nudge_date = v.date, next_nudge_slot = v.slot`;
   await sql`
     update checkin_schedules s set ${cols}, snoozed_until = v.snoozed_until
-    from (values ${values}) as v(user_id, at, date, slot, snoozed_until, time_zone)
+    from ${values} as v(user_id, at, date, slot, snoozed_until, time_zone)
     where s.user_id = v.user_id`.execute(trx);
 }

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeliveryRepository } from "../../src/domain/checkins/deliveries.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { SLOT_UTC, seedDue, statusCounts } from "./harness.ts";
+
+describe("the delivery ledger", () => {
+  let t: TestDatabase;
+  const PEOPLE = 9_000;
+
+  beforeAll(async () => {
+    t = await createTestDatabase("checkin_ledger");
+    await seedDue(t.db, PEOPLE, 3);
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it("records a batch bigger than PostgreSQL's parameter limit would allow row by row, once", async () => {
+    const ledger = new DeliveryRepository(t.db);
+    const now = new Date(new Date(SLOT_UTC).getTime() + 30_000);
+    // Eight columns a row: 72,000 parameters if each value were one.
+    const due = await ledger.takeDue("checkin", now, PEOPLE);
+    expect(due).toHaveLength(PEOPLE);
+    expect(new Set(due.map((d) => d.key)).size).toBe(PEOPLE);
+    expect(due[0]?.key).toMatch(/^checkin:\d+:2026-11-30:10:00$/);
+    expect(await statusCounts(t.db)).toEqual({ pending: PEOPLE });
+    // The schedules moved on: a second tick finds nothing due.
+    expect(await ledger.takeDue("checkin", now, PEOPLE)).toEqual([]);
+  });
+
+  it("claims a chunk once, records it sent once, and moves each person's state on", async () => {
+    const ledger = new DeliveryRepository(t.db);
+    const now = new Date(new Date(SLOT_UTC).getTime() + 60_000);
+    const keys = (
+      await t.db
+        .selectFrom("checkin_deliveries" as never)
+        .select("key" as never)
+        .orderBy("id" as never)
+        .limit(100)
+        .execute()
+    ).map((r) => (r as { key: string }).key);
+    const first = await ledger.claimMany(keys, now, 120_000);
+    expect([...first.values()].every((c) => c.state === "claimed")).toBe(true);
+    // A second claim within the lease finds them busy, not free.
+    const second = await ledger.claimMany(keys, now, 120_000);
+    expect([...second.values()].every((c) => c.state === "busy")).toBe(true);
+    const sent = [...first.values()].flatMap((c) =>
+      c.state === "claimed"
+        ? [
+            {
+              delivery: c.delivery,
+              result: {
+                ref: `D1:${c.delivery.key}`,
+                messageKind: "checkin",
+                goalId: null,
+                at: now,
+              },
+              state: { ignored_in_row: 1, last_checkin_at: now },
+            },
+          ]
+        : [],
+    );
+    expect((await ledger.markSentMany(sent)).size).toBe(100);
+    // Recording again changes nothing: they are no longer being sent.
+    expect((await ledger.markSentMany(sent)).size).toBe(0);
+    const third = await ledger.claimMany(keys, now, 120_000);
+    expect([...third.values()].every((c) => c.state === "done")).toBe(true);
+    const states = await t.db
+      .selectFrom("checkin_schedules" as never)
+      .where("ignored_in_row" as never, "=", 1 as never)
+      .select(["last_checkin_at" as never])
+      .execute();
+    expect(states).toHaveLength(100);
+    expect(
+      states.every(
+        (s) => (s as { last_checkin_at: Date }).last_checkin_at.getTime() === now.getTime(),
+      ),
+    ).toBe(true);
+  });
+});
