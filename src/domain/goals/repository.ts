@@ -10,6 +10,18 @@ export interface GoalRow extends Goal {
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/** One logged stretch of time, with the goal it counts toward. */
+export interface ProgressEntry {
+  id: number;
+  goalId: number;
+  userId: number;
+  hours: number;
+  note: string | null;
+  occurredAt: Date;
+  goalTitle: string;
+  goalStatus: GoalStatus;
+}
+
 export class GoalRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -123,5 +135,58 @@ export class GoalRepository {
         completed_at: values.at,
       })
       .execute();
+  }
+
+  /** A person's entries, newest first; optionally one goal's, or only those since a time. */
+  async progressForUser(
+    userId: number,
+    options: { goalId?: number; since?: Date; limit: number },
+    db: Db = this.db,
+  ): Promise<ProgressEntry[]> {
+    let query = this.progressQuery(db).where("progress_events.user_id", "=", userId);
+    if (options.goalId !== undefined)
+      query = query.where("progress_events.goal_id", "=", options.goalId);
+    if (options.since) query = query.where("progress_events.occurred_at", ">=", options.since);
+    return query
+      .orderBy("progress_events.occurred_at", "desc")
+      .orderBy("progress_events.id", "desc")
+      .limit(options.limit)
+      .execute() as Promise<ProgressEntry[]>;
+  }
+
+  /** One entry, whoever owns it; locked when read inside a transaction that changes it. */
+  async progressEntry(
+    id: number,
+    db: Db = this.db,
+    lock = false,
+  ): Promise<ProgressEntry | undefined> {
+    const query = this.progressQuery(db).where("progress_events.id", "=", id);
+    return (lock ? query.forUpdate() : query).executeTakeFirst() as Promise<
+      ProgressEntry | undefined
+    >;
+  }
+
+  async setProgressHours(id: number, hours: number, db: Db = this.db): Promise<void> {
+    await db.updateTable("progress_events").set({ hours }).where("id", "=", id).execute();
+  }
+
+  async deleteProgress(id: number, db: Db = this.db): Promise<void> {
+    await db.deleteFrom("progress_events").where("id", "=", id).execute();
+  }
+
+  private progressQuery(db: Db) {
+    return db
+      .selectFrom("progress_events")
+      .innerJoin("goals", "goals.id", "progress_events.goal_id")
+      .select([
+        "progress_events.id",
+        "progress_events.goal_id as goalId",
+        "progress_events.user_id as userId",
+        "progress_events.hours",
+        "progress_events.note",
+        "progress_events.occurred_at as occurredAt",
+        "goals.title as goalTitle",
+        "goals.status as goalStatus",
+      ]);
   }
 }

@@ -2,8 +2,10 @@ import type { Kysely } from "kysely";
 import type { Database, Goal, GoalStatus, User } from "../../db/types.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { CatalogEntry } from "../catalog/repository.ts";
+import { OrgRepository } from "../org/repository.ts";
+import type { OrgTables } from "../org/tables.ts";
 import { computePace, type GoalPace, hoursPerWeekFor } from "./pace.ts";
-import { GoalRepository, type GoalRow } from "./repository.ts";
+import { GoalRepository, type GoalRow, type ProgressEntry } from "./repository.ts";
 
 export const DEFAULT_HOURS_PER_WEEK = 3;
 export const OPEN: GoalStatus[] = ["active", "paused"];
@@ -25,6 +27,24 @@ export interface NewGoal {
   hoursPerWeek: number | null;
 }
 
+/** A correction of logged time: new hours, or removing the entry. */
+export type ProgressChange = { hours: number } | { delete: true };
+
+export type CorrectionError =
+  | { error: "gone" }
+  | { error: "not_yours" }
+  | { error: "completed"; entry: ProgressEntry }
+  | { error: "unchanged"; entry: ProgressEntry };
+
+export interface Correction {
+  /** The entry as it was before the change. */
+  before: ProgressEntry;
+  /** Its new hours; null when it was removed. */
+  hours: number | null;
+  /** The goal with its totals after the change. */
+  view: GoalView;
+}
+
 const isUniqueViolation = (e: unknown) =>
   typeof e === "object" && e !== null && (e as { code?: string }).code === "23505";
 
@@ -33,6 +53,7 @@ export type GoalCreated = (user: User, goal: GoalRow) => Promise<void>;
 
 export class GoalService {
   readonly repo: GoalRepository;
+  private readonly org: OrgRepository;
   private readonly createdListeners: GoalCreated[] = [];
 
   constructor(
@@ -40,6 +61,7 @@ export class GoalService {
     private readonly clock: Clock,
   ) {
     this.repo = new GoalRepository(db);
+    this.org = new OrgRepository(db);
   }
 
   /** Called after a goal is created (check-ins schedule a first goal's person at once). */
@@ -195,5 +217,60 @@ export class GoalService {
     const updated = await this.repo.setStatus(goalId, from, to, this.clock.now());
     if (!updated) return { error: "closed", goal };
     return { view: this.view({ ...goal, ...updated }, user) };
+  }
+
+  /** The person's own progress entries, newest first. */
+  history(
+    user: User,
+    options: { goalId?: number; since?: Date; limit: number },
+  ): Promise<ProgressEntry[]> {
+    return this.repo.progressForUser(user.id, options);
+  }
+
+  /**
+   * Changes the hours of one of the person's own entries, or removes it, and records who did
+   * what in the audit log in the same transaction. Goal totals follow through the triggers on
+   * progress_events. Entries of a completed goal stay as they were when it was completed.
+   */
+  async correct(
+    user: User,
+    entryId: number,
+    change: ProgressChange,
+  ): Promise<Correction | CorrectionError> {
+    const now = this.clock.now();
+    type Applied = { before: ProgressEntry; hours: number | null };
+    const result = await this.repo.transaction(async (trx): Promise<Applied | CorrectionError> => {
+      const entry = await this.repo.progressEntry(entryId, trx, true);
+      if (!entry) return { error: "gone" };
+      if (entry.userId !== user.id) return { error: "not_yours" };
+      if (entry.goalStatus === "completed") return { error: "completed", entry };
+      const hours = "hours" in change ? change.hours : null;
+      if (hours !== null && hours === entry.hours) return { error: "unchanged", entry };
+      if (hours === null) await this.repo.deleteProgress(entry.id, trx);
+      else await this.repo.setProgressHours(entry.id, hours, trx);
+      await this.org.audit(
+        {
+          workspaceId: user.workspace_id,
+          actorId: user.id,
+          action: hours === null ? "progress.delete" : "progress.edit",
+          scope: "progress",
+          subjectIds: [entry.userId],
+          detail: {
+            entry_id: entry.id,
+            goal_id: entry.goalId,
+            old_hours: entry.hours,
+            new_hours: hours,
+            occurred_at: entry.occurredAt.toISOString(),
+          },
+          at: now,
+        },
+        trx.withTables<OrgTables>(),
+      );
+      return { before: entry, hours };
+    });
+    if ("error" in result) return result;
+    const goal = await this.find(user, result.before.goalId);
+    if (!goal) return { error: "gone" };
+    return { ...result, view: this.view(goal, user) };
   }
 }
