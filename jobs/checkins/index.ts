@@ -104,9 +104,11 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
       const deliveries = new DeliveryRepository(db);
       const schedules = new CheckinService(db, clock);
       const goals = new GoalService(db, clock);
+      const budget = options.bucket ?? DEFAULT_BUCKET;
       const bucket = backend.redis
-        ? redisBucket(backend.redis, `${CHECKIN_QUEUE}`, options.bucket ?? DEFAULT_BUCKET)
-        : memoryBucket(options.bucket ?? DEFAULT_BUCKET);
+        ? redisBucket(backend.redis, `${CHECKIN_QUEUE}`, budget)
+        : memoryBucket(budget);
+      const refillMs = Math.ceil(1000 / budget.perSecond);
       const queue = backend.queue(CHECKIN_QUEUE);
 
       /**
@@ -186,7 +188,8 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
             grant.got -= 1;
             now.push(d);
           } else {
-            const wait = Math.max(grant?.waitMs ?? 0, 1);
+            // A workspace that got some tokens but not all has its next one a refill away.
+            const wait = grant?.waitMs || refillMs;
             later.set(wait, [...(later.get(wait) ?? []), d]);
           }
         }
@@ -198,7 +201,8 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
               opts: {
                 ...JOB_OPTIONS,
                 delay: wait,
-                jobId: `${job.id}_a${job.attemptsStarted}_${rest[0]!.key.replaceAll(":", "_")}`,
+                // Kept short however often a large workspace's rest comes back.
+                jobId: `${jobIdOf({ key: rest[0]!.key, requeues: 0 })}_w${Date.now()}`,
               },
             })),
           );
