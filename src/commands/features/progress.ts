@@ -11,7 +11,7 @@ import {
 } from "../../messages/progress.ts";
 import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
-import { int } from "../feature.ts";
+import { int, readPayload } from "../feature.ts";
 import { MAX_HOURS_PER_LOG, parseDuration } from "../grammar.ts";
 
 /** How many entries `history` shows. */
@@ -125,13 +125,7 @@ export function progressFeature(deps: FeatureDeps): Feature {
     state: string | undefined,
     values: Record<string, string | undefined>,
   ): Promise<FormResult> {
-    let p: Record<string, unknown> = {};
-    try {
-      p = JSON.parse(state ?? "{}") as Record<string, unknown>;
-    } catch {
-      // Treated as an expired form below.
-    }
-    const e = int(p.e);
+    const e = int(readPayload(state ?? "").e);
     if (!e) return { ok: true, reply: problem(s, "That form has expired.") };
     const hours = readHours(values.hours ?? "");
     if (!hours.ok) return { ok: false, errors: { hours: hours.error } };
