@@ -17,6 +17,15 @@ export interface Config {
     botToken: string | undefined;
     appToken: string | undefined;
     apiUrl: string | undefined;
+    /**
+     * Add to Slack (OAuth v2, many workspaces): on when all three are set, HTTP mode only. Optional
+     * so hand-built single-workspace configs stay valid.
+     */
+    clientId?: string | undefined;
+    clientSecret?: string | undefined;
+    stateSecret?: string | undefined;
+    /** Encrypts stored bot tokens; STACKUP_SECRET_KEY, or SLACK_STATE_SECRET when that is unset. */
+    tokenKey?: string | undefined;
   };
   /**
    * Microsoft Teams through the Bot Framework; on when `appId` is set or unauthenticated is
@@ -68,6 +77,9 @@ const SECRET_NAMES = [
   "SLACK_SIGNING_SECRET",
   "SLACK_BOT_TOKEN",
   "SLACK_APP_TOKEN",
+  "SLACK_CLIENT_SECRET",
+  "SLACK_STATE_SECRET",
+  "STACKUP_SECRET_KEY",
   "MicrosoftAppPassword",
 ] as const;
 
@@ -111,15 +123,65 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const botToken = nonEmpty(env, "SLACK_BOT_TOKEN");
   const signingSecret = nonEmpty(env, "SLACK_SIGNING_SECRET");
   const appToken = nonEmpty(env, "SLACK_APP_TOKEN");
-  if (botToken && !signingSecret && !appToken) {
-    problems.push(
-      "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is.",
-    );
-  }
-  if ((signingSecret || appToken) && !botToken) {
-    problems.push(
-      "Slack needs SLACK_BOT_TOKEN as well as SLACK_SIGNING_SECRET or SLACK_APP_TOKEN.",
-    );
+  const clientId = nonEmpty(env, "SLACK_CLIENT_ID");
+  const clientSecret = nonEmpty(env, "SLACK_CLIENT_SECRET");
+  const stateSecret = nonEmpty(env, "SLACK_STATE_SECRET");
+  const secretKey = nonEmpty(env, "STACKUP_SECRET_KEY");
+  const oauthParts = {
+    SLACK_CLIENT_ID: clientId,
+    SLACK_CLIENT_SECRET: clientSecret,
+    SLACK_STATE_SECRET: stateSecret,
+  };
+  const oauthSet = Object.entries(oauthParts)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
+  const oauth = oauthSet.length > 0;
+  if (oauth) {
+    const missing = Object.keys(oauthParts).filter((k) => !oauthSet.includes(k));
+    if (missing.length > 0) {
+      problems.push(
+        `Add to Slack needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together (from the app's Basic Information page); ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing.`,
+      );
+    }
+    if (botToken) {
+      problems.push(
+        "SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID (Add to Slack, many workspaces) can't both be set: unset one of them.",
+      );
+    }
+    if (appToken) {
+      problems.push(
+        "Socket Mode (SLACK_APP_TOKEN) serves one workspace: unset it to use Add to Slack over HTTP, or use SLACK_BOT_TOKEN instead of SLACK_CLIENT_ID.",
+      );
+    }
+    if (!signingSecret) {
+      problems.push(
+        "Add to Slack needs SLACK_SIGNING_SECRET too, to verify requests to /slack/events.",
+      );
+    }
+    const key = secretKey ?? stateSecret;
+    if (key && key.length < 32) {
+      problems.push(
+        secretKey
+          ? "STACKUP_SECRET_KEY must be at least 32 characters (e.g. from `openssl rand -hex 32`)."
+          : "SLACK_STATE_SECRET must be at least 32 characters: it also encrypts the stored bot tokens unless STACKUP_SECRET_KEY is set (e.g. `openssl rand -hex 32`).",
+      );
+    }
+  } else {
+    if (botToken && !signingSecret && !appToken) {
+      problems.push(
+        "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is.",
+      );
+    }
+    if ((signingSecret || appToken) && !botToken) {
+      problems.push(
+        "Slack needs SLACK_BOT_TOKEN as well as SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (or, for Add to Slack, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET with SLACK_SIGNING_SECRET).",
+      );
+    }
+    if (secretKey && secretKey.length < 32) {
+      problems.push(
+        "STACKUP_SECRET_KEY must be at least 32 characters (e.g. from `openssl rand -hex 32`).",
+      );
+    }
   }
 
   const appId = nonEmpty(env, "MicrosoftAppId");
@@ -186,7 +248,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(nonEmpty(env, "DATA_DIR") ?? "./data"),
     redisUrl,
     logLevel: nonEmpty(env, "LOG_LEVEL") ?? "info",
-    slack: { signingSecret, botToken, appToken, apiUrl },
+    slack: {
+      signingSecret,
+      botToken,
+      appToken,
+      apiUrl,
+      ...(oauth ? { clientId, clientSecret, stateSecret, tokenKey: secretKey ?? stateSecret } : {}),
+    },
     teams: {
       appId,
       appPassword,

@@ -42,6 +42,17 @@ const PERMANENT = new Set([
 export type SlackUserLookup = (userId: number) => Promise<string>;
 
 /**
+ * The bot token of the workspace a destination belongs to (Add to Slack keeps one per workspace).
+ * Throws a permanent SlackDeliveryError when Stackup is not installed there.
+ */
+export type SlackTokenLookup = (to: Destination) => Promise<string>;
+
+/** Stackup is not (or no longer) installed in the destination's workspace. */
+export function notInstalled(): SlackDeliveryError {
+  return new SlackDeliveryError("installation", "not_installed", true);
+}
+
+/**
  * How long a Slack call may take before it is given up (it may still have arrived). Below half the
  * check-in lease, so a slow send can't outlive the claim it was made under.
  */
@@ -55,7 +66,10 @@ export function createMessengerClient(
   config: Pick<Config, "slack" | "logLevel">,
   logger: AdapterLogger,
 ): webApi.WebClient {
-  if (!config.slack.botToken) throw new Error("The Slack messenger needs SLACK_BOT_TOKEN.");
+  // With Add to Slack there is no one token: each call names its workspace's.
+  if (!config.slack.botToken && !config.slack.clientId) {
+    throw new Error("The Slack messenger needs SLACK_BOT_TOKEN or Add to Slack.");
+  }
   return new slackWebApi.WebClient(config.slack.botToken, {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     retryConfig: { retries: 0 },
@@ -106,11 +120,17 @@ export async function uploadWithMessage(
   client: webApi.WebClient,
   channel: string,
   message: Message,
+  token?: string,
 ): Promise<Delivery> {
+  const auth = token ? { token } : {};
   const files: { id: string; title: string }[] = [];
   for (const file of message.files ?? []) {
     const target = await call("files.getUploadURLExternal", () =>
-      client.files.getUploadURLExternal({ filename: file.filename, length: file.data.byteLength }),
+      client.files.getUploadURLExternal({
+        ...auth,
+        filename: file.filename,
+        length: file.data.byteLength,
+      }),
     );
     if (!target.upload_url || !target.file_id)
       throw new SlackDeliveryError("files.getUploadURLExternal", "no_upload_url", false);
@@ -126,6 +146,7 @@ export async function uploadWithMessage(
   const rendered = renderMessage(message);
   const done = await call("files.completeUploadExternal", () =>
     client.files.completeUploadExternal({
+      ...auth,
       files: files as [{ id: string; title: string }],
       channel_id: channel,
       blocks: rendered.blocks,
@@ -147,13 +168,14 @@ type Posted = { channel?: string; ts?: string };
  * of kept-alive connections. The Web API client's fetch, queue, retry wrapper and eager debug
  * formatting cost several times the request itself when a worker posts hundreds of check-ins a
  * second, node:http costs three times undici for the same request, and form-encoding the blocks'
- * JSON nearly doubles the body.
+ * JSON nearly doubles the body. The token may differ per call (one per workspace with Add to
+ * Slack); `token` is the one used when a call names none.
  */
 export function directPoster(
   apiUrl: string,
-  token: string,
+  token: string | undefined,
   timeoutMs: number,
-): (args: Record<string, unknown>) => Promise<Posted> {
+): (args: Record<string, unknown>, token?: string) => Promise<Posted> {
   const method = "chat.postMessage";
   const url = new URL(`${apiUrl}${method}`);
   // A bounded set of connections: beyond it requests queue rather than open more.
@@ -162,14 +184,16 @@ export function directPoster(
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-  const headers = {
-    authorization: `Bearer ${token}`,
+  const base = {
     accept: "application/json",
     "content-type": "application/json; charset=utf-8",
     "user-agent": `stackup @slack:web-api node/${process.version.slice(1)}`,
   };
+  const withToken = (t: string) => ({ ...base, authorization: `Bearer ${t}` });
+  const defaultHeaders = token ? withToken(token) : base;
   const path = `${url.pathname}${url.search}`;
-  return async (args) => {
+  return async (args, callToken) => {
+    const headers = callToken && callToken !== token ? withToken(callToken) : defaultHeaders;
     let res: Dispatcher.ResponseData;
     try {
       res = await pool.request({ method: "POST", path, headers, body: JSON.stringify(args) });
@@ -209,6 +233,8 @@ export function directPoster(
 export interface SlackMessengerOptions {
   /** How long a post may take before it is given up; SLACK_TIMEOUT_MS unless set. */
   timeoutMs?: number;
+  /** Each destination's workspace token (Add to Slack); the client's own token otherwise. */
+  tokens?: SlackTokenLookup;
 }
 
 /**
@@ -220,18 +246,26 @@ export function createSlackMessenger(
   options: SlackMessengerOptions = {},
 ): Messenger {
   const dmChannels = new Map<string, string>();
-  const post = client.token
-    ? directPoster(client.slackApiUrl, client.token, options.timeoutMs ?? SLACK_TIMEOUT_MS)
-    : (args: Record<string, unknown>) =>
-        client.chat.postMessage(args as unknown as webApi.ChatPostMessageArguments);
+  const fixedToken = client.token;
+  const tokenFor: SlackTokenLookup =
+    options.tokens ??
+    (async () => {
+      if (!fixedToken) throw notInstalled();
+      return fixedToken;
+    });
+  const direct = directPoster(
+    client.slackApiUrl,
+    options.tokens ? undefined : fixedToken,
+    options.timeoutMs ?? SLACK_TIMEOUT_MS,
+  );
 
-  async function channelFor(to: Destination): Promise<string> {
+  async function channelFor(to: Destination, token: string): Promise<string> {
     if (to.kind === "channel") return to.channelId;
     const user = await slackUserId(to.userId);
     const known = dmChannels.get(user);
     if (known) return known;
     const opened = await call("conversations.open", () =>
-      client.conversations.open({ users: user }),
+      client.conversations.open({ token, users: user }),
     );
     const id = opened.channel?.id;
     if (!id) throw new SlackDeliveryError("conversations.open", "no_channel", false);
@@ -241,30 +275,36 @@ export function createSlackMessenger(
 
   return {
     async send(to: Destination, message: Message): Promise<Delivery> {
-      if (message.files?.length) return uploadWithMessage(client, await channelFor(to), message);
+      const token = await tokenFor(to);
+      if (message.files?.length) {
+        return uploadWithMessage(client, await channelFor(to, token), message, token);
+      }
       // A Slack user id as the channel posts in the app's DM with them and answers with the DM's
       // id: one call instead of conversations.open first.
       const user = to.kind === "user" ? await slackUserId(to.userId) : undefined;
       const channel = to.kind === "channel" ? to.channelId : (dmChannels.get(user!) ?? user!);
       const sent = await call("chat.postMessage", () =>
-        post({ channel, ...renderMessage(message) }),
+        direct({ channel, ...renderMessage(message) }, token),
       );
       if (!sent.ts) throw new SlackDeliveryError("chat.postMessage", "no_ts", false);
       if (user && sent.channel?.startsWith("D")) dmChannels.set(user, sent.channel);
       return { ref: `${sent.channel ?? channel}:${sent.ts}` };
     },
-    async update(_to: Destination, ref: string, message: Message): Promise<void> {
+    async update(to: Destination, ref: string, message: Message): Promise<void> {
       const { channel, ts } = parseRef(ref);
+      const token = await tokenFor(to);
       await call("chat.update", () =>
-        client.chat.update({ channel, ts, ...renderMessage(message) }),
+        client.chat.update({ token, channel, ts, ...renderMessage(message) }),
       );
     },
     // The DM's history (im:history) since a minute before `since`, looking for the key in blocks.
     async findSent(to: Destination, key: string, since: Date): Promise<Delivery | null> {
       if (to.kind !== "user") return null;
-      const channel = await channelFor(to);
+      const token = await tokenFor(to);
+      const channel = await channelFor(to, token);
       const history = await call("conversations.history", () =>
         client.conversations.history({
+          token,
           channel,
           oldest: String(Math.floor(since.getTime() / 1000) - 60),
           limit: 50,

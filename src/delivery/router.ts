@@ -8,27 +8,25 @@ export class NoMessengerError extends Error {}
 const MAX_REMEMBERED = 200_000;
 
 /**
- * Our user id → the platform's id for them (never changes), for adapters that address people by
- * it. Lookups made in the same turn share one query, and answers are kept.
+ * A lookup by our user id whose answers never change: lookups made in the same turn share one
+ * query, and answers are kept.
  */
-export function platformUserIds(db: Kysely<Database>): (userId: number) => Promise<string> {
-  const known = new Map<number, string>();
-  let waiting = new Map<number, { resolve: (id: string) => void; reject: (e: Error) => void }[]>();
+function batchedUserLookup<T>(
+  fetch: (ids: number[]) => Promise<Map<number, T>>,
+): (userId: number) => Promise<T> {
+  const known = new Map<number, T>();
+  let waiting = new Map<number, { resolve: (v: T) => void; reject: (e: Error) => void }[]>();
   async function flush() {
     const batch = waiting;
     waiting = new Map();
     try {
-      const rows = await db
-        .selectFrom("users")
-        .where("id", "=", sql<number>`any(${sql.val([...batch.keys()])}::int[])`)
-        .select(["id", "platform_user_id"])
-        .execute();
-      if (known.size + rows.length > MAX_REMEMBERED) known.clear();
-      for (const r of rows) known.set(r.id, r.platform_user_id);
+      const rows = await fetch([...batch.keys()]);
+      if (known.size + rows.size > MAX_REMEMBERED) known.clear();
+      for (const [id, value] of rows) known.set(id, value);
       for (const [id, waiters] of batch) {
         const found = known.get(id);
         for (const w of waiters) {
-          if (found) w.resolve(found);
+          if (found !== undefined) w.resolve(found);
           else w.reject(new NoMessengerError(`No user ${id}`));
         }
       }
@@ -38,13 +36,65 @@ export function platformUserIds(db: Kysely<Database>): (userId: number) => Promi
   }
   return (userId) => {
     const found = known.get(userId);
-    if (found) return Promise.resolve(found);
+    if (found !== undefined) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       if (waiting.size === 0) setImmediate(() => void flush());
       const list = waiting.get(userId) ?? [];
       list.push({ resolve, reject });
       waiting.set(userId, list);
     });
+  };
+}
+
+/**
+ * Our user id → the platform's id for them (never changes), for adapters that address people by
+ * it. Lookups made in the same turn share one query, and answers are kept.
+ */
+export function platformUserIds(db: Kysely<Database>): (userId: number) => Promise<string> {
+  return batchedUserLookup(async (ids) => {
+    const rows = await db
+      .selectFrom("users")
+      .where("id", "=", sql<number>`any(${sql.val(ids)}::int[])`)
+      .select(["id", "platform_user_id"])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.platform_user_id]));
+  });
+}
+
+/**
+ * The platform's id of the workspace a destination belongs to (a person's workspace, or the
+ * channel's), for adapters that act per workspace. Never changes, so answers are kept.
+ */
+export function workspaceExternalIds(db: Kysely<Database>): (to: Destination) => Promise<string> {
+  const ofUser = batchedUserLookup(async (ids) => {
+    const rows = await db
+      .selectFrom("users")
+      .innerJoin("workspaces", "workspaces.id", "users.workspace_id")
+      .where("users.id", "=", sql<number>`any(${sql.val(ids)}::int[])`)
+      .select(["users.id", "workspaces.external_id"])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.external_id]));
+  });
+  const workspaces = new Map<number, Promise<string>>();
+  return (to) => {
+    if (to.kind === "user") return ofUser(to.userId);
+    let known = workspaces.get(to.workspaceId);
+    if (!known) {
+      known = db
+        .selectFrom("workspaces")
+        .where("id", "=", to.workspaceId)
+        .select("external_id")
+        .executeTakeFirst()
+        .then((row) => {
+          if (!row) throw new NoMessengerError(`No workspace ${to.workspaceId}`);
+          return row.external_id;
+        });
+      // A failed lookup is not remembered.
+      known.catch(() => workspaces.delete(to.workspaceId));
+      if (workspaces.size >= MAX_REMEMBERED) workspaces.clear();
+      workspaces.set(to.workspaceId, known);
+    }
+    return known;
   };
 }
 
