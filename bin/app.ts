@@ -1,5 +1,13 @@
-import { createSlackApp, isSlackConfigured, type SlackApp } from "../adapters/slack/app.ts";
+import {
+  createSlackApp,
+  isAddToSlack,
+  isSlackConfigured,
+  SLACK_INSTALL_PATH,
+  type SlackApp,
+} from "../adapters/slack/app.ts";
+import { installationTokens, SlackInstallations } from "../adapters/slack/installations.ts";
 import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
+import { TokenCipher } from "../adapters/slack/token-cipher.ts";
 import { createTeamsApp, isTeamsConfigured } from "../adapters/teams/app.ts";
 import { createJobQueue, jobModules, type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { configureVerificationJobs } from "../jobs/verification/index.ts";
@@ -9,7 +17,7 @@ import { playgroundHandler } from "../playground/server.ts";
 import { SlackStandIn } from "../playground/slack/standin.ts";
 import { createCore } from "../src/commands/router.ts";
 import type { Config } from "../src/config.ts";
-import { MessengerRouter, platformUserIds } from "../src/delivery/router.ts";
+import { MessengerRouter, platformUserIds, workspaceExternalIds } from "../src/delivery/router.ts";
 import type { Logger } from "../src/log.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
 import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
@@ -24,6 +32,8 @@ export interface RunningApp {
   slack: SlackApp | undefined;
   messenger: MessengerRouter;
   clock: Clock;
+  /** The scheduled work this process runs (none in the web role). */
+  jobs: RunningJobs | undefined;
   stop(): Promise<void>;
 }
 
@@ -85,12 +95,29 @@ export async function startApp(options: {
       };
     }
 
+    // Add to Slack: one installation per workspace, its bot token stored encrypted.
+    let installations: SlackInstallations | undefined;
+    if (isAddToSlack(slackConfig)) {
+      const { tokenKey, stateSecret } = slackConfig.slack;
+      installations = new SlackInstallations(
+        database.db,
+        new TokenCipher(
+          tokenKey ?? stateSecret ?? "",
+          tokenKey && tokenKey !== stateSecret ? "STACKUP_SECRET_KEY" : "SLACK_STATE_SECRET",
+        ),
+      );
+      await installations.checkKey();
+    }
+
     if (isSlackConfigured(slackConfig)) {
       messenger.register(
         "slack",
         createSlackMessenger(
           createMessengerClient(slackConfig, logger),
           platformUserIds(database.db),
+          installations
+            ? { tokens: installationTokens(installations, workspaceExternalIds(database.db)) }
+            : {},
         ),
       );
     }
@@ -142,16 +169,28 @@ export async function startApp(options: {
       }
       if (teams) httpHandlers.push(teams.handle);
       if (isSlackConfigured(slackConfig)) {
-        slack = await createSlackApp({ core, config: slackConfig, logger });
+        slack = await createSlackApp({
+          core,
+          config: slackConfig,
+          logger,
+          ...(installations ? { installations } : {}),
+        });
         if (slack.handle) httpHandlers.push(slack.handle);
         await slack.start();
-        logger.info(
-          { mode: slack.mode },
-          standin ? "Slack is played by the playground" : "Slack is connected",
-        );
+        if (installations) {
+          logger.info(
+            { mode: slack.mode, install: `${http.url}${SLACK_INSTALL_PATH}` },
+            "Slack is connected with Add to Slack: workspaces install Stackup from the install page",
+          );
+        } else {
+          logger.info(
+            { mode: slack.mode },
+            standin ? "Slack is played by the playground" : "Slack is connected",
+          );
+        }
       } else {
         logger.warn(
-          "Slack is off. Set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP, /slack/events) or SLACK_APP_TOKEN (Socket Mode) to connect it.",
+          "Slack is off. Set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP, /slack/events) or SLACK_APP_TOKEN (Socket Mode) to connect one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and SLACK_SIGNING_SECRET for Add to Slack.",
         );
       }
       logger.info({ url: http.url }, "listening");
@@ -174,6 +213,7 @@ export async function startApp(options: {
     slack,
     messenger,
     clock,
+    jobs: running,
     async stop() {
       await http?.close();
       await running?.stop();

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { App, ExpressReceiver, type Receiver, type webApi } from "@slack/bolt";
+import {
+  App,
+  ExpressReceiver,
+  type InstallationStore,
+  type Receiver,
+  type webApi,
+} from "@slack/bolt";
 import type { Actor, Core, FormResult } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
@@ -13,13 +19,19 @@ import {
   type SubmittedState,
 } from "./blocks.ts";
 import { downloadSlackFile, fileOrigins, type SlackFile } from "./files.ts";
+import { installPage, installResultPage } from "./install-pages.ts";
 import { type AdapterLogger, boltLogger, describeError } from "./logging.ts";
 import { truncatePlain } from "./mrkdwn.ts";
 import { deliverReply, type ReplyContext, SORRY } from "./replies.ts";
 
 /** Everything the manifest must declare; test/slack/manifest.test.ts holds the two in step. */
 export const SLACK_COMMANDS = ["/learn"] as const;
-export const SLACK_EVENTS = ["app_home_opened", "message.im"] as const;
+export const SLACK_EVENTS = [
+  "app_home_opened",
+  "message.im",
+  "app_uninstalled",
+  "tokens_revoked",
+] as const;
 export const SLACK_SCOPES = [
   "commands",
   "chat:write",
@@ -32,6 +44,9 @@ export const SLACK_SCOPES = [
 ] as const;
 /** One URL for commands, events and interactivity, as manifest.yml declares. */
 export const SLACK_EVENTS_PATH = "/slack/events";
+/** Add to Slack: the page with the install link, and where Slack sends the installer back. */
+export const SLACK_INSTALL_PATH = "/slack/install";
+export const SLACK_OAUTH_REDIRECT_PATH = "/slack/oauth_redirect";
 
 /** Slack closes a modal it has not heard back about within 3 s; answer before then. */
 const SUBMIT_DEADLINE_MS = 2_500;
@@ -58,11 +73,24 @@ export interface SlackAppOptions {
   logger: AdapterLogger;
   /** Replaces the default receiver (ExpressReceiver over HTTP, or Socket Mode). */
   receiver?: Receiver;
+  /** Add to Slack: where installations are kept; required when the config has a client id. */
+  installations?: InstallationStore & Required<Pick<InstallationStore, "deleteInstallation">>;
+}
+
+/** Add to Slack (OAuth v2): many workspaces, each with its own bot token, over HTTP. */
+export function isAddToSlack(config: Pick<Config, "slack">): boolean {
+  const { clientId, clientSecret, stateSecret, signingSecret } = config.slack;
+  return Boolean(clientId && clientSecret && stateSecret && signingSecret);
 }
 
 export function isSlackConfigured(config: Pick<Config, "slack">): boolean {
   const { botToken, signingSecret, appToken } = config.slack;
-  return Boolean(botToken && (signingSecret || appToken));
+  return Boolean(botToken && (signingSecret || appToken)) || isAddToSlack(config);
+}
+
+/** Slack's authorize page sits beside its Web API (https://slack.com/oauth/v2/authorize). */
+export function authorizeUrl(apiUrl: string | undefined): string {
+  return new URL("../oauth/v2/authorize", apiUrl ?? "https://slack.com/api/").toString();
 }
 
 /** The Web API client options for interactive work: a user is waiting, so retry briefly only. */
@@ -84,13 +112,16 @@ function interactiveClientOptions(config: Pick<Config, "slack">): webApi.WebClie
 export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp> {
   const { core, config, logger } = options;
   const { botToken, signingSecret, appToken } = config.slack;
+  const log = boltLogger(logger, config.logLevel);
+  const clientOptions = interactiveClientOptions(config);
+  if (isAddToSlack(config) && !options.receiver) {
+    return createAddToSlackApp(options, log, clientOptions);
+  }
   if (!botToken || (!signingSecret && !appToken && !options.receiver)) {
     throw new Error(
       "Slack needs SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).",
     );
   }
-  const log = boltLogger(logger, config.logLevel);
-  const clientOptions = interactiveClientOptions(config);
 
   let bolt: App;
   let mode: SlackApp["mode"];
@@ -134,7 +165,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     handle = mountable(receiver);
   }
 
-  registerListeners(bolt, core, logger, fileOrigins(config.slack.apiUrl));
+  registerListeners(bolt, core, logger, fileOrigins(config.slack.apiUrl), undefined);
   await bolt.init();
 
   return {
@@ -150,13 +181,80 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   };
 }
 
-function mountable(receiver: ExpressReceiver): NodeHandler {
+/**
+ * Add to Slack: the OAuth routes on the ExpressReceiver, and every request authorized with the
+ * token stored for its workspace (Bolt's authorize over the installation store). No token is
+ * checked at start-up: there is none until a workspace installs the app.
+ */
+async function createAddToSlackApp(
+  options: SlackAppOptions,
+  log: ReturnType<typeof boltLogger>,
+  clientOptions: webApi.WebClientOptions,
+): Promise<SlackApp> {
+  const { core, config, logger, installations } = options;
+  const { clientId, clientSecret, stateSecret, signingSecret, apiUrl } = config.slack;
+  if (!installations) throw new Error("Add to Slack needs an installation store.");
+  const receiver = new ExpressReceiver({
+    signingSecret: signingSecret!,
+    endpoints: SLACK_EVENTS_PATH,
+    processBeforeResponse: false,
+    logger: log,
+    clientId: clientId!,
+    clientSecret: clientSecret!,
+    stateSecret: stateSecret!,
+    scopes: [...SLACK_SCOPES],
+    installationStore: installations,
+    installerOptions: {
+      installPath: SLACK_INSTALL_PATH,
+      redirectUriPath: SLACK_OAUTH_REDIRECT_PATH,
+      authorizationUrl: authorizeUrl(apiUrl),
+      // The token exchange goes where the Web API is (a stand-in in tests), retried briefly.
+      clientOptions,
+      renderHtmlForInstallPath: installPage,
+      callbackOptions: {
+        success: (installation, _options, _req, res) => {
+          logger.info(
+            {
+              team: installation.team?.id,
+              enterprise: installation.enterprise?.id,
+              installer: installation.user.id,
+            },
+            "Stackup was installed in a Slack workspace",
+          );
+          installResultPage(res, { ok: true, teamId: installation.team?.id });
+        },
+        failure: (error, _options, _req, res) => {
+          logger.warn({ err: describeError(error) }, "A Slack installation did not complete");
+          installResultPage(res, { ok: false, code: error.code });
+        },
+      },
+    },
+  });
+  const bolt = new App({ receiver, logger: log, clientOptions, deferInitialization: true });
+  registerListeners(bolt, core, logger, fileOrigins(apiUrl), installations);
+  await bolt.init();
+  return {
+    bolt,
+    mode: "http",
+    handle: mountable(receiver, true),
+    async start() {},
+    async stop() {},
+  };
+}
+
+function mountable(receiver: ExpressReceiver, oauth = false): NodeHandler {
   const express = receiver.app as unknown as NodeHandler;
   return (req, res, next) => {
     const path = (req.url ?? "").split("?")[0];
-    // Only Slack's path goes through Express, so other routes see untouched requests.
+    // Only Slack's paths go through Express, so other routes see untouched requests.
     if (req.method === "POST" && path === SLACK_EVENTS_PATH) express(req, res, next);
-    else next();
+    else if (
+      oauth &&
+      req.method === "GET" &&
+      (path === SLACK_INSTALL_PATH || path === SLACK_OAUTH_REDIRECT_PATH)
+    ) {
+      express(req, res, next);
+    } else next();
   };
 }
 
@@ -225,8 +323,41 @@ function registerListeners(
   core: Core,
   logger: AdapterLogger,
   origins: readonly string[],
+  installations: SlackAppOptions["installations"],
 ) {
   const h: Handling = { core, logger };
+
+  // Uninstalled, or the bot token revoked: forget the installation, so nothing more is sent there.
+  const forget = async (
+    why: string,
+    context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean },
+  ) => {
+    const where = { team: context.teamId, enterprise: context.enterpriseId };
+    if (!installations) {
+      logger.warn(where, `Slack says ${why}: SLACK_BOT_TOKEN no longer works there`);
+      return;
+    }
+    try {
+      await installations.deleteInstallation({
+        teamId: context.teamId,
+        enterpriseId: context.enterpriseId,
+        isEnterpriseInstall: context.isEnterpriseInstall === true,
+      } as Parameters<typeof installations.deleteInstallation>[0]);
+      logger.info(where, `Slack says ${why}: installation removed`);
+    } catch (error) {
+      logger.error(
+        { ...where, err: describeError(error) },
+        "Could not remove a Slack installation",
+      );
+    }
+  };
+  bolt.event("app_uninstalled", async ({ context }) => {
+    await forget("Stackup was uninstalled", context);
+  });
+  bolt.event("tokens_revoked", async ({ event, context }) => {
+    // Only the bot token matters: Stackup asks for no user tokens.
+    if ((event.tokens.bot ?? []).length > 0) await forget("the bot token was revoked", context);
+  });
 
   for (const command of SLACK_COMMANDS) {
     bolt.command(command, async ({ command: cmd, ack, client }) => {

@@ -18,18 +18,35 @@ export function describeError(error: unknown): Record<string, unknown> {
   return described;
 }
 
+/**
+ * Bolt's and the Web API client's debug lines are text, which field redaction can't reach: the
+ * token exchange's request body carries the client secret and its answer the new bot token.
+ */
+const SECRETS_IN_TEXT: [RegExp, string][] = [
+  [/xox[a-z]-[\w-]+/gi, "xox-[redacted]"],
+  [/("?client_secret"?\s*[:=]\s*"?)[^"&\s,}]+/gi, "$1[redacted]"],
+];
+
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRETS_IN_TEXT) out = out.replace(pattern, replacement);
+  return out;
+}
+
 function flatten(parts: unknown[]): string {
-  return parts
-    .map((part) => {
-      if (typeof part === "string") return part;
-      if (part instanceof Error) return `${part.name}: ${part.message}`;
-      try {
-        return JSON.stringify(part);
-      } catch {
-        return String(part);
-      }
-    })
-    .join(" ");
+  return scrubSecrets(
+    parts
+      .map((part) => {
+        if (typeof part === "string") return part;
+        if (part instanceof Error) return `${part.name}: ${part.message}`;
+        try {
+          return JSON.stringify(part);
+        } catch {
+          return String(part);
+        }
+      })
+      .join(" "),
+  );
 }
 
 /** Bolt's logger interface on top of ours; Bolt's messages become one line each. */

@@ -15,6 +15,23 @@ export interface StandInUser {
   display_name?: string;
   email?: string;
   tz?: string;
+  /** The workspace the person is in; the stand-in's own (TEAM_ID) unless set. */
+  team?: string;
+}
+
+/** A workspace the app can be installed in with Add to Slack, and its bot there. */
+export interface StandInTeam {
+  id: string;
+  name: string;
+  domain: string;
+  botUserId: string;
+  botId: string;
+}
+
+/** A bot token the stand-in handed out (or was told about), and whose it is. */
+export interface StandInToken {
+  teamId: string;
+  revoked: boolean;
 }
 
 export interface StandInChannel {
@@ -122,6 +139,11 @@ export interface StandInOptions {
   baseUrl?: string;
   /** Accept posts to channels nobody created (tests post to made-up ids). */
   anyChannel?: boolean;
+  /** Add to Slack: the app's client id and secret, which oauth.v2.access checks. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Where the authorize page sends the installer back when the link names no redirect_uri. */
+  oauthRedirectUrl?: string;
 }
 
 export interface ClickInput {
@@ -167,9 +189,31 @@ export class SlackStandIn {
   signingSecret: string;
   baseUrl: string;
   private readonly anyChannel: boolean;
+  /** Workspaces by team id; the stand-in's own is always there. */
+  readonly teams = new Map<string, StandInTeam>();
+  /** Bot tokens it knows; a token it doesn't know belongs to its own workspace. */
+  readonly tokens = new Map<string, StandInToken>();
+  /** Codes the authorize page handed out, each good for one oauth.v2.access. */
+  private readonly oauthCodes = new Map<
+    string,
+    { teamId: string; installer: string; scope: string; redirectUri: string | undefined }
+  >();
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  oauthRedirectUrl: string | undefined;
 
   constructor(options: StandInOptions = {}) {
     this.anyChannel = options.anyChannel ?? false;
+    this.clientId = options.clientId;
+    this.clientSecret = options.clientSecret;
+    this.oauthRedirectUrl = options.oauthRedirectUrl;
+    this.teams.set(TEAM_ID, {
+      id: TEAM_ID,
+      name: "Playground",
+      domain: "playground",
+      botUserId: BOT_USER_ID,
+      botId: "B0BOT",
+    });
     this.eventsUrl = options.eventsUrl;
     this.signingSecret = options.signingSecret ?? randomBytes(16).toString("hex");
     this.baseUrl = options.baseUrl ?? "http://127.0.0.1";
@@ -203,6 +247,118 @@ export class SlackStandIn {
   addUser(user: StandInUser): void {
     this.users.set(user.id, user);
     this.changed();
+  }
+
+  /** A workspace of its own, with its own bot user, for installing the app into. */
+  addTeam(team: { id: string; name: string; domain?: string }): StandInTeam {
+    const bare = team.id.replace(/^[TE]/, "");
+    const added: StandInTeam = {
+      id: team.id,
+      name: team.name,
+      domain: team.domain ?? team.name.toLowerCase().replace(/\W+/g, "-"),
+      botUserId: `U0BOT${bare}`,
+      botId: `B0BOT${bare}`,
+    };
+    this.teams.set(team.id, added);
+    return added;
+  }
+
+  /** Which workspace a bot token belongs to. */
+  teamOfToken(token: string): StandInTeam {
+    const teamId = this.tokens.get(token)?.teamId ?? TEAM_ID;
+    return this.teams.get(teamId) ?? this.teams.get(TEAM_ID)!;
+  }
+
+  /** Revokes every bot token of a workspace, as uninstalling the app does. */
+  revokeTokens(teamId: string): void {
+    for (const token of this.tokens.values()) if (token.teamId === teamId) token.revoked = true;
+  }
+
+  /**
+   * The authorize page: the installer in `team` approves, and is sent back to the app's redirect
+   * URL with a one-time code and the state the app put in the link.
+   */
+  authorize(link: string | URL, who: { team?: string; user?: string } = {}): string {
+    const url = new URL(link);
+    const q = url.searchParams;
+    const teamId = who.team ?? q.get("team") ?? TEAM_ID;
+    if (!this.teams.has(teamId)) throw new Error(`No such workspace in the stand-in: ${teamId}`);
+    if (this.clientId && q.get("client_id") !== this.clientId) {
+      throw new Error("The authorize link names another app's client id.");
+    }
+    const redirectUri = q.get("redirect_uri") ?? undefined;
+    const target = redirectUri ?? this.oauthRedirectUrl;
+    if (!target) throw new Error("The stand-in does not know where to send the installer back.");
+    const code = `code-${randomBytes(8).toString("hex")}`;
+    this.oauthCodes.set(code, {
+      teamId,
+      installer: who.user ?? q.get("user") ?? "U0INSTALLER",
+      scope: q.get("scope") ?? "",
+      redirectUri,
+    });
+    const back = new URL(target);
+    back.searchParams.set("code", code);
+    const state = q.get("state");
+    if (state !== null) back.searchParams.set("state", state);
+    return back.toString();
+  }
+
+  /** oauth.v2.access: a code from the authorize page for a new bot token of that workspace. */
+  private exchangeCode(
+    body: Record<string, unknown>,
+    authorization: string | undefined,
+  ): Record<string, unknown> {
+    let clientId = body.client_id === undefined ? undefined : String(body.client_id);
+    let clientSecret = body.client_secret === undefined ? undefined : String(body.client_secret);
+    if (authorization?.startsWith("Basic ")) {
+      const [id, secret] = Buffer.from(authorization.slice(6), "base64").toString().split(":");
+      clientId ??= id;
+      clientSecret ??= secret;
+    }
+    if (this.clientId && clientId !== this.clientId)
+      return { ok: false, error: "invalid_client_id" };
+    if (this.clientSecret && clientSecret !== this.clientSecret) {
+      return { ok: false, error: "bad_client_secret" };
+    }
+    const code = String(body.code ?? "");
+    const grant = this.oauthCodes.get(code);
+    if (!grant) return { ok: false, error: "invalid_code" };
+    this.oauthCodes.delete(code);
+    if (grant.redirectUri !== undefined && body.redirect_uri !== grant.redirectUri) {
+      return { ok: false, error: "bad_redirect_uri" };
+    }
+    const team = this.teams.get(grant.teamId)!;
+    const token = `xoxb-${team.id}-${randomBytes(12).toString("hex")}`;
+    this.tokens.set(token, { teamId: team.id, revoked: false });
+    return {
+      ok: true,
+      app_id: "A0STACKUP",
+      authed_user: { id: grant.installer },
+      scope: grant.scope,
+      token_type: "bot",
+      access_token: token,
+      bot_user_id: team.botUserId,
+      team: { id: team.id, name: team.name },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
+  }
+
+  /** The app is removed from a workspace: its tokens stop working and the app is told. */
+  async uninstall(teamId: string): Promise<EventResult> {
+    this.revokeTokens(teamId);
+    const team = this.teams.get(teamId);
+    const body = JSON.stringify({
+      token: "unused",
+      team_id: teamId,
+      api_app_id: "A0STACKUP",
+      type: "event_callback",
+      event_id: this.nextId("Ev"),
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: "app_uninstalled", event_ts: `${Math.floor(Date.now() / 1000)}.000300` },
+      authorizations: [{ team_id: teamId, user_id: team?.botUserId ?? BOT_USER_ID, is_bot: true }],
+    });
+    return this.post(body, "application/json");
   }
 
   addChannel(channel: { id: string; name: string }): void {
@@ -325,18 +481,24 @@ export class SlackStandIn {
     return message;
   }
 
-  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+  private answer(
+    method: string,
+    body: Record<string, unknown>,
+    token: string,
+  ): Record<string, unknown> {
     switch (method) {
-      case "auth.test":
+      case "auth.test": {
+        const team = this.teamOfToken(token);
         return {
           ok: true,
-          url: "https://playground.slack.test/",
-          team: "Playground",
+          url: `https://${team.domain}.slack.test/`,
+          team: team.name,
           user: "stackup",
-          team_id: TEAM_ID,
-          user_id: BOT_USER_ID,
-          bot_id: "B0BOT",
+          team_id: team.id,
+          user_id: team.botUserId,
+          bot_id: team.botId,
         };
+      }
       case "chat.postMessage": {
         const channel = String(body.channel ?? "");
         if (!this.channels.has(channel) && !this.users.has(channel)) {
@@ -422,7 +584,7 @@ export class SlackStandIn {
           ok: true,
           user: {
             id: user.id,
-            team_id: TEAM_ID,
+            team_id: user.team ?? TEAM_ID,
             name: user.name,
             real_name: user.real_name ?? "",
             tz: user.tz,
@@ -506,6 +668,28 @@ export class SlackStandIn {
     const contentType = req.headers["content-type"];
     const authorization = req.headers.authorization;
 
+    if (path === "/oauth/v2/authorize") {
+      const link = new URL(req.url ?? "", "http://127.0.0.1");
+      this.record({
+        method: "oauth.authorize",
+        path,
+        body: Object.fromEntries(link.searchParams),
+        authorization,
+        contentType,
+      });
+      let location: string;
+      try {
+        location = this.authorize(`${this.baseUrl}${path}${link.search}`);
+      } catch (error) {
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+        res.end(error instanceof Error ? error.message : String(error));
+        return;
+      }
+      res.writeHead(302, { location });
+      res.end();
+      return;
+    }
+
     if (path.startsWith("/upload/")) {
       const file = this.files.get(path.slice("/upload/".length));
       if (!file) return sendJson(res, 404, { ok: false });
@@ -576,10 +760,17 @@ export class SlackStandIn {
       }
       return sendJson(res, 500, { ok: false, error: "internal_error" });
     }
+    if (method === "oauth.v2.access") {
+      return sendJson(res, 200, this.exchangeCode(body, authorization));
+    }
     if (!authorization?.startsWith("Bearer ")) {
       return sendJson(res, 200, { ok: false, error: "not_authed" });
     }
-    const answer = this.answer(method, body);
+    const token = authorization.slice("Bearer ".length);
+    if (this.tokens.get(token)?.revoked) {
+      return sendJson(res, 200, { ok: false, error: "token_revoked" });
+    }
+    const answer = this.answer(method, body, token);
     if (answer.ok) this.changed();
     sendJson(res, 200, answer);
   }

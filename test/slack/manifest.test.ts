@@ -7,6 +7,7 @@ import {
   SLACK_COMMANDS,
   SLACK_EVENTS,
   SLACK_EVENTS_PATH,
+  SLACK_OAUTH_REDIRECT_PATH,
   SLACK_SCOPES,
 } from "../../adapters/slack/app.ts";
 import { sign, slashCommandBody } from "../support/slack-signing.ts";
@@ -22,7 +23,7 @@ interface Manifest {
     slash_commands: { command: string; url: string; usage_hint?: string }[];
     app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean };
   };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { redirect_urls?: string[]; scopes: { bot: string[] } };
   settings: {
     event_subscriptions: { request_url: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url: string };
@@ -70,6 +71,8 @@ const SCOPE_FOR_METHOD: Record<string, string | null> = {
 const SCOPE_FOR_EVENT: Record<string, string | null> = {
   app_home_opened: null,
   "message.im": "im:history",
+  app_uninstalled: null,
+  tokens_revoked: null,
 };
 
 describe("manifest.yml", () => {
@@ -105,6 +108,11 @@ describe("manifest.yml", () => {
     expect(new URL(manifest.settings.event_subscriptions.request_url).pathname).toBe(
       SLACK_EVENTS_PATH,
     );
+  });
+
+  it("sends Add to Slack installers back to the OAuth redirect path", () => {
+    const urls = manifest.oauth_config.redirect_urls ?? [];
+    expect(urls.map((u) => new URL(u).pathname)).toEqual([SLACK_OAUTH_REDIRECT_PATH]);
   });
 
   it("turns on interactivity and both App Home tabs", () => {

@@ -4,6 +4,7 @@ import {
   type Failure,
   type RecordedCall,
   SlackStandIn,
+  type StandInOptions,
   type StandInUser,
 } from "../../playground/slack/standin.ts";
 
@@ -30,7 +31,12 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-export async function startFakeSlack(options: { eventsUrl?: string } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(
+  options: Pick<
+    StandInOptions,
+    "eventsUrl" | "signingSecret" | "clientId" | "clientSecret" | "oauthRedirectUrl"
+  > = {},
+): Promise<FakeSlack> {
   const standin = new SlackStandIn({ anyChannel: true, ...options });
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
