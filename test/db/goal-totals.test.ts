@@ -185,10 +185,16 @@ describe("goal totals kept by triggers on progress_events", () => {
     await log(a, 1.5, "03T00:00:00");
     await log(a, 0.25, "04T00:00:00");
     await log(b, 3, "02T00:00:00");
-    expect(await migrateDown(t.db, t.schema)).toEqual(["20261129_009_goal_totals"]);
+    // Later migrations are rolled back first, down to and including this one.
+    const down: string[] = [];
+    while (!down.includes("20261129_009_goal_totals")) {
+      const step = await migrateDown(t.db, t.schema);
+      expect(step).toHaveLength(1);
+      down.push(...step);
+    }
     await sql`insert into progress_events (goal_id, user_id, hours, occurred_at)
               values (${a}, ${user}, 2, ${T("09T00:00:00")})`.execute(t.db);
-    expect(await migrateToLatest(t.db, t.schema)).toEqual(["20261129_009_goal_totals"]);
+    expect(await migrateToLatest(t.db, t.schema)).toEqual([...down].reverse());
     expect(await totals(a)).toEqual({ hours: 3.75, last: "2026-10-09T00:00:00.000Z" });
     expect(await totals(b)).toEqual({ hours: 3, last: "2026-10-02T00:00:00.000Z" });
     expect(await drifted()).toEqual([]);
