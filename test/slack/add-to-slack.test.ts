@@ -347,4 +347,28 @@ describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bol
       cipher.open({ sealed: row!.bot_token_encrypted, keyId: cipher.keyId }, "T0BETA"),
     ).toThrow(TokenKeyError);
   });
+
+  it("forgets a workspace whose bot token is revoked, but not for a revoked user token", async () => {
+    const revoked = async (tokens: Record<string, string[]>) => {
+      const body = JSON.stringify({
+        token: "unused",
+        team_id: "T0ACME",
+        api_app_id: "A0STACKUP",
+        type: "event_callback",
+        event_id: `Ev${Date.now()}${Object.keys(tokens).join("")}`,
+        event_time: Math.floor(Date.now() / 1000),
+        event: { type: "tokens_revoked", tokens },
+      });
+      const signed = sign(body, { contentType: "application/json" });
+      expect((await fetch(`${url}/slack/events`, { method: "POST", ...signed })).status).toBe(200);
+    };
+    await revoked({ oauth: ["U0ANN"] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await rows()).map((r) => r.installation_key)).toEqual(["T0ACME"]);
+    await revoked({ bot: ["U0BOT0ACME"] });
+    for (let i = 0; (await rows()).length > 0 && i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await rows()).toEqual([]);
+  });
 });
