@@ -308,6 +308,12 @@ describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bol
     expect(failure).toBeInstanceOf(DeliveryError);
     expect(failure).toMatchObject({ permanent: true, code: "not_installed" });
     expect(fake.callsTo("chat.postMessage")).toHaveLength(posts);
+    // A check-in that may have gone out is not looked for there: the resend then fails for good.
+    const history = fake.callsTo("conversations.history").length;
+    expect(await app.messenger.findSent({ kind: "user", userId: bea.id }, "k", new Date())).toBe(
+      null,
+    );
+    expect(fake.callsTo("conversations.history")).toHaveLength(history);
     // The other workspace is untouched.
     await app.messenger.send({ kind: "user", userId: ann.id }, { summary: "Hi", blocks: [] });
     expect(fake.callsTo("chat.postMessage")).toHaveLength(posts + 1);
