@@ -25,6 +25,8 @@ const { values } = parseArgs({
     // Check-in jobs carry a chunk of deliveries each, so fewer of them run at once.
     "job-concurrency": { type: "string", default: "5" },
     chunk: { type: "string", default: "100" },
+    // Check-in workers: this process and N - 1 more, each a process of its own.
+    workers: { type: "string", default: "1" },
   },
 });
 const users = Number(values.users);
@@ -137,6 +139,35 @@ try {
   const noopJobsPerSec = noopN / ((performance.now() - noopStart) / 1000);
   log(`no-op: ${noopN} jobs, ${noopJobsPerSec.toFixed(0)}/s`);
 
+  const CLOCK = "2026-11-30T09:00:30Z";
+  const extra = await Promise.all(
+    Array.from({ length: Math.max(0, Number(values.workers) - 1) }, async () => {
+      const child = spawn(
+        process.execPath,
+        [...process.execArgv, new URL("./worker.ts", import.meta.url).pathname],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+          env: {
+            ...process.env,
+            BENCH_DATABASE_URL: TEST_DATABASE_URL,
+            BENCH_SCHEMA_NAME: t.schema,
+            BENCH_REDIS_URL: TEST_REDIS_URL,
+            BENCH_PREFIX: prefix,
+            BENCH_SLACK_URL: apiUrl,
+            BENCH_CLOCK: CLOCK,
+            BENCH_CHUNK: values.chunk,
+            BENCH_JOB_CONCURRENCY: values["job-concurrency"],
+          },
+        },
+      );
+      await new Promise<void>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once("line", () => resolve());
+        child.once("exit", (code) => reject(new Error(`bench worker exited (${code})`)));
+      });
+      return child;
+    }),
+  );
+
   log(`seeding ${users} people…`);
   await seedDue(t.db, users, 100);
   // BENCH_CPU_PROFILE=file.cpuprofile records where the delivery phase spends its time.
@@ -155,7 +186,7 @@ try {
   const running = await startJobs(
     {
       db: pool.db,
-      clock: flowingClock("2026-11-30T09:00:30Z"),
+      clock: flowingClock(CLOCK),
       backend,
       messenger: slackMessenger(pool.db, apiUrl),
       logger: createLogger(process.env.BENCH_LOG ?? "warn"),
@@ -193,6 +224,15 @@ try {
     session.disconnect();
   }
   await running.stop();
+  await Promise.all(
+    extra.map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once("exit", resolve);
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
   const end = await landed("delivered");
   const delivered = end.channels ?? 0;
   const duplicates = end.duplicates ?? 0;
