@@ -310,9 +310,18 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           );
           throw error;
         }
-        const outcomes = await Promise.all(
-          taken.map((t, i) => sendOne(t.item, t.delivery, composed[i]!, now)),
-        );
+        // Settled, not all: one failed bookkeeping write must not keep the rest from being
+        // recorded. A delivery whose outcome is lost keeps its claim; when the lease runs out it
+        // is looked up on the platform before any second send.
+        const outcomes = (
+          await Promise.allSettled(
+            taken.map((t, i) => sendOne(t.item, t.delivery, composed[i]!, now)),
+          )
+        ).map((r): Outcome => {
+          if (r.status === "fulfilled") return r.value;
+          logger.warn({ err: (r.reason as Error).message }, "check-in outcome not recorded");
+          return { kind: "retry" };
+        });
         const sent = outcomes.flatMap((o) => (o.kind === "sent" ? [o.record] : []));
         const recorded = await deliveries.markSentMany(sent);
         for (const s of sent) {
