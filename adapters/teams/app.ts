@@ -14,6 +14,7 @@ import type { Database } from "../../src/db/types.ts";
 import type { Messenger } from "../../src/ports.ts";
 import { SORRY, StackupTeamsBot } from "./bot.ts";
 import { renderActivity } from "./cards.ts";
+import { createFileDownloader } from "./files.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { createTeamsMessenger } from "./messenger.ts";
 import { ConversationReferenceStore } from "./references.ts";
@@ -40,7 +41,7 @@ export interface TeamsApp {
 export interface TeamsAppOptions {
   core: Core;
   db: Kysely<Database>;
-  config: Pick<Config, "teams">;
+  config: Pick<Config, "teams" | "verification">;
   logger: AdapterLogger;
 }
 
@@ -122,7 +123,9 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   // queue decides when to try again, as with Slack.
   const proactive = new CloudAdapter(new WithoutRetries(authOptions(config)));
   const store = new ConversationReferenceStore(db);
-  const bot = new StackupTeamsBot({ core, store, logger, appId });
+  // Attached files are fetched under the badge-link rules, with the same development allowances.
+  const download = createFileDownloader({ allowRanges: config.verification?.allowRanges ?? [] });
+  const bot = new StackupTeamsBot({ core, store, logger, appId, download });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: describeError(error) }, "Unhandled Teams error");

@@ -10,6 +10,17 @@ import { COMMANDS } from "../../src/commands/grammar.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import { teamsActor } from "./actor.ts";
 import { formActivity, formErrorsMessage, readSubmission, renderActivity } from "./cards.ts";
+import {
+  attachedFile,
+  contentTypeOf,
+  createFileDownloader,
+  downloadFailedMessage,
+  FileDownloadError,
+  type FileDownloader,
+  hasInlineImage,
+  INLINE_IMAGE,
+  type TeamsFile,
+} from "./files.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { inConversation } from "./messenger.ts";
 import { type ConversationReferenceStore, referenceKey } from "./references.ts";
@@ -96,12 +107,17 @@ export interface TeamsBotOptions {
   logger: AdapterLogger;
   /** Empty when running unauthenticated; used to reach a person's personal chat. */
   appId: string;
+  /** Fetches files attached in a personal chat; public addresses only unless told otherwise. */
+  download?: FileDownloader;
 }
 
 /** Teams activities in, core calls, cards out. */
 export class StackupTeamsBot extends TeamsActivityHandler {
+  private readonly download: FileDownloader;
+
   constructor(private readonly options: TeamsBotOptions) {
     super();
+    this.download = options.download ?? createFileDownloader();
     this.onMessage(async (context, next) => {
       await this.remember(context);
       await this.handleMessage(context);
@@ -170,15 +186,55 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       return;
     }
     if (context.activity.value !== undefined && !context.activity.text) return;
+    // Teams delivers files to bots in personal chats only.
+    if (context.activity.conversation?.conversationType === "personal") {
+      const file = attachedFile(context.activity);
+      if (file) {
+        // As in Slack, a shared file is the message: any words with it are a caption.
+        await this.receiveFile(context, file);
+        return;
+      }
+      if (hasInlineImage(context.activity)) {
+        // Pasted images sit behind the bot's own token; we don't send it to fetch them.
+        if (commandText(context.activity)) await this.command(context);
+        await context.sendActivity(renderActivity(INLINE_IMAGE));
+        return;
+      }
+    }
+    await this.command(context);
+  }
+
+  private async command(context: TurnContext): Promise<void> {
     const text = commandText(context.activity);
     await this.interact(context, "command", (actor) => this.options.core.command(actor, text));
   }
 
-  /** Runs one interaction; a failure becomes a friendly note and a log line. */
+  /** A badge file: the core decides whether to download it and where it goes. */
+  private async receiveFile(context: TurnContext, file: TeamsFile): Promise<void> {
+    await this.interact(
+      context,
+      "file",
+      (actor) =>
+        this.options.core.file(actor, {
+          name: file.name,
+          contentType: contentTypeOf(file),
+          // Teams does not say how big an attached file is; the download finds out.
+          size: 0,
+          bytes: (limit) => this.download(file.downloadUrl, limit),
+        }),
+      (error) => (error instanceof FileDownloadError ? downloadFailedMessage(file.name) : null),
+    );
+  }
+
+  /**
+   * Runs one interaction; a failure becomes a friendly note and a log line. `explain` turns a
+   * failure the person can act on into a message of its own instead of the general apology.
+   */
   private async interact(
     context: TurnContext,
     what: string,
     work: (actor: Actor) => Promise<Reply>,
+    explain: (error: unknown) => Message | null = () => null,
   ): Promise<void> {
     const actor = teamsActor(context, this.options.logger);
     if (!actor) {
@@ -189,6 +245,12 @@ export class StackupTeamsBot extends TeamsActivityHandler {
     try {
       reply = await work(actor);
     } catch (error) {
+      const explained = explain(error);
+      if (explained) {
+        this.options.logger.warn({ err: describeError(error), what }, "Teams interaction refused");
+        await context.sendActivity(renderActivity(explained));
+        return;
+      }
       this.options.logger.error({ err: describeError(error), what }, "Teams interaction failed");
       await context.sendActivity(renderActivity(SORRY));
       return;
