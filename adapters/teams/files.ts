@@ -1,6 +1,9 @@
 import type { Activity, Attachment } from "botbuilder";
 import type { Resolver } from "../../src/domain/verification/safe-fetch.ts";
-import { createSafeFetch, FetchRefusedError } from "../../src/domain/verification/safe-fetch.ts";
+import {
+  createSafeFetch,
+  ResponseTooLargeError,
+} from "../../src/domain/verification/safe-fetch.ts";
 import type { Message } from "../../src/messages/model.ts";
 
 /** How Teams hands a bot a file someone attached in a personal chat (needs `supportsFiles`). */
@@ -85,7 +88,7 @@ export function createFileDownloader(options: FileDownloaderOptions = {}): FileD
       response = await fetcher(url, { accept: "*/*" });
     } catch (error) {
       // The fetcher stops reading past the limit; one byte over tells the core "too large".
-      if (error instanceof FetchRefusedError && error.message === tooLarge(limit)) {
+      if (error instanceof ResponseTooLargeError) {
         return new Uint8Array(limit + 1);
       }
       // The link itself grants access to the file, so it stays out of messages and logs.
@@ -101,9 +104,6 @@ export function createFileDownloader(options: FileDownloaderOptions = {}): FileD
     return response.body;
   };
 }
-
-/** The safe fetcher's refusal of a body over `limit`. */
-const tooLarge = (limit: number) => `Response larger than ${limit} bytes`;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

@@ -29,6 +29,14 @@ export class FetchRefusedError extends Error {
   override name = "FetchRefusedError";
 }
 
+/** The body went past the size limit (reading stopped there). */
+export class ResponseTooLargeError extends FetchRefusedError {
+  override name = "ResponseTooLargeError";
+  constructor(readonly maxBytes: number) {
+    super(`Response larger than ${maxBytes} bytes`);
+  }
+}
+
 export const DEFAULT_MAX_BYTES = 1_000_000;
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_REDIRECTS = 3;
@@ -193,7 +201,7 @@ function request(
         const declared = Number(res.headers["content-length"] ?? "0");
         if (declared > maxBytes) {
           req.destroy();
-          reject(new FetchRefusedError(`Response larger than ${maxBytes} bytes`));
+          reject(new ResponseTooLargeError(maxBytes));
           return;
         }
         const chunks: Buffer[] = [];
@@ -202,7 +210,7 @@ function request(
           size += chunk.length;
           if (size > maxBytes) {
             req.destroy();
-            reject(new FetchRefusedError(`Response larger than ${maxBytes} bytes`));
+            reject(new ResponseTooLargeError(maxBytes));
             return;
           }
           chunks.push(chunk);
