@@ -196,7 +196,15 @@ export function directPoster(
     const headers = callToken && callToken !== token ? withToken(callToken) : defaultHeaders;
     let res: Dispatcher.ResponseData;
     try {
-      res = await pool.request({ method: "POST", path, headers, body: JSON.stringify(args) });
+      // The whole call, queueing for a connection included, stays within the timeout: a send
+      // must not outlive the claim it was made under.
+      res = await pool.request({
+        method: "POST",
+        path,
+        headers,
+        body: JSON.stringify(args),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch {
       // Given up, not retried here: the caller treats it as possibly delivered.
       throw new SlackDeliveryError(method, "request_failed", false);

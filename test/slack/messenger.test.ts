@@ -219,6 +219,38 @@ describe("Slack messenger's own chat.postMessage", () => {
     }
   });
 
+  it("counts the wait for a free connection towards the timeout", async () => {
+    // Every post takes 300 ms; 200 at once queue behind the pool's connections.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        setTimeout(() => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end('{"ok":true,"channel":"C0X","ts":"1.000001"}');
+        }, 300);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 500);
+      const started = Date.now();
+      const results = await Promise.allSettled(
+        Array.from({ length: 200 }, (_, i) => post({ channel: "C0X", text: `hi ${i}` })),
+      );
+      // Without the deadline the queued posts would each still finish, the last after 1.2 s.
+      expect(Date.now() - started).toBeLessThan(1_000);
+      const failed = results.filter((r) => r.status === "rejected");
+      expect(failed.length).toBeGreaterThan(0);
+      for (const r of failed) {
+        expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "request_failed" });
+      }
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("takes a 429 without Retry-After as a one-second wait", async () => {
     const server = createServer((_req, res) => {
       res.writeHead(429, { "content-type": "application/json" });
