@@ -176,7 +176,8 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
        * of their own, delayed until their workspace has a token again.
        */
       async function ration(job: Job<DeliverData>): Promise<DeliverItem[]> {
-        const items = job.data.deliveries;
+        // A job queued by a version that sent one delivery per job carries just that one.
+        const items = job.data.deliveries ?? [job.data as unknown as DeliverItem];
         const wants = new Map<number, number>();
         for (const d of items) wants.set(d.workspaceId, (wants.get(d.workspaceId) ?? 0) + 1);
         const grants = await bucket.take(wants);
@@ -194,6 +195,10 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           }
         }
         if (later.size > 0) {
+          await deliveries.touch(
+            [...later.values()].flatMap((rest) => rest.map((d) => d.key)),
+            clock.now(),
+          );
           await queue.addBulk(
             [...later].map(([wait, rest]) => ({
               name: DELIVER_JOB,
@@ -223,7 +228,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           try {
             found = await lookup.findSent(to, key, d.due_at);
           } catch (error) {
-            await deliveries.release(key, true, (error as Error).message);
+            await deliveries.release(d, true, (error as Error).message);
             return { kind: "retry" };
           }
           if (found) {
@@ -238,13 +243,13 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           }
         }
         if (!composed.send) {
-          await deliveries.markSkipped(key, composed.reason, composed.state, userId);
+          await deliveries.markSkipped(d, composed.reason, composed.state, userId);
           return { kind: "closed" };
         }
         // A claim that sat waiting (a busy process) may be near its lease's end, when another
         // worker may take it over: give it back rather than risk two sends.
         if (clock.now().getTime() - (d.claimed_at ?? now).getTime() > leaseMs / 2) {
-          await deliveries.release(key, d.uncertain, "claim held too long before sending");
+          await deliveries.release(d, d.uncertain, "claim held too long before sending");
           return { kind: "retry" };
         }
         let sent: Delivery;
@@ -253,15 +258,15 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         } catch (error) {
           if (isRateLimited(error)) {
             // 429 means nothing was posted: give the claim back.
-            await deliveries.release(key, false, "rate limited");
+            await deliveries.release(d, false, "rate limited");
             return { kind: "rate_limited", retryAfterMs: error.retryAfterMs };
           }
           if (isPermanent(error)) {
-            await deliveries.markFailed(key, (error as Error).message);
+            await deliveries.markFailed(d, (error as Error).message);
             logger.warn({ key, err: (error as Error).message }, "check-in not deliverable");
             return { kind: "closed" };
           }
-          await deliveries.release(key, mayHaveArrived(error), (error as Error).message);
+          await deliveries.release(d, mayHaveArrived(error), (error as Error).message);
           logger.debug({ key, err: (error as Error).message }, "check-in attempt failed");
           return { kind: "retry" };
         }
@@ -306,7 +311,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           );
         } catch (error) {
           await Promise.all(
-            taken.map((t) => deliveries.release(t.item.key, false, (error as Error).message)),
+            taken.map((t) => deliveries.release(t.delivery, false, (error as Error).message)),
           );
           throw error;
         }

@@ -77,4 +77,33 @@ describe("the delivery ledger", () => {
       ),
     ).toBe(true);
   });
+  it("lets only a claim's holder close or release it once another worker has taken it over", async () => {
+    const ledger = new DeliveryRepository(t.db);
+    const key = (
+      (await t.db
+        .selectFrom("checkin_deliveries" as never)
+        .where("status" as never, "=", "pending" as never)
+        .select("key" as never)
+        .executeTakeFirstOrThrow()) as { key: string }
+    ).key;
+    const t0 = new Date(new Date(SLOT_UTC).getTime() + 120_000);
+    const first = (await ledger.claimMany([key], t0, 1_000)).get(key);
+    expect(first?.state).toBe("claimed");
+    // The lease ran out: a second worker takes the delivery over.
+    const t1 = new Date(t0.getTime() + 5_000);
+    const second = (await ledger.claimMany([key], t1, 1_000)).get(key);
+    expect(second?.state).toBe("claimed");
+    if (first?.state !== "claimed" || second?.state !== "claimed") return;
+    expect(second.delivery.uncertain).toBe(true);
+    // The first worker, late, gives its claim back or fails it: the second's claim stands.
+    await ledger.release(first.delivery, false, "late");
+    await ledger.markFailed(first.delivery, "late");
+    const record = (claimed: typeof first.delivery) => ({
+      delivery: claimed,
+      result: { ref: `D1:${key}`, messageKind: "checkin", goalId: null, at: t1 },
+      state: {},
+    });
+    expect((await ledger.markSentMany([record(first.delivery)])).size).toBe(0);
+    expect((await ledger.markSentMany([record(second.delivery)])).has(key)).toBe(true);
+  });
 });

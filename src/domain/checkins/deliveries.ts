@@ -25,6 +25,9 @@ export type StateChange = Partial<
   Pick<ScheduleRow, "ignored_in_row" | "quiet_since" | "last_checkin_at" | "streak_celebrated">
 >;
 
+/** A claim as it was taken: only its holder may close or release it. */
+export type HeldClaim = Pick<DeliveryRow, "key" | "claimed_at">;
+
 export type Claim =
   | { state: "claimed"; delivery: DeliveryRow }
   | { state: "done" }
@@ -153,6 +156,20 @@ export class DeliveryRepository {
   }
 
   /**
+   * Marks pending deliveries as just enqueued (they wait in a delayed job for their workspace's
+   * budget), so the sweep doesn't enqueue them again meanwhile.
+   */
+  async touch(keys: string[], now: Date): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db
+      .updateTable("checkin_deliveries")
+      .set({ enqueued_at: now })
+      .where("key", "=", sql<string>`any(${sql.val(keys)}::text[])`)
+      .where(sql<boolean>`case when status = 'pending' then true else false end`)
+      .execute();
+  }
+
+  /**
    * Takes deliveries for sending: pending rows, or ones whose previous claim outlived its lease
    * (marked uncertain: that attempt may have reached the platform). One statement for all keys,
    * and a second only for keys not taken, so concurrent jobs share a round trip.
@@ -207,7 +224,7 @@ export class DeliveryRepository {
    */
   async markSentMany(
     sent: {
-      delivery: Pick<DeliveryRow, "key" | "user_id">;
+      delivery: Pick<DeliveryRow, "key" | "user_id" | "claimed_at">;
       result: { ref: string; messageKind: string; goalId: number | null; at: Date };
       state: StateChange;
     }[],
@@ -255,8 +272,11 @@ export class DeliveryRepository {
           ${col(sent, "text", (r) => r.result.ref)},
           ${col(sent, "text", (r) => r.result.messageKind)},
           ${col(sent, "int", (r) => r.result.goalId)},
-          ${col(sent, "timestamptz", (r) => iso(r.result.at))}) as v(key, ref, kind, goal_id, at)
-        where c.key = v.key and (case when c.status = 'sending' then true else false end)
+          ${col(sent, "timestamptz", (r) => iso(r.result.at))},
+          ${col(sent, "timestamptz", (r) => iso(r.delivery.claimed_at))})
+          as v(key, ref, kind, goal_id, at, claimed_at)
+        where c.key = v.key and c.claimed_at = v.claimed_at
+          and (case when c.status = 'sending' then true else false end)
         returning c.key)${scheduleUpdate}
       select key from d`.execute(this.db);
     return new Set(done.rows.map((r) => r.key));
@@ -264,7 +284,7 @@ export class DeliveryRepository {
 
   /** Nothing to say (no active goals, quiet, capped): closed without a message. */
   async markSkipped(
-    key: string,
+    claim: HeldClaim,
     reason: string,
     state: Partial<Pick<ScheduleRow, "ignored_in_row" | "quiet_since">> = {},
     userId?: number,
@@ -273,7 +293,8 @@ export class DeliveryRepository {
       await trx
         .updateTable("checkin_deliveries")
         .set({ status: "skipped", error: reason })
-        .where("key", "=", key)
+        .where("key", "=", claim.key)
+        .where("claimed_at", "=", claim.claimed_at)
         .where("status", "=", "sending")
         .execute();
       if (userId !== undefined && Object.keys(state).length > 0) {
@@ -286,17 +307,18 @@ export class DeliveryRepository {
     });
   }
 
-  async markFailed(key: string, reason: string): Promise<void> {
+  async markFailed(claim: HeldClaim, reason: string): Promise<void> {
     await this.db
       .updateTable("checkin_deliveries")
       .set({ status: "failed", error: reason.slice(0, 500) })
-      .where("key", "=", key)
+      .where("key", "=", claim.key)
+      .where("claimed_at", "=", claim.claimed_at)
       .where("status", "=", "sending")
       .execute();
   }
 
   /** Gives the claim back after a failed attempt; `uncertain` when it may have been delivered. */
-  async release(key: string, uncertain: boolean, reason: string): Promise<void> {
+  async release(claim: HeldClaim, uncertain: boolean, reason: string): Promise<void> {
     await this.db
       .updateTable("checkin_deliveries")
       .set({
@@ -305,7 +327,8 @@ export class DeliveryRepository {
         uncertain: sql<boolean>`uncertain or ${uncertain}::boolean`,
         error: reason.slice(0, 500),
       })
-      .where("key", "=", key)
+      .where("key", "=", claim.key)
+      .where("claimed_at", "=", claim.claimed_at)
       .where("status", "=", "sending")
       .execute();
   }
