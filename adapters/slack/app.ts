@@ -20,6 +20,7 @@ import {
 } from "./blocks.ts";
 import { downloadSlackFile, fileOrigins, type SlackFile } from "./files.ts";
 import { installPage, installResultPage } from "./install-pages.ts";
+import type { SlackInstallations } from "./installations.ts";
 import { type AdapterLogger, boltLogger, describeError } from "./logging.ts";
 import { truncatePlain } from "./mrkdwn.ts";
 import { deliverReply, type ReplyContext, SORRY } from "./replies.ts";
@@ -74,7 +75,9 @@ export interface SlackAppOptions {
   /** Replaces the default receiver (ExpressReceiver over HTTP, or Socket Mode). */
   receiver?: Receiver;
   /** Add to Slack: where installations are kept; required when the config has a client id. */
-  installations?: InstallationStore & Required<Pick<InstallationStore, "deleteInstallation">>;
+  installations?: InstallationStore &
+    Required<Pick<InstallationStore, "deleteInstallation">> &
+    Partial<Pick<SlackInstallations, "deleteInstallationBefore">>;
 }
 
 /** Add to Slack (OAuth v2): many workspaces, each with its own bot token, over HTTP. */
@@ -331,6 +334,7 @@ function registerListeners(
   const forget = async (
     why: string,
     context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean },
+    eventTime: number | undefined,
   ) => {
     const where = { team: context.teamId, enterprise: context.enterpriseId };
     if (!installations) {
@@ -338,11 +342,26 @@ function registerListeners(
       return;
     }
     try {
-      await installations.deleteInstallation({
+      const query = {
         teamId: context.teamId,
         enterpriseId: context.enterpriseId,
         isEnterpriseInstall: context.isEnterpriseInstall === true,
-      } as Parameters<typeof installations.deleteInstallation>[0]);
+      } as Parameters<typeof installations.deleteInstallation>[0];
+      if (installations.deleteInstallationBefore && eventTime) {
+        // event_time is in whole seconds: anything stored within that second counts as before.
+        const removed = await installations.deleteInstallationBefore(
+          query,
+          new Date((eventTime + 1) * 1000),
+        );
+        logger.info(
+          where,
+          removed
+            ? `Slack says ${why}: installation removed`
+            : `Slack says ${why}, but Stackup was installed again since: kept`,
+        );
+        return;
+      }
+      await installations.deleteInstallation(query);
       logger.info(where, `Slack says ${why}: installation removed`);
     } catch (error) {
       logger.error(
@@ -351,12 +370,18 @@ function registerListeners(
       );
     }
   };
-  bolt.event("app_uninstalled", async ({ context }) => {
-    await forget("Stackup was uninstalled", context);
+  const eventTime = (body: unknown) => {
+    const at = (body as { event_time?: unknown }).event_time;
+    return typeof at === "number" && Number.isFinite(at) ? at : undefined;
+  };
+  bolt.event("app_uninstalled", async ({ context, body }) => {
+    await forget("Stackup was uninstalled", context, eventTime(body));
   });
-  bolt.event("tokens_revoked", async ({ event, context }) => {
+  bolt.event("tokens_revoked", async ({ event, context, body }) => {
     // Only the bot token matters: Stackup asks for no user tokens.
-    if ((event.tokens.bot ?? []).length > 0) await forget("the bot token was revoked", context);
+    if ((event.tokens.bot ?? []).length > 0) {
+      await forget("the bot token was revoked", context, eventTime(body));
+    }
   });
 
   for (const command of SLACK_COMMANDS) {

@@ -30,6 +30,8 @@ type InstallDb = Kysely<Database & { slack_installations: SlackInstallationsTabl
 
 /** Tokens rarely change, and an uninstall in another process is noticed within this long. */
 const TOKEN_TTL_MS = 60_000;
+/** "Not installed" is remembered briefly: a workspace installing again is picked up at once. */
+const MISSING_TTL_MS = 5_000;
 const MAX_CACHED = 50_000;
 
 /** The team id, or the enterprise id for an org-wide install: one row each. */
@@ -142,6 +144,22 @@ export class SlackInstallations implements InstallationStore {
     this.cache.delete(key);
   }
 
+  /**
+   * Forgets an installation stored no later than `at` (when Slack says it was uninstalled): an
+   * uninstall event delivered late or again must not remove a reinstall made since.
+   */
+  async deleteInstallationBefore(query: InstallationQuery<boolean>, at: Date): Promise<boolean> {
+    const key = keyOf(query);
+    if (!key) return false;
+    const gone = await this.db
+      .deleteFrom("slack_installations")
+      .where("installation_key", "=", key)
+      .where("updated_at", "<=", at)
+      .executeTakeFirst();
+    this.cache.delete(key);
+    return Number(gone.numDeletedRows) > 0;
+  }
+
   /** The bot token for a team (its own install, else its organisation's), or undefined. */
   async botToken(teamId: string): Promise<string | undefined> {
     const at = this.now();
@@ -154,7 +172,7 @@ export class SlackInstallations implements InstallationStore {
       .executeTakeFirst();
     const token = row ? this.open(row) : undefined;
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(teamId, { token, until: at + TOKEN_TTL_MS });
+    this.cache.set(teamId, { token, until: at + (token ? TOKEN_TTL_MS : MISSING_TTL_MS) });
     return token;
   }
 

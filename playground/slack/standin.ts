@@ -344,18 +344,25 @@ export class SlackStandIn {
     };
   }
 
-  /** The app is removed from a workspace: its tokens stop working and the app is told. */
-  async uninstall(teamId: string): Promise<EventResult> {
-    this.revokeTokens(teamId);
+  /**
+   * The app is removed from a workspace: its tokens stop working and the app is told. `eventTime`
+   * (seconds) and `revoke: false` replay an old uninstall event, as Slack's retries can.
+   */
+  async uninstall(
+    teamId: string,
+    options: { eventTime?: number; revoke?: boolean } = {},
+  ): Promise<EventResult> {
+    if (options.revoke !== false) this.revokeTokens(teamId);
     const team = this.teams.get(teamId);
+    const at = options.eventTime ?? Math.floor(Date.now() / 1000);
     const body = JSON.stringify({
       token: "unused",
       team_id: teamId,
       api_app_id: "A0STACKUP",
       type: "event_callback",
       event_id: this.nextId("Ev"),
-      event_time: Math.floor(Date.now() / 1000),
-      event: { type: "app_uninstalled", event_ts: `${Math.floor(Date.now() / 1000)}.000300` },
+      event_time: at,
+      event: { type: "app_uninstalled", event_ts: `${at}.000300` },
       authorizations: [{ team_id: teamId, user_id: team?.botUserId ?? BOT_USER_ID, is_bot: true }],
     });
     return this.post(body, "application/json");

@@ -283,6 +283,21 @@ describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bol
     expect(posts.map((c) => c.authorization)).toEqual([`Bearer ${acme}`]);
   });
 
+  it("keeps an installation when an uninstall event from before it arrives late", async () => {
+    const before = (await rows()).map((r) => r.installation_key).sort();
+    expect(before).toContain("T0BETA");
+    const late = await fake.standin.uninstall("T0BETA", {
+      eventTime: Math.floor(Date.now() / 1000) - 3600,
+      revoke: false,
+    });
+    expect(late.status).toBe(200);
+    for (let i = 0; !logs.join("\n").includes("installed again since") && i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(logs.join("\n")).toContain("installed again since");
+    expect((await rows()).map((r) => r.installation_key).sort()).toEqual(before);
+  });
+
   it("forgets a workspace that uninstalls Stackup; sends there then fail permanently", async () => {
     const bea = await t.db
       .selectFrom("users")
