@@ -206,6 +206,7 @@ describe("correcting logged progress", () => {
           old_hours: 0.5,
           new_hours: null,
           occurred_at: "2026-11-30T17:00:00.000Z",
+          note: "loops",
         },
         at: new Date("2026-11-30T17:05:00Z"),
       },

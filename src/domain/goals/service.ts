@@ -261,6 +261,8 @@ export class GoalService {
             old_hours: entry.hours,
             new_hours: hours,
             occurred_at: entry.occurredAt.toISOString(),
+            // A removed entry's note is gone from progress_events: the audit keeps it.
+            ...(hours === null ? { note: entry.note } : {}),
           },
           at: now,
         },
