@@ -1,6 +1,6 @@
-import type { Kysely } from "kysely";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { COMMAND_PREFIX } from "../../src/commands/router.ts";
+import { anyOf } from "../../src/db/arrays.ts";
 import type { Database, Platform, User } from "../../src/db/types.ts";
 import type { StateChange } from "../../src/domain/checkins/deliveries.ts";
 import { chooseNudge, IGNORED_BEFORE_ASKING } from "../../src/domain/checkins/nudges.ts";
@@ -57,7 +57,7 @@ async function loadPeople(
       .selectFrom("users as u")
       .innerJoin("workspaces as w", "w.id", "u.workspace_id")
       .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
-      .where("u.id", "=", sql<number>`any(${sql.val(ids)}::int[])`)
+      .where("u.id", "=", anyOf(ids, "int"))
       .selectAll("u")
       .select([
         "w.platform",
@@ -76,7 +76,7 @@ async function loadPeople(
       ? []
       : cdb
           .selectFrom("checkin_deliveries")
-          .where("user_id", "=", sql<number>`any(${sql.val(nudged)}::int[])`)
+          .where("user_id", "=", anyOf(nudged, "int"))
           .where("kind", "=", "nudge")
           .where("status", "=", "sent")
           .where("sent_at", ">=", new Date(now.getTime() - 60 * DAY_MS))
@@ -88,7 +88,7 @@ async function loadPeople(
           select distinct p.user_id,
             to_char(date_trunc('week', p.occurred_at at time zone u.time_zone), 'YYYY-MM-DD') as week
           from progress_events p join users u on u.id = p.user_id
-          where p.user_id = any(${sql.val(nudged)}::int[])
+          where p.user_id = ${anyOf(nudged, "int")}
             and p.occurred_at >= ${new Date(now.getTime() - 400 * DAY_MS)}`
           .execute(db)
           .then((r) => r.rows),

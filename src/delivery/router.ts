@@ -1,4 +1,5 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
+import { anyOf } from "../db/arrays.ts";
 import type { Database, Platform } from "../db/types.ts";
 import type { Message } from "../messages/model.ts";
 import type { Delivery, Destination, Messenger } from "../ports.ts";
@@ -54,7 +55,7 @@ export function platformUserIds(db: Kysely<Database>): (userId: number) => Promi
   return batchedUserLookup(async (ids) => {
     const rows = await db
       .selectFrom("users")
-      .where("id", "=", sql<number>`any(${sql.val(ids)}::int[])`)
+      .where("id", "=", anyOf(ids, "int"))
       .select(["id", "platform_user_id"])
       .execute();
     return new Map(rows.map((r) => [r.id, r.platform_user_id]));
@@ -70,7 +71,7 @@ export function workspaceExternalIds(db: Kysely<Database>): (to: Destination) =>
     const rows = await db
       .selectFrom("users")
       .innerJoin("workspaces", "workspaces.id", "users.workspace_id")
-      .where("users.id", "=", sql<number>`any(${sql.val(ids)}::int[])`)
+      .where("users.id", "=", anyOf(ids, "int"))
       .select(["users.id", "workspaces.external_id"])
       .execute();
     return new Map(rows.map((r) => [r.id, r.external_id]));

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { anyOf, columnOf, type ElementType } from "../../db/arrays.ts";
 import type { Database } from "../../db/types.ts";
 import { type NextCheckin, nextCheckinAt } from "../../time/schedule.ts";
 import { deliveryKey, nudgeSchedule, scheduleOf } from "./slots.ts";
@@ -102,8 +103,8 @@ export class DeliveryRepository {
       }
       if (deliveries.length > 0) {
         // Columns as arrays: eight parameters for any batch, far below PostgreSQL's 65,535.
-        const col = (sqlType: string, pick: (d: (typeof deliveries)[number]) => unknown) =>
-          sql`${sql.val(deliveries.map(pick))}::${sql.raw(sqlType)}[]`;
+        const col = (type: ElementType, pick: (d: (typeof deliveries)[number]) => unknown) =>
+          columnOf(deliveries, type, pick);
         await sql`
           insert into checkin_deliveries
             (key, user_id, workspace_id, kind, local_date, slot, due_at, enqueued_at)
@@ -164,7 +165,7 @@ export class DeliveryRepository {
     await this.db
       .updateTable("checkin_deliveries")
       .set({ enqueued_at: now })
-      .where("key", "=", sql<string>`any(${sql.val(keys)}::text[])`)
+      .where("key", "=", anyOf(keys, "text"))
       .where(sql<boolean>`case when status = 'pending' then true else false end`)
       .execute();
   }
@@ -187,7 +188,7 @@ export class DeliveryRepository {
         attempts: eb("attempts", "+", 1),
         uncertain: sql<boolean>`uncertain or status = 'sending'`,
       }))
-      .where("key", "=", sql<string>`any(${sql.val(keys)}::text[])`)
+      .where("key", "=", anyOf(keys, "text"))
       // As a CASE, which the planner can't match to the open-deliveries index: with statistics a
       // burst of new rows has outdated, it would otherwise read every open row for a few keys.
       .where(
@@ -201,7 +202,7 @@ export class DeliveryRepository {
     if (rest.length > 0) {
       const rows = await this.db
         .selectFrom("checkin_deliveries")
-        .where("key", "=", sql<string>`any(${sql.val(rest)}::text[])`)
+        .where("key", "=", anyOf(rest, "text"))
         .select(["key", "status", "claimed_at"])
         .execute();
       const byKey = new Map(rows.map((r) => [r.key, r]));
@@ -232,8 +233,6 @@ export class DeliveryRepository {
     if (sent.length === 0) return new Set();
     // Columns as arrays, unnested: a few parameters however many rows.
     const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-    const col = <T>(rows: T[], sqlType: string, pick: (row: T) => unknown) =>
-      sql`${sql.val(rows.map(pick))}::${sql.raw(sqlType)}[]`;
     // One row per person (a check-in and a nudge may share a batch); later changes win.
     const merged = new Map<number, StateChange>();
     for (const { delivery, state } of sent) {
@@ -252,15 +251,15 @@ export class DeliveryRepository {
               last_checkin_at = case when w.has_last then w.last else s.last_checkin_at end,
               streak_celebrated = case when w.has_streak then w.streak else s.streak_celebrated end
             from unnest(
-              ${col(states, "int", ([id]) => id)},
-              ${col(states, "boolean", ([, s]) => has(s, "ignored_in_row"))},
-              ${col(states, "int", ([, s]) => s.ignored_in_row ?? null)},
-              ${col(states, "boolean", ([, s]) => has(s, "quiet_since"))},
-              ${col(states, "timestamptz", ([, s]) => iso(s.quiet_since))},
-              ${col(states, "boolean", ([, s]) => has(s, "last_checkin_at"))},
-              ${col(states, "timestamptz", ([, s]) => iso(s.last_checkin_at))},
-              ${col(states, "boolean", ([, s]) => has(s, "streak_celebrated"))},
-              ${col(states, "int", ([, s]) => s.streak_celebrated ?? null)})
+              ${columnOf(states, "int", ([id]) => id)},
+              ${columnOf(states, "boolean", ([, s]) => has(s, "ignored_in_row"))},
+              ${columnOf(states, "int", ([, s]) => s.ignored_in_row ?? null)},
+              ${columnOf(states, "boolean", ([, s]) => has(s, "quiet_since"))},
+              ${columnOf(states, "timestamptz", ([, s]) => iso(s.quiet_since))},
+              ${columnOf(states, "boolean", ([, s]) => has(s, "last_checkin_at"))},
+              ${columnOf(states, "timestamptz", ([, s]) => iso(s.last_checkin_at))},
+              ${columnOf(states, "boolean", ([, s]) => has(s, "streak_celebrated"))},
+              ${columnOf(states, "int", ([, s]) => s.streak_celebrated ?? null)})
               as w(user_id, has_ignored, ignored, has_quiet, quiet, has_last, last, has_streak, streak)
             where s.user_id = w.user_id)`;
     const done = await sql<{ key: string }>`
@@ -268,12 +267,12 @@ export class DeliveryRepository {
         update checkin_deliveries c set status = 'sent', sent_at = v.at, message_ref = v.ref,
           message_kind = v.kind, goal_id = v.goal_id, uncertain = false, error = null
         from unnest(
-          ${col(sent, "text", (r) => r.delivery.key)},
-          ${col(sent, "text", (r) => r.result.ref)},
-          ${col(sent, "text", (r) => r.result.messageKind)},
-          ${col(sent, "int", (r) => r.result.goalId)},
-          ${col(sent, "timestamptz", (r) => iso(r.result.at))},
-          ${col(sent, "timestamptz", (r) => iso(r.delivery.claimed_at))})
+          ${columnOf(sent, "text", (r) => r.delivery.key)},
+          ${columnOf(sent, "text", (r) => r.result.ref)},
+          ${columnOf(sent, "text", (r) => r.result.messageKind)},
+          ${columnOf(sent, "int", (r) => r.result.goalId)},
+          ${columnOf(sent, "timestamptz", (r) => iso(r.result.at))},
+          ${columnOf(sent, "timestamptz", (r) => iso(r.delivery.claimed_at))})
           as v(key, ref, kind, goal_id, at, claimed_at)
         where c.key = v.key and c.claimed_at = v.claimed_at
           and (case when c.status = 'sending' then true else false end)
@@ -372,8 +371,8 @@ async function applyAdvances(
   kind: DeliveryKind,
   updates: ReturnType<typeof advance>[],
 ): Promise<void> {
-  const col = (sqlType: string, pick: (u: ReturnType<typeof advance>) => unknown) =>
-    sql`${sql.val(updates.map(pick))}::${sql.raw(sqlType)}[]`;
+  const col = (type: ElementType, pick: (u: ReturnType<typeof advance>) => unknown) =>
+    columnOf(updates, type, pick);
   const values = sql`unnest(
     ${col("int", (u) => u.user_id)}, ${col("timestamptz", (u) => u.at?.toISOString() ?? null)},
     ${col("date", (u) => u.date)}, ${col("text", (u) => u.slot)},

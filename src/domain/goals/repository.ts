@@ -1,4 +1,5 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import { anyOf } from "../../db/arrays.ts";
 import type { Database, Goal, GoalStatus } from "../../db/types.ts";
 
 export interface GoalRow extends Goal {
@@ -47,7 +48,7 @@ export class GoalRepository {
         .leftJoin("credentials", "credentials.id", "goals.credential_id")
         .leftJoin("providers", "providers.id", "credentials.provider_id")
         // One array parameter, however many people: cheap to bind for a check-in chunk.
-        .where("goals.user_id", "=", sql<number>`any(${sql.val(userIds)}::int[])`)
+        .where("goals.user_id", "=", anyOf(userIds, "int"))
         .where("goals.status", "in", statuses)
         .selectAll("goals")
         .select([
