@@ -140,28 +140,38 @@ try {
   log(`no-op: ${noopN} jobs, ${noopJobsPerSec.toFixed(0)}/s`);
 
   const CLOCK = "2026-11-30T09:00:30Z";
+  const jobOptions = {
+    concurrency: Number(values["job-concurrency"]),
+    chunkSize: Number(values.chunk),
+    batchSize: 1000,
+    bucket: { capacity: 1_000_000, perSecond: 1_000_000 },
+  };
+  // More workers, each a process of its own: the chaos tests' worker with the bench's options.
   const extra = await Promise.all(
     Array.from({ length: Math.max(0, Number(values.workers) - 1) }, async () => {
       const child = spawn(
         process.execPath,
-        [...process.execArgv, new URL("./worker.ts", import.meta.url).pathname],
+        [
+          ...process.execArgv,
+          new URL("../test/checkins/worker-child.ts", import.meta.url).pathname,
+        ],
         {
-          stdio: ["ignore", "pipe", "inherit"],
+          stdio: ["ignore", "ignore", "inherit", "ipc"],
           env: {
             ...process.env,
-            BENCH_DATABASE_URL: TEST_DATABASE_URL,
-            BENCH_SCHEMA_NAME: t.schema,
-            BENCH_REDIS_URL: TEST_REDIS_URL,
-            BENCH_PREFIX: prefix,
-            BENCH_SLACK_URL: apiUrl,
-            BENCH_CLOCK: CLOCK,
-            BENCH_CHUNK: values.chunk,
-            BENCH_JOB_CONCURRENCY: values["job-concurrency"],
+            CHILD_DATABASE_URL: TEST_DATABASE_URL,
+            CHILD_SCHEMA: t.schema,
+            CHILD_REDIS_URL: TEST_REDIS_URL,
+            CHILD_PREFIX: prefix,
+            CHILD_SLACK_URL: apiUrl,
+            CHILD_CLOCK: CLOCK,
+            CHILD_LOG: process.env.BENCH_LOG ?? "warn",
+            CHILD_JOB_OPTIONS: JSON.stringify(jobOptions),
           },
         },
       );
       await new Promise<void>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).once("line", () => resolve());
+        child.once("message", () => resolve());
         child.once("exit", (code) => reject(new Error(`bench worker exited (${code})`)));
       });
       return child;
@@ -191,14 +201,7 @@ try {
       messenger: slackMessenger(pool.db, apiUrl),
       logger: createLogger(process.env.BENCH_LOG ?? "warn"),
     },
-    [
-      checkinJobs({
-        concurrency: Number(values["job-concurrency"]),
-        chunkSize: Number(values.chunk),
-        batchSize: 1000,
-        bucket: { capacity: 1_000_000, perSecond: 1_000_000 },
-      }),
-    ],
+    [checkinJobs(jobOptions)],
   );
   // Done when the fake has every message and the ledger has recorded them all.
   let lastLog = 0;
