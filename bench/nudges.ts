@@ -41,13 +41,25 @@ const processCpu = (pid: number | undefined) => {
     return Number.NaN;
   }
 };
+const postgresRole = (pid: string) => {
+  try {
+    const title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+    if (/autovacuum/.test(title)) return "postgres autovacuum";
+    if (/\d+\.\d+\.\d+\.\d+\(\d+\)|\[local\]/.test(title)) return "postgres backends";
+    return "postgres other";
+  } catch {
+    return "postgres";
+  }
+};
 /** CPU µs of every process on the machine by name (Linux), to see where a phase's time went. */
 const cpuByProcess = () => {
   const by = new Map<string, number>();
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      let name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      // PostgreSQL's processes by role: client backends, autovacuum, WAL writer, checkpointer.
+      if (name === "postgres") name = postgresRole(pid);
       by.set(`${name}:${pid}`, processCpu(Number(pid)));
     } catch {}
   }

@@ -221,7 +221,9 @@ describe("Slack messenger's own chat.postMessage", () => {
 
   it("counts the wait for a free connection towards the timeout", async () => {
     // Every post takes 300 ms; 200 at once queue behind the pool's connections.
+    let received = 0;
     const server = createServer((req, res) => {
+      received += 1;
       req.resume();
       req.on("end", () => {
         setTimeout(() => {
@@ -245,6 +247,9 @@ describe("Slack messenger's own chat.postMessage", () => {
       for (const r of failed) {
         expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "request_failed" });
       }
+      // Posts still queued when their time ran out are dropped, never written late.
+      await new Promise((r) => setTimeout(r, 700));
+      expect(received).toBeLessThan(200);
     } finally {
       server.closeAllConnections();
       server.close();
@@ -263,6 +268,35 @@ describe("Slack messenger's own chat.postMessage", () => {
       const error = await post({ channel: "C0X", text: "hi" }).catch((e) => e);
       expect(error).toBeInstanceOf(RateLimitedError);
       expect(error.retryAfterMs).toBe(1000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("takes a 200 it can't read as possibly delivered, and goes on posting", async () => {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const { text } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { text: string };
+        res.writeHead(200, { "content-type": "application/json" });
+        if (text === "garbled") res.end("<html>upstream error</html>");
+        // Far more than any answer of Slack's: read no further than the limit.
+        else if (text === "huge") res.end(`{"ok":true,"junk":"${"x".repeat(3 << 20)}"}`);
+        else res.end('{"ok":true,"channel":"C0X","ts":"1.000002"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 2_000);
+      for (const text of ["garbled", "huge"]) {
+        const error = await post({ channel: "C0X", text }).catch((e) => e);
+        expect(error).toMatchObject({ name: "SlackDeliveryError", code: "request_failed" });
+        expect(error.permanent).toBe(false);
+      }
+      expect(await post({ channel: "C0X", text: "fine" })).toMatchObject({ ts: "1.000002" });
     } finally {
       server.closeAllConnections();
       server.close();
