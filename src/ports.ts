@@ -2,7 +2,8 @@ import type { Message } from "./messages/model.ts";
 
 /** Where a message goes: a person's DM or a channel, on the platform that owns it. */
 export type Destination =
-  | { kind: "user"; userId: number }
+  /** `platformUserId`, when the sender has it at hand, spares the messenger looking it up. */
+  | { kind: "user"; userId: number; platformUserId?: string }
   | { kind: "channel"; workspaceId: number; channelId: string };
 
 export interface Delivery {

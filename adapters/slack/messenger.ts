@@ -308,7 +308,7 @@ export function createSlackMessenger(
 
   async function channelFor(to: Destination, token: string): Promise<string> {
     if (to.kind === "channel") return to.channelId;
-    const user = await slackUserId(to.userId);
+    const user = to.platformUserId ?? (await slackUserId(to.userId));
     const known = dmChannels.get(user);
     if (known) return known;
     const opened = await call("conversations.open", () =>
@@ -328,7 +328,8 @@ export function createSlackMessenger(
       }
       // A Slack user id as the channel posts in the app's DM with them and answers with the DM's
       // id: one call instead of conversations.open first.
-      const user = to.kind === "user" ? await slackUserId(to.userId) : undefined;
+      const user =
+        to.kind === "user" ? (to.platformUserId ?? (await slackUserId(to.userId))) : undefined;
       const channel = to.kind === "channel" ? to.channelId : (dmChannels.get(user!) ?? user!);
       const sent = await call("chat.postMessage", () =>
         direct({ channel, ...renderMessage(message) }, token),

@@ -2,9 +2,8 @@ import { type Kysely, sql } from "kysely";
 import { COMMAND_PREFIX } from "../../src/commands/router.ts";
 import { anyOf } from "../../src/db/arrays.ts";
 import type { Database, Platform, User } from "../../src/db/types.ts";
-import type { StateChange } from "../../src/domain/checkins/deliveries.ts";
+import type { ClaimedDelivery, StateChange } from "../../src/domain/checkins/deliveries.ts";
 import { chooseNudge, IGNORED_BEFORE_ASKING } from "../../src/domain/checkins/nudges.ts";
-import type { DeliveryRow } from "../../src/domain/checkins/types.ts";
 import { checkinDb } from "../../src/domain/checkins/types.ts";
 import { GoalRepository, type GoalRow } from "../../src/domain/goals/repository.ts";
 import type { GoalService } from "../../src/domain/goals/service.ts";
@@ -21,7 +20,15 @@ import { isoWeekStart } from "../../src/time/local.ts";
 export type { StateChange };
 
 export type Composed =
-  | { send: true; message: Message; messageKind: string; goalId: number | null; state: StateChange }
+  | {
+      send: true;
+      message: Message;
+      messageKind: string;
+      goalId: number | null;
+      state: StateChange;
+      /** The person's id on their platform, so the messenger needn't look it up. */
+      platformUserId: string;
+    }
   | { send: false; reason: string; state: StateChange };
 
 const DAY_MS = 86_400_000;
@@ -46,7 +53,7 @@ interface Person {
  */
 async function loadPeople(
   db: Kysely<Database>,
-  deliveries: DeliveryRow[],
+  deliveries: ClaimedDelivery[],
   now: Date,
 ): Promise<Map<number, Person>> {
   const cdb = checkinDb(db);
@@ -129,7 +136,7 @@ async function loadPeople(
 export async function composeMany(
   db: Kysely<Database>,
   goals: GoalService,
-  deliveries: DeliveryRow[],
+  deliveries: ClaimedDelivery[],
   now: Date,
   nudgesPerWeek: number,
 ): Promise<Composed[]> {
@@ -146,7 +153,7 @@ export async function composeMany(
 function decide(
   found: Person,
   goals: GoalService,
-  delivery: DeliveryRow,
+  delivery: ClaimedDelivery,
   now: Date,
   nudgesPerWeek: number,
 ): Composed {
@@ -175,6 +182,7 @@ function decide(
     if (ignored >= IGNORED_BEFORE_ASKING) {
       return {
         send: true,
+        platformUserId: user.platform_user_id,
         message: askPauseMessage(ignored, delivery.key),
         messageKind: "ask_pause",
         goalId: null,
@@ -184,6 +192,7 @@ function decide(
     const nudge = planLine(views);
     return {
       send: true,
+      platformUserId: user.platform_user_id,
       message: checkinMessage(views, ctx, { key: delivery.key, ...(nudge ? { nudge } : {}) }),
       messageKind: "checkin",
       goalId: null,
@@ -211,6 +220,7 @@ function decide(
   if (!nudge) return { send: false, reason: "nothing worth a nudge", state: unquiet };
   return {
     send: true,
+    platformUserId: user.platform_user_id,
     message: nudgeMessage(nudge, ctx, delivery.key),
     messageKind: nudge.kind,
     goalId: nudge.kind === "streak" ? null : nudge.goal.goal.id,

@@ -1,9 +1,13 @@
 import { type Job, Worker } from "bullmq";
 import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
-import { DeliveryRepository, type DueDelivery } from "../../src/domain/checkins/deliveries.ts";
+import {
+  type ClaimedDelivery,
+  DeliveryRepository,
+  type DueDelivery,
+} from "../../src/domain/checkins/deliveries.ts";
 import { DEFAULT_NUDGES_PER_WEEK } from "../../src/domain/checkins/nudges.ts";
 import { CheckinService } from "../../src/domain/checkins/service.ts";
-import type { DeliveryKind, DeliveryRow } from "../../src/domain/checkins/types.ts";
+import type { DeliveryKind } from "../../src/domain/checkins/types.ts";
 import { GoalService } from "../../src/domain/goals/service.ts";
 import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
 import type { JobContext, JobModule, RunningJobs } from "../registry.ts";
@@ -217,7 +221,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
 
       async function sendOne(
         item: DeliverItem,
-        d: DeliveryRow,
+        d: ClaimedDelivery,
         composed: Composed,
         now: Date,
       ): Promise<Outcome> {
@@ -254,7 +258,10 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         }
         let sent: Delivery;
         try {
-          sent = await messenger.send(to, composed.message);
+          sent = await messenger.send(
+            { ...to, platformUserId: composed.platformUserId },
+            composed.message,
+          );
         } catch (error) {
           if (isRateLimited(error)) {
             // 429 means nothing was posted: give the claim back.

@@ -8,8 +8,15 @@ export type LocalTime = string;
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+// Checking a zone builds an Intl formatter, far dearer than the date arithmetic that follows;
+// the valid ones are few, so they are remembered (bounded: typed case variants are valid too).
+const validZones = new Set<string>();
+
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  if (validZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  if (validZones.size < 4096) validZones.add(zone);
+  return true;
 }
 
 export function isLocalTime(value: string): boolean {

@@ -106,6 +106,14 @@ describe("Slack messenger", () => {
     }
   });
 
+  it("posts to the Slack id a destination carries without looking it up", async () => {
+    fake.addUser({ id: "U0ANN", name: "ann" });
+    // User 8 is unknown to the lookup: only the carried id can reach Ann.
+    const sent = await messenger.send({ kind: "user", userId: 8, platformUserId: "U0ANN" }, nudge);
+    expect(fake.callsTo("chat.postMessage")[0]?.body.channel).toBe("U0ANN");
+    expect(sent.ref).toMatch(/^D0ANN:/);
+  });
+
   it("posts to a channel directly", async () => {
     const sent = await messenger.send(
       { kind: "channel", workspaceId: 1, channelId: "C0TEAM" },

@@ -29,8 +29,12 @@ export type StateChange = Partial<
 /** A claim as it was taken: only its holder may close or release it. */
 export type HeldClaim = Pick<DeliveryRow, "key" | "claimed_at">;
 
+/** What a sender needs of a claimed delivery. */
+const CLAIMED = ["key", "user_id", "kind", "due_at", "claimed_at", "uncertain"] as const;
+export type ClaimedDelivery = Pick<DeliveryRow, (typeof CLAIMED)[number]>;
+
 export type Claim =
-  | { state: "claimed"; delivery: DeliveryRow }
+  | { state: "claimed"; delivery: ClaimedDelivery }
   | { state: "done" }
   | { state: "busy"; until: Date };
 
@@ -195,7 +199,7 @@ export class DeliveryRepository {
         sql<boolean>`case when status = 'pending' then true
           when status = 'sending' then claimed_at < ${leaseBefore} else false end`,
       )
-      .returningAll()
+      .returning(CLAIMED)
       .execute();
     for (const row of claimed) claims.set(row.key, { state: "claimed", delivery: row });
     const rest = keys.filter((k) => !claims.has(k));
