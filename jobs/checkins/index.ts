@@ -247,7 +247,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           }
         }
         if (!composed.send) {
-          await deliveries.markSkipped(d, composed.reason, composed.state, userId);
+          await deliveries.markSkipped(d, composed.reason, now, composed.state, userId);
           return { kind: "closed" };
         }
         // A claim that sat waiting (a busy process) may be near its lease's end, when another
@@ -269,7 +269,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
             return { kind: "rate_limited", retryAfterMs: error.retryAfterMs };
           }
           if (isPermanent(error)) {
-            await deliveries.markFailed(d, (error as Error).message);
+            await deliveries.markFailed(d, (error as Error).message, clock.now());
             logger.warn({ key, err: (error as Error).message }, "check-in not deliverable");
             return { kind: "closed" };
           }

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeliveryRepository } from "../../src/domain/checkins/deliveries.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
@@ -77,6 +78,36 @@ describe("the delivery ledger", () => {
       ),
     ).toBe(true);
   });
+  it("claims without writing any index (heap-only updates), so a claim costs one row write", async () => {
+    const now = new Date(new Date(SLOT_UTC).getTime() + 90_000);
+    const keys = (
+      await t.db
+        .selectFrom("checkin_deliveries" as never)
+        .where("status" as never, "=", "pending" as never)
+        .select("key" as never)
+        .orderBy("id" as never)
+        .limit(500)
+        .execute()
+    ).map((r) => (r as { key: string }).key);
+    // This connection's statistics not yet reported, before and after: how many were heap-only.
+    const counts = await t.db.transaction().execute(async (trx) => {
+      const stats = async () =>
+        (
+          await sql<{ upd: number; hot: number }>`
+            select n_tup_upd::int as upd, n_tup_hot_upd::int as hot from pg_stat_xact_user_tables
+            where relid = 'checkin_deliveries'::regclass`.execute(trx)
+        ).rows[0]!;
+      const before = await stats();
+      const claims = await new DeliveryRepository(trx).claimMany(keys, now, 120_000);
+      expect([...claims.values()].filter((c) => c.state === "claimed")).toHaveLength(500);
+      const after = await stats();
+      return { upd: after.upd - before.upd, hot: after.hot - before.hot };
+    });
+    expect(counts.upd).toBe(500);
+    // The ledger leaves room on each page; a row or two at a page's end may not fit.
+    expect(counts.hot).toBeGreaterThanOrEqual(450);
+  });
+
   it("lets only a claim's holder close or release it once another worker has taken it over", async () => {
     const ledger = new DeliveryRepository(t.db);
     const key = (
@@ -97,7 +128,7 @@ describe("the delivery ledger", () => {
     expect(second.delivery.uncertain).toBe(true);
     // The first worker, late, gives its claim back or fails it: the second's claim stands.
     await ledger.release(first.delivery, false, "late");
-    await ledger.markFailed(first.delivery, "late");
+    await ledger.markFailed(first.delivery, "late", t1);
     const record = (claimed: typeof first.delivery) => ({
       delivery: claimed,
       result: { ref: `D1:${key}`, messageKind: "checkin", goalId: null, at: t1 },

@@ -143,11 +143,11 @@ export class DeliveryRepository {
       requeues: number;
     }>`
       update checkin_deliveries d set requeues = d.requeues + 1, enqueued_at = ${now}
-      where d.id in (
-        select id from checkin_deliveries
-        where (status = 'pending' and enqueued_at < ${pendingBefore})
-           or (status = 'sending' and enqueued_at < ${pendingBefore} and claimed_at < ${leaseBefore})
-        order by id
+      where d.key in (
+        select key from checkin_deliveries
+        where closed_at is null and enqueued_at < ${pendingBefore}
+          and (status = 'pending' or (status = 'sending' and claimed_at < ${leaseBefore}))
+        order by enqueued_at
         limit ${options.limit}
         for update skip locked)
       returning d.key, d.user_id, d.workspace_id, d.kind, d.requeues`.execute(this.db);
@@ -268,7 +268,8 @@ export class DeliveryRepository {
             where s.user_id = w.user_id)`;
     const done = await sql<{ key: string }>`
       with d as (
-        update checkin_deliveries c set status = 'sent', sent_at = v.at, message_ref = v.ref,
+        update checkin_deliveries c set status = 'sent', sent_at = v.at, closed_at = v.at,
+          message_ref = v.ref,
           message_kind = v.kind, goal_id = v.goal_id, uncertain = false, error = null
         from unnest(
           ${columnOf(sent, "text", (r) => r.delivery.key)},
@@ -289,13 +290,14 @@ export class DeliveryRepository {
   async markSkipped(
     claim: HeldClaim,
     reason: string,
+    at: Date,
     state: Partial<Pick<ScheduleRow, "ignored_in_row" | "quiet_since">> = {},
     userId?: number,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable("checkin_deliveries")
-        .set({ status: "skipped", error: reason })
+        .set({ status: "skipped", error: reason, closed_at: at })
         .where("key", "=", claim.key)
         .where("claimed_at", "=", claim.claimed_at)
         .where("status", "=", "sending")
@@ -310,10 +312,10 @@ export class DeliveryRepository {
     });
   }
 
-  async markFailed(claim: HeldClaim, reason: string): Promise<void> {
+  async markFailed(claim: HeldClaim, reason: string, at: Date): Promise<void> {
     await this.db
       .updateTable("checkin_deliveries")
-      .set({ status: "failed", error: reason.slice(0, 500) })
+      .set({ status: "failed", error: reason.slice(0, 500), closed_at: at })
       .where("key", "=", claim.key)
       .where("claimed_at", "=", claim.claimed_at)
       .where("status", "=", "sending")

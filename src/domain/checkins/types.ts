@@ -48,6 +48,8 @@ export interface CheckinDeliveriesTable {
   enqueued_at: Timestamp;
   claimed_at: Timestamp | null;
   sent_at: Timestamp | null;
+  /** When it was sent, skipped or failed; null while open (pending or sending). */
+  closed_at: Timestamp | null;
   message_kind: string | null;
   goal_id: number | null;
   message_ref: string | null;
