@@ -2,7 +2,13 @@ import { type Kysely, sql } from "kysely";
 import { anyOf, columnOf, type ElementType } from "../../db/arrays.ts";
 import type { Database } from "../../db/types.ts";
 import { type NextCheckin, nextCheckinAt } from "../../time/schedule.ts";
-import { deliveryKey, nudgeSchedule, scheduleOf } from "./slots.ts";
+import {
+  deliveryKey,
+  nudgeSchedule,
+  SCHEDULE_COLUMNS,
+  type ScheduleColumns,
+  scheduleOf,
+} from "./slots.ts";
 import {
   type CheckinDb,
   type CheckinTx,
@@ -68,8 +74,16 @@ export class DeliveryRepository {
         .limit(limit)
         .forUpdate("s")
         .skipLocked()
-        .selectAll("s")
-        .select(["u.workspace_id", "u.time_zone as user_zone"])
+        // Only what the slots are computed from: every other column would be parsed for nothing.
+        .select(SCHEDULE_COLUMNS.map((c) => `s.${c}` as const))
+        .select([
+          "s.user_id",
+          `s.${at}`,
+          `s.next_${kind}_date`,
+          `s.next_${kind}_slot`,
+          "u.workspace_id",
+          "u.time_zone as user_zone",
+        ])
         .execute();
       if (rows.length === 0) return [];
       const due: DueDelivery[] = [];
@@ -86,9 +100,9 @@ export class DeliveryRepository {
       const updates: ReturnType<typeof advance>[] = [];
       const memo = new Map<string, NextCheckin | null>();
       for (const row of rows) {
-        const date = kind === "checkin" ? row.next_checkin_date : row.next_nudge_date;
-        const slot = kind === "checkin" ? row.next_checkin_slot : row.next_nudge_slot;
-        const dueAt = kind === "checkin" ? row.next_checkin_at : row.next_nudge_at;
+        const date = row[`next_${kind}_date`];
+        const slot = row[`next_${kind}_slot`];
+        const dueAt = row[at];
         if (date && slot && dueAt) {
           const key = deliveryKey(kind, row.user_id, date, slot);
           deliveries.push({
@@ -344,7 +358,7 @@ export class DeliveryRepository {
  * handful of zones), so each distinct schedule is computed once per batch.
  */
 function advance(
-  row: ScheduleRow,
+  row: ScheduleColumns & Pick<ScheduleRow, "user_id">,
   zone: string,
   kind: DeliveryKind,
   now: Date,

@@ -9,8 +9,22 @@ import {
 } from "../../time/schedule.ts";
 import type { ScheduleRow } from "./types.ts";
 
+/** The columns a schedule is made of. */
+export const SCHEDULE_COLUMNS = [
+  "days",
+  "local_time",
+  "time_zone",
+  "weekends_off",
+  "enabled",
+  "quiet_start",
+  "quiet_end",
+  "paused_until",
+  "snoozed_until",
+] as const;
+export type ScheduleColumns = Pick<ScheduleRow, (typeof SCHEDULE_COLUMNS)[number]>;
+
 /** The schedule a stored row describes, in the zone it was computed for. */
-export function scheduleOf(row: ScheduleRow, timeZone = row.time_zone): CheckinSchedule {
+export function scheduleOf(row: ScheduleColumns, timeZone = row.time_zone): CheckinSchedule {
   const s: CheckinSchedule = {
     days: row.days.filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(d)),
     time: row.local_time,
