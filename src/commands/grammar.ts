@@ -1,6 +1,6 @@
 import { looksLikeDate, parseTargetDate } from "./dates.ts";
 
-/** One line of help per command; also the source of Teams' command list and manifest checks. */
+/** One line of help per core command. */
 export const COMMANDS = [
   { name: "help", usage: "help", description: "Show what I can do" },
   {

@@ -4,15 +4,22 @@ import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
+import type { Activity } from "botbuilder";
 import { unzipSync } from "fflate";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandText } from "../../adapters/teams/bot.ts";
 import {
   APP_PACKAGE_DIR,
   buildPackage,
   fillManifest,
 } from "../../adapters/teams/packaging/build.ts";
 import { colorIcon, outlineIcon } from "../../adapters/teams/packaging/icons.ts";
-import { COMMANDS } from "../../src/commands/grammar.ts";
+import type { Actor, Core } from "../../src/commands/core.ts";
+import { createCore } from "../../src/commands/router.ts";
+import { messageText, type Reply } from "../../src/messages/model.ts";
+import { ManualClock } from "../../src/time/clock.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { ALICE, channelMessage, personalMessage, TENANT } from "./activities.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const schema = JSON.parse(
@@ -38,6 +45,29 @@ interface Manifest {
 }
 
 const filled = (): Manifest => JSON.parse(fillManifest(template, { microsoftAppId: APP_ID }));
+
+/** What the schema allows in one command list, read from the schema itself. */
+const commandsSchema =
+  schema.properties.bots.items.properties.commandLists.items.properties.commands;
+const MAX_COMMANDS: number = commandsSchema.maxItems;
+const MAX_TITLE: number = commandsSchema.items.properties.title.maxLength;
+const MAX_DESCRIPTION: number = commandsSchema.items.properties.description.maxLength;
+
+type Scope = "personal" | "team";
+const listFor = (manifest: Manifest, scope: Scope) =>
+  manifest.bots[0]!.commandLists.find((l) => l.scopes.includes(scope))!.commands;
+
+/** The part of a description after "e.g.": what a person would type, e.g. "log 1.5". */
+const exampleIn = (description: string) => /, e\.g\. (.+)$/.exec(description)?.[1];
+
+/**
+ * Commands that must stay out of the channel menu. `settings` and `share` open forms (a form
+ * asked for in a channel is posted there, for everyone); `report` shows other people's progress,
+ * and with no personal chat to send it to the answer would land in the channel.
+ */
+const PERSONAL_ONLY = ["settings", "share", "report"];
+/** `plan` answers with an .ics file, and a Teams card can only name such a file, not carry it. */
+const NOT_IN_TEAMS = ["plan"];
 
 /** Width, height and RGBA pixels of a PNG our encoder wrote (8-bit RGBA, unfiltered rows). */
 function decodePng(png: Uint8Array) {
@@ -96,16 +126,45 @@ describe("Teams app manifest", () => {
     expect(filled().bots[0]!.scopes.sort()).toEqual(["personal", "team"]);
   });
 
-  it("lists every command of the grammar, in each scope, with its usage", () => {
-    const bot = filled().bots[0]!;
-    expect(bot.commandLists.flatMap((l) => l.scopes).sort()).toEqual(["personal", "team"]);
-    for (const list of bot.commandLists) {
-      expect(list.commands.map((c) => c.title)).toEqual(COMMANDS.map((c) => c.name));
-      for (const command of COMMANDS) {
-        const entry = list.commands.find((c) => c.title === command.name)!;
-        expect(entry.description).toContain(command.usage);
+  it("has a command list per scope, each within the schema's limits", () => {
+    const manifest = filled();
+    const lists = manifest.bots[0]!.commandLists;
+    expect(lists.flatMap((l) => l.scopes).sort()).toEqual(["personal", "team"]);
+    expect(MAX_COMMANDS).toBeGreaterThan(0);
+    for (const list of lists) {
+      expect(list.commands.length).toBeGreaterThan(0);
+      expect(list.commands.length).toBeLessThanOrEqual(MAX_COMMANDS);
+      const titles = list.commands.map((c) => c.title);
+      expect(new Set(titles).size).toBe(titles.length);
+      // The rest of the commands are one `help` away.
+      expect(titles).toContain("help");
+      for (const { title, description } of list.commands) {
+        expect(title).toMatch(/^[a-z]+$/);
+        expect(title.length).toBeLessThanOrEqual(MAX_TITLE);
+        expect(description.length).toBeGreaterThan(0);
+        expect(description.length).toBeLessThanOrEqual(MAX_DESCRIPTION);
+        const example = exampleIn(description);
+        if (example) expect(example.startsWith(`${title} `)).toBe(true);
       }
     }
+  });
+
+  it("would catch a command list longer than the schema allows", () => {
+    const manifest = filled();
+    const list = manifest.bots[0]!.commandLists[0]!;
+    list.commands = Array.from({ length: MAX_COMMANDS + 1 }, (_, i) => ({
+      title: `command${i}`,
+      description: "A command",
+    }));
+    expect(validate(manifest)).toBe(false);
+  });
+
+  it("keeps commands out of the scopes where they don't work", () => {
+    const manifest = filled();
+    const team = listFor(manifest, "team").map((c) => c.title);
+    const everywhere = [...listFor(manifest, "personal"), ...listFor(manifest, "team")];
+    for (const title of PERSONAL_ONLY) expect(team).not.toContain(title);
+    for (const title of NOT_IN_TEAMS) expect(everywhere.map((c) => c.title)).not.toContain(title);
   });
 
   it("refuses an app id that is not a GUID and placeholders it doesn't know", () => {
@@ -123,6 +182,67 @@ describe("Teams app manifest", () => {
     expect(validate(manifest)).toBe(true);
     expect(manifest.bots[0].botId).toBe(APP_ID);
     expect(new TextDecoder().decode(files["manifest.json"])).not.toContain("{{");
+  });
+});
+
+describe("Teams command menu, typed into the real router", () => {
+  const manifest = filled();
+  const cases = (["personal", "team"] as const).flatMap((scope) =>
+    listFor(manifest, scope).map((command) => ({ scope, ...command })),
+  );
+  const examples = cases.flatMap(({ scope, title, description }) => {
+    const example = exampleIn(description);
+    return example ? [{ scope, title, example }] : [];
+  });
+
+  let t: TestDatabase;
+  let core: Core;
+  const alice: Actor = {
+    platform: "teams",
+    workspaceExternalId: TENANT,
+    userExternalId: ALICE.aadObjectId,
+    profile: async () => ({ displayName: ALICE.name, email: null, timeZone: "Europe/Berlin" }),
+  };
+
+  beforeAll(async () => {
+    t = await createTestDatabase("teams_manifest");
+    core = createCore({ db: t.db, clock: new ManualClock("2026-11-30T09:00:00Z") });
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  /** What the bot reads from a message typed in that scope: in a channel, after its @mention. */
+  const typed = (scope: Scope, text: string) =>
+    commandText(
+      (scope === "personal"
+        ? personalMessage("https://smba.example", text)
+        : channelMessage("https://smba.example", text)) as Partial<Activity>,
+    );
+  const run = (scope: Scope, text: string) => core.command(alice, typed(scope, text));
+  /** The router's answer to a word it has no command for. */
+  const unknown = (reply: Reply, word: string) =>
+    reply.kind === "message" && messageText(reply.message).includes(`I don't know "${word}"`);
+
+  it("tells a misspelt command from a real one", async () => {
+    expect(unknown(await run("personal", "histroy"), "histroy")).toBe(true);
+    expect(unknown(await run("team", "leaderbord month"), "leaderbord")).toBe(true);
+    expect(unknown(await run("personal", "history"), "history")).toBe(false);
+    expect(unknown(await run("team", "leaderboard month"), "leaderboard")).toBe(false);
+  });
+
+  it.each(cases)("$scope: the router knows $title", async ({ scope, title }) => {
+    // The title is exactly what the menu inserts after the mention; nothing is stripped from it.
+    expect(typed(scope, title)).toBe(title);
+    const reply = await run(scope, title);
+    expect(unknown(reply, title)).toBe(false);
+    // A form asked for in a channel would be posted there, for everyone to see.
+    if (scope === "team") expect(reply.kind).not.toBe("form");
+  });
+
+  it.each(examples)("$scope: the router knows $example", async ({ scope, title, example }) => {
+    expect(typed(scope, example)).toBe(example);
+    expect(unknown(await run(scope, example), title)).toBe(false);
   });
 });
 
