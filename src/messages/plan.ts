@@ -49,7 +49,7 @@ export function planMessage(input: {
       {
         type: "context",
         text: [
-          "Open study-plan.ics to add it to Google Calendar or Outlook; importing an updated plan replaces this one.",
+          "Import study-plan.ics into Google Calendar or Outlook to add the sessions; importing an updated plan replaces this one.",
         ],
       },
       {
