@@ -14,10 +14,12 @@ import type { Database } from "../../src/db/types.ts";
 import type { Messenger } from "../../src/ports.ts";
 import { SORRY, StackupTeamsBot } from "./bot.ts";
 import { renderActivity } from "./cards.ts";
+import { FileOfferStore } from "./file-offers.ts";
 import { createFileDownloader } from "./files.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { createTeamsMessenger } from "./messenger.ts";
 import { ConversationReferenceStore } from "./references.ts";
+import { createFileUploader } from "./upload.ts";
 
 /** Where the Bot Framework posts activities, as the Azure Bot resource's messaging endpoint. */
 export const TEAMS_MESSAGES_PATH = "/api/messages";
@@ -124,8 +126,12 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   const proactive = new CloudAdapter(new WithoutRetries(authOptions(config)));
   const store = new ConversationReferenceStore(db);
   // Attached files are fetched under the badge-link rules, with the same development allowances.
-  const download = createFileDownloader({ allowRanges: config.verification?.allowRanges ?? [] });
-  const bot = new StackupTeamsBot({ core, store, logger, appId, download });
+  const allowRanges = config.verification?.allowRanges ?? [];
+  const download = createFileDownloader({ allowRanges });
+  // Accepted files go to the person's OneDrive under the same rules.
+  const upload = createFileUploader({ allowRanges });
+  const offers = new FileOfferStore(db);
+  const bot = new StackupTeamsBot({ core, store, logger, appId, download, offers, upload });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: describeError(error) }, "Unhandled Teams error");
@@ -152,7 +158,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
     adapter,
     bot,
     handle,
-    messenger: createTeamsMessenger({ adapter: proactive, appId, store }),
+    messenger: createTeamsMessenger({ adapter: proactive, appId, store, offers }),
     unauthenticated,
   };
 }

@@ -1,15 +1,32 @@
 import {
   type Activity,
   type CloudAdapter,
+  type FileConsentCardResponse,
   type Mention,
   TeamsActivityHandler,
   TurnContext,
 } from "botbuilder";
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { COMMANDS } from "../../src/commands/grammar.ts";
-import type { Message, Reply } from "../../src/messages/model.ts";
-import { teamsActor } from "./actor.ts";
-import { formActivity, formErrorsMessage, readSubmission, renderActivity } from "./cards.ts";
+import type { Attachment, Message, Reply } from "../../src/messages/model.ts";
+import { teamsActor, teamsIdentity } from "./actor.ts";
+import {
+  FILE_INFO_CONTENT_TYPE,
+  filesToOffer,
+  formActivity,
+  formErrorsMessage,
+  readSubmission,
+  renderActivity,
+  renderUpdate,
+} from "./cards.ts";
+import {
+  type FileOffer,
+  type FileOfferStore,
+  isOfferable,
+  type OfferedFile,
+  type OfferOwner,
+  ownsOffer,
+} from "./file-offers.ts";
 import {
   attachedFile,
   contentTypeOf,
@@ -22,8 +39,10 @@ import {
   type TeamsFile,
 } from "./files.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
+import { escapeMarkdown, oneLine } from "./markdown.ts";
 import { inConversation } from "./messenger.ts";
 import { type ConversationReferenceStore, referenceKey } from "./references.ts";
+import { createFileUploader, type FileUploader } from "./upload.ts";
 
 /** The word Teams users start commands with; optional, as a personal chat holds nothing else. */
 export const COMMAND_WORD = "learn";
@@ -47,6 +66,52 @@ const NO_IDENTITY: Message = {
     },
   ],
 };
+
+const OFFER_GONE: Message = {
+  summary: "That file is no longer available.",
+  blocks: [
+    {
+      type: "text",
+      text: [
+        "That file is no longer available, so nothing was saved. Ask me again and I'll send you a fresh one.",
+      ],
+    },
+  ],
+};
+
+function offerDeclinedMessage(name: string): Message {
+  return {
+    summary: `I didn't save ${name}.`,
+    blocks: [
+      {
+        type: "text",
+        text: [
+          "No problem: I didn't save “",
+          name,
+          "”, and nothing was added to your OneDrive. Ask me again whenever you want it.",
+        ],
+      },
+    ],
+  };
+}
+
+/** Carries the file again, so a fresh consent card can come with it. */
+function uploadFailedMessage(file: Attachment): Message {
+  return {
+    summary: `I couldn't save ${file.filename}.`,
+    files: [file],
+    blocks: [
+      {
+        type: "text",
+        text: [
+          "I couldn't save “",
+          file.filename,
+          "” to your OneDrive just now, so nothing has changed. Please try again in a moment.",
+        ],
+      },
+    ],
+  };
+}
 
 const SENT_PRIVATELY: Message = {
   summary: "I've sent you the answer in our personal chat.",
@@ -109,15 +174,21 @@ export interface TeamsBotOptions {
   appId: string;
   /** Fetches files attached in a personal chat; public addresses only unless told otherwise. */
   download?: FileDownloader;
+  /** Files offered in a personal chat, waiting for the person's answer. */
+  offers: FileOfferStore;
+  /** Saves an accepted file to the person's OneDrive; public addresses only unless told otherwise. */
+  upload?: FileUploader;
 }
 
 /** Teams activities in, core calls, cards out. */
 export class StackupTeamsBot extends TeamsActivityHandler {
   private readonly download: FileDownloader;
+  private readonly upload: FileUploader;
 
   constructor(private readonly options: TeamsBotOptions) {
     super();
     this.download = options.download ?? createFileDownloader();
+    this.upload = options.upload ?? createFileUploader();
     this.onMessage(async (context, next) => {
       await this.remember(context);
       await this.handleMessage(context);
@@ -267,16 +338,20 @@ export class StackupTeamsBot extends TeamsActivityHandler {
         await context.sendActivity(formActivity(reply.form));
         return;
       case "update": {
+        const offered = await this.offerHere(context, reply.message);
         const cardId = context.activity.replyToId;
         if (!cardId) {
-          await context.sendActivity(renderActivity(reply.message));
+          await context.sendActivity(renderActivity(reply.message, offered));
           return;
         }
+        const { activity, consent } = renderUpdate(reply.message, offered);
         await context.updateActivity({
-          ...renderActivity(reply.message),
+          ...activity,
           id: cardId,
           conversation: context.activity.conversation,
         });
+        if (consent.length > 0)
+          await context.sendActivity({ type: "message", attachments: consent });
         return;
       }
       case "message":
@@ -284,9 +359,29 @@ export class StackupTeamsBot extends TeamsActivityHandler {
           await context.sendActivity(renderActivity(SENT_PRIVATELY));
           return;
         }
-        await context.sendActivity(renderActivity(reply.message));
+        await context.sendActivity(
+          renderActivity(reply.message, await this.offerHere(context, reply.message)),
+        );
         return;
     }
+  }
+
+  /**
+   * In a personal chat, the message's files (other than images) are offered for the person's
+   * OneDrive. Elsewhere Teams gives bots no way to hand over a file: undefined, and the card
+   * sends the person to the personal chat.
+   */
+  private async offerHere(
+    context: TurnContext,
+    message: Message,
+  ): Promise<OfferedFile[] | undefined> {
+    if (context.activity.conversation?.conversationType !== "personal") return undefined;
+    const owner = teamsIdentity(context.activity);
+    return owner ? this.offer(owner, message) : undefined;
+  }
+
+  private offer(owner: OfferOwner, message: Message): Promise<OfferedFile[]> {
+    return this.options.offers.offer(owner, filesToOffer(message).filter(isOfferable));
   }
 
   /**
@@ -305,13 +400,124 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       key: aad,
     });
     if (!reference) return false;
+    const offered = await this.offer({ tenantId: key.tenantId, aadObjectId: aad }, message);
     await inConversation(
       context.adapter as CloudAdapter,
       this.options.appId,
       reference,
       "send",
-      (personal) => personal.sendActivity(renderActivity(message)),
+      (personal) => personal.sendActivity(renderActivity(message, offered)),
     );
     return true;
   }
+
+  /** The person allowed a file we offered: it goes to their OneDrive, then its card to them. */
+  protected override async handleTeamsFileConsentAccept(
+    context: TurnContext,
+    response: FileConsentCardResponse,
+  ): Promise<void> {
+    await this.answerOffer(context, response, async (offer) => {
+      const info = uploadInfoOf(response);
+      try {
+        if (!info) throw new Error("Teams sent no upload link");
+        await this.upload(info.uploadUrl, offer.data);
+      } catch (error) {
+        // The offer stays, so the same file can be allowed again.
+        this.options.logger.warn(
+          { err: describeError(error) },
+          "Could not save a file to OneDrive",
+        );
+        const file = attachmentOf(offer);
+        await context.sendActivity(
+          renderActivity(uploadFailedMessage(file), [{ id: offer.id, file }]),
+        );
+        return;
+      }
+      await this.options.offers.remove(offer.id);
+      this.options.logger.info({ size: offer.data.byteLength }, "Saved a file to OneDrive");
+      await context.sendActivity({
+        type: "message",
+        text: `Saved ${escapeMarkdown(oneLine(info.name))} to your OneDrive.`,
+        attachments: [
+          {
+            contentType: FILE_INFO_CONTENT_TYPE,
+            contentUrl: info.contentUrl,
+            name: info.name,
+            content: { uniqueId: info.uniqueId, fileType: info.fileType },
+          },
+        ],
+      });
+    });
+  }
+
+  /** The person declined a file we offered: it is dropped, and nothing reaches their OneDrive. */
+  protected override async handleTeamsFileConsentDecline(
+    context: TurnContext,
+    response: FileConsentCardResponse,
+  ): Promise<void> {
+    await this.answerOffer(context, response, async (offer) => {
+      await this.options.offers.remove(offer.id);
+      await context.sendActivity(renderActivity(offerDeclinedMessage(offer.filename)));
+    });
+  }
+
+  /**
+   * Finds the offer an answer is about. One that expired, never existed or was made to someone
+   * else gets a friendly note and nothing more. Teams is always answered 200: the person has
+   * been told what happened in the chat.
+   */
+  private async answerOffer(
+    context: TurnContext,
+    response: FileConsentCardResponse,
+    work: (offer: FileOffer) => Promise<void>,
+  ): Promise<void> {
+    try {
+      const id = offerIdOf(response);
+      const offer = id ? await this.options.offers.find(id) : undefined;
+      if (!offer || !ownsOffer(offer, teamsIdentity(context.activity))) {
+        this.options.logger.info(
+          { found: Boolean(offer), action: response?.action },
+          "A file offer was answered that is not open to this person",
+        );
+        await context.sendActivity(renderActivity(OFFER_GONE));
+        return;
+      }
+      await work(offer);
+    } catch (error) {
+      this.options.logger.error({ err: describeError(error) }, "Teams file consent failed");
+      await context.sendActivity(renderActivity(SORRY));
+    }
+  }
+}
+
+/** The offer id we put in the consent card's contexts. */
+function offerIdOf(response: FileConsentCardResponse | undefined): string | undefined {
+  const offer = (response?.context as { offer?: unknown } | undefined)?.offer;
+  return typeof offer === "string" && offer.length > 0 && offer.length <= 100 ? offer : undefined;
+}
+
+interface UploadInfo {
+  name: string;
+  uploadUrl: string;
+  contentUrl: string;
+  uniqueId: string;
+  fileType: string;
+}
+
+/** Where Teams wants the accepted file, and what to show once it is there. */
+function uploadInfoOf(response: FileConsentCardResponse): UploadInfo | undefined {
+  const info = (response.uploadInfo ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof info[key] === "string" ? (info[key] as string) : "");
+  if (!text("uploadUrl") || !text("contentUrl")) return undefined;
+  return {
+    name: text("name") || "file",
+    uploadUrl: text("uploadUrl"),
+    contentUrl: text("contentUrl"),
+    uniqueId: text("uniqueId"),
+    fileType: text("fileType"),
+  };
+}
+
+function attachmentOf(offer: FileOffer): Attachment {
+  return { filename: offer.filename, contentType: offer.contentType, data: offer.data };
 }

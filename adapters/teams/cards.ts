@@ -6,6 +6,7 @@ import type {
   FormInput,
   Message,
 } from "../../src/messages/model.ts";
+import type { OfferedFile } from "./file-offers.ts";
 import { escapeMarkdown, oneLine, renderMarkdown, truncatePlain } from "./markdown.ts";
 
 /**
@@ -15,6 +16,10 @@ import { escapeMarkdown, oneLine, renderMarkdown, truncatePlain } from "./markdo
  */
 export const CARD_VERSION = "1.5";
 export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+/** Asks the person whether the bot may save a file to their OneDrive (personal chats only). */
+export const FILE_CONSENT_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.consent";
+/** Shows a file already in the person's OneDrive, once the bot has uploaded it. */
+export const FILE_INFO_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.info";
 
 /** Limits the renderer enforces; Teams rejects activities over about 28 KB. */
 export const LIMITS = {
@@ -28,6 +33,7 @@ export const LIMITS = {
   choiceTitle: 75,
   choices: 100,
   summary: 1000,
+  fileDescription: 200,
 } as const;
 
 /** The key under which our own data travels in Action.Submit payloads. */
@@ -45,9 +51,22 @@ export interface AdaptiveCard {
   msteams?: { width: "Full" };
 }
 
+/** What a file consent card carries; the contexts come back with the person's answer. */
+export interface FileConsentContent {
+  description: string;
+  sizeInBytes: number;
+  acceptContext: OfferContext;
+  declineContext: OfferContext;
+}
+
+/** Only the offer's id travels through Teams; the file stays with us until it is accepted. */
+export interface OfferContext {
+  offer: string;
+}
+
 export interface CardAttachment {
   contentType: string;
-  content?: AdaptiveCard;
+  content?: AdaptiveCard | FileConsentContent | { uniqueId: string; fileType: string };
   contentUrl?: string;
   name?: string;
 }
@@ -202,46 +221,108 @@ function card(body: CardElement[]): AdaptiveCard {
 
 const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8");
 
-/** Cuts a card that Teams would refuse, closing it with a note of how much was left out. */
-function fitCard(body: CardElement[]): AdaptiveCard {
+/**
+ * Cuts a card that Teams would refuse, closing it with a note of how much was left out. The
+ * `tail` (where the message's files are) is always kept.
+ */
+function fitCard(body: CardElement[], tail: CardElement[] = []): AdaptiveCard {
   let kept = body;
-  let rendered = card(kept);
+  let rendered = card([...kept, ...tail]);
   while (size(rendered) > LIMITS.cardBytes && kept.length > 1) {
     kept = kept.slice(0, -1);
     const hidden = body.length - kept.length;
     rendered = card([
       ...kept,
       textBlock(`…and ${hidden} more not shown here.`, { isSubtle: true, size: "Small" }),
+      ...tail,
     ]);
   }
   return rendered;
 }
 
-/** A neutral message as a card. Files that are not images are named, as cards cannot carry them. */
-export function renderCard(message: Message): AdaptiveCard {
-  const body = renderBody(message.blocks);
-  const others = (message.files ?? []).filter((f) => !isImage(f));
-  if (others.length > 0) {
-    body.push(
-      textBlock(
-        escapeMarkdown(
-          `Files Teams cannot show in a card: ${others.map((f) => oneLine(f.filename)).join(", ")}`,
-        ),
-        { isSubtle: true, size: "Small" },
-      ),
-    );
-  }
-  return fitCard(body);
-}
-
 const isImage = (file: Attachment) => /^image\/(png|jpeg|gif)$/.test(file.contentType);
 
-/** The activity fields for a message: the card, inline images, and a plain summary. */
-export function renderActivity(message: Message): {
+const names = (files: readonly Attachment[]) => files.map((f) => oneLine(f.filename)).join(", ");
+
+const note = (text: Parameters<typeof renderMarkdown>[0]) =>
+  textBlock(renderMarkdown(text), { isSubtle: true, size: "Small" });
+
+/**
+ * Says where the files that are not images are. Cards cannot carry them: in a personal chat
+ * they come as file consent cards beside this one (`offered`); elsewhere Teams has no way for
+ * a bot to hand over a file, so the person is sent to the personal chat.
+ */
+function fileNotes(message: Message, offered: readonly OfferedFile[] | undefined): CardElement[] {
+  const others = filesToOffer(message);
+  if (others.length === 0) return [];
+  if (!offered) {
+    return [
+      note([
+        `I can send ${names(others)} only in our personal chat: ask me there to get ${others.length > 1 ? "them" : "it"}.`,
+      ]),
+    ];
+  }
+  const sent = new Set(offered.map((o) => o.file));
+  const notes: CardElement[] = [];
+  const kept = others.filter((f) => sent.has(f));
+  if (kept.length > 0) {
+    notes.push(
+      note(["Choose ", { bold: "Allow" }, ` below to save ${names(kept)} to your OneDrive.`]),
+    );
+  }
+  const left = others.filter((f) => !sent.has(f));
+  if (left.length > 0) notes.push(note([`Too large to send in Teams: ${names(left)}.`]));
+  return notes;
+}
+
+/**
+ * A neutral message as a card. Images go beside it (see renderActivity); other files are named,
+ * with where to get them: `offered` lists those offered in this personal chat.
+ */
+export function renderCard(message: Message, offered?: readonly OfferedFile[]): AdaptiveCard {
+  return fitCard(renderBody(message.blocks), fileNotes(message, offered));
+}
+
+/** One file consent card per offered file: Teams asks the person, and tells us their answer. */
+export function consentAttachments(offered: readonly OfferedFile[]): CardAttachment[] {
+  return offered.map(({ id, file }) => ({
+    contentType: FILE_CONSENT_CONTENT_TYPE,
+    name: file.filename,
+    content: {
+      description: truncatePlain(oneLine(file.title || file.filename), LIMITS.fileDescription),
+      sizeInBytes: file.data.byteLength,
+      acceptContext: { offer: id },
+      declineContext: { offer: id },
+    },
+  }));
+}
+
+export interface MessageActivity {
   type: "message";
   summary: string;
   attachments: CardAttachment[];
-} {
+}
+
+/**
+ * The activity fields for a message: the card, inline images, a plain summary, and a consent card
+ * for each file offered in a personal chat.
+ */
+export function renderActivity(
+  message: Message,
+  offered?: readonly OfferedFile[],
+): MessageActivity {
+  const { activity, consent } = renderUpdate(message, offered);
+  return { ...activity, attachments: [...activity.attachments, ...consent] };
+}
+
+/**
+ * A message for replacing a card in place. Teams asks for consent only in a new message, so the
+ * consent cards are apart, to send after it.
+ */
+export function renderUpdate(
+  message: Message,
+  offered?: readonly OfferedFile[],
+): { activity: MessageActivity; consent: CardAttachment[] } {
   const images = (message.files ?? []).filter(isImage).map(
     (file): CardAttachment => ({
       contentType: file.contentType,
@@ -250,10 +331,21 @@ export function renderActivity(message: Message): {
     }),
   );
   return {
-    type: "message",
-    summary: truncatePlain(oneLine(message.summary), LIMITS.summary),
-    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderCard(message) }, ...images],
+    activity: {
+      type: "message",
+      summary: truncatePlain(oneLine(message.summary), LIMITS.summary),
+      attachments: [
+        { contentType: CARD_CONTENT_TYPE, content: renderCard(message, offered) },
+        ...images,
+      ],
+    },
+    consent: consentAttachments(offered ?? []),
   };
+}
+
+/** Files of a message that Teams cannot show inline, so a personal chat offers them. */
+export function filesToOffer(message: Message): Attachment[] {
+  return (message.files ?? []).filter((f) => !isImage(f));
 }
 
 function renderInput(input: FormInput): CardElement {

@@ -2,7 +2,8 @@ import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilde
 import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
 import type { Message } from "../../src/messages/model.ts";
 import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
-import { renderActivity } from "./cards.ts";
+import { filesToOffer, renderActivity, renderUpdate } from "./cards.ts";
+import { type FileOfferStore, isOfferable, type OfferedFile } from "./file-offers.ts";
 import type { ConversationReferenceStore } from "./references.ts";
 
 /** The Bot Connector said to slow down; the job queue should retry after `retryAfterMs`. */
@@ -99,24 +100,35 @@ export function createTeamsMessenger(options: {
   /** Empty when running unauthenticated. */
   appId: string;
   store: ConversationReferenceStore;
+  /** Where files sent to a personal chat wait for the person to accept them. */
+  offers: FileOfferStore;
 }): Messenger {
-  const { adapter, appId, store } = options;
+  const { adapter, appId, store, offers } = options;
 
-  async function referenceFor(to: Destination): Promise<Partial<ConversationReference>> {
-    const reference =
-      to.kind === "user"
-        ? await store.forUser(to.userId)
-        : await store.forChannel(to.workspaceId, to.channelId);
+  function found<T>(reference: T | undefined): T {
     // Teams only lets a bot post where it was installed; without a reference it has not been.
     if (!reference) throw new TeamsDeliveryError("send", "no_conversation_reference", true);
     return reference;
   }
 
+  /** The conversation, and in a personal chat the message's files offered for OneDrive. */
+  async function where(
+    to: Destination,
+    message: Message,
+  ): Promise<{ reference: Partial<ConversationReference>; offered?: OfferedFile[] }> {
+    if (to.kind === "channel") {
+      return { reference: found(await store.forChannel(to.workspaceId, to.channelId)) };
+    }
+    const chat = found(await store.personalChat(to.userId));
+    const offered = await offers.offer(chat, filesToOffer(message).filter(isOfferable));
+    return { reference: chat.reference, offered };
+  }
+
   return {
     async send(to: Destination, message: Message): Promise<Delivery> {
-      const reference = await referenceFor(to);
+      const { reference, offered } = await where(to, message);
       const sent = await inConversation(adapter, appId, reference, "send", (context) =>
-        context.sendActivity(renderActivity(message)),
+        context.sendActivity(renderActivity(message, offered)),
       );
       const conversationId = reference.conversation?.id;
       if (!sent?.id || !conversationId) throw new TeamsDeliveryError("send", "no_id", false);
@@ -125,18 +137,22 @@ export function createTeamsMessenger(options: {
 
     async update(to: Destination, ref: string, message: Message): Promise<void> {
       const { conversationId, activityId } = parseRef(ref);
-      const reference = await referenceFor(to);
+      const { reference, offered } = await where(to, message);
       const target = {
         ...reference,
         conversation: { ...reference.conversation!, id: conversationId },
       };
-      await inConversation(adapter, appId, target, "update", (context) =>
-        context.updateActivity({
-          ...renderActivity(message),
+      const { activity, consent } = renderUpdate(message, offered);
+      await inConversation(adapter, appId, target, "update", async (context) => {
+        await context.updateActivity({
+          ...activity,
           id: activityId,
           conversation: target.conversation,
-        }),
-      );
+        });
+        if (consent.length > 0) {
+          await context.sendActivity({ type: "message", attachments: consent });
+        }
+      });
     },
   };
 }

@@ -96,8 +96,18 @@ export class ConversationReferenceStore {
     return row?.reference;
   }
 
-  /** The personal chat of one of our users, found through their workspace (the tenant). */
-  async forUser(userId: number): Promise<Partial<ConversationReference> | undefined> {
+  /**
+   * The personal chat of one of our users, found through their workspace (the tenant), and the
+   * Teams identity it is keyed by.
+   */
+  async personalChat(userId: number): Promise<
+    | {
+        reference: Partial<ConversationReference>;
+        tenantId: string;
+        aadObjectId: string;
+      }
+    | undefined
+  > {
     const row = await this.db
       .selectFrom("users")
       .innerJoin("workspaces", "workspaces.id", "users.workspace_id")
@@ -109,9 +119,9 @@ export class ConversationReferenceStore {
       )
       .where("users.id", "=", userId)
       .where("workspaces.platform", "=", "teams")
-      .select("r.reference")
+      .select(["r.reference", "r.tenant_id", "r.key"])
       .executeTakeFirst();
-    return row?.reference;
+    return row && { reference: row.reference, tenantId: row.tenant_id, aadObjectId: row.key };
   }
 
   /** A channel in one of our workspaces. */

@@ -1,6 +1,7 @@
 import { type Activity, TestAdapter, type TurnContext } from "botbuilder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandText, StackupTeamsBot } from "../../adapters/teams/bot.ts";
+import { FileOfferStore } from "../../adapters/teams/file-offers.ts";
 import { ConversationReferenceStore } from "../../adapters/teams/references.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { createLogger } from "../../src/log.ts";
@@ -55,6 +56,7 @@ describe("StackupTeamsBot with botbuilder's TestAdapter", () => {
     const bot = new StackupTeamsBot({
       core,
       store: new ConversationReferenceStore(t.db),
+      offers: new FileOfferStore(t.db),
       logger: createLogger("silent"),
       appId: "",
     });
@@ -146,6 +148,7 @@ describe("StackupTeamsBot with botbuilder's TestAdapter", () => {
     const bot = new StackupTeamsBot({
       core: createCore({ db: t.db, clock: new ManualClock("2026-11-30T09:00:00Z") }),
       store: new ConversationReferenceStore(t.db),
+      offers: new FileOfferStore(t.db),
       logger: createLogger("silent"),
       appId: "",
     });
@@ -166,6 +169,7 @@ describe("StackupTeamsBot with botbuilder's TestAdapter", () => {
     const bot = new StackupTeamsBot({
       core: createCore({ db: t.db, clock: new ManualClock("2026-11-30T09:00:00Z") }),
       store: new ConversationReferenceStore(t.db),
+      offers: new FileOfferStore(t.db),
       logger: createLogger("silent"),
       appId: "",
     });

@@ -16,6 +16,7 @@ import { createCore } from "../../src/commands/router.ts";
 import type { Form, Message, Reply } from "../../src/messages/model.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { readCard } from "./activities.ts";
 
 // The Adaptive Cards SDK's own parser: its ESM build needs a bundler, its UMD build does not.
 const AC = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js");
@@ -297,12 +298,68 @@ describe("card details", () => {
       ],
     });
     expect(activity.summary).toBe("Report for May");
+    expect(activity.attachments).toHaveLength(2);
     expect(activity.attachments[1]).toEqual({
       contentType: "image/png",
       contentUrl: "data:image/png;base64,AQID",
       name: "chart.png",
     });
-    expect(JSON.stringify(activity.attachments[0])).toContain("report.csv");
+    // Not offered here (a channel or group chat): the person is sent to the personal chat.
+    expect(readCard(activity.attachments[0]!.content)).toContain(
+      "I can send report.csv only in our personal chat: ask me there to get it.",
+    );
+  });
+
+  it("offers files in a personal chat as consent cards that carry only the offer id", () => {
+    const ics = {
+      filename: "study-plan.ics",
+      contentType: "text/calendar",
+      data: new Uint8Array(1234),
+      title: "Study plan:\nRust",
+    };
+    const big = { filename: "huge.csv", contentType: "text/csv", data: new Uint8Array(3) };
+    const message: Message = { summary: "s", blocks: [], files: [ics, big] };
+    const activity = renderActivity(message, [{ id: "offer-1", file: ics }]);
+    expect(activity.attachments.slice(1)).toEqual([
+      {
+        contentType: "application/vnd.microsoft.teams.card.file.consent",
+        name: "study-plan.ics",
+        content: {
+          description: "Study plan: Rust",
+          sizeInBytes: 1234,
+          acceptContext: { offer: "offer-1" },
+          declineContext: { offer: "offer-1" },
+        },
+      },
+    ]);
+    const text = readCard(activity.attachments[0]!.content);
+    expect(text).toContain("Choose **Allow** below to save study-plan.ics to your OneDrive.");
+    expect(text).toContain("Too large to send in Teams: huge.csv.");
+    expect(text).not.toContain("personal chat");
+  });
+
+  it("escapes file names it mentions and keeps the note when a long card is cut", () => {
+    const blocks = Array.from({ length: 400 }, (_, i) => ({
+      type: "text" as const,
+      text: [`Line ${i} ${"x".repeat(100)}`],
+    }));
+    const card = renderCard({
+      summary: "s",
+      blocks,
+      files: [
+        {
+          filename: "[x](https://evil.example)*.csv",
+          contentType: "text/csv",
+          data: new Uint8Array(1),
+        },
+      ],
+    });
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(LIMITS.cardBytes);
+    const last = readCard(card.body.at(-1));
+    expect(last).toContain(
+      "I can send \\[x\\](https://evil.example)\\*.csv only in our personal chat",
+    );
+    expect(readCard(card.body.at(-2))).toMatch(/…and \d+ more not shown here\./);
   });
 
   it("refuses a button value too long to post back", () => {
