@@ -1,12 +1,13 @@
-import { lookup } from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
-import ipaddr from "ipaddr.js";
 import {
+  checkTarget,
   isForbiddenAddress,
-  type ResolvedAddress,
+  pinnedLookup,
+  type Refusal,
   type Resolver,
+  systemResolver,
+  type Target,
 } from "../../src/domain/verification/safe-fetch.ts";
 
 /** Puts a file's bytes at an upload link Teams handed us (the person's OneDrive). */
@@ -31,65 +32,44 @@ export interface FileUploaderOptions {
 const DEFAULT_TIMEOUT_MS = 20_000;
 const DEFAULT_MAX_REDIRECTS = 3;
 
-const systemResolver: Resolver = async (hostname) => {
-  const all = await lookup(hostname, { all: true, verbatim: true });
-  return all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+const uploadRefusal = (reason: Refusal): Error => {
+  switch (reason) {
+    case "not_url":
+      return new FileUploadError("The upload link is not a URL");
+    case "scheme":
+      return new FileUploadError("Uploads go over https");
+    case "credentials":
+      return new FileUploadError("Upload links with credentials are refused");
+    case "unresolved":
+      return new FileUploadError("The upload host does not resolve");
+    case "not_public":
+      return new FileUploadError("The upload host is not a public address");
+  }
 };
-
-function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
-  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  }) as unknown as LookupFunction;
-}
-
-interface Target {
-  url: URL;
-  address: ResolvedAddress;
-}
 
 /**
  * The badge-link rules for an address we write to: public addresses only, every DNS answer
  * checked and the first one pinned. Plain http only reaches what the development allowance
  * opens, as the bytes may be a report about people.
  */
-export async function checkTarget(
+export async function checkUploadTarget(
   raw: string,
   resolve: Resolver,
   allowRanges: readonly string[],
 ): Promise<Target> {
-  let url: URL;
+  let target: Target;
   try {
-    url = new URL(raw);
-  } catch {
-    throw new FileUploadError("The upload link is not a URL");
+    target = await checkTarget(raw, resolve, allowRanges, uploadRefusal);
+  } catch (error) {
+    throw error instanceof FileUploadError ? error : uploadRefusal("unresolved");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new FileUploadError(`Uploads go over https, not ${url.protocol}`);
+  if (
+    target.url.protocol === "http:" &&
+    target.addresses.some((a) => !isForbiddenAddress(a.address))
+  ) {
+    throw new FileUploadError("Uploads go over https, not http:");
   }
-  if (url.username || url.password) {
-    throw new FileUploadError("Upload links with credentials are refused");
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  let addresses: ResolvedAddress[];
-  try {
-    addresses = ipaddr.isValid(host)
-      ? [{ address: host, family: host.includes(":") ? 6 : 4 }]
-      : await resolve(host);
-  } catch {
-    throw new FileUploadError("The upload host does not resolve");
-  }
-  if (addresses.length === 0) throw new FileUploadError("The upload host does not resolve");
-  for (const a of addresses) {
-    if (isForbiddenAddress(a.address, allowRanges)) {
-      throw new FileUploadError("The upload host is not a public address");
-    }
-    const developmentOnly = isForbiddenAddress(a.address);
-    if (url.protocol === "http:" && !developmentOnly) {
-      throw new FileUploadError("Uploads go over https, not http:");
-    }
-  }
-  return { url, address: addresses[0]! };
+  return target;
 }
 
 interface UploadResponse {
@@ -105,7 +85,7 @@ function put(target: Target, bytes: Uint8Array, timeoutMs: number): Promise<Uplo
       target.url,
       {
         method: "PUT",
-        lookup: pinnedLookup(target.address.address, target.address.family),
+        lookup: pinnedLookup(target.address, target.family),
         // The link itself grants the write: no token or cookie of ours goes with it.
         headers: {
           "content-length": String(size),
@@ -154,7 +134,7 @@ export function createFileUploader(options: FileUploaderOptions = {}): FileUploa
     const deadline = Date.now() + timeoutMs;
     let current = url;
     for (let hop = 0; ; hop++) {
-      const target = await checkTarget(current, resolve, allowRanges);
+      const target = await checkUploadTarget(current, resolve, allowRanges);
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new FileUploadError("Upload failed: timed out");
       const response = await put(target, bytes, remaining);

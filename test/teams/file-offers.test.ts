@@ -3,7 +3,11 @@ import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FileOfferStore } from "../../adapters/teams/file-offers.ts";
-import { checkTarget, createFileUploader, FileUploadError } from "../../adapters/teams/upload.ts";
+import {
+  checkUploadTarget,
+  createFileUploader,
+  FileUploadError,
+} from "../../adapters/teams/upload.ts";
 import { type RunningApp, startApp } from "../../bin/app.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
@@ -135,11 +139,11 @@ describe("the file uploader", () => {
     // Checked without a request: the address would be a real one.
     const resolve = async () => [{ address: "93.184.216.34", family: 4 as const }];
     await expect(
-      checkTarget(`http://onedrive.example/upload/x?${GRANT}`, resolve, []),
+      checkUploadTarget(`http://onedrive.example/upload/x?${GRANT}`, resolve, []),
     ).rejects.toThrow("https");
     await expect(
-      checkTarget(`https://onedrive.example/upload/x?${GRANT}`, resolve, []),
-    ).resolves.toMatchObject({ address: { address: "93.184.216.34" } });
+      checkUploadTarget(`https://onedrive.example/upload/x?${GRANT}`, resolve, []),
+    ).resolves.toMatchObject({ address: "93.184.216.34", family: 4 });
   });
 
   it("checks a redirect's target again before sending the bytes there", async () => {

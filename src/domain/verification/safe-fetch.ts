@@ -50,7 +50,7 @@ export function isAllowedContentType(contentType: string): boolean {
   return base === "" || ALLOWED_CONTENT_TYPE.test(base);
 }
 
-const systemResolver: Resolver = async (hostname) => {
+export const systemResolver: Resolver = async (hostname) => {
   const all = await lookup(hostname, { all: true, verbatim: true });
   return all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
@@ -86,7 +86,8 @@ export function isForbiddenAddress(ip: string, allowRanges: readonly string[] = 
   return addr.range() !== "unicast";
 }
 
-function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
+/** A lookup that answers with the address already checked: no second DNS answer to rebind. */
+export function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
   return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     if (options?.all) callback(null, [{ address, family }]);
     else callback(null, address, family);
@@ -108,7 +109,7 @@ export function createSafeFetch(options: SafeFetchOptions = {}): Fetcher {
     const deadline = Date.now() + timeoutMs;
     let current = url;
     for (let hop = 0; ; hop++) {
-      const target = await checkTarget(current, resolve, allowRanges);
+      const target = await checkTarget(current, resolve, allowRanges, fetchRefusal);
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error(`Timed out fetching ${url}`);
       const response = await request(target, fetchOptions, remaining, maxBytes);
@@ -131,42 +132,62 @@ export function createSafeFetch(options: SafeFetchOptions = {}): Fetcher {
   };
 }
 
-interface Target {
+/** A URL checked for contact: every address it resolves to is public (or allowed), the first one pinned. */
+export interface Target {
   url: URL;
   address: string;
   family: 4 | 6;
+  addresses: ResolvedAddress[];
 }
 
-async function checkTarget(
+/** Why a URL may not be contacted. */
+export type Refusal = "not_url" | "scheme" | "credentials" | "unresolved" | "not_public";
+
+/**
+ * Checks a URL before anything is sent to it; `refuse` makes each caller's own error, so a caller
+ * whose URLs are secrets can keep them out of its messages. Resolver errors pass through.
+ */
+export async function checkTarget(
   raw: string,
   resolve: Resolver,
   allowRanges: readonly string[],
+  refuse: (reason: Refusal, detail: string) => Error,
 ): Promise<Target> {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new FetchRefusedError(`Not a URL: ${raw}`);
+    throw refuse("not_url", raw);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new FetchRefusedError(`Only http and https URLs are fetched, not ${url.protocol}`);
-  }
-  if (url.username || url.password)
-    throw new FetchRefusedError("URLs with credentials are refused");
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse("scheme", url.protocol);
+  if (url.username || url.password) throw refuse("credentials", url.hostname);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const addresses = ipaddr.isValid(host)
     ? [{ address: host, family: (host.includes(":") ? 6 : 4) as 4 | 6 }]
     : await resolve(host);
-  if (addresses.length === 0) throw new Error(`${host} does not resolve`);
+  if (addresses.length === 0) throw refuse("unresolved", host);
   // every answer must be public, or a rebinding resolver could pick the private one later
   for (const a of addresses) {
-    if (isForbiddenAddress(a.address, allowRanges)) {
-      throw new FetchRefusedError(`${host} resolves to a non-public address`);
-    }
+    if (isForbiddenAddress(a.address, allowRanges)) throw refuse("not_public", host);
   }
   const first = addresses[0]!;
-  return { url, address: first.address, family: first.family };
+  return { url, address: first.address, family: first.family, addresses };
 }
+
+const fetchRefusal = (reason: Refusal, detail: string): Error => {
+  switch (reason) {
+    case "not_url":
+      return new FetchRefusedError(`Not a URL: ${detail}`);
+    case "scheme":
+      return new FetchRefusedError(`Only http and https URLs are fetched, not ${detail}`);
+    case "credentials":
+      return new FetchRefusedError("URLs with credentials are refused");
+    case "unresolved":
+      return new Error(`${detail} does not resolve`);
+    case "not_public":
+      return new FetchRefusedError(`${detail} resolves to a non-public address`);
+  }
+};
 
 interface RawResponse {
   status: number;
