@@ -23,8 +23,8 @@ const { values } = parseArgs({
     users: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "100" },
     // Check-in jobs carry a chunk of deliveries each, so fewer of them run at once.
-    "job-concurrency": { type: "string", default: "5" },
-    chunk: { type: "string", default: "100" },
+    "job-concurrency": { type: "string", default: "2" },
+    chunk: { type: "string", default: "250" },
     // Check-in workers: this process and N - 1 more, each a process of its own.
     workers: { type: "string", default: "1" },
   },

@@ -95,7 +95,7 @@ const JOB_OPTIONS = {
 export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
   const tickEveryMs = options.tickEveryMs ?? 60_000;
   const batchSize = options.batchSize ?? 500;
-  const chunkSize = options.chunkSize ?? 100;
+  const chunkSize = options.chunkSize ?? 250;
   const leaseMs = options.leaseMs ?? 120_000;
   const requeueAfterMs = options.requeueAfterMs ?? 120_000;
   const nudgesPerWeek = options.nudgesPerWeek ?? DEFAULT_NUDGES_PER_WEEK;
@@ -360,7 +360,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           return deliver(job);
         },
         {
-          concurrency: options.concurrency ?? 5,
+          concurrency: options.concurrency ?? 2,
           // Manual rate limiting only applies while a limiter is set; this one never binds.
           limiter: { max: 1_000_000_000, duration: 1_000 },
           ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
