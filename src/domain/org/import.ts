@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { type Kysely, sql } from "kysely";
+import { columnOf } from "../../db/arrays.ts";
 import type { Database } from "../../db/types.ts";
 import { OrgRepository } from "./repository.ts";
 import type { Role } from "./tables.ts";
@@ -157,8 +158,8 @@ export async function importOrg(
     if (withManager.length) {
       await sql`
         update org_people p set manager_id = v.manager_id
-        from unnest(${sql.val(withManager.map((r) => byEmail.get(r.email)!))}::int[],
-                    ${sql.val(withManager.map((r) => byEmail.get(r.managerEmail!)!))}::int[])
+        from unnest(${columnOf(withManager, "int", (r) => byEmail.get(r.email)!)},
+                    ${columnOf(withManager, "int", (r) => byEmail.get(r.managerEmail!)!)})
              as v(user_id, manager_id)
         where p.user_id = v.user_id
       `.execute(trx);
@@ -167,8 +168,8 @@ export async function importOrg(
     if (withRole.length) {
       await sql`
         update org_people p set role = v.role
-        from unnest(${sql.val(withRole.map((r) => byEmail.get(r.email)!))}::int[],
-                    ${sql.val(withRole.map((r) => r.role!))}::text[]) as v(user_id, role)
+        from unnest(${columnOf(withRole, "int", (r) => byEmail.get(r.email)!)},
+                    ${columnOf(withRole, "text", (r) => r.role!)}) as v(user_id, role)
         where p.user_id = v.user_id
       `.execute(trx);
     }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { anyOf, arrayOf, columnOf } from "../../db/arrays.ts";
 import type { Database, VerificationStatus } from "../../db/types.ts";
 import { type LocalDate, resolveLocal } from "../../time/schedule.ts";
 import type { TeamRow } from "../org/repository.ts";
@@ -107,25 +108,24 @@ export async function buildDigests(
     }
     return w;
   });
-  const teamIds = sql.val(items.map((i) => i.team.id));
-  const teamWindows = sql.val(windowOf.map((w) => w.id));
-  const weekFrom = sql.val(windowOf.map((w) => w.bounds[CHART_WEEKS - 1]!));
-  const weekTo = sql.val(windowOf.map((w) => w.bounds[CHART_WEEKS]!));
+  const teamIds = items.map((i) => i.team.id);
+  const teamWindows = columnOf(windowOf, "int", (w) => w.id);
+  const weekFrom = columnOf(windowOf, "timestamptz", (w) => w.bounds[CHART_WEEKS - 1]!);
+  const weekTo = columnOf(windowOf, "timestamptz", (w) => w.bounds[CHART_WEEKS]!);
   const all = [...windows.values()];
   const lo = new Date(Math.min(...all.map((w) => w.bounds[CHART_WEEKS - 1]!.getTime())));
   const hi = new Date(Math.max(...all.map((w) => w.bounds[CHART_WEEKS]!.getTime())));
   // Window bounds as columns b0 … b8 (one array per column), so comparisons stay scalar.
-  const windowIds = sql.val(all.map((w) => w.id));
-  const boundCols = Array.from(
-    { length: CHART_WEEKS + 1 },
-    (_, j) => sql`${sql.val(all.map((w) => w.bounds[j]!))}::timestamptz[]`,
+  const windowIds = columnOf(all, "int", (w) => w.id);
+  const boundCols = Array.from({ length: CHART_WEEKS + 1 }, (_, j) =>
+    columnOf(all, "timestamptz", (w) => w.bounds[j]!),
   );
   const boundNames = sql.raw(Array.from({ length: CHART_WEEKS + 1 }, (_, j) => `b${j}`).join(", "));
   const weekCases = Array.from(
     { length: CHART_WEEKS - 1 },
     (_, j) => sql`when e.occurred_at < w.${sql.raw(`b${j + 1}`)} then ${sql.lit(j + 1)}`,
   );
-  const teamsWeek = sql`unnest(${teamIds}::int[], ${weekFrom}::timestamptz[], ${weekTo}::timestamptz[]) as t(team_id, week_from, week_to)`;
+  const teamsWeek = sql`unnest(${arrayOf(teamIds, "int")}, ${weekFrom}, ${weekTo}) as t(team_id, week_from, week_to)`;
 
   const members = await sql<{
     team_id: number;
@@ -137,7 +137,7 @@ export async function buildDigests(
     from team_members m
     join users u on u.id = m.user_id
     left join org_people p on p.user_id = u.id
-    where m.team_id = any(${teamIds}::int[])
+    where m.team_id = ${anyOf(teamIds, "int")}
   `.execute(db);
   const teamMembers = groupBy(members.rows, (m) => m.team_id);
   const memberIds = new Set<number>();
@@ -153,11 +153,11 @@ export async function buildDigests(
     // Each event is put in its charted week by comparing instants with the window's bounds.
     sql<{ team_id: number; k: number; hours: number }>`
       with w as materialized (
-        select * from unnest(${windowIds}::int[], ${sql.join(boundCols)}) as w(id, ${boundNames})
+        select * from unnest(${windowIds}, ${sql.join(boundCols)}) as w(id, ${boundNames})
       )
       select t.team_id, case ${sql.join(weekCases, sql` `)} else ${sql.lit(CHART_WEEKS)} end as k,
              sum(e.hours)::float8 as hours
-      from unnest(${teamIds}::int[], ${teamWindows}::int[]) as t(team_id, w)
+      from unnest(${arrayOf(teamIds, "int")}, ${teamWindows}) as t(team_id, w)
       join w on w.id = t.w
       join team_members m on m.team_id = t.team_id
       join progress_events e on e.user_id = m.user_id

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { anyOf } from "../../db/arrays.ts";
 import type { Database, GoalStatus, VerificationStatus } from "../../db/types.ts";
 import type { GoalPace } from "../goals/pace.ts";
 import type { Window } from "../scoring/periods.ts";
@@ -62,7 +63,6 @@ export async function buildReport(
   if (userIds.length === 0) {
     return { window, people: [], summary: { people: 0, active: 0, hours: 0, completions: 0 } };
   }
-  const ids = sql.val(userIds);
   const [people, goals, completions] = await Promise.all([
     sql<{
       id: number;
@@ -75,11 +75,11 @@ export async function buildReport(
       from users u
       left join (
         select e.user_id, sum(e.hours) as hours from progress_events e
-        where e.user_id = any(${ids}::int[])
+        where e.user_id = ${anyOf(userIds, "int")}
           and e.occurred_at >= ${window.from} and e.occurred_at < ${window.to}
         group by e.user_id
       ) h on h.user_id = u.id
-      where u.id = any(${ids}::int[])
+      where u.id = ${anyOf(userIds, "int")}
       order by lower(u.display_name), u.id
     `.execute(db),
     sql<{
@@ -99,7 +99,7 @@ export async function buildReport(
              g.estimated_hours::float8 as estimated_hours, g.logged_hours::float8 as logged_hours,
              ${epochMs(sql`g.last_progress_at`)} as last_ms
       from goals g
-      where g.user_id = any(${ids}::int[]) and g.status in ('active', 'paused')
+      where g.user_id = ${anyOf(userIds, "int")} and g.status in ('active', 'paused')
       order by g.created_at, g.id
     `.execute(db),
     sql<{
@@ -116,7 +116,7 @@ export async function buildReport(
       join completions c on c.goal_id = g.id
       left join credentials cr on cr.id = g.credential_id
       left join providers pr on pr.id = cr.provider_id
-      where g.user_id = any(${ids}::int[]) and g.status = 'completed'
+      where g.user_id = ${anyOf(userIds, "int")} and g.status = 'completed'
         and c.completed_at >= ${window.from} and c.completed_at < ${window.to}
       order by c.completed_at, g.id
     `.execute(db),

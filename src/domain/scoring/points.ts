@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { anyOf } from "../../db/arrays.ts";
 import type { Database } from "../../db/types.ts";
 
 /**
@@ -64,7 +65,7 @@ export async function scores(
   }>`
     with people as (
       select u.id as user_id, u.time_zone
-      from users u where u.id = any(${sql.val(userIds)}::int[])
+      from users u where u.id = ${anyOf(userIds, "int")}
     ),
     events as (
       select p.user_id, p.time_zone, e.hours, e.occurred_at,

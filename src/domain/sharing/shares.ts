@@ -1,4 +1,5 @@
-import { type Generated, type Kysely, sql } from "kysely";
+import type { Generated, Kysely } from "kysely";
+import { anyOf } from "../../db/arrays.ts";
 import type { Database, User } from "../../db/types.ts";
 import type { Message } from "../../messages/model.ts";
 import type { Destination, Messenger } from "../../ports.ts";
@@ -136,8 +137,7 @@ export async function sharesBetween(
     query = query.where("shares.workspace_id", "=", range.workspaceId);
   }
   // One array parameter, however many people (an IN list is capped at 65,535 parameters).
-  if (range.userIds)
-    query = query.where(sql<boolean>`shares.user_id = any(${range.userIds}::int[])`);
+  if (range.userIds) query = query.where("shares.user_id", "=", anyOf(range.userIds, "int"));
   return query.execute();
 }
 
