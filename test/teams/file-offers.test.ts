@@ -1,5 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FileOfferStore } from "../../adapters/teams/file-offers.ts";
@@ -8,16 +7,10 @@ import {
   createFileUploader,
   FileUploadError,
 } from "../../adapters/teams/upload.ts";
-import { type RunningApp, startApp } from "../../bin/app.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import {
-  type ConnectorCall,
-  type FakeConnector,
-  startFakeConnector,
-} from "../support/fake-connector.ts";
+import type { ConnectorCall } from "../support/fake-connector.ts";
+import { serveOnLoopback } from "../support/loopback.ts";
 import {
   ALICE,
   activity,
@@ -29,8 +22,8 @@ import {
   personalMessage,
   readCard,
   TENANT,
-  unauthenticatedTeams,
 } from "./activities.ts";
+import { rosterEntry, startTeamsService, type TeamsService } from "./harness.ts";
 
 const CONSENT = "application/vnd.microsoft.teams.card.file.consent";
 const FILE_INFO = "application/vnd.microsoft.teams.card.file.info";
@@ -56,7 +49,7 @@ interface Put {
  */
 async function startUploadHost(host: string) {
   const hits: Put[] = [];
-  const server: Server = createServer((req, res) => {
+  const server = await serveOnLoopback((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -77,17 +70,8 @@ async function startUploadHost(host: string) {
         res.writeHead(404).end();
       }
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return {
-    base: `http://${host}:${(server.address() as AddressInfo).port}`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  }, host);
+  return { ...server, hits };
 }
 
 type UploadHost = Awaited<ReturnType<typeof startUploadHost>>;
@@ -174,28 +158,19 @@ describe("the file uploader", () => {
 });
 
 describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQL, a fake Bot Connector and a stand-in OneDrive", () => {
-  let t: TestDatabase;
-  let fake: FakeConnector;
-  let app: RunningApp;
+  let h: TeamsService;
   let onedrive: UploadHost;
   const logs: string[] = [];
   const clock = new ManualClock("2026-06-01T09:00:00Z");
 
   beforeAll(async () => {
-    t = await createTestDatabase("teams_offers");
     onedrive = await startUploadHost("127.0.0.1");
-    fake = await startFakeConnector();
-    for (const person of [ALICE, BOB]) {
-      fake.addMember({
-        ...person,
-        email: `${person.name.split(" ")[0]}@example.test`,
-        tenantId: TENANT,
-      });
-    }
-    app = await startApp({
+    h = await startTeamsService({
+      label: "teams_offers",
+      members: [ALICE, BOB].map((person) =>
+        rosterEntry(person, `${person.name.split(" ")[0]}@example.test`),
+      ),
       config: {
-        ...testConfig({ schema: t.schema }),
-        teams: unauthenticatedTeams,
         // The stand-in OneDrive is on loopback, as the Teams file download's tests are.
         verification: { allowRanges: ["127.0.0.1/32"] },
       },
@@ -205,35 +180,16 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     });
   });
   afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
+    await h?.close();
     await onedrive?.close();
-    await t?.drop();
   });
   // Each case starts with no offers, whatever the one before left.
   beforeEach(async () => {
-    await sql`delete from teams_file_offers`.execute(t.db);
+    await sql`delete from teams_file_offers`.execute(h.db);
   });
 
-  async function post(body: Record<string, unknown>): Promise<number> {
-    const res = await fetch(`${app.http!.url}/api/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    await res.arrayBuffer();
-    return res.status;
-  }
-
-  /** Posts an activity, expects 200, and returns the connector calls made during its turn. */
-  async function exchange(body: Record<string, unknown>): Promise<ConnectorCall[]> {
-    const before = fake.calls.length;
-    expect(await post(body)).toBe(200);
-    return fake.calls.slice(before).filter((c) => c.operation !== "getMember");
-  }
-
   async function say(text: string): Promise<string> {
-    const calls = await exchange(personalMessage(fake.serviceUrl, text));
+    const calls = await h.exchange(personalMessage(h.fake.serviceUrl, text));
     expect(calls.map((c) => c.operation)).toEqual(["reply"]);
     return readCard(cardOf(calls[0]!.body));
   }
@@ -244,7 +200,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     attachmentsOf(call).filter((a) => a.contentType === CONSENT);
 
   const offers = () =>
-    t.db
+    h.db
       .withTables<{
         teams_file_offers: {
           id: string;
@@ -263,7 +219,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
 
   /** `plan` in the personal chat: its one reply, and the offer id on its consent card. */
   async function plan(): Promise<{ reply: ConnectorCall; offerId: string }> {
-    const calls = await exchange(personalMessage(fake.serviceUrl, "plan"));
+    const calls = await h.exchange(personalMessage(h.fake.serviceUrl, "plan"));
     expect(calls.map((c) => [c.operation, c.conversationId])).toEqual([["reply", PERSONAL.id]]);
     const [consent] = consentCards(calls[0]!);
     const offerId = (consent?.content as { acceptContext?: { offer?: string } })?.acceptContext
@@ -279,7 +235,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     uploadPath = "/upload/1",
     from: { id: string; aadObjectId: string; name: string } = ALICE,
   ) {
-    return activity(fake.serviceUrl, {
+    return activity(h.fake.serviceUrl, {
       type: "invoke",
       name: "fileConsent/invoke",
       replyToId: "consent-card-activity",
@@ -338,7 +294,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
       },
     ]);
 
-    const calls = await exchange(answer("accept", offerId, "/upload/first"));
+    const calls = await h.exchange(answer("accept", offerId, "/upload/first"));
     const puts = putsTo("/upload/first");
     expect(puts).toHaveLength(1);
     expect(puts[0]!.method).toBe("PUT");
@@ -363,7 +319,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     expect(await offers()).toEqual([]);
 
     // The offer is used up: allowing it again uploads nothing.
-    const again = await exchange(answer("accept", offerId, "/upload/second"));
+    const again = await h.exchange(answer("accept", offerId, "/upload/second"));
     expect(readCard(cardOf(again[0]!.body))).toContain("That file is no longer available");
     expect(putsTo("/upload/second")).toEqual([]);
   });
@@ -371,7 +327,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
   it("drops a declined file, uploads nothing and says so kindly", async () => {
     const { offerId } = await plan();
     const before = onedrive.hits.length;
-    const calls = await exchange(answer("decline", offerId));
+    const calls = await h.exchange(answer("decline", offerId));
     expect(onedrive.hits).toHaveLength(before);
     expect(await offers()).toEqual([]);
     expect(calls.map((c) => c.operation)).toEqual(["reply"]);
@@ -384,31 +340,31 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     const { offerId } = await plan();
     const before = onedrive.hits.length;
     for (const action of ["accept", "decline"] as const) {
-      const calls = await exchange(answer(action, offerId, "/upload/bob", BOB));
+      const calls = await h.exchange(answer(action, offerId, "/upload/bob", BOB));
       expect(readCard(cardOf(calls[0]!.body))).toContain("That file is no longer available");
     }
     expect(onedrive.hits).toHaveLength(before);
     expect((await offers()).map((o) => o.id)).toEqual([offerId]);
-    await exchange(answer("decline", offerId));
+    await h.exchange(answer("decline", offerId));
   });
 
   it("refuses an expired offer, and clears it away with the next offer", async () => {
     const { offerId } = await plan();
-    await sql`update teams_file_offers set created_at = now() - interval '25 hours'`.execute(t.db);
+    await sql`update teams_file_offers set created_at = now() - interval '25 hours'`.execute(h.db);
     const before = onedrive.hits.length;
-    const calls = await exchange(answer("accept", offerId, "/upload/late"));
+    const calls = await h.exchange(answer("accept", offerId, "/upload/late"));
     expect(readCard(cardOf(calls[0]!.body))).toContain("That file is no longer available");
     expect(onedrive.hits).toHaveLength(before);
 
     const next = await plan();
     expect((await offers()).map((o) => o.id)).toEqual([next.offerId]);
-    await exchange(answer("decline", next.offerId));
+    await h.exchange(answer("decline", next.offerId));
   });
 
   it("keeps the offer when OneDrive fails, offers it again, and a retry saves it", async () => {
     const { offerId } = await plan();
     const [row] = await offers();
-    const failed = await exchange(answer("accept", offerId, "/fail/1"));
+    const failed = await h.exchange(answer("accept", offerId, "/fail/1"));
     expect(putsTo("/fail/1")).toHaveLength(1);
     expect(failed.map((c) => c.operation)).toEqual(["reply"]);
     const text = readCard(cardOf(failed[0]!.body));
@@ -419,7 +375,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     ]);
     expect((await offers()).map((o) => o.id)).toEqual([offerId]);
 
-    const retried = await exchange(answer("accept", offerId, "/upload/retry"));
+    const retried = await h.exchange(answer("accept", offerId, "/upload/retry"));
     expect(putsTo("/upload/retry")).toHaveLength(1);
     expect(putsTo("/upload/retry")[0]!.body.equals(row!.data)).toBe(true);
     expect(attachmentsOf(retried[0]!).map((a) => a.contentType)).toEqual([FILE_INFO]);
@@ -428,16 +384,16 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
 
   it("offers the new plan after the day and time are changed in the form", async () => {
     const { reply } = await plan();
-    await exchange(answer("decline", (await offers())[0]!.id));
+    await h.exchange(answer("decline", (await offers())[0]!.id));
     const change = (
       cardOf(reply.body).body as { type: string; actions?: { data: unknown }[] }[]
     ).find((e) => e.type === "ActionSet")!.actions![0]!.data as Record<string, unknown>;
-    const opened = await exchange(cardClick(fake.serviceUrl, "plan-card", change));
+    const opened = await h.exchange(cardClick(h.fake.serviceUrl, "plan-card", change));
     const form = cardOf(opened[0]!.body).body as { type: string; actions?: { data: unknown }[] }[];
     const submit = form.at(-1)!.actions![0]!.data as Record<string, unknown>;
 
-    const calls = await exchange(
-      cardClick(fake.serviceUrl, "form-card", {
+    const calls = await h.exchange(
+      cardClick(h.fake.serviceUrl, "form-card", {
         ...submit,
         "f:day": "4",
         "f:time": "07:30",
@@ -453,17 +409,17 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     expect(consentCards(calls[1]!)).toMatchObject([
       { name: "study-plan.ics", content: { acceptContext: { offer: offer!.id } } },
     ]);
-    await exchange(answer("decline", offer!.id));
+    await h.exchange(answer("decline", offer!.id));
   });
 
   it("offers files in a proactive message to the personal chat", async () => {
-    const user = await t.db
+    const user = await h.db
       .selectFrom("users")
       .where("platform_user_id", "=", ALICE.aadObjectId)
       .select("id")
       .executeTakeFirstOrThrow();
-    const before = fake.calls.length;
-    await app.messenger.send(
+    const before = h.fake.calls.length;
+    await h.app.messenger.send(
       { kind: "user", userId: user.id },
       {
         summary: "Your report",
@@ -471,19 +427,22 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
         files: [{ filename: "report.csv", contentType: "text/csv", data: Buffer.from("a,b\n") }],
       },
     );
-    const [sent] = fake.calls.slice(before);
+    const [sent] = h.fake.calls.slice(before);
     expect(sent).toMatchObject({ operation: "send", conversationId: PERSONAL.id });
     const [offer] = await offers();
     expect(offer).toMatchObject({ filename: "report.csv", aad_object_id: ALICE.aadObjectId });
     expect(consentCards(sent!)).toMatchObject([
       { name: "report.csv", content: { sizeInBytes: 4, acceptContext: { offer: offer!.id } } },
     ]);
-    await exchange(answer("decline", offer!.id));
+    await h.exchange(answer("decline", offer!.id));
   });
 
   it("in a channel, offers nothing there and sends the person to the personal chat", async () => {
     const bobSays = async (text: string) => {
-      const calls = await exchange({ ...channelMessage(fake.serviceUrl, text), from: { ...BOB } });
+      const calls = await h.exchange({
+        ...channelMessage(h.fake.serviceUrl, text),
+        from: { ...BOB },
+      });
       // Bob has no personal chat with the bot, so even private answers come in the channel.
       expect(calls.map((c) => [c.operation, c.conversationId])).toEqual([
         ["reply", `${CHANNEL_ID};messageid=1700000000000`],
@@ -503,7 +462,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     expect(await offers()).toEqual([]);
 
     // Alice has one: her private answer, with its file, goes there.
-    const calls = await exchange(channelMessage(fake.serviceUrl, "learn plan"));
+    const calls = await h.exchange(channelMessage(h.fake.serviceUrl, "learn plan"));
     expect(calls.map((c) => [c.operation, c.conversationId])).toEqual([
       ["send", PERSONAL.id],
       ["reply", `${CHANNEL_ID};messageid=1700000000000`],
@@ -514,7 +473,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
       { content: { acceptContext: { offer: offer!.id } } },
     ]);
     expect(consentCards(calls[1]!)).toEqual([]);
-    await exchange(answer("decline", offer!.id));
+    await h.exchange(answer("decline", offer!.id));
   });
 
   it("never writes an upload link to the log", async () => {
@@ -530,13 +489,13 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
 
   it("keeps offers in a store every bot process reads", async () => {
     // A second store on the same database sees what the app offered.
-    const other = new FileOfferStore(t.db);
+    const other = new FileOfferStore(h.db);
     const { offerId } = await plan();
     expect(await other.find(offerId)).toMatchObject({
       owner: { tenantId: TENANT, aadObjectId: ALICE.aadObjectId },
       filename: "study-plan.ics",
     });
-    await exchange(answer("decline", offerId));
+    await h.exchange(answer("decline", offerId));
     expect(await other.find(offerId)).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   attachedFile,
@@ -10,27 +9,10 @@ import {
   FileDownloadError,
 } from "../../adapters/teams/files.ts";
 import { APP_PACKAGE_DIR } from "../../adapters/teams/packaging/build.ts";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import {
-  type ConnectorCall,
-  type FakeConnector,
-  startFakeConnector,
-} from "../support/fake-connector.ts";
-import {
-  ALICE,
-  activity,
-  cardOf,
-  channelMessage,
-  PERSONAL,
-  personalMessage,
-  readCard,
-  TENANT,
-  unauthenticatedTeams,
-} from "./activities.ts";
+import { serveOnLoopback } from "../support/loopback.ts";
+import { ALICE, activity, cardOf, channelMessage, PERSONAL, readCard } from "./activities.ts";
+import { rosterEntry, startTeamsService, type TeamsService } from "./harness.ts";
 
 const BAKED_PNG = new URL(
   "../verification/fixtures/openbadges/ob30/simple-json.png",
@@ -48,7 +30,7 @@ interface Hit {
 async function startFileHost(host: string) {
   const hits: Hit[] = [];
   const png = readFileSync(BAKED_PNG);
-  const server: Server = createServer((req, res) => {
+  const server = await serveOnLoopback((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     hits.push({ path, headers: req.headers });
     switch (path) {
@@ -74,17 +56,8 @@ async function startFileHost(host: string) {
       default:
         res.writeHead(404).end();
     }
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return {
-    base: `http://${host}:${(server.address() as AddressInfo).port}`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  }, host);
+  return { ...server, hits };
 }
 
 /** A file attached in the personal chat, as Teams posts it once the app supports files. */
@@ -187,72 +160,34 @@ describe("the file downloader", () => {
 });
 
 describe("badge files in a Teams personal chat: CloudAdapter over HTTP, the verification job and a fake Bot Connector", () => {
-  let t: TestDatabase;
-  let fake: FakeConnector;
-  let app: RunningApp;
+  let h: TeamsService;
   let host: Awaited<ReturnType<typeof startFileHost>>;
   /** Listens on a loopback address that VERIFY_ALLOW_RANGES does not allow. */
   let forbidden: Awaited<ReturnType<typeof startFileHost>>;
   const clock = new ManualClock("2026-06-01T09:00:00Z");
 
   beforeAll(async () => {
-    t = await createTestDatabase("teams_files");
     host = await startFileHost("127.0.0.1");
     forbidden = await startFileHost("127.0.0.2");
-    fake = await startFakeConnector();
-    fake.addMember({
-      id: ALICE.id,
-      aadObjectId: ALICE.aadObjectId,
-      name: "Alice Liddell",
-      email: "alice@example.test",
-      userPrincipalName: "alice@example.test",
-      tenantId: TENANT,
-    });
-    app = await startApp({
-      config: {
-        ...testConfig({ schema: t.schema }),
-        teams: unauthenticatedTeams,
-        verification: { allowRanges: ["127.0.0.1/32"] },
-      },
-      logger: createLogger("silent"),
+    h = await startTeamsService({
+      label: "teams_files",
+      members: [rosterEntry(ALICE, "alice@example.test")],
+      config: { verification: { allowRanges: ["127.0.0.1/32"] } },
       // Web and worker in one process: the badge check runs and reports back.
       role: "all",
       clock,
+      authorization: `Bearer ${INBOUND_TOKEN}`,
     });
   });
   afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
+    await h?.close();
     await host?.close();
     await forbidden?.close();
-    await t?.drop();
   });
 
-  /** Posts an activity and returns the connector calls made during its turn. */
-  async function exchange(body: Record<string, unknown>): Promise<ConnectorCall[]> {
-    const before = fake.calls.length;
-    const res = await fetch(`${app.http!.url}/api/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${INBOUND_TOKEN}` },
-      body: JSON.stringify(body),
-    });
-    await res.arrayBuffer();
-    expect(res.status).toBe(200);
-    return fake.calls.slice(before).filter((c) => c.operation !== "getMember");
-  }
-
-  /** Sends an activity and reads the card of its one reply in the personal chat. */
-  async function replyTo(body: Record<string, unknown>): Promise<string> {
-    const calls = await exchange(body);
-    expect(calls.map((c) => [c.operation, c.conversationId])).toEqual([["reply", PERSONAL.id]]);
-    return readCard(cardOf(calls[0]!.body));
-  }
-
-  const say = (text: string) => replyTo(personalMessage(fake.serviceUrl, text));
-
   const share = (name: string, path: string, fileType: string, base = host.base) =>
-    replyTo(
-      fileShared(fake.serviceUrl, {
+    h.replyTo(
+      fileShared(h.fake.serviceUrl, {
         name,
         fileType,
         downloadUrl: `${base}${path}?tempauth=one-time-grant`,
@@ -262,7 +197,7 @@ describe("badge files in a Teams personal chat: CloudAdapter over HTTP, the veri
     );
 
   const completion = (title: string) =>
-    t.db
+    h.db
       .selectFrom("completions")
       .innerJoin("goals", "goals.id", "completions.goal_id")
       .where("goals.title", "=", title)
@@ -275,18 +210,18 @@ describe("badge files in a Teams personal chat: CloudAdapter over HTTP, the veri
     const reply = await share("badge.png", "/download/badge.png", "png");
     expect(reply).toContain("I couldn't find a completed goal to attach this to");
     expect(reply).toContain("learn done \\<goal\\>");
-    expect(await t.db.selectFrom("completions").select("id").execute()).toEqual([]);
+    expect(await h.db.selectFrom("completions").select("id").execute()).toEqual([]);
   });
 
   it("checks a baked badge attached after completing a goal and messages what it found", async () => {
-    expect(await say("goal Puffin law")).toContain("Goal set");
-    expect(await say("done puffin")).toContain("Puffin law");
+    expect(await h.say("goal Puffin law")).toContain("Goal set");
+    expect(await h.say("done puffin")).toContain("Puffin law");
     const downloadsBefore = hitsTo("/download/badge.png").length;
 
     const checking = await share("badge.png", "/download/badge.png", "png");
     expect(checking).toContain("Checking your badge for **Puffin law**");
 
-    const result = await fake.waitFor(
+    const result = await h.fake.waitFor(
       (c) => c.operation === "send" && readCard(cardOf(c.body)).includes("Teamwork"),
       20_000,
     );
@@ -314,8 +249,8 @@ describe("badge files in a Teams personal chat: CloudAdapter over HTTP, the veri
     let before: Awaited<ReturnType<typeof completion>>;
 
     beforeAll(async () => {
-      expect(await say(`goal ${title}`)).toContain("Goal set");
-      expect(await say("done narwhal")).toContain(title);
+      expect(await h.say(`goal ${title}`)).toContain("Goal set");
+      expect(await h.say("done narwhal")).toContain(title);
       before = await completion(title);
       expect(before).toMatchObject({ raw_credential: null });
       expect(before?.verification_status).not.toBe("pending");
@@ -360,9 +295,9 @@ describe("badge files in a Teams personal chat: CloudAdapter over HTTP, the veri
     });
 
     it("does not fetch an image pasted into the chat, and says how to attach the badge", async () => {
-      const attachmentUrl = `${fake.serviceUrl}v3/attachments/0-wus-d1-abc/views/original`;
-      const reply = await replyTo(
-        activity(fake.serviceUrl, {
+      const attachmentUrl = `${h.fake.serviceUrl}v3/attachments/0-wus-d1-abc/views/original`;
+      const reply = await h.replyTo(
+        activity(h.fake.serviceUrl, {
           text: "",
           attachments: [
             { contentType: "image/png", contentUrl: attachmentUrl },
@@ -372,14 +307,14 @@ describe("badge files in a Teams personal chat: CloudAdapter over HTTP, the veri
       );
       expect(reply).toContain("I can't read images pasted into the chat");
       expect(reply).toContain("Attach file");
-      expect(fake.calls.filter((c) => c.path.includes("/v3/attachments"))).toEqual([]);
+      expect(h.fake.calls.filter((c) => c.path.includes("/v3/attachments"))).toEqual([]);
       expect(await completion(title)).toEqual(before);
     });
 
     it("leaves files in channels alone and reads the command", async () => {
       const downloads = host.hits.length;
-      const message = channelMessage(fake.serviceUrl, "learn goals");
-      const calls = await exchange({
+      const message = channelMessage(h.fake.serviceUrl, "learn goals");
+      const calls = await h.exchange({
         ...message,
         attachments: [
           {
