@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
+import { type SlackService, startSlackService } from "../slack/harness.ts";
 import {
   blockActionsPayload,
   interactionBody,
-  sign,
   slashCommandBody,
 } from "../support/slack-signing.ts";
 
@@ -22,40 +17,21 @@ function readBlocks(blocks: unknown): string {
 }
 
 describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis and a fake Slack", () => {
-  let t: TestDatabase;
-  let fake: FakeSlack;
-  let app: RunningApp;
+  let h: SlackService;
   const clock = new ManualClock("2026-11-30T09:00:00Z");
 
   beforeAll(async () => {
-    t = await createTestDatabase("e2e_slack");
-    fake = await startFakeSlack();
-    fake.addUser({
-      id: "U0ALICE",
-      name: "alice",
-      real_name: "Alice Liddell",
-      email: "alice@example.test",
-      tz: "Europe/Berlin",
-    });
-    app = await startApp({
-      config: testConfig({ schema: t.schema, slackApiUrl: fake.apiUrl }),
-      logger: createLogger("silent"),
-      role: "all",
-      clock,
-    });
+    h = await startSlackService({ label: "e2e_slack", clock });
   });
   afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
-    await t?.drop();
+    await h?.close();
   });
 
   async function learn(text: string): Promise<string> {
-    const responseUrl = fake.responseUrl();
-    const signed = sign(slashCommandBody({ text, responseUrl }));
-    const res = await fetch(`${app.http!.url}/slack/events`, { method: "POST", ...signed });
+    const responseUrl = h.fake.responseUrl();
+    const res = await h.post(slashCommandBody({ text, responseUrl }));
     expect(res.status).toBe(200);
-    const reply = await fake.waitFor(
+    const reply = await h.fake.waitFor(
       (c) => c.method === "response_url" && responseUrl.endsWith(c.path),
     );
     expect(reply.body.response_type).toBe("ephemeral");
@@ -63,8 +39,8 @@ describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis 
   }
 
   it("answers health and readiness", async () => {
-    expect((await fetch(`${app.http!.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${app.http!.url}/readyz`);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${h.url}/readyz`);
     expect(await ready.json()).toEqual({
       status: "ready",
       checks: { database: true, queue: true },
@@ -82,7 +58,7 @@ describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis 
     expect(goals).toContain("2 h ahead of plan · pace 2 h/week");
     expect(goals).toContain("finishes 27 Mar 2028 at this pace");
 
-    const user = await t.db.selectFrom("users").selectAll().executeTakeFirstOrThrow();
+    const user = await h.db.selectFrom("users").selectAll().executeTakeFirstOrThrow();
     expect(user).toMatchObject({
       display_name: "Alice Liddell",
       email: "alice@example.test",
@@ -91,9 +67,9 @@ describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis 
   });
 
   it("logs an hour from a button click and updates the message in place", async () => {
-    const goal = await t.db.selectFrom("goals").select("id").executeTakeFirstOrThrow();
-    const responseUrl = fake.responseUrl();
-    const signed = sign(
+    const goal = await h.db.selectFrom("goals").select("id").executeTakeFirstOrThrow();
+    const responseUrl = h.fake.responseUrl();
+    const res = await h.post(
       interactionBody(
         blockActionsPayload({
           actionId: "goal.log",
@@ -103,10 +79,8 @@ describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis 
         }),
       ),
     );
-    expect(
-      (await fetch(`${app.http!.url}/slack/events`, { method: "POST", ...signed })).status,
-    ).toBe(200);
-    const reply = await fake.waitFor(
+    expect(res.status).toBe(200);
+    const reply = await h.fake.waitFor(
       (c) => c.method === "response_url" && responseUrl.endsWith(c.path),
     );
     expect(reply.body.replace_original).toBe(true);
@@ -114,13 +88,11 @@ describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis 
   });
 
   it("refuses a badly signed request and changes nothing", async () => {
-    const before = await t.db.selectFrom("progress_events").select("id").execute();
-    const signed = sign(slashCommandBody({ text: "log 5", responseUrl: fake.responseUrl() }), {
-      secret: "wrong",
-    });
-    const res = await fetch(`${app.http!.url}/slack/events`, { method: "POST", ...signed });
+    const before = await h.db.selectFrom("progress_events").select("id").execute();
+    const body = slashCommandBody({ text: "log 5", responseUrl: h.fake.responseUrl() });
+    const res = await h.post(body, { secret: "wrong" });
     expect(res.status).toBe(401);
-    expect(await t.db.selectFrom("progress_events").select("id").execute()).toHaveLength(
+    expect(await h.db.selectFrom("progress_events").select("id").execute()).toHaveLength(
       before.length,
     );
   });

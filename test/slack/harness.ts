@@ -3,9 +3,12 @@ import type { AddressInfo } from "node:net";
 import { createSlackApp, type SlackApp } from "../../adapters/slack/app.ts";
 import type { AdapterLogger } from "../../adapters/slack/logging.ts";
 import type { Actor, Core, FormResult, SharedFile } from "../../src/commands/core.ts";
+import type { Config } from "../../src/config.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
-import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
-import { TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
+import type { Clock } from "../../src/time/clock.ts";
+import { type FakeSlack, type FakeUser, startFakeSlack } from "../support/fake-slack.ts";
+import { startTestService, type TestService } from "../support/service.ts";
+import { sign, TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
 
 export const BOT_TOKEN = "xoxb-test-bot-token-do-not-log";
 
@@ -160,4 +163,51 @@ export async function eventually<T>(check: () => T | undefined, timeoutMs = 5_00
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** The person the service tests talk as, with a full Slack profile. */
+export const ALICE: FakeUser = {
+  id: "U0ALICE",
+  name: "alice",
+  real_name: "Alice Liddell",
+  email: "alice@example.test",
+  tz: "Europe/Berlin",
+};
+
+export interface SlackService extends TestService {
+  fake: FakeSlack;
+  /** Posts `body` to /slack/events, signed as Slack signs it unless `signing` says otherwise. */
+  post(body: string, signing?: Parameters<typeof sign>[1]): Promise<Response>;
+}
+
+/**
+ * The real service, web and worker in one process, talking to a fake Slack that knows ALICE.
+ * The fake also knows where the service listens, so `fake.standin` can act as her.
+ */
+export async function startSlackService(options: {
+  label: string;
+  config?: Partial<Config>;
+  clock?: Clock;
+}): Promise<SlackService> {
+  const fake = await startFakeSlack();
+  fake.standin.signingSecret = TEST_SIGNING_SECRET;
+  fake.addUser(ALICE);
+  let service: TestService;
+  try {
+    service = await startTestService({ ...options, role: "all", slackApiUrl: fake.apiUrl });
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
+  fake.standin.eventsUrl = `${service.url}/slack/events`;
+  return {
+    ...service,
+    fake,
+    post: (body, signing) =>
+      fetch(`${service.url}/slack/events`, { method: "POST", ...sign(body, signing) }),
+    async close() {
+      await service.close();
+      await fake.close();
+    },
+  };
 }

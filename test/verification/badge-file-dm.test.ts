@@ -1,14 +1,9 @@
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "../support/fake-slack.ts";
-import { TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
+import { type SlackService, startSlackService } from "../slack/harness.ts";
+import type { RecordedCall } from "../support/fake-slack.ts";
+import { type LoopbackServer, serveOnLoopback } from "../support/loopback.ts";
 
 const BAKED_PNG = new URL("./fixtures/openbadges/ob30/simple-json.png", import.meta.url);
 const HOSTED = new URL("./fixtures/hosted/", import.meta.url);
@@ -25,70 +20,46 @@ function textOf(call: RecordedCall): string {
  * the download with the bot token, the core, the BullMQ check and the result DM.
  */
 describe("badge files shared in a Slack DM", () => {
-  let t: TestDatabase;
-  let fake: FakeSlack;
-  let app: RunningApp;
-  let issuer: Server;
-  let issuerBase = "";
+  let h: SlackService;
+  let issuer: LoopbackServer;
   const clock = new ManualClock("2026-06-01T09:00:00Z");
 
   beforeAll(async () => {
-    t = await createTestDatabase("badge_dm");
     // The hosted badge fixtures on 127.0.0.1, which only VERIFY_ALLOW_RANGES lets checks reach.
-    issuer = createServer((req, res) => {
+    issuer = await serveOnLoopback((req, res) => {
       const name = (req.url ?? "/").slice(1);
       if (!/^[a-z]+\.json$/.test(name)) return void res.writeHead(404).end();
-      const body = readFileSync(new URL(name, HOSTED), "utf8").replaceAll("{{BASE}}", issuerBase);
+      const body = readFileSync(new URL(name, HOSTED), "utf8").replaceAll("{{BASE}}", issuer.base);
       res.writeHead(200, { "content-type": "application/ld+json" }).end(body);
     });
-    await new Promise<void>((resolve) => issuer.listen(0, "127.0.0.1", resolve));
-    issuerBase = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`;
-
-    fake = await startFakeSlack();
-    fake.standin.signingSecret = TEST_SIGNING_SECRET;
-    fake.addUser({
-      id: "U0ALICE",
-      name: "alice",
-      real_name: "Alice Liddell",
-      email: "alice@example.test",
-      tz: "Europe/Berlin",
-    });
-    app = await startApp({
-      config: {
-        ...testConfig({ schema: t.schema, slackApiUrl: fake.apiUrl }),
-        verification: { allowRanges: ["127.0.0.1/32"] },
-      },
-      logger: createLogger("silent"),
-      role: "all",
+    h = await startSlackService({
+      label: "badge_dm",
+      config: { verification: { allowRanges: ["127.0.0.1/32"] } },
       clock,
     });
-    fake.standin.eventsUrl = `${app.http!.url}/slack/events`;
   });
   afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
-    issuer?.closeAllConnections();
-    await new Promise((resolve) => issuer?.close(resolve));
-    await t?.drop();
+    await h?.close();
+    await issuer?.close();
   });
 
   async function learn(text: string): Promise<string> {
-    const before = fake.callsTo("response_url").length;
-    expect((await fake.standin.slash("U0ALICE", text)).status).toBe(200);
-    await fake.waitFor(() => fake.callsTo("response_url").length > before);
-    return textOf(fake.callsTo("response_url")[before]!);
+    const before = h.fake.callsTo("response_url").length;
+    expect((await h.fake.standin.slash("U0ALICE", text)).status).toBe(200);
+    await h.fake.waitFor(() => h.fake.callsTo("response_url").length > before);
+    return textOf(h.fake.callsTo("response_url")[before]!);
   }
 
   /** Waits for the n-th DM from now on and returns its text. */
   async function dms(count: number, share: () => Promise<unknown>): Promise<string[]> {
     // Replies open the DM first; background messages post to the person's id, as Slack allows.
     const dm = () =>
-      fake
+      h.fake
         .callsTo("chat.postMessage")
         .filter((c) => c.body.channel === "D0ALICE" || c.body.channel === "U0ALICE");
     const before = dm().length;
     await share();
-    await fake.waitFor(() => dm().length >= before + count, 20_000);
+    await h.fake.waitFor(() => dm().length >= before + count, 20_000);
     return dm()
       .slice(before)
       .map((c) => textOf(c));
@@ -96,7 +67,7 @@ describe("badge files shared in a Slack DM", () => {
 
   const png = () => new Uint8Array(readFileSync(BAKED_PNG));
   const share = (name: string, mimetype: string, data: Uint8Array) => () =>
-    fake.standin.shareFile("U0ALICE", { name, mimetype, data });
+    h.fake.standin.shareFile("U0ALICE", { name, mimetype, data });
 
   it("says there is nothing to attach it to before a goal is completed", async () => {
     const [reply] = await dms(1, share("badge.png", "image/png", png()));
@@ -112,8 +83,8 @@ describe("badge files shared in a Slack DM", () => {
     expect(result).toContain("Verified, with a note");
     expect(result).toContain("Teamwork");
     expect(result).toContain("Example Corp");
-    expect(fake.callsTo("file.download").at(-1)?.authorization).toMatch(/^Bearer xoxb-/);
-    const row = await t.db
+    expect(h.fake.callsTo("file.download").at(-1)?.authorization).toMatch(/^Bearer xoxb-/);
+    const row = await h.db
       .selectFrom("completions")
       .innerJoin("goals", "goals.id", "completions.goal_id")
       .where("goals.title", "=", "Puffin law")
@@ -127,16 +98,16 @@ describe("badge files shared in a Slack DM", () => {
   });
 
   it("turns away files that cannot be badges without downloading them", async () => {
-    const downloads = fake.callsTo("file.download").length;
+    const downloads = h.fake.callsTo("file.download").length;
     const [reply] = await dms(1, share("notes.docx", "application/msword", png()));
     expect(reply).toContain("I can only check badge files");
     expect(reply).toContain("notes.docx");
-    expect(fake.callsTo("file.download")).toHaveLength(downloads);
+    expect(h.fake.callsTo("file.download")).toHaveLength(downloads);
   });
 
   it("reaches a badge link on an address VERIFY_ALLOW_RANGES allows", async () => {
     expect(await learn("goal Zebra grooming")).toContain("Goal set");
-    const [result] = await dms(1, () => learn(`done zebra ${issuerBase}/assertion.json`));
+    const [result] = await dms(1, () => learn(`done zebra ${issuer.base}/assertion.json`));
     expect(result).toContain("✓ Verified — *Cloud Practitioner &amp; Friends*");
     expect(result).toContain("Awarded to your email address");
   });
