@@ -53,6 +53,12 @@ describe("check-in schedules recomputed at once, without a tick", () => {
         .executeTakeFirstOrThrow()
     ).time_zone;
 
+  /** The core as commands meet it, its clock set at `at`: each case moves its own time. */
+  const coreAt = (at: string) => {
+    const clock = new ManualClock(at);
+    return { clock, core: createCore({ db: t.db, clock }) };
+  };
+
   beforeAll(async () => {
     t = await createTestDatabase("checkin_recompute");
   });
@@ -62,8 +68,7 @@ describe("check-in schedules recomputed at once, without a tick", () => {
 
   it("schedules a first goal at once: Monday and Thursday 10:00 local", async () => {
     // Monday 30 Nov 2026, 09:00 in New York (UTC-5): today's 10:00 is still ahead.
-    const clock = new ManualClock("2026-11-30T14:00:00Z");
-    const core = createCore({ db: t.db, clock });
+    const { clock, core } = coreAt("2026-11-30T14:00:00Z");
     const ny = person("U0NEWYORK", "America/New_York");
 
     await core.command(ny, "goals");
@@ -91,8 +96,7 @@ describe("check-in schedules recomputed at once, without a tick", () => {
 
   it("schedules a first goal made after today's slot for the next check-in day", async () => {
     // Thursday 3 Dec 2026, 11:15 in Kolkata (+5:30): Thursday's 10:00 has passed.
-    const clock = new ManualClock("2026-12-03T05:45:00Z");
-    const core = createCore({ db: t.db, clock });
+    const { core } = coreAt("2026-12-03T05:45:00Z");
     const kolkata = person("U0KOLKATA", "Asia/Kolkata");
     await core.command(kolkata, "goal Statistics 2h/week");
     expect(await scheduleOf("U0KOLKATA")).toMatchObject({
@@ -106,8 +110,7 @@ describe("check-in schedules recomputed at once, without a tick", () => {
 
   it("moves the default schedule to 10:00 in the new zone when the profile says so", async () => {
     // Monday 30 Nov 2026, 09:00 in Berlin.
-    const clock = new ManualClock("2026-11-30T08:00:00Z");
-    const core = createCore({ db: t.db, clock });
+    const { clock, core } = coreAt("2026-11-30T08:00:00Z");
     const ada = person("U0ADA", "Europe/Berlin");
     await core.command(ada, "goal Learn Rust 3h/week");
     expect(await scheduleOf("U0ADA")).toMatchObject({
@@ -144,8 +147,7 @@ describe("check-in schedules recomputed at once, without a tick", () => {
 
   it("keeps a chosen day and time across a move from New York to Sydney", async () => {
     // Wednesday 2 Dec 2026, 07:00 in New York.
-    const clock = new ManualClock("2026-12-02T12:00:00Z");
-    const core = createCore({ db: t.db, clock });
+    const { clock, core } = coreAt("2026-12-02T12:00:00Z");
     const bo = person("U0BO", "America/New_York");
     await core.command(bo, "goal Kubernetes 2h/week");
     await core.command(bo, "checkins wed,fri 18:30");

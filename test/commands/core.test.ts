@@ -1,31 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor, Core } from "../../src/commands/core.ts";
+import type { Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
-import { messageText, type Reply } from "../../src/messages/model.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-
-function actor(user: string, tz = "America/New_York"): Actor {
-  return {
-    platform: "slack",
-    workspaceExternalId: "T1",
-    userExternalId: user,
-    profile: async () => ({
-      displayName: `Person ${user}`,
-      email: `${user}@example.com`,
-      timeZone: tz,
-    }),
-  };
-}
-
-const text = (reply: Reply) => {
-  if (reply.kind !== "message" && reply.kind !== "update") throw new Error(`got ${reply.kind}`);
-  return messageText(reply.message);
-};
-const buttons = (reply: Reply) =>
-  reply.kind === "message"
-    ? reply.message.blocks.flatMap((b) => (b.type === "actions" ? b.buttons : []))
-    : [];
+import { actor, buttons, text } from "./harness.ts";
 
 describe("core learning loop", () => {
   let t: TestDatabase;

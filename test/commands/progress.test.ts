@@ -4,31 +4,9 @@ import { renderCard } from "../../adapters/teams/cards.ts";
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { orgDb } from "../../src/domain/org/tables.ts";
-import { type Button, messageText, type Reply } from "../../src/messages/model.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-
-function actor(user: string, tz = "America/New_York"): Actor {
-  return {
-    platform: "slack",
-    workspaceExternalId: "T1",
-    userExternalId: user,
-    profile: async () => ({
-      displayName: `Person ${user}`,
-      email: `${user}@example.com`,
-      timeZone: tz,
-    }),
-  };
-}
-
-const text = (reply: Reply) => {
-  if (reply.kind !== "message" && reply.kind !== "update") throw new Error(`got ${reply.kind}`);
-  return messageText(reply.message);
-};
-const buttons = (reply: Reply): Button[] =>
-  reply.kind === "message" || reply.kind === "update"
-    ? reply.message.blocks.flatMap((b) => (b.type === "actions" ? b.buttons : []))
-    : [];
+import { actor, buttons, text } from "./harness.ts";
 
 const HOUR = 3600 * 1000;
 // Monday 30 Nov 2026, 10:00 in New York.
