@@ -1,6 +1,8 @@
 import {
   type Activity,
   type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
   type FileConsentCardResponse,
   type Mention,
   TeamsActivityHandler,
@@ -41,7 +43,7 @@ import {
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { escapeMarkdown, oneLine } from "./markdown.ts";
 import { inConversation } from "./messenger.ts";
-import { type ConversationReferenceStore, referenceKey } from "./references.ts";
+import { type ConversationReferenceStore, type ReferenceKey, referenceKey } from "./references.ts";
 import { createFileUploader, type FileUploader } from "./upload.ts";
 
 /** The word Teams users start commands with; optional, as a personal chat holds nothing else. */
@@ -116,6 +118,21 @@ function uploadFailedMessage(file: Attachment): Message {
 const SENT_PRIVATELY: Message = {
   summary: "I've sent you the answer in our personal chat.",
   blocks: [{ type: "context", text: ["I've sent you the answer in our personal chat."] }],
+};
+
+/** Said in a channel when the answer is the person's alone and no personal chat could be opened. */
+const OPEN_PERSONAL_CHAT: Message = {
+  summary: "I answer that in our personal chat, which I couldn't open for you.",
+  blocks: [
+    {
+      type: "text",
+      text: [
+        "I answer that only in our personal chat, so your details stay between us, and I couldn't open that chat for you. Select my name and choose ",
+        { bold: "Chat" },
+        ", then ask me again there.",
+      ],
+    },
+  ],
 };
 
 /** The first thing a person sees after adding the bot. */
@@ -216,8 +233,12 @@ export class StackupTeamsBot extends TeamsActivityHandler {
   private async remember(context: TurnContext): Promise<void> {
     const key = referenceKey(context.activity);
     if (!key) return;
+    await this.keep(key, TurnContext.getConversationReference(context.activity));
+  }
+
+  private async keep(key: ReferenceKey, reference: Partial<ConversationReference>): Promise<void> {
     try {
-      await this.options.store.save(key, TurnContext.getConversationReference(context.activity));
+      await this.options.store.save(key, reference);
     } catch (error) {
       this.options.logger.error(
         { err: describeError(error) },
@@ -331,13 +352,22 @@ export class StackupTeamsBot extends TeamsActivityHandler {
 
   /** Delivers the core's reply where the interaction happened. */
   private async deliver(context: TurnContext, reply: Reply): Promise<void> {
+    // Everything but a personal chat is seen by others too.
+    const shared = context.activity.conversation?.conversationType !== "personal";
     switch (reply.kind) {
       case "none":
         return;
       case "form":
-        await context.sendActivity(formActivity(reply.form));
+        // Forms come filled in with the person's own settings, and are theirs to fill in.
+        if (shared) await this.answerPrivately(context, async () => formActivity(reply.form));
+        else await context.sendActivity(formActivity(reply.form));
         return;
       case "update": {
+        // A click's outcome is the clicker's own: it must not replace a card everyone sees.
+        if (shared) {
+          await this.answerPrivately(context, (owner) => this.rendered(owner, reply.message));
+          return;
+        }
         const offered = await this.offerHere(context, reply.message);
         const cardId = context.activity.replyToId;
         if (!cardId) {
@@ -355,8 +385,8 @@ export class StackupTeamsBot extends TeamsActivityHandler {
         return;
       }
       case "message":
-        if (reply.visibility === "private" && (await this.sendPrivately(context, reply.message))) {
-          await context.sendActivity(renderActivity(SENT_PRIVATELY));
+        if (reply.visibility === "private" && shared) {
+          await this.answerPrivately(context, (owner) => this.rendered(owner, reply.message));
           return;
         }
         await context.sendActivity(
@@ -384,31 +414,103 @@ export class StackupTeamsBot extends TeamsActivityHandler {
     return this.options.offers.offer(owner, filesToOffer(message).filter(isOfferable));
   }
 
+  /** A message for the person's personal chat, its files offered there. */
+  private async rendered(owner: OfferOwner, message: Message): Promise<Partial<Activity>> {
+    return renderActivity(message, await this.offer(owner, message));
+  }
+
   /**
-   * Teams has no messages only one person in a channel can see, so a private answer to a
-   * channel message goes to the person's personal chat when the bot has one with them.
+   * Teams has no messages only one person in a channel can see, so an answer for the person alone
+   * goes to their personal chat, opened for them if need be; the channel only hears that it did.
+   * It never falls back to the channel: a report or someone's goals would be there for everyone.
    */
-  private async sendPrivately(context: TurnContext, message: Message): Promise<boolean> {
-    const activity = context.activity;
-    if (activity.conversation?.conversationType === "personal") return false;
-    const key = referenceKey(activity);
-    const aad = activity.from?.aadObjectId;
-    if (!key || !aad) return false;
-    const reference = await this.options.store.find({
-      tenantId: key.tenantId,
-      kind: "personal",
-      key: aad,
-    });
-    if (!reference) return false;
-    const offered = await this.offer({ tenantId: key.tenantId, aadObjectId: aad }, message);
+  private async answerPrivately(
+    context: TurnContext,
+    render: (owner: OfferOwner) => Promise<Partial<Activity>>,
+  ): Promise<void> {
+    const owner = teamsIdentity(context.activity);
+    const chat = owner && (await this.personalChat(context, owner));
+    if (!owner || !chat) {
+      await context.sendActivity(renderActivity(OPEN_PERSONAL_CHAT));
+      return;
+    }
+    const activity = await render(owner);
     await inConversation(
       context.adapter as CloudAdapter,
       this.options.appId,
-      reference,
+      chat,
       "send",
-      (personal) => personal.sendActivity(renderActivity(message, offered)),
+      (personal) => personal.sendActivity(activity),
     );
-    return true;
+    await context.sendActivity(renderActivity(SENT_PRIVATELY));
+  }
+
+  /** The person's personal chat with the bot: the stored one, or a new one. */
+  private async personalChat(
+    context: TurnContext,
+    owner: OfferOwner,
+  ): Promise<Partial<ConversationReference> | undefined> {
+    const key: ReferenceKey = {
+      tenantId: owner.tenantId,
+      kind: "personal",
+      key: owner.aadObjectId,
+    };
+    return (await this.options.store.find(key)) ?? this.openPersonalChat(context, key);
+  }
+
+  /**
+   * Starts a personal chat with the sender, which Teams allows a bot installed in a team or chat
+   * they are in. Undefined when Teams refuses: the app isn't installed for them, or their
+   * organisation doesn't allow it.
+   */
+  private async openPersonalChat(
+    context: TurnContext,
+    key: ReferenceKey,
+  ): Promise<Partial<ConversationReference> | undefined> {
+    const activity = context.activity;
+    let conversationId: string | undefined;
+    try {
+      if (!activity.from?.id || !activity.serviceUrl) throw new Error("No sender or service URL");
+      const parameters: ConversationParameters = {
+        isGroup: false,
+        bot: activity.recipient,
+        members: [{ id: activity.from.id, name: activity.from.name }],
+        tenantId: key.tenantId,
+        channelData: { tenant: { id: key.tenantId } },
+      };
+      await (context.adapter as CloudAdapter).createConversationAsync(
+        this.options.appId,
+        activity.channelId,
+        activity.serviceUrl,
+        // No audience: the default one for the channel, as continueConversationAsync uses.
+        undefined as unknown as string,
+        parameters,
+        async (created) => {
+          conversationId = created.activity.conversation?.id;
+        },
+      );
+      if (!conversationId) throw new Error("Teams returned no conversation id");
+    } catch (error) {
+      // describeError keeps the status and message, never the request with its token.
+      this.options.logger.warn(
+        { err: describeError(error) },
+        "Could not open a Teams personal chat for a private answer",
+      );
+      return undefined;
+    }
+    // Kept as if they had written to us there, so check-ins can reach them too.
+    const reference = TurnContext.getConversationReference({
+      ...activity,
+      conversation: {
+        id: conversationId,
+        conversationType: "personal",
+        isGroup: false,
+        tenantId: key.tenantId,
+        name: "",
+      },
+    });
+    await this.keep(key, reference);
+    return reference;
   }
 
   /** The person allowed a file we offered: it goes to their OneDrive, then its card to them. */

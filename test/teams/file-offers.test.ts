@@ -437,28 +437,33 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     await h.exchange(answer("decline", offer!.id));
   });
 
-  it("in a channel, offers nothing there and sends the person to the personal chat", async () => {
-    const bobSays = async (text: string) => {
-      const calls = await h.exchange({
-        ...channelMessage(h.fake.serviceUrl, text),
-        from: { ...BOB },
-      });
-      // Bob has no personal chat with the bot, so even private answers come in the channel.
-      expect(calls.map((c) => [c.operation, c.conversationId])).toEqual([
-        ["reply", `${CHANNEL_ID};messageid=1700000000000`],
-      ]);
-      return calls[0]!;
-    };
-    expect(
-      readCard(cardOf((await bobSays("learn goal Narwhal knitting by 2026-10-31 2h/week")).body)),
-    ).toContain("Goal set");
-    const reply = await bobSays("learn plan");
-    expect(consentCards(reply)).toEqual([]);
-    const text = readCard(cardOf(reply.body));
-    expect(text).toContain("Your study plan for **Narwhal knitting**");
-    expect(text).toContain(
-      "I can send study-plan.ics only in our personal chat: ask me there to get it.",
-    );
+  it("in a channel, offers nothing there and sends the answer with its file to the personal chat", async () => {
+    const thread = `${CHANNEL_ID};messageid=1700000000000`;
+    const bobSays = async (text: string) =>
+      h.exchange({ ...channelMessage(h.fake.serviceUrl, text), from: { ...BOB } });
+    // Bob has no personal chat with the bot: one is opened for him, and his answers go there.
+    const goal = await bobSays("learn goal Narwhal knitting by 2026-10-31 2h/week");
+    expect(goal.map((c) => c.operation)).toEqual(["createConversation", "send", "reply"]);
+    const chat = goal[1]!.conversationId!;
+    expect(readCard(cardOf(goal[1]!.body))).toContain("Goal set");
+    expect(goal[2]!.conversationId).toBe(thread);
+    expect(readCard(cardOf(goal[2]!.body))).not.toContain("Narwhal knitting");
+
+    const plan = await bobSays("learn plan");
+    expect(plan.map((c) => [c.operation, c.conversationId])).toEqual([
+      ["send", chat],
+      ["reply", thread],
+    ]);
+    expect(readCard(cardOf(plan[0]!.body))).toContain("Your study plan for **Narwhal knitting**");
+    const [bobs] = await offers();
+    expect(bobs).toMatchObject({ filename: "study-plan.ics", aad_object_id: BOB.aadObjectId });
+    expect(consentCards(plan[0]!)).toMatchObject([
+      { content: { acceptContext: { offer: bobs!.id } } },
+    ]);
+    // Nothing of the plan, and no file, in the channel.
+    expect(consentCards(plan[1]!)).toEqual([]);
+    expect(readCard(cardOf(plan[1]!.body))).not.toContain("Narwhal knitting");
+    await h.exchange({ ...answer("decline", bobs!.id), from: { ...BOB } });
     expect(await offers()).toEqual([]);
 
     // Alice has one: her private answer, with its file, goes there.
