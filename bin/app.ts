@@ -98,13 +98,16 @@ export async function startApp(options: {
     // Add to Slack: one installation per workspace, its bot token stored encrypted.
     let installations: SlackInstallations | undefined;
     if (isAddToSlack(slackConfig)) {
-      const { tokenKey, stateSecret } = slackConfig.slack;
+      const { tokenKey, stateSecret, clientId, clientSecret, apiUrl } = slackConfig.slack;
       installations = new SlackInstallations(
         database.db,
         new TokenCipher(
           tokenKey ?? stateSecret ?? "",
           tokenKey && tokenKey !== stateSecret ? "STACKUP_SECRET_KEY" : "SLACK_STATE_SECRET",
         ),
+        () => clock.now().getTime(),
+        // Token rotation: expiring bot tokens are refreshed with the app's credentials.
+        { clientId: clientId!, clientSecret: clientSecret!, apiUrl, logger },
       );
       await installations.checkKey();
     }

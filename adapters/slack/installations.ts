@@ -1,8 +1,14 @@
-import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
+import {
+  type Installation,
+  type InstallationQuery,
+  type InstallationStore,
+  webApi,
+} from "@slack/bolt";
 import { type ColumnType, type Generated, type Kysely, sql } from "kysely";
 import type { Database } from "../../src/db/types.ts";
 import type { Destination } from "../../src/ports.ts";
-import { notInstalled, type SlackTokenLookup } from "./messenger.ts";
+import { type AdapterLogger, boltLogger, describeError } from "./logging.ts";
+import { notInstalled, SlackDeliveryError, type SlackTokenLookup } from "./messenger.ts";
 import { type SealedToken, type TokenCipher, TokenKeyError } from "./token-cipher.ts";
 
 export { TokenKeyError };
@@ -22,6 +28,10 @@ type SlackInstallationsTable = {
   bot_id: string;
   scopes: string[];
   installer_user_id: string;
+  /** Token rotation only: the refresh token, sealed like the bot token; null without rotation. */
+  refresh_token_encrypted: Buffer | null;
+  /** Token rotation only: when the bot token stops working. */
+  bot_token_expires_at: Date | null;
   installed_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
@@ -33,6 +43,55 @@ const TOKEN_TTL_MS = 60_000;
 /** "Not installed" is remembered briefly: a workspace installing again is picked up at once. */
 const MISSING_TTL_MS = 5_000;
 const MAX_CACHED = 50_000;
+/** A rotating token is refreshed when it expires within this long (Bolt's own default). */
+const REFRESH_MARGIN_MS = 2 * 60 * 60_000;
+/** After a refresh failed for a passing reason, the current token is used this long first. */
+const REFRESH_BACKOFF_MS = 60_000;
+/** A refresh holds the installation's row lock: it must not wait on Slack for long. */
+const REFRESH_TIMEOUT_MS = 10_000;
+/**
+ * Slack's answers to a refresh that no retry can fix: the installation is gone. A wrong client id
+ * or secret is not among them: that is the service's configuration, not the workspace's.
+ */
+const REFRESH_REFUSED = new Set([
+  "invalid_refresh_token",
+  "invalid_grant",
+  "token_revoked",
+  "token_expired",
+  "account_inactive",
+  "app_uninstalled",
+]);
+
+/** Token rotation: the app's credentials, which oauth.v2.access asks for with a refresh token. */
+export interface TokenRotation {
+  clientId: string;
+  clientSecret: string;
+  /** Slack's Web API (a stand-in in tests); https://slack.com/api/ unless set. */
+  apiUrl?: string | undefined;
+  logger?: AdapterLogger;
+}
+
+const TOKEN_COLUMNS = [
+  "installation_key",
+  "bot_token_encrypted",
+  "token_key_id",
+  "refresh_token_encrypted",
+  "bot_token_expires_at",
+] as const;
+
+interface TokenRow {
+  installation_key: string;
+  bot_token_encrypted: Buffer;
+  token_key_id: string;
+  refresh_token_encrypted: Buffer | null;
+  bot_token_expires_at: Date | null;
+}
+
+/** A token to use, and until when (on the store's clock) it may be used without another look. */
+interface Usable {
+  token: string;
+  until: number;
+}
 
 /** The team id, or the enterprise id for an org-wide install: one row each. */
 function keyOf(query: {
@@ -47,17 +106,39 @@ function keyOf(query: {
  * Where Add to Slack keeps each workspace's installation: PostgreSQL, with the bot token
  * encrypted. Bolt stores and fetches through the InstallationStore methods; proactive sends ask
  * `botToken` for a team's token, kept in memory briefly.
+ *
+ * With Slack's token rotation the bot token expires: whoever needs it within two hours of that
+ * (Bolt's authorize through fetchInstallation, or a send through botToken) refreshes it first,
+ * under the row's lock, so only one process asks Slack and the others use what it stored.
  */
 export class SlackInstallations implements InstallationStore {
   private readonly db: InstallDb;
   private readonly cache = new Map<string, { token: string | undefined; until: number }>();
+  /** Refreshes under way in this process, by installation key: concurrent needs share one. */
+  private readonly refreshing = new Map<string, Promise<Usable | undefined>>();
+  /** Installations whose refresh failed for a passing reason: not tried again before then. */
+  private readonly backoff = new Map<string, number>();
+  private readonly client: webApi.WebClient | undefined;
 
   constructor(
     db: Kysely<Database>,
     private readonly cipher: TokenCipher,
+    /** Milliseconds since the epoch: the service's Clock, so tests can move time. */
     private readonly now: () => number = Date.now,
+    private readonly rotation?: TokenRotation,
   ) {
     this.db = db.withTables<{ slack_installations: SlackInstallationsTable }>();
+    if (rotation) {
+      // The same client the install's token exchange uses, without retries: the caller retries.
+      this.client = new webApi.WebClient(undefined, {
+        ...(rotation.apiUrl ? { slackApiUrl: rotation.apiUrl } : {}),
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        timeout: REFRESH_TIMEOUT_MS,
+        // Its debug text goes through the adapter's scrubbing, which hides every xox… token.
+        logger: boltLogger(rotation.logger ?? SILENT, "info"),
+      });
+    }
   }
 
   async storeInstallation(installation: Installation): Promise<void> {
@@ -69,6 +150,11 @@ export class SlackInstallations implements InstallationStore {
     if (!key) throw new Error("A Slack installation without a team or enterprise id.");
     if (!bot?.token) throw new Error("A Slack installation without a bot token.");
     const sealed = this.cipher.seal(bot.token, key);
+    // Token rotation: Bolt gives the expiry in seconds since the epoch, worked out from the
+    // machine's time; it is kept on the store's clock, as refreshes work it out.
+    const rotating = bot.refreshToken && bot.expiresAt !== undefined;
+    const expiresAt = rotating ? new Date(this.now() + (bot.expiresAt! * 1000 - Date.now())) : null;
+    const refresh = rotating ? this.cipher.seal(bot.refreshToken!, key).sealed : null;
     await this.db.transaction().execute(async (trx) => {
       // A workspace installed with Add to Slack is known before anyone in it uses Stackup.
       const workspace =
@@ -96,6 +182,8 @@ export class SlackInstallations implements InstallationStore {
         app_id: installation.appId ?? null,
         bot_token_encrypted: sealed.sealed,
         token_key_id: sealed.keyId,
+        refresh_token_encrypted: refresh,
+        bot_token_expires_at: expiresAt,
         bot_user_id: bot.userId,
         bot_id: bot.id,
         scopes: bot.scopes,
@@ -110,6 +198,7 @@ export class SlackInstallations implements InstallationStore {
         .execute();
     });
     this.cache.delete(key);
+    this.backoff.delete(key);
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
@@ -122,7 +211,10 @@ export class SlackInstallations implements InstallationStore {
         .selectAll()
         .executeTakeFirst();
       if (!row) continue;
-      const token = this.open(row);
+      // Bolt is given no refresh token, so it never refreshes on its own: this store does.
+      const usable = await this.usable(row);
+      if (!usable) continue;
+      const token = usable.token;
       return {
         team: row.team_id ? { id: row.team_id } : undefined,
         enterprise: row.enterprise_id ? { id: row.enterprise_id } : undefined,
@@ -142,6 +234,7 @@ export class SlackInstallations implements InstallationStore {
     if (!key) return;
     await this.db.deleteFrom("slack_installations").where("installation_key", "=", key).execute();
     this.cache.delete(key);
+    this.backoff.delete(key);
   }
 
   /**
@@ -168,12 +261,133 @@ export class SlackInstallations implements InstallationStore {
     const row = await this.db
       .selectFrom("slack_installations")
       .where("installation_key", "=", teamId)
-      .select(["installation_key", "bot_token_encrypted", "token_key_id"])
+      .select(TOKEN_COLUMNS)
       .executeTakeFirst();
-    const token = row ? this.open(row) : undefined;
+    const usable = row ? await this.usable(row) : undefined;
+    const token = usable?.token;
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(teamId, { token, until: at + (token ? TOKEN_TTL_MS : MISSING_TTL_MS) });
+    const until = token ? Math.min(at + TOKEN_TTL_MS, usable!.until) : at + MISSING_TTL_MS;
+    this.cache.set(teamId, { token, until });
     return token;
+  }
+
+  /**
+   * The row's bot token, refreshed first when it rotates and expires within the margin; undefined
+   * when Slack refused the refresh (the installation is then gone). Throws a temporary
+   * SlackDeliveryError when the token has expired and Slack could not be asked for another.
+   */
+  private async usable(row: TokenRow): Promise<Usable | undefined> {
+    const at = this.now();
+    const key = row.installation_key;
+    if (!this.needsRefresh(row, at)) return this.current(row);
+    const expires = row.bot_token_expires_at!.getTime();
+    const waitUntil = this.backoff.get(key) ?? 0;
+    if (waitUntil > at && expires > at) {
+      return { token: this.open(row), until: Math.min(waitUntil, expires) };
+    }
+    let pending = this.refreshing.get(key);
+    if (!pending) {
+      pending = this.refresh(key).finally(() => this.refreshing.delete(key));
+      this.refreshing.set(key, pending);
+    }
+    return pending;
+  }
+
+  private needsRefresh(row: TokenRow, at: number): boolean {
+    const expires = row.bot_token_expires_at?.getTime();
+    return row.refresh_token_encrypted && expires !== undefined
+      ? expires - at <= REFRESH_MARGIN_MS
+      : false;
+  }
+
+  private current(row: TokenRow): Usable {
+    const expires = row.bot_token_expires_at?.getTime();
+    return {
+      token: this.open(row),
+      until: expires === undefined ? Number.POSITIVE_INFINITY : expires - REFRESH_MARGIN_MS,
+    };
+  }
+
+  /**
+   * One refresh, holding the row's lock: the row is read again after taking it, and a token
+   * another process refreshed meanwhile is used as it is.
+   */
+  private async refresh(key: string): Promise<Usable | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom("slack_installations")
+        .where("installation_key", "=", key)
+        .select(TOKEN_COLUMNS)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const at = this.now();
+      if (!this.needsRefresh(row, at)) return this.current(row);
+      const expires = row.bot_token_expires_at!.getTime();
+      const log = this.rotation?.logger;
+      let answer: webApi.OauthV2AccessResponse | undefined;
+      let code = "no_client_credentials";
+      if (this.client && this.rotation) {
+        try {
+          answer = await this.client.oauth.v2.access({
+            client_id: this.rotation.clientId,
+            client_secret: this.rotation.clientSecret,
+            grant_type: "refresh_token",
+            refresh_token: this.cipher.open(
+              { sealed: row.refresh_token_encrypted!, keyId: row.token_key_id },
+              key,
+            ),
+          });
+        } catch (error) {
+          code = refreshErrorCode(error);
+          if (REFRESH_REFUSED.has(code)) {
+            // The installation can't be used any more: forgotten, as an uninstall would.
+            await trx
+              .deleteFrom("slack_installations")
+              .where("installation_key", "=", key)
+              .execute();
+            this.cache.delete(key);
+            log?.error(
+              { installation: key, slackError: code },
+              "Slack refused to refresh the bot token: Stackup must be installed in that workspace again",
+            );
+            return undefined;
+          }
+          log?.warn(
+            { installation: key, err: describeError(error), code },
+            "Could not refresh a Slack bot token; will try again",
+          );
+        }
+      }
+      const token = answer?.access_token;
+      const refreshToken = answer?.refresh_token;
+      const expiresIn = answer?.expires_in;
+      if (!token || !refreshToken || typeof expiresIn !== "number") {
+        if (answer) code = "incomplete_refresh";
+        // A passing failure: the current token serves while it lasts.
+        if (expires > at) {
+          const retryAt = at + REFRESH_BACKOFF_MS;
+          this.backoff.set(key, retryAt);
+          return { token: this.open(row), until: Math.min(retryAt, expires) };
+        }
+        throw new SlackDeliveryError("oauth.v2.access", code, false);
+      }
+      const sealed = this.cipher.seal(token, key);
+      const expiresAt = at + expiresIn * 1000;
+      // updated_at is left alone: it tells a reinstall from an uninstall event that came late.
+      await trx
+        .updateTable("slack_installations")
+        .set({
+          bot_token_encrypted: sealed.sealed,
+          token_key_id: sealed.keyId,
+          refresh_token_encrypted: this.cipher.seal(refreshToken, key).sealed,
+          bot_token_expires_at: new Date(expiresAt),
+        })
+        .where("installation_key", "=", key)
+        .execute();
+      this.backoff.delete(key);
+      return { token, until: expiresAt - REFRESH_MARGIN_MS };
+    });
   }
 
   /**
@@ -206,6 +420,16 @@ export class SlackInstallations implements InstallationStore {
     const sealed: SealedToken = { sealed: row.bot_token_encrypted, keyId: row.token_key_id };
     return this.cipher.open(sealed, row.installation_key);
   }
+}
+
+const SILENT: AdapterLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Slack's error string for a failed refresh, or what kind of failure it was. */
+function refreshErrorCode(error: unknown): string {
+  if (error instanceof webApi.WebAPIPlatformError) return String(error.data.error);
+  if (error instanceof webApi.WebAPIHTTPError) return `http_${error.statusCode}`;
+  if (error instanceof webApi.WebAPIRateLimitedError) return "ratelimited";
+  return "request_failed";
 }
 
 /**
