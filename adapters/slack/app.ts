@@ -77,7 +77,7 @@ export interface SlackAppOptions {
   /** Add to Slack: where installations are kept; required when the config has a client id. */
   installations?: InstallationStore &
     Required<Pick<InstallationStore, "deleteInstallation">> &
-    Partial<Pick<SlackInstallations, "deleteInstallationBefore">>;
+    Partial<Pick<SlackInstallations, "deleteInstallationBefore" | "noteEnterprise">>;
 }
 
 /** Add to Slack (OAuth v2): many workspaces, each with its own bot token, over HTTP. */
@@ -234,6 +234,26 @@ async function createAddToSlackApp(
     },
   });
   const bolt = new App({ receiver, logger: log, clientOptions, deferInitialization: true });
+  const noteEnterprise = installations.noteEnterprise?.bind(installations);
+  if (noteEnterprise) {
+    // Enterprise Grid: which organisation each workspace is in (Bolt reads it from the body's
+    // enterprise_id, enterprise.id or authorizations), so messages Stackup sends there later can
+    // use the organisation's org-wide install.
+    bolt.use(async ({ context, next }) => {
+      const { teamId, enterpriseId } = context;
+      if (teamId && enterpriseId) {
+        try {
+          await noteEnterprise(teamId, enterpriseId);
+        } catch (error) {
+          logger.warn(
+            { team: teamId, enterprise: enterpriseId, err: describeError(error) },
+            "Could not record a Slack workspace's organisation",
+          );
+        }
+      }
+      await next();
+    });
+  }
   registerListeners(bolt, core, logger, fileOrigins(apiUrl), installations);
   await bolt.init();
   return {

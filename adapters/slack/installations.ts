@@ -36,7 +36,12 @@ type SlackInstallationsTable = {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
-type InstallDb = Kysely<Database & { slack_installations: SlackInstallationsTable }>;
+/** What migration 014 added to our workspace rows: the Grid organisation a workspace is in. */
+type WorkspaceEnterprise = { enterprise_id: string | null };
+
+type InstallDb = Kysely<
+  Database & { slack_installations: SlackInstallationsTable; workspaces: WorkspaceEnterprise }
+>;
 
 /** Tokens rarely change, and an uninstall in another process is noticed within this long. */
 const TOKEN_TTL_MS = 60_000;
@@ -113,7 +118,13 @@ function keyOf(query: {
  */
 export class SlackInstallations implements InstallationStore {
   private readonly db: InstallDb;
-  private readonly cache = new Map<string, { token: string | undefined; until: number }>();
+  /** By team id; `via` is the installation a token came from (the team's, or its enterprise's). */
+  private readonly cache = new Map<
+    string,
+    { token: string | undefined; until: number; via?: string | undefined }
+  >();
+  /** The enterprise each team was last seen in, so a request writes it only when it changes. */
+  private readonly enterprises = new Map<string, string>();
   /** Refreshes under way in this process, by installation key: concurrent needs share one. */
   private readonly refreshing = new Map<string, Promise<Usable | undefined>>();
   /** Installations whose refresh failed for a passing reason: not tried again before then. */
@@ -127,7 +138,10 @@ export class SlackInstallations implements InstallationStore {
     private readonly now: () => number = Date.now,
     private readonly rotation?: TokenRotation,
   ) {
-    this.db = db.withTables<{ slack_installations: SlackInstallationsTable }>();
+    this.db = db.withTables<{
+      slack_installations: SlackInstallationsTable;
+      workspaces: WorkspaceEnterprise;
+    }>();
     if (rotation) {
       // The same client the install's token exchange uses, without retries: the caller retries.
       this.client = new webApi.WebClient(undefined, {
@@ -165,10 +179,15 @@ export class SlackInstallations implements InstallationStore {
                 platform: "slack",
                 external_id: teamId,
                 name: installation.team?.name ?? null,
+                enterprise_id: enterpriseId ?? null,
               })
               .onConflict((oc) =>
                 oc.columns(["platform", "external_id"]).doUpdateSet((eb) => ({
                   name: eb.fn.coalesce(eb.ref("excluded.name"), eb.ref("workspaces.name")),
+                  enterprise_id: eb.fn.coalesce(
+                    eb.ref("excluded.enterprise_id"),
+                    eb.ref("workspaces.enterprise_id"),
+                  ),
                 })),
               )
               .returning("id")
@@ -197,8 +216,43 @@ export class SlackInstallations implements InstallationStore {
         )
         .execute();
     });
+    this.forget(key);
+    if (!enterprise && teamId && enterpriseId) this.enterprises.set(teamId, enterpriseId);
+    if (enterprise) {
+      // Teams of the organisation just found "not installed" are covered now.
+      for (const [team, entry] of this.cache)
+        if (entry.token === undefined) this.cache.delete(team);
+    }
+  }
+
+  /**
+   * Records the Enterprise Grid organisation a workspace belongs to, as a request from it says
+   * (creating our workspace row if it is new): sends there may then use the organisation's
+   * org-wide install. Written only when this process has not seen that pairing yet.
+   */
+  async noteEnterprise(teamId: string, enterpriseId: string): Promise<void> {
+    if (this.enterprises.get(teamId) === enterpriseId) return;
+    await this.db
+      .insertInto("workspaces")
+      .values({ platform: "slack", external_id: teamId, name: null, enterprise_id: enterpriseId })
+      .onConflict((oc) =>
+        oc
+          .columns(["platform", "external_id"])
+          .doUpdateSet({ enterprise_id: enterpriseId })
+          .where("workspaces.enterprise_id", "is distinct from", enterpriseId),
+      )
+      .execute();
+    if (this.enterprises.size >= MAX_CACHED) this.enterprises.clear();
+    this.enterprises.set(teamId, enterpriseId);
+    // A "not installed" remembered for the team may no longer hold.
+    if (this.cache.get(teamId)?.token === undefined) this.cache.delete(teamId);
+  }
+
+  /** Drops what is remembered about an installation, and every team's token taken from it. */
+  private forget(key: string): void {
     this.cache.delete(key);
     this.backoff.delete(key);
+    for (const [team, entry] of this.cache) if (entry.via === key) this.cache.delete(team);
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
@@ -233,8 +287,7 @@ export class SlackInstallations implements InstallationStore {
     const key = keyOf(query);
     if (!key) return;
     await this.db.deleteFrom("slack_installations").where("installation_key", "=", key).execute();
-    this.cache.delete(key);
-    this.backoff.delete(key);
+    this.forget(key);
   }
 
   /**
@@ -249,25 +302,54 @@ export class SlackInstallations implements InstallationStore {
       .where("installation_key", "=", key)
       .where("updated_at", "<=", at)
       .executeTakeFirst();
-    this.cache.delete(key);
-    return Number(gone.numDeletedRows) > 0;
+    const removed = Number(gone.numDeletedRows) > 0;
+    if (removed) this.forget(key);
+    else this.cache.delete(key);
+    return removed;
   }
 
-  /** The bot token for a team (its own install, else its organisation's), or undefined. */
+  /**
+   * The bot token for a team: its own installation's, else the org-wide installation of the
+   * Enterprise Grid organisation it was seen in, else undefined (not installed).
+   */
   async botToken(teamId: string): Promise<string | undefined> {
     const at = this.now();
     const cached = this.cache.get(teamId);
     if (cached && cached.until > at) return cached.token;
-    const row = await this.db
+    const rows = await this.db
       .selectFrom("slack_installations")
-      .where("installation_key", "=", teamId)
+      .where((eb) =>
+        eb.or([
+          eb("installation_key", "=", teamId),
+          eb.and([
+            eb("is_enterprise_install", "=", true),
+            eb(
+              "installation_key",
+              "=",
+              eb
+                .selectFrom("workspaces")
+                .where("platform", "=", "slack")
+                .where("external_id", "=", teamId)
+                .select("enterprise_id"),
+            ),
+          ]),
+        ]),
+      )
       .select(TOKEN_COLUMNS)
-      .executeTakeFirst();
-    const usable = row ? await this.usable(row) : undefined;
+      // The team's own installation first.
+      .orderBy(sql`installation_key = ${teamId}`, "desc")
+      .execute();
+    let usable: Usable | undefined;
+    let via: string | undefined;
+    for (const row of rows) {
+      usable = await this.usable(row);
+      via = row.installation_key;
+      if (usable) break;
+    }
     const token = usable?.token;
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     const until = token ? Math.min(at + TOKEN_TTL_MS, usable!.until) : at + MISSING_TTL_MS;
-    this.cache.set(teamId, { token, until });
+    this.cache.set(teamId, token ? { token, until, via } : { token, until });
     return token;
   }
 
@@ -346,7 +428,7 @@ export class SlackInstallations implements InstallationStore {
               .deleteFrom("slack_installations")
               .where("installation_key", "=", key)
               .execute();
-            this.cache.delete(key);
+            this.forget(key);
             log?.error(
               { installation: key, slackError: code },
               "Slack refused to refresh the bot token: Stackup must be installed in that workspace again",
@@ -433,8 +515,9 @@ function refreshErrorCode(error: unknown): string {
 }
 
 /**
- * Proactive sends with Add to Slack: the token of the workspace that owns the destination. A
- * workspace without an installation (never installed, or uninstalled) is a permanent failure.
+ * Proactive sends with Add to Slack: the token of the workspace that owns the destination (its
+ * own installation, else its Grid organisation's org-wide one). A workspace without either (never
+ * installed, or uninstalled) is a permanent failure.
  */
 export function installationTokens(
   installations: Pick<SlackInstallations, "botToken">,

@@ -44,6 +44,17 @@ export interface FakeSlack {
   refreshCalls(): RecordedCall[];
   /** How long a refresh takes to answer (0 unless set), so refreshes can overlap in tests. */
   refreshDelayMs: number;
+  /**
+   * Enterprise Grid: the organisation each workspace is in. An install in such a workspace
+   * answers with `enterprise: { id }`, as Slack does for a workspace install inside Grid.
+   */
+  enterprises: Map<string, string>;
+  /**
+   * Enterprise Grid org-wide installs: an install "in" one of these ids (added as a team with
+   * `standin.addTeam`, its token belonging to it) answers as an org-wide install of that
+   * organisation: `team: null`, `enterprise: { id }`, `is_enterprise_install: true`.
+   */
+  orgWide: Set<string>;
 }
 
 const OAUTH_ACCESS_PATH = "/api/oauth.v2.access";
@@ -60,6 +71,8 @@ export async function startFakeSlack(
     refreshDelayMs: 0,
   };
   const refreshTokens = new Map<string, string>();
+  const enterprises = new Map<string, string>();
+  const orgWide = new Set<string>();
 
   /** A new expiring bot token and refresh token for a workspace, as Slack's rotation gives. */
   function rotatingTokens(teamId: string, expiresIn: number) {
@@ -122,6 +135,19 @@ export async function startFakeSlack(
         standin.tokens.delete(String(answer.access_token));
         answer = { ...answer, ...rotatingTokens(teamId, rotating.rotation.expiresIn) };
       }
+      if (form.grant_type !== "refresh_token" && answer.ok === true) {
+        const team = answer.team as { id: string; name: string } | null;
+        if (team && orgWide.has(team.id)) {
+          answer = {
+            ...answer,
+            team: null,
+            enterprise: { id: team.id, name: team.name },
+            is_enterprise_install: true,
+          };
+        } else if (team && enterprises.has(team.id)) {
+          answer = { ...answer, enterprise: { id: enterprises.get(team.id), name: "Grid" } };
+        }
+      }
       text = JSON.stringify(answer);
     }
     res.writeHead(status, headers);
@@ -167,6 +193,8 @@ export async function startFakeSlack(
       rotating.refreshDelayMs = value;
     },
     refreshTokens,
+    enterprises,
+    orgWide,
     refreshCalls: () =>
       standin.callsTo("oauth.v2.access").filter((c) => c.body.grant_type === "refresh_token"),
     close: () =>
