@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackInstallations } from "../../adapters/slack/installations.ts";
 import { TokenCipher, TokenKeyError } from "../../adapters/slack/token-cipher.ts";
 import { type RunningApp, startApp } from "../../bin/app.ts";
-import type { Config } from "../../src/config.ts";
 import { DeliveryError } from "../../src/delivery/errors.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "../support/fake-slack.ts";
-import { sign, slashCommandBody, TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
+import type { TestDatabase } from "../support/db.ts";
+import type { FakeSlack, RecordedCall } from "../support/fake-slack.ts";
+import { sign, slashCommandBody } from "../support/slack-signing.ts";
+import { type AddToSlack, startAddToSlack } from "./harness.ts";
 
 const CLIENT_ID = "1111.2222";
 const CLIENT_SECRET = "client-secret-never-logged-0123456789";
@@ -27,30 +26,13 @@ interface Row {
 }
 
 describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bolt, PostgreSQL, fake Slack)", () => {
-  let t: TestDatabase;
-  let fake: FakeSlack;
-  let app: RunningApp;
-  let url: string;
-  const logs: string[] = [];
+  let s: AddToSlack;
+  // Set from `s` once it has started, for the tests to use as they are.
+  let t: TestDatabase, fake: FakeSlack, app: RunningApp, url: string, logs: string[];
   // Monday 30 Nov 2026, 08:00 UTC: 09:00 in Berlin, an hour before the default check-in.
   const clock = new ManualClock("2026-11-30T08:00:00Z");
 
-  function config(stateSecret = STATE_SECRET): Config {
-    const base = testConfig({ schema: t.schema, slackApiUrl: fake.apiUrl });
-    return {
-      ...base,
-      slack: {
-        signingSecret: TEST_SIGNING_SECRET,
-        botToken: undefined,
-        appToken: undefined,
-        apiUrl: fake.apiUrl,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        stateSecret,
-        tokenKey: stateSecret,
-      },
-    };
-  }
+  const config = (stateSecret = STATE_SECRET) => s.config({ stateSecret, tokenKey: stateSecret });
 
   const rows = () =>
     t.db
@@ -60,38 +42,26 @@ describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bol
       .orderBy("installation_key")
       .execute();
 
-  const tokenOf = (team: string): string => {
-    const found = [...fake.standin.tokens].filter(([, v]) => v.teamId === team && !v.revoked);
-    expect(found).toHaveLength(1);
-    return found[0]![0];
-  };
+  const tokenOf = (team: string) => s.tokenOf(team);
 
   /** The install page's link, the state cookie it set, and the fake's authorize page. */
   async function startInstall(team: string, user: string) {
-    const page = await fetch(`${url}/slack/install`);
+    const { page, cookie, href, link, approved, back } = await s.startInstall(team, user);
     expect(page.status).toBe(200);
-    const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
     expect(cookie).toMatch(/^slack-app-oauth-state=./);
-    const html = await page.text();
-    const href = /id="add-to-slack" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
     expect(href).toBeTruthy();
-    const link = new URL(href!);
     expect(`${link.origin}${link.pathname}`).toBe(
       new URL("../oauth/v2/authorize", fake.apiUrl).href,
     );
     expect(link.searchParams.get("client_id")).toBe(CLIENT_ID);
     expect(link.searchParams.get("scope")?.split(",")).toContain("chat:write");
-    link.searchParams.set("team", team);
-    link.searchParams.set("user", user);
-    const approved = await fetch(link, { redirect: "manual" });
     expect(approved.status).toBe(302);
-    return { cookie, back: new URL(approved.headers.get("location")!) };
+    return { cookie, back };
   }
 
   async function install(team: string, user: string) {
-    const { cookie, back } = await startInstall(team, user);
-    const res = await fetch(back, { headers: { cookie }, redirect: "manual" });
-    expect(await res.text()).toContain("Stackup is installed");
+    const { res, text } = await s.finishInstall(await startInstall(team, user));
+    expect(text).toContain("Stackup is installed");
     expect(res.status).toBe(200);
   }
 
@@ -112,43 +82,19 @@ describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bol
   }
 
   beforeAll(async () => {
-    t = await createTestDatabase("add_to_slack");
-    fake = await startFakeSlack({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      signingSecret: TEST_SIGNING_SECRET,
-    });
-    fake.standin.addTeam({ id: "T0ACME", name: "Acme" });
-    fake.standin.addTeam({ id: "T0BETA", name: "Beta" });
-    fake.addUser({
-      id: "U0ANN",
-      name: "ann",
-      real_name: "Ann Acme",
-      tz: "Europe/Berlin",
-      team: "T0ACME",
-    });
-    fake.addUser({
-      id: "U0BEA",
-      name: "bea",
-      real_name: "Bea Beta",
-      tz: "Europe/Berlin",
-      team: "T0BETA",
-    });
-    app = await startApp({
-      config: config(),
-      logger: createLogger("debug", { write: (line: string) => void logs.push(line) }),
-      role: "all",
+    s = await startAddToSlack({
+      label: "add_to_slack",
+      app: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, stateSecret: STATE_SECRET },
       clock,
+      teams: { T0ACME: "Acme", T0BETA: "Beta" },
+      people: {
+        U0ANN: { name: "ann", real_name: "Ann Acme", tz: "Europe/Berlin", team: "T0ACME" },
+        U0BEA: { name: "bea", real_name: "Bea Beta", tz: "Europe/Berlin", team: "T0BETA" },
+      },
     });
-    url = app.http!.url;
-    fake.standin.oauthRedirectUrl = `${url}/slack/oauth_redirect`;
-    fake.standin.eventsUrl = `${url}/slack/events`;
+    ({ t, fake, app, url, logs } = s);
   });
-  afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
-    await t?.drop();
-  });
+  afterAll(() => s?.stop());
 
   it("installs a workspace from /slack/install and keeps its bot token only encrypted", async () => {
     expect(await rows()).toEqual([]);

@@ -1,11 +1,16 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { expect } from "vitest";
 import { createSlackApp, type SlackApp } from "../../adapters/slack/app.ts";
 import type { AdapterLogger } from "../../adapters/slack/logging.ts";
+import { type RunningApp, startApp } from "../../bin/app.ts";
 import type { Actor, Core, FormResult, SharedFile } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import type { Clock } from "../../src/time/clock.ts";
+import { testConfig } from "../support/app.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { type FakeSlack, type FakeUser, startFakeSlack } from "../support/fake-slack.ts";
 import { startTestService, type TestService } from "../support/service.ts";
 import { sign, TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
@@ -210,4 +215,161 @@ export async function startSlackService(options: {
       await fake.close();
     },
   };
+}
+
+/** The Add to Slack app's credentials, as Slack and the service both know them. */
+export interface AddToSlackApp {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+}
+
+/** The steps of Add to Slack up to Slack sending the browser back, for tests to check. */
+export interface InstallStart {
+  /** The install page, and the state cookie it set. */
+  page: Response;
+  cookie: string;
+  /** The page's Add to Slack link as written, and as followed (with the fake's team and user). */
+  href: string | undefined;
+  link: URL;
+  /** Slack's authorize page approving, and where it sends the browser back to. */
+  approved: Response;
+  back: URL;
+}
+
+export interface AddToSlack {
+  t: TestDatabase;
+  fake: FakeSlack;
+  app: RunningApp;
+  /** Base URL of the service's HTTP server. */
+  url: string;
+  /** Every line the service logged, at debug level, for tests to look for leaked secrets. */
+  logs: string[];
+  /** The service's config; `slack` overrides its Slack settings (e.g. another key). */
+  config(slack?: Partial<Config["slack"]>): Config;
+  /** `user` of `team` (the organisation's id for an org-wide install) approves on Slack. */
+  startInstall(team: string, user: string): Promise<InstallStart>;
+  /** The browser comes back to the service's redirect with the state cookie. */
+  finishInstall(
+    start: Pick<InstallStart, "cookie" | "back">,
+  ): Promise<{ res: Response; text: string }>;
+  /** The whole OAuth dance, from the install page to the service's answer. */
+  install(team: string, user: string): Promise<InstallStart & { res: Response; text: string }>;
+  /** The fake's live bot tokens of a workspace or organisation. */
+  liveTokens(team: string): string[];
+  /** The one live bot token of a workspace or organisation, checked to be the only one. */
+  tokenOf(team: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real service, web and worker in one process, with Add to Slack on: a fresh database, and a
+ * fake Slack that knows the app's credentials, sends the browser back to the service and posts
+ * events to it. `prepare` adds the teams and people before the service starts.
+ */
+export async function startAddToSlack(options: {
+  label: string;
+  app: AddToSlackApp;
+  clock: Clock;
+  /** The workspaces (and organisations) that can install Stackup, by id: their names. */
+  teams: Record<string, string>;
+  /**
+   * The people, by id: their whole profile, or just their workspace for a profile named after
+   * their id, in Berlin.
+   */
+  people: Record<string, string | Omit<FakeUser, "id">>;
+  /** Anything else Slack should know before the service starts. */
+  prepare?(fake: FakeSlack): void;
+}): Promise<AddToSlack> {
+  const { clientId, clientSecret, stateSecret } = options.app;
+  const t = await createTestDatabase(options.label);
+  let fake: FakeSlack | undefined;
+  try {
+    fake = await startFakeSlack({ clientId, clientSecret, signingSecret: TEST_SIGNING_SECRET });
+    for (const [id, name] of Object.entries(options.teams)) fake.standin.addTeam({ id, name });
+    for (const [id, person] of Object.entries(options.people)) {
+      fake.addUser(
+        typeof person === "string"
+          ? { id, name: id.toLowerCase(), real_name: id, tz: "Europe/Berlin", team: person }
+          : { id, ...person },
+      );
+    }
+    options.prepare?.(fake);
+    const apiUrl = fake.apiUrl;
+    const config = (slack: Partial<Config["slack"]> = {}): Config => ({
+      ...testConfig({ schema: t.schema, slackApiUrl: apiUrl }),
+      slack: {
+        signingSecret: TEST_SIGNING_SECRET,
+        botToken: undefined,
+        appToken: undefined,
+        apiUrl,
+        clientId,
+        clientSecret,
+        stateSecret,
+        tokenKey: stateSecret,
+        ...slack,
+      },
+    });
+    const logs: string[] = [];
+    const app = await startApp({
+      config: config(),
+      logger: createLogger("debug", { write: (line: string) => void logs.push(line) }),
+      role: "all",
+      clock: options.clock,
+    });
+    const url = app.http!.url;
+    fake.standin.oauthRedirectUrl = `${url}/slack/oauth_redirect`;
+    fake.standin.eventsUrl = `${url}/slack/events`;
+
+    const startInstall = async (team: string, user: string): Promise<InstallStart> => {
+      const page = await fetch(`${url}/slack/install`);
+      const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
+      const html = await page.text();
+      const href = /id="add-to-slack" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+      if (!href) throw new Error(`The install page (${page.status}) has no Add to Slack link`);
+      const link = new URL(href);
+      link.searchParams.set("team", team);
+      link.searchParams.set("user", user);
+      const approved = await fetch(link, { redirect: "manual" });
+      const location = approved.headers.get("location");
+      if (!location) throw new Error(`Slack's authorize page answered ${approved.status}`);
+      return { page, cookie, href, link, approved, back: new URL(location) };
+    };
+    const finishInstall = async ({ cookie, back }: Pick<InstallStart, "cookie" | "back">) => {
+      const res = await fetch(back, { headers: { cookie }, redirect: "manual" });
+      return { res, text: await res.text() };
+    };
+    const slack = fake;
+    const liveTokens = (team: string) =>
+      [...slack.standin.tokens].filter(([, v]) => v.teamId === team && !v.revoked).map(([k]) => k);
+    return {
+      t,
+      fake: slack,
+      app,
+      url,
+      logs,
+      config,
+      startInstall,
+      finishInstall,
+      async install(team, user) {
+        const start = await startInstall(team, user);
+        return { ...start, ...(await finishInstall(start)) };
+      },
+      liveTokens,
+      tokenOf(team) {
+        const found = liveTokens(team);
+        expect(found).toHaveLength(1);
+        return found[0]!;
+      },
+      async stop() {
+        await app.stop();
+        await slack.close();
+        await t.drop();
+      },
+    };
+  } catch (error) {
+    await fake?.close();
+    await t.drop();
+    throw error;
+  }
 }

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import type { Config } from "../../src/config.ts";
+import type { RunningApp } from "../../bin/app.ts";
 import { DeliveryError } from "../../src/delivery/errors.ts";
-import { createLogger } from "../../src/log.ts";
 import type { Destination } from "../../src/ports.ts";
 import { ManualClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "../support/fake-slack.ts";
-import { sign, slashCommandBody, TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
+import type { TestDatabase } from "../support/db.ts";
+import type { FakeSlack, RecordedCall } from "../support/fake-slack.ts";
+import { sign, slashCommandBody } from "../support/slack-signing.ts";
+import { type AddToSlack, startAddToSlack } from "./harness.ts";
 
 const CLIENT_ID = "1111.2222";
 const CLIENT_SECRET = "client-secret-never-logged-0123456789";
@@ -27,30 +25,11 @@ interface Row {
 }
 
 describe("Add to Slack across an Enterprise Grid organisation: org-wide install, proactive sends, uninstall (real Bolt, PostgreSQL, fake Slack)", () => {
-  let t: TestDatabase;
-  let fake: FakeSlack;
-  let app: RunningApp;
-  let url: string;
-  const logs: string[] = [];
+  let s: AddToSlack;
+  // Set from `s` once it has started, for the tests to use as they are.
+  let t: TestDatabase, fake: FakeSlack, app: RunningApp, url: string, logs: string[];
   // Monday 30 Nov 2026, 08:00 UTC: 09:00 in Berlin, an hour before the default check-in.
   const clock = new ManualClock("2026-11-30T08:00:00Z");
-
-  function config(): Config {
-    const base = testConfig({ schema: t.schema, slackApiUrl: fake.apiUrl });
-    return {
-      ...base,
-      slack: {
-        signingSecret: TEST_SIGNING_SECRET,
-        botToken: undefined,
-        appToken: undefined,
-        apiUrl: fake.apiUrl,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        stateSecret: STATE_SECRET,
-        tokenKey: STATE_SECRET,
-      },
-    };
-  }
 
   const rows = () =>
     t.db
@@ -67,25 +46,13 @@ describe("Add to Slack across an Enterprise Grid organisation: org-wide install,
       .execute();
 
   /** The one live token Slack gave the workspace or, for an org-wide install, the organisation. */
-  const tokenOf = (owner: string): string => {
-    const found = [...fake.standin.tokens].filter(([, v]) => v.teamId === owner && !v.revoked);
-    expect(found).toHaveLength(1);
-    return found[0]![0];
-  };
+  const tokenOf = (owner: string) => s.tokenOf(owner);
 
   /** Add to Slack from the install page; `team` is the organisation's id for an org-wide install. */
   async function install(team: string, user: string) {
-    const page = await fetch(`${url}/slack/install`);
-    const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
-    const href = /id="add-to-slack" href="([^"]+)"/.exec(await page.text())?.[1];
-    const link = new URL(href!.replace(/&amp;/g, "&"));
-    link.searchParams.set("team", team);
-    link.searchParams.set("user", user);
-    const approved = await fetch(link, { redirect: "manual" });
+    const { approved, res, text } = await s.install(team, user);
     expect(approved.status).toBe(302);
-    const back = new URL(approved.headers.get("location")!);
-    const res = await fetch(back, { headers: { cookie }, redirect: "manual" });
-    expect(await res.text()).toContain("Stackup is installed");
+    expect(text).toContain("Stackup is installed");
     expect(res.status).toBe(200);
   }
 
@@ -146,40 +113,22 @@ describe("Add to Slack across an Enterprise Grid organisation: org-wide install,
       .catch((error: unknown) => error);
 
   beforeAll(async () => {
-    t = await createTestDatabase("slack_org_install");
-    fake = await startFakeSlack({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      signingSecret: TEST_SIGNING_SECRET,
-    });
-    // Slack's install of the organisation, and the two workspaces in it.
-    fake.standin.addTeam({ id: GRID, name: "Grid" });
-    fake.orgWide.add(GRID);
-    fake.standin.addTeam({ id: "T0GRIDA", name: "Grid A" });
-    fake.standin.addTeam({ id: "T0GRIDB", name: "Grid B" });
-    fake.enterprises.set("T0GRIDA", GRID);
-    fake.enterprises.set("T0GRIDB", GRID);
-    for (const [id, team] of [
-      ["U0ANN", "T0GRIDA"],
-      ["U0BEA", "T0GRIDB"],
-    ] as const) {
-      fake.addUser({ id, name: id.toLowerCase(), real_name: id, tz: "Europe/Berlin", team });
-    }
-    app = await startApp({
-      config: config(),
-      logger: createLogger("debug", { write: (line: string) => void logs.push(line) }),
-      role: "all",
+    s = await startAddToSlack({
+      label: "slack_org_install",
+      app: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, stateSecret: STATE_SECRET },
       clock,
+      // Slack's install of the organisation, and the two workspaces in it.
+      teams: { [GRID]: "Grid", T0GRIDA: "Grid A", T0GRIDB: "Grid B" },
+      people: { U0ANN: "T0GRIDA", U0BEA: "T0GRIDB" },
+      prepare(fake) {
+        fake.orgWide.add(GRID);
+        fake.enterprises.set("T0GRIDA", GRID);
+        fake.enterprises.set("T0GRIDB", GRID);
+      },
     });
-    url = app.http!.url;
-    fake.standin.oauthRedirectUrl = `${url}/slack/oauth_redirect`;
-    fake.standin.eventsUrl = `${url}/slack/events`;
+    ({ t, fake, app, url, logs } = s);
   });
-  afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
-    await t?.drop();
-  });
+  afterAll(() => s?.stop());
 
   it("records a workspace's organisation from its first request, and sends there with the org-wide install's token", async () => {
     await install(GRID, "U0ANN");

@@ -2,16 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installationTokens, SlackInstallations } from "../../adapters/slack/installations.ts";
 import { createMessengerClient, createSlackMessenger } from "../../adapters/slack/messenger.ts";
 import { TokenCipher } from "../../adapters/slack/token-cipher.ts";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import type { Config } from "../../src/config.ts";
+import type { RunningApp } from "../../bin/app.ts";
 import { DeliveryError } from "../../src/delivery/errors.ts";
 import { createLogger } from "../../src/log.ts";
 import type { Destination } from "../../src/ports.ts";
 import { ManualClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
-import { sign, slashCommandBody, TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
+import type { TestDatabase } from "../support/db.ts";
+import type { FakeSlack } from "../support/fake-slack.ts";
+import { sign, slashCommandBody } from "../support/slack-signing.ts";
+import { type AddToSlack, startAddToSlack } from "./harness.ts";
 
 const CLIENT_ID = "3333.4444";
 const CLIENT_SECRET = "rotation-client-secret-never-logged-0123";
@@ -29,30 +28,11 @@ interface Row {
 }
 
 describe("Slack token rotation: expiring bot tokens refreshed before use (real Bolt, PostgreSQL, fake Slack)", () => {
-  let t: TestDatabase;
-  let fake: FakeSlack;
-  let app: RunningApp;
-  let url: string;
-  const logs: string[] = [];
+  let s: AddToSlack;
+  // Set from `s` once it has started, for the tests to use as they are.
+  let t: TestDatabase, fake: FakeSlack, app: RunningApp, url: string, logs: string[];
   const clock = new ManualClock(new Date());
   const cipher = new TokenCipher(STATE_SECRET);
-
-  function config(): Config {
-    const base = testConfig({ schema: t.schema, slackApiUrl: fake.apiUrl });
-    return {
-      ...base,
-      slack: {
-        signingSecret: TEST_SIGNING_SECRET,
-        botToken: undefined,
-        appToken: undefined,
-        apiUrl: fake.apiUrl,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        stateSecret: STATE_SECRET,
-        tokenKey: STATE_SECRET,
-      },
-    };
-  }
 
   const row = (key: string) =>
     t.db
@@ -77,21 +57,10 @@ describe("Slack token rotation: expiring bot tokens refreshed before use (real B
   }
 
   /** The fake's live bot tokens for a workspace. */
-  const liveTokens = (team: string) =>
-    [...fake.standin.tokens].filter(([, v]) => v.teamId === team && !v.revoked).map(([k]) => k);
+  const liveTokens = (team: string) => s.liveTokens(team);
 
   async function install(team: string, user: string) {
-    const page = await fetch(`${url}/slack/install`);
-    const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
-    const html = await page.text();
-    const href = /id="add-to-slack" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
-    const link = new URL(href!);
-    link.searchParams.set("team", team);
-    link.searchParams.set("user", user);
-    const approved = await fetch(link, { redirect: "manual" });
-    const back = new URL(approved.headers.get("location")!);
-    const res = await fetch(back, { headers: { cookie }, redirect: "manual" });
-    expect(await res.text()).toContain("Stackup is installed");
+    expect((await s.install(team, user)).text).toContain("Stackup is installed");
   }
 
   async function channelIn(team: string): Promise<Destination> {
@@ -114,36 +83,16 @@ describe("Slack token rotation: expiring bot tokens refreshed before use (real B
   };
 
   beforeAll(async () => {
-    t = await createTestDatabase("slack_token_rotation");
-    fake = await startFakeSlack({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      signingSecret: TEST_SIGNING_SECRET,
-    });
-    fake.standin.addTeam({ id: "T0ROT", name: "Rotating" });
-    fake.standin.addTeam({ id: "T0FIX", name: "Fixed" });
-    for (const [id, team] of [
-      ["U0ROSA", "T0ROT"],
-      ["U0RENE", "T0ROT"],
-      ["U0FRED", "T0FIX"],
-    ] as const) {
-      fake.addUser({ id, name: id.toLowerCase(), real_name: id, tz: "Europe/Berlin", team });
-    }
-    app = await startApp({
-      config: config(),
-      logger: createLogger("debug", { write: (line: string) => void logs.push(line) }),
-      role: "all",
+    s = await startAddToSlack({
+      label: "slack_token_rotation",
+      app: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, stateSecret: STATE_SECRET },
       clock,
+      teams: { T0ROT: "Rotating", T0FIX: "Fixed" },
+      people: { U0ROSA: "T0ROT", U0RENE: "T0ROT", U0FRED: "T0FIX" },
     });
-    url = app.http!.url;
-    fake.standin.oauthRedirectUrl = `${url}/slack/oauth_redirect`;
-    fake.standin.eventsUrl = `${url}/slack/events`;
+    ({ t, fake, app, url, logs } = s);
   });
-  afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
-    await t?.drop();
-  });
+  afterAll(() => s?.stop());
 
   it("installs without rotation as before: no refresh token, no expiry, never refreshed", async () => {
     fake.rotation = undefined;
@@ -222,7 +171,7 @@ describe("Slack token rotation: expiring bot tokens refreshed before use (real B
       apiUrl: fake.apiUrl,
     });
     const otherMessenger = createSlackMessenger(
-      createMessengerClient(config(), createLogger("silent")),
+      createMessengerClient(s.config(), createLogger("silent")),
       async () => "U0ROSA",
       { tokens: installationTokens(other, async () => "T0ROT") },
     );
