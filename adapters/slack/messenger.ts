@@ -162,6 +162,19 @@ export async function uploadWithMessage(
 
 type Posted = { channel?: string; ts?: string };
 
+/**
+ * How Slack's answer to a post begins: its first members, before the echo of the whole message.
+ * The message is only echoed, so a post that went out needs no more of the answer read.
+ */
+const POSTED_HEAD = /^\{"ok":true,"channel":"([A-Z0-9]{1,40})","ts":"(\d{1,20}\.\d{1,10})"[,}]/;
+
+/** The channel and ts from the start of a successful answer; undefined for any other shape. */
+function postedHead(first: Buffer | undefined): Posted | undefined {
+  // Latin-1 decodes a byte a character: enough to match ASCII, and nothing past the head.
+  const match = first && POSTED_HEAD.exec(first.toString("latin1", 0, 96));
+  return match ? { channel: match[1]!, ts: match[2]! } : undefined;
+}
+
 /** Slack's answers are a few kilobytes; anything far larger is not one. */
 const MAX_ANSWER_BYTES = 1 << 20;
 
@@ -231,6 +244,8 @@ export function directPoster(
           );
         }
         if (status !== 200) throw new SlackDeliveryError(method, `http_${status}`, false);
+        const posted = postedHead(chunks[0]);
+        if (posted) return posted;
         let data: { ok?: boolean; error?: string } & Posted;
         try {
           data = JSON.parse(Buffer.concat(chunks, size).toString("utf8")) as typeof data;

@@ -311,6 +311,54 @@ describe("Slack messenger's own chat.postMessage", () => {
     }
   });
 
+  it("reads the channel and ts Slack answers with, whatever follows them", async () => {
+    const echo = JSON.stringify({ text: "hi", blocks: [{ type: "divider" }] });
+    const answers: Record<string, string> = {
+      // Slack's own order: the echoed message after the channel and ts.
+      echoed: `{"ok":true,"channel":"D0ECHO","ts":"1764493200.000100","message":${echo}}`,
+      // Accepted, but the echo is cut short: posted all the same, so never to be sent again.
+      cut: '{"ok":true,"channel":"D0CUT","ts":"1764493200.000200","message":{"te',
+      reordered: '{"ts":"1764493200.000300","message":{},"channel":"D0RE","ok":true}',
+      spaced: '{ "ok": true, "channel": "D0SP", "ts": "1764493200.000400" }',
+      refused: '{"ok":false,"error":"channel_not_found"}',
+      lookalike: '{"ok":true,"channel":"D0LK","ts":"","message":{}}',
+    };
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const { text } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { text: string };
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(answers[text]);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 2_000);
+      expect(await post({ channel: "U0X", text: "echoed" })).toEqual({
+        channel: "D0ECHO",
+        ts: "1764493200.000100",
+      });
+      expect(await post({ channel: "U0X", text: "cut" })).toEqual({
+        channel: "D0CUT",
+        ts: "1764493200.000200",
+      });
+      expect(await post({ channel: "U0X", text: "reordered" })).toMatchObject({
+        channel: "D0RE",
+        ts: "1764493200.000300",
+      });
+      expect(await post({ channel: "U0X", text: "spaced" })).toMatchObject({ channel: "D0SP" });
+      const refused = await post({ channel: "U0X", text: "refused" }).catch((e) => e);
+      expect(refused).toMatchObject({ code: "channel_not_found", permanent: true });
+      // An empty ts is no ts: read in full, and the messenger then refuses it.
+      expect(await post({ channel: "U0X", text: "lookalike" })).toMatchObject({ ts: "" });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("keeps connections alive: posts one after another don't each open one", async () => {
     const sockets = new Set<unknown>();
     const server = createServer((req, res) => {
