@@ -46,6 +46,8 @@ export interface CheckinJobOptions {
   nudgesPerWeek?: number;
   bucket?: BucketOptions;
   lookup?: SentLookup;
+  /** How often a tick also looks for people without slots (a full read of people). */
+  sweepEveryMs?: number;
   /** How often a worker makes sure the tick's scheduler still exists (Redis may have restarted). */
   schedulerCheckMs?: number;
   lockDurationMs?: number;
@@ -99,6 +101,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
   const leaseMs = options.leaseMs ?? 120_000;
   const requeueAfterMs = options.requeueAfterMs ?? 120_000;
   const nudgesPerWeek = options.nudgesPerWeek ?? DEFAULT_NUDGES_PER_WEEK;
+  const sweepEveryMs = options.sweepEveryMs ?? 10 * 60_000;
 
   return {
     name: CHECKIN_QUEUE,
@@ -142,13 +145,23 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         await queue.addBulk(jobs);
       }
 
-      async function tick(): Promise<number> {
-        const now = clock.now();
-        // People who set a goal or whose profile zone changed since their slots were computed.
+      let sweptAt = Number.NEGATIVE_INFINITY;
+      /**
+       * Stores slots for people a goal or zone change left without (setting a goal and changing
+       * zone store them at once; this catches what those missed). It reads every person, so it
+       * runs every few minutes rather than every tick.
+       */
+      async function sweep(now: Date) {
+        if (now.getTime() - sweptAt < sweepEveryMs) return;
+        sweptAt = now.getTime();
         for (let stale = await schedules.stale(batchSize); stale.length > 0; ) {
           await schedules.ensureMany(stale);
           stale = stale.length < batchSize ? [] : await schedules.stale(batchSize);
         }
+      }
+
+      async function tick(): Promise<number> {
+        const now = clock.now();
         let count = 0;
         for (const kind of ["checkin", "nudge"] as const) {
           for (;;) {
@@ -168,6 +181,8 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           count += stale.length;
           if (stale.length < batchSize) break;
         }
+        // After the due deliveries: slots it stores lie ahead, so nothing due waits for it.
+        await sweep(now);
         return count;
       }
 
