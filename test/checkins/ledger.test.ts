@@ -137,4 +137,23 @@ describe("the delivery ledger", () => {
     expect((await ledger.markSentMany([record(first.delivery)])).size).toBe(0);
     expect((await ledger.markSentMany([record(second.delivery)])).has(key)).toBe(true);
   });
+
+  it("forgets a person's deliveries with them, and only theirs", async () => {
+    const count = async (userId: number) =>
+      (
+        await sql<{ n: number }>`
+          select count(*)::int as n from checkin_deliveries where user_id = ${userId}`.execute(t.db)
+      ).rows[0]!.n;
+    expect(await count(5)).toBeGreaterThan(0);
+    const others = (
+      await sql<{ n: number }>`select count(*)::int as n from checkin_deliveries`.execute(t.db)
+    ).rows[0]!.n;
+    await sql`delete from users where id in (5, 6)`.execute(t.db);
+    expect(await count(5)).toBe(0);
+    expect(await count(6)).toBe(0);
+    const left = (
+      await sql<{ n: number }>`select count(*)::int as n from checkin_deliveries`.execute(t.db)
+    ).rows[0]!.n;
+    expect(left).toBe(others - 2);
+  });
 });
