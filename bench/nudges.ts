@@ -164,7 +164,6 @@ try {
   const jobOptions = {
     concurrency: Number(values["job-concurrency"]),
     chunkSize: Number(values.chunk),
-    batchSize: 1000,
     bucket: { capacity: 1_000_000, perSecond: 1_000_000 },
   };
   // More workers, each a process of its own: the chaos tests' worker with the bench's options.

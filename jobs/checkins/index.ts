@@ -28,7 +28,10 @@ export type SentLookup = Required<Pick<Messenger, "findSent">>;
 
 export interface CheckinJobOptions {
   tickEveryMs?: number;
-  /** Due people selected per query. */
+  /**
+   * Due people selected per query. A batch costs a few round trips whatever its size, each waiting
+   * behind the sends in a busy worker's event loop, so a tick takes large ones.
+   */
   batchSize?: number;
   /** Deliveries per queue job: claimed, composed and recorded together, sent side by side. */
   chunkSize?: number;
@@ -96,7 +99,7 @@ const JOB_OPTIONS = {
 
 export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
   const tickEveryMs = options.tickEveryMs ?? 60_000;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2000;
   const chunkSize = options.chunkSize ?? 250;
   const leaseMs = options.leaseMs ?? 120_000;
   const requeueAfterMs = options.requeueAfterMs ?? 120_000;

@@ -119,22 +119,22 @@ export class DeliveryRepository {
         }
         updates.push(advance(row, row.user_zone, kind, now, memo));
       }
-      if (deliveries.length > 0) {
-        // Columns as arrays: eight parameters for any batch, far below PostgreSQL's 65,535.
-        const col = (type: ElementType, pick: (d: (typeof deliveries)[number]) => unknown) =>
-          columnOf(deliveries, type, pick);
-        await sql`
-          insert into checkin_deliveries
-            (key, user_id, workspace_id, kind, local_date, slot, due_at, enqueued_at)
-          select * from unnest(
-            ${col("text", (d) => d.key)}, ${col("int", (d) => d.user_id)},
-            ${col("int", (d) => d.workspace_id)}, ${col("text", (d) => d.kind)},
-            ${col("date", (d) => d.local_date)}, ${col("text", (d) => d.slot)},
-            ${col("timestamptz", (d) => d.due_at.toISOString())},
-            ${col("timestamptz", (d) => d.enqueued_at.toISOString())})
-          on conflict (key) do nothing`.execute(trx);
-      }
-      await applyAdvances(trx, kind, updates);
+      // The slots recorded and the schedules moved past them in one statement: a round trip fewer
+      // for each batch, which counts when the worker's event loop is busy sending. Columns as
+      // arrays: fourteen parameters for any batch, far below PostgreSQL's 65,535.
+      const col = (type: ElementType, pick: (d: (typeof deliveries)[number]) => unknown) =>
+        columnOf(deliveries, type, pick);
+      await sql`
+        with advanced as (${advanceStatement(kind, updates)})
+        insert into checkin_deliveries
+          (key, user_id, workspace_id, kind, local_date, slot, due_at, enqueued_at)
+        select * from unnest(
+          ${col("text", (d) => d.key)}, ${col("int", (d) => d.user_id)},
+          ${col("int", (d) => d.workspace_id)}, ${col("text", (d) => d.kind)},
+          ${col("date", (d) => d.local_date)}, ${col("text", (d) => d.slot)},
+          ${col("timestamptz", (d) => d.due_at.toISOString())},
+          ${col("timestamptz", (d) => d.enqueued_at.toISOString())})
+        on conflict (key) do nothing`.execute(trx);
       return due;
     });
   }
@@ -382,28 +382,23 @@ function advance(
     slot: slot?.slot ?? null,
     snoozed_until:
       kind === "checkin" ? (schedule.snoozedUntil ?? null) : (row.snoozed_until ?? null),
-    time_zone: zone,
   };
 }
 
-async function applyAdvances(
-  trx: CheckinTx,
-  kind: DeliveryKind,
-  updates: ReturnType<typeof advance>[],
-): Promise<void> {
+/** Moves each schedule of a batch on to its next slot of one kind. */
+function advanceStatement(kind: DeliveryKind, updates: ReturnType<typeof advance>[]) {
   const col = (type: ElementType, pick: (u: ReturnType<typeof advance>) => unknown) =>
     columnOf(updates, type, pick);
   const values = sql`unnest(
     ${col("int", (u) => u.user_id)}, ${col("timestamptz", (u) => u.at?.toISOString() ?? null)},
     ${col("date", (u) => u.date)}, ${col("text", (u) => u.slot)},
-    ${col("timestamptz", (u) => u.snoozed_until?.toISOString() ?? null)},
-    ${col("text", (u) => u.time_zone)})`;
+    ${col("timestamptz", (u) => u.snoozed_until?.toISOString() ?? null)})`;
   const cols =
     kind === "checkin"
       ? sql`next_checkin_at = v.at, next_checkin_date = v.date, next_checkin_slot = v.slot`
       : sql`next_nudge_at = v.at, next_nudge_date = v.date, next_nudge_slot = v.slot`;
-  await sql`
+  return sql`
     update checkin_schedules s set ${cols}, snoozed_until = v.snoozed_until
-    from ${values} as v(user_id, at, date, slot, snoozed_until, time_zone)
-    where s.user_id = v.user_id`.execute(trx);
+    from ${values} as v(user_id, at, date, slot, snoozed_until)
+    where s.user_id = v.user_id`;
 }
