@@ -49,7 +49,10 @@ export function jobModules(options: JobModuleOptions = {}): JobModule[] {
 /** The modules with their defaults: enough to know which queue runs which job. */
 export const JOB_MODULES: JobModule[] = jobModules();
 
-export async function startJobs(ctx: JobContext, modules = JOB_MODULES): Promise<Required<RunningJobs>> {
+export async function startJobs(
+  ctx: JobContext,
+  modules = JOB_MODULES,
+): Promise<Required<RunningJobs>> {
   const running: RunningJobs[] = [];
   try {
     for (const module of modules) {

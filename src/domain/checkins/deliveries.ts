@@ -11,7 +11,6 @@ import {
 } from "./slots.ts";
 import {
   type CheckinDb,
-  type CheckinTx,
   checkinDb,
   type DeliveryKind,
   type DeliveryRow,
