@@ -33,8 +33,11 @@ export type Composed =
 
 const DAY_MS = 86_400_000;
 
+/** What composing needs of a person's own row. */
+type PersonUser = Pick<User, "id" | "platform_user_id" | "time_zone">;
+
 interface Person {
-  user: User;
+  user: PersonUser;
   platform: Platform;
   ignored_in_row: number | null;
   quiet_since: Date | null;
@@ -65,8 +68,10 @@ async function loadPeople(
       .innerJoin("workspaces as w", "w.id", "u.workspace_id")
       .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
       .where("u.id", "=", anyOf(ids, "int"))
-      .selectAll("u")
       .select([
+        "u.id",
+        "u.platform_user_id",
+        "u.time_zone",
         "w.platform",
         "s.ignored_in_row",
         "s.quiet_since",
@@ -113,7 +118,7 @@ async function loadPeople(
       ...user
     } = row;
     people.set(user.id, {
-      user: user as unknown as User,
+      user,
       platform,
       ignored_in_row,
       quiet_since,

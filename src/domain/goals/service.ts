@@ -69,7 +69,7 @@ export class GoalService {
     this.createdListeners.push(listener);
   }
 
-  view(goal: GoalRow, user: User): GoalView {
+  view(goal: GoalRow, user: Pick<User, "time_zone">): GoalView {
     return {
       goal,
       pace: computePace(
