@@ -157,3 +157,39 @@ describe("the delivery ledger", () => {
     expect(left).toBe(others - 2);
   });
 });
+
+describe("a tick's batch of people on different schedules", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase("checkin_advance");
+    await seedDue(t.db, 4, 1);
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it("moves each person to the next slot of their own schedule, snoozes included", async () => {
+    // 1: the default (Mon, Thu 10:00 Berlin); 2: 17:30; 3: Tuesdays; 4: snoozed until 12:00 today.
+    await sql`update checkin_schedules set local_time = '17:30' where user_id = 2`.execute(t.db);
+    await sql`update checkin_schedules set days = '{tue}' where user_id = 3`.execute(t.db);
+    await sql`update checkin_schedules set snoozed_until = '2026-11-30T11:00:00Z'
+      where user_id = 4`.execute(t.db);
+    const now = new Date(new Date(SLOT_UTC).getTime() + 30_000);
+    expect(await new DeliveryRepository(t.db).takeDue("checkin", now, 10)).toHaveLength(4);
+    const { rows } = await sql<{
+      user_id: number;
+      next_checkin_at: Date;
+      snoozed_until: Date | null;
+    }>`
+      select user_id, next_checkin_at, snoozed_until from checkin_schedules order by user_id`.execute(
+      t.db,
+    );
+    expect(rows.map((r) => [r.user_id, r.next_checkin_at.toISOString()])).toEqual([
+      [1, "2026-12-03T09:00:00.000Z"],
+      [2, "2026-11-30T16:30:00.000Z"],
+      [3, "2026-12-01T09:00:00.000Z"],
+      [4, "2026-11-30T11:00:00.000Z"],
+    ]);
+    expect(rows[3]!.snoozed_until?.toISOString()).toBe("2026-11-30T11:00:00.000Z");
+  });
+});

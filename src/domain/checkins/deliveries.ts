@@ -354,7 +354,8 @@ export class DeliveryRepository {
 
 /**
  * The slot after `now` for one kind. Most people share a few schedules (the default one in a
- * handful of zones), so each distinct schedule is computed once per batch.
+ * handful of zones), so each distinct schedule is computed once per batch, keyed by the stored
+ * fields it is made of before any object is built for it.
  */
 function advance(
   row: ScheduleColumns & Pick<ScheduleRow, "user_id">,
@@ -363,15 +364,17 @@ function advance(
   now: Date,
   memo: Map<string, NextCheckin | null>,
 ) {
-  const schedule = scheduleOf(row, zone);
-  if (schedule.snoozedUntil && schedule.snoozedUntil.getTime() <= now.getTime()) {
-    delete schedule.snoozedUntil;
-  }
-  const target = kind === "checkin" ? schedule : nudgeSchedule(schedule);
-  const id = JSON.stringify(target);
+  // A snooze whose instant has passed is dropped; nudges ignore snoozes.
+  const snoozed =
+    row.snoozed_until && row.snoozed_until.getTime() > now.getTime() ? row.snoozed_until : null;
+  const held = kind === "checkin" ? (snoozed?.getTime() ?? "") : "";
+  const id = `${row.days}|${row.local_time}|${zone}|${row.weekends_off}|${row.enabled}|${row.quiet_start}|${row.quiet_end}|${row.paused_until}|${held}`;
   let slot = memo.get(id);
   if (slot === undefined) {
-    slot = nextCheckinAt(target, now);
+    const schedule = scheduleOf(row, zone);
+    if (snoozed) schedule.snoozedUntil = snoozed;
+    else delete schedule.snoozedUntil;
+    slot = nextCheckinAt(kind === "checkin" ? schedule : nudgeSchedule(schedule), now);
     memo.set(id, slot);
   }
   return {
@@ -379,8 +382,7 @@ function advance(
     at: slot?.at ?? null,
     date: slot?.localDate ?? null,
     slot: slot?.slot ?? null,
-    snoozed_until:
-      kind === "checkin" ? (schedule.snoozedUntil ?? null) : (row.snoozed_until ?? null),
+    snoozed_until: kind === "checkin" ? snoozed : (row.snoozed_until ?? null),
   };
 }
 
