@@ -22,6 +22,29 @@ const nudge: Message = {
 };
 const slackIds = new Map([[7, "U0BOB"]]);
 
+/** A loopback server answering each post with what `answer` says for its text. */
+async function answeringByText(
+  answer: (text: string) => string,
+  run: (apiUrl: string) => Promise<void>,
+): Promise<void> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const { text } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { text: string };
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(answer(text));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
 let fake: FakeSlack;
 let messenger: Messenger;
 
@@ -283,32 +306,21 @@ describe("Slack messenger's own chat.postMessage", () => {
   });
 
   it("takes a 200 it can't read as possibly delivered, and goes on posting", async () => {
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const { text } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { text: string };
-        res.writeHead(200, { "content-type": "application/json" });
-        if (text === "garbled") res.end("<html>upstream error</html>");
-        // Far more than any answer of Slack's: read no further than the limit.
-        else if (text === "huge") res.end(`{"ok":true,"junk":"${"x".repeat(3 << 20)}"}`);
-        else res.end('{"ok":true,"channel":"C0X","ts":"1.000002"}');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 2_000);
+    const answer = (text: string) => {
+      if (text === "garbled") return "<html>upstream error</html>";
+      // Far more than any answer of Slack's: read no further than the limit.
+      if (text === "huge") return `{"ok":true,"junk":"${"x".repeat(3 << 20)}"}`;
+      return '{"ok":true,"channel":"C0X","ts":"1.000002"}';
+    };
+    await answeringByText(answer, async (apiUrl) => {
+      const post = directPoster(apiUrl, BOT_TOKEN, 2_000);
       for (const text of ["garbled", "huge"]) {
         const error = await post({ channel: "C0X", text }).catch((e) => e);
         expect(error).toMatchObject({ name: "SlackDeliveryError", code: "request_failed" });
         expect(error.permanent).toBe(false);
       }
       expect(await post({ channel: "C0X", text: "fine" })).toMatchObject({ ts: "1.000002" });
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it("reads the channel and ts Slack answers with, whatever follows them", async () => {
@@ -323,40 +335,29 @@ describe("Slack messenger's own chat.postMessage", () => {
       refused: '{"ok":false,"error":"channel_not_found"}',
       lookalike: '{"ok":true,"channel":"D0LK","ts":"","message":{}}',
     };
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const { text } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { text: string };
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(answers[text]);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 2_000);
-      expect(await post({ channel: "U0X", text: "echoed" })).toEqual({
-        channel: "D0ECHO",
-        ts: "1764493200.000100",
-      });
-      expect(await post({ channel: "U0X", text: "cut" })).toEqual({
-        channel: "D0CUT",
-        ts: "1764493200.000200",
-      });
-      expect(await post({ channel: "U0X", text: "reordered" })).toMatchObject({
-        channel: "D0RE",
-        ts: "1764493200.000300",
-      });
-      expect(await post({ channel: "U0X", text: "spaced" })).toMatchObject({ channel: "D0SP" });
-      const refused = await post({ channel: "U0X", text: "refused" }).catch((e) => e);
-      expect(refused).toMatchObject({ code: "channel_not_found", permanent: true });
-      // An empty ts is no ts: read in full, and the messenger then refuses it.
-      expect(await post({ channel: "U0X", text: "lookalike" })).toMatchObject({ ts: "" });
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    await answeringByText(
+      (text) => answers[text] ?? "",
+      async (apiUrl) => {
+        const post = directPoster(apiUrl, BOT_TOKEN, 2_000);
+        expect(await post({ channel: "U0X", text: "echoed" })).toEqual({
+          channel: "D0ECHO",
+          ts: "1764493200.000100",
+        });
+        expect(await post({ channel: "U0X", text: "cut" })).toEqual({
+          channel: "D0CUT",
+          ts: "1764493200.000200",
+        });
+        expect(await post({ channel: "U0X", text: "reordered" })).toMatchObject({
+          channel: "D0RE",
+          ts: "1764493200.000300",
+        });
+        expect(await post({ channel: "U0X", text: "spaced" })).toMatchObject({ channel: "D0SP" });
+        const refused = await post({ channel: "U0X", text: "refused" }).catch((e) => e);
+        expect(refused).toMatchObject({ code: "channel_not_found", permanent: true });
+        // An empty ts is no ts: read in full, and the messenger then refuses it.
+        expect(await post({ channel: "U0X", text: "lookalike" })).toMatchObject({ ts: "" });
+      },
+    );
   });
 
   it("keeps connections alive: posts one after another don't each open one", async () => {
