@@ -21,7 +21,7 @@ export function arrayLiteral(values: readonly unknown[]): string | undefined {
       const bare = BARE.test(v) && !(v.length === 4 && v.toUpperCase() === "NULL");
       parts[i] = bare ? v : `"${v.replace(QUOTED, "\\$&")}"`;
     } else if (typeof v === "number" && Number.isFinite(v)) parts[i] = String(v);
-    else if (typeof v === "boolean") parts[i] = v ? "t" : "f";
+    else if (typeof v === "boolean") parts[i] = String(v);
     else return undefined;
   }
   return `{${parts.join(",")}}`;
