@@ -102,40 +102,53 @@ interface Piece {
   open: string;
   /** The escaped text, whole. */
   text: string;
-  /** The same, one token per character, only needed when the text must be cut. */
-  tokens: () => string[];
   close: string;
+  /** What `text` was escaped from, for `tokensOf` when the text must be cut. */
+  source: string;
+  atLineStart: boolean;
+  code: boolean;
 }
 
 const CODE_SPECIAL = /[&<>]/g;
+
+/**
+ * A piece's escaped text one token per character, only needed when it must be cut. Data on the
+ * piece rather than a closure: pieces are made for every text of every message.
+ */
+function tokensOf(piece: Piece): string[] {
+  if (!piece.code) return escapeTokens(piece.source, piece.atLineStart);
+  return Array.from(piece.source, (ch) =>
+    ch === "&" || ch === "<" || ch === ">" ? escapeChar(ch) : ch,
+  );
+}
+
+const plain = (source: string, atLineStart: boolean) => ({ source, atLineStart, code: false });
 
 function pieceOf(part: Inline, atLineStart: boolean): Piece {
   if (typeof part === "string") {
     return {
       open: "",
       text: escapeText(part, atLineStart),
-      tokens: () => escapeTokens(part, atLineStart),
       close: "",
+      ...plain(part, atLineStart),
     };
   }
   if ("code" in part) {
     // Inside a code span markers are literal, but a backtick would end it early.
     const raw = oneLine(part.code).replace(/`/g, "\u02CB");
     const text = raw.replace(CODE_SPECIAL, escapeChar);
-    const tokens = () =>
-      Array.from(raw, (ch) => (ch === "&" || ch === "<" || ch === ">" ? escapeChar(ch) : ch));
+    const source = { source: raw, atLineStart: false, code: true };
     return raw.trim() === ""
-      ? { open: "", text, tokens, close: "" }
-      : { open: "`", text, tokens, close: "`" };
+      ? { open: "", text, close: "", ...source }
+      : { open: "`", text, close: "`", ...source };
   }
   if ("link" in part) {
     const target = linkTarget(part.link);
     const label = oneLine(part.text || part.link);
     const text = escapeText(label, false);
-    const tokens = () => escapeTokens(label, false);
     return target
-      ? { open: `<${target}|`, text, tokens, close: ">" }
-      : { open: "", text, tokens, close: "" };
+      ? { open: `<${target}|`, text, close: ">", ...plain(label, false) }
+      : { open: "", text, close: "", ...plain(label, false) };
   }
   const marker = "bold" in part ? "*" : "_";
   const raw = oneLine("bold" in part ? part.bold : part.italic);
@@ -144,18 +157,13 @@ function pieceOf(part: Inline, atLineStart: boolean): Piece {
   const trail = raw.slice(lead.length).match(/\s*$/)?.[0] ?? "";
   const core = raw.slice(lead.length, raw.length - trail.length);
   if (core === "") {
-    return {
-      open: "",
-      text: escapeText(raw, false),
-      tokens: () => escapeTokens(raw, false),
-      close: "",
-    };
+    return { open: "", text: escapeText(raw, false), close: "", ...plain(raw, false) };
   }
   return {
     open: `${lead}${marker}`,
     text: escapeText(core, false),
-    tokens: () => escapeTokens(core, false),
     close: `${marker}${trail}`,
+    ...plain(core, false),
   };
 }
 
@@ -186,7 +194,7 @@ export function renderMrkdwn(text: RichText | string, max = Number.POSITIVE_INFI
     // Partial piece: keep the span only if some text fits inside it.
     const room = budget - out.length - piece.open.length - piece.close.length;
     let inner = "";
-    for (const token of piece.tokens()) {
+    for (const token of tokensOf(piece)) {
       if (inner.length + token.length > room) break;
       inner += token;
     }

@@ -33,6 +33,11 @@ export type Composed =
 
 const DAY_MS = 86_400_000;
 
+/** Whether `a` is known and later than `b` (or `b` never happened). */
+function after(a: Date | null, b: Date | null): boolean {
+  return a !== null && (b === null || a > b);
+}
+
 /** What composing needs of a person's own row. */
 type PersonUser = Pick<User, "id" | "platform_user_id" | "time_zone">;
 
@@ -171,7 +176,6 @@ function decide(
   const views = found.goals.map((g) => goals.view(g, user));
   if (views.length === 0) return { send: false, reason: "no active goals", state: {} };
 
-  const after = (a: Date | null, b: Date | null) => a !== null && (b === null || a > b);
   // Quiet after asking to pause, until the person logs progress or answers.
   let quiet = found.quiet_since;
   if (quiet && (after(found.last_acted_at, quiet) || after(last_progress_at, quiet))) quiet = null;

@@ -27,15 +27,19 @@ export function when(at: Date, ctx: Pick<ViewContext, "timeZone">): string {
 }
 
 function checkinButtons(view: GoalView, k: string | undefined): Button[] {
-  const g = view.goal.id;
-  const v = (extra: Record<string, unknown> = {}) => payload({ g, ...(k ? { k } : {}), ...extra });
+  const base = { g: view.goal.id, ...(k ? { k } : {}) };
   return [
-    { label: "Log 30 min", action: "checkin.log", value: v({ h: 0.5 }) },
-    { label: "Log 1 h", action: "checkin.log", value: v({ h: 1 }), style: "primary" },
-    { label: "Log 2 h", action: "checkin.log", value: v({ h: 2 }) },
-    { label: "Other…", action: "checkin.other", value: v() },
-    { label: "Done!", action: "checkin.done", value: v() },
-    { label: "Pause goal", action: "checkin.pause", value: v() },
+    { label: "Log 30 min", action: "checkin.log", value: payload({ ...base, h: 0.5 }) },
+    {
+      label: "Log 1 h",
+      action: "checkin.log",
+      value: payload({ ...base, h: 1 }),
+      style: "primary",
+    },
+    { label: "Log 2 h", action: "checkin.log", value: payload({ ...base, h: 2 }) },
+    { label: "Other…", action: "checkin.other", value: payload(base) },
+    { label: "Done!", action: "checkin.done", value: payload(base) },
+    { label: "Pause goal", action: "checkin.pause", value: payload(base) },
   ];
 }
 

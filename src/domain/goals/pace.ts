@@ -51,18 +51,24 @@ export interface LocalDates {
   daysAfterToday(zone: string, days: number): string;
 }
 
-function luxonDates(now: Date): LocalDates {
-  return {
-    today: (zone) => DateTime.fromJSDate(now, { zone }).toISODate()!,
-    daysAfterToday: (zone, days) => DateTime.fromJSDate(now, { zone }).plus({ days }).toISODate()!,
-  };
+/** By luxon. A class, not an object of arrow functions: one is made for every goal shown. */
+class LuxonDates implements LocalDates {
+  constructor(private readonly now: Date) {}
+
+  today(zone: string): string {
+    return DateTime.fromJSDate(this.now, { zone }).toISODate()!;
+  }
+
+  daysAfterToday(zone: string, days: number): string {
+    return DateTime.fromJSDate(this.now, { zone }).plus({ days }).toISODate()!;
+  }
 }
 
 export function computePace(
   input: PaceInput,
   now: Date,
   zone: string,
-  dates: LocalDates = luxonDates(now),
+  dates: LocalDates = new LuxonDates(now),
 ): GoalPace {
   const total = totalHoursOf(input, zone);
   const logged = round1(input.loggedHours);
@@ -76,17 +82,18 @@ export function computePace(
       : round1(Math.min(input.hoursPerWeek * elapsedWeeks, total ?? Number.POSITIVE_INFINITY));
   const aheadBy = plannedByNow === null ? null : round1(logged - plannedByNow);
 
-  const inWeeks = (weeks: number) => dates.daysAfterToday(zone, Math.ceil(weeks * 7));
   const projectedFinish =
     remaining === null
       ? null
       : remaining === 0
         ? dates.today(zone)
         : weeklyPace > 0
-          ? inWeeks(remaining / weeklyPace)
+          ? dates.daysAfterToday(zone, Math.ceil((remaining / weeklyPace) * 7))
           : null;
   const plannedFinish =
-    remaining === null || !input.hoursPerWeek ? null : inWeeks(remaining / input.hoursPerWeek);
+    remaining === null || !input.hoursPerWeek
+      ? null
+      : dates.daysAfterToday(zone, Math.ceil((remaining / input.hoursPerWeek) * 7));
 
   let state: GoalPace["state"];
   if (input.status === "completed" || (remaining === 0 && total !== null)) state = "done";
