@@ -32,8 +32,8 @@ export interface PoolOptions {
 /**
  * Settings every connection starts with. Stackup's tables fit in memory, where a page read out of
  * order costs about what the next one does: with PostgreSQL's default random_page_cost of 4 the
- * planner prefers reading a whole table to a few hundred index lookups, so a tick that advances
- * 1,000 schedules, or a check-in chunk's 250 people, would scan every row. PGOPTIONS comes last,
+ * planner prefers reading a whole table to a few hundred index lookups, so a tick advancing
+ * 2,000 schedules, or a check-in chunk's 250 people, would scan every row. PGOPTIONS comes last,
  * so a deployment's own settings win.
  */
 function startupOptions(schema: string | undefined): string {
