@@ -193,8 +193,7 @@ export function directPoster(
   token: string | undefined,
   timeoutMs: number,
 ): (args: Record<string, unknown>, token?: string) => Promise<Posted> {
-  const method = "chat.postMessage";
-  const url = new URL(`${apiUrl}${method}`);
+  const url = new URL(`${apiUrl}${POST_METHOD}`);
   // A bounded set of connections: beyond it requests queue rather than open more.
   const pool = new Pool(url.origin, {
     connections: 64,
@@ -209,87 +208,117 @@ export function directPoster(
   const withToken = (t: string) => ({ ...base, authorization: `Bearer ${t}` });
   const defaultHeaders = token ? withToken(token) : base;
   const path = `${url.pathname}${url.search}`;
-  // Given up, not retried here: the caller treats it as possibly delivered.
-  const failed = () => new SlackDeliveryError(method, "request_failed", false);
 
   return (args, callToken) =>
     new Promise<Posted>((resolve, reject) => {
       const headers = callToken && callToken !== token ? withToken(callToken) : defaultHeaders;
-      let settled = false;
-      let controller: Dispatcher.DispatchController | undefined;
-      let status = 0;
-      let retryAfter: unknown;
-      let size = 0;
-      const chunks: Buffer[] = [];
-      const settle = (error: Error | undefined, posted?: Posted) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        if (error) reject(error);
-        else resolve(posted!);
-      };
-      // The whole call, queueing for a connection included, stays within the timeout: a send
-      // must not outlive the claim it was made under. A call still queued is dropped unwritten.
-      const deadline = setTimeout(() => {
-        settle(failed());
-        controller?.abort(failed());
-      }, timeoutMs);
-      const answer = (): Posted => {
-        if (status === 429) {
-          const seconds = Number.parseInt(String(retryAfter ?? ""), 10);
-          throw new RateLimitedError(
-            "Slack",
-            method,
-            Math.max(Number.isNaN(seconds) ? 1 : seconds, 1) * 1000,
-          );
-        }
-        if (status !== 200) throw new SlackDeliveryError(method, `http_${status}`, false);
-        const posted = postedHead(chunks[0]);
-        if (posted) return posted;
-        let data: { ok?: boolean; error?: string } & Posted;
-        try {
-          data = JSON.parse(Buffer.concat(chunks, size).toString("utf8")) as typeof data;
-        } catch {
-          // A 200 we can't read may have been posted all the same.
-          throw failed();
-        }
-        if (data?.ok !== true) {
-          const code = String(data?.error);
-          throw new SlackDeliveryError(method, code, PERMANENT.has(code));
-        }
-        return data;
-      };
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(c) {
-          controller = c;
-          if (settled) c.abort(failed());
-        },
-        onResponseStart(_c, statusCode, responseHeaders) {
-          status = statusCode;
-          retryAfter = responseHeaders["retry-after"];
-        },
-        onResponseData(c, chunk) {
-          size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) c.abort(failed());
-          else if (status === 200) chunks.push(chunk);
-        },
-        onResponseEnd() {
-          try {
-            settle(undefined, answer());
-          } catch (error) {
-            settle(error as Error);
-          }
-        },
-        onResponseError() {
-          settle(failed());
-        },
-      };
+      const handler = new PostHandler(resolve, reject, timeoutMs);
       try {
         pool.dispatch({ method: "POST", path, headers, body: JSON.stringify(args) }, handler);
       } catch {
-        settle(failed());
+        handler.settle(postFailed());
       }
     });
+}
+
+const POST_METHOD = "chat.postMessage";
+
+/** Given up, not retried here: the caller treats it as possibly delivered. */
+const postFailed = () => new SlackDeliveryError(POST_METHOD, "request_failed", false);
+
+/**
+ * One post's answer, as undici hands it over. A class, so a post makes one object rather than a
+ * handful of functions.
+ */
+class PostHandler implements Dispatcher.DispatchHandler {
+  private settled = false;
+  private controller: Dispatcher.DispatchController | undefined;
+  private status = 0;
+  private retryAfter: unknown;
+  private size = 0;
+  private readonly chunks: Buffer[] = [];
+  private readonly deadline: NodeJS.Timeout;
+
+  constructor(
+    private readonly resolve: (posted: Posted) => void,
+    private readonly reject: (error: Error) => void,
+    timeoutMs: number,
+  ) {
+    // The whole call, queueing for a connection included, stays within the timeout: a send
+    // must not outlive the claim it was made under. A call still queued is dropped unwritten.
+    this.deadline = setTimeout(() => {
+      this.settle(postFailed());
+      this.controller?.abort(postFailed());
+    }, timeoutMs);
+  }
+
+  settle(error: Error | undefined, posted?: Posted) {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.deadline);
+    if (error) this.reject(error);
+    else this.resolve(posted!);
+  }
+
+  private answer(): Posted {
+    if (this.status === 429) {
+      const seconds = Number.parseInt(String(this.retryAfter ?? ""), 10);
+      throw new RateLimitedError(
+        "Slack",
+        POST_METHOD,
+        Math.max(Number.isNaN(seconds) ? 1 : seconds, 1) * 1000,
+      );
+    }
+    if (this.status !== 200) {
+      throw new SlackDeliveryError(POST_METHOD, `http_${this.status}`, false);
+    }
+    const posted = postedHead(this.chunks[0]);
+    if (posted) return posted;
+    let data: { ok?: boolean; error?: string } & Posted;
+    try {
+      data = JSON.parse(Buffer.concat(this.chunks, this.size).toString("utf8")) as typeof data;
+    } catch {
+      // A 200 we can't read may have been posted all the same.
+      throw postFailed();
+    }
+    if (data?.ok !== true) {
+      const code = String(data?.error);
+      throw new SlackDeliveryError(POST_METHOD, code, PERMANENT.has(code));
+    }
+    return data;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController) {
+    this.controller = controller;
+    if (this.settled) controller.abort(postFailed());
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ) {
+    this.status = statusCode;
+    this.retryAfter = headers["retry-after"];
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer) {
+    this.size += chunk.length;
+    if (this.size > MAX_ANSWER_BYTES) controller.abort(postFailed());
+    else if (this.status === 200) this.chunks.push(chunk);
+  }
+
+  onResponseEnd() {
+    try {
+      this.settle(undefined, this.answer());
+    } catch (error) {
+      this.settle(error as Error);
+    }
+  }
+
+  onResponseError() {
+    this.settle(postFailed());
+  }
 }
 
 export interface SlackMessengerOptions {
