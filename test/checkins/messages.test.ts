@@ -136,4 +136,16 @@ describe("check-in and nudge messages", () => {
       chooseNudge({ ...base, goals: [onPlan], weeksWithProgress: unbroken, streakCelebrated: 10 }),
     ).toBeNull();
   });
+
+  it("a streak shortened by a correction after its celebration is not celebrated again", () => {
+    const onPlan = view({ loggedHours: 9 });
+    // Five weeks were celebrated on 25 November; then the week of 9 November was corrected away.
+    const weeks = ["2026-11-30", "2026-11-23", "2026-11-16", "2026-11-02", "2026-10-26"];
+    const celebration = { kind: "streak", goalId: null, sentAt: new Date("2026-11-25T09:00:00Z") };
+    const input = { ...base, goals: [onPlan], weeksWithProgress: weeks, streakCelebrated: 5 };
+    expect(chooseNudge({ ...input, recent: [celebration] })).toBeNull();
+    // Celebrated before this streak began: this one is new, and its three weeks count.
+    const earlier = { ...celebration, sentAt: new Date("2026-11-04T09:00:00Z") };
+    expect(chooseNudge({ ...input, recent: [earlier] })).toEqual({ kind: "streak", weeks: 3 });
+  });
 });

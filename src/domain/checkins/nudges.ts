@@ -32,8 +32,15 @@ export interface NudgeInput {
 
 const DAY_MS = 86_400_000;
 
-/** Completed weeks in a row, up to last week, with some progress (this week counts if it has some). */
-export function streakWeeks(weeksWithProgress: string[], now: Date, zone: string): number {
+/**
+ * Completed weeks in a row, up to last week, with some progress (this week counts if it has
+ * some), and the instant the first of them began (null without a streak).
+ */
+export function currentStreak(
+  weeksWithProgress: string[],
+  now: Date,
+  zone: string,
+): { weeks: number; since: Date | null } {
   const weeks = new Set(weeksWithProgress);
   let week = DateTime.fromJSDate(now, { zone }).startOf("week");
   if (!weeks.has(week.toISODate()!)) week = week.minus({ weeks: 1 });
@@ -42,7 +49,11 @@ export function streakWeeks(weeksWithProgress: string[], now: Date, zone: string
     n += 1;
     week = week.minus({ weeks: 1 });
   }
-  return n;
+  return { weeks: n, since: n > 0 ? week.plus({ weeks: 1 }).toJSDate() : null };
+}
+
+export function streakWeeks(weeksWithProgress: string[], now: Date, zone: string): number {
+  return currentStreak(weeksWithProgress, now, zone).weeks;
 }
 
 /**
@@ -89,10 +100,14 @@ export function chooseNudge(input: NudgeInput): Nudge | null {
       }
     }
   }
-  const weeks = streakWeeks(input.weeksWithProgress, now, input.timeZone);
+  const { weeks, since } = currentStreak(input.weeksWithProgress, now, input.timeZone);
   const milestone = [...STREAK_MILESTONES].reverse().find((m) => weeks >= m);
-  // A streak shorter than the one celebrated is a new streak: its milestones count afresh.
-  const celebrated = weeks < input.streakCelebrated ? 0 : input.streakCelebrated;
+  // A streak shorter than the one celebrated is a new streak, whose milestones count afresh,
+  // unless the celebration came during it: then a correction shortened the same streak.
+  const renewed =
+    weeks < input.streakCelebrated &&
+    !input.recent.some((r) => r.kind === "streak" && since !== null && r.sentAt >= since);
+  const celebrated = renewed ? 0 : input.streakCelebrated;
   if (milestone && milestone > celebrated) return { kind: "streak", weeks: milestone };
   return null;
 }
