@@ -49,6 +49,7 @@ interface Person {
   last_checkin_at: Date | null;
   last_acted_at: Date | null;
   streak_celebrated: number | null;
+  streak_celebrated_at: Date | null;
   last_progress_at: Date | null;
   goals: GoalRow[];
   sentNudges: { message_kind: string | null; goal_id: number | null; sent_at: Date | null }[];
@@ -83,6 +84,7 @@ async function loadPeople(
         "s.last_checkin_at",
         "s.last_acted_at",
         "s.streak_celebrated",
+        "s.streak_celebrated_at",
         sql<Date | null>`(select max(occurred_at) from progress_events p where p.user_id = u.id)`.as(
           "last_progress_at",
         ),
@@ -119,6 +121,7 @@ async function loadPeople(
       last_checkin_at,
       last_acted_at,
       streak_celebrated,
+      streak_celebrated_at,
       last_progress_at,
       ...user
     } = row;
@@ -130,6 +133,7 @@ async function loadPeople(
       last_checkin_at,
       last_acted_at,
       streak_celebrated,
+      streak_celebrated_at,
       last_progress_at,
       goals: [],
       sentNudges: [],
@@ -218,6 +222,7 @@ function decide(
     goals: views,
     weeksWithProgress: found.weeks,
     streakCelebrated: found.streak_celebrated ?? 0,
+    streakCelebratedAt: found.streak_celebrated_at,
     recent: recent.map((r) => ({
       kind: r.message_kind ?? "",
       goalId: r.goal_id,
@@ -233,6 +238,11 @@ function decide(
     message: nudgeMessage(nudge, ctx, delivery.key),
     messageKind: nudge.kind,
     goalId: nudge.kind === "streak" ? null : nudge.goal.goal.id,
-    state: { ...unquiet, ...(nudge.kind === "streak" ? { streak_celebrated: nudge.weeks } : {}) },
+    state: {
+      ...unquiet,
+      ...(nudge.kind === "streak"
+        ? { streak_celebrated: nudge.weeks, streak_celebrated_at: now }
+        : {}),
+    },
   };
 }

@@ -56,7 +56,12 @@ describe("the delivery ledger", () => {
                 goalId: null,
                 at: now,
               },
-              state: { ignored_in_row: 1, last_checkin_at: now },
+              state: {
+                ignored_in_row: 1,
+                last_checkin_at: now,
+                streak_celebrated: 3,
+                streak_celebrated_at: now,
+              },
             },
           ]
         : [],
@@ -69,14 +74,18 @@ describe("the delivery ledger", () => {
     const states = await t.db
       .selectFrom("checkin_schedules" as never)
       .where("ignored_in_row" as never, "=", 1 as never)
-      .select(["last_checkin_at" as never])
+      .select(["last_checkin_at", "streak_celebrated", "streak_celebrated_at"] as never[])
       .execute();
     expect(states).toHaveLength(100);
-    expect(
-      states.every(
-        (s) => (s as { last_checkin_at: Date }).last_checkin_at.getTime() === now.getTime(),
-      ),
-    ).toBe(true);
+    for (const state of states as {
+      last_checkin_at: Date;
+      streak_celebrated: number;
+      streak_celebrated_at: Date | null;
+    }[]) {
+      expect(state.last_checkin_at.getTime()).toBe(now.getTime());
+      expect(state.streak_celebrated).toBe(3);
+      expect(state.streak_celebrated_at?.getTime()).toBe(now.getTime());
+    }
   });
   it("claims without writing any index (heap-only updates), so a claim costs one row write", async () => {
     const now = new Date(new Date(SLOT_UTC).getTime() + 90_000);

@@ -54,6 +54,7 @@ function view(over: Partial<GoalRow> = {}): GoalView {
 const base = {
   weeksWithProgress: [],
   streakCelebrated: 0,
+  streakCelebratedAt: null,
   recent: [],
   now,
   timeZone: "Europe/Berlin",
@@ -141,11 +142,14 @@ describe("check-in and nudge messages", () => {
     const onPlan = view({ loggedHours: 9 });
     // Five weeks were celebrated on 25 November; then the week of 9 November was corrected away.
     const weeks = ["2026-11-30", "2026-11-23", "2026-11-16", "2026-11-02", "2026-10-26"];
-    const celebration = { kind: "streak", goalId: null, sentAt: new Date("2026-11-25T09:00:00Z") };
     const input = { ...base, goals: [onPlan], weeksWithProgress: weeks, streakCelebrated: 5 };
-    expect(chooseNudge({ ...input, recent: [celebration] })).toBeNull();
+    const celebrated = new Date("2026-11-25T09:00:00Z");
+    expect(chooseNudge({ ...input, streakCelebratedAt: celebrated })).toBeNull();
     // Celebrated before this streak began: this one is new, and its three weeks count.
-    const earlier = { ...celebration, sentAt: new Date("2026-11-04T09:00:00Z") };
-    expect(chooseNudge({ ...input, recent: [earlier] })).toEqual({ kind: "streak", weeks: 3 });
+    const earlier = new Date("2026-11-04T09:00:00Z");
+    expect(chooseNudge({ ...input, streakCelebratedAt: earlier })).toEqual({
+      kind: "streak",
+      weeks: 3,
+    });
   });
 });

@@ -28,7 +28,14 @@ export interface DueDelivery {
 }
 
 export type StateChange = Partial<
-  Pick<ScheduleRow, "ignored_in_row" | "quiet_since" | "last_checkin_at" | "streak_celebrated">
+  Pick<
+    ScheduleRow,
+    | "ignored_in_row"
+    | "quiet_since"
+    | "last_checkin_at"
+    | "streak_celebrated"
+    | "streak_celebrated_at"
+  >
 >;
 
 /** A claim as it was taken: only its holder may close or release it. */
@@ -266,7 +273,9 @@ export class DeliveryRepository {
               ignored_in_row = case when w.has_ignored then w.ignored else s.ignored_in_row end,
               quiet_since = case when w.has_quiet then w.quiet else s.quiet_since end,
               last_checkin_at = case when w.has_last then w.last else s.last_checkin_at end,
-              streak_celebrated = case when w.has_streak then w.streak else s.streak_celebrated end
+              streak_celebrated = case when w.has_streak then w.streak else s.streak_celebrated end,
+              streak_celebrated_at =
+                case when w.has_streak_at then w.streak_at else s.streak_celebrated_at end
             from unnest(
               ${columnOf(states, "int", ([id]) => id)},
               ${columnOf(states, "boolean", ([, s]) => has(s, "ignored_in_row"))},
@@ -276,8 +285,11 @@ export class DeliveryRepository {
               ${columnOf(states, "boolean", ([, s]) => has(s, "last_checkin_at"))},
               ${columnOf(states, "timestamptz", ([, s]) => iso(s.last_checkin_at))},
               ${columnOf(states, "boolean", ([, s]) => has(s, "streak_celebrated"))},
-              ${columnOf(states, "int", ([, s]) => s.streak_celebrated ?? null)})
-              as w(user_id, has_ignored, ignored, has_quiet, quiet, has_last, last, has_streak, streak)
+              ${columnOf(states, "int", ([, s]) => s.streak_celebrated ?? null)},
+              ${columnOf(states, "boolean", ([, s]) => has(s, "streak_celebrated_at"))},
+              ${columnOf(states, "timestamptz", ([, s]) => iso(s.streak_celebrated_at))})
+              as w(user_id, has_ignored, ignored, has_quiet, quiet, has_last, last, has_streak, streak,
+                has_streak_at, streak_at)
             where s.user_id = w.user_id)`;
     const done = await sql<{ key: string }>`
       with d as (

@@ -24,6 +24,8 @@ export interface NudgeInput {
   weeksWithProgress: string[];
   /** The streak already celebrated (so each milestone is celebrated once). */
   streakCelebrated: number;
+  /** When it was celebrated; null if never (or not known). */
+  streakCelebratedAt: Date | null;
   /** Nudges sent recently, to avoid saying the same thing twice. */
   recent: { kind: string; goalId: number | null; sentAt: Date }[];
   now: Date;
@@ -104,9 +106,8 @@ export function chooseNudge(input: NudgeInput): Nudge | null {
   const milestone = [...STREAK_MILESTONES].reverse().find((m) => weeks >= m);
   // A streak shorter than the one celebrated is a new streak, whose milestones count afresh,
   // unless the celebration came during it: then a correction shortened the same streak.
-  const renewed =
-    weeks < input.streakCelebrated &&
-    !input.recent.some((r) => r.kind === "streak" && since !== null && r.sentAt >= since);
+  const at = input.streakCelebratedAt;
+  const renewed = weeks < input.streakCelebrated && !(at !== null && since !== null && at >= since);
   const celebrated = renewed ? 0 : input.streakCelebrated;
   if (milestone && milestone > celebrated) return { kind: "streak", weeks: milestone };
   return null;

@@ -26,6 +26,8 @@ export interface CheckinSchedulesTable {
   last_checkin_at: Timestamp | null;
   last_acted_at: Timestamp | null;
   streak_celebrated: Generated<number>;
+  /** When `streak_celebrated` was celebrated; null before anything was. */
+  streak_celebrated_at: Timestamp | null;
   updated_at: Timestamp;
 }
 
