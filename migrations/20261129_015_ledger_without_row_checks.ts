@@ -34,6 +34,9 @@ export async function up(db: Db): Promise<void> {
 export async function down(db: Db): Promise<void> {
   await sql`drop trigger users_forget_checkin_deliveries on users`.execute(db);
   await sql`drop function checkin_deliveries_forget()`.execute(db);
+  // Rows the trigger can't have removed (a truncate of users, say) would fail the key.
+  await sql`delete from checkin_deliveries d
+    where not exists (select 1 from users u where u.id = d.user_id)`.execute(db);
   await sql`alter table checkin_deliveries add constraint checkin_deliveries_user_id_fkey
     foreign key (user_id) references users (id) on delete cascade`.execute(db);
 }

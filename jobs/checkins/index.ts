@@ -149,22 +149,41 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
       }
 
       let sweptAt = Number.NEGATIVE_INFINITY;
+      let sweeping = false;
       /**
        * Stores slots for people a goal or zone change left without (setting a goal and changing
        * zone store them at once; this catches what those missed). It reads every person, so it
-       * runs every few minutes rather than every tick.
+       * runs every few minutes rather than every tick; one that failed is tried again next tick,
+       * and a clock moved back (the playground can) doesn't hold it off.
        */
       async function sweep(now: Date) {
-        if (now.getTime() - sweptAt < sweepEveryMs) return;
-        sweptAt = now.getTime();
-        for (let stale = await schedules.stale(batchSize); stale.length > 0; ) {
-          await schedules.ensureMany(stale);
-          stale = stale.length < batchSize ? [] : await schedules.stale(batchSize);
+        if (sweeping || Math.abs(now.getTime() - sweptAt) < sweepEveryMs) return;
+        sweeping = true;
+        try {
+          for (let stale = await schedules.stale(batchSize); stale.length > 0; ) {
+            await schedules.ensureMany(stale);
+            stale = stale.length < batchSize ? [] : await schedules.stale(batchSize);
+          }
+          sweptAt = now.getTime();
+        } finally {
+          sweeping = false;
         }
       }
 
       async function tick(): Promise<number> {
         const now = clock.now();
+        try {
+          return await takeAllDue(now);
+        } finally {
+          // After the due deliveries, and even if taking them failed: slots it stores lie ahead,
+          // so nothing due waits for it.
+          await sweep(now).catch((error: Error) =>
+            logger.warn({ err: error.message }, "check-in sweep failed"),
+          );
+        }
+      }
+
+      async function takeAllDue(now: Date): Promise<number> {
         let count = 0;
         for (const kind of ["checkin", "nudge"] as const) {
           for (;;) {
@@ -184,8 +203,6 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
           count += stale.length;
           if (stale.length < batchSize) break;
         }
-        // After the due deliveries: slots it stores lie ahead, so nothing due waits for it.
-        await sweep(now);
         return count;
       }
 
