@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseNudge, streakWeeks } from "../../src/domain/checkins/nudges.ts";
+import { chooseNudge, currentStreak } from "../../src/domain/checkins/nudges.ts";
 import { computePace } from "../../src/domain/goals/pace.ts";
 import type { GoalRow } from "../../src/domain/goals/repository.ts";
 import type { GoalView } from "../../src/domain/goals/service.ts";
@@ -112,7 +112,7 @@ describe("check-in and nudge messages", () => {
   it("streaks are celebrated once per milestone", () => {
     const onPlan = view({ loggedHours: 9 });
     const weeks = ["2026-11-30", "2026-11-23", "2026-11-16"];
-    expect(streakWeeks(weeks, now, "Europe/Berlin")).toBe(3);
+    expect(currentStreak(weeks, now, "Europe/Berlin").weeks).toBe(3);
     const nudge = chooseNudge({ ...base, goals: [onPlan], weeksWithProgress: weeks });
     expect(nudge).toEqual({ kind: "streak", weeks: 3 });
     expect(messageText(nudgeMessage(nudge!, ctx))).toContain("3 weeks in a row");
@@ -127,7 +127,7 @@ describe("check-in and nudge messages", () => {
     const old = ["2026-10-26", "2026-10-19", "2026-10-12", "2026-10-05", "2026-09-28"];
     const fresh = ["2026-11-30", "2026-11-23", "2026-11-16"];
     const weeks = [...fresh, ...old];
-    expect(streakWeeks(weeks, now, "Europe/Berlin")).toBe(3);
+    expect(currentStreak(weeks, now, "Europe/Berlin").weeks).toBe(3);
     expect(
       chooseNudge({ ...base, goals: [onPlan], weeksWithProgress: weeks, streakCelebrated: 5 }),
     ).toEqual({ kind: "streak", weeks: 3 });

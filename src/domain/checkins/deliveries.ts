@@ -127,7 +127,7 @@ export class DeliveryRepository {
       }
       // The slots recorded and the schedules moved past them in one statement: a round trip fewer
       // for each batch, which counts when the worker's event loop is busy sending. Columns as
-      // arrays: fourteen parameters for any batch, far below PostgreSQL's 65,535.
+      // arrays: thirteen parameters for any batch, far below PostgreSQL's 65,535.
       const col = (type: ElementType, pick: (d: (typeof deliveries)[number]) => unknown) =>
         columnOf(deliveries, type, pick);
       await sql`

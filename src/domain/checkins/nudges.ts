@@ -54,10 +54,6 @@ export function currentStreak(
   return { weeks: n, since: n > 0 ? week.plus({ weeks: 1 }).toJSDate() : null };
 }
 
-export function streakWeeks(weeksWithProgress: string[], now: Date, zone: string): number {
-  return currentStreak(weeksWithProgress, now, zone).weeks;
-}
-
 /**
  * The one nudge worth sending now, from the plan rather than the calendar: re-engage a stalled
  * goal, warn of a near target, offer to catch up when behind, or celebrate a streak.
