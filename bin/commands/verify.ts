@@ -111,6 +111,9 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     issuedOn: result.issuedOn,
     expires: result.expires,
     recipientMatch: result.recipientMatch,
+    trusted: result.trust.trusted,
+    issuerDomain: result.trust.issuerDomain,
+    trustReasons: result.trust.reasons.map((r) => ({ code: r.code, message: r.message })),
   };
   io.stdout(`${JSON.stringify(out)}\n`);
   return result.verdict === "invalid" ? 1 : 0;

@@ -110,6 +110,7 @@ function timedOut(input: VerifyInput, message: string): VerificationResult {
     evidenceUrl: null,
     credentialUrl: null,
     raw: typeof input === "string" ? input : null,
+    trust: { trusted: false, issuerDomain: null, reasons: [] },
   };
 }
 

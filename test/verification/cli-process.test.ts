@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -29,7 +32,14 @@ function stackup(args: string[]): Promise<Run> {
 
 describe("stackup verify as a process", () => {
   it("prints one JSON object and exits 0 for a valid credential file", async () => {
-    const r = await stackup(["verify", `${ROOT}ob30/simple.json`, "--now", "2025-06-01T00:00:00Z"]);
+    const r = await stackup([
+      "verify",
+      `${ROOT}ob30/simple.json`,
+      "--now",
+      "2025-06-01T00:00:00Z",
+      "--map",
+      `https://example.com/=${mkdtempSync(join(tmpdir(), "verify-map-"))}`,
+    ]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -42,11 +52,16 @@ describe("stackup verify as a process", () => {
       "issuedOn",
       "expires",
       "recipientMatch",
+      "trusted",
+      "issuerDomain",
+      "trustReasons",
     ]);
     expect(json).toMatchObject({
       verdict: "valid",
       name: "Teamwork",
       recipientMatch: "not_checkable",
+      trusted: false,
+      issuerDomain: "example.com",
     });
   }, 60_000);
 

@@ -45,7 +45,15 @@ describe("stackup verify", () => {
   });
 
   it("prints exactly one JSON object with the documented fields for a valid file", async () => {
-    const r = await run([`${ROOT}ob30/simple.json`, "--now", NOW]);
+    // the issuer's address maps to an empty folder: nothing is fetched, nothing publishes the key
+    const empty = mkdtempSync(join(tmpdir(), "verify-map-"));
+    const r = await run([
+      `${ROOT}ob30/simple.json`,
+      "--now",
+      NOW,
+      "--map",
+      `https://example.com/=${empty}`,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
     expect(Object.keys(r.json)).toEqual([
@@ -56,8 +64,15 @@ describe("stackup verify", () => {
       "issuedOn",
       "expires",
       "recipientMatch",
+      "trusted",
+      "issuerDomain",
+      "trustReasons",
     ]);
     expect(r.json.verdict).toBe("valid");
+    // conformant, but its key is only written into the key's name: not trusted
+    expect(r.json.trusted).toBe(false);
+    expect(r.json.issuerDomain).toBe("example.com");
+    expect(r.json.trustReasons.map((x: { code: string }) => x.code)).toEqual(["key.unbound"]);
     expect(r.json.name).toBe("Teamwork");
     expect(r.json.issuer).toEqual({
       id: "https://example.com/issuers/876543",

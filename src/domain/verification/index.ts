@@ -5,6 +5,7 @@ import { looksLikeOb2, verifyOb2 } from "./ob2.ts";
 import { looksLikeVc, verifyOb3 } from "./ob3.ts";
 import { REASON_CODES as C, Reasons, verdictOf } from "./reasons.ts";
 import { createSafeFetch, FetchRefusedError } from "./safe-fetch.ts";
+import { assessTrust, type KnownIssuer, TrustEvidence } from "./trust.ts";
 import type {
   CredentialKind,
   Fetcher,
@@ -18,6 +19,15 @@ export { createMappedFetch, type UrlMapping } from "./mapped-fetch.ts";
 export { REASON_CODES, verdictOf } from "./reasons.ts";
 export { createSafeFetch, isForbiddenAddress, type SafeFetchOptions } from "./safe-fetch.ts";
 export { displayStatus, linkedInAddToProfileUrl, resumeLine } from "./showcase.ts";
+export {
+  assessTrust,
+  CREDLY_DOMAIN,
+  issuerDomainOf,
+  type KnownIssuer,
+  TRUST_CODES,
+  type TrustCode,
+  withinDomain,
+} from "./trust.ts";
 export type * from "./types.ts";
 
 const CREDLY_PAGE =
@@ -34,9 +44,14 @@ interface State {
   fetcher: Fetcher;
   now: Date;
   expectedEmails: readonly string[];
+  trust: TrustEvidence;
+  knownIssuers: readonly KnownIssuer[];
 }
 
-function emptyResult(kind: CredentialKind, raw: unknown, reasons: Reasons): VerificationResult {
+/** A result before its trust is assessed. */
+type Checked = Omit<VerificationResult, "trust">;
+
+function emptyResult(kind: CredentialKind, raw: unknown, reasons: Reasons): Checked {
   return {
     verdict: verdictOf(reasons.list),
     reasons: reasons.list,
@@ -65,23 +80,27 @@ export async function verifyCredential(
     fetcher: options.fetch ?? createSafeFetch(),
     now: options.now ?? new Date(),
     expectedEmails: (options.expectedEmails ?? []).filter((e) => e.trim().length > 0),
+    trust: new TrustEvidence(),
+    knownIssuers: options.knownIssuers ?? [],
   };
+  let result: Checked;
   try {
-    return await run(input, state);
+    result = await run(input, state);
   } catch (err) {
     state.reasons.error(
       C.inputUnreadable,
       `The credential could not be checked: ${errorMessage(err)}`,
     );
-    return emptyResult(
+    result = emptyResult(
       "unknown",
       typeof input === "string" || isObject(input) ? input : null,
       state.reasons,
     );
   }
+  return { ...result, trust: assessTrust(result, state.trust, state.knownIssuers) };
 }
 
-async function run(input: VerifyInput, state: State): Promise<VerificationResult> {
+async function run(input: VerifyInput, state: State): Promise<Checked> {
   const { reasons } = state;
   let payload: Payload;
   let fetchedFrom: string | null = null;
@@ -98,8 +117,8 @@ async function run(input: VerifyInput, state: State): Promise<VerificationResult
     if (credly) reasons.info(C.credlyResolved, `Credly badge page resolved to ${credly}.`);
     const fetched = await fetchInput(url, state);
     if (!fetched) return emptyResult("unknown", pageUrl, reasons);
-    fetchedFrom = url;
-    payload = fetched;
+    fetchedFrom = fetched.finalUrl;
+    payload = fetched.payload;
     if (payload.type === "url") {
       reasons.error(C.inputUnsupported, "The address points to another address, not to a badge.");
       return emptyResult("unknown", pageUrl, reasons);
@@ -123,12 +142,17 @@ async function run(input: VerifyInput, state: State): Promise<VerificationResult
   }
 }
 
-async function fetchInput(url: string, state: State): Promise<Payload | null> {
+async function fetchInput(
+  url: string,
+  state: State,
+): Promise<{ payload: Payload; finalUrl: string } | null> {
   const { reasons } = state;
   try {
     const res = await state.fetcher(url, {
       accept: "application/ld+json, application/json;q=0.9, text/html;q=0.5, */*;q=0.1",
     });
+    // a redirect to another origin is where the badge really came from
+    const finalUrl = res.finalUrl || url;
     if (res.status === 410) {
       reasons.error(C.hostedRevoked, "The issuer revoked this badge (its URL answers 410 Gone).");
       return null;
@@ -141,9 +165,9 @@ async function fetchInput(url: string, state: State): Promise<Payload | null> {
     if (type === "text/html") {
       const text = bytesToText(res.body);
       const p = classifyText(text);
-      return p.type === "json" || p.type === "jws" ? p : { type: "html" };
+      return { payload: p.type === "json" || p.type === "jws" ? p : { type: "html" }, finalUrl };
     }
-    return classifyBytes(res.body);
+    return { payload: classifyBytes(res.body), finalUrl };
   } catch (err) {
     if (err instanceof FetchRefusedError) {
       reasons.error(C.fetchRefused, `The badge address was refused: ${err.message}`);
@@ -158,7 +182,7 @@ async function verifyJson(
   doc: JsonObject,
   state: State,
   fetchedFrom: string | null,
-): Promise<VerificationResult> {
+): Promise<Checked> {
   if (looksLikeVc(doc)) {
     const outcome = await verifyOb3(doc, { ...state, jwtSecured: false });
     return {
@@ -183,18 +207,14 @@ async function verifyJson(
   return emptyResult("unknown", doc, state.reasons);
 }
 
-async function verifyJws(
-  jws: string,
-  state: State,
-  fetchedFrom: string | null,
-): Promise<VerificationResult> {
+async function verifyJws(jws: string, state: State, fetchedFrom: string | null): Promise<Checked> {
   const decoded = decodeVcJwt(jws);
   if (!decoded) {
     state.reasons.error(C.inputUnreadable, "The signed credential cannot be decoded.");
     return emptyResult("unknown", jws, state.reasons);
   }
   if (isObject(decoded.payload.vc) || looksLikeVc(decoded.credential)) {
-    await verifyVcJwt(jws, decoded, state.fetcher, state.now, state.reasons);
+    await verifyVcJwt(jws, decoded, state.fetcher, state.now, state.reasons, state.trust);
     const outcome = await verifyOb3(decoded.credential, { ...state, jwtSecured: true });
     return {
       ...outcome,

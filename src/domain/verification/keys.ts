@@ -1,6 +1,7 @@
 import { decode as base58Decode } from "base58-universal";
 import { fetchJson } from "./fetch-json.ts";
 import { asArray, isObject, type JsonObject, str } from "./json.ts";
+import { originOf, servedFrom, TRUST_CODES as T, type TrustCode } from "./trust.ts";
 import type { Fetcher } from "./types.ts";
 
 export const MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1";
@@ -22,17 +23,34 @@ export function multikeyAlgorithm(value: string): MultikeyAlgorithm | null {
   return null;
 }
 
+/** Whether the key is published by the issuer itself, not just named by the credential. */
+export type KeyBinding = { bound: true } | { bound: false; code: TrustCode; message: string };
+
 export interface ResolvedMethod {
   /** Verification method document handed to the proof suite. */
   method: JsonObject;
   /** Controller that must authorise the method for assertions. */
   controller: JsonObject;
+  binding: KeyBinding;
 }
+
+const BOUND: KeyBinding = { bound: true };
+const unbound = (message: string, code: TrustCode = T.keyUnbound): KeyBinding => ({
+  bound: false,
+  code,
+  message,
+});
 
 export type MethodResolution = { ok: true; value: ResolvedMethod } | { ok: false; message: string };
 
-function multikeyMethod(id: string, controller: string, key: string): ResolvedMethod {
+function multikeyMethod(
+  id: string,
+  controller: string,
+  key: string,
+  binding: KeyBinding,
+): ResolvedMethod {
   return {
+    binding,
     method: {
       "@context": MULTIKEY_CONTEXT,
       id,
@@ -86,11 +104,15 @@ function authorises(doc: JsonObject, methodId: string): boolean {
   });
 }
 
-function methodFromDocumentEntry(entry: JsonObject, controller: JsonObject): ResolvedMethod | null {
+function methodFromDocumentEntry(
+  entry: JsonObject,
+  controller: JsonObject,
+  binding: KeyBinding,
+): ResolvedMethod | null {
   const id = str(entry.id);
   if (!id) return null;
   if (typeof entry.publicKeyMultibase === "string" || isObject(entry.publicKeyJwk)) {
-    return { method: { "@context": MULTIKEY_CONTEXT, ...entry }, controller };
+    return { method: { "@context": MULTIKEY_CONTEXT, ...entry }, controller, binding };
   }
   return null;
 }
@@ -117,7 +139,9 @@ export async function resolveVerificationMethod(
       const key = base.slice("did:key:".length);
       if (!multikeyAlgorithm(key)) return fail(`did:key "${base}" does not hold a supported key`);
       if (fragment && fragment !== key) return fail(`did:key fragment does not match its key`);
-      return { ok: true, value: multikeyMethod(methodId, base, key) };
+      const binding =
+        base === issuerId ? BOUND : unbound(`The badge is signed by ${base}, not by its issuer.`);
+      return { ok: true, value: multikeyMethod(methodId, base, key, binding) };
     }
     if (method === "web") {
       const url = didWebUrl(base);
@@ -126,7 +150,10 @@ export async function resolveVerificationMethod(
       if (!got.ok || !isObject(got.json)) {
         // the fragment may still carry the key itself
         if (fragment && multikeyAlgorithm(fragment) && base === issuerId) {
-          return { ok: true, value: multikeyMethod(methodId, base, fragment) };
+          const binding = unbound(
+            `The key is only written into ${base}'s key name; ${url} does not publish it.`,
+          );
+          return { ok: true, value: multikeyMethod(methodId, base, fragment, binding) };
         }
         return fail(
           `DID document ${url} could not be loaded (${got.ok ? "not JSON" : got.message})`,
@@ -139,7 +166,17 @@ export async function resolveVerificationMethod(
       if (!authorises(doc, methodId)) {
         return fail(`${methodId} is not an assertionMethod of ${base}`);
       }
-      const resolved = methodFromDocumentEntry(entry, { id: base, assertionMethod: [methodId] });
+      const binding =
+        base !== issuerId
+          ? unbound(`The badge is signed by ${base}'s key, not by its issuer ${issuerId ?? "?"}.`)
+          : servedFrom(got.resource, originOf(url) ?? "")
+            ? BOUND
+            : unbound(`The DID document of ${base} was not served from its own host.`);
+      const resolved = methodFromDocumentEntry(
+        entry,
+        { id: base, assertionMethod: [methodId] },
+        binding,
+      );
       return resolved ? { ok: true, value: resolved } : fail(`${methodId} has no usable key`);
     }
     return fail(`DID method "${method ?? "?"}" is not supported`);
@@ -153,7 +190,12 @@ export async function resolveVerificationMethod(
     if (issuerId !== null && base !== issuerId) {
       return fail(`key controller ${base} is not the issuer ${issuerId}`);
     }
-    return { ok: true, value: multikeyMethod(methodId, base, fragment) };
+    const binding = (await issuerPublishesKey(issuerId, fetcher, methodId, fragment))
+      ? BOUND
+      : unbound(
+          `The key is only written into the key name; the issuer's profile does not list it.`,
+        );
+    return { ok: true, value: multikeyMethod(methodId, base, fragment, binding) };
   }
 
   const got = await fetchJson(fetcher, methodId);
@@ -174,9 +216,44 @@ export async function resolveVerificationMethod(
   if (issuerId !== null && controllerId !== issuerId) {
     return fail(`key controller ${controllerId} is not the issuer ${issuerId}`);
   }
-  const resolved = methodFromDocumentEntry(entry, {
-    id: controllerId,
-    assertionMethod: [methodId],
-  });
+  const origin = originOf(issuerId);
+  const binding =
+    origin && originOf(methodId) === origin && servedFrom(got.resource, origin)
+      ? BOUND
+      : unbound(`The key ${methodId} is not published at the issuer's own address.`);
+  const resolved = methodFromDocumentEntry(
+    entry,
+    { id: controllerId, assertionMethod: [methodId] },
+    binding,
+  );
   return resolved ? { ok: true, value: resolved } : fail(`${methodId} has no usable key`);
+}
+
+/**
+ * True when the issuer's profile, served from the issuer's own address, lists the key: by the
+ * method's id, or by the same multibase key.
+ */
+export async function issuerPublishesKey(
+  issuerId: string | null,
+  fetcher: Fetcher,
+  methodId: string,
+  multibase: string | null,
+): Promise<boolean> {
+  const origin = originOf(issuerId);
+  if (!issuerId || !origin) return false;
+  const got = await fetchJson(fetcher, issuerId);
+  if (!got.ok || !isObject(got.json) || !servedFrom(got.resource, origin)) return false;
+  const profile = got.json;
+  if (str(profile.id) !== issuerId) return false;
+  const listed = [
+    ...asArray(profile.verificationMethod),
+    ...asArray(profile.assertionMethod),
+    ...asArray(profile.publicKey),
+  ];
+  return listed.some((m) => {
+    const id = typeof m === "string" ? m : isObject(m) ? str(m.id) : null;
+    const absolute = id?.startsWith("#") ? `${issuerId}${id}` : id;
+    if (absolute === methodId) return true;
+    return !!multibase && isObject(m) && m.publicKeyMultibase === multibase;
+  });
 }

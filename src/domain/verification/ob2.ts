@@ -7,6 +7,13 @@ import { bundledContext, offlineDocumentLoader } from "./contexts.ts";
 import { errorMessage, fetchJson } from "./fetch-json.ts";
 import { asArray, idOf, isHttpUrl, isObject, type JsonObject, str, typesOf } from "./json.ts";
 import { REASON_CODES as C, type Reasons } from "./reasons.ts";
+import {
+  originOf,
+  servedFrom,
+  TRUST_CODES as T,
+  type TrustEvidence,
+  hostOf as trustHostOf,
+} from "./trust.ts";
 import type { Fetcher, IssuerInfo } from "./types.ts";
 
 export const OB2_CONTEXT = "https://w3id.org/openbadges/v2";
@@ -40,8 +47,10 @@ export interface Ob2Context {
   now: Date;
   expectedEmails: readonly string[];
   reasons: Reasons;
-  /** URL the input was fetched from, when it was. */
+  /** URL the input was fetched from (after redirects), when it was. */
   fetchedFrom: string | null;
+  /** Collects how the badge is tied to its issuer. */
+  trust?: TrustEvidence;
   /** Compact JWS the assertion came in, for signed assertions. */
   jws: string | null;
 }
@@ -100,11 +109,13 @@ function parseDate(v: unknown): Date | null {
 interface Loaded {
   node: JsonObject;
   url: string | null;
+  /** Fetched from its own id, and not redirected to another origin. */
+  servedFromId: boolean;
 }
 
 /** Loads a node given by IRI (fetched) or embedded (already compacted). */
 async function loadNode(ref: unknown, label: string, ctx: Ob2Context): Promise<Loaded | null> {
-  if (isObject(ref)) return { node: ref, url: null };
+  if (isObject(ref)) return { node: ref, url: null, servedFromId: false };
   if (typeof ref !== "string") {
     ctx.reasons.error(C.propertyMissing, `The ${label} is missing.`);
     return null;
@@ -135,7 +146,8 @@ async function loadNode(ref: unknown, label: string, ctx: Ob2Context): Promise<L
   if (id && id !== ref) {
     ctx.reasons.warn(C.idMismatch, `The ${label} fetched from ${ref} says its id is ${id}.`);
   }
-  return { node, url: ref };
+  const servedFromId = id === ref && servedFrom(got.resource, originOf(ref) ?? "");
+  return { node, url: ref, servedFromId };
 }
 
 function checkIssuerNode(issuer: JsonObject, ctx: Ob2Context): void {
@@ -272,8 +284,11 @@ async function verifyAssertion(
 
   const assertionId = str(assertion.id);
   if (!assertionId) reasons.error(C.propertyMissing, "The assertion has no id.");
+  let servedAtId = false;
   if (hosted && assertionId) {
-    assertion = await refetchHosted(assertion, assertionId, ctx);
+    const fresh = await refetchHosted(assertion, assertionId, ctx);
+    assertion = fresh.assertion;
+    servedAtId = fresh.servedAtId;
   }
   if (assertion.revoked === true) {
     const why = str(assertion.revocationReason);
@@ -334,8 +349,11 @@ async function verifyAssertion(
   }
   outcome.issuer = issuerInfo(issuer?.node ?? null);
 
-  if (hosted && assertionId && issuer) checkHostedPolicy(assertionId, issuer.node, ctx);
-  if (signed && ctx.jws && issuer) await checkSigned(ctx.jws, assertion, issuer.node, ctx);
+  if (hosted && assertionId && issuer) {
+    checkHostedPolicy(assertionId, issuer.node, ctx);
+    bindHosted(assertionId, servedAtId, issuer, ctx);
+  }
+  if (signed && ctx.jws && issuer) await checkSigned(ctx.jws, assertion, issuer, ctx);
   return outcome;
 }
 
@@ -360,12 +378,13 @@ async function refetchHosted(
   assertion: JsonObject,
   assertionId: string,
   ctx: Ob2Context,
-): Promise<JsonObject> {
+): Promise<{ assertion: JsonObject; servedAtId: boolean }> {
+  const stale = { assertion, servedAtId: false };
   if (!isHttpUrl(assertionId)) {
     ctx.reasons.error(C.propertyInvalid, "A hosted assertion's id must be an http(s) URL.");
-    return assertion;
+    return stale;
   }
-  if (ctx.fetchedFrom === assertionId) return assertion;
+  if (ctx.fetchedFrom === assertionId) return { assertion, servedAtId: true };
   const got = await fetchJson(ctx.fetcher, assertionId);
   if (!got.ok) {
     if (got.status === 410) {
@@ -379,23 +398,69 @@ async function refetchHosted(
         `The badge's hosted copy at ${assertionId} could not be loaded (${got.message}).`,
       );
     }
-    return assertion;
+    return stale;
   }
-  if (!isObject(got.json)) return assertion;
+  if (!isObject(got.json)) return stale;
   try {
     const fresh = await compact(got.json);
     if (str(fresh.id) !== assertionId) {
       ctx.reasons.error(C.hostedMismatch, `The document at ${assertionId} is a different badge.`);
-      return assertion;
+      return stale;
     }
-    return fresh;
+    return {
+      assertion: fresh,
+      servedAtId: servedFrom(got.resource, originOf(assertionId) ?? ""),
+    };
   } catch (err) {
     ctx.reasons.error(
       C.contextInvalid,
       `The hosted badge is not valid JSON-LD: ${errorMessage(err)}`,
     );
-    return assertion;
+    return stale;
   }
+}
+
+/** The issuer's own profile, served from its id: only then do its policy and keys count. */
+function provenIssuer(issuer: Loaded, ctx: Ob2Context): boolean {
+  if (issuer.servedFromId) return true;
+  ctx.trust?.unbound(
+    T.issuerUnproven,
+    issuer.url
+      ? `The issuer profile at ${issuer.url} is not the issuer's own (it says it is ${str(issuer.node.id) ?? "nobody"}).`
+      : "The issuer profile is written into the badge, not served by the issuer.",
+  );
+  return false;
+}
+
+/** A hosted badge is bound when it was served at its id, from an origin its (proven) issuer allows. */
+function bindHosted(assertionId: string, servedAtId: boolean, issuer: Loaded, ctx: Ob2Context) {
+  if (!provenIssuer(issuer, ctx)) return;
+  if (!servedAtId) {
+    ctx.trust?.unbound(
+      T.hostUnbound,
+      `The badge could not be loaded from its own address ${assertionId}.`,
+    );
+    return;
+  }
+  const policy = isObject(issuer.node.verification) ? issuer.node.verification : {};
+  const startsWith = asArray(policy.startsWith).filter((x): x is string => typeof x === "string");
+  const origins = asArray(policy.allowedOrigins)
+    .filter((x): x is string => typeof x === "string")
+    .map((o) => o.toLowerCase());
+  const host = trustHostOf(assertionId);
+  const issuerHost = trustHostOf(str(issuer.node.id));
+  const hostOk =
+    origins.length > 0
+      ? !!host && origins.includes(host)
+      : startsWith.length > 0 || (!!host && host === issuerHost);
+  const prefixOk = startsWith.length === 0 || startsWith.some((p) => assertionId.startsWith(p));
+  if (hostOk && prefixOk)
+    ctx.trust?.bound(`The badge is served from ${host}, which its issuer allows.`);
+  else
+    ctx.trust?.unbound(
+      T.hostUnbound,
+      `The badge is served from ${host ?? "?"}, which its issuer ${issuerHost ?? "?"} does not allow.`,
+    );
 }
 
 function hostOf(url: string): string | null {
@@ -442,10 +507,11 @@ function checkHostedPolicy(assertionId: string, issuer: JsonObject, ctx: Ob2Cont
 async function checkSigned(
   jws: string,
   assertion: JsonObject,
-  issuer: JsonObject,
+  loaded: Loaded,
   ctx: Ob2Context,
 ): Promise<void> {
   const { reasons } = ctx;
+  const issuer = loaded.node;
   let alg: string | undefined;
   try {
     alg = decodeProtectedHeader(jws).alg;
@@ -485,6 +551,7 @@ async function checkSigned(
     const key = await importSPKI(got.json.publicKeyPem, "RS256");
     await compactVerify(jws, key, { algorithms: ["RS256"] });
     reasons.info(C.signatureValid, "The badge's signature is valid.");
+    bindSigningKey(keyUrl, owner, got.resource, loaded, ctx);
   } catch (err) {
     reasons.error(
       C.signatureInvalid,
@@ -510,6 +577,26 @@ async function checkSigned(
       reasons.error(C.hostedRevoked, `The issuer revoked this badge${why ? `: ${why}` : ""}.`);
       return;
     }
+  }
+}
+
+/** A signing key binds when the proven issuer owns it and it is published at the issuer's origin. */
+function bindSigningKey(
+  keyUrl: string,
+  owner: string | null,
+  resource: { url: string; finalUrl: string },
+  issuer: Loaded,
+  ctx: Ob2Context,
+): void {
+  if (!provenIssuer(issuer, ctx)) return;
+  const origin = originOf(str(issuer.node.id));
+  if (origin && owner === str(issuer.node.id) && servedFrom(resource, origin)) {
+    ctx.trust?.bound(`The issuer publishes the signing key ${keyUrl}.`);
+  } else {
+    ctx.trust?.unbound(
+      T.keyUnbound,
+      `The signing key ${keyUrl} is not published by the issuer at its own address.`,
+    );
   }
 }
 

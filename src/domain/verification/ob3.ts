@@ -7,6 +7,7 @@ import { reportRecipient } from "./ob2.ts";
 import { verifyEmbeddedProofs } from "./proofs.ts";
 import { REASON_CODES as C, Reasons } from "./reasons.ts";
 import { checkCredentialStatus } from "./status.ts";
+import type { TrustEvidence } from "./trust.ts";
 import type { Fetcher, IssuerInfo } from "./types.ts";
 
 export const VC_V2 = "https://www.w3.org/ns/credentials/v2";
@@ -24,6 +25,8 @@ export interface Ob3Context {
   /** True when the credential came inside a VC-JWT whose signature is checked separately. */
   jwtSecured: boolean;
   depth?: number;
+  /** Collects how the credential is tied to its issuer (the outer credential only). */
+  trust?: TrustEvidence;
 }
 
 export interface Ob3Outcome {
@@ -247,7 +250,15 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
 
   const issuerId = idOf(doc.issuer);
   if (!ctx.jwtSecured || doc.proof !== undefined) {
-    await verifyEmbeddedProofs(doc, issuerId, ctx.fetcher, ctx.now, reasons);
+    await verifyEmbeddedProofs(
+      doc,
+      issuerId,
+      ctx.fetcher,
+      ctx.now,
+      reasons,
+      "credential",
+      ctx.trust,
+    );
   }
 
   await checkCredentialStatus(doc, {
@@ -275,6 +286,7 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
         jwtSecured: false,
         expectedEmails: [],
         depth: depth + 1,
+        trust: undefined,
       });
       for (const r of inner.list.filter((x) => x.severity === "error")) {
         reasons.error(

@@ -8,6 +8,7 @@ import { errorMessage } from "./fetch-json.ts";
 import { asArray, isObject, type JsonObject, str } from "./json.ts";
 import { ED25519_2020_CONTEXT, resolveVerificationMethod } from "./keys.ts";
 import { REASON_CODES as C, type Reasons } from "./reasons.ts";
+import type { TrustEvidence } from "./trust.ts";
 import type { Fetcher } from "./types.ts";
 
 // eddsa-2022 is the pre-standard name of eddsa-rdfc-2022: same canonicalisation and signature.
@@ -60,6 +61,7 @@ export async function verifyEmbeddedProofs(
   now: Date,
   reasons: Reasons,
   label = "credential",
+  trust?: TrustEvidence,
 ): Promise<ProofCheck> {
   const proofs = asArray(credential.proof);
   if (proofs.length === 0) {
@@ -110,6 +112,9 @@ export async function verifyEmbeddedProofs(
       });
       if (result.verified) {
         verified++;
+        const binding = resolved.value.binding;
+        if (binding.bound) trust?.bound(`The issuer publishes the key ${methodId}.`);
+        else trust?.unbound(binding.code, binding.message);
         if (chosen.legacy) {
           reasons.warn(C.proofLegacy, `The ${label} uses the pre-standard cryptosuite ${desc}.`);
         }

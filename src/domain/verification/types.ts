@@ -1,3 +1,5 @@
+import type { KnownIssuer } from "./trust.ts";
+
 export type Verdict = "valid" | "warning" | "invalid";
 export type Severity = "error" | "warning" | "info";
 export type CredentialKind = "ob2" | "ob3" | "link_only" | "unknown";
@@ -30,6 +32,17 @@ export interface VerificationResult {
   credentialUrl: string | null;
   /** The credential as received (JSON object, or the compact JWS/JWT text). */
   raw: unknown;
+  /** Whether the issuer, not just someone, vouches for this badge; separate from the verdict. */
+  trust: TrustResult;
+}
+
+export interface TrustResult {
+  /** Conformant, bound to its issuer, and from an issuer identified by a domain. */
+  trusted: boolean;
+  /** The proven issuer domain (an https issuer's host, a did:web host); null when there is none. */
+  issuerDomain: string | null;
+  /** Why the badge is not trusted (codes such as key.unbound, issuer.anonymous); empty when it is. */
+  reasons: Reason[];
 }
 
 export interface FetchedResource {
@@ -60,6 +73,8 @@ export interface VerifyOptions {
   now?: Date;
   /** Network access; defaults to a safe fetcher (public addresses only). */
   fetch?: Fetcher;
+  /** Organisations and the domains they issue from; a badge claiming one from elsewhere is not trusted. */
+  knownIssuers?: readonly KnownIssuer[];
 }
 
 export type VerifyInput = string | Uint8Array | Record<string, unknown>;

@@ -1,6 +1,7 @@
 import * as EcdsaMultikey from "@digitalbazaar/ecdsa-multikey";
 import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import {
+  calculateJwkThumbprint,
   decodeJwt,
   decodeProtectedHeader,
   importJWK,
@@ -11,8 +12,9 @@ import {
 } from "jose";
 import { errorMessage, fetchJson } from "./fetch-json.ts";
 import { asArray, idOf, isHttpUrl, isObject, type JsonObject, str } from "./json.ts";
-import { multikeyAlgorithm, resolveVerificationMethod } from "./keys.ts";
+import { type KeyBinding, multikeyAlgorithm, resolveVerificationMethod } from "./keys.ts";
 import { REASON_CODES as C, type Reasons } from "./reasons.ts";
+import { originOf, servedFrom, TRUST_CODES as T, type TrustEvidence } from "./trust.ts";
 import type { Fetcher } from "./types.ts";
 
 const ALGORITHMS = ["RS256", "ES256", "EdDSA"];
@@ -63,19 +65,69 @@ function pickFromJwks(doc: JsonObject, kid: string | null): JWK | null {
   return keys.length === 1 ? (keys[0] ?? null) : null;
 }
 
+type FoundKey = { jwk: JWK; binding: KeyBinding } | { error: string };
+
+const unbound = (message: string): KeyBinding => ({ bound: false, code: T.keyUnbound, message });
+
+/** The issuer's published key set: its profile's own `keys`, or its `jwks_uri` on the same origin. */
+async function issuerKeySet(issuerId: string | null, fetcher: Fetcher): Promise<JsonObject | null> {
+  const origin = originOf(issuerId);
+  if (!issuerId || !origin) return null;
+  const got = await fetchJson(fetcher, issuerId);
+  if (!got.ok || !isObject(got.json) || !servedFrom(got.resource, origin)) return null;
+  if (Array.isArray(got.json.keys)) return got.json;
+  const jwksUri = str(got.json.jwks_uri) ?? str(got.json.jwksUri);
+  if (!jwksUri || originOf(jwksUri) !== origin) return null;
+  const ks = await fetchJson(fetcher, jwksUri);
+  return ks.ok && isObject(ks.json) && servedFrom(ks.resource, origin) ? ks.json : null;
+}
+
+/** True when the issuer's published key set holds the same key (by JWK thumbprint). */
+async function issuerPublishesJwk(
+  jwk: JWK,
+  issuerId: string | null,
+  fetcher: Fetcher,
+): Promise<boolean> {
+  const set = await issuerKeySet(issuerId, fetcher);
+  if (!set) return false;
+  let want: string;
+  try {
+    want = await calculateJwkThumbprint(jwk);
+  } catch {
+    return false;
+  }
+  for (const k of asArray(set.keys).filter(isObject) as JWK[]) {
+    try {
+      if ((await calculateJwkThumbprint(k)) === want) return true;
+    } catch {
+      // a malformed entry matches nothing
+    }
+  }
+  return false;
+}
+
 /** Finds the verification key: header jwk, kid (DID URL or URL), else the issuer's JWKS. */
 async function findKey(
   header: JsonObject,
   issuerId: string | null,
   fetcher: Fetcher,
-): Promise<{ jwk: JWK; source: string } | { error: string }> {
-  if (isObject(header.jwk)) return { jwk: header.jwk as JWK, source: "header" };
+): Promise<FoundKey> {
+  if (isObject(header.jwk)) {
+    const jwk = header.jwk as JWK;
+    // anyone can put a key in the header; it counts only when the issuer publishes it too
+    const binding: KeyBinding = (await issuerPublishesJwk(jwk, issuerId, fetcher))
+      ? { bound: true }
+      : unbound(
+          "The signing key is carried only in the badge itself; its issuer does not publish it.",
+        );
+    return { jwk, binding };
+  }
   const kid = str(header.kid);
   if (kid?.startsWith("did:")) {
     const resolved = await resolveVerificationMethod(kid, issuerId, fetcher);
     if (!resolved.ok) return { error: resolved.message };
     const jwk = await jwkFromMethod(resolved.value.method);
-    return jwk ? { jwk, source: "did" } : { error: `${kid} has no usable key` };
+    return jwk ? { jwk, binding: resolved.value.binding } : { error: `${kid} has no usable key` };
   }
   if (kid && isHttpUrl(kid)) {
     const got = await fetchJson(fetcher, kid);
@@ -85,21 +137,16 @@ async function findKey(
       typeof doc.kty === "string"
         ? (doc as JWK)
         : (pickFromJwks(doc, kid) ?? (await jwkFromMethod(doc)));
-    return jwk ? { jwk, source: "kid" } : { error: `${kid} holds no usable key` };
+    const origin = originOf(issuerId);
+    const binding: KeyBinding =
+      origin && originOf(kid) === origin && servedFrom(got.resource, origin)
+        ? { bound: true }
+        : unbound(`The signing key ${kid} is not published at the issuer's own address.`);
+    return jwk ? { jwk, binding } : { error: `${kid} holds no usable key` };
   }
-  if (issuerId && isHttpUrl(issuerId)) {
-    const got = await fetchJson(fetcher, issuerId);
-    if (got.ok && isObject(got.json)) {
-      let jwks: JsonObject | null = Array.isArray(got.json.keys) ? got.json : null;
-      const jwksUri = str(got.json.jwks_uri) ?? str(got.json.jwksUri);
-      if (!jwks && jwksUri) {
-        const ks = await fetchJson(fetcher, jwksUri);
-        if (ks.ok && isObject(ks.json)) jwks = ks.json;
-      }
-      const jwk = jwks ? pickFromJwks(jwks, kid) : null;
-      if (jwk) return { jwk, source: "issuer" };
-    }
-  }
+  const set = await issuerKeySet(issuerId, fetcher);
+  const jwk = set ? pickFromJwks(set, kid) : null;
+  if (jwk) return { jwk, binding: { bound: true } };
   return { error: "the JWT names no key (no jwk, kid or issuer key set)" };
 }
 
@@ -110,6 +157,7 @@ export async function verifyVcJwt(
   fetcher: Fetcher,
   now: Date,
   reasons: Reasons,
+  trust?: TrustEvidence,
 ): Promise<void> {
   const { header, payload, credential } = decoded;
   const alg = str(header.alg);
@@ -137,6 +185,8 @@ export async function verifyVcJwt(
     const cryptoKey = await importJWK(key.jwk, alg);
     await jwtVerify(jwt, cryptoKey, { algorithms: [alg], currentDate: now });
     reasons.info(C.signatureValid, "The credential's signature is valid.");
+    if (key.binding.bound) trust?.bound("The issuer publishes the JWT's signing key.");
+    else trust?.unbound(key.binding.code, key.binding.message);
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {
       reasons.error(C.expired, "The credential's JWT has expired.");

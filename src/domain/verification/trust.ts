@@ -1,0 +1,210 @@
+import type { FetchedResource, Reason, TrustResult, VerificationResult } from "./types.ts";
+
+/** Trust reason codes: why a conformant badge is still not shown as coming from its issuer. */
+export const TRUST_CODES = {
+  /** The badge fails its conformance checks, so nothing in it is proven. */
+  proofFailed: "proof.failed",
+  /** Nothing was checked that ties the badge to an issuer (no proof, not hosted). */
+  proofMissing: "proof.missing",
+  /** The signing key is not published by the issuer (header key, key on another origin or DID). */
+  keyUnbound: "key.unbound",
+  /** A hosted badge is served from an origin its issuer does not allow. */
+  hostUnbound: "host.unbound",
+  /** The issuer profile was not served from the issuer's own address. */
+  issuerUnproven: "issuer.unproven",
+  /** A DID document's id is not the issuer. */
+  issuerDidMismatch: "issuer.did_mismatch",
+  /** The issuer has no name a person can check (did:key, urn:, …). */
+  issuerAnonymous: "issuer.anonymous",
+  /** The issuer's name claims an organisation the proven domain does not belong to. */
+  issuerNameMismatch: "issuer.name_mismatch",
+  /** The issuer's host imitates a well-known badge host (e.g. Credly) without being it. */
+  issuerLookalike: "issuer.lookalike",
+} as const;
+
+export type TrustCode = (typeof TRUST_CODES)[keyof typeof TRUST_CODES];
+
+/** An organisation and the domains it really issues badges from. */
+export interface KnownIssuer {
+  name: string;
+  domains: readonly string[];
+}
+
+/** Credly's own hosts; only assertions served there count as Credly-issued. */
+export const CREDLY_DOMAIN = "credly.com";
+
+/**
+ * What the verifiers found about how the badge is tied to its issuer. Every proof (or the hosting)
+ * records one entry; the badge is bound only when every entry is bound and there is at least one.
+ */
+export class TrustEvidence {
+  readonly entries: { bound: boolean; code?: TrustCode; message: string }[] = [];
+
+  bound(message: string): void {
+    this.entries.push({ bound: true, message });
+  }
+  unbound(code: TrustCode, message: string): void {
+    this.entries.push({ bound: false, code, message });
+  }
+}
+
+export function originOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return null;
+    return u.origin.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+export function hostOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/\.$/, "") || null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the document was asked for at `origin` and, after redirects, came from there. */
+export function servedFrom(resource: Pick<FetchedResource, "url" | "finalUrl">, origin: string) {
+  return originOf(resource.url) === origin && originOf(resource.finalUrl) === origin;
+}
+
+/** did:web:host[%3Aport][:path] -> host (lower case, port dropped), else null. */
+export function didWebHost(did: string): string | null {
+  const m = /^did:web:([^:#?]+)/.exec(did);
+  if (!m?.[1]) return null;
+  const host = decodeURIComponent(m[1]).toLowerCase().replace(/:\d+$/, "");
+  return /^[a-z0-9.-]+$/.test(host) ? host : null;
+}
+
+/** The domain a person can check an issuer id by: an http(s) host or a did:web host. */
+export function issuerDomainOf(issuerId: string | null): string | null {
+  if (!issuerId) return null;
+  if (/^https?:\/\//i.test(issuerId)) return hostOf(issuerId);
+  if (issuerId.startsWith("did:web:")) return didWebHost(issuerId);
+  return null;
+}
+
+/** True when `host` is `domain` or one of its subdomains. */
+export function withinDomain(host: string, domain: string): boolean {
+  const d = domain.toLowerCase().replace(/^\.+|\.+$/g, "");
+  return d.length > 0 && (host === d || host.endsWith(`.${d}`));
+}
+
+const STOP_WORDS = new Set([
+  "the",
+  "inc",
+  "ltd",
+  "llc",
+  "gmbh",
+  "corp",
+  "corporation",
+  "company",
+  "co",
+  "and",
+  "of",
+  "for",
+  "online",
+  "academy",
+  "learning",
+  "university",
+  "certificates",
+  "career",
+  "badges",
+]);
+
+/** Distinctive words of an organisation name ("Google Career Certificates" -> ["google"]). */
+export function nameWords(name: string): string[] {
+  return (name.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter(
+    (w) => w.length >= 3 && !STOP_WORDS.has(w),
+  );
+}
+
+/** The known issuer a self-asserted name claims to be, when it claims one. */
+export function claimedIssuer(name: string, known: readonly KnownIssuer[]): KnownIssuer | null {
+  const words = new Set(nameWords(name));
+  if (words.size === 0) return null;
+  for (const k of known) {
+    const kw = nameWords(k.name);
+    if (kw.length > 0 && kw.every((w) => words.has(w))) return k;
+  }
+  return null;
+}
+
+function nameMismatch(name: string, domain: string, known: readonly KnownIssuer[]): string | null {
+  // a name written as a domain must be that domain (or a parent of it)
+  for (const d of name.toLowerCase().match(/[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/g) ?? []) {
+    if (!withinDomain(domain, d)) return `names ${d}`;
+  }
+  const claimed = claimedIssuer(name, known);
+  if (claimed && !claimed.domains.some((d) => withinDomain(domain, d))) {
+    return `claims to be ${claimed.name}, which issues from ${claimed.domains.join(", ")}`;
+  }
+  return null;
+}
+
+function looksLikeCredly(host: string): boolean {
+  return !withinDomain(host, CREDLY_DOMAIN) && /cred[il1]y|credl[il1]y/i.test(host);
+}
+
+function reason(code: TrustCode, message: string): Reason {
+  return { code, message, severity: "error" };
+}
+
+/**
+ * The trust result of a checked badge: conformant, bound to its issuer by what was fetched, and
+ * from an issuer identified by a domain its name does not contradict.
+ */
+export function assessTrust(
+  result: Pick<VerificationResult, "verdict" | "kind" | "issuer">,
+  evidence: TrustEvidence,
+  known: readonly KnownIssuer[] = [],
+): TrustResult {
+  const reasons: Reason[] = [];
+  const issuerId = result.issuer?.id ?? null;
+  const issuerDomain = issuerDomainOf(issuerId);
+  if (result.kind !== "ob2" && result.kind !== "ob3") {
+    reasons.push(reason(TRUST_CODES.proofMissing, "This is not a checkable Open Badge."));
+  } else if (result.verdict === "invalid") {
+    reasons.push(reason(TRUST_CODES.proofFailed, "The badge does not pass its checks."));
+  }
+  if (evidence.entries.length === 0 && reasons.length === 0) {
+    reasons.push(reason(TRUST_CODES.keyUnbound, "Nothing ties this badge to its issuer."));
+  }
+  for (const e of evidence.entries) {
+    if (!e.bound && e.code && !reasons.some((r) => r.message === e.message)) {
+      reasons.push(reason(e.code, e.message));
+    }
+  }
+  if (!issuerDomain) {
+    reasons.push(
+      reason(
+        TRUST_CODES.issuerAnonymous,
+        issuerId
+          ? `The issuer ${issuerId} has no domain a person can check.`
+          : "The badge names no issuer.",
+      ),
+    );
+  } else {
+    if (looksLikeCredly(issuerDomain)) {
+      reasons.push(
+        reason(TRUST_CODES.issuerLookalike, `${issuerDomain} imitates Credly but is not Credly.`),
+      );
+    }
+    const name = result.issuer?.name;
+    const why = name ? nameMismatch(name, issuerDomain, known) : null;
+    if (why) {
+      reasons.push(
+        reason(
+          TRUST_CODES.issuerNameMismatch,
+          `The badge says it is from "${name}" (which ${why}), but it was issued by ${issuerDomain}.`,
+        ),
+      );
+    }
+  }
+  return { trusted: reasons.length === 0, issuerDomain, reasons };
+}
