@@ -1,5 +1,4 @@
-import type { Actor } from "../../commands/core.ts";
-import type { User } from "../../db/types.ts";
+import type { Platform, User } from "../../db/types.ts";
 import type { PlatformProfile } from "../../ports.ts";
 import type { Clock } from "../../time/clock.ts";
 import { isValidTimeZone } from "../../time/schedule.ts";
@@ -9,6 +8,16 @@ const MAX_NAME = 80;
 const HOUR = 3_600_000;
 /** Names, emails and time zones change; look again at most this often. */
 const PROFILE_TTL_MS = 24 * HOUR;
+
+/** A person as their platform identifies them; the commands' Actor is one. */
+export interface PlatformPerson {
+  platform: Platform;
+  workspaceExternalId: string;
+  workspaceName?: string;
+  userExternalId: string;
+  /** Looks the person up on the platform; called on first contact and when stale. */
+  profile: () => Promise<PlatformProfile>;
+}
 
 export type TimeZoneChanged = (user: User, previousZone: string) => Promise<void>;
 
@@ -31,7 +40,7 @@ export class UserService {
     return this.clock.now().getTime() - new Date(user.updated_at).getTime() > PROFILE_TTL_MS;
   }
 
-  async identify(actor: Actor): Promise<User> {
+  async identify(actor: PlatformPerson): Promise<User> {
     const existing = await this.users.findByPlatformId(
       actor.platform,
       actor.workspaceExternalId,
