@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
 import { type Role, startApp } from "./app.ts";
@@ -17,6 +17,17 @@ const USAGE = `Usage:
                                           people's teams, managers and roles from a CSV
   stackup verify <url|file> [options]     check an Open Badge (see README)
   stackup help                            this text`;
+
+/** From package.json, found above this file both in the sources and in dist/. */
+function packageVersion(): string {
+  for (const up of ["../package.json", "../../package.json"]) {
+    const file = new URL(up, import.meta.url);
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8"));
+    if (pkg.name === "stackup") return String(pkg.version);
+  }
+  return "unknown";
+}
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith("\n") ? s : `${s}\n`);
@@ -113,8 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "version":
     case "--version": {
-      const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-      out(pkg.version);
+      out(packageVersion());
       return 0;
     }
     default:

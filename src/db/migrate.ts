@@ -9,14 +9,20 @@ export const MIGRATIONS_DIR = path.resolve(
   "../../migrations",
 );
 
-/** Loads migrations/*.ts with this module's own import(), so tsx and vitest can transform them. */
+/** `.ts` from the sources (tsx, vitest), `.js` from the build: whichever this module is. */
+const EXTENSION = path.extname(fileURLToPath(import.meta.url));
+
+/** Loads the migrations with this module's own import(), so tsx and vitest can transform them. */
 const provider: MigrationProvider = {
   async getMigrations() {
-    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /^\d.*\.ts$/.test(f)).sort();
+    const files = (await fs.readdir(MIGRATIONS_DIR))
+      .filter((f) => /^\d/.test(f) && path.extname(f) === EXTENSION)
+      .sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
       const url = pathToFileURL(path.join(MIGRATIONS_DIR, file)).href;
-      migrations[file.replace(/\.ts$/, "")] = (await import(url)) as Migration;
+      // Named without the extension, so both kinds of run share one migration history.
+      migrations[path.basename(file, EXTENSION)] = (await import(url)) as Migration;
     }
     return migrations;
   },

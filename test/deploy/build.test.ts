@@ -1,0 +1,124 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_DATABASE_URL } from "../support/db.ts";
+import { buildOnce, freePort, ROOT, run, waitFor200 } from "./process.ts";
+
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const DIST = path.join(ROOT, "dist");
+
+function* jsFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* jsFiles(full);
+    else if (entry.name.endsWith(".js")) yield full;
+  }
+}
+
+beforeAll(() => buildOnce(), 300_000);
+
+describe("the compiled build", () => {
+  it("is plain JavaScript: no module imports a .ts file", () => {
+    const offenders: string[] = [];
+    let files = 0;
+    for (const dir of ["bin", "src", "adapters", "jobs", "migrations", "playground"]) {
+      for (const file of jsFiles(path.join(DIST, dir))) {
+        files++;
+        const text = readFileSync(file, "utf8");
+        if (/(from\s+|import\()\s*["'][^"']+\.ts["']/.test(text)) offenders.push(file);
+      }
+    }
+    expect(files).toBeGreaterThan(50);
+    expect(offenders).toEqual([]);
+  });
+
+  it("has every migration, compiled", () => {
+    const sources = readdirSync(path.join(ROOT, "migrations")).filter((f) => /^\d.*\.ts$/.test(f));
+    const built = readdirSync(path.join(DIST, "migrations")).filter((f) => /^\d.*\.js$/.test(f));
+    expect(sources.length).toBeGreaterThan(0);
+    expect(built.map((f) => f.replace(/\.js$/, ""))).toEqual(
+      sources.map((f) => f.replace(/\.ts$/, "")),
+    );
+  });
+
+  it("points stack traces at the TypeScript sources", () => {
+    const script = `import(${JSON.stringify(path.join(DIST, "src/config.js"))}).then((m) => {
+      try { m.loadConfig({ PORT: "not a port" }); } catch (e) { console.log(e.stack); }
+    })`;
+    const r = spawnSync(process.execPath, ["--enable-source-maps", "-e", script], {
+      encoding: "utf8",
+    });
+    expect(r.stdout).toContain("PORT must be a whole number");
+    expect(r.stdout).toMatch(/src\/config\.ts:\d+:\d+/);
+    expect(r.stdout).not.toMatch(/src\/config\.js:\d+/);
+  });
+});
+
+describe("the production command, outside a container", () => {
+  const schema = `deploy_smoke_${process.pid}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`create schema "${schema}"`);
+  });
+  afterAll(async () => {
+    await admin.query(`drop schema if exists "${schema}" cascade`);
+    await admin.end();
+    const redis = new Redis(TEST_REDIS_URL);
+    const keys = await redis.keys(`${schema}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it("runs a web and a worker on PostgreSQL and Redis from dist/, migrated, /healthz 200", async () => {
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: schema,
+      PORT: String(port),
+      LOG_LEVEL: "info",
+    };
+    const command = "node --enable-source-maps dist/bin/main.js start".split(" ");
+    const migrate = spawnSync(process.execPath, ["dist/bin/main.js", "migrate"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      encoding: "utf8",
+    });
+    expect(migrate.status, migrate.stderr).toBe(0);
+    expect(migrate.stdout).toMatch(/^Applied: \d{8}_001_core_schema, /m);
+    const web = run([...command, "--role", "web"], env);
+    const worker = run([...command, "--role", "worker"], env);
+    try {
+      await waitFor200(`http://127.0.0.1:${port}/healthz`, web);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toEqual({
+        status: "ready",
+        checks: { database: true, queue: true },
+      });
+      const { rows } = await admin.query(
+        `select name from "${schema}".kysely_migration order by name`,
+      );
+      const sources = readdirSync(path.join(ROOT, "migrations"))
+        .filter((f) => /^\d.*\.ts$/.test(f))
+        .map((f) => f.replace(/\.ts$/, ""))
+        .sort();
+      expect(rows.map((r) => r.name)).toEqual(sources);
+      // The worker is up too: it logged its jobs starting and has not exited.
+      const deadline = Date.now() + 20_000;
+      while (!worker.output().includes('"jobs started"') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(worker.output()).toContain('"msg":"jobs started"');
+      expect(worker.child.exitCode).toBeNull();
+    } finally {
+      expect(await web.stop()).toBe(0);
+      expect(await worker.stop()).toBe(0);
+    }
+  }, 90_000);
+});
