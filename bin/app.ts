@@ -9,6 +9,7 @@ import { installationTokens, SlackInstallations } from "../adapters/slack/instal
 import { createMessengerClient, createSlackMessenger } from "../adapters/slack/messenger.ts";
 import { TokenCipher } from "../adapters/slack/token-cipher.ts";
 import { createTeamsApp, isTeamsConfigured } from "../adapters/teams/app.ts";
+import { createXapiHandler } from "../adapters/xapi/http.ts";
 import { createJobQueue, jobModules, type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { configureVerificationJobs } from "../jobs/verification/index.ts";
 import { seedDemo } from "../playground/demo.ts";
@@ -171,6 +172,7 @@ export async function startApp(options: {
         logger.info({ url: `${http.url}/playground` }, "playground: try Stackup in the browser");
       }
       if (teams) httpHandlers.push(teams.handle);
+      httpHandlers.push(createXapiHandler({ db: database.db, clock, logger }));
       if (isSlackConfigured(slackConfig)) {
         slack = await createSlackApp({
           core,

@@ -7,6 +7,7 @@ import { recommendFeature } from "./features/recommend.ts";
 import { shareFeature } from "./features/share.ts";
 import { showcaseFeature } from "./features/showcase.ts";
 import { stackFeature } from "./features/stack.ts";
+import { xapiFeature } from "./features/xapi.ts";
 
 /** Every feature beyond the core goal loop; each adds its commands, actions and forms. */
 export const FEATURES: FeatureFactory[] = [
@@ -19,4 +20,5 @@ export const FEATURES: FeatureFactory[] = [
   stackFeature,
   planFeature,
   shareFeature,
+  xapiFeature,
 ];

@@ -4,6 +4,7 @@ import { privateReply, type Reply } from "../../messages/model.ts";
 import { teamCreatedMessage, textMessage } from "../../messages/org.ts";
 import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
 import { ADMIN_USAGE, describeRef, parseAdmin } from "./org-grammar.ts";
+import { xapiAdmin } from "./xapi.ts";
 
 const WEEKDAY_NAMES = [
   "Monday",
@@ -27,7 +28,8 @@ function unknownPeople(s: Session, unknown: PersonRef[], ambiguous: PersonRef[],
 }
 
 /** `/learn admin …`: teams, members, managers, roles and digest schedules. Admins only. */
-export function adminCommand(_deps: FeatureDeps, org: OrgService): FeatureCommand {
+export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand {
+  const xapi = xapiAdmin(deps);
   return {
     name: "admin",
     usage: "admin team create|team add|manager|digest|role …",
@@ -40,6 +42,7 @@ export function adminCommand(_deps: FeatureDeps, org: OrgService): FeatureComman
           textMessage("Only workspace admins can change teams and managers. Ask one of them."),
         );
       }
+      if (/^xapi(\s|$)/i.test(args)) return xapi(s, args.slice(4));
       const cmd = parseAdmin(args);
       const problem = (m: string, usage: string | null = null) =>
         privateReply(problemMessage(m, usage, s.ctx));

@@ -1,0 +1,81 @@
+import { OrgService } from "../../domain/org/service.ts";
+import { MAX_LMS_NAME_LENGTH, XapiCredentials } from "../../domain/xapi/credentials.ts";
+import { StatementService, UNMATCHED_DAYS } from "../../domain/xapi/statements.ts";
+import { problemMessage } from "../../messages/goals.ts";
+import { privateReply, type Reply } from "../../messages/model.ts";
+import { textMessage } from "../../messages/org.ts";
+import {
+  credentialIssuedMessage,
+  credentialListMessage,
+  unmatchedMessage,
+} from "../../messages/xapi.ts";
+import type { Feature, FeatureDeps, Session } from "../feature.ts";
+
+export const XAPI_USAGE = "admin xapi create <LMS name> | list | revoke <name or key> | unmatched";
+
+/** `/learn admin xapi …`: credentials for LMSs to forward statements, and what did not match. */
+export function xapiAdmin(deps: FeatureDeps) {
+  const credentials = new XapiCredentials(deps.db, deps.clock);
+  const statements = new StatementService(deps.db, deps.clock);
+  const problem = (s: Session, m: string) => privateReply(problemMessage(m, XAPI_USAGE, s.ctx));
+
+  return async (s: Session, args: string): Promise<Reply> => {
+    const [word = "", ...rest] = args.trim().split(/\s+/);
+    const name = rest.join(" ").trim();
+    const ws = s.user.workspace_id;
+    switch (word.toLowerCase()) {
+      case "create": {
+        if (!name) return problem(s, "Name the LMS that will send statements.");
+        if (name.length > MAX_LMS_NAME_LENGTH)
+          return problem(s, `Keep the name under ${MAX_LMS_NAME_LENGTH} characters.`);
+        const issued = await credentials.create(s.user, name);
+        if ("error" in issued)
+          return problem(
+            s,
+            `There are already live credentials called ${name}; revoke them first.`,
+          );
+        return privateReply(credentialIssuedMessage(issued));
+      }
+      case "list":
+      case "":
+        return privateReply(credentialListMessage(await credentials.list(ws), s.ctx));
+      case "revoke": {
+        if (!name) return problem(s, "Name the credentials to revoke, or give their key.");
+        const revoked = await credentials.revoke(ws, name);
+        if (!revoked) return problem(s, `There are no live xAPI credentials called ${name}.`);
+        return privateReply(
+          textMessage(`Revoked ${revoked.name} (${revoked.key}). Its statements stay recorded.`),
+        );
+      }
+      case "unmatched":
+        return privateReply(
+          unmatchedMessage(await statements.unmatched(ws), UNMATCHED_DAYS, s.ctx),
+        );
+      default:
+        return problem(s, `I don't know "admin xapi ${word}".`);
+    }
+  };
+}
+
+/** The unmatched list's button: place kept statements again. Admins only. */
+export function xapiFeature(deps: FeatureDeps): Feature {
+  const org = new OrgService(deps.db, deps.clock, deps.admins);
+  const statements = new StatementService(deps.db, deps.clock);
+  return {
+    name: "xapi",
+    actions: {
+      async "xapi.retry"(s: Session): Promise<Reply> {
+        if ((await org.roleOf(s.user)) !== "admin")
+          return privateReply(textMessage("Only workspace admins can do that."));
+        const { placed, left } = await statements.retryUnmatched(s.user.workspace_id);
+        const groups = await statements.unmatched(s.user.workspace_id);
+        const message = unmatchedMessage(groups, UNMATCHED_DAYS, s.ctx);
+        message.blocks.unshift({
+          type: "context",
+          text: [`Placed ${placed} statement${placed === 1 ? "" : "s"}; ${left} still unmatched.`],
+        });
+        return { kind: "update", message };
+      },
+    },
+  };
+}

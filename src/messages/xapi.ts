@@ -1,0 +1,109 @@
+import { DateTime } from "luxon";
+import type { CredentialSummary, IssuedCredential } from "../domain/xapi/credentials.ts";
+import type { UnmatchedGroup } from "../domain/xapi/statements.ts";
+import type { ViewContext } from "./goals.ts";
+import type { Block, Inline, Message } from "./model.ts";
+
+export function credentialIssuedMessage(issued: IssuedCredential): Message {
+  return {
+    summary: `xAPI credentials for ${issued.name}`,
+    blocks: [
+      { type: "header", text: `xAPI credentials for ${issued.name}` },
+      {
+        type: "fields",
+        fields: [
+          { label: "Endpoint", value: ["this Stackup's address followed by ", { code: "/xapi/" }] },
+          { label: "Username (key)", value: [{ code: issued.key }] },
+          { label: "Password (secret)", value: [{ code: issued.secret }] },
+          { label: "xAPI version", value: ["1.0.3 or 2.0.0"] },
+        ],
+      },
+      {
+        type: "context",
+        text: [
+          "Copy the secret now: it is shown only this once, and Stackup keeps only a hash of it. ",
+          `Statements from ${issued.name} count as "reported by ${issued.name}".`,
+        ],
+      },
+    ],
+  };
+}
+
+export function credentialListMessage(list: CredentialSummary[], ctx: ViewContext): Message {
+  if (list.length === 0) {
+    return {
+      summary: "No xAPI credentials",
+      blocks: [
+        { type: "text", text: ["No LMS can send statements yet."] },
+        {
+          type: "context",
+          text: ["Try: ", { code: `${ctx.commandPrefix} admin xapi create <LMS name>` }],
+        },
+      ],
+    };
+  }
+  const lines: Inline[] = [];
+  for (const c of list) {
+    if (lines.length) lines.push("\n");
+    const day = DateTime.fromJSDate(c.createdAt, { zone: ctx.timeZone }).toFormat("d LLL yyyy");
+    lines.push({ bold: c.name }, " · ", { code: c.key }, ` · since ${day}`);
+  }
+  return {
+    summary: `${list.length} xAPI credential${list.length === 1 ? "" : "s"}`,
+    blocks: [
+      { type: "header", text: "xAPI credentials" },
+      { type: "text", text: lines },
+    ],
+  };
+}
+
+const REASONS: Record<UnmatchedGroup["outcome"], string> = {
+  unknown_actor: "nobody here has that e-mail or account",
+  unknown_activity: "the activity is not mapped to a catalog credential",
+  no_goal: "no open goal for that credential",
+};
+
+export function unmatchedMessage(
+  groups: UnmatchedGroup[],
+  days: number,
+  ctx: ViewContext,
+): Message {
+  if (groups.length === 0) {
+    return {
+      summary: "No unmatched statements",
+      blocks: [
+        {
+          type: "text",
+          text: ["Every statement from the last 30 days found its person and goal."],
+        },
+      ],
+    };
+  }
+  const blocks: Block[] = [{ type: "header", text: "Statements Stackup could not place" }];
+  for (const g of groups) {
+    const when = DateTime.fromJSDate(g.latest, { zone: ctx.timeZone }).toFormat("d LLL HH:mm");
+    blocks.push({
+      type: "text",
+      text: [
+        { bold: g.actor },
+        g.activity ? " · " : "",
+        ...(g.activity ? [{ code: g.activity } as Inline] : []),
+        `\n${g.count} statement${g.count === 1 ? "" : "s"}, latest ${when}: ${REASONS[g.outcome]}`,
+      ],
+    });
+  }
+  blocks.push(
+    {
+      type: "context",
+      text: [
+        `They are kept ${days} days. Map activities in the catalog import (xapi_activities), `,
+        "then try them again.",
+      ],
+    },
+    {
+      type: "actions",
+      buttons: [{ label: "Try these again", action: "xapi.retry", value: "{}", style: "primary" }],
+    },
+  );
+  return { summary: `${groups.length} groups of unmatched statements`, blocks };
+}
