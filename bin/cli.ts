@@ -1,22 +1,127 @@
 import { existsSync, readFileSync } from "node:fs";
-import { ConfigError, loadConfig } from "../src/config.ts";
-import { createLogger } from "../src/log.ts";
-import { type Role, startApp } from "./app.ts";
-import { catalogImportCommand } from "./commands/catalog-import.ts";
-import { orgImportCommand } from "./commands/org-import.ts";
-import { verifyCommand } from "./commands/verify.ts";
-import { openDatabase } from "./runtime.ts";
+import type { ParseArgsConfig } from "node:util";
+import { type Config, ConfigError, loadConfig } from "../src/config.ts";
+import { createLogger, type Logger } from "../src/log.ts";
+import { parseCommandArgs } from "./commands/args.ts";
+import type { Database } from "./runtime.ts";
 
-const USAGE = `Usage:
-  stackup start [--role all|web|worker] [--demo]
-                                          run the service (default role: all); --demo seeds
-                                          the playground's sample organisation
-  stackup migrate                         apply database migrations
-  stackup catalog import FILE             add credentials from a .csv or .yaml file
-  stackup org import FILE.csv [--workspace ID]
-                                          people's teams, managers and roles from a CSV
-  stackup verify <url|file> [options]     check an Open Badge (see README)
-  stackup help                            this text`;
+type Options = NonNullable<ParseArgsConfig["options"]>;
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+interface Context {
+  config: Config;
+  logger: Logger;
+}
+
+interface Command {
+  /** The words after `stackup`. */
+  name: string;
+  synopsis: string;
+  /** What `stackup <command> --help` prints under the synopsis. */
+  help: string;
+  options: Options;
+  /** Checks positionals before the configuration is read; a string is the problem. */
+  check?(values: Values, positionals: string[]): string | undefined;
+  run(
+    context: Context,
+    args: { values: Values; positionals: string[]; argv: string[] },
+  ): Promise<number>;
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+const err = (s: string) => process.stderr.write(s.endsWith("\n") ? s : `${s}\n`);
+
+const ROLES = ["all", "web", "worker"] as const;
+
+const noPositionals = (_: Values, positionals: string[]) =>
+  positionals.length > 0 ? `unexpected argument ${positionals[0]}` : undefined;
+
+const COMMANDS: Command[] = [
+  {
+    name: "start",
+    synopsis: "stackup start [--role all|web|worker] [--demo]",
+    help: `Runs the service until SIGTERM or SIGINT.
+  --role all      HTTP and the scheduled jobs in one process (the default)
+  --role web      HTTP only: Slack and Teams endpoints, /healthz, /readyz
+  --role worker   the scheduled jobs only (check-ins, digests, badge checks)
+  --demo          seed the playground's sample organisation`,
+    options: { role: { type: "string", default: "all" }, demo: { type: "boolean" } },
+    check(values, positionals) {
+      if (!ROLES.includes(values.role as (typeof ROLES)[number])) {
+        return `--role must be all, web or worker (got "${values.role}")`;
+      }
+      return noPositionals(values, positionals);
+    },
+    run: ({ config, logger }, { values }) =>
+      startCommand(config, logger, values.role as (typeof ROLES)[number], values.demo === true),
+  },
+  {
+    name: "migrate",
+    synopsis: "stackup migrate",
+    help: "Applies the database migrations that have not run yet (start-up does it too).",
+    options: {},
+    check: noPositionals,
+    async run({ config, logger }) {
+      const { openDatabase } = await import("./runtime.ts");
+      const database = await openDatabase(config, logger);
+      const { applied } = database;
+      out(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
+      await database.close();
+      return 0;
+    },
+  },
+  {
+    name: "catalog import",
+    synopsis: "stackup catalog import FILE",
+    help: "Adds or updates credentials (and stacks) from a .csv or .yaml file.",
+    options: {},
+    async run({ config, logger }, { argv }) {
+      const { catalogImportCommand } = await import("./commands/catalog-import.ts");
+      return withDatabase(config, logger, (db) =>
+        catalogImportCommand(argv, { db, stdout: out, stderr: err }),
+      );
+    },
+  },
+  {
+    name: "org import",
+    synopsis: "stackup org import FILE.csv [--workspace ID]",
+    help: "People's teams, managers and roles from a CSV (email, team, manager_email, role).",
+    options: { workspace: { type: "string" } },
+    async run({ config, logger }, { argv }) {
+      const { orgImportCommand } = await import("./commands/org-import.ts");
+      return withDatabase(config, logger, (db) =>
+        orgImportCommand(argv, { db, stdout: out, stderr: err }),
+      );
+    },
+  },
+  {
+    name: "verify",
+    synopsis:
+      "stackup verify <url|file> [--email ADDRESS]... [--map URL_PREFIX=PATH]... [--now ISO_TIME]",
+    help: `Verifies an Open Badge 2.0/3.0 and prints the verdict as JSON
+(exit 0 valid or warning, 1 invalid, 2 usage error).
+  --email ADDRESS         an address the badge should be issued to (repeatable)
+  --map URL_PREFIX=PATH   serve URLs under the prefix from local files; turns on offline mode
+  --now ISO_TIME          check dates as of this time`,
+    options: {
+      email: { type: "string", multiple: true },
+      map: { type: "string", multiple: true },
+      now: { type: "string" },
+    },
+    async run(_, { argv }) {
+      const { verifyCommand } = await import("./commands/verify.ts");
+      return verifyCommand(argv, { stdout: out, stderr: err });
+    },
+  },
+];
+
+const USAGE = `Usage: stackup <command> [options]
+
+${COMMANDS.map((c) => `  ${c.synopsis}`).join("\n")}
+  stackup help [command]      this text, or a command's
+  stackup --version           the version
+
+Run "stackup <command> --help" for what each option does.`;
 
 /** From package.json, found above this file both in the sources and in dist/. */
 function packageVersion(): string {
@@ -29,23 +134,71 @@ function packageVersion(): string {
   return "unknown";
 }
 
-const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
-const err = (s: string) => process.stderr.write(s.endsWith("\n") ? s : `${s}\n`);
+/** The command `argv` names and the arguments after its name. */
+function findCommand(argv: string[]): { command: Command | undefined; rest: string[] } {
+  for (const command of COMMANDS) {
+    const words = command.name.split(" ");
+    if (words.every((w, i) => argv[i] === w)) return { command, rest: argv.slice(words.length) };
+  }
+  return { command: undefined, rest: [] };
+}
 
-function parseRole(args: string[]): Role | undefined {
-  const i = args.indexOf("--role");
-  const inline = args.find((a) => a.startsWith("--role="))?.slice(7);
-  const value = inline ?? (i >= 0 ? args[i + 1] : "all");
-  return value === "all" || value === "web" || value === "worker" ? value : undefined;
+function commandHelp(command: Command): string {
+  return `Usage: ${command.synopsis}\n\n${command.help}`;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (!command || command === "help" || command === "--help" || command === "-h") {
-    out(USAGE);
-    return command ? 0 : 2;
+  const [first] = argv;
+  if (first === undefined) {
+    err(USAGE);
+    return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
+  if (first === "--help" || first === "-h") {
+    out(USAGE);
+    return 0;
+  }
+  if (first === "help") {
+    const { command } = findCommand(argv.slice(1));
+    if (argv.length > 1 && !command) {
+      err(`Unknown command "${argv.slice(1).join(" ")}".\n\n${USAGE}`);
+      return 2;
+    }
+    out(command ? commandHelp(command) : USAGE);
+    return 0;
+  }
+  if (first === "--version" || first === "-v" || first === "version") {
+    out(packageVersion());
+    return 0;
+  }
+  const { command, rest } = findCommand(argv);
+  if (!command) {
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    if (group.length > 0) {
+      if (argv.includes("--help") || argv.includes("-h")) {
+        out(group.map(commandHelp).join("\n\n"));
+        return 0;
+      }
+      err(`Usage: ${group.map((c) => c.synopsis).join("\n       ")}`);
+      return 2;
+    }
+    err(`Unknown command "${first}".\n\n${USAGE}`);
+    return 2;
+  }
+  const parsed = parseCommandArgs(rest, command.options);
+  if (parsed.kind === "help") {
+    out(commandHelp(command));
+    return 0;
+  }
+  const problem =
+    parsed.kind === "error" ? parsed.message : command.check?.(parsed.values, parsed.positionals);
+  if (problem !== undefined || parsed.kind === "error") {
+    err(
+      `stackup ${command.name}: ${problem}\nUsage: ${command.synopsis}\nRun "stackup ${command.name} --help" for more.`,
+    );
+    return 2;
+  }
+
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -56,79 +209,48 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  return command.run({ config, logger }, { ...parsed, argv: rest });
+}
 
-  switch (command) {
-    case "start": {
-      const role = parseRole(args);
-      if (!role) {
-        err("--role must be all, web or worker.");
-        return 2;
-      }
-      let app: Awaited<ReturnType<typeof startApp>>;
-      try {
-        app = await startApp({ config, logger, role, demo: args.includes("--demo") });
-      } catch (error) {
-        logger.fatal({ err: error }, "could not start");
-        err(`Stackup could not start: ${(error as Error).message}`);
-        logger.flush();
-        return 1;
-      }
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info({ signal }, "shutting down");
-          resolve();
-        };
-        process.once("SIGTERM", () => stop("SIGTERM"));
-        process.once("SIGINT", () => stop("SIGINT"));
-      });
-      await app.stop();
-      logger.flush();
-      return 0;
-    }
-    case "migrate": {
-      const database = await openDatabase(config, logger);
-      const { applied } = database;
-      out(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
-      await database.close();
-      return 0;
-    }
-    case "catalog": {
-      if (args[0] !== "import") {
-        err("Usage: stackup catalog import FILE");
-        return 2;
-      }
-      const database = await openDatabase(config, logger);
-      try {
-        return await catalogImportCommand(args.slice(1), {
-          db: database.db,
-          stdout: out,
-          stderr: err,
-        });
-      } finally {
-        await database.close();
-      }
-    }
-    case "verify":
-      return verifyCommand(args, { stdout: out, stderr: err });
-    case "org": {
-      if (args[0] !== "import") {
-        err("Usage: stackup org import FILE.csv [--workspace ID]");
-        return 2;
-      }
-      const database = await openDatabase(config, logger);
-      try {
-        return await orgImportCommand(args.slice(1), { db: database.db, stdout: out, stderr: err });
-      } finally {
-        await database.close();
-      }
-    }
-    case "version":
-    case "--version": {
-      out(packageVersion());
-      return 0;
-    }
-    default:
-      err(`Unknown command "${command}".\n${USAGE}`);
-      return 2;
+async function withDatabase(
+  config: Config,
+  logger: Logger,
+  run: (db: Database["db"]) => Promise<number>,
+): Promise<number> {
+  const { openDatabase } = await import("./runtime.ts");
+  const database = await openDatabase(config, logger);
+  try {
+    return await run(database.db);
+  } finally {
+    await database.close();
   }
+}
+
+async function startCommand(
+  config: Config,
+  logger: Logger,
+  role: "all" | "web" | "worker",
+  demo: boolean,
+): Promise<number> {
+  const { startApp } = await import("./app.ts");
+  let app: Awaited<ReturnType<typeof startApp>>;
+  try {
+    app = await startApp({ config, logger, role, demo });
+  } catch (error) {
+    logger.fatal({ err: error }, "could not start");
+    err(`Stackup could not start: ${(error as Error).message}`);
+    logger.flush();
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "shutting down");
+      resolve();
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  await app.stop();
+  logger.flush();
+  return 0;
 }

@@ -9,6 +9,7 @@ import {
   type LineError,
   parseCatalogFile,
 } from "../../src/domain/catalog/import.ts";
+import { parseCommandArgs } from "./args.ts";
 
 export interface CatalogImportDeps {
   db: Kysely<Database>;
@@ -33,11 +34,16 @@ export async function catalogImportCommand(
   deps: CatalogImportDeps,
 ): Promise<number> {
   const { stdout, stderr } = deps;
-  if (argv.includes("--help") || argv.includes("-h")) {
+  const args = parseCommandArgs(argv, {});
+  if (args.kind === "help") {
     stdout(USAGE);
     return 0;
   }
-  const [file, ...extra] = argv;
+  if (args.kind === "error") {
+    stderr(`catalog import: ${args.message}\n${USAGE}`);
+    return 2;
+  }
+  const [file, ...extra] = args.positionals;
   if (file === undefined || file === "") {
     stderr(`catalog import needs a file to read.\n${USAGE}`);
     return 2;

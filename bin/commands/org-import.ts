@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import type { Kysely } from "kysely";
 import type { Database } from "../../src/db/types.ts";
 import { importOrg, type LineError, parseOrgCsv } from "../../src/domain/org/import.ts";
+import { parseCommandArgs } from "./args.ts";
 
 export interface OrgImportDeps {
   db: Kysely<Database>;
@@ -22,23 +23,21 @@ const USAGE =
  */
 export async function orgImportCommand(argv: string[], deps: OrgImportDeps): Promise<number> {
   const { stdout, stderr } = deps;
-  if (argv.includes("--help") || argv.includes("-h")) {
+  const args = parseCommandArgs(argv, { workspace: { type: "string" } });
+  if (args.kind === "help") {
     stdout(USAGE);
     return 0;
   }
-  const args = [...argv];
-  let workspace: string | undefined;
-  const at = args.findIndex((a) => a === "--workspace" || a.startsWith("--workspace="));
-  if (at >= 0) {
-    const a = args[at]!;
-    workspace = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[at + 1];
-    args.splice(at, a.includes("=") ? 1 : 2);
-    if (!workspace) {
-      stderr(`--workspace needs an id.\n${USAGE}`);
-      return 2;
-    }
+  if (args.kind === "error") {
+    stderr(`org import: ${args.message}\n${USAGE}`);
+    return 2;
   }
-  const [file, ...extra] = args;
+  const workspace = args.values.workspace as string | undefined;
+  if (workspace !== undefined && workspace.trim() === "") {
+    stderr(`--workspace needs an id.\n${USAGE}`);
+    return 2;
+  }
+  const [file, ...extra] = args.positionals;
   if (!file || extra.length > 0) {
     stderr(
       `${file ? `unexpected: ${extra.join(" ")}` : "org import needs a file to read."}\n${USAGE}`,
