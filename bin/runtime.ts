@@ -27,7 +27,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     );
   }
   const schema = config.databaseSchema;
-  const handle = createDatabase({ connectionString, ...(schema ? { schema } : {}) });
+  const handle = createDatabase({ connectionString, logger, ...(schema ? { schema } : {}) });
   let applied: string[];
   try {
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);

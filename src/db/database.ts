@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import type { Logger } from "../log.ts";
 import type { Database } from "./types.ts";
 
 const NUMERIC_OID = 1700;
@@ -27,6 +28,8 @@ export interface PoolOptions {
   max?: number;
   /** Schema to put first on the search_path (tests isolate themselves this way). */
   schema?: string;
+  /** Where lost connections are reported; silent without one. */
+  logger?: Pick<Logger, "warn" | "info">;
 }
 
 /**
@@ -52,11 +55,40 @@ export function createDatabase(options: PoolOptions): DatabaseHandle {
     max: options.max ?? 10,
     types,
     options: startupOptions(options.schema),
+    // Names Stackup's connections in pg_stat_activity unless the URL names them.
+    fallback_application_name: "stackup",
   });
+  watchConnections(pool, options.logger);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     pool,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A restart, a failover or a pooler closing idle connections ends connections the pool holds.
+ * pg reports that as an "error" event, which without a listener ends the process. Here it is
+ * logged once per outage; the pool drops the dead connection and the next query opens a new one.
+ */
+function watchConnections(pool: pg.Pool, logger: PoolOptions["logger"]): void {
+  let lost = false;
+  const onLost = (error: Error & { code?: string }) => {
+    if (lost) return;
+    lost = true;
+    logger?.warn(
+      { err: error.message, code: error.code },
+      "lost a PostgreSQL connection; the next query opens a new one",
+    );
+  };
+  pool.on("error", onLost);
+  pool.on("connect", (client) => {
+    // A connection checked out (in a transaction, say) errors on the client, not the pool.
+    client.on("error", onLost);
+    if (lost) {
+      lost = false;
+      logger?.info("connected to PostgreSQL again");
+    }
+  });
 }

@@ -33,6 +33,9 @@ export class PGliteServer {
       this.server?.once("error", reject);
       this.server?.listen(port, host, () => resolve());
     });
+    // Past start-up an accept error (out of file descriptors, say) costs that one connection;
+    // the client's pool retries, so the process must not end over it.
+    this.server.on("error", () => undefined);
     const address = this.server.address();
     if (!address || typeof address === "string") throw new Error("PGlite server has no port");
     return `${host}:${address.port}`;
