@@ -32,7 +32,8 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const child = spawn(
     process.execPath,
-    [path.join(root, "bin/stackup.js"), "start", "--role", options.role ?? "all"],
+    // The sources, not a build that may be stale.
+    ["--import", "tsx", path.join(root, "bin/main.ts"), "start", "--role", options.role ?? "all"],
     {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", ...env },
