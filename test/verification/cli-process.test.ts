@@ -61,7 +61,7 @@ describe("stackup verify as a process", () => {
       name: "Teamwork",
       recipientMatch: "not_checkable",
       trusted: false,
-      issuerDomain: "example.com",
+      issuerDomain: null,
     });
   }, 60_000);
 

@@ -166,7 +166,7 @@ export function assessTrust(
 ): TrustResult {
   const reasons: Reason[] = [];
   const issuerId = result.issuer?.id ?? null;
-  const issuerDomain = issuerDomainOf(issuerId);
+  const claimedDomain = issuerDomainOf(issuerId);
   if (result.kind !== "ob2" && result.kind !== "ob3") {
     reasons.push(reason(TRUST_CODES.proofMissing, "This is not a checkable Open Badge."));
   } else if (result.verdict === "invalid") {
@@ -180,7 +180,10 @@ export function assessTrust(
       reasons.push(reason(e.code, e.message));
     }
   }
-  if (!issuerDomain) {
+  // a domain is proven only by a conformant badge every proof of which binds to the issuer
+  const bound = reasons.length === 0;
+  const issuerDomain = bound ? claimedDomain : null;
+  if (!claimedDomain) {
     reasons.push(
       reason(
         TRUST_CODES.issuerAnonymous,
@@ -189,7 +192,7 @@ export function assessTrust(
           : "The badge names no issuer.",
       ),
     );
-  } else {
+  } else if (issuerDomain) {
     if (looksLikeCredly(issuerDomain)) {
       reasons.push(
         reason(TRUST_CODES.issuerLookalike, `${issuerDomain} imitates Credly but is not Credly.`),

@@ -67,9 +67,13 @@ declare module "@digitalbazaar/ed25519-signature-2020" {
 }
 
 declare module "@digitalbazaar/ed25519-multikey" {
-  export function from(
-    key: Record<string, unknown>,
-  ): Promise<{ publicKeyMultibase: string; signer(): unknown }>;
+  interface KeyPair {
+    publicKeyMultibase: string;
+    signer(): { sign(options: { data: Uint8Array }): Promise<Uint8Array> };
+    export(options: Record<string, boolean>): Promise<Record<string, string>>;
+  }
+  export function from(key: Record<string, unknown>): Promise<KeyPair>;
+  export function generate(options?: Record<string, unknown>): Promise<KeyPair>;
   export function toJwk(options: { keyPair: unknown }): Promise<Record<string, unknown>>;
 }
 
