@@ -46,7 +46,7 @@ const definitions = {
       name: { type: "string" },
       mbox: { type: "string", pattern: "^mailto:[^@\\s]+@[^@\\s]+$" },
       mbox_sha1sum: { type: "string", pattern: "^[0-9a-fA-F]{40}$" },
-      openid: { type: "string", format: "uri" },
+      openid: { type: "string", format: "iri" },
       account: { $ref: "#/definitions/account" },
     },
     oneOf: [
@@ -60,7 +60,7 @@ const definitions = {
     type: "object",
     required: ["homePage", "name"],
     additionalProperties: false,
-    properties: { homePage: { type: "string", format: "uri" }, name: { type: "string" } },
+    properties: { homePage: { type: "string", format: "iri" }, name: { type: "string" } },
   },
   group: {
     type: "object",
@@ -72,7 +72,7 @@ const definitions = {
       member: { type: "array", items: { $ref: "#/definitions/agent" } },
       mbox: { type: "string", pattern: "^mailto:[^@\\s]+@[^@\\s]+$" },
       mbox_sha1sum: { type: "string", pattern: "^[0-9a-fA-F]{40}$" },
-      openid: { type: "string", format: "uri" },
+      openid: { type: "string", format: "iri" },
       account: { $ref: "#/definitions/account" },
     },
     // An anonymous group lists its members; an identified one has exactly one identifier.
@@ -121,7 +121,7 @@ const definitions = {
           name: languageMap,
           description: languageMap,
           type: iri,
-          moreInfo: { type: "string", format: "uri" },
+          moreInfo: { type: "string", format: "iri" },
           extensions,
           interactionType: {
             enum: [
@@ -242,7 +242,7 @@ const definitions = {
       contentType: { type: "string" },
       length: { type: "integer", minimum: 0 },
       sha2: { type: "string" },
-      fileUrl: { type: "string", format: "uri" },
+      fileUrl: { type: "string", format: "iri" },
     },
   },
   subStatement: {
@@ -298,6 +298,8 @@ const statementSchema = {
 
 const ajv = new Ajv({ strict: false, allErrors: false });
 addFormats.default(ajv);
+// An absolute IRI: a scheme, then anything but white space (ajv-formats knows only ASCII URIs).
+ajv.addFormat("iri", /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/);
 const validateSchema = ajv.compile(statementSchema);
 
 /** A statement that passed validation; only the parts Stackup reads are typed. */
@@ -340,7 +342,11 @@ function describe(error: ErrorObject | undefined): string {
       : error.keyword === "const"
         ? ` (${JSON.stringify((error.params as { allowedValue?: unknown }).allowedValue)})`
         : "";
-  return `${where || "statement"} ${error.message ?? "is not valid"}${extra}`;
+  const message =
+    error.keyword === "format" && (error.params as { format?: string }).format === "iri"
+      ? "must be an absolute IRI, such as https://example.com/…"
+      : (error.message ?? "is not valid");
+  return `${where || "statement"} ${message}${extra}`;
 }
 
 /** Checks one statement against the xAPI rules Stackup enforces; the reason names the field. */
