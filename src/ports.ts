@@ -30,11 +30,34 @@ export interface PlatformProfile {
   timeZone: string | null;
 }
 
-/** Queues background work by job name; the jobs layer decides which queue runs it. */
-export interface JobQueue {
-  enqueue(
-    job: string,
-    data: Record<string, unknown>,
-    options?: { id?: string; delayMs?: number },
-  ): Promise<void>;
+/** How one queued job is told apart and when it may start. */
+export interface EnqueueOptions {
+  /** Jobs with the same id are queued once. */
+  id?: string;
+  delayMs?: number;
 }
+
+/** One job of a batch: its name, its data and how it is queued. */
+export type QueuedJob<Jobs extends object> = {
+  [N in keyof Jobs & string]: { job: N; data: Jobs[N] } & EnqueueOptions;
+}[keyof Jobs & string];
+
+/**
+ * Queues background work by job name; the jobs layer decides which queue runs it and how it is
+ * retried. `Jobs` maps each job name a caller may queue to the data it carries.
+ */
+export interface JobQueue<Jobs extends object = Record<string, Record<string, unknown>>> {
+  enqueue<N extends keyof Jobs & string>(
+    job: N,
+    data: Jobs[N],
+    options?: EnqueueOptions,
+  ): Promise<void>;
+  /** Several jobs in one round trip (queues that can; see BatchJobQueue). */
+  enqueueMany?(jobs: QueuedJob<Jobs>[]): Promise<void>;
+}
+
+/** A queue that takes batches: what scheduled work fanning out into many jobs needs. */
+export type BatchJobQueue<Jobs extends object> = Required<JobQueue<Jobs>>;
+
+/** The data of a job that needs none (a scheduler's tick). */
+export type NoData = Record<string, never>;

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../src/db/types.ts";
+import type { DueDigest, DueSummary } from "../../src/domain/org/digests.ts";
 import { OrgRepository } from "../../src/domain/org/repository.ts";
 import { orgDb } from "../../src/domain/org/tables.ts";
 import { svgToPng, weeklyHoursSvg } from "../../src/domain/reports/chart.ts";
@@ -10,7 +11,6 @@ import type { Attachment, Message } from "../../src/messages/model.ts";
 import { digestMessage, reportMessage } from "../../src/messages/org.ts";
 import type { Destination, Messenger } from "../../src/ports.ts";
 import type { Clock } from "../../src/time/clock.ts";
-import type { DueDigest, DueSummary } from "./schedule.ts";
 
 export interface SendDeps {
   db: Kysely<Database>;

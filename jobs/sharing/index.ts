@@ -1,18 +1,17 @@
-import type { Queue } from "bullmq";
 import { sql } from "kysely";
-import { deliverShare, SHARE_DELIVER_JOB } from "../../src/domain/sharing/shares.ts";
+import {
+  deliverShare,
+  SHARE_DELIVER_JOB,
+  type ShareJobs,
+} from "../../src/domain/sharing/shares.ts";
 import { sharedLearningMessage } from "../../src/messages/share.ts";
-import type { JobContext, JobModule } from "../registry.ts";
+import type { BatchJobQueue } from "../../src/ports.ts";
+import { defineQueue, type JobContext } from "../queue.ts";
 
 export const SHARING_QUEUE = "sharing";
-export const SHARE_SWEEP_JOB = "share.sweep";
-/** How often shares left pending (queue down when saved, or retries used up) are queued again. */
-export const SWEEP_MS = 5 * 60_000;
 /** A share this fresh still has its own job on the way. */
 const SWEEP_GRACE_MS = 60_000;
 const SWEEP_BATCH = 500;
-
-const RETRY = { attempts: 5, backoff: { type: "exponential", delay: 2_000 } } as const;
 
 /**
  * Queues a delivery job for every share still waiting to go out. Duplicates are harmless:
@@ -20,7 +19,7 @@ const RETRY = { attempts: 5, backoff: { type: "exponential", delay: 2_000 } } as
  */
 export async function sweepShares(
   ctx: Pick<JobContext, "db" | "clock">,
-  queue: Queue,
+  jobs: BatchJobQueue<ShareJobs>,
 ): Promise<number> {
   const now = ctx.clock.now();
   const { rows } = await sql<{ id: number }>`
@@ -29,57 +28,27 @@ export async function sweepShares(
     order by id limit ${SWEEP_BATCH}
   `.execute(ctx.db);
   if (rows.length === 0) return 0;
-  await queue.addBulk(
+  await jobs.enqueueMany(
     rows.map((r) => ({
-      name: SHARE_DELIVER_JOB,
+      job: SHARE_DELIVER_JOB,
       data: { shareId: r.id },
-      opts: {
-        jobId: `share-${r.id}-sweep-${now.getTime()}`,
-        ...RETRY,
-        removeOnComplete: 1000,
-        removeOnFail: 5000,
-      },
+      id: `share-${r.id}-sweep-${now.getTime()}`,
     })),
   );
   return rows.length;
 }
 
 /** Posts "what I learned" to the team channel or colleague its author chose, once. */
-export const shareJobs: JobModule = {
-  name: SHARING_QUEUE,
-  jobs: [SHARE_DELIVER_JOB],
-  async start(ctx) {
-    const queue = ctx.backend.queue(SHARING_QUEUE);
-    await queue.upsertJobScheduler(
-      "share-sweep",
-      { every: SWEEP_MS },
-      { name: SHARE_SWEEP_JOB, data: {} },
-    );
-    const deps = { db: ctx.db, messenger: ctx.messenger, now: () => ctx.clock.now() };
-    const worker = ctx.backend.worker(
-      SHARING_QUEUE,
-      async (job) => {
-        if (job.name === SHARE_DELIVER_JOB) {
-          const shareId = Number((job.data as { shareId: unknown }).shareId);
-          if (!Number.isInteger(shareId)) throw new Error(`Bad share id in job ${job.id}`);
-          return deliverShare(deps, shareId, sharedLearningMessage);
-        }
-        if (job.name === SHARE_SWEEP_JOB) return sweepShares(ctx, queue);
-        throw new Error(`Unknown sharing job ${job.name}`);
+export const shareJobs = defineQueue("sharing", (ctx) => {
+  const deps = { db: ctx.db, messenger: ctx.messenger, now: () => ctx.clock.now() };
+  return {
+    handlers: {
+      async "share.deliver"(data) {
+        const shareId = Number(data.shareId);
+        if (!Number.isInteger(shareId)) throw new Error("Bad share id in a share job");
+        return deliverShare(deps, shareId, sharedLearningMessage);
       },
-      { concurrency: 4 },
-    );
-    worker.on("failed", (job, error) =>
-      ctx.logger.warn({ job: job?.name, err: error.message }, "share job failed"),
-    );
-    return {
-      async runDue() {
-        await sweepShares(ctx, queue);
-      },
-      async stop() {
-        await worker.close();
-        await queue.close();
-      },
-    };
-  },
-};
+      "share.sweep": () => sweepShares(ctx, ctx.jobs),
+    },
+  };
+});

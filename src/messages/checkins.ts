@@ -1,4 +1,6 @@
 import { DateTime } from "luxon";
+import type { Platform } from "../db/types.ts";
+import type { BuildCheckinMessage } from "../domain/checkins/decide.ts";
 import type { Nudge } from "../domain/checkins/nudges.ts";
 import type { GoalView } from "../domain/goals/service.ts";
 import type { CheckinSchedule } from "../time/schedule.ts";
@@ -341,5 +343,31 @@ export function checkinFeedbackForm(goalId: number, key: string | undefined, tit
       { type: "number", id: "hours", label: "Hours", decimal: true, min: 0.25, max: 24 },
       { type: "text", id: "note", label: "Note", optional: true, maxLength: 500 },
     ],
+  };
+}
+
+/** The wording of scheduled check-ins, asks to pause and nudges, naming commands as typed there. */
+export function checkinDeliveryMessages(
+  commandPrefix: (platform: Platform) => string,
+): BuildCheckinMessage<Message> {
+  return (content, to, now) => {
+    const ctx: ViewContext = {
+      now,
+      timeZone: to.timeZone,
+      commandPrefix: commandPrefix(to.platform),
+    };
+    switch (content.kind) {
+      case "ask_pause":
+        return askPauseMessage(content.ignored, content.key);
+      case "nudge":
+        return nudgeMessage(content.nudge, ctx, content.key);
+      case "checkin": {
+        const nudge = planLine(content.views);
+        return checkinMessage(content.views, ctx, {
+          key: content.key,
+          ...(nudge ? { nudge } : {}),
+        });
+      }
+    }
   };
 }

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../../bin/app.ts";
-import { TICK_JOB } from "../../jobs/checkins/index.ts";
 import { createJobQueue } from "../../jobs/registry.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
+import { CHECKIN_TICK_JOB as TICK_JOB } from "../../src/domain/checkins/jobs.ts";
 import { checkinDb } from "../../src/domain/checkins/types.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMessengerClient, createSlackMessenger } from "../../adapters/slack/messenger.ts";
 import { type QueueBackend, redisBackend } from "../../jobs/backend.ts";
 import { DIGEST_QUEUE, digestJobs, tick } from "../../jobs/digests/index.ts";
-import { dueWork } from "../../jobs/digests/schedule.ts";
-import type { RunningJobs } from "../../jobs/registry.ts";
+import { createJobQueue, type RunningJobs } from "../../jobs/registry.ts";
 import { orgFeature } from "../../src/commands/features/org.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { MessengerRouter } from "../../src/delivery/router.ts";
+import { dueWork } from "../../src/domain/org/digests.ts";
 import { orgDb } from "../../src/domain/org/tables.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
@@ -82,9 +82,10 @@ describe("weekly digest job: real PostgreSQL, real Redis, two workers, fake Slac
     // The first attempt fails at Slack: the delivery stays pending and the retry sends it.
     fake.failNext("files.completeUploadExternal", { error: "internal_error" });
     const queues = backends.map((b) => b.queue(DIGEST_QUEUE));
+    const jobs = backends.map((b) => createJobQueue(b));
     await Promise.all([
-      tick({ db: t.db, clock }, queues[0]!),
-      tick({ db: t.db, clock }, queues[1]!),
+      tick(t.db, clock.now(), jobs[0]!),
+      tick(t.db, clock.now(), jobs[1]!),
       workers[0]!.runDue?.(),
     ]);
     const [due] = (await dueWork(t.db, clock.now())).digests;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summaryKey, summarySlot } from "../../jobs/digests/schedule.ts";
+import { summaryKey, summarySlot } from "../../src/domain/org/digests.ts";
 
 describe("monthly summary window", () => {
   const zone = "America/New_York";

@@ -2,7 +2,7 @@ import type { Generated, Kysely } from "kysely";
 import { anyOf } from "../../db/arrays.ts";
 import type { Database, User } from "../../db/types.ts";
 import type { Message } from "../../messages/model.ts";
-import type { Destination, Messenger } from "../../ports.ts";
+import type { Destination, Messenger, NoData } from "../../ports.ts";
 import { OrgRepository } from "../org/repository.ts";
 
 export type Audience = "digest" | "team" | "colleague";
@@ -26,6 +26,13 @@ export interface SharesTable {
 export const MAX_SHARE_LENGTH = 500;
 /** The job that posts a share to its channel or colleague (see deliverShare). */
 export const SHARE_DELIVER_JOB = "share.deliver";
+export const SHARE_SWEEP_JOB = "share.sweep";
+
+/** The sharing jobs and their data. */
+export interface ShareJobs {
+  [SHARE_DELIVER_JOB]: { shareId: number };
+  [SHARE_SWEEP_JOB]: NoData;
+}
 
 const sharesDb = (db: Kysely<Database>) => db.withTables<{ shares: SharesTable }>();
 

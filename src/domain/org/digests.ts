@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import type { Database } from "../../src/db/types.ts";
-import type { TeamRow } from "../../src/domain/org/repository.ts";
-import { orgDb } from "../../src/domain/org/tables.ts";
+import type { Database } from "../../db/types.ts";
+import type { NoData } from "../../ports.ts";
 import {
   addDays,
   isoWeekStartDate,
@@ -10,7 +9,9 @@ import {
   type LocalDate,
   localDateOf,
   resolveLocal,
-} from "../../src/time/schedule.ts";
+} from "../../time/schedule.ts";
+import type { TeamRow } from "./repository.ts";
+import { orgDb } from "./tables.ts";
 
 export interface DueDigest {
   key: string;
@@ -25,6 +26,13 @@ export interface DueSummary {
   userId: number;
   /** Local first day of the month being summarised. */
   monthStart: LocalDate;
+}
+
+/** The digest jobs and their data. */
+export interface DigestJobs {
+  "digests.tick": NoData;
+  "digests.team": DueDigest;
+  "digests.summary": DueSummary;
 }
 
 /** One digest per team per ISO week (in the team's zone), whatever its schedule says later. */

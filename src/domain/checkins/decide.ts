@@ -1,0 +1,127 @@
+import type { Platform } from "../../db/types.ts";
+import { isoWeekStart } from "../../time/local.ts";
+import type { GoalService, GoalView } from "../goals/service.ts";
+import type { ClaimedDelivery, StateChange } from "./deliveries.ts";
+import { chooseNudge, IGNORED_BEFORE_ASKING, type Nudge } from "./nudges.ts";
+import type { Person } from "./people.ts";
+
+/** What a delivery says, before any platform's wording: the message builder turns it into one. */
+export type CheckinContent =
+  | { kind: "checkin"; key: string; views: GoalView[] }
+  | { kind: "ask_pause"; key: string; ignored: number }
+  | { kind: "nudge"; key: string; nudge: Nudge };
+
+/** Turns what a delivery says into a message for its recipient (the message builder). */
+export type BuildCheckinMessage<M> = (content: CheckinContent, to: Recipient, now: Date) => M;
+
+/** Whom a message is for, as far as its wording depends on it. */
+export interface Recipient {
+  userId: number;
+  /** The person's id on their platform, so the messenger needn't look it up. */
+  platformUserId: string;
+  platform: Platform;
+  timeZone: string;
+}
+
+export type Decision =
+  | {
+      send: true;
+      content: CheckinContent;
+      to: Recipient;
+      messageKind: string;
+      goalId: number | null;
+      state: StateChange;
+    }
+  | { send: false; reason: string; state: StateChange };
+
+/** Whether `a` is known and later than `b` (or `b` never happened). */
+function after(a: Date | null, b: Date | null): boolean {
+  return a !== null && (b === null || a > b);
+}
+
+/**
+ * What one due delivery says, if anything, from the plan and the person's answers: quiet after
+ * asking to pause, asking after check-ins ignored in a row, the weekly nudge cap.
+ */
+export function decide(
+  found: Person,
+  goals: GoalService,
+  delivery: ClaimedDelivery,
+  now: Date,
+  nudgesPerWeek: number,
+): Decision {
+  const { user, last_progress_at } = found;
+  const to: Recipient = {
+    userId: user.id,
+    platformUserId: user.platform_user_id,
+    platform: found.platform,
+    timeZone: user.time_zone,
+  };
+  const views = found.goals.map((g) => goals.view(g, user));
+  if (views.length === 0) return { send: false, reason: "no active goals", state: {} };
+
+  // Quiet after asking to pause, until the person logs progress or answers.
+  let quiet = found.quiet_since;
+  if (quiet && (after(found.last_acted_at, quiet) || after(last_progress_at, quiet))) quiet = null;
+  const unquiet: StateChange =
+    quiet === found.quiet_since ? {} : { quiet_since: null, ignored_in_row: 0 };
+
+  if (delivery.kind === "checkin") {
+    if (quiet) return { send: false, reason: "quiet until the person acts", state: {} };
+    const last = found.last_checkin_at;
+    const answered =
+      last === null || after(found.last_acted_at, last) || after(last_progress_at, last);
+    const ignored = answered ? 0 : (found.ignored_in_row ?? 0) + 1;
+    if (ignored >= IGNORED_BEFORE_ASKING) {
+      return {
+        send: true,
+        to,
+        content: { kind: "ask_pause", key: delivery.key, ignored },
+        messageKind: "ask_pause",
+        goalId: null,
+        state: { ignored_in_row: ignored, quiet_since: now, last_checkin_at: now },
+      };
+    }
+    return {
+      send: true,
+      to,
+      content: { kind: "checkin", key: delivery.key, views },
+      messageKind: "checkin",
+      goalId: null,
+      state: { ...unquiet, ignored_in_row: ignored, last_checkin_at: now },
+    };
+  }
+
+  if (quiet) return { send: false, reason: "quiet until the person acts", state: {} };
+  const recent = found.sentNudges;
+  const weekStart = isoWeekStart(now, user.time_zone);
+  const thisWeek = recent.filter((r) => r.sent_at && r.sent_at >= weekStart).length;
+  if (thisWeek >= nudgesPerWeek) return { send: false, reason: "weekly nudge cap", state: unquiet };
+  const nudge = chooseNudge({
+    goals: views,
+    weeksWithProgress: found.weeks,
+    streakCelebrated: found.streak_celebrated ?? 0,
+    streakCelebratedAt: found.streak_celebrated_at,
+    recent: recent.map((r) => ({
+      kind: r.message_kind ?? "",
+      goalId: r.goal_id,
+      sentAt: r.sent_at ?? now,
+    })),
+    now,
+    timeZone: user.time_zone,
+  });
+  if (!nudge) return { send: false, reason: "nothing worth a nudge", state: unquiet };
+  return {
+    send: true,
+    to,
+    content: { kind: "nudge", key: delivery.key, nudge },
+    messageKind: nudge.kind,
+    goalId: nudge.kind === "streak" ? null : nudge.goal.goal.id,
+    state: {
+      ...unquiet,
+      ...(nudge.kind === "streak"
+        ? { streak_celebrated: nudge.weeks, streak_celebrated_at: now }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { type Kysely, sql } from "kysely";
+import { anyOf } from "../../db/arrays.ts";
+import type { Database, Platform, User } from "../../db/types.ts";
+import { GoalRepository, type GoalRow } from "../goals/repository.ts";
+import type { ClaimedDelivery } from "./deliveries.ts";
+import { checkinDb } from "./types.ts";
+
+const DAY_MS = 86_400_000;
+
+/** What composing needs of a person's own row. */
+type PersonUser = Pick<User, "id" | "platform_user_id" | "time_zone">;
+
+export interface Person {
+  user: PersonUser;
+  platform: Platform;
+  ignored_in_row: number | null;
+  quiet_since: Date | null;
+  last_checkin_at: Date | null;
+  last_acted_at: Date | null;
+  streak_celebrated: number | null;
+  streak_celebrated_at: Date | null;
+  last_progress_at: Date | null;
+  goals: GoalRow[];
+  sentNudges: { message_kind: string | null; goal_id: number | null; sent_at: Date | null }[];
+  weeks: string[];
+}
+
+/**
+ * What the people behind a batch of deliveries need for their messages, in a fixed number of
+ * queries whatever the batch size (three, five with nudges).
+ */
+export async function loadPeople(
+  db: Kysely<Database>,
+  deliveries: ClaimedDelivery[],
+  now: Date,
+): Promise<Map<number, Person>> {
+  const cdb = checkinDb(db);
+  const ids = [...new Set(deliveries.map((d) => d.user_id))];
+  const nudged = [...new Set(deliveries.filter((d) => d.kind === "nudge").map((d) => d.user_id))];
+  const [found, goals, sent, weeks] = await Promise.all([
+    cdb
+      .selectFrom("users as u")
+      .innerJoin("workspaces as w", "w.id", "u.workspace_id")
+      .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
+      .where("u.id", "=", anyOf(ids, "int"))
+      .select([
+        "u.id",
+        "u.platform_user_id",
+        "u.time_zone",
+        "w.platform",
+        "s.ignored_in_row",
+        "s.quiet_since",
+        "s.last_checkin_at",
+        "s.last_acted_at",
+        "s.streak_celebrated",
+        "s.streak_celebrated_at",
+        sql<Date | null>`(select max(occurred_at) from progress_events p where p.user_id = u.id)`.as(
+          "last_progress_at",
+        ),
+      ])
+      .execute(),
+    new GoalRepository(db).listForUsers(ids, ["active"]),
+    nudged.length === 0
+      ? []
+      : cdb
+          .selectFrom("checkin_deliveries")
+          .where("user_id", "=", anyOf(nudged, "int"))
+          .where("kind", "=", "nudge")
+          .where("status", "=", "sent")
+          .where("sent_at", ">=", new Date(now.getTime() - 60 * DAY_MS))
+          .select(["user_id", "message_kind", "goal_id", "sent_at"])
+          .execute(),
+    nudged.length === 0
+      ? []
+      : sql<{ user_id: number; week: string }>`
+          select distinct p.user_id,
+            to_char(date_trunc('week', p.occurred_at at time zone u.time_zone), 'YYYY-MM-DD') as week
+          from progress_events p join users u on u.id = p.user_id
+          where p.user_id = ${anyOf(nudged, "int")}
+            and p.occurred_at >= ${new Date(now.getTime() - 400 * DAY_MS)}`
+          .execute(db)
+          .then((r) => r.rows),
+  ]);
+  const people = new Map<number, Person>();
+  for (const row of found) {
+    const {
+      platform,
+      ignored_in_row,
+      quiet_since,
+      last_checkin_at,
+      last_acted_at,
+      streak_celebrated,
+      streak_celebrated_at,
+      last_progress_at,
+      ...user
+    } = row;
+    people.set(user.id, {
+      user,
+      platform,
+      ignored_in_row,
+      quiet_since,
+      last_checkin_at,
+      last_acted_at,
+      streak_celebrated,
+      streak_celebrated_at,
+      last_progress_at,
+      goals: [],
+      sentNudges: [],
+      weeks: [],
+    });
+  }
+  for (const g of goals) people.get(g.user_id)?.goals.push(g);
+  for (const s of sent) people.get(s.user_id)?.sentNudges.push(s);
+  for (const w of weeks) people.get(w.user_id)?.weeks.push(w.week);
+  return people;
+}
