@@ -93,6 +93,9 @@ export function decide(
   }
 
   if (quiet) return { send: false, reason: "quiet until the person acts", state: {} };
+  if (found.checkinRecent) {
+    return { send: false, reason: "a check-in went out a short while ago", state: unquiet };
+  }
   const recent = found.sentNudges;
   const weekStart = isoWeekStart(now, user.time_zone);
   const thisWeek = recent.filter((r) => r.sent_at && r.sent_at >= weekStart).length;

@@ -5,6 +5,13 @@ import type { GoalView } from "../goals/service.ts";
 export const DEFAULT_NUDGES_PER_WEEK = 2;
 /** Check-ins ignored in a row before the bot asks once whether to pause. */
 export const IGNORED_BEFORE_ASKING = 3;
+/**
+ * No nudge within this long after a check-in, nor while one is on its way: the check-in already
+ * showed the pace and offered to log, so a nudge then only repeats it. Six hours covers a morning
+ * check-in and a snoozed one coming back the same afternoon, and ends well before the next day's
+ * nudge slot (nudges go on the days without check-ins).
+ */
+export const NUDGE_AFTER_CHECKIN_MS = 6 * 3_600_000;
 /** Days without progress before a gentle re-engagement. */
 export const STALLED_DAYS = 14;
 /** A target this many days away or fewer is near. */

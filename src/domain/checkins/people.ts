@@ -3,6 +3,7 @@ import { anyOf } from "../../db/arrays.ts";
 import type { Database, Platform, User } from "../../db/types.ts";
 import { GoalRepository, type GoalRow } from "../goals/repository.ts";
 import type { ClaimedDelivery } from "./deliveries.ts";
+import { NUDGE_AFTER_CHECKIN_MS } from "./nudges.ts";
 import { checkinDb } from "./types.ts";
 
 const DAY_MS = 86_400_000;
@@ -23,11 +24,13 @@ export interface Person {
   goals: GoalRow[];
   sentNudges: { message_kind: string | null; goal_id: number | null; sent_at: Date | null }[];
   weeks: string[];
+  /** A check-in went out within NUDGE_AFTER_CHECKIN_MS, or one is on its way (nudged people only). */
+  checkinRecent: boolean;
 }
 
 /**
  * What the people behind a batch of deliveries need for their messages, in a fixed number of
- * queries whatever the batch size (three, five with nudges).
+ * queries whatever the batch size (three, six with nudges).
  */
 export async function loadPeople(
   db: Kysely<Database>,
@@ -37,7 +40,7 @@ export async function loadPeople(
   const cdb = checkinDb(db);
   const ids = [...new Set(deliveries.map((d) => d.user_id))];
   const nudged = [...new Set(deliveries.filter((d) => d.kind === "nudge").map((d) => d.user_id))];
-  const [found, goals, sent, weeks] = await Promise.all([
+  const [found, goals, sent, weeks, recent] = await Promise.all([
     cdb
       .selectFrom("users as u")
       .innerJoin("workspaces as w", "w.id", "u.workspace_id")
@@ -80,6 +83,21 @@ export async function loadPeople(
             and p.occurred_at >= ${new Date(now.getTime() - 400 * DAY_MS)}`
           .execute(db)
           .then((r) => r.rows),
+    nudged.length === 0
+      ? []
+      : cdb
+          .selectFrom("checkin_deliveries")
+          .where("user_id", "=", anyOf(nudged, "int"))
+          .where("kind", "=", "checkin")
+          .where((eb) =>
+            eb.or([
+              eb("sent_at", ">=", new Date(now.getTime() - NUDGE_AFTER_CHECKIN_MS)),
+              eb.and([eb("sent_at", "is", null), eb("closed_at", "is", null)]),
+            ]),
+          )
+          .select("user_id")
+          .distinct()
+          .execute(),
   ]);
   const people = new Map<number, Person>();
   for (const row of found) {
@@ -107,10 +125,15 @@ export async function loadPeople(
       goals: [],
       sentNudges: [],
       weeks: [],
+      checkinRecent: false,
     });
   }
   for (const g of goals) people.get(g.user_id)?.goals.push(g);
   for (const s of sent) people.get(s.user_id)?.sentNudges.push(s);
   for (const w of weeks) people.get(w.user_id)?.weeks.push(w.week);
+  for (const r of recent) {
+    const person = people.get(r.user_id);
+    if (person) person.checkinRecent = true;
+  }
   return people;
 }
