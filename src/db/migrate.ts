@@ -1,8 +1,17 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from "kysely";
-import { Migrator } from "kysely";
+import type {
+  DatabaseIntrospector,
+  DatabaseMetadata,
+  Kysely,
+  Migration,
+  MigrationProvider,
+  MigrationResultSet,
+  SchemaMetadata,
+  TableMetadata,
+} from "kysely";
+import { Migrator, sql } from "kysely";
 
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -29,9 +38,61 @@ const provider: MigrationProvider = {
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+type AnyKysely = Kysely<any>;
+
+/**
+ * What the migrator asks of the catalog, limited to the migrations' own schema. Kysely's own
+ * introspector reads every schema of the database and fails when another user of a shared
+ * database drops one at that moment.
+ */
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(
+    private readonly db: AnyKysely,
+    private readonly schema?: string,
+  ) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`
+      select nspname as name from pg_catalog.pg_namespace
+      where nspname = coalesce(${this.schema ?? null}::text, current_schema())`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ schema: string; name: string; kind: string }>`
+      select ns.nspname as schema, c.relname as name, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      where ns.nspname = coalesce(${this.schema ?? null}::text, current_schema())
+        and c.relkind in ('r', 'v', 'p')`.execute(this.db);
+    return rows.map((r) => ({
+      schema: r.schema,
+      name: r.name,
+      isView: r.kind === "v",
+      columns: [],
+    }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
+/** The same Kysely instance, answering catalog questions with {@link OwnSchemaIntrospector}. */
+function scopedToSchema(db: AnyKysely, schema?: string): AnyKysely {
+  const introspection = new OwnSchemaIntrospector(db, schema);
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "introspection") return introspection;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 function migrator(db: Kysely<any>, schema?: string): Migrator {
   return new Migrator({
-    db,
+    db: scopedToSchema(db, schema),
     provider,
     // Features land in parallel; a migration merged later may sort before one already applied.
     allowUnorderedMigrations: true,
