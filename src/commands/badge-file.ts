@@ -1,5 +1,8 @@
 import type { VerificationStatus } from "../db/types.ts";
-import type { Message } from "../messages/model.ts";
+import { attachBadgeFile, MAX_BADGE_FILE_BYTES } from "../domain/verification/service.ts";
+import type { Message, Reply } from "../messages/model.ts";
+import type { SharedFile } from "./core.ts";
+import { type FeatureDeps, type Session, say } from "./feature.ts";
 
 /** Types a badge can come in: baked PNG or SVG, its JSON, or a JWT (often sent as text). */
 const BADGE_TYPES = new Set([
@@ -73,4 +76,21 @@ export function badgeAttachedMessage(goalTitle: string, status: VerificationStat
       },
     ],
   };
+}
+
+/** A badge shared as a file goes to the latest completion that isn't verified yet. */
+export async function receiveBadgeFile(
+  deps: FeatureDeps,
+  s: Session,
+  shared: SharedFile,
+): Promise<Reply> {
+  if (!isBadgeFile(shared.name, shared.contentType)) return say(notABadgeMessage(shared.name));
+  const tooLarge = say(badgeTooLargeMessage(MAX_BADGE_FILE_BYTES));
+  if (shared.size > MAX_BADGE_FILE_BYTES) return tooLarge;
+  const bytes = await shared.bytes(MAX_BADGE_FILE_BYTES);
+  if (bytes.byteLength > MAX_BADGE_FILE_BYTES) return tooLarge;
+  if (bytes.byteLength === 0) return say(notABadgeMessage(shared.name));
+  const attached = await attachBadgeFile(deps.db, deps.jobs, s.user.id, bytes);
+  if (!attached) return say(noCompletionMessage(s.ctx.commandPrefix));
+  return say(badgeAttachedMessage(attached.goalTitle, attached.status));
 }

@@ -3,8 +3,8 @@ import type { Database, User } from "../db/types.ts";
 import type { CatalogRepository } from "../domain/catalog/repository.ts";
 import type { GoalService } from "../domain/goals/service.ts";
 import type { UserService } from "../domain/users/service.ts";
-import type { ViewContext } from "../messages/goals.ts";
-import type { Reply } from "../messages/model.ts";
+import { problemMessage, type ViewContext } from "../messages/goals.ts";
+import { type Message, privateReply, type Reply } from "../messages/model.ts";
 import type { JobQueue } from "../ports.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Actor, FormResult } from "./core.ts";
@@ -23,6 +23,8 @@ export interface FeatureDeps {
   goals: GoalService;
   catalog: CatalogRepository;
   jobs: JobQueue;
+  /** False when no queue runs background work: what needs one (checking a badge) waits. */
+  hasJobs: boolean;
   /** Resolves people; features may listen for profile changes (a new time zone). */
   users: UserService;
   /** Emails or platform user ids that are always admins (STACKUP_ADMINS). */
@@ -57,6 +59,8 @@ export interface Feature {
       values: Record<string, string | undefined>,
     ) => Promise<FormResult>
   >;
+  /** The person's dashboard (Slack App Home, Teams personal tab); one feature draws it. */
+  home?: (session: Session) => Promise<Message>;
 }
 
 export type FeatureFactory = (deps: FeatureDeps) => Feature;
@@ -76,3 +80,10 @@ export const int = (v: unknown) =>
   typeof v === "number" && Number.isInteger(v) && v > 0 ? v : null;
 export const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 export const str = (v: unknown) => (typeof v === "string" ? v : null);
+
+/** A reply only the person who asked sees. */
+export const say = (message: Message): Reply => privateReply(message);
+
+/** What went wrong, with the usage line to try (or a pointer to help). */
+export const problem = (s: Session, message: string, usage: string | null = null): Reply =>
+  say(problemMessage(message, usage, s.ctx));

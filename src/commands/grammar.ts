@@ -19,15 +19,17 @@ export const COMMANDS = [
 
 export type CommandName = (typeof COMMANDS)[number]["name"];
 
-export type Command =
-  | { type: "help" }
-  | { type: "goal"; query: string; targetDate: string | null; hoursPerWeek: number | null }
-  | { type: "goals" }
-  | { type: "log"; hours: number; rest: string }
-  | { type: "done"; goal: string; evidenceUrl: string | null }
-  | { type: "catalog"; query: string }
-  | { type: "pause" | "resume" | "drop"; goal: string }
-  | { type: "invalid"; message: string; usage: string | null };
+/** Input the goal loop can't use: what was wrong, and the usage line to show with it. */
+export type Invalid = { type: "invalid"; message: string; usage: string | null };
+
+export type GoalArgs = {
+  type: "goal";
+  query: string;
+  targetDate: string | null;
+  hoursPerWeek: number | null;
+};
+export type LogArgs = { type: "log"; hours: number; rest: string };
+export type DoneArgs = { type: "done"; goal: string; evidenceUrl: string | null };
 
 export interface ParseContext {
   now: Date;
@@ -43,7 +45,7 @@ export const MAX_HOURS_PER_WEEK = 80;
 
 const usageOf = (name: CommandName) => COMMANDS.find((c) => c.name === name)!.usage;
 
-function invalid(message: string, name: CommandName | null): Command {
+function invalid(message: string, name: CommandName | null): Invalid {
   return { type: "invalid", message, usage: name ? usageOf(name) : null };
 }
 
@@ -74,7 +76,27 @@ function unwrapLinks(text: string): string {
   return text.replace(/<(https?:\/\/[^|>\s]+)(?:\|[^>]*)?>/gi, "$1");
 }
 
-function parseGoal(rest: string, ctx: ParseContext): Command {
+/** What follows a goal-loop command word, links unwrapped and spaces collapsed. */
+export function normalizeArgs(text: string): string {
+  return unwrapLinks(text).replace(/\s+/g, " ").trim();
+}
+
+/** A command longer than anyone types is refused before it is read. */
+export function tooLong(input: string): Invalid | null {
+  if (input.length <= MAX_COMMAND_LENGTH) return null;
+  return invalid(
+    `That's ${input.length} characters — more than I can read at once (${MAX_COMMAND_LENGTH} max).`,
+    null,
+  );
+}
+
+/** "I don't know …" for a word no feature claims. */
+export function unknownCommand(word: string): Invalid {
+  return invalid(`I don't know "${word.slice(0, 40)}".`, null);
+}
+
+/** `goal <credential or your own goal> [by <date>] [<N>h/week]`, after the word. */
+export function parseGoal(rest: string, ctx: ParseContext): GoalArgs | Invalid {
   let text = rest;
   let hoursPerWeek: number | null = null;
   const hpw = HOURS_PER_WEEK.exec(text);
@@ -111,69 +133,33 @@ function parseGoal(rest: string, ctx: ParseContext): Command {
   return { type: "goal", query, targetDate, hoursPerWeek };
 }
 
-/** Parses what follows the command word (`/learn …` in Slack, `learn …` in Teams). */
-export function parseCommand(input: string, ctx: ParseContext): Command {
-  if (input.length > MAX_COMMAND_LENGTH) {
+/** `log <hours> [goal] [note]`, after the word. */
+export function parseLog(rest: string): LogArgs | Invalid {
+  if (!rest) return invalid("How many hours? For example `log 1.5`.", "log");
+  const d = parseDuration(rest);
+  if (!d) return invalid(`"${rest.split(" ")[0]}" isn't a number of hours.`, "log");
+  if (d.hours <= 0) return invalid("Log more than 0 hours.", "log");
+  if (d.hours > MAX_HOURS_PER_LOG) {
     return invalid(
-      `That's ${input.length} characters — more than I can read at once (${MAX_COMMAND_LENGTH} max).`,
-      null,
+      `${d.hours} h is more than a day; log at most ${MAX_HOURS_PER_LOG} h at once.`,
+      "log",
     );
   }
-  const text = unwrapLinks(input).replace(/\s+/g, " ").trim();
-  if (!text) return { type: "help" };
-  const space = text.indexOf(" ");
-  const word = (space < 0 ? text : text.slice(0, space)).toLowerCase();
-  const rest = space < 0 ? "" : text.slice(space + 1).trim();
-
-  switch (word) {
-    case "help":
-    case "?":
-      return { type: "help" };
-    case "goal":
-    case "new":
-      return parseGoal(rest, ctx);
-    case "goals":
-    case "list":
-    case "status":
-      return { type: "goals" };
-    case "log": {
-      if (!rest) return invalid("How many hours? For example `log 1.5`.", "log");
-      const d = parseDuration(rest);
-      if (!d) return invalid(`"${rest.split(" ")[0]}" isn't a number of hours.`, "log");
-      if (d.hours <= 0) return invalid("Log more than 0 hours.", "log");
-      if (d.hours > MAX_HOURS_PER_LOG) {
-        return invalid(
-          `${d.hours} h is more than a day; log at most ${MAX_HOURS_PER_LOG} h at once.`,
-          "log",
-        );
-      }
-      if (d.rest.length > MAX_NOTE_LENGTH + MAX_TITLE_LENGTH) {
-        return invalid(`Keep the note under ${MAX_NOTE_LENGTH} characters.`, "log");
-      }
-      return { type: "log", hours: d.hours, rest: d.rest };
-    }
-    case "done":
-    case "complete":
-    case "completed": {
-      const tokens = rest.split(" ").filter(Boolean);
-      const last = tokens.at(-1);
-      const evidenceUrl = last && isUrl(last) ? last : null;
-      if (evidenceUrl && evidenceUrl.length > MAX_URL_LENGTH) {
-        return invalid(`That link is too long (${MAX_URL_LENGTH} characters max).`, "done");
-      }
-      const goal = (evidenceUrl ? tokens.slice(0, -1) : tokens).join(" ");
-      if (!goal && !evidenceUrl) return invalid("Which goal did you finish?", "done");
-      return { type: "done", goal, evidenceUrl };
-    }
-    case "catalog":
-    case "browse":
-    case "search":
-      return { type: "catalog", query: rest.slice(0, MAX_TITLE_LENGTH) };
-    case "pause":
-    case "resume":
-    case "drop":
-      return { type: word, goal: rest };
-    default:
-      return invalid(`I don't know "${word.slice(0, 40)}".`, null);
+  if (d.rest.length > MAX_NOTE_LENGTH + MAX_TITLE_LENGTH) {
+    return invalid(`Keep the note under ${MAX_NOTE_LENGTH} characters.`, "log");
   }
+  return { type: "log", hours: d.hours, rest: d.rest };
+}
+
+/** `done <goal> [evidence URL]`, after the word. */
+export function parseDone(rest: string): DoneArgs | Invalid {
+  const tokens = rest.split(" ").filter(Boolean);
+  const last = tokens.at(-1);
+  const evidenceUrl = last && isUrl(last) ? last : null;
+  if (evidenceUrl && evidenceUrl.length > MAX_URL_LENGTH) {
+    return invalid(`That link is too long (${MAX_URL_LENGTH} characters max).`, "done");
+  }
+  const goal = (evidenceUrl ? tokens.slice(0, -1) : tokens).join(" ");
+  if (!goal && !evidenceUrl) return invalid("Which goal did you finish?", "done");
+  return { type: "done", goal, evidenceUrl };
 }

@@ -1,5 +1,4 @@
 import { DateTime } from "luxon";
-import { COMMANDS } from "../commands/grammar.ts";
 import type { VerificationStatus } from "../db/types.ts";
 import type { CatalogEntry } from "../domain/catalog/repository.ts";
 import type { GoalRow } from "../domain/goals/repository.ts";
@@ -220,9 +219,10 @@ export function statusChangedMessage(view: GoalView, to: "active" | "paused" | "
   };
 }
 
+/** Help: one line for each command listed, in order. */
 export function helpMessage(
   ctx: ViewContext,
-  more: { usage: string; description: string }[] = [],
+  commands: { usage: string; description: string }[],
 ): Message {
   return {
     summary: "What Stackup can do",
@@ -236,7 +236,7 @@ export function helpMessage(
       },
       {
         type: "fields",
-        fields: [...COMMANDS, ...more].map((c) => ({
+        fields: commands.map((c) => ({
           label: `${ctx.commandPrefix} ${c.usage}`,
           value: [c.description],
         })),

@@ -152,6 +152,26 @@ describe("core learning loop", () => {
     expect(await t.db.selectFrom("goals").select("id").execute()).toHaveLength(before.length);
   });
 
+  it("answers nothing, help and ? with help, listing the goal loop first, in order", async () => {
+    const me = actor("U4");
+    const help = text(await core.command(me, "help"));
+    expect(text(await core.command(me, "  "))).toBe(help);
+    expect(text(await core.command(me, "?"))).toBe(help);
+    const words = ["help", "goal <", "goals", "log <", "done <", "catalog", "pause", "resume"];
+    const at = words.map((w) => help.indexOf(`/learn ${w}`));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(help.indexOf("/learn drop")).toBeLessThan(help.indexOf("/learn history"));
+  });
+
+  it("refuses unknown words and overlong commands before reading them", async () => {
+    const me = actor("U4");
+    expect(text(await core.command(me, "Frobnicate now"))).toContain('I don\'t know "frobnicate".');
+    const long = text(await core.command(me, `goals ${"x".repeat(2001)}`));
+    expect(long).toContain("more than I can read at once (2000 max)");
+    expect(text(await core.command(me, "LIST"))).toBe(text(await core.command(me, "goals")));
+  });
+
   it("validates the new-goal form field by field", async () => {
     const me = actor("U4");
     const form = await core.action(me, "goal.new", "{}");
