@@ -9,6 +9,7 @@ import {
 import type { Actor, Core, FormResult } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
+import { explainFailure } from "../../src/messages/unavailable.ts";
 import { slackActor } from "./actor.ts";
 import {
   actionFromId,
@@ -296,7 +297,7 @@ async function work(h: Handling, ctx: ReplyContext, what: string, run: () => Pro
       { err: describeError(error), what, slackUser: ctx.userId },
       "Slack interaction failed",
     );
-    await apologise(h, ctx);
+    await apologise(h, ctx, error);
     return;
   }
   try {
@@ -310,11 +311,11 @@ async function work(h: Handling, ctx: ReplyContext, what: string, run: () => Pro
   }
 }
 
-async function apologise(h: Handling, ctx: ReplyContext) {
+async function apologise(h: Handling, ctx: ReplyContext, error?: unknown) {
   try {
     await deliverReply(
       { ...ctx, source: { kind: "command" } },
-      { kind: "message", message: SORRY, visibility: "private" },
+      { kind: "message", message: explainFailure(error) ?? SORRY, visibility: "private" },
     );
   } catch (error) {
     h.logger.warn(
@@ -578,7 +579,7 @@ async function publishHome(h: Handling, client: webApi.WebClient, actor: Actor, 
     home = await h.core.home(actor);
   } catch (error) {
     h.logger.error({ err: describeError(error), what: "home" }, "Slack interaction failed");
-    home = SORRY;
+    home = explainFailure(error) ?? SORRY;
   }
   try {
     await client.views.publish({ user_id: userId, view: renderHome(home) });

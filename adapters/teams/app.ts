@@ -11,6 +11,7 @@ import type { Kysely } from "kysely";
 import type { Core } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { Database } from "../../src/db/types.ts";
+import { explainFailure } from "../../src/messages/unavailable.ts";
 import type { Messenger } from "../../src/ports.ts";
 import { SORRY, StackupTeamsBot } from "./bot.ts";
 import { renderActivity } from "./cards.ts";
@@ -136,7 +137,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: describeError(error) }, "Unhandled Teams error");
     try {
-      await context.sendActivity(renderActivity(SORRY));
+      await context.sendActivity(renderActivity(explainFailure(error) ?? SORRY));
     } catch (sendError) {
       logger.warn(
         { err: describeError(sendError) },

@@ -11,6 +11,7 @@ import {
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { COMMANDS } from "../../src/commands/grammar.ts";
 import type { Attachment, Message, Reply } from "../../src/messages/model.ts";
+import { explainFailure } from "../../src/messages/unavailable.ts";
 import { teamsActor, teamsIdentity } from "./actor.ts";
 import {
   FILE_INFO_CONTENT_TYPE,
@@ -337,7 +338,7 @@ export class StackupTeamsBot extends TeamsActivityHandler {
     try {
       reply = await work(actor);
     } catch (error) {
-      const explained = explain(error);
+      const explained = explain(error) ?? explainFailure(error);
       if (explained) {
         this.options.logger.warn({ err: describeError(error), what }, "Teams interaction refused");
         await context.sendActivity(renderActivity(explained));

@@ -55,6 +55,8 @@ export function createDatabase(options: PoolOptions): DatabaseHandle {
     max: options.max ?? 10,
     types,
     options: startupOptions(options.schema),
+    // While PostgreSQL is unreachable a command fails in seconds rather than waiting on it.
+    connectionTimeoutMillis: 10_000,
     // Names Stackup's connections in pg_stat_activity unless the URL names them.
     fallback_application_name: "stackup",
   });
