@@ -1,4 +1,3 @@
-import { COMMAND_PREFIX } from "../../src/commands/router.ts";
 import { itemsOf } from "../../src/domain/checkins/jobs.ts";
 import { CheckinSender, type SenderOptions } from "../../src/domain/checkins/sender.ts";
 import { CheckinTicker, type TickOptions } from "../../src/domain/checkins/tick.ts";
@@ -39,7 +38,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         send: (to, message) => messenger.send(to, message),
         ...(lookup.findSent ? { findSent: lookup.findSent.bind(lookup) } : {}),
       },
-      checkinDeliveryMessages(ctx.commandPrefix ?? ((p) => COMMAND_PREFIX[p])),
+      checkinDeliveryMessages(ctx.commandPrefix),
       logger,
       options,
     );

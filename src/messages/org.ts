@@ -1,5 +1,8 @@
 import { DateTime } from "luxon";
+import type { Platform } from "../db/types.ts";
+import type { DigestMessages } from "../domain/org/digest-sender.ts";
 import type { TeamRow } from "../domain/org/repository.ts";
+import { svgToPng, weeklyHoursSvg } from "../domain/reports/chart.ts";
 import type { TeamDigest } from "../domain/reports/digest.ts";
 import type { Leaderboard } from "../domain/reports/leaderboard.ts";
 import type { PersonReport, Report } from "../domain/reports/report.ts";
@@ -228,4 +231,33 @@ export function teamCreatedMessage(team: TeamRow): Message {
     ? `Its digest goes to #${team.channel_name ?? "the channel"} on Mondays at 09:00 (UTC); change it with admin digest.`
     : "It has no digest channel.";
   return textMessage(`Team ${team.name} created.`, where);
+}
+
+/** A team digest's chart of hours per week, as a PNG attachment. */
+export function chartOf(d: TeamDigest): Attachment {
+  const svg = weeklyHoursSvg(`${d.team.name}: hours per week`, d.weekStarts, d.weeklyHours);
+  return {
+    filename: `${d.team.name.replace(/[^\w-]+/g, "-").slice(0, 40) || "team"}-hours-${d.digestDate}.png`,
+    contentType: "image/png",
+    data: svgToPng(svg),
+    title: `Team hours per week for the last ${d.weeklyHours.length} weeks`,
+  };
+}
+
+/** The wording of scheduled digests and monthly summaries, naming commands as typed there. */
+export function digestMessages(
+  commandPrefix: (platform: Platform) => string,
+): DigestMessages<Message> {
+  return {
+    digest: (d) => digestMessage(d, chartOf(d)),
+    summary(report, to, now) {
+      const ctx = { now, timeZone: to.timeZone, commandPrefix: commandPrefix(to.platform) };
+      const message = reportMessage(report, "your reports", ctx, null);
+      message.blocks.push({
+        type: "context",
+        text: ["Monthly summary. Turn it off with ", { code: "report summary off" }, "."],
+      });
+      return message;
+    },
+  };
 }

@@ -20,10 +20,6 @@ import { afterAll, describe, expect, it } from "vitest";
  */
 const KNOWN_EXCEPTIONS: { file: string; why: string }[] = [
   {
-    file: "src/domain/sharing/shares.ts",
-    why: "the share sweep takes a renderer typed with the neutral Message; it goes when the sweep's query and its rendering part",
-  },
-  {
     file: "src/domain/verification/messages.ts",
     why: "builds the verification and showcase messages; it belongs in src/messages/ and moves there with the verification work",
   },

@@ -1,8 +1,7 @@
 import type { Generated, Kysely } from "kysely";
 import { anyOf } from "../../db/arrays.ts";
 import type { Database, User } from "../../db/types.ts";
-import type { Message } from "../../messages/model.ts";
-import type { Destination, Messenger, NoData } from "../../ports.ts";
+import type { BatchJobQueue, Delivery, Destination, NoData } from "../../ports.ts";
 import { OrgRepository } from "../org/repository.ts";
 
 export type Audience = "digest" | "team" | "colleague";
@@ -152,10 +151,14 @@ export async function sharesBetween(
  * Posts one share where its author asked, at most once: the row is claimed (pending → sending)
  * before sending, so a retried or duplicated job finds nothing to do. For the job runner.
  */
-export async function deliverShare(
-  deps: { db: Kysely<Database>; messenger: Messenger; now: () => Date },
+export async function deliverShare<M>(
+  deps: {
+    db: Kysely<Database>;
+    messenger: { send(to: Destination, message: M): Promise<Delivery> };
+    now: () => Date;
+  },
   shareId: number,
-  render: (share: SharedLearning) => Message,
+  render: (share: SharedLearning) => M,
 ): Promise<"sent" | "nothing to do"> {
   const db = sharesDb(deps.db);
   const claimed = await db
@@ -189,4 +192,37 @@ export async function deliverShare(
     await db.updateTable("shares").set({ delivery: "failed" }).where("id", "=", shareId).execute();
     throw error;
   }
+}
+
+/** A share this fresh still has its own job on the way. */
+const SWEEP_GRACE_MS = 60_000;
+const SWEEP_BATCH = 500;
+
+/**
+ * Queues a delivery job for every share still waiting to go out (the queue was down when it was
+ * saved, or its retries ran out). Duplicates are harmless: deliverShare claims a share before
+ * posting, so it goes out once.
+ */
+export async function queuePendingShares(
+  db: Kysely<Database>,
+  now: Date,
+  jobs: BatchJobQueue<ShareJobs>,
+): Promise<number> {
+  const rows = await sharesDb(db)
+    .selectFrom("shares")
+    .where("delivery", "in", ["pending", "failed"])
+    .where("created_at", "<=", new Date(now.getTime() - SWEEP_GRACE_MS))
+    .orderBy("id")
+    .limit(SWEEP_BATCH)
+    .select("id")
+    .execute();
+  if (rows.length === 0) return 0;
+  await jobs.enqueueMany(
+    rows.map((r) => ({
+      job: SHARE_DELIVER_JOB,
+      data: { shareId: r.id },
+      id: `share-${r.id}-sweep-${now.getTime()}`,
+    })),
+  );
+  return rows.length;
 }
