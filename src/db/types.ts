@@ -22,6 +22,8 @@ export interface WorkspacesTable {
   external_id: string;
   name: string | null;
   created_at: CreatedAt;
+  /** Set when Stackup is uninstalled; its data is purged a retention period later. */
+  uninstalled_at: Generated<Date | null>;
 }
 
 export interface UsersTable {
@@ -33,6 +35,8 @@ export interface UsersTable {
   time_zone: Generated<string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The platform calls them an admin (Slack owner or admin), as of the last profile refresh. */
+  platform_admin: Generated<boolean>;
 }
 
 export interface ProvidersTable {
