@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { Job } from "bullmq";
 import {
   createSafeFetch,
   type Fetcher,
@@ -29,7 +28,7 @@ import {
   type VerifyJobData,
 } from "../../src/domain/verification/service.ts";
 import type { Message } from "../../src/messages/model.ts";
-import type { JobContext, JobModule, RunningJobs } from "../registry.ts";
+import { defineQueue, type JobContext, type JobModule } from "../queue.ts";
 
 export const VERIFICATION_QUEUE = "verification";
 const DAY_MS = 86_400_000;
@@ -252,99 +251,66 @@ export async function recheckRevocations(deps: VerificationDeps): Promise<number
  * and a weekly revocation re-check, both as Job Schedulers.
  */
 export function createVerificationJobs(options: VerificationJobOptions = {}): JobModule {
-  return {
-    name: VERIFICATION_QUEUE,
-    jobs: [VERIFY_JOB, EXPIRY_JOB, REVOCATION_JOB],
-    async start(ctx: JobContext): Promise<RunningJobs> {
-      const deps: VerificationDeps = {
-        db: ctx.db,
-        clock: ctx.clock,
-        messenger: ctx.messenger,
-        logger: ctx.logger,
-        fetch:
-          options.fetch ??
-          createSafeFetch({
-            allowRanges: options.allowRanges ?? [],
-            ...(options.resolve ? { resolve: options.resolve } : {}),
-          }),
-        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      };
-      const queue = ctx.backend.queue(VERIFICATION_QUEUE);
-      await queue.upsertJobScheduler(
-        "verification-expiry-daily",
-        { pattern: options.expiryPattern ?? "0 8 * * *" },
-        {
-          name: EXPIRY_JOB,
-          data: {},
-          opts: { attempts: 3, backoff: { type: "exponential", delay: 60_000 } },
+  return defineQueue("verification", (ctx) => {
+    const deps: VerificationDeps = {
+      db: ctx.db,
+      clock: ctx.clock,
+      messenger: ctx.messenger,
+      logger: ctx.logger,
+      fetch:
+        options.fetch ??
+        createSafeFetch({
+          allowRanges: options.allowRanges ?? [],
+          ...(options.resolve ? { resolve: options.resolve } : {}),
+        }),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    };
+    // The playground moves the clock: expiry reminders run on every move, the revocation
+    // re-check once the clock has moved a week past the last one.
+    let lastRecheck = ctx.clock.now().getTime();
+    return {
+      handlers: {
+        async [VERIFY_JOB](data, attempt) {
+          const completionId = Number(data.completionId);
+          if (!Number.isInteger(completionId)) return null;
+          const file =
+            typeof data.file === "string"
+              ? new Uint8Array(Buffer.from(data.file, "base64"))
+              : undefined;
+          const result = await verifyCompletion(deps, completionId, {
+            lastAttempt: attempt.last,
+            ...(file ? { file } : {}),
+          });
+          return result ? { verdict: result.verdict } : null;
         },
-      );
-      await queue.upsertJobScheduler(
-        "verification-revocation-weekly",
-        { pattern: options.revocationPattern ?? "0 6 * * 1" },
-        {
-          name: REVOCATION_JOB,
-          data: {},
-          opts: { attempts: 3, backoff: { type: "exponential", delay: 60_000 } },
-        },
-      );
-      const worker = ctx.backend.worker(
-        VERIFICATION_QUEUE,
-        async (job: Job) => {
-          switch (job.name) {
-            case VERIFY_JOB: {
-              const data = job.data as Partial<VerifyJobData>;
-              const completionId = Number(data.completionId);
-              if (!Number.isInteger(completionId)) return null;
-              const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-              const file =
-                typeof data.file === "string"
-                  ? new Uint8Array(Buffer.from(data.file, "base64"))
-                  : undefined;
-              const result = await verifyCompletion(deps, completionId, {
-                lastAttempt,
-                ...(file ? { file } : {}),
-              });
-              return result ? { verdict: result.verdict } : null;
-            }
-            case EXPIRY_JOB:
-              return { sent: await sendExpiryReminders(deps) };
-            case REVOCATION_JOB:
-              return { revoked: await recheckRevocations(deps) };
-            default:
-              throw new Error(`Unknown verification job ${job.name}`);
-          }
-        },
-        { concurrency: 4 },
-      );
-      worker.on("error", (err) => ctx.logger.warn({ err }, "verification worker error"));
-      worker.on("failed", (job, err) => {
-        if (!job || job.name !== VERIFY_JOB || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-        ctx.logger.warn({ err, completionId: job.data?.completionId }, "badge check gave up");
-        const completionId = Number(job.data?.completionId);
+        [EXPIRY_JOB]: async () => ({ sent: await sendExpiryReminders(deps) }),
+        [REVOCATION_JOB]: async () => ({ revoked: await recheckRevocations(deps) }),
+      },
+      schedules: {
+        ...(options.expiryPattern ? { [EXPIRY_JOB]: { pattern: options.expiryPattern } } : {}),
+        ...(options.revocationPattern
+          ? { [REVOCATION_JOB]: { pattern: options.revocationPattern } }
+          : {}),
+      },
+      // A failed check is retried; only giving up is worth a warning.
+      failures: "debug",
+      onFailed(job, err) {
+        if (job.name !== VERIFY_JOB || !job.final) return;
+        const completionId = Number((job.data as Partial<VerifyJobData> | undefined)?.completionId);
+        ctx.logger.warn({ err, completionId }, "badge check gave up");
         if (Number.isInteger(completionId)) {
           new VerificationRepository(ctx.db).abandonPending(completionId).catch(() => undefined);
         }
-      });
-      // The playground moves the clock: expiry reminders run on every move, the revocation
-      // re-check once the clock has moved a week past the last one.
-      let lastRecheck = ctx.clock.now().getTime();
-      const running = {
-        async runDue() {
-          await sendExpiryReminders(deps);
-          if (ctx.clock.now().getTime() - lastRecheck >= 7 * DAY_MS) {
-            lastRecheck = ctx.clock.now().getTime();
-            await recheckRevocations(deps);
-          }
-        },
-        async stop() {
-          await worker.close();
-          await queue.close();
-        },
-      };
-      return running;
-    },
-  };
+      },
+      async runDue() {
+        await sendExpiryReminders(deps);
+        if (ctx.clock.now().getTime() - lastRecheck >= 7 * DAY_MS) {
+          lastRecheck = ctx.clock.now().getTime();
+          await recheckRevocations(deps);
+        }
+      },
+    };
+  });
 }
 
 /**
