@@ -1,7 +1,6 @@
 import { type Job, type RepeatOptions, Worker, type WorkerOptions } from "bullmq";
 import type { Kysely } from "kysely";
-import { COMMAND_PREFIX } from "../src/commands/router.ts";
-import type { Database, Platform } from "../src/db/types.ts";
+import type { Database } from "../src/db/types.ts";
 import type { Logger } from "../src/log.ts";
 import type { BatchJobQueue, EnqueueOptions, JobQueue, Messenger } from "../src/ports.ts";
 import type { Clock } from "../src/time/clock.ts";
@@ -24,14 +23,11 @@ export interface JobContext {
   backend: QueueBackend;
   messenger: Messenger;
   logger: Logger;
-  /** The command prefix people on a platform type, for messages that name a command. */
-  commandPrefix?: (platform: Platform) => string;
 }
 
 /** A job context with a queue to enqueue follow-up work on. */
 export interface QueueContext extends JobContext {
   jobs: Jobs;
-  commandPrefix: (platform: Platform) => string;
 }
 
 export interface RunningJobs {
@@ -155,11 +151,7 @@ async function startQueue<Q extends QueueName>(
   setup: (ctx: QueueContext) => QueueDefinition<Q> | Promise<QueueDefinition<Q>>,
 ): Promise<RunningJobs> {
   const jobs = createJobQueue(ctx.backend);
-  const def = await setup({
-    ...ctx,
-    jobs,
-    commandPrefix: ctx.commandPrefix ?? ((platform) => COMMAND_PREFIX[platform]),
-  });
+  const def = await setup({ ...ctx, jobs });
   const queue = ctx.backend.queue(name);
   const scheduled = jobsOf(name).filter((n) => specOf(n).schedule);
 

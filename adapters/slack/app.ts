@@ -19,6 +19,7 @@ import {
   renderHome,
   type SubmittedState,
 } from "./blocks.ts";
+import { SLASH_COMMAND } from "./command.ts";
 import { downloadSlackFile, fileOrigins, type SlackFile } from "./files.ts";
 import { installPage, installResultPage } from "./install-pages.ts";
 import type { SlackInstallations } from "./installations.ts";
@@ -27,7 +28,7 @@ import { truncatePlain } from "./mrkdwn.ts";
 import { deliverReply, type ReplyContext, SORRY } from "./replies.ts";
 
 /** Everything the manifest must declare; test/slack/manifest.test.ts holds the two in step. */
-export const SLACK_COMMANDS = ["/learn"] as const;
+export const SLACK_COMMANDS = [SLASH_COMMAND] as const;
 export const SLACK_EVENTS = [
   "app_home_opened",
   "message.im",

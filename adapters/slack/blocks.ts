@@ -7,6 +7,8 @@ import type {
   Message,
   RichText,
 } from "../../src/messages/model.ts";
+import { labelText } from "../../src/messages/model.ts";
+import { SLASH_COMMAND } from "./command.ts";
 import { escapeMrkdwn, oneLine, renderMrkdwn, truncatePlain } from "./mrkdwn.ts";
 
 type ActionsBlock = types.ActionsBlock;
@@ -108,7 +110,7 @@ function renderBlock(block: Block, actionIds: Map<string, number>): KnownBlock[]
       return chunk(block.fields, LIMITS.fieldsPerSection).map((fields) => ({
         type: "section",
         fields: fields.map((field) => {
-          const label = `*${escapeMrkdwn(oneLine(field.label).trim())}*\n`;
+          const label = `*${escapeMrkdwn(oneLine(labelText(field.label, SLASH_COMMAND)).trim())}*\n`;
           return {
             type: "mrkdwn" as const,
             text: label + renderMrkdwn(field.value, LIMITS.fieldText - label.length),

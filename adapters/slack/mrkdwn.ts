@@ -1,4 +1,5 @@
-import type { Inline, RichText } from "../../src/messages/model.ts";
+import { commandText, type Inline, type RichText } from "../../src/messages/model.ts";
+import { SLASH_COMMAND } from "./command.ts";
 
 /**
  * Turning neutral rich text into Slack mrkdwn, so that nothing a user typed can become markup.
@@ -125,6 +126,9 @@ function tokensOf(piece: Piece): string[] {
 const plain = (source: string, atLineStart: boolean) => ({ source, atLineStart, code: false });
 
 function pieceOf(part: Inline, atLineStart: boolean): Piece {
+  if (typeof part === "object" && "command" in part) {
+    return pieceOf({ code: commandText(part, SLASH_COMMAND) }, atLineStart);
+  }
   if (typeof part === "string") {
     return {
       open: "",

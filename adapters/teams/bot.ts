@@ -22,6 +22,7 @@ import {
   renderActivity,
   renderUpdate,
 } from "./cards.ts";
+import { COMMAND_WORD } from "./command.ts";
 import {
   type FileOffer,
   type FileOfferStore,
@@ -48,7 +49,6 @@ import { type ConversationReferenceStore, type ReferenceKey, referenceKey } from
 import { createFileUploader, type FileUploader } from "./upload.ts";
 
 /** The word Teams users start commands with; optional, as a personal chat holds nothing else. */
-export const COMMAND_WORD = "learn";
 
 export const SORRY: Message = {
   summary: "Something went wrong on our side. Please try again in a moment.",

@@ -6,6 +6,8 @@ import type {
   FormInput,
   Message,
 } from "../../src/messages/model.ts";
+import { labelText } from "../../src/messages/model.ts";
+import { COMMAND_WORD } from "./command.ts";
 import type { OfferedFile } from "./file-offers.ts";
 import { escapeMarkdown, oneLine, renderMarkdown, truncatePlain } from "./markdown.ts";
 
@@ -152,7 +154,7 @@ function renderBlock(block: Block): CardElement[] {
         {
           type: "FactSet",
           facts: block.fields.map((field) => ({
-            title: escapeMarkdown(oneLine(field.label)),
+            title: escapeMarkdown(oneLine(labelText(field.label, COMMAND_WORD))),
             value: renderMarkdown(field.value),
           })),
         },

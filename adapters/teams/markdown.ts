@@ -1,4 +1,5 @@
-import type { RichText } from "../../src/messages/model.ts";
+import { commandText, type RichText } from "../../src/messages/model.ts";
+import { COMMAND_WORD } from "./command.ts";
 
 /**
  * Plain text into the Markdown subset of Adaptive Card TextBlocks and FactSets, so that nothing a
@@ -58,6 +59,7 @@ export function renderMarkdown(text: RichText | string): string {
       if ("bold" in part) return span("**", part.bold);
       if ("italic" in part) return span("_", part.italic);
       if ("code" in part) return escapeMarkdown(part.code);
+      if ("command" in part) return escapeMarkdown(commandText(part, COMMAND_WORD));
       const url = safeUrl(part.link);
       const label = escapeMarkdown(oneLine(part.text || part.link));
       return url ? `[${label}](${url})` : label;

@@ -28,7 +28,7 @@ export interface CheckinJobOptions extends TickOptions, SenderOptions {
 
 /** Check-ins and nudges: a tick every minute queues what is due, in chunks the workers send. */
 export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
-  return defineQueue("checkins", ({ db, clock, backend, messenger, logger, jobs, ...ctx }) => {
+  return defineQueue("checkins", ({ db, clock, backend, messenger, logger, jobs }) => {
     const ticker = new CheckinTicker(db, clock, jobs, logger, options);
     const lookup = options.lookup ?? messenger;
     const sender = new CheckinSender(
@@ -38,7 +38,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
         send: (to, message) => messenger.send(to, message),
         ...(lookup.findSent ? { findSent: lookup.findSent.bind(lookup) } : {}),
       },
-      checkinDeliveryMessages(ctx.commandPrefix),
+      checkinDeliveryMessages(),
       logger,
       options,
     );

@@ -6,12 +6,7 @@ export const DIGEST_QUEUE = "digests";
 
 /** Weekly team digests in their channels and monthly manager summaries by DM. */
 export const digestJobs = defineQueue("digests", (ctx) => {
-  const sender = new DigestSender(
-    ctx.db,
-    ctx.clock,
-    ctx.messenger,
-    digestMessages(ctx.commandPrefix),
-  );
+  const sender = new DigestSender(ctx.db, ctx.clock, ctx.messenger, digestMessages());
   return {
     handlers: {
       "digests.tick": () => queueDueDigests(ctx.db, ctx.clock.now(), ctx.jobs),

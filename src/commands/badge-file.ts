@@ -34,8 +34,8 @@ export function badgeTooLargeMessage(limitBytes: number): Message {
   return note(`That file is over ${Math.round(limitBytes / 1_000_000)} MB, too large for a badge.`);
 }
 
-export function noCompletionMessage(commandPrefix: string): Message {
-  const text = `I couldn't find a completed goal to attach this to — finish one with ${commandPrefix} done first.`;
+export function noCompletionMessage(): Message {
+  const text = "I couldn't find a completed goal to attach this to — finish one first.";
   return {
     summary: text,
     blocks: [
@@ -43,7 +43,7 @@ export function noCompletionMessage(commandPrefix: string): Message {
         type: "text",
         text: [
           "I couldn't find a completed goal to attach this to — finish one with ",
-          { code: `${commandPrefix} done <goal>` },
+          { command: "done <goal>" },
           " first.",
         ],
       },
@@ -91,6 +91,6 @@ export async function receiveBadgeFile(
   if (bytes.byteLength > MAX_BADGE_FILE_BYTES) return tooLarge;
   if (bytes.byteLength === 0) return say(notABadgeMessage(shared.name));
   const attached = await attachBadgeFile(deps.db, deps.jobs, s.user.id, bytes);
-  if (!attached) return say(noCompletionMessage(s.ctx.commandPrefix));
+  if (!attached) return say(noCompletionMessage());
   return say(badgeAttachedMessage(attached.goalTitle, attached.status));
 }

@@ -85,5 +85,5 @@ export const str = (v: unknown) => (typeof v === "string" ? v : null);
 export const say = (message: Message): Reply => privateReply(message);
 
 /** What went wrong, with the usage line to try (or a pointer to help). */
-export const problem = (s: Session, message: string, usage: string | null = null): Reply =>
-  say(problemMessage(message, usage, s.ctx));
+export const problem = (message: string, usage: string | null = null): Reply =>
+  say(problemMessage(message, usage));

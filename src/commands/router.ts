@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database, Platform } from "../db/types.ts";
+import type { Database } from "../db/types.ts";
 import { CatalogRepository } from "../domain/catalog/repository.ts";
 import { GoalService } from "../domain/goals/service.ts";
 import { UserRepository } from "../domain/users/repository.ts";
@@ -38,9 +38,6 @@ const noJobs: JobQueue = {
   },
 };
 
-/** What the command word looks like on each platform, for help and usage lines. */
-export const COMMAND_PREFIX: Record<Platform, string> = { slack: "/learn", teams: "learn" };
-
 /**
  * The core: the goal loop plus `factories`' features, each adding commands, button actions and
  * forms by name. A later feature's word wins over an earlier one's.
@@ -64,11 +61,7 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
     return {
       actor,
       user,
-      ctx: {
-        now: deps.clock.now(),
-        timeZone: user.time_zone,
-        commandPrefix: COMMAND_PREFIX[actor.platform],
-      },
+      ctx: { now: deps.clock.now(), timeZone: user.time_zone },
     };
   }
 
@@ -81,14 +74,14 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
       const handle = routes.actions.get(action);
       const reply = handle
         ? await handle(s, readPayload(value))
-        : problem(s, "That button isn't something I know how to handle any more.");
+        : problem("That button isn't something I know how to handle any more.");
       // A click answers in place of the message that carried the button, not below it.
       return reply.kind === "message" ? { kind: "update", message: reply.message } : reply;
     },
     async submit(actor, formId, state, values) {
       const s = await session(actor);
       const handle = routes.forms.get(formId);
-      if (!handle) return { ok: true, reply: problem(s, "That form has expired.") };
+      if (!handle) return { ok: true, reply: problem("That form has expired.") };
       return handle(s, state, values);
     },
     async home(actor) {
@@ -118,7 +111,7 @@ class Routes {
     const helpCommand: FeatureCommand = {
       ...help,
       aliases: ["?"],
-      run: async (s) => say(helpMessage(s.ctx, [help, ...listed])),
+      run: async () => say(helpMessage([help, ...listed])),
     };
     for (const command of [helpCommand, ...all]) {
       for (const word of [command.name, ...(command.aliases ?? [])]) {
@@ -132,13 +125,13 @@ class Routes {
   /** `text` is what follows the command word; nothing at all asks for help. */
   command(s: Session, text: string): Promise<Reply> {
     const long = tooLong(text);
-    if (long) return Promise.resolve(problem(s, long.message, long.usage));
+    if (long) return Promise.resolve(problem(long.message, long.usage));
     const trimmed = text.trim();
     const word = trimmed.split(/\s+/, 1)[0]?.toLowerCase() || "help";
     const command = this.commands.get(word);
     if (!command) {
       const unknown = unknownCommand(word);
-      return Promise.resolve(problem(s, unknown.message, unknown.usage));
+      return Promise.resolve(problem(unknown.message, unknown.usage));
     }
     return command.run(s, trimmed.slice(word.length).trim());
   }

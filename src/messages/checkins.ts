@@ -1,5 +1,4 @@
 import { DateTime } from "luxon";
-import type { Platform } from "../db/types.ts";
 import type { BuildCheckinMessage } from "../domain/checkins/decide.ts";
 import type { Nudge } from "../domain/checkins/nudges.ts";
 import type { GoalView } from "../domain/goals/service.ts";
@@ -163,7 +162,7 @@ export function askPauseMessage(ignored: number, key?: string): Message {
 }
 
 /** A nudge: short, kind, specific, with one obvious next step. */
-export function nudgeMessage(nudge: Nudge, ctx: ViewContext, key?: string): Message {
+export function nudgeMessage(nudge: Nudge, key?: string): Message {
   const k = key ? { k: key } : {};
   if (nudge.kind === "streak") {
     const text = `🔥 ${nudge.weeks} weeks in a row with learning logged. That's a real habit — keep it going!`;
@@ -194,7 +193,7 @@ export function nudgeMessage(nudge: Nudge, ctx: ViewContext, key?: string): Mess
         },
         {
           type: "context",
-          text: ["Change the date with ", { code: `${ctx.commandPrefix} goal ${title} by <date>` }],
+          text: ["Change the date with ", { command: `goal ${title} by <date>` }],
         },
       ],
     };
@@ -272,7 +271,7 @@ export function settingsSavedMessage(
       { type: "text", text: ["✅ ", ...text] },
       {
         type: "context",
-        text: ["Change them with ", { code: `${ctx.commandPrefix} settings` }, "."],
+        text: ["Change them with ", { command: "settings" }, "."],
       },
     ],
   };
@@ -346,21 +345,18 @@ export function checkinFeedbackForm(goalId: number, key: string | undefined, tit
   };
 }
 
-/** The wording of scheduled check-ins, asks to pause and nudges, naming commands as typed there. */
-export function checkinDeliveryMessages(
-  commandPrefix: (platform: Platform) => string,
-): BuildCheckinMessage<Message> {
+/**
+ * The wording of scheduled check-ins, asks to pause and nudges. Commands are named without the
+ * command word, which each platform's renderer adds, so the wording needn't know the platform.
+ */
+export function checkinDeliveryMessages(): BuildCheckinMessage<Message> {
   return (content, to, now) => {
-    const ctx: ViewContext = {
-      now,
-      timeZone: to.timeZone,
-      commandPrefix: commandPrefix(to.platform),
-    };
+    const ctx: ViewContext = { now, timeZone: to.timeZone };
     switch (content.kind) {
       case "ask_pause":
         return askPauseMessage(content.ignored, content.key);
       case "nudge":
-        return nudgeMessage(content.nudge, ctx, content.key);
+        return nudgeMessage(content.nudge, content.key);
       case "checkin": {
         const nudge = planLine(content.views);
         return checkinMessage(content.views, ctx, {

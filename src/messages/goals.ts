@@ -9,8 +9,6 @@ import type { Block, Button, Inline, Message, RichText } from "./model.ts";
 export interface ViewContext {
   now: Date;
   timeZone: string;
-  /** The command word users type: "/learn" in Slack, "learn" in Teams. */
-  commandPrefix: string;
 }
 
 export const hours = (n: number): string => {
@@ -99,9 +97,9 @@ export function goalsMessage(views: GoalView[], ctx: ViewContext): Message {
           type: "context",
           text: [
             "Set one with ",
-            { code: `${ctx.commandPrefix} goal <credential> by <date> 3h/week` },
+            { command: "goal <credential> by <date> 3h/week" },
             " or browse with ",
-            { code: `${ctx.commandPrefix} catalog` },
+            { command: "catalog" },
             ".",
           ],
         },
@@ -151,7 +149,7 @@ export function goalCreatedMessage(
       type: "context",
       text: [
         `I planned ${hours(goal.hours_per_week ?? 0)}/week; change it any time with `,
-        { code: `${ctx.commandPrefix} goal … 5h/week` },
+        { command: "goal … 5h/week" },
         ".",
       ],
     });
@@ -220,10 +218,7 @@ export function statusChangedMessage(view: GoalView, to: "active" | "paused" | "
 }
 
 /** Help: one line for each command listed, in order. */
-export function helpMessage(
-  ctx: ViewContext,
-  commands: { usage: string; description: string }[],
-): Message {
+export function helpMessage(commands: { usage: string; description: string }[]): Message {
   return {
     summary: "What Stackup can do",
     blocks: [
@@ -237,7 +232,7 @@ export function helpMessage(
       {
         type: "fields",
         fields: commands.map((c) => ({
-          label: `${ctx.commandPrefix} ${c.usage}`,
+          label: { command: c.usage },
           value: [c.description],
         })),
       },
@@ -245,23 +240,20 @@ export function helpMessage(
         type: "context",
         text: [
           "Example: ",
-          {
-            code: `${ctx.commandPrefix} goal Google Project Management Certificate by March 31 5h/week`,
-          },
+          { command: "goal Google Project Management Certificate by March 31 5h/week" },
         ],
       },
     ],
   };
 }
 
-export function problemMessage(message: string, usage: string | null, ctx: ViewContext): Message {
+export function problemMessage(message: string, usage: string | null): Message {
   const blocks: Block[] = [{ type: "text", text: [message] }];
-  if (usage)
-    blocks.push({ type: "context", text: ["Try: ", { code: `${ctx.commandPrefix} ${usage}` }] });
+  if (usage) blocks.push({ type: "context", text: ["Try: ", { command: `${usage}` }] });
   else
     blocks.push({
       type: "context",
-      text: ["See ", { code: `${ctx.commandPrefix} help` }, " for what I can do."],
+      text: ["See ", { command: "help" }, " for what I can do."],
     });
   return { summary: message, blocks };
 }
@@ -284,13 +276,9 @@ export function catalogEntryBlocks(entry: CatalogEntry, button?: Button): Block[
   return blocks;
 }
 
-export function catalogMessage(entries: CatalogEntry[], query: string, ctx: ViewContext): Message {
+export function catalogMessage(entries: CatalogEntry[], query: string): Message {
   if (entries.length === 0) {
-    return problemMessage(
-      `Nothing in the catalog matches "${query}".`,
-      "catalog [search words]",
-      ctx,
-    );
+    return problemMessage(`Nothing in the catalog matches "${query}".`, "catalog [search words]");
   }
   const blocks: Block[] = [
     { type: "header", text: query ? `Credentials matching “${query}”` : "Credential catalog" },

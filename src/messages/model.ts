@@ -4,13 +4,23 @@
  * person would read it: renderers escape it, so text a user typed can never become markup.
  */
 
-/** A run of inline text. Plain strings are literal; the objects add emphasis or a link. */
+/**
+ * A command the person can type, without the command word: `{ command: "log <hours>" }`. Each
+ * platform spells the command word its own way ("/learn" on Slack, "learn" on Teams), so the
+ * renderer adds it and a message needn't know which platform it goes to.
+ */
+export interface CommandRef {
+  command: string;
+}
+
+/** A run of inline text. Plain strings are literal; the objects add emphasis, a link or a command. */
 export type Inline =
   | string
   | { bold: string }
   | { italic: string }
   | { code: string }
-  | { link: string; text: string };
+  | { link: string; text: string }
+  | CommandRef;
 
 export type RichText = Inline[];
 
@@ -29,7 +39,7 @@ export interface SelectOption {
 }
 
 export interface Field {
-  label: string;
+  label: string | CommandRef;
   value: RichText;
 }
 
@@ -114,8 +124,21 @@ export function privateReply(message: Message): Reply {
   return { kind: "message", message, visibility: "private" };
 }
 
-/** Flattens rich text to plain text (summaries, fallbacks, tests). */
-export function plain(text: RichText | string): string {
+/** A command as a person types it on a platform whose command word is `prefix` (none: bare). */
+export function commandText(ref: CommandRef, prefix = ""): string {
+  return prefix ? `${prefix} ${ref.command}` : ref.command;
+}
+
+/** A field's label as plain text. */
+export function labelText(label: string | CommandRef, prefix = ""): string {
+  return typeof label === "string" ? label : commandText(label, prefix);
+}
+
+/**
+ * Flattens rich text to plain text (summaries, fallbacks, tests), spelling commands with the
+ * platform's command word `prefix` when given.
+ */
+export function plain(text: RichText | string, prefix = ""): string {
   if (typeof text === "string") return text;
   return text
     .map((part) => {
@@ -123,13 +146,14 @@ export function plain(text: RichText | string): string {
       if ("bold" in part) return part.bold;
       if ("italic" in part) return part.italic;
       if ("code" in part) return part.code;
+      if ("command" in part) return commandText(part, prefix);
       return part.text;
     })
     .join("");
 }
 
-/** Plain text of a whole message, for tests and fallbacks. */
-export function messageText(message: Message): string {
+/** Plain text of a whole message, for tests and fallbacks; `prefix` as for `plain`. */
+export function messageText(message: Message, prefix = ""): string {
   return message.blocks
     .map((block) => {
       switch (block.type) {
@@ -137,11 +161,13 @@ export function messageText(message: Message): string {
           return block.text;
         case "text":
         case "context":
-          return plain(block.text);
+          return plain(block.text, prefix);
         case "fields":
-          return block.fields.map((f) => `${f.label}: ${plain(f.value)}`).join("\n");
+          return block.fields
+            .map((f) => `${labelText(f.label, prefix)}: ${plain(f.value, prefix)}`)
+            .join("\n");
         case "progress":
-          return `${plain(block.label)} ${block.done}/${block.total}${block.caption ? ` ${plain(block.caption)}` : ""}`;
+          return `${plain(block.label, prefix)} ${block.done}/${block.total}${block.caption ? ` ${plain(block.caption, prefix)}` : ""}`;
         case "actions":
           return block.buttons.map((b) => `[${b.label}]`).join(" ");
         case "image":

@@ -1,5 +1,4 @@
 import { DateTime } from "luxon";
-import type { Platform } from "../db/types.ts";
 import type { DigestMessages } from "../domain/org/digest-sender.ts";
 import type { TeamRow } from "../domain/org/repository.ts";
 import { svgToPng, weeklyHoursSvg } from "../domain/reports/chart.ts";
@@ -48,7 +47,7 @@ export function textMessage(text: string, note?: string): Message {
   return { summary: text, blocks };
 }
 
-export function leaderboardMessage(board: Leaderboard, scope: string, ctx: ViewContext): Message {
+export function leaderboardMessage(board: Leaderboard, scope: string): Message {
   const title = `Leaderboard · ${scope} · ${windowLabel(board.window)}`;
   const blocks: Block[] = [{ type: "header", text: title }];
   if (board.standings.length === 0) {
@@ -72,7 +71,7 @@ export function leaderboardMessage(board: Leaderboard, scope: string, ctx: ViewC
     );
   else mine.push(`You're #${own.rank} with ${points(own.points)}.`);
   mine.push(" Choose how you appear: ", {
-    code: `${ctx.commandPrefix} leaderboard optout hidden|anonymous|off`,
+    command: "leaderboard optout hidden|anonymous|off",
   });
   blocks.push({ type: "context", text: mine });
   return { summary: title, blocks };
@@ -244,14 +243,15 @@ export function chartOf(d: TeamDigest): Attachment {
   };
 }
 
-/** The wording of scheduled digests and monthly summaries, naming commands as typed there. */
-export function digestMessages(
-  commandPrefix: (platform: Platform) => string,
-): DigestMessages<Message> {
+/**
+ * The wording of scheduled digests and monthly summaries. Commands are named without the command
+ * word, which each platform's renderer adds.
+ */
+export function digestMessages(): DigestMessages<Message> {
   return {
     digest: (d) => digestMessage(d, chartOf(d)),
     summary(report, to, now) {
-      const ctx = { now, timeZone: to.timeZone, commandPrefix: commandPrefix(to.platform) };
+      const ctx = { now, timeZone: to.timeZone };
       const message = reportMessage(report, "your reports", ctx, null);
       message.blocks.push({
         type: "context",

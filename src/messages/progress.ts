@@ -65,7 +65,7 @@ export function historyMessage(
     });
     blocks.push({
       type: "context",
-      text: ["Log time with ", { code: `${ctx.commandPrefix} log <hours> [goal] [note]` }, "."],
+      text: ["Log time with ", { command: "log <hours> [goal] [note]" }, "."],
     });
     return { summary: title, blocks };
   }
@@ -87,9 +87,9 @@ export function historyMessage(
     type: "context",
     text: [
       "Undo removes an entry; Change… sets its hours. Every correction is recorded in the audit log. ",
-      { code: `${ctx.commandPrefix} undo` },
+      { command: "undo" },
       " and ",
-      { code: `${ctx.commandPrefix} fix <hours>` },
+      { command: "fix <hours>" },
       " change your latest entry.",
     ],
   });
@@ -124,7 +124,7 @@ export function correctionMessage(c: Correction, ctx: ViewContext): Message {
         type: "context",
         text: [
           "Corrections are recorded in the audit log. See your entries with ",
-          { code: `${ctx.commandPrefix} history` },
+          { command: "history" },
           ".",
         ],
       },

@@ -1,7 +1,7 @@
 import type { CatalogEntry } from "../domain/catalog/repository.ts";
 import { costBand, type Recommendation } from "../domain/recommendations/recommend.ts";
 import type { StackSummary } from "../domain/stacks/repository.ts";
-import { hours, payload, type ViewContext } from "./goals.ts";
+import { hours, payload } from "./goals.ts";
 import type { Block, Form, Inline, Message } from "./model.ts";
 
 export const MAX_RECOMMEND_TEXT = 3000;
@@ -26,7 +26,7 @@ function stackButtons(stacks: readonly StackSummary[]): Block[] {
 }
 
 /** Ranked suggestions, each with why, effort, cost band, provider and a Set as goal button. */
-export function recommendMessage(rec: Recommendation, query: string, ctx: ViewContext): Message {
+export function recommendMessage(rec: Recommendation, query: string): Message {
   const asked = quote(query);
   if (!rec.matched) {
     const blocks: Block[] = [
@@ -50,9 +50,9 @@ export function recommendMessage(rec: Recommendation, query: string, ctx: ViewCo
       type: "context",
       text: [
         "Try a job title such as ",
-        { code: `${ctx.commandPrefix} recommend data analyst` },
+        { command: "recommend data analyst" },
         ", paste a job description, or browse with ",
-        { code: `${ctx.commandPrefix} catalog` },
+        { command: "catalog" },
         ".",
       ],
     });

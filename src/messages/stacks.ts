@@ -1,6 +1,6 @@
 import type { StackSummary } from "../domain/stacks/repository.ts";
 import type { StackProgress, StartedStep } from "../domain/stacks/service.ts";
-import { hours, payload, type ViewContext } from "./goals.ts";
+import { hours, payload } from "./goals.ts";
 import type { Block, Button, Inline, Message } from "./model.ts";
 
 function dateText(iso: string): string {
@@ -25,7 +25,7 @@ function dateText(iso: string): string {
 const MARK = { completed: "✅", active: "▶️", paused: "⏸", dropped: "◻️" } as const;
 
 /** A stack with where the person is in it, and what they can do next. */
-export function stackMessage(progress: StackProgress, ctx: ViewContext): Message {
+export function stackMessage(progress: StackProgress): Message {
   const { stack, steps, done } = progress;
   const blocks: Block[] = [{ type: "header", text: stack.title }];
   if (stack.description) blocks.push({ type: "text", text: [stack.description] });
@@ -80,7 +80,7 @@ export function stackMessage(progress: StackProgress, ctx: ViewContext): Message
       type: "context",
       text: [
         "Starting sets a goal for each credential, one after another at your weekly hours. Choose them with ",
-        { code: `${ctx.commandPrefix} stack ${stack.role} 5h/week` },
+        { command: `stack ${stack.role} 5h/week` },
         ".",
       ],
     });
@@ -88,7 +88,7 @@ export function stackMessage(progress: StackProgress, ctx: ViewContext): Message
   return { summary: `${stack.title}: ${done} of ${steps.length} done`, blocks };
 }
 
-export function stacksListMessage(stacks: readonly StackSummary[], ctx: ViewContext): Message {
+export function stacksListMessage(stacks: readonly StackSummary[]): Message {
   if (stacks.length === 0) {
     return {
       summary: "No stacks yet",
@@ -98,7 +98,7 @@ export function stacksListMessage(stacks: readonly StackSummary[], ctx: ViewCont
           type: "context",
           text: [
             "An admin can add one with ",
-            { code: `${ctx.commandPrefix} stack define <role>: <credential>, <credential>` },
+            { command: "stack define <role>: <credential>, <credential>" },
           ],
         },
       ],

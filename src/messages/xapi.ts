@@ -37,7 +37,7 @@ export function credentialListMessage(list: CredentialSummary[], ctx: ViewContex
         { type: "text", text: ["No LMS can send statements yet."] },
         {
           type: "context",
-          text: ["Try: ", { code: `${ctx.commandPrefix} admin xapi create <LMS name>` }],
+          text: ["Try: ", { command: "admin xapi create <LMS name>" }],
         },
       ],
     };

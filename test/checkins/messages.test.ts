@@ -12,7 +12,7 @@ import {
 import { messageText } from "../../src/messages/model.ts";
 
 const now = new Date("2026-11-30T09:00:00Z");
-const ctx = { now, timeZone: "Europe/Berlin", commandPrefix: "/learn" };
+const ctx = { now, timeZone: "Europe/Berlin" };
 const DAY = 86_400_000;
 
 function view(over: Partial<GoalRow> = {}): GoalView {
@@ -80,7 +80,7 @@ describe("check-in and nudge messages", () => {
   it("behind plan: says by how much and offers an hour", () => {
     const nudge = chooseNudge({ ...base, goals: [view()] });
     expect(nudge?.kind).toBe("behind");
-    expect(messageText(nudgeMessage(nudge!, ctx))).toContain(
+    expect(messageText(nudgeMessage(nudge!))).toContain(
       "Learn Rust: 7 h behind plan — block an hour today?",
     );
   });
@@ -89,7 +89,7 @@ describe("check-in and nudge messages", () => {
     const stalled = view({ lastProgressAt: new Date(now.getTime() - 15 * DAY) });
     const nudge = chooseNudge({ ...base, goals: [stalled] });
     expect(nudge?.kind).toBe("stalled");
-    const text = messageText(nudgeMessage(nudge!, ctx));
+    const text = messageText(nudgeMessage(nudge!));
     expect(text).toContain("It's been 15 days since you logged time on Learn Rust");
     expect(text).toContain("[Pause goal]");
     const again = chooseNudge({
@@ -104,7 +104,7 @@ describe("check-in and nudge messages", () => {
     const near = view({ target_date: "2026-12-03", loggedHours: 28 });
     const nudge = chooseNudge({ ...base, goals: [near] });
     expect(nudge?.kind).toBe("target_near");
-    expect(messageText(nudgeMessage(nudge!, ctx))).toContain(
+    expect(messageText(nudgeMessage(nudge!))).toContain(
       "Learn Rust is due in 3 days with 2 h to go",
     );
   });
@@ -115,7 +115,7 @@ describe("check-in and nudge messages", () => {
     expect(currentStreak(weeks, now, "Europe/Berlin").weeks).toBe(3);
     const nudge = chooseNudge({ ...base, goals: [onPlan], weeksWithProgress: weeks });
     expect(nudge).toEqual({ kind: "streak", weeks: 3 });
-    expect(messageText(nudgeMessage(nudge!, ctx))).toContain("3 weeks in a row");
+    expect(messageText(nudgeMessage(nudge!))).toContain("3 weeks in a row");
     expect(
       chooseNudge({ ...base, goals: [onPlan], weeksWithProgress: weeks, streakCelebrated: 3 }),
     ).toBeNull();

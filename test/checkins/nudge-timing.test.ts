@@ -4,7 +4,7 @@ import { type RunningApp, startApp } from "../../bin/app.ts";
 import { type QueueBackend, redisBackend } from "../../jobs/backend.ts";
 import { createJobQueue, type Jobs } from "../../jobs/registry.ts";
 import type { Actor, Core } from "../../src/commands/core.ts";
-import { COMMAND_PREFIX, createCore } from "../../src/commands/router.ts";
+import { createCore } from "../../src/commands/router.ts";
 import { loadConfig } from "../../src/config.ts";
 import { CHECKIN_TICK_JOB, type DeliverData } from "../../src/domain/checkins/jobs.ts";
 import { NUDGE_AFTER_CHECKIN_MS } from "../../src/domain/checkins/nudges.ts";
@@ -270,7 +270,7 @@ describe("what a nudge says, composed when it is sent", () => {
       t.db,
       clock,
       slackMessenger(t.db, fake.apiUrl),
-      checkinDeliveryMessages((p) => COMMAND_PREFIX[p]),
+      checkinDeliveryMessages(),
       logger,
     );
     expect(await sender.deliver(data.deliveries)).toEqual({

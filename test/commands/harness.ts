@@ -15,10 +15,13 @@ export function actor(user: string, tz = "America/New_York"): Actor {
   };
 }
 
-/** The text of a reply that shows a message; any other reply fails the test. */
+/**
+ * The text of a reply that shows a message, commands spelt as on Slack where these people are;
+ * any other reply fails the test.
+ */
 export const text = (reply: Reply) => {
   if (reply.kind !== "message" && reply.kind !== "update") throw new Error(`got ${reply.kind}`);
-  return messageText(reply.message);
+  return messageText(reply.message, "/learn");
 };
 
 /** The buttons of a reply's message, none for a reply without one. */

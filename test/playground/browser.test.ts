@@ -5,7 +5,9 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../../bin/app.ts";
 import { createLogger } from "../../src/log.ts";
+import { OffsetClock } from "../../src/time/clock.ts";
 import { testConfig } from "../support/app.ts";
+import { runningFrom } from "../support/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -35,6 +37,9 @@ describe("playground in a browser", () => {
       config: { ...config, playground: "auto" },
       logger: createLogger("silent"),
       role: "all",
+      // A Sunday morning: "next Monday 09:00" is a day on whatever day the suite runs, too soon
+      // for the learner to fall behind the plan and be nudged.
+      clock: new OffsetClock(runningFrom("2026-05-17T10:00:00Z")),
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -2,7 +2,9 @@ import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../../bin/app.ts";
 import { createLogger } from "../../src/log.ts";
+import { OffsetClock } from "../../src/time/clock.ts";
 import { testConfig } from "../support/app.ts";
+import { runningFrom } from "../support/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 /** The playground's JSON API, as the page uses it. */
@@ -31,6 +33,8 @@ describe("playground API and demo organisation", () => {
       config: { ...testConfig({ schema: t.schema }), playground: "auto" },
       logger: createLogger("silent"),
       role: "all",
+      // Mid-quarter on a Wednesday, so the seeded weeks fall in this quarter and Monday is ahead.
+      clock: new OffsetClock(runningFrom("2026-05-13T10:00:00Z")),
     });
   }, 60_000);
   afterAll(async () => {

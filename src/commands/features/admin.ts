@@ -16,7 +16,7 @@ const WEEKDAY_NAMES = [
   "Sunday",
 ];
 
-function unknownPeople(s: Session, unknown: PersonRef[], ambiguous: PersonRef[], usage: string) {
+function unknownPeople(unknown: PersonRef[], ambiguous: PersonRef[], usage: string) {
   const parts: string[] = [];
   if (unknown.length)
     parts.push(`I don't know ${unknown.map(describeRef).join(", ")} in this workspace.`);
@@ -24,7 +24,7 @@ function unknownPeople(s: Session, unknown: PersonRef[], ambiguous: PersonRef[],
     parts.push(
       `Several people are called ${ambiguous.map(describeRef).join(", ")}; mention them with @ or use their email.`,
     );
-  return privateReply(problemMessage(parts.join(" "), usage, s.ctx));
+  return privateReply(problemMessage(parts.join(" "), usage));
 }
 
 /** `/learn admin …`: teams, members, managers, roles and digest schedules. Admins only. */
@@ -45,7 +45,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
       if (/^xapi(\s|$)/i.test(args)) return xapi(s, args.slice(4));
       const cmd = parseAdmin(args);
       const problem = (m: string, usage: string | null = null) =>
-        privateReply(problemMessage(m, usage, s.ctx));
+        privateReply(problemMessage(m, usage));
       switch (cmd.type) {
         case "invalid":
           return problem(cmd.message, cmd.usage);
@@ -58,7 +58,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
           const team = await org.repo.team(ws, cmd.team);
           if (!team) return problem(`There's no team called "${cmd.team}".`, ADMIN_USAGE.create);
           const found = await org.resolve(ws, cmd.people, { createMentioned: true });
-          if (!found.ok) return unknownPeople(s, found.unknown, found.ambiguous, ADMIN_USAGE.add);
+          if (!found.ok) return unknownPeople(found.unknown, found.ambiguous, ADMIN_USAGE.add);
           const added = await org.addMembers(ws, team, found.people);
           const names = found.people.map((p: Person) => p.displayName).join(", ");
           return privateReply(
@@ -71,8 +71,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
         case "manager": {
           const refs = cmd.manager ? [cmd.person, cmd.manager] : [cmd.person];
           const found = await org.resolve(ws, refs, { createMentioned: true });
-          if (!found.ok)
-            return unknownPeople(s, found.unknown, found.ambiguous, ADMIN_USAGE.manager);
+          if (!found.ok) return unknownPeople(found.unknown, found.ambiguous, ADMIN_USAGE.manager);
           const [person, manager] = found.people;
           if (!person || (cmd.manager && !manager))
             return problem("Name two different people.", ADMIN_USAGE.manager);
@@ -94,7 +93,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
         }
         case "role": {
           const found = await org.resolve(ws, [cmd.person], { createMentioned: true });
-          if (!found.ok) return unknownPeople(s, found.unknown, found.ambiguous, ADMIN_USAGE.role);
+          if (!found.ok) return unknownPeople(found.unknown, found.ambiguous, ADMIN_USAGE.role);
           const person = found.people[0]!;
           await org.setRole(ws, person, cmd.role);
           await org.audit(s.user, ws, "org.role", "role", [person.id], { role: cmd.role });

@@ -42,9 +42,8 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
   });
 
   const say = (message: Message): Reply => privateReply(message);
-  const problem = (s: Session, text: string, usage: string | null = null) =>
-    say(problemMessage(text, usage, s.ctx));
-  const expired = (s: Session) => problem(s, "That button has expired.");
+  const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
+  const expired = () => problem("That button has expired.");
 
   async function saved(s: Session, change: (x: CheckinSchedule) => CheckinSchedule) {
     const { schedule, row } = await checkins.update(s.user, change);
@@ -69,7 +68,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     key: string | null,
   ): Promise<Reply> {
     const result = await goals.log(s.user, g, h, note);
-    if ("error" in result) return problem(s, "That goal is no longer open.", "goals");
+    if ("error" in result) return problem("That goal is no longer open.", "goals");
     await checkins.acted(s.user.id);
     return redraw(s, loggedNote(result.view, h, result.resumed), key);
   }
@@ -84,7 +83,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
         summary: "Your check-in settings",
         blocks: [
           { type: "text", text: describeSchedule(schedule, row?.next_checkin_at ?? null, s.ctx) },
-          { type: "context", text: ["Try ", { code: `${s.ctx.commandPrefix} ${CHECKINS_USAGE}` }] },
+          { type: "context", text: ["Try ", { command: `${CHECKINS_USAGE}` }] },
         ],
       });
     }
@@ -100,7 +99,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     const pause = /^pause(?:\s+(.*))?$/i.exec(text);
     if (pause) {
       const parsed = parsePauseUntil(pause[1] ?? "", { now: s.ctx.now, timeZone: s.ctx.timeZone });
-      if (!parsed.ok) return problem(s, parsed.error, "checkins pause until <date>");
+      if (!parsed.ok) return problem(parsed.error, "checkins pause until <date>");
       return say(await saved(s, (x) => ({ ...x, enabled: true, pausedUntil: parsed.value })));
     }
     const words = text.split(/\s+/);
@@ -108,8 +107,8 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     const time = parseTime(last);
     const dayText = time.ok ? words.slice(0, -1).join(" ") : text;
     const days = dayText ? parseDays(dayText) : null;
-    if (days && !days.ok) return problem(s, days.error, CHECKINS_USAGE);
-    if (!time.ok && !days) return problem(s, time.error, CHECKINS_USAGE);
+    if (days && !days.ok) return problem(days.error, CHECKINS_USAGE);
+    if (!time.ok && !days) return problem(time.error, CHECKINS_USAGE);
     return say(
       await saved(s, (x) => ({
         ...x,
@@ -123,7 +122,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
   async function snooze(s: Session, choice: string, inPlace: boolean) {
     const schedule = await checkins.schedule(s.user);
     const parsed = parseSnooze(choice, { now: s.ctx.now, schedule });
-    if (!parsed.ok) return problem(s, parsed.error, SNOOZE_USAGE);
+    if (!parsed.ok) return problem(parsed.error, SNOOZE_USAGE);
     await checkins.update(s.user, (x) => ({ ...x, snoozedUntil: parsed.value }));
     await checkins.acted(s.user.id);
     const note = snoozedNote(parsed.value, s.ctx);
@@ -201,39 +200,39 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
       async "checkin.log"(s, p) {
         const g = int(p.g);
         const h = num(p.h);
-        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return expired(s);
+        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return expired();
         return logFromCheckin(s, g, h, null, str(p.k));
       },
       async "checkin.other"(s, p) {
         const g = int(p.g);
         const goal = g ? await goals.find(s.user, g) : undefined;
-        if (!g || !goal) return expired(s);
+        if (!g || !goal) return expired();
         return { kind: "form", form: checkinFeedbackForm(g, str(p.k) ?? undefined, goal.title) };
       },
       async "checkin.done"(s, p) {
         const g = int(p.g);
-        if (!g) return expired(s);
+        if (!g) return expired();
         const result = await goals.complete(s.user, g, null);
-        if ("error" in result) return problem(s, "That goal is no longer open.", "goals");
+        if ("error" in result) return problem("That goal is no longer open.", "goals");
         await checkins.acted(s.user.id);
         return redraw(s, doneNote(result.view), str(p.k));
       },
       async "checkin.pause"(s, p) {
         const g = int(p.g);
-        if (!g) return expired(s);
+        if (!g) return expired();
         const result = await goals.changeStatus(s.user, g, "paused");
-        if ("error" in result) return problem(s, "That goal is no longer active.", "goals");
+        if ("error" in result) return problem("That goal is no longer active.", "goals");
         await checkins.acted(s.user.id);
         return redraw(s, pausedNote(result.view), str(p.k));
       },
       async "checkin.snooze"(s, p) {
         const choice = str(p.s);
-        if (!choice) return expired(s);
+        if (!choice) return expired();
         return snooze(s, choice, true);
       },
       async "checkin.pause_all"(s, p) {
         const d = int(p.d);
-        if (!d || d > 366) return expired(s);
+        if (!d || d > 366) return expired();
         const until = addDays(localDateOf(s.ctx.now, s.ctx.timeZone), d);
         const message = await saved(s, (x) => ({ ...x, pausedUntil: until }));
         return { kind: "update", message };
@@ -266,10 +265,10 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
         try {
           p = JSON.parse(state ?? "{}") as Record<string, unknown>;
         } catch {
-          return { ok: true, reply: expired(s) };
+          return { ok: true, reply: expired() };
         }
         const g = int(p.g);
-        if (!g) return { ok: true, reply: expired(s) };
+        if (!g) return { ok: true, reply: expired() };
         const h = Number(values.hours);
         if (!Number.isFinite(h) || h <= 0 || h > MAX_HOURS_PER_LOG) {
           return {

@@ -70,12 +70,12 @@ export function goalsFeature(deps: FeatureDeps): Feature {
       "goal.log": async (s, p) => {
         const g = int(p.g);
         const h = num(p.h);
-        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return expired(s);
+        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return expired();
         return loop.log(s, g, h, str(p.n)?.slice(0, MAX_NOTE_LENGTH) ?? null);
       },
       "goal.done": async (s, p) => {
         const g = int(p.g);
-        return g ? loop.complete(s, g, str(p.u)) : expired(s);
+        return g ? loop.complete(s, g, str(p.u)) : expired();
       },
       "goal.pause": (s, p) => loop.changeStatusByButton(s, int(p.g), "paused"),
       "goal.resume": (s, p) => loop.changeStatusByButton(s, int(p.g), "active"),
@@ -92,7 +92,7 @@ export function goalsFeature(deps: FeatureDeps): Feature {
   };
 }
 
-const expired = (s: Session) => problem(s, "That button has expired.");
+const expired = () => problem("That button has expired.");
 
 class GoalLoop {
   constructor(private readonly deps: FeatureDeps) {}
@@ -112,7 +112,7 @@ class GoalLoop {
       command("goals", ["list", "status"], (s) => this.list(s)),
       command("log", [], (s, args) => this.logCommand(s, args)),
       command("done", ["complete", "completed"], (s, args) => this.doneCommand(s, args)),
-      command("catalog", ["browse", "search"], (s, args) => this.catalog(s, args)),
+      command("catalog", ["browse", "search"], (_s, args) => this.catalog(args)),
       command("pause", [], (s, args) => this.statusCommand(s, "pause", args)),
       command("resume", [], (s, args) => this.statusCommand(s, "resume", args)),
       command("drop", [], (s, args) => this.statusCommand(s, "drop", args)),
@@ -123,15 +123,15 @@ class GoalLoop {
     return say(goalsMessage(await this.deps.goals.list(s.user), s.ctx));
   }
 
-  async catalog(s: Session, query: string): Promise<Reply> {
+  async catalog(query: string): Promise<Reply> {
     const q = query.slice(0, MAX_TITLE_LENGTH);
     const entries = searchCatalog(await this.deps.catalog.all(), q, CATALOG_PAGE);
-    return say(catalogMessage(entries, q, s.ctx));
+    return say(catalogMessage(entries, q));
   }
 
   private async goalCommand(s: Session, args: string): Promise<Reply> {
     const cmd = parseGoal(args, { now: s.ctx.now, timeZone: s.ctx.timeZone });
-    if (cmd.type === "invalid") return invalid(s, cmd);
+    if (cmd.type === "invalid") return invalid(cmd);
     const match = matchCredential(await this.deps.catalog.all(), cmd.query);
     const pending = { d: cmd.targetDate, h: cmd.hoursPerWeek };
     if (match.kind === "ambiguous") {
@@ -146,21 +146,21 @@ class GoalLoop {
 
   private async logCommand(s: Session, args: string): Promise<Reply> {
     const cmd = parseLog(args);
-    if (cmd.type === "invalid") return invalid(s, cmd);
+    if (cmd.type === "invalid") return invalid(cmd);
     const { match, note } = splitGoalAndNote(await this.openGoals(s), cmd.rest);
     if (note && note.length > MAX_NOTE_LENGTH) {
-      return problem(s, `Keep the note under ${MAX_NOTE_LENGTH} characters.`, "log");
+      return problem(`Keep the note under ${MAX_NOTE_LENGTH} characters.`, "log");
     }
-    const goal = this.resolve(s, match, cmd.rest, "goal.log", { h: cmd.hours, n: note });
+    const goal = this.resolve(match, cmd.rest, "goal.log", { h: cmd.hours, n: note });
     if ("kind" in goal) return goal;
     return this.log(s, goal.id, cmd.hours, note);
   }
 
   private async doneCommand(s: Session, args: string): Promise<Reply> {
     const cmd = parseDone(args);
-    if (cmd.type === "invalid") return invalid(s, cmd);
+    if (cmd.type === "invalid") return invalid(cmd);
     const match = matchGoal(await this.openGoals(s), cmd.goal);
-    const goal = this.resolve(s, match, cmd.goal, "goal.done", { u: cmd.evidenceUrl });
+    const goal = this.resolve(match, cmd.goal, "goal.done", { u: cmd.evidenceUrl });
     if ("kind" in goal) return goal;
     return this.complete(s, goal.id, cmd.evidenceUrl);
   }
@@ -174,7 +174,7 @@ class GoalLoop {
     const candidates = open.filter((g) =>
       word === "pause" ? g.status === "active" : word === "resume" ? g.status === "paused" : true,
     );
-    const goal = this.resolve(s, matchGoal(candidates, query), query, `goal.${word}`);
+    const goal = this.resolve(matchGoal(candidates, query), query, `goal.${word}`);
     if ("kind" in goal) return goal;
     return this.changeStatus(s, goal.id, STATUS_OF[word]);
   }
@@ -183,29 +183,29 @@ class GoalLoop {
     const { catalog, goals } = this.deps;
     const credential = input.credentialId ? await catalog.byId(input.credentialId) : undefined;
     if (input.credentialId && !credential)
-      return problem(s, "That credential is no longer in the catalog.");
+      return problem("That credential is no longer in the catalog.");
     const title = (credential?.title ?? input.title ?? "").trim();
     if (!title || title.length > MAX_TITLE_LENGTH)
-      return problem(s, "That goal needs a name.", "goal");
+      return problem("That goal needs a name.", "goal");
     const result = await goals.create(s.user, {
       credential: credential ?? null,
       title,
       targetDate: input.d,
       hoursPerWeek: input.h,
     });
-    if ("error" in result) return goalProblem(s, result);
+    if ("error" in result) return goalProblem(result);
     return say(goalCreatedMessage(result.view, s.ctx, result.defaultedHours));
   }
 
   async log(s: Session, goalId: number, hours: number, note: string | null): Promise<Reply> {
     const result = await this.deps.goals.log(s.user, goalId, hours, note);
-    if ("error" in result) return goalProblem(s, result);
+    if ("error" in result) return goalProblem(result);
     return say(loggedMessage(result.view, hours, s.ctx, result.resumed));
   }
 
   async complete(s: Session, goalId: number, evidenceUrl: string | null): Promise<Reply> {
     const result = await this.deps.goals.complete(s.user, goalId, evidenceUrl);
-    if ("error" in result) return goalProblem(s, result);
+    if ("error" in result) return goalProblem(result);
     // Checking a badge fetches it, so it runs as a job; without a queue it stays unverified.
     const verification =
       evidenceUrl && this.deps.hasJobs
@@ -215,12 +215,12 @@ class GoalLoop {
   }
 
   async changeStatusByButton(s: Session, goalId: number | null, to: Status): Promise<Reply> {
-    return goalId ? this.changeStatus(s, goalId, to) : expired(s);
+    return goalId ? this.changeStatus(s, goalId, to) : expired();
   }
 
   private async changeStatus(s: Session, goalId: number, to: Status): Promise<Reply> {
     const result = await this.deps.goals.changeStatus(s.user, goalId, to);
-    if ("error" in result) return goalProblem(s, result);
+    if ("error" in result) return goalProblem(result);
     return say(statusChangedMessage(result.view, to));
   }
 
@@ -250,7 +250,6 @@ class GoalLoop {
 
   /** Turns a goal match into either the goal, or a reply asking which one. */
   private resolve(
-    s: Session,
     match: GoalMatch,
     query: string,
     action: string,
@@ -258,7 +257,7 @@ class GoalLoop {
   ): GoalRow | Reply {
     if (match.kind === "one") return match.goal;
     if (match.goals.length === 0) {
-      return problem(s, "You have no open goals yet.", "goal <credential> by <date> 3h/week");
+      return problem("You have no open goals yet.", "goal <credential> by <date> 3h/week");
     }
     const question =
       match.kind === "several"
@@ -270,16 +269,16 @@ class GoalLoop {
   }
 }
 
-const invalid = (s: Session, cmd: Invalid) => problem(s, cmd.message, cmd.usage);
+const invalid = (cmd: Invalid) => problem(cmd.message, cmd.usage);
 
-function goalProblem(s: Session, e: GoalError): Reply {
+function goalProblem(e: GoalError): Reply {
   if (e.error === "duplicate") {
-    return problem(s, `You already have a goal for ${e.existing.title}.`, "goals");
+    return problem(`You already have a goal for ${e.existing.title}.`, "goals");
   }
   if (e.error === "closed") {
-    return problem(s, `${e.goal.title} is ${e.goal.status} — there's nothing more to do there.`);
+    return problem(`${e.goal.title} is ${e.goal.status} — there's nothing more to do there.`);
   }
-  return problem(s, "I couldn't find that goal.", "goals");
+  return problem("I couldn't find that goal.", "goals");
 }
 
 /** The new-goal form's values, checked field by field. */

@@ -22,8 +22,7 @@ export function leaderboardCommand(deps: FeatureDeps, org: OrgService): FeatureC
     description: "Your team's ranks by points; opt out with leaderboard optout.",
     async run(s: Session, args: string): Promise<Reply> {
       const cmd = parseLeaderboard(args);
-      if (cmd.type === "invalid")
-        return privateReply(problemMessage(cmd.message, cmd.usage, s.ctx));
+      if (cmd.type === "invalid") return privateReply(problemMessage(cmd.message, cmd.usage));
       if (cmd.type === "optout") {
         await org.setLeaderboardChoice(s.user, cmd.choice);
         return privateReply(textMessage(CHOICE_TEXT[cmd.choice]));
@@ -35,7 +34,7 @@ export function leaderboardCommand(deps: FeatureDeps, org: OrgService): FeatureC
         const team = await org.repo.team(ws, cmd.team);
         if (!team)
           return privateReply(
-            problemMessage(`There's no team called "${cmd.team}".`, LEADERBOARD_USAGE, s.ctx),
+            problemMessage(`There's no team called "${cmd.team}".`, LEADERBOARD_USAGE),
           );
         userIds = await org.repo.memberIds(team.id);
         scope = team.name;
@@ -56,7 +55,7 @@ export function leaderboardCommand(deps: FeatureDeps, org: OrgService): FeatureC
       }
       const window = currentWindow(cmd.period, deps.clock.now(), s.ctx.timeZone);
       const board = await leaderboard(deps.db, userIds, window, s.user.id);
-      return privateReply(leaderboardMessage(board, scope, s.ctx));
+      return privateReply(leaderboardMessage(board, scope));
     },
   };
 }

@@ -15,8 +15,8 @@ const FALLBACK_WEEKS = 12;
 
 /** `plan [goal]`: an .ics file with a weekly study block until the goal's target date. */
 export function planFeature(deps: FeatureDeps): Feature {
-  const problem = (s: Session, message: string, usage: string | null = "plan [goal]") =>
-    privateReply(problemMessage(message, usage, s.ctx));
+  const problem = (message: string, usage: string | null = "plan [goal]") =>
+    privateReply(problemMessage(message, usage));
 
   async function openGoal(s: Session, goalId: number): Promise<GoalRow | undefined> {
     const goal = await deps.goals.find(s.user, goalId);
@@ -54,7 +54,7 @@ export function planFeature(deps: FeatureDeps): Feature {
         async run(s, args) {
           const open = (await deps.goals.list(s.user, OPEN)).map((v) => v.goal);
           if (open.length === 0) {
-            return problem(s, "You have no open goals to plan yet.", "goal <credential> by <date>");
+            return problem("You have no open goals to plan yet.", "goal <credential> by <date>");
           }
           const match = matchGoal(open, args);
           if (match.kind === "one") return send(s, match.goal);
@@ -69,11 +69,11 @@ export function planFeature(deps: FeatureDeps): Feature {
     actions: {
       "plan.goal": async (s, p) => {
         const goal = await openGoal(s, int(p.g) ?? 0);
-        return goal ? send(s, goal) : problem(s, "That goal is no longer open.");
+        return goal ? send(s, goal) : problem("That goal is no longer open.");
       },
       "plan.change": async (s, p) => {
         const goal = await openGoal(s, int(p.g) ?? 0);
-        if (!goal) return problem(s, "That goal is no longer open.");
+        if (!goal) return problem("That goal is no longer open.");
         const { block } = await studyBlockFor(deps.db, s.user);
         return { kind: "form", form: planForm(goal.id, goal.title, block) };
       },
@@ -81,7 +81,7 @@ export function planFeature(deps: FeatureDeps): Feature {
     forms: {
       "plan.block": async (s, state, values) => {
         const goal = await openGoal(s, Number(state));
-        if (!goal) return { ok: true, reply: problem(s, "That goal is no longer open.") };
+        if (!goal) return { ok: true, reply: problem("That goal is no longer open.") };
         const errors: Record<string, string> = {};
         const weekday = Number(values.day);
         if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) errors.day = "Pick a day.";

@@ -46,8 +46,7 @@ export function readHours(
 export function progressFeature(deps: FeatureDeps): Feature {
   const { goals } = deps;
   const say = (message: Message): Reply => privateReply(message);
-  const problem = (s: Session, text: string, usage: string | null = null) =>
-    say(problemMessage(text, usage, s.ctx));
+  const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
 
   function refusal(e: CorrectionError): string {
     switch (e.error) {
@@ -78,7 +77,7 @@ export function progressFeature(deps: FeatureDeps): Feature {
     const query = args.trim();
     if (!query) return say(await history(s, null));
     const all = await goals.repo.listForUser(s.user.id, [...ALL_STATUSES]);
-    if (all.length === 0) return problem(s, "You have no goals yet.", "goal <credential>");
+    if (all.length === 0) return problem("You have no goals yet.", "goal <credential>");
     const match = matchGoal(all, query);
     if (match.kind === "one") return say(await history(s, match.goal.id));
     const question =
@@ -95,18 +94,17 @@ export function progressFeature(deps: FeatureDeps): Feature {
     return entry;
   }
 
-  const nothingRecent = (s: Session) =>
+  const nothingRecent = () =>
     problem(
-      s,
       `You have no progress from the last ${LATEST_WITHIN_DAYS} days. Older entries can be changed from your history.`,
       HISTORY_USAGE,
     );
 
   async function correctLatest(s: Session, change: ProgressChange): Promise<Reply> {
     const entry = await latest(s);
-    if (!entry) return nothingRecent(s);
+    if (!entry) return nothingRecent();
     const result = await goals.correct(s.user, entry.id, change);
-    if ("error" in result) return problem(s, refusal(result));
+    if ("error" in result) return problem(refusal(result));
     return say(correctionMessage(result, s.ctx));
   }
 
@@ -126,12 +124,12 @@ export function progressFeature(deps: FeatureDeps): Feature {
     values: Record<string, string | undefined>,
   ): Promise<FormResult> {
     const e = int(readPayload(state ?? "").e);
-    if (!e) return { ok: true, reply: problem(s, "That form has expired.") };
+    if (!e) return { ok: true, reply: problem("That form has expired.") };
     const hours = readHours(values.hours ?? "");
     if (!hours.ok) return { ok: false, errors: { hours: hours.error } };
     const result = await goals.correct(s.user, e, { hours: hours.hours });
     // A form can't redraw the list behind it, so the result arrives as a reply.
-    if ("error" in result) return { ok: true, reply: problem(s, refusal(result)) };
+    if ("error" in result) return { ok: true, reply: problem(refusal(result)) };
     return { ok: true, reply: say(correctionMessage(result, s.ctx)) };
   }
 
@@ -151,7 +149,6 @@ export function progressFeature(deps: FeatureDeps): Feature {
         async run(s, args) {
           if (args.trim()) {
             return problem(
-              s,
               "Undo takes no words: it removes your latest entry. Pick another from your history.",
               HISTORY_USAGE,
             );
@@ -165,7 +162,7 @@ export function progressFeature(deps: FeatureDeps): Feature {
         description: "Change the hours of your latest logged time.",
         async run(s, args) {
           const hours = readHours(args);
-          if (!hours.ok) return problem(s, hours.error, FIX_USAGE);
+          if (!hours.ok) return problem(hours.error, FIX_USAGE);
           return correctLatest(s, { hours: hours.hours });
         },
       },
@@ -173,17 +170,17 @@ export function progressFeature(deps: FeatureDeps): Feature {
     actions: {
       async "progress.history"(s, p) {
         const g = int(p.g);
-        if (!g) return problem(s, "That button has expired.");
+        if (!g) return problem("That button has expired.");
         return say(await history(s, g));
       },
       async "progress.undo"(s, p) {
         const e = int(p.e);
-        if (!e) return problem(s, "That button has expired.");
+        if (!e) return problem("That button has expired.");
         return redraw(s, int(p.f), await goals.correct(s.user, e, { delete: true }));
       },
       async "progress.change"(s, p) {
         const e = int(p.e);
-        if (!e) return problem(s, "That button has expired.");
+        if (!e) return problem("That button has expired.");
         const entry = await goals.repo.progressEntry(e);
         // The button's value comes from the client: the entry must be the clicker's own.
         const refused: CorrectionError | null = !entry

@@ -3,7 +3,7 @@ import { vocabulary } from "../../domain/recommendations/vocabulary.ts";
 import { StackRepository } from "../../domain/stacks/repository.ts";
 import { privateReply } from "../../messages/model.ts";
 import { MAX_RECOMMEND_TEXT, recommendForm, recommendMessage } from "../../messages/recommend.ts";
-import type { Feature, FeatureDeps, Session } from "../feature.ts";
+import type { Feature, FeatureDeps } from "../feature.ts";
 
 /** `recommend <role, title or job description>`: credentials that teach what it asks for. */
 export function recommendFeature(deps: FeatureDeps): Feature {
@@ -11,10 +11,10 @@ export function recommendFeature(deps: FeatureDeps): Feature {
   const vocab = vocabulary();
   const stacks = new StackRepository(deps.db);
 
-  async function answer(s: Session, text: string) {
+  async function answer(text: string) {
     const [entries, allStacks] = await Promise.all([deps.catalog.all(), stacks.all()]);
     const rec = recommend(text, entries, allStacks, vocab);
-    return privateReply(recommendMessage(rec, text, s.ctx));
+    return privateReply(recommendMessage(rec, text));
   }
 
   return {
@@ -25,10 +25,10 @@ export function recommendFeature(deps: FeatureDeps): Feature {
         aliases: ["suggest"],
         usage: "recommend <role, job title or pasted job description>",
         description: "Credentials that teach what a role asks for",
-        async run(s, args) {
+        async run(_s, args) {
           const text = args.replace(/<(https?:\/\/[^|>\s]+)(?:\|[^>]*)?>/gi, "$1").trim();
           if (!text) return { kind: "form", form: recommendForm() };
-          return answer(s, text);
+          return answer(text);
         },
       },
     ],
@@ -36,14 +36,14 @@ export function recommendFeature(deps: FeatureDeps): Feature {
       "recommend.open": async () => ({ kind: "form", form: recommendForm() }),
     },
     forms: {
-      "recommend.text": async (s, _state, values) => {
+      "recommend.text": async (_s, _state, values) => {
         const text = values.text?.trim() ?? "";
         if (!text)
           return { ok: false, errors: { text: "Type a role, a title or a job description." } };
         if (text.length > MAX_RECOMMEND_TEXT) {
           return { ok: false, errors: { text: `Keep it under ${MAX_RECOMMEND_TEXT} characters.` } };
         }
-        return { ok: true, reply: await answer(s, text) };
+        return { ok: true, reply: await answer(text) };
       },
     },
   };

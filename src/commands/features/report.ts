@@ -17,8 +17,7 @@ export function reportCommand(deps: FeatureDeps, org: OrgService): FeatureComman
     description: "What your reports completed (managers and admins).",
     async run(s: Session, args: string): Promise<Reply> {
       const cmd = parseReport(args);
-      if (cmd.type === "invalid")
-        return privateReply(problemMessage(cmd.message, cmd.usage, s.ctx));
+      if (cmd.type === "invalid") return privateReply(problemMessage(cmd.message, cmd.usage));
       const role = await org.roleOf(s.user);
       if (cmd.type === "summary") {
         if (role === "member")

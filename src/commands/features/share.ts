@@ -19,8 +19,8 @@ import { int } from "../feature.ts";
  * submit the form: the button only opens it, and closing it shares nothing.
  */
 export function shareFeature(deps: FeatureDeps): Feature {
-  const problem = (s: Session, message: string) =>
-    privateReply(problemMessage(message, "share [completed goal]", s.ctx));
+  const problem = (message: string) =>
+    privateReply(problemMessage(message, "share [completed goal]"));
 
   async function completedGoal(s: Session, goalId: number) {
     const goal = await deps.goals.find(s.user, goalId);
@@ -29,7 +29,7 @@ export function shareFeature(deps: FeatureDeps): Feature {
 
   async function open(s: Session, goalId: number): Promise<Reply> {
     const goal = await completedGoal(s, goalId);
-    if (!goal) return problem(s, "You can share once a goal is complete.");
+    if (!goal) return problem("You can share once a goal is complete.");
     const [team, colleagues] = await Promise.all([
       teamChannelOf(deps.db, s.user),
       colleaguesOf(deps.db, s.user),
@@ -46,7 +46,7 @@ export function shareFeature(deps: FeatureDeps): Feature {
         description: "Share what you learned with your team or a colleague",
         async run(s, args) {
           const done = (await deps.goals.list(s.user, ["completed"])).map((v) => v.goal);
-          if (done.length === 0) return problem(s, "You can share once a goal is complete.");
+          if (done.length === 0) return problem("You can share once a goal is complete.");
           const match = matchGoal(done, args);
           if (match.kind === "one") return open(s, match.goal.id);
           return privateReply(
@@ -66,7 +66,7 @@ export function shareFeature(deps: FeatureDeps): Feature {
     forms: {
       "share.submit": async (s, state, values): Promise<FormResult> => {
         const goal = await completedGoal(s, Number(state));
-        if (!goal) return { ok: true, reply: problem(s, "That goal can't be shared any more.") };
+        if (!goal) return { ok: true, reply: problem("That goal can't be shared any more.") };
         const text = (values.text ?? "").replace(/\s+/g, " ").trim();
         if (!text) return { ok: false, errors: { text: "Write a sentence or two." } };
         if (text.length > MAX_SHARE_LENGTH) {

@@ -15,7 +15,7 @@ export function showcaseFeature(deps: FeatureDeps): Feature {
         description: "Your completed credentials, ready for LinkedIn and your résumé",
         async run(session) {
           const records = await verification.completedForUser(session.user.id);
-          return privateReply(showcaseMessage(records, session.ctx.commandPrefix));
+          return privateReply(showcaseMessage(records));
         },
       },
     ],

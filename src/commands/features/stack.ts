@@ -45,8 +45,8 @@ export function stackFeature(deps: FeatureDeps): Feature {
   const repo = new StackRepository(deps.db);
   const service = new StackService(deps.db, deps.goals.repo, deps.clock);
   const say = privateReply;
-  const problem = (s: Session, message: string, usage: string | null = "stack <role>") =>
-    say(problemMessage(message, usage, s.ctx));
+  const problem = (message: string, usage: string | null = "stack <role>") =>
+    say(problemMessage(message, usage));
 
   async function catalogById(): Promise<Map<number, CatalogEntry>> {
     return new Map((await deps.catalog.all()).map((e) => [e.id, e]));
@@ -54,26 +54,25 @@ export function stackFeature(deps: FeatureDeps): Feature {
 
   async function show(s: Session, stack: StackSummary): Promise<Reply> {
     const progress = await service.progress(s.user, stack, await catalogById());
-    return say(stackMessage(progress, s.ctx));
+    return say(stackMessage(progress));
   }
 
   async function start(s: Session, stackId: number, hours: number | null): Promise<Reply> {
     const stack = (await repo.all()).find((x) => x.id === stackId);
-    if (!stack) return problem(s, "That stack no longer exists.");
+    if (!stack) return problem("That stack no longer exists.");
     const progress = await service.progress(s.user, stack, await catalogById());
     const weekly = hours ?? (await service.weeklyHours(s.user));
     const result = await service.start(s.user, progress, weekly);
-    if ("error" in result)
-      return problem(s, "That stack was just started — see your goals.", "goals");
+    if ("error" in result) return problem("That stack was just started — see your goals.", "goals");
     return say(stackStartedMessage(stack, result.steps, weekly));
   }
 
   async function define(s: Session, args: string): Promise<Reply> {
     if (!(await canDefineStacks(org, s.user))) {
-      return problem(s, "Only workspace admins can define stacks.", null);
+      return problem("Only workspace admins can define stacks.", null);
     }
     const colon = args.indexOf(":");
-    if (colon < 0) return problem(s, "Put a colon after the role.", DEFINE_USAGE);
+    if (colon < 0) return problem("Put a colon after the role.", DEFINE_USAGE);
     const role = args.slice(0, colon).replace(/\s+/g, " ").trim().toLowerCase();
     const names = args
       .slice(colon + 1)
@@ -81,27 +80,26 @@ export function stackFeature(deps: FeatureDeps): Feature {
       .map((n) => n.trim())
       .filter(Boolean);
     if (!role || role.length > MAX_ROLE)
-      return problem(s, "Name the role (at most 80 characters).", DEFINE_USAGE);
-    if (names.length === 0) return problem(s, "List at least one credential.", DEFINE_USAGE);
+      return problem("Name the role (at most 80 characters).", DEFINE_USAGE);
+    if (names.length === 0) return problem("List at least one credential.", DEFINE_USAGE);
     const entries = await deps.catalog.all();
     const picked: CatalogEntry[] = [];
     for (const name of names) {
       const match = matchCredential(entries, name);
       if (match.kind === "none")
-        return problem(s, `Nothing in the catalog matches “${name}”.`, DEFINE_USAGE);
+        return problem(`Nothing in the catalog matches “${name}”.`, DEFINE_USAGE);
       if (match.kind === "ambiguous") {
         const options = match.candidates
           .slice(0, 3)
           .map((c) => c.title)
           .join("; ");
         return problem(
-          s,
           `“${name}” could be several credentials: ${options}. Use the full title.`,
           DEFINE_USAGE,
         );
       }
       if (picked.some((p) => p.id === match.entry.id)) {
-        return problem(s, `${match.entry.title} is listed twice.`, DEFINE_USAGE);
+        return problem(`${match.entry.title} is listed twice.`, DEFINE_USAGE);
       }
       picked.push(match.entry);
     }
@@ -137,17 +135,16 @@ export function stackFeature(deps: FeatureDeps): Feature {
             hours = Number(hpw[1]!.replace(",", "."));
             if (!(hours > 0) || hours > MAX_HOURS_PER_WEEK) {
               return problem(
-                s,
                 `Hours per week must be more than 0 and at most ${MAX_HOURS_PER_WEEK}.`,
               );
             }
             text = `${text.slice(0, hpw.index)} ${text.slice(hpw.index + hpw[0].length)}`.trim();
           }
           const stacks = await repo.all();
-          if (!text) return say(stacksListMessage(stacks, s.ctx));
+          if (!text) return say(stacksListMessage(stacks));
           const stack = findStack(stacks, text.slice(0, MAX_ROLE * 2));
           if (!stack) {
-            const list = stacksListMessage(stacks, s.ctx);
+            const list = stacksListMessage(stacks);
             return say({
               ...list,
               summary: `No stack for “${text}”`,
@@ -169,12 +166,12 @@ export function stackFeature(deps: FeatureDeps): Feature {
     actions: {
       "stack.show": async (s, p) => {
         const stack = (await repo.all()).find((x) => x.id === int(p.s));
-        if (!stack) return problem(s, "That stack no longer exists.");
+        if (!stack) return problem("That stack no longer exists.");
         return show(s, stack);
       },
       "stack.start": async (s, p) => {
         const id = int(p.s);
-        if (!id) return problem(s, "That button has expired.");
+        if (!id) return problem("That button has expired.");
         const h = num(p.h);
         return start(s, id, h && h > 0 && h <= MAX_HOURS_PER_WEEK ? h : null);
       },

@@ -17,7 +17,7 @@ export const XAPI_USAGE = "admin xapi create <LMS name> | list | revoke <name or
 export function xapiAdmin(deps: FeatureDeps) {
   const credentials = new XapiCredentials(deps.db, deps.clock);
   const statements = new StatementService(deps.db, deps.clock);
-  const problem = (s: Session, m: string) => privateReply(problemMessage(m, XAPI_USAGE, s.ctx));
+  const problem = (m: string) => privateReply(problemMessage(m, XAPI_USAGE));
 
   return async (s: Session, args: string): Promise<Reply> => {
     const [word = "", ...rest] = args.trim().split(/\s+/);
@@ -25,24 +25,21 @@ export function xapiAdmin(deps: FeatureDeps) {
     const ws = s.user.workspace_id;
     switch (word.toLowerCase()) {
       case "create": {
-        if (!name) return problem(s, "Name the LMS that will send statements.");
+        if (!name) return problem("Name the LMS that will send statements.");
         if (name.length > MAX_LMS_NAME_LENGTH)
-          return problem(s, `Keep the name under ${MAX_LMS_NAME_LENGTH} characters.`);
+          return problem(`Keep the name under ${MAX_LMS_NAME_LENGTH} characters.`);
         const issued = await credentials.create(s.user, name);
         if ("error" in issued)
-          return problem(
-            s,
-            `There are already live credentials called ${name}; revoke them first.`,
-          );
+          return problem(`There are already live credentials called ${name}; revoke them first.`);
         return privateReply(credentialIssuedMessage(issued));
       }
       case "list":
       case "":
         return privateReply(credentialListMessage(await credentials.list(ws), s.ctx));
       case "revoke": {
-        if (!name) return problem(s, "Name the credentials to revoke, or give their key.");
+        if (!name) return problem("Name the credentials to revoke, or give their key.");
         const revoked = await credentials.revoke(ws, name);
-        if (!revoked) return problem(s, `There are no live xAPI credentials called ${name}.`);
+        if (!revoked) return problem(`There are no live xAPI credentials called ${name}.`);
         return privateReply(
           textMessage(`Revoked ${revoked.name} (${revoked.key}). Its statements stay recorded.`),
         );
@@ -52,7 +49,7 @@ export function xapiAdmin(deps: FeatureDeps) {
           unmatchedMessage(await statements.unmatched(ws), UNMATCHED_DAYS, s.ctx),
         );
       default:
-        return problem(s, `I don't know "admin xapi ${word}".`);
+        return problem(`I don't know "admin xapi ${word}".`);
     }
   };
 }

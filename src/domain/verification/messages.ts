@@ -181,7 +181,7 @@ export function revokedMessage(record: CompletionRecord, result: VerificationRes
 }
 
 /** `/learn showcase`: each completed credential with a LinkedIn link and a résumé line. */
-export function showcaseMessage(records: CompletionRecord[], commandPrefix: string): Message {
+export function showcaseMessage(records: CompletionRecord[]): Message {
   if (records.length === 0) {
     return {
       summary: "No completed credentials yet.",
@@ -191,7 +191,7 @@ export function showcaseMessage(records: CompletionRecord[], commandPrefix: stri
           type: "context",
           text: [
             "When you finish one, use ",
-            { code: `${commandPrefix} done <goal> <badge URL>` },
+            { command: "done <goal> <badge URL>" },
             " and it will show up here, verified.",
           ],
         },
