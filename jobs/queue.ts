@@ -1,4 +1,4 @@
-import { type Job, type RepeatOptions, Worker, type WorkerOptions } from "bullmq";
+import { type Job, type Queue, type RepeatOptions, Worker, type WorkerOptions } from "bullmq";
 import type { Kysely } from "kysely";
 import type { Database } from "../src/db/types.ts";
 import type { Logger } from "../src/log.ts";
@@ -144,6 +144,54 @@ export function defineQueue<Q extends QueueName>(
   };
 }
 
+/** Creates or (unless `force`) restores the schedulers of a queue's scheduled jobs. */
+async function ensureSchedulers<Q extends QueueName>(
+  queue: Queue,
+  name: Q,
+  def: QueueDefinition<Q>,
+  force: boolean,
+) {
+  for (const job of jobsOf(name)) {
+    const spec = specOf(job);
+    if (!spec.schedule) continue;
+    const { id, ...repeat } = spec.schedule;
+    if (!force && (await queue.getJobScheduler(id))) continue;
+    const override = def.schedules?.[job as ScheduledJobsOf<Q>];
+    await queue.upsertJobScheduler(id, override ?? repeat, {
+      name: job,
+      data: {},
+      opts: spec.options,
+    });
+  }
+}
+
+/** Logs failed attempts (not the queue's own delays) and tells the definition. */
+function watchFailures(
+  worker: Worker,
+  name: QueueName,
+  def: Pick<QueueDefinition<QueueName>, "failures" | "onFailed">,
+  logger: Logger,
+) {
+  worker.on("error", (error) => logger.warn({ queue: name, err: error.message }, "worker error"));
+  worker.on("failed", (job, error) => {
+    if (error.name === "DelayedError" || error.name === "RateLimitError") return;
+    const level = def.failures ?? "warn";
+    logger[level]({ queue: name, job: job?.name, id: job?.id, err: error.message }, "job failed");
+    if (job && def.onFailed) {
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      def.onFailed({ name: job.name, data: job.data, final }, error);
+    }
+  });
+}
+
+/** An attempt run outside the queue (the playground's clock): nothing retries it. */
+const INLINE: Attempt = {
+  last: true,
+  async rateLimited() {
+    return new Error("rate limited");
+  },
+};
+
 /** Creates the queue's schedulers and worker, logs failures, and keeps the schedulers alive. */
 async function startQueue<Q extends QueueName>(
   ctx: JobContext,
@@ -153,21 +201,6 @@ async function startQueue<Q extends QueueName>(
   const jobs = createJobQueue(ctx.backend);
   const def = await setup({ ...ctx, jobs });
   const queue = ctx.backend.queue(name);
-  const scheduled = jobsOf(name).filter((n) => specOf(n).schedule);
-
-  async function ensureSchedulers(force: boolean) {
-    for (const job of scheduled) {
-      const spec = specOf(job);
-      const { id, ...repeat } = spec.schedule!;
-      if (!force && (await queue.getJobScheduler(id))) continue;
-      const override = def.schedules?.[job as ScheduledJobsOf<Q>];
-      await queue.upsertJobScheduler(id, override ?? repeat, {
-        name: job,
-        data: {},
-        opts: spec.options,
-      });
-    }
-  }
 
   // The one place job data leaves the queue untyped: the catalogue says what each name carries.
   const run = (job: string, data: unknown, attempt: Attempt) => {
@@ -176,7 +209,7 @@ async function startQueue<Q extends QueueName>(
     return handler(data as JobData[JobName], attempt);
   };
 
-  await ensureSchedulers(true);
+  await ensureSchedulers(queue, name, def, true);
   const worker: Worker = ctx.backend.worker(
     name,
     (job: Job) =>
@@ -189,37 +222,19 @@ async function startQueue<Q extends QueueName>(
       }),
     { concurrency: 4, ...def.worker },
   );
-  worker.on("error", (error) =>
-    ctx.logger.warn({ queue: name, err: error.message }, "worker error"),
-  );
-  worker.on("failed", (job, error) => {
-    if (error.name === "DelayedError" || error.name === "RateLimitError") return;
-    const level = def.failures ?? "warn";
-    ctx.logger[level](
-      { queue: name, job: job?.name, id: job?.id, err: error.message },
-      "job failed",
-    );
-    if (job && def.onFailed) {
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      def.onFailed({ name: job.name, data: job.data, final }, error);
-    }
-  });
+  watchFailures(worker, name, def, ctx.logger);
   const watchdog = setInterval(() => {
-    ensureSchedulers(false).catch(() => undefined);
+    ensureSchedulers(queue, name, def, false).catch(() => undefined);
   }, def.schedulerCheckMs ?? 30_000);
   watchdog.unref();
   def.started?.();
 
-  const inline: Attempt = {
-    last: true,
-    async rateLimited() {
-      return new Error("rate limited");
-    },
-  };
   return {
     async runDue() {
       if (def.runDue) return def.runDue();
-      for (const job of scheduled) await run(job, {}, inline);
+      for (const job of jobsOf(name)) {
+        if (specOf(job).schedule) await run(job, {}, INLINE);
+      }
     },
     async stop() {
       clearInterval(watchdog);

@@ -39,9 +39,23 @@ function after(a: Date | null, b: Date | null): boolean {
   return a !== null && (b === null || a > b);
 }
 
+/** What deciding one delivery knows of its person. */
+interface Facts {
+  found: Person;
+  to: Recipient;
+  views: GoalView[];
+  key: string;
+  now: Date;
+  /** Still quiet after asking to pause (the person has neither logged nor answered since). */
+  quiet: boolean;
+  /** Ends the quiet, when the person acted since it began. */
+  unquiet: StateChange;
+}
+
 /**
  * What one due delivery says, if anything, from the plan and the person's answers: quiet after
- * asking to pause, asking after check-ins ignored in a row, the weekly nudge cap.
+ * asking to pause, asking after check-ins ignored in a row, the weekly nudge cap, no nudge right
+ * after a check-in.
  */
 export function decide(
   found: Person,
@@ -65,42 +79,49 @@ export function decide(
   if (quiet && (after(found.last_acted_at, quiet) || after(last_progress_at, quiet))) quiet = null;
   const unquiet: StateChange =
     quiet === found.quiet_since ? {} : { quiet_since: null, ignored_in_row: 0 };
+  const facts = { found, to, views, key: delivery.key, now, quiet: quiet !== null, unquiet };
+  return delivery.kind === "checkin" ? checkin(facts) : nudge(facts, nudgesPerWeek);
+}
 
-  if (delivery.kind === "checkin") {
-    if (quiet) return { send: false, reason: "quiet until the person acts", state: {} };
-    const last = found.last_checkin_at;
-    const answered =
-      last === null || after(found.last_acted_at, last) || after(last_progress_at, last);
-    const ignored = answered ? 0 : (found.ignored_in_row ?? 0) + 1;
-    if (ignored >= IGNORED_BEFORE_ASKING) {
-      return {
-        send: true,
-        to,
-        content: { kind: "ask_pause", key: delivery.key, ignored },
-        messageKind: "ask_pause",
-        goalId: null,
-        state: { ignored_in_row: ignored, quiet_since: now, last_checkin_at: now },
-      };
-    }
+function checkin({ found, to, views, key, now, quiet, unquiet }: Facts): Decision {
+  if (quiet) return { send: false, reason: "quiet until the person acts", state: {} };
+  const last = found.last_checkin_at;
+  const answered =
+    last === null || after(found.last_acted_at, last) || after(found.last_progress_at, last);
+  const ignored = answered ? 0 : (found.ignored_in_row ?? 0) + 1;
+  if (ignored >= IGNORED_BEFORE_ASKING) {
     return {
       send: true,
       to,
-      content: { kind: "checkin", key: delivery.key, views },
-      messageKind: "checkin",
+      content: { kind: "ask_pause", key, ignored },
+      messageKind: "ask_pause",
       goalId: null,
-      state: { ...unquiet, ignored_in_row: ignored, last_checkin_at: now },
+      state: { ignored_in_row: ignored, quiet_since: now, last_checkin_at: now },
     };
   }
+  return {
+    send: true,
+    to,
+    content: { kind: "checkin", key, views },
+    messageKind: "checkin",
+    goalId: null,
+    state: { ...unquiet, ignored_in_row: ignored, last_checkin_at: now },
+  };
+}
 
+function nudge(
+  { found, to, views, key, now, quiet, unquiet }: Facts,
+  nudgesPerWeek: number,
+): Decision {
   if (quiet) return { send: false, reason: "quiet until the person acts", state: {} };
   if (found.checkinRecent) {
     return { send: false, reason: "a check-in went out a short while ago", state: unquiet };
   }
   const recent = found.sentNudges;
-  const weekStart = isoWeekStart(now, user.time_zone);
+  const weekStart = isoWeekStart(now, found.user.time_zone);
   const thisWeek = recent.filter((r) => r.sent_at && r.sent_at >= weekStart).length;
   if (thisWeek >= nudgesPerWeek) return { send: false, reason: "weekly nudge cap", state: unquiet };
-  const nudge = chooseNudge({
+  const chosen = chooseNudge({
     goals: views,
     weeksWithProgress: found.weeks,
     streakCelebrated: found.streak_celebrated ?? 0,
@@ -111,19 +132,19 @@ export function decide(
       sentAt: r.sent_at ?? now,
     })),
     now,
-    timeZone: user.time_zone,
+    timeZone: found.user.time_zone,
   });
-  if (!nudge) return { send: false, reason: "nothing worth a nudge", state: unquiet };
+  if (!chosen) return { send: false, reason: "nothing worth a nudge", state: unquiet };
   return {
     send: true,
     to,
-    content: { kind: "nudge", key: delivery.key, nudge },
-    messageKind: nudge.kind,
-    goalId: nudge.kind === "streak" ? null : nudge.goal.goal.id,
+    content: { kind: "nudge", key, nudge: chosen },
+    messageKind: chosen.kind,
+    goalId: chosen.kind === "streak" ? null : chosen.goal.goal.id,
     state: {
       ...unquiet,
-      ...(nudge.kind === "streak"
-        ? { streak_celebrated: nudge.weeks, streak_celebrated_at: now }
+      ...(chosen.kind === "streak"
+        ? { streak_celebrated: chosen.weeks, streak_celebrated_at: now }
         : {}),
     },
   };
