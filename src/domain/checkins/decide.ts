@@ -1,4 +1,3 @@
-import type { Platform } from "../../db/types.ts";
 import { isoWeekStart } from "../../time/local.ts";
 import type { GoalService, GoalView } from "../goals/service.ts";
 import type { ClaimedDelivery, StateChange } from "./deliveries.ts";
@@ -19,7 +18,6 @@ export interface Recipient {
   userId: number;
   /** The person's id on their platform, so the messenger needn't look it up. */
   platformUserId: string;
-  platform: Platform;
   timeZone: string;
 }
 
@@ -68,7 +66,6 @@ export function decide(
   const to: Recipient = {
     userId: user.id,
     platformUserId: user.platform_user_id,
-    platform: found.platform,
     timeZone: user.time_zone,
   };
   const views = found.goals.map((g) => goals.view(g, user));

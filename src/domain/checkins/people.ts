@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { anyOf } from "../../db/arrays.ts";
-import type { Database, Platform, User } from "../../db/types.ts";
+import type { Database, User } from "../../db/types.ts";
 import { GoalRepository, type GoalRow } from "../goals/repository.ts";
 import type { ClaimedDelivery } from "./deliveries.ts";
 import { NUDGE_AFTER_CHECKIN_MS } from "./nudges.ts";
@@ -13,7 +13,6 @@ type PersonUser = Pick<User, "id" | "platform_user_id" | "time_zone">;
 
 export interface Person {
   user: PersonUser;
-  platform: Platform;
   ignored_in_row: number | null;
   quiet_since: Date | null;
   last_checkin_at: Date | null;
@@ -43,14 +42,12 @@ export async function loadPeople(
   const [found, goals, sent, weeks, recent] = await Promise.all([
     cdb
       .selectFrom("users as u")
-      .innerJoin("workspaces as w", "w.id", "u.workspace_id")
       .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
       .where("u.id", "=", anyOf(ids, "int"))
       .select([
         "u.id",
         "u.platform_user_id",
         "u.time_zone",
-        "w.platform",
         "s.ignored_in_row",
         "s.quiet_since",
         "s.last_checkin_at",
@@ -102,7 +99,6 @@ export async function loadPeople(
   const people = new Map<number, Person>();
   for (const row of found) {
     const {
-      platform,
       ignored_in_row,
       quiet_since,
       last_checkin_at,
@@ -114,7 +110,6 @@ export async function loadPeople(
     } = row;
     people.set(user.id, {
       user,
-      platform,
       ignored_in_row,
       quiet_since,
       last_checkin_at,

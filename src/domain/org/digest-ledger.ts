@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database, Platform } from "../../db/types.ts";
+import type { Database } from "../../db/types.ts";
 import { orgDb } from "./tables.ts";
 
 /** One row of the digest ledger: a team's weekly digest or a manager's monthly summary. */
@@ -17,7 +17,6 @@ export interface SummaryRecipient {
   id: number;
   workspaceId: number;
   timeZone: string;
-  platform: Platform;
 }
 
 /** The ledger of digests and summaries: each goes out once per idempotency key. */
@@ -74,9 +73,8 @@ export class DigestLedger {
   async summaryRecipient(userId: number): Promise<SummaryRecipient | undefined> {
     return this.db
       .selectFrom("users as u")
-      .innerJoin("workspaces as w", "w.id", "u.workspace_id")
       .where("u.id", "=", userId)
-      .select(["u.id", "u.workspace_id as workspaceId", "u.time_zone as timeZone", "w.platform"])
+      .select(["u.id", "u.workspace_id as workspaceId", "u.time_zone as timeZone"])
       .executeTakeFirst();
   }
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database, Platform } from "../../db/types.ts";
+import type { Database } from "../../db/types.ts";
 import type { BatchJobQueue, Delivery, Destination } from "../../ports.ts";
 import type { Clock } from "../../time/clock.ts";
 import { buildDigests, type TeamDigest } from "../reports/digest.ts";
@@ -12,7 +12,7 @@ import { OrgRepository } from "./repository.ts";
 /** The message builder for digests and summaries, whatever message type the messenger takes. */
 export interface DigestMessages<M> {
   digest(digest: TeamDigest): M;
-  summary(report: Report, to: { platform: Platform; timeZone: string }, now: Date): M;
+  summary(report: Report, to: { timeZone: string }, now: Date): M;
 }
 
 export interface DigestMessenger<M> {
