@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   App,
   ExpressReceiver,
@@ -10,6 +9,7 @@ import type { Actor, Core, FormResult } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import { explainFailure } from "../../src/messages/unavailable.ts";
+import type { NodeHandler } from "../platform.ts";
 import { slackActor } from "./actor.ts";
 import {
   actionFromId,
@@ -53,9 +53,6 @@ export const SLACK_OAUTH_REDIRECT_PATH = "/slack/oauth_redirect";
 
 /** Slack closes a modal it has not heard back about within 3 s; answer before then. */
 const SUBMIT_DEADLINE_MS = 2_500;
-
-/** Connect-style: handles its own paths and calls `next` for everything else. */
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export interface SlackApp {
   bolt: App;

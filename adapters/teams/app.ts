@@ -13,6 +13,7 @@ import type { Config } from "../../src/config.ts";
 import type { Database } from "../../src/db/types.ts";
 import { explainFailure } from "../../src/messages/unavailable.ts";
 import type { Messenger } from "../../src/ports.ts";
+import type { NodeHandler } from "../platform.ts";
 import { SORRY, StackupTeamsBot } from "./bot.ts";
 import { renderActivity } from "./cards.ts";
 import { FileOfferStore } from "./file-offers.ts";
@@ -27,9 +28,6 @@ export const TEAMS_MESSAGES_PATH = "/api/messages";
 
 /** Bot Framework activities are small; anything bigger is not one. */
 const MAX_BODY_BYTES = 1_000_000;
-
-/** Connect-style: handles its own paths and calls `next` for everything else. */
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export interface TeamsApp {
   adapter: CloudAdapter;
