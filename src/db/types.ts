@@ -43,6 +43,8 @@ export interface ProvidersTable {
   id: Generated<number>;
   name: string;
   url: string | null;
+  /** Domains the provider really issues badges from (its own, Credly, …). */
+  issuer_domains: Generated<string[]>;
 }
 
 export interface CredentialsTable {
@@ -119,12 +121,24 @@ export interface CompletionsTable {
   raw_credential: ColumnType<unknown, string | null | undefined, string | null>;
   checked_at: Generated<Date | null>;
   revoked_at: Generated<Date | null>;
+  /** The badge is bound to an issuer identified by a domain; null when not checked so. */
+  trusted: Generated<boolean | null>;
+  /** The proven issuer domain, when the badge is trusted. */
+  issuer_domain: Generated<string | null>;
+  /** Why the badge is not trusted ({ code, message, severity }[]); written as JSON text. */
+  trust_reasons: ColumnType<unknown[], string | undefined, string>;
+  /** The badge certifies the goal's credential (catalog match or the person's confirmation). */
+  matches_credential: Generated<boolean | null>;
+  /** When the person confirmed that the badge is what their free-text goal was about. */
+  badge_confirmed_at: Generated<Date | null>;
+  /** Shown as verified before the trust rules; re-checked once under them. */
+  trust_recheck_due: Generated<boolean>;
 }
 
 export interface VerificationDeliveriesTable {
   id: Generated<number>;
   completion_id: number;
-  kind: "result" | "expiry_30" | "expiry_7" | "revoked";
+  kind: "result" | "expiry_30" | "expiry_7" | "revoked" | "unverified";
   key: Generated<string>;
   sent_at: Timestamp;
 }

@@ -86,7 +86,11 @@ describe("core.file: which shared files are taken as badges", () => {
     expect(queued).toEqual([
       {
         job: "verification.verify",
-        data: { completionId: expect.any(Number), file: expect.any(String) },
+        data: {
+          completionId: expect.any(Number),
+          shareId: expect.any(String),
+          file: expect.any(String),
+        },
       },
     ]);
   });

@@ -5,16 +5,16 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type QueueBackend, redisBackend } from "../../jobs/backend.ts";
 import { createJobQueue, type RunningJobs } from "../../jobs/registry.ts";
-import {
-  createVerificationJobs,
-  recheckRevocations,
-  sendExpiryReminders,
-  VERIFICATION_QUEUE,
-  type VerificationDeps,
-  verifyCompletion,
-} from "../../jobs/verification/index.ts";
+import { createVerificationJobs, VERIFICATION_QUEUE } from "../../jobs/verification/index.ts";
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
+import {
+  recheckRevocations,
+  recheckTrust,
+  sendExpiryReminders,
+  type VerificationDeps,
+  verifyCompletion,
+} from "../../src/domain/verification/checks.ts";
 import { createSafeFetch } from "../../src/domain/verification/index.ts";
 import { attachBadgeFile, EXPIRY_JOB } from "../../src/domain/verification/service.ts";
 import { createLogger } from "../../src/log.ts";
@@ -31,7 +31,11 @@ const BAKED_PNG = new URL("./fixtures/openbadges/ob30/simple-json.png", import.m
 // 127.0.0.1 fixtures are ever contacted.
 const noDns = async () => [{ address: "192.0.2.1", family: 4 as const }];
 // patterns that do not come round while the tests run: every run here is triggered by the test
-const QUIET = { expiryPattern: "0 3 29 2 *", revocationPattern: "0 4 29 2 *" };
+const QUIET = {
+  expiryPattern: "0 3 29 2 *",
+  revocationPattern: "0 4 29 2 *",
+  trustRecheckPattern: "0 5 29 2 *",
+};
 
 /** Serves the hosted-badge fixtures on 127.0.0.1, with their URLs pointing back at itself. */
 async function startIssuer() {
@@ -183,6 +187,7 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     expect(schedulers.map((s) => [s.key, s.pattern]).sort()).toEqual([
       ["verification-expiry-daily", QUIET.expiryPattern],
       ["verification-revocation-weekly", QUIET.revocationPattern],
+      ["verification-trust-recheck", QUIET.trustRecheckPattern],
     ]);
   });
 
@@ -191,13 +196,31 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     expect(reply).toContain("unverified (checking…)");
     expect(reply).toContain("I'll message you what the check finds");
 
-    const [dm] = await until(async () => {
+    // trusted and Alice's, but nothing says the badge is what her own goal was about
+    const [ask] = await until(async () => {
       const dms = await dmsTo(alice);
       return dms.length > 0 ? dms : undefined;
     });
-    expect(dm?.text).toContain(
-      "✓ Verified — Cloud Practitioner & Friends from Example Learning Co.",
+    expect(ask?.text).toContain(
+      `I checked the badge for Zebra grooming, but it can't show as verified: this badge is "Cloud Practitioner & Friends" from 127.0.0.1; I can't tell by myself that it is what "Zebra grooming" was about.`,
     );
+    expect(ask?.text).toContain('confirm it once with the command "confirm Zebra grooming"');
+    expect(await completionOf("Zebra grooming")).toMatchObject({
+      verification_status: "unverified",
+      trusted: true,
+      issuer_domain: "127.0.0.1",
+      recipient_match: true,
+      matches_credential: null,
+      badge_confirmed_at: null,
+    });
+    expect(text(await core.command(alice, "showcase"))).toContain("Zebra grooming · unverified");
+
+    expect(text(await core.command(alice, "confirm zebra"))).toContain("Thanks. I'm checking");
+    const dm = await until(async () => (await dmsTo(alice))[1]);
+    expect(dm?.text).toContain(
+      "✓ Verified — Cloud Practitioner & Friends · issued by 127.0.0.1. It shows as verified now.",
+    );
+    expect(dm?.text).toContain("Issuer: 127.0.0.1 (proven)");
     expect(dm?.text).toContain("Recipient: Awarded to your email address");
     expect(dm?.text).toContain("Issued: 15 January 2026");
     expect(dm?.text).toContain("Expires: 31 January 2027");
@@ -218,6 +241,9 @@ describe("verification jobs on PostgreSQL and Redis", () => {
       recipient_match: true,
       checked_at: clock.now(),
       revoked_at: null,
+      trusted: true,
+      matches_credential: true,
+      badge_confirmed_at: clock.now(),
     });
     expect(row.reasons).toEqual([expect.objectContaining({ code: "recipient.match" })]);
     expect(row.raw_credential).toMatchObject({
@@ -308,20 +334,69 @@ describe("verification jobs on PostgreSQL and Redis", () => {
       status: "pending",
     });
     const dm = await until(async () => (await dmsTo(me))[0]);
-    // the credential names no recipient to compare with erin's email: verified, with a note
-    expect(dm.text).toContain("✓ Verified, with a note — Teamwork from Example Corp");
-    expect(dm.text).toContain("Worth knowing\n• The badge's recipient cannot be compared");
+    // conformant, but its key is only written into its name and nobody can say it is erin's
+    expect(dm.text).toContain(
+      "I checked the badge for Puffin law, but it can't show as verified: I can't tell that its issuer really issued this badge",
+    );
+    expect(dm.text).toContain('Issuer: not proven (the badge says "Example Corp")');
     const row = await completionOf("Puffin law");
     expect(row).toMatchObject({
-      verification_status: "warning",
+      verification_status: "unverified",
+      verdict: "warning",
+      trusted: false,
+      issuer_domain: null,
       recipient_match: null,
       credential_kind: "ob3",
       evidence_url: null,
       achievement_name: "Teamwork",
     });
+    expect((row.trust_reasons as { code: string }[]).map((r) => r.code)).toContain("key.unbound");
     expect((row.raw_credential as { type: string[] }).type).toContain("OpenBadgeCredential");
-    // nothing unverified is left to attach a second file to
-    expect(await attachBadgeFile(t.db, queue, user.id, png)).toBeNull();
+    // sharing the same file again checks it again and answers again
+    expect(await attachBadgeFile(t.db, queue, user.id, png)).toEqual({
+      goalTitle: "Puffin law",
+      status: "pending",
+    });
+    await until(async () => (await dmsTo(me))[1]);
+    expect((await completionOf("Puffin law")).verification_status).toBe("unverified");
+  });
+
+  it("re-checks completions verified before the trust rules once, and tells the owner kindly", async () => {
+    const me = actor("UERIN", "erin@example.test");
+    const row = await completionOf("Puffin law");
+    // as the migration leaves a completion shown as verified under the old rules
+    await t.db
+      .updateTable("completions")
+      .set({ verification_status: "warning", trusted: null, trust_recheck_due: true })
+      .where("id", "=", row.id)
+      .execute();
+    const before = (await dmsTo(me)).length;
+    expect(await recheckTrust(deps)).toBe(1);
+    expect(await recheckTrust(deps)).toBe(0);
+    const notes = (await dmsTo(me)).slice(before);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.text).toContain("A note about Puffin law");
+    expect(notes[0]?.text).toContain("So it no longer shows as verified.");
+    expect(notes[0]?.text).toContain("your completion and your progress stay");
+    expect(await completionOf("Puffin law")).toMatchObject({
+      verification_status: "unverified",
+      trusted: false,
+      trust_recheck_due: false,
+    });
+    // a completion that still holds keeps its ✓ and hears nothing
+    const zebra = await completionOf("Zebra grooming");
+    await t.db
+      .updateTable("completions")
+      .set({ trust_recheck_due: true })
+      .where("id", "=", zebra.id)
+      .execute();
+    const alices = (await dmsTo(alice)).length;
+    expect(await recheckTrust(deps)).toBe(0);
+    expect(await dmsTo(alice)).toHaveLength(alices);
+    expect(await completionOf("Zebra grooming")).toMatchObject({
+      verification_status: "verified",
+      trust_recheck_due: false,
+    });
   });
 
   it("reminds once 30 days and once 7 days before a verified credential expires", async () => {
@@ -340,7 +415,7 @@ describe("verification jobs on PostgreSQL and Redis", () => {
       return r.length > 0 ? r : undefined;
     });
     expect(first).toContain(
-      "⏳ Your credential Cloud Practitioner & Friends from Example Learning Co. expires in 30 days, on 31 January 2027.",
+      "⏳ Your credential Cloud Practitioner & Friends from 127.0.0.1 expires in 30 days, on 31 January 2027.",
     );
     expect(await sendExpiryReminders(deps)).toBe(0);
 
@@ -368,7 +443,8 @@ describe("verification jobs on PostgreSQL and Redis", () => {
       .orderBy("id")
       .execute();
     expect(kinds).toEqual([
-      { kind: "result", key: `${issuer.base}/assertion.json` },
+      { kind: "result", key: expect.stringMatching(`^${issuer.base}/assertion.json#`) },
+      { kind: "result", key: expect.stringMatching(`^${issuer.base}/assertion.json#`) },
       { kind: "expiry_30", key: "2027-01-31T12:00:00.000Z" },
       { kind: "expiry_7", key: "2027-01-31T12:00:00.000Z" },
     ]);
@@ -390,15 +466,15 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     );
     const certUrl = encodeURIComponent(`${issuer.base}/assertion.json`);
     expect(links).toEqual([
-      "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=Cloud%20Practitioner%20%26%20Friends&organizationName=Example%20Learning%20Co.&issueYear=2026&issueMonth=1&expirationYear=2027&expirationMonth=1" +
+      "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=Cloud%20Practitioner%20%26%20Friends&organizationName=127.0.0.1&issueYear=2026&issueMonth=1&expirationYear=2027&expirationMonth=1" +
         `&certUrl=${certUrl}`,
       // no evidence, no expiry: those parameters are left out; December is month 12
       "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=Narwhal%20knitting&issueYear=2026&issueMonth=12",
     ]);
     const shown = messageText(reply.message);
-    expect(shown).toContain("Cloud Practitioner & Friends — Example Learning Co. · ✓ verified");
+    expect(shown).toContain("Cloud Practitioner & Friends — 127.0.0.1 · ✓ verified");
     expect(shown).toContain(
-      `Cloud Practitioner & Friends — Example Learning Co., January 2026, verify at ${issuer.base}/assertion.json`,
+      `Cloud Practitioner & Friends — 127.0.0.1, January 2026, verify at ${issuer.base}/assertion.json`,
     );
     expect(shown).toContain("Narwhal knitting · unverified");
     expect(shown).toContain("Narwhal knitting, December 2026");
@@ -426,7 +502,7 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     const notices = (await dmsTo(alice)).filter((d) => d.text.includes("revoked"));
     expect(notices).toHaveLength(1);
     expect(notices[0]?.text).toContain(
-      "⚠️ The issuer has revoked your credential Cloud Practitioner & Friends from Example Learning Co.",
+      "⚠️ The issuer has revoked your credential Cloud Practitioner & Friends from 127.0.0.1",
     );
     expect(await completionOf("Zebra grooming")).toMatchObject({
       verification_status: "invalid",

@@ -63,6 +63,10 @@ describe("verification status", () => {
     expect(statusLabel("unverified")).toBe("unverified");
     expect(statusLabel("pending")).toBe("unverified (checking…)");
     expect(statusLabel("verified", true)).toBe("unverified (revoked by the issuer)");
+    expect(statusLabel("verified", false, "coursera.org")).toBe(
+      "✓ verified · issued by coursera.org",
+    );
+    expect(statusLabel("unverified", false, "coursera.org")).toBe("unverified");
   });
 });
 
@@ -86,17 +90,28 @@ describe("showcase facts", () => {
     completedAt: new Date("2026-01-10T00:00:00Z"),
     checkedAt: null,
     revokedAt: null,
+    credentialTitle: null,
+    issuerDomains: null,
+    trusted: true,
+    issuerDomain: "badges.example.test",
+    matchesCredential: true,
+    badgeConfirmedAt: new Date("2026-01-10T00:00:00Z"),
   };
 
-  it("uses a verified credential's own name, issuer and dates", () => {
+  it("uses a verified credential's own name, proven issuer domain and dates, never the name it gives itself", () => {
     expect(showcaseCredential(record)).toEqual({
       name: "Badge Name",
-      issuerName: "Badge Issuer",
+      issuerName: "badges.example.test",
       issuedOn: "2025-12-01T00:00:00.000Z",
       expires: "2027-03-01T00:00:00.000Z",
       url: "https://badges.example.test/a",
       id: null,
     });
+  });
+
+  it("names the catalog provider when the badge matched the goal's catalog credential", () => {
+    const matched = { ...record, credentialTitle: "Badge Name", badgeConfirmedAt: null };
+    expect(showcaseCredential(matched).issuerName).toBe("Catalog Provider");
   });
 
   it("trusts nothing an invalid badge claims and does not pass its link on", () => {

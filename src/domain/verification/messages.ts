@@ -1,8 +1,9 @@
 import { DateTime } from "luxon";
 import type { VerificationStatus } from "../../db/types.ts";
 import type { Block, Field, Inline, Message } from "../../messages/model.ts";
+import type { CompletionDecision } from "./completion.ts";
 import type { CompletionRecord } from "./repository.ts";
-import { showcaseCredential, statusLabel } from "./service.ts";
+import { provenIssuer, showcaseCredential, statusLabel } from "./service.ts";
 import { linkedInAddToProfileUrl, resumeLine } from "./showcase.ts";
 import type { VerificationResult } from "./types.ts";
 
@@ -31,66 +32,88 @@ export function verificationResultMessage(
   record: Pick<CompletionRecord, "goalTitle" | "email" | "timeZone" | "evidenceUrl">,
   result: VerificationResult,
   status: VerificationStatus,
+  decision: CompletionDecision | null = null,
 ): Message {
   const name = result.name ?? record.goalTitle;
-  const issuer = result.issuer?.name;
-  const what: Inline[] = [{ bold: name }, issuer ? ` from ${issuer}` : ""];
+  // the proven domain, never the name the badge gives itself
+  const issuer = result.trust.issuerDomain ?? undefined;
+  const what: Inline[] = [{ bold: name }, issuer ? ` · issued by ${issuer}` : ""];
   const blocks: Block[] = [];
   let summary: string;
-  switch (status) {
-    case "verified":
-      summary = `Verified: ${name}`;
-      blocks.push({
-        type: "text",
-        text: ["✓ Verified — ", ...what, ". It shows as verified now."],
-      });
-      break;
-    case "warning":
-      summary = `Verified with a note: ${name}`;
-      blocks.push({
-        type: "text",
-        text: ["✓ Verified, with a note — ", ...what, ". It shows as verified now."],
-      });
-      break;
-    case "link_only":
-      summary = `Saved as a link: ${record.goalTitle}`;
-      blocks.push({
+  const problem = decision?.problem;
+  if (problem && status === "unverified" && result.verdict !== "invalid") {
+    summary = `Not verified: ${record.goalTitle}`;
+    blocks.push(
+      {
         type: "text",
         text: [
-          "I saved the link for ",
+          "I checked the badge for ",
           { bold: record.goalTitle },
-          ". It is a web page, not an Open Badge, so it can't be checked cryptographically; it shows as link only.",
+          `, but it can't show as verified: ${problem.text}. Your completion stays, marked unverified.`,
         ],
-      });
-      break;
-    case "invalid":
-      summary = `Could not verify: ${record.goalTitle}`;
-      blocks.push({
-        type: "text",
-        text: [
-          "✗ I couldn't verify the badge for ",
-          { bold: record.goalTitle },
-          ". It stays unverified.",
-        ],
-      });
-      break;
-    default:
-      summary = `Could not check: ${record.goalTitle}`;
-      blocks.push({
-        type: "text",
-        text: [
-          "I couldn't check the badge for ",
-          { bold: record.goalTitle },
-          ": its link could not be loaded. It stays unverified; send the link again to retry.",
-        ],
-      });
-  }
+      },
+      { type: "context", text: [`Next step: ${problem.nextStep}.`] },
+    );
+  } else
+    switch (status) {
+      case "verified":
+        summary = `Verified: ${name}`;
+        blocks.push({
+          type: "text",
+          text: ["✓ Verified — ", ...what, ". It shows as verified now."],
+        });
+        break;
+      case "warning":
+        summary = `Verified with a note: ${name}`;
+        blocks.push({
+          type: "text",
+          text: ["✓ Verified, with a note — ", ...what, ". It shows as verified now."],
+        });
+        break;
+      case "link_only":
+        summary = `Saved as a link: ${record.goalTitle}`;
+        blocks.push({
+          type: "text",
+          text: [
+            "I saved the link for ",
+            { bold: record.goalTitle },
+            ". It is a web page, not an Open Badge, so it can't be checked cryptographically; it shows as link only.",
+          ],
+        });
+        break;
+      case "invalid":
+        summary = `Could not verify: ${record.goalTitle}`;
+        blocks.push({
+          type: "text",
+          text: [
+            "✗ I couldn't verify the badge for ",
+            { bold: record.goalTitle },
+            ". It stays unverified.",
+          ],
+        });
+        break;
+      default:
+        summary = `Could not check: ${record.goalTitle}`;
+        blocks.push({
+          type: "text",
+          text: [
+            "I couldn't check the badge for ",
+            { bold: record.goalTitle },
+            ": its link could not be loaded. It stays unverified; send the link again to retry.",
+          ],
+        });
+    }
 
   if (result.kind === "ob2" || result.kind === "ob3") {
     const fields: Field[] = [];
-    if (issuer || result.issuer?.id) {
-      fields.push({ label: "Issuer", value: [issuer ?? result.issuer?.id ?? ""] });
-    }
+    fields.push({
+      label: "Issuer",
+      value: [
+        issuer
+          ? `${issuer} (proven)`
+          : `not proven${result.issuer?.name ? ` (the badge says "${result.issuer.name}")` : ""}`,
+      ],
+    });
     if (result.name) fields.push({ label: "Badge", value: [result.name] });
     if (result.issuedOn)
       fields.push({ label: "Issued", value: [day(result.issuedOn, record.timeZone)] });
@@ -130,6 +153,35 @@ export function verificationResultMessage(
   return { summary, blocks };
 }
 
+/** Tells the owner, kindly and once, why a completion checked again under the trust rules lost its ✓. */
+export function trustWithdrawnMessage(
+  record: CompletionRecord,
+  result: VerificationResult,
+  decision: CompletionDecision,
+): Message {
+  const problem = decision.problem ?? {
+    text: "the badge no longer passes its checks",
+    nextStep: "share the badge link again from your own Credly profile or the issuer's site",
+  };
+  const failed = result.reasons.find((r) => r.severity === "error")?.message;
+  return {
+    summary: `${record.goalTitle} no longer shows as verified`,
+    blocks: [
+      {
+        type: "text",
+        text: [
+          "A note about ",
+          { bold: record.goalTitle },
+          ": Stackup now checks more carefully that a badge really comes from its issuer, was issued to you and is for the goal it completes. ",
+          `This one doesn't pass: ${problem.text}${failed && result.verdict === "invalid" ? ` (${failed})` : ""}. `,
+          "So it no longer shows as verified. Nothing else changes: your completion and your progress stay.",
+        ],
+      },
+      { type: "context", text: [`Next step: ${problem.nextStep}.`] },
+    ],
+  };
+}
+
 /** A reminder that a verified credential expires soon. */
 export function expiryReminderMessage(record: CompletionRecord, daysLeft: number): Message {
   const name = record.achievementName ?? record.goalTitle;
@@ -138,7 +190,7 @@ export function expiryReminderMessage(record: CompletionRecord, daysLeft: number
   const text: Inline[] = [
     "⏳ Your credential ",
     { bold: name },
-    record.issuerName ? ` from ${record.issuerName}` : "",
+    provenIssuer(record) ? ` from ${provenIssuer(record)}` : "",
     ` expires ${inDays}, on ${when}.`,
   ];
   return {
@@ -165,7 +217,7 @@ export function revokedMessage(record: CompletionRecord, result: VerificationRes
         text: [
           "⚠️ The issuer has revoked your credential ",
           { bold: name },
-          record.issuerName ? ` from ${record.issuerName}` : "",
+          provenIssuer(record) ? ` from ${provenIssuer(record)}` : "",
           ". It no longer shows as verified.",
         ],
       },

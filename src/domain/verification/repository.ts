@@ -1,8 +1,10 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, VerificationStatus } from "../../db/types.ts";
+import type { CompletionDecision, GoalCredential } from "./completion.ts";
+import type { KnownIssuer } from "./trust.ts";
 import type { VerificationResult } from "./types.ts";
 
-export type DeliveryKind = "result" | "expiry_30" | "expiry_7" | "revoked";
+export type DeliveryKind = "result" | "expiry_30" | "expiry_7" | "revoked" | "unverified";
 
 /** A completion with what verification needs: its owner, evidence and stored findings. */
 export interface CompletionRecord {
@@ -24,6 +26,15 @@ export interface CompletionRecord {
   completedAt: Date;
   checkedAt: Date | null;
   revokedAt: Date | null;
+  /** The catalog credential's title; null for a free-text goal. */
+  credentialTitle: string | null;
+  /** Domains the goal's provider issues from. */
+  issuerDomains: string[] | null;
+  trusted: boolean | null;
+  /** The proven issuer domain of a trusted badge. */
+  issuerDomain: string | null;
+  matchesCredential: boolean | null;
+  badgeConfirmedAt: Date | null;
 }
 
 // jsonb rejects the NUL character even when escaped; it carries nothing a person needs
@@ -35,9 +46,31 @@ function validDate(iso: string | null): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** Columns a verification result fills in. */
-function resultColumns(result: VerificationResult, status: VerificationStatus, at: Date) {
+/** What the goal says its badge must certify. */
+export function goalCredentialOf(record: CompletionRecord): GoalCredential {
   return {
+    goalTitle: record.goalTitle,
+    credentialTitle: record.credentialTitle,
+    provider: record.provider,
+    issuerDomains: record.issuerDomains ?? [],
+    confirmed: record.badgeConfirmedAt !== null,
+  };
+}
+
+/** Columns a verification result fills in. */
+function resultColumns(
+  result: VerificationResult,
+  status: VerificationStatus,
+  at: Date,
+  decision: CompletionDecision | null,
+) {
+  const match = decision?.matchesCredential;
+  return {
+    trusted: result.trust.trusted,
+    issuer_domain: result.trust.issuerDomain,
+    trust_reasons: jsonText(result.trust.reasons),
+    matches_credential: typeof match === "boolean" ? match : null,
+    trust_recheck_due: false,
     verification_status: status,
     verdict: result.verdict,
     credential_kind: result.kind,
@@ -83,6 +116,12 @@ export class VerificationRepository {
         "completions.completed_at as completedAt",
         "completions.checked_at as checkedAt",
         "completions.revoked_at as revokedAt",
+        "credentials.title as credentialTitle",
+        "providers.issuer_domains as issuerDomains",
+        "completions.trusted as trusted",
+        "completions.issuer_domain as issuerDomain",
+        "completions.matches_credential as matchesCredential",
+        "completions.badge_confirmed_at as badgeConfirmedAt",
       ]);
   }
 
@@ -127,10 +166,11 @@ export class VerificationRepository {
     result: VerificationResult,
     status: VerificationStatus,
     at: Date,
+    decision: CompletionDecision | null = null,
   ): Promise<void> {
     await this.db
       .updateTable("completions")
-      .set({ ...resultColumns(result, status, at), revoked_at: null })
+      .set({ ...resultColumns(result, status, at, decision), revoked_at: null })
       .where("id", "=", completionId)
       .execute();
   }
@@ -182,6 +222,42 @@ export class VerificationRepository {
       )
       .orderBy("completions.id")
       .execute();
+  }
+
+  /** Completions shown as verified before the trust rules, still to be re-checked under them. */
+  async dueForTrustRecheck(limit: number): Promise<CompletionRecord[]> {
+    return this.records()
+      .where("completions.trust_recheck_due", "=", true)
+      .orderBy("completions.id")
+      .limit(limit)
+      .execute();
+  }
+
+  async clearTrustRecheck(completionId: number): Promise<void> {
+    await this.db
+      .updateTable("completions")
+      .set({ trust_recheck_due: false })
+      .where("id", "=", completionId)
+      .execute();
+  }
+
+  /** The person says this badge is what their free-text goal was about. */
+  async confirmBadge(completionId: number, at: Date): Promise<void> {
+    await this.db
+      .updateTable("completions")
+      .set({ badge_confirmed_at: at })
+      .where("id", "=", completionId)
+      .execute();
+  }
+
+  /** Catalog providers with the domains they issue from, for issuer-name checks. */
+  async knownIssuers(): Promise<KnownIssuer[]> {
+    const rows = await this.db
+      .selectFrom("providers")
+      .select(["name", "issuer_domains as domains"])
+      .where(sql<boolean>`cardinality(issuer_domains) > 0`)
+      .execute();
+    return rows;
   }
 
   /**

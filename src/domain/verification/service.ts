@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, VerificationStatus } from "../../db/types.ts";
 import type { JobQueue } from "../../ports.ts";
+import type { CompletionDecision } from "./completion.ts";
 import { REASON_CODES as C } from "./reasons.ts";
 import type { CompletionRecord } from "./repository.ts";
 import { VerificationRepository } from "./repository.ts";
@@ -12,6 +13,7 @@ import type { VerificationResult } from "./types.ts";
 export const VERIFY_JOB = "verification.verify";
 export const EXPIRY_JOB = "verification.expiry";
 export const REVOCATION_JOB = "verification.revocation";
+export const TRUST_RECHECK_JOB = "verification.trust-recheck";
 
 // Errors that say nothing about the credential, only that it could not be reached.
 const UNREACHABLE = new Set<string>([C.fetchFailed, C.fetchRefused]);
@@ -30,8 +32,22 @@ export function isRevoked(result: Pick<VerificationResult, "reasons">): boolean 
   return result.reasons.some((r) => r.code === C.hostedRevoked);
 }
 
-/** The status stored on a completion for a verification result. */
+/**
+ * The status stored on a completion for a verification result. With a decision, a badge that
+ * passes its checks but is not trusted, not this person's or not for this goal stays unverified.
+ */
 export function statusOf(
+  result: Pick<VerificationResult, "verdict" | "kind" | "reasons">,
+  decision?: Pick<CompletionDecision, "verified">,
+): VerificationStatus {
+  const status = conformanceStatus(result);
+  if (decision && !decision.verified && (status === "verified" || status === "warning")) {
+    return "unverified";
+  }
+  return status;
+}
+
+function conformanceStatus(
   result: Pick<VerificationResult, "verdict" | "kind" | "reasons">,
 ): VerificationStatus {
   if (result.kind === "link_only") return "link_only";
@@ -44,13 +60,20 @@ export function statusOf(
   return "invalid";
 }
 
-/** How a completion is labelled wherever credentials are listed. */
-export function statusLabel(status: VerificationStatus, revoked = false): string {
+/**
+ * How a completion is labelled wherever credentials are listed; a verified one names the issuer
+ * domain its badge proves, when known.
+ */
+export function statusLabel(
+  status: VerificationStatus,
+  revoked = false,
+  issuerDomain: string | null = null,
+): string {
   if (revoked) return "unverified (revoked by the issuer)";
   switch (status) {
     case "verified":
     case "warning":
-      return "✓ verified";
+      return issuerDomain ? `✓ verified · issued by ${issuerDomain}` : "✓ verified";
     case "link_only":
       return "link only";
     case "pending":
@@ -72,18 +95,61 @@ export async function requestVerification(
   const repo = new VerificationRepository(db);
   const completion = await repo.findByGoal(goalId);
   if (!completion?.evidenceUrl) return "unverified";
-  await repo.setStatus(completion.completionId, "pending");
+  const status = await queueCheck(repo, jobs, completion);
+  // the goal is complete either way; a pending status nobody will resolve would be a lie
+  return status === "pending" ? "pending" : "unverified";
+}
+
+/**
+ * The person confirms that the badge checked for a free-text goal is what the goal was about; the
+ * badge is checked again and shows as verified (under its own name) if the rest holds. `goalText`
+ * picks the goal by its title's start or words; null when no completion waits for a confirmation.
+ */
+export async function confirmBadge(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  userId: number,
+  goalText: string,
+  at: Date,
+): Promise<{ goalTitle: string; badgeName: string | null; status: VerificationStatus } | null> {
+  const repo = new VerificationRepository(db);
+  const wanted = goalText.trim().toLowerCase();
+  const waiting = (await repo.completedForUser(userId)).filter(
+    (c) =>
+      c.credentialTitle === null &&
+      c.badgeConfirmedAt === null &&
+      c.trusted === true &&
+      c.status === "unverified" &&
+      (c.evidenceUrl !== null || c.rawCredential !== null),
+  );
+  const target =
+    waiting.findLast((c) => c.goalTitle.toLowerCase() === wanted) ??
+    waiting.findLast((c) => wanted.length > 0 && c.goalTitle.toLowerCase().startsWith(wanted)) ??
+    (wanted.length === 0 && waiting.length === 1 ? waiting[0] : undefined);
+  if (!target) return null;
+  await repo.confirmBadge(target.completionId, at);
+  const status = await queueCheck(repo, jobs, target);
+  return { goalTitle: target.goalTitle, badgeName: target.achievementName, status };
+}
+
+async function queueCheck(
+  repo: VerificationRepository,
+  jobs: JobQueue,
+  record: CompletionRecord,
+): Promise<VerificationStatus> {
+  await repo.setStatus(record.completionId, "pending");
+  const shareId = randomUUID();
   try {
+    // a fresh job id: a finished check of the same completion must not swallow this one
     await jobs.enqueue(
       VERIFY_JOB,
-      { completionId: completion.completionId },
-      { id: `verify-${completion.completionId}` },
+      { completionId: record.completionId, shareId },
+      { id: `verify-${record.completionId}-${shareId}` },
     );
     return "pending";
   } catch {
-    // the goal is complete either way; a pending status nobody will resolve would be a lie
-    await repo.setStatus(completion.completionId, "unverified");
-    return "unverified";
+    await repo.setStatus(record.completionId, record.status);
+    return record.status;
   }
 }
 
@@ -93,6 +159,8 @@ export const MAX_BADGE_FILE_BYTES = 1_000_000;
 /** Job data for a badge check; a shared file's bytes travel with the job, base64-encoded. */
 export interface VerifyJobData {
   completionId: number;
+  /** One per time the person shared or confirmed: its result is told once, retries or not. */
+  shareId?: string;
   file?: string;
 }
 
@@ -114,13 +182,15 @@ export async function attachBadgeFile(
   const target = candidates.at(-1);
   if (!target) return null;
   await repo.setStatus(target.completionId, "pending");
-  const digest = createHash("sha256").update(file).digest("hex").slice(0, 16);
+  const shareId = randomUUID();
   const data: VerifyJobData = {
     completionId: target.completionId,
+    shareId,
     file: Buffer.from(file).toString("base64"),
   };
   try {
-    await jobs.enqueue(VERIFY_JOB, { ...data }, { id: `verify-${target.completionId}-${digest}` });
+    // a fresh id per share: sharing the same file again checks it again
+    await jobs.enqueue(VERIFY_JOB, { ...data }, { id: `verify-${target.completionId}-${shareId}` });
     return { goalTitle: target.goalTitle, status: "pending" };
   } catch {
     await repo.setStatus(target.completionId, target.status);
@@ -129,15 +199,25 @@ export async function attachBadgeFile(
 }
 
 /**
+ * The issuer a verified completion is shown under: the catalog provider when the badge matched its
+ * credential (the provider's domains proved it), else the proven domain, never a self-asserted name.
+ */
+export function provenIssuer(record: CompletionRecord): string | null {
+  if (record.matchesCredential && record.credentialTitle && record.provider) return record.provider;
+  return record.issuerDomain;
+}
+
+/**
  * What the showcase and LinkedIn link say about a completion. Only a verified credential's own
- * name, issuer and dates are trusted; an invalid one's link is not offered to anyone.
+ * name, proven issuer and dates are shown; an unverified one is the goal as the person typed it,
+ * and an invalid one's link is not offered to anyone.
  */
 export function showcaseCredential(record: CompletionRecord): ShowcaseCredential {
   const trusted =
     record.revokedAt === null && (record.status === "verified" || record.status === "warning");
   return {
     name: (trusted ? record.achievementName : null) ?? record.goalTitle,
-    issuerName: (trusted ? record.issuerName : null) ?? record.provider,
+    issuerName: (trusted ? provenIssuer(record) : null) ?? record.provider,
     issuedOn: ((trusted ? record.issuedOn : null) ?? record.completedAt).toISOString(),
     expires: trusted ? (record.expiresAt?.toISOString() ?? null) : null,
     url: record.status === "invalid" || record.revokedAt !== null ? null : record.evidenceUrl,

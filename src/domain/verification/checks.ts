@@ -1,0 +1,306 @@
+import { createHash } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/types.ts";
+import type { Logger } from "../../log.ts";
+import type { Messenger } from "../../ports.ts";
+import type { Clock } from "../../time/clock.ts";
+import { decideCompletion } from "./completion.ts";
+import { verifyCredential } from "./index.ts";
+import {
+  expiryReminderMessage,
+  revokedMessage,
+  trustWithdrawnMessage,
+  verificationResultMessage,
+} from "./messages.ts";
+import { REASON_CODES } from "./reasons.ts";
+import {
+  type CompletionRecord,
+  type DeliveryKind,
+  goalCredentialOf,
+  VerificationRepository,
+} from "./repository.ts";
+import { isRevoked, isTransientFailure, statusOf } from "./service.ts";
+import type { Fetcher, VerificationResult, VerifyInput } from "./types.ts";
+
+const DAY_MS = 86_400_000;
+/** Reminder stages, most urgent first: days before expiry. */
+const REMINDER_DAYS = [7, 30] as const;
+
+/** What the badge checks need: the database, a clock, a way to message people and the network. */
+export interface VerificationDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  messenger: Messenger;
+  logger: Logger;
+  fetch: Fetcher;
+  /** Longest one check may take before the attempt fails and is retried. */
+  timeoutMs?: number;
+}
+
+class CheckTimeoutError extends Error {
+  override name = "CheckTimeoutError";
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckTimeoutError(`Checking took over ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function checkInput(record: CompletionRecord): VerifyInput | null {
+  if (record.evidenceUrl) return record.evidenceUrl;
+  const raw = record.rawCredential;
+  if (typeof raw === "string" || (raw !== null && typeof raw === "object" && !Array.isArray(raw)))
+    return raw as VerifyInput;
+  return null;
+}
+
+async function check(
+  deps: VerificationDeps,
+  record: CompletionRecord,
+  input: VerifyInput,
+): Promise<VerificationResult> {
+  const knownIssuers = await new VerificationRepository(deps.db).knownIssuers();
+  return withTimeout(
+    verifyCredential(input, {
+      expectedEmails: record.email ? [record.email] : [],
+      now: deps.clock.now(),
+      fetch: deps.fetch,
+      knownIssuers,
+    }),
+    deps.timeoutMs ?? 30_000,
+  );
+}
+
+function timedOut(input: VerifyInput, message: string): VerificationResult {
+  return {
+    verdict: "invalid",
+    reasons: [{ code: REASON_CODES.fetchFailed, message, severity: "error" }],
+    kind: "unknown",
+    issuer: null,
+    name: null,
+    issuedOn: null,
+    expires: null,
+    recipientMatch: "not_checkable",
+    evidenceUrl: null,
+    credentialUrl: null,
+    raw: typeof input === "string" ? input : null,
+    trust: { trusted: false, issuerDomain: null, reasons: [] },
+  };
+}
+
+/** Sends a message once per (completion, kind, key); a failed send can be retried. */
+async function sendOnce(
+  deps: VerificationDeps,
+  repo: VerificationRepository,
+  record: CompletionRecord,
+  delivery: { kind: DeliveryKind; key: string },
+  message: Parameters<Messenger["send"]>[1],
+): Promise<boolean> {
+  const claimed = await repo.claimDelivery(
+    record.completionId,
+    delivery.kind,
+    delivery.key,
+    deps.clock.now(),
+  );
+  if (!claimed) return false;
+  try {
+    await deps.messenger.send({ kind: "user", userId: record.userId }, message);
+  } catch (error) {
+    await repo.releaseDelivery(record.completionId, delivery.kind, delivery.key);
+    throw error;
+  }
+  return true;
+}
+
+/**
+ * Checks one completion's badge, stores what it proves and tells the owner. On an attempt that
+ * is not the last, an unreachable badge throws so the queue retries it later.
+ */
+export async function verifyCompletion(
+  deps: VerificationDeps,
+  completionId: number,
+  options: { lastAttempt?: boolean; file?: Uint8Array; shareId?: string } = {},
+): Promise<VerificationResult | null> {
+  // one check per completion at a time in this process; a second waits, then checks afresh
+  const previous = inFlight.get(completionId);
+  const run = (previous ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => checkCompletion(deps, completionId, options));
+  inFlight.set(completionId, run);
+  try {
+    return await run;
+  } finally {
+    if (inFlight.get(completionId) === run) inFlight.delete(completionId);
+  }
+}
+
+const inFlight = new Map<number, Promise<VerificationResult | null>>();
+
+async function checkCompletion(
+  deps: VerificationDeps,
+  completionId: number,
+  options: { lastAttempt?: boolean; file?: Uint8Array; shareId?: string },
+): Promise<VerificationResult | null> {
+  const lastAttempt = options.lastAttempt ?? true;
+  const repo = new VerificationRepository(deps.db);
+  const record = await repo.find(completionId);
+  const input = options.file ?? (record && checkInput(record));
+  if (!record || !input) return null;
+  let result: VerificationResult;
+  try {
+    result = await check(deps, record, input);
+  } catch (error) {
+    if (!(error instanceof CheckTimeoutError) || !lastAttempt) throw error;
+    result = timedOut(input, "Checking the badge took too long, so it could not be finished.");
+  }
+  if (!lastAttempt && isTransientFailure(result)) {
+    throw new Error(`Badge for completion ${completionId} unreachable; will retry`);
+  }
+  const decision = decideCompletion(result, goalCredentialOf(record));
+  const status = statusOf(result, decision);
+  await repo.saveResult(completionId, result, status, deps.clock.now(), decision);
+  // keyed by the evidence and the share, so sharing again reports again but a retry does not
+  const evidence = options.file
+    ? `file:${createHash("sha256").update(options.file).digest("hex").slice(0, 16)}`
+    : (record.evidenceUrl ?? "credential");
+  const key = options.shareId ? `${evidence}#${options.shareId}` : evidence;
+  await sendOnce(
+    deps,
+    repo,
+    record,
+    { kind: "result", key },
+    verificationResultMessage(record, result, status, decision),
+  );
+  return result;
+}
+
+/**
+ * Reminds owners 30 and 7 days before a verified credential expires. The most urgent stage due
+ * is sent once per expiry date; a renewed credential (new date) is reminded again.
+ */
+export async function sendExpiryReminders(deps: VerificationDeps): Promise<number> {
+  const repo = new VerificationRepository(deps.db);
+  const now = deps.clock.now();
+  const horizon = new Date(now.getTime() + Math.max(...REMINDER_DAYS) * DAY_MS);
+  let sent = 0;
+  const failures: unknown[] = [];
+  for (const record of await repo.expiringBetween(now, horizon)) {
+    const expires = record.expiresAt;
+    if (!expires) continue;
+    const left = expires.getTime() - now.getTime();
+    const stage = REMINDER_DAYS.find((d) => left <= d * DAY_MS);
+    if (!stage) continue;
+    try {
+      const kind: DeliveryKind = stage === 7 ? "expiry_7" : "expiry_30";
+      const message = expiryReminderMessage(record, Math.ceil(left / DAY_MS));
+      if (await sendOnce(deps, repo, record, { kind, key: expires.toISOString() }, message)) sent++;
+    } catch (error) {
+      failures.push(error);
+      deps.logger.warn({ completionId: record.completionId, err: error }, "expiry reminder failed");
+    }
+  }
+  // the rest were sent; throwing lets the queue retry only what is still unsent
+  if (failures.length > 0) throw new AggregateError(failures, "Some expiry reminders failed");
+  return sent;
+}
+
+/**
+ * Re-checks every verified credential; one the issuer revoked is marked so and its owner told
+ * once. A credential that cannot be reached this week keeps its status.
+ */
+export async function recheckRevocations(deps: VerificationDeps): Promise<number> {
+  const repo = new VerificationRepository(deps.db);
+  let revoked = 0;
+  const failures: unknown[] = [];
+  for (const record of await repo.verifiedForRecheck()) {
+    const input = checkInput(record);
+    if (!input) continue;
+    try {
+      const result = await check(deps, record, input);
+      if (!isRevoked(result)) {
+        await repo.markChecked(record.completionId, deps.clock.now());
+        continue;
+      }
+      await sendOnce(
+        deps,
+        repo,
+        record,
+        { kind: "revoked", key: "" },
+        revokedMessage(record, result),
+      );
+      // after the message: if marking fails, next week's run finds it again but sends nothing
+      await repo.markRevoked(record.completionId, result, deps.clock.now());
+      revoked++;
+    } catch (error) {
+      failures.push(error);
+      deps.logger.warn(
+        { completionId: record.completionId, err: error },
+        "revocation re-check failed",
+      );
+    }
+  }
+  if (failures.length > 0) throw new AggregateError(failures, "Some revocation re-checks failed");
+  return revoked;
+}
+
+/**
+ * Re-checks, once, completions shown as verified before the trust rules. One whose ✓ disappears
+ * is saved as unverified and its owner told why, once. An unreachable badge is tried again on the
+ * next run. Returns how many lost their ✓.
+ */
+export async function recheckTrust(deps: VerificationDeps, batch = 50): Promise<number> {
+  const repo = new VerificationRepository(deps.db);
+  let withdrawn = 0;
+  const failures: unknown[] = [];
+  for (const record of await repo.dueForTrustRecheck(batch)) {
+    const input = checkInput(record);
+    try {
+      if (!input) {
+        await repo.clearTrustRecheck(record.completionId);
+        continue;
+      }
+      const result = await check(deps, record, input);
+      if (isTransientFailure(result)) continue;
+      if (isRevoked(result)) {
+        await sendOnce(
+          deps,
+          repo,
+          record,
+          { kind: "revoked", key: "" },
+          revokedMessage(record, result),
+        );
+        await repo.markRevoked(record.completionId, result, deps.clock.now());
+        await repo.clearTrustRecheck(record.completionId);
+        withdrawn++;
+        continue;
+      }
+      const decision = decideCompletion(result, goalCredentialOf(record));
+      const status = statusOf(result, decision);
+      const lost = status !== "verified" && status !== "warning";
+      if (lost) {
+        // before saving: if saving fails, the next run finds it again but sends nothing
+        await sendOnce(
+          deps,
+          repo,
+          record,
+          { kind: "unverified", key: "trust" },
+          trustWithdrawnMessage(record, result, decision),
+        );
+        withdrawn++;
+      }
+      await repo.saveResult(record.completionId, result, status, deps.clock.now(), decision);
+    } catch (error) {
+      failures.push(error);
+      deps.logger.warn({ completionId: record.completionId, err: error }, "trust re-check failed");
+    }
+  }
+  if (failures.length > 0) throw new AggregateError(failures, "Some trust re-checks failed");
+  return withdrawn;
+}
