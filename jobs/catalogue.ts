@@ -14,6 +14,7 @@ type VerificationJobs = {
   "verification.verify": VerifyJobData;
   "verification.expiry": NoData;
   "verification.revocation": NoData;
+  "verification.trust-recheck": NoData;
 };
 
 export type JobData = CheckinJobs & DigestJobs & ShareJobs & VerificationJobs;
@@ -75,6 +76,12 @@ export const JOBS = {
     queue: "verification",
     options: retry(3, 60_000),
     schedule: { id: "verification-revocation-weekly", pattern: "0 6 * * 1" },
+  },
+  // completions verified before the trust rules, re-checked in batches until none is left
+  "verification.trust-recheck": {
+    queue: "verification",
+    options: { attempts: 1 },
+    schedule: { id: "verification-trust-recheck", pattern: "*/10 * * * *" },
   },
 } as const satisfies { [N in JobName]: JobSpec };
 
