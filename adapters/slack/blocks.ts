@@ -7,7 +7,7 @@ import type {
   Message,
   RichText,
 } from "../../src/messages/model.ts";
-import { labelText } from "../../src/messages/model.ts";
+import { type BlockRenderers, labelText, renderBlockWith } from "../../src/messages/model.ts";
 import { SLASH_COMMAND } from "./command.ts";
 import { escapeMrkdwn, oneLine, renderMrkdwn, truncatePlain } from "./mrkdwn.ts";
 
@@ -100,77 +100,72 @@ function chunk<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-function renderBlock(block: Block, actionIds: Map<string, number>): KnownBlock[] {
-  switch (block.type) {
-    case "header":
-      return [{ type: "header", text: plainText(block.text, LIMITS.headerText) }];
-    case "text":
-      return [{ type: "section", text: mrkdwn(block.text, LIMITS.sectionText) }];
-    case "fields":
-      return chunk(block.fields, LIMITS.fieldsPerSection).map((fields) => ({
+/** Block Kit for each neutral block; `actionIds` counts repeats so each action id is unique. */
+const BLOCK_KIT: BlockRenderers<KnownBlock[], Map<string, number>> = {
+  header: (block) => [{ type: "header", text: plainText(block.text, LIMITS.headerText) }],
+  text: (block) => [{ type: "section", text: mrkdwn(block.text, LIMITS.sectionText) }],
+  fields: (block) =>
+    chunk(block.fields, LIMITS.fieldsPerSection).map((fields) => ({
+      type: "section",
+      fields: fields.map((field) => {
+        const label = `*${escapeMrkdwn(oneLine(labelText(field.label, SLASH_COMMAND)).trim())}*\n`;
+        return {
+          type: "mrkdwn" as const,
+          text: label + renderMrkdwn(field.value, LIMITS.fieldText - label.length),
+          verbatim: true,
+        };
+      }),
+    })),
+  progress: (block) => {
+    const label = renderMrkdwn(block.label, LIMITS.sectionText - 40);
+    const out: KnownBlock[] = [
+      {
         type: "section",
-        fields: fields.map((field) => {
-          const label = `*${escapeMrkdwn(oneLine(labelText(field.label, SLASH_COMMAND)).trim())}*\n`;
-          return {
-            type: "mrkdwn" as const,
-            text: label + renderMrkdwn(field.value, LIMITS.fieldText - label.length),
-            verbatim: true,
-          };
-        }),
-      }));
-    case "progress": {
-      const label = renderMrkdwn(block.label, LIMITS.sectionText - 40);
-      const out: KnownBlock[] = [
-        {
-          type: "section",
-          text: {
-            type: "mrkdwn",
-            text: `${label}\n${progressBar(block.done, block.total)}`,
-            verbatim: true,
-          },
+        text: {
+          type: "mrkdwn",
+          text: `${label}\n${progressBar(block.done, block.total)}`,
+          verbatim: true,
         },
-      ];
-      if (block.caption && block.caption.length > 0) {
-        out.push({ type: "context", elements: [mrkdwn(block.caption, LIMITS.contextText)] });
-      }
-      return out;
+      },
+    ];
+    if (block.caption && block.caption.length > 0) {
+      out.push({ type: "context", elements: [mrkdwn(block.caption, LIMITS.contextText)] });
     }
-    case "context":
-      return [{ type: "context", elements: [mrkdwn(block.text, LIMITS.contextText)] }];
-    case "actions":
-      return chunk(block.buttons, LIMITS.buttonsPerActions).map(
-        (buttons): ActionsBlock => ({
-          type: "actions",
-          elements: buttons.map((button) => {
-            const seen = actionIds.get(button.action) ?? 0;
-            actionIds.set(button.action, seen + 1);
-            const id = seen === 0 ? button.action : `${button.action}#${seen + 1}`;
-            if (id.length > LIMITS.actionId)
-              throw new Error(`Action id "${button.action}" is too long.`);
-            return renderButton(button, id);
-          }),
+    return out;
+  },
+  context: (block) => [{ type: "context", elements: [mrkdwn(block.text, LIMITS.contextText)] }],
+  actions: (block, actionIds) =>
+    chunk(block.buttons, LIMITS.buttonsPerActions).map(
+      (buttons): ActionsBlock => ({
+        type: "actions",
+        elements: buttons.map((button) => {
+          const seen = actionIds.get(button.action) ?? 0;
+          actionIds.set(button.action, seen + 1);
+          const id = seen === 0 ? button.action : `${button.action}#${seen + 1}`;
+          if (id.length > LIMITS.actionId)
+            throw new Error(`Action id "${button.action}" is too long.`);
+          return renderButton(button, id);
         }),
-      );
-    case "image":
-      if (!/^https?:\/\//i.test(block.url) || block.url.length > LIMITS.imageUrl) return [];
-      return [
-        {
-          type: "image",
-          image_url: block.url,
-          alt_text: truncatePlain(block.alt || "image", LIMITS.altText),
-          ...(block.title ? { title: plainText(block.title, LIMITS.altText) } : {}),
-        },
-      ];
-    case "divider":
-      return [{ type: "divider" }];
-  }
-  return [];
-}
+      }),
+    ),
+  image: (block) => {
+    if (!/^https?:\/\//i.test(block.url) || block.url.length > LIMITS.imageUrl) return [];
+    return [
+      {
+        type: "image",
+        image_url: block.url,
+        alt_text: truncatePlain(block.alt || "image", LIMITS.altText),
+        ...(block.title ? { title: plainText(block.title, LIMITS.altText) } : {}),
+      },
+    ];
+  },
+  divider: () => [{ type: "divider" }],
+};
 
 /** Renders blocks, cutting at `maxBlocks` with a closing note of how many were left out. */
 export function renderBlocks(blocks: Block[], maxBlocks: number): KnownBlock[] {
   const actionIds = new Map<string, number>();
-  const rendered = blocks.flatMap((block) => renderBlock(block, actionIds));
+  const rendered = blocks.flatMap((block) => renderBlockWith(BLOCK_KIT, block, actionIds));
   if (rendered.length <= maxBlocks) return rendered;
   const kept = rendered.slice(0, maxBlocks - 1);
   const hidden = rendered.length - kept.length;

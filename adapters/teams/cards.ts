@@ -6,7 +6,7 @@ import type {
   FormInput,
   Message,
 } from "../../src/messages/model.ts";
-import { labelText } from "../../src/messages/model.ts";
+import { type BlockRenderers, labelText, renderBlockWith } from "../../src/messages/model.ts";
 import { COMMAND_WORD } from "./command.ts";
 import type { OfferedFile } from "./file-offers.ts";
 import { escapeMarkdown, oneLine, renderMarkdown, truncatePlain } from "./markdown.ts";
@@ -137,60 +137,55 @@ function submitAction(button: Button): CardElement {
   };
 }
 
-function renderBlock(block: Block): CardElement[] {
-  switch (block.type) {
-    case "header":
-      return [
-        textBlock(escapeMarkdown(truncatePlain(oneLine(block.text), LIMITS.headerText)), {
-          size: "Large",
-          weight: "Bolder",
-          style: "heading",
+/** Adaptive Card elements for each neutral block. */
+const ADAPTIVE_CARD: BlockRenderers<CardElement[]> = {
+  header: (block) => [
+    textBlock(escapeMarkdown(truncatePlain(oneLine(block.text), LIMITS.headerText)), {
+      size: "Large",
+      weight: "Bolder",
+      style: "heading",
+    }),
+  ],
+  text: (block) => [textBlock(renderMarkdown(block.text))],
+  fields: (block) => [
+    {
+      type: "FactSet",
+      facts: block.fields.map((field) => ({
+        title: escapeMarkdown(oneLine(labelText(field.label, COMMAND_WORD))),
+        value: renderMarkdown(field.value),
+      })),
+    },
+  ],
+  progress: (block) => {
+    const items: CardElement[] = [
+      textBlock(renderMarkdown(block.label)),
+      progressBar(block.done, block.total),
+    ];
+    if (block.caption && block.caption.length > 0) {
+      items.push(
+        textBlock(renderMarkdown(block.caption), {
+          isSubtle: true,
+          size: "Small",
+          spacing: "Small",
         }),
-      ];
-    case "text":
-      return [textBlock(renderMarkdown(block.text))];
-    case "fields":
-      return [
-        {
-          type: "FactSet",
-          facts: block.fields.map((field) => ({
-            title: escapeMarkdown(oneLine(labelText(field.label, COMMAND_WORD))),
-            value: renderMarkdown(field.value),
-          })),
-        },
-      ];
-    case "progress": {
-      const items: CardElement[] = [
-        textBlock(renderMarkdown(block.label)),
-        progressBar(block.done, block.total),
-      ];
-      if (block.caption && block.caption.length > 0) {
-        items.push(
-          textBlock(renderMarkdown(block.caption), {
-            isSubtle: true,
-            size: "Small",
-            spacing: "Small",
-          }),
-        );
-      }
-      return [{ type: "Container", items }];
+      );
     }
-    case "context":
-      return [textBlock(renderMarkdown(block.text), { isSubtle: true, size: "Small" })];
-    case "actions":
-      return chunk(block.buttons, LIMITS.buttonsPerRow).map((buttons) => ({
-        type: "ActionSet",
-        actions: buttons.map(submitAction),
-      }));
-    case "image":
-      // Teams only loads images over HTTPS.
-      if (!/^https:\/\/\S+$/i.test(block.url)) return [];
-      return [{ type: "Image", url: block.url, altText: block.alt || "image", size: "Auto" }];
-    case "divider":
-      return [];
-  }
-  return [];
-}
+    return [{ type: "Container", items }];
+  },
+  context: (block) => [textBlock(renderMarkdown(block.text), { isSubtle: true, size: "Small" })],
+  actions: (block) =>
+    chunk(block.buttons, LIMITS.buttonsPerRow).map((buttons) => ({
+      type: "ActionSet",
+      actions: buttons.map(submitAction),
+    })),
+  image: (block) =>
+    // Teams only loads images over HTTPS.
+    /^https:\/\/\S+$/i.test(block.url)
+      ? [{ type: "Image", url: block.url, altText: block.alt || "image", size: "Auto" }]
+      : [],
+  // A separator on the next element (see renderBody).
+  divider: () => [],
+};
 
 /** Blocks as card elements; a divider becomes a separator line on the element after it. */
 export function renderBody(blocks: Block[]): CardElement[] {
@@ -201,7 +196,7 @@ export function renderBody(blocks: Block[]): CardElement[] {
       separate = body.length > 0;
       continue;
     }
-    const elements = renderBlock(block);
+    const elements = renderBlockWith(ADAPTIVE_CARD, block, undefined);
     if (separate && elements[0]) {
       elements[0] = { ...elements[0], separator: true, spacing: "Medium" };
       separate = false;

@@ -53,6 +53,30 @@ export type Block =
   | { type: "image"; url: string; alt: string; title?: string }
   | { type: "divider" };
 
+/**
+ * A renderer as a table with one entry per block kind. A table of this type does not compile
+ * until it handles every kind, so a kind added to `Block` must be drawn on every platform.
+ */
+export type BlockRenderers<Out, Context = undefined> = {
+  [K in Block["type"]]: (block: Extract<Block, { type: K }>, context: Context) => Out;
+};
+
+/** Draws one block with the table's entry for its kind. */
+export function renderBlockWith<Out, Context>(
+  table: BlockRenderers<Out, Context>,
+  block: Block,
+  context: Context,
+): Out {
+  // TypeScript can't relate the entry to the block's own kind; the table's type guarantees it.
+  const render = table[block.type] as (block: Block, context: Context) => Out;
+  return render(block, context);
+}
+
+/** For the end of a switch over a union: a kind no case handled fails to compile here. */
+export function unhandled(value: never): never {
+  throw new Error(`Unhandled kind: ${JSON.stringify(value)}`);
+}
+
 /** A file sent along with a message (a chart image, a CSV report, an .ics calendar). */
 export interface Attachment {
   filename: string;
@@ -147,7 +171,8 @@ export function plain(text: RichText | string, prefix = ""): string {
       if ("italic" in part) return part.italic;
       if ("code" in part) return part.code;
       if ("command" in part) return commandText(part, prefix);
-      return part.text;
+      if ("link" in part) return part.text;
+      return unhandled(part);
     })
     .join("");
 }
@@ -175,7 +200,7 @@ export function messageText(message: Message, prefix = ""): string {
         case "divider":
           return "---";
       }
-      return "";
+      return unhandled(block);
     })
     .join("\n");
 }
