@@ -41,13 +41,19 @@ class CheckTimeoutError extends Error {
   override name = "CheckTimeoutError";
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** Runs `work` for at most `ms`; on timeout the controller stops what the work still fetches. */
+async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckTimeoutError(`Checking took over ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      const error = new CheckTimeoutError(`Checking took over ${ms} ms`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
   });
   try {
-    return await Promise.race([work, timeout]);
+    return await Promise.race([work(controller.signal), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -68,12 +74,14 @@ async function check(
 ): Promise<VerificationResult> {
   const knownIssuers = await new VerificationRepository(deps.db).knownIssuers();
   return withTimeout(
-    verifyCredential(input, {
-      expectedEmails: record.email ? [record.email] : [],
-      now: deps.clock.now(),
-      fetch: deps.fetch,
-      knownIssuers,
-    }),
+    (signal) =>
+      verifyCredential(input, {
+        expectedEmails: record.email ? [record.email] : [],
+        now: deps.clock.now(),
+        fetch: deps.fetch,
+        knownIssuers,
+        signal,
+      }),
     deps.timeoutMs ?? 30_000,
   );
 }

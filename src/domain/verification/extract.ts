@@ -15,6 +15,8 @@ export type Payload =
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const BAKED_KEYWORDS = new Set(["openbadges", "openbadgecredential"]);
+/** Largest baked credential inflated from a PNG: a small file must not become a huge one. */
+export const MAX_INFLATED_BYTES = 1_000_000;
 
 export function isPng(bytes: Uint8Array): boolean {
   return PNG_SIGNATURE.every((b, i) => bytes[i] === b);
@@ -93,6 +95,8 @@ function readItxt(data: Uint8Array): { keyword: string; text: string } | null {
   const k = data.indexOf(0);
   if (k < 0 || k + 3 > data.length) return null;
   const keyword = new TextDecoder("latin1").decode(data.subarray(0, k));
+  // only a badge's own chunk is ever inflated
+  if (!BAKED_KEYWORDS.has(keyword)) return null;
   const compressed = data[k + 1] === 1;
   const lang = data.indexOf(0, k + 3);
   if (lang < 0) return null;
@@ -101,7 +105,7 @@ function readItxt(data: Uint8Array): { keyword: string; text: string } | null {
   let body = data.subarray(translated + 1);
   if (compressed) {
     try {
-      body = inflateSync(body);
+      body = inflateSync(body, { maxOutputLength: MAX_INFLATED_BYTES });
     } catch {
       return null;
     }

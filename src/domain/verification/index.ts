@@ -1,3 +1,4 @@
+import { BudgetExceededError, budgetedFetch, DEFAULT_BUDGET } from "./budget.ts";
 import { classifyBytes, classifyText, type Payload } from "./extract.ts";
 import { bytesToText, errorMessage } from "./fetch-json.ts";
 import { isObject, type JsonObject } from "./json.ts";
@@ -15,6 +16,7 @@ import type {
 } from "./types.ts";
 import { decodeVcJwt, verifyVcJwt } from "./vc-jwt.ts";
 
+export { BudgetExceededError, DEFAULT_BUDGET, type FetchBudget } from "./budget.ts";
 export { createMappedFetch, type UrlMapping } from "./mapped-fetch.ts";
 export { REASON_CODES, verdictOf } from "./reasons.ts";
 export { createSafeFetch, isForbiddenAddress, type SafeFetchOptions } from "./safe-fetch.ts";
@@ -75,29 +77,81 @@ export async function verifyCredential(
   input: VerifyInput,
   options: VerifyOptions = {},
 ): Promise<VerificationResult> {
+  const budget = { ...DEFAULT_BUDGET, ...options.budget };
+  // one signal for the whole check: the budget's clock, or the caller's own stop
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new BudgetExceededError(
+          "Checking the badge took too long, so it could not be finished.",
+          true,
+        ),
+      ),
+    budget.maxMs,
+  );
+  const onStop = () =>
+    controller.abort(
+      options.signal?.reason instanceof BudgetExceededError
+        ? options.signal.reason
+        : new BudgetExceededError(
+            "Checking the badge took too long, so it could not be finished.",
+            true,
+          ),
+    );
+  if (options.signal?.aborted) onStop();
+  options.signal?.addEventListener("abort", onStop, { once: true });
+  const fetcher = budgetedFetch(options.fetch ?? createSafeFetch(), budget, controller.signal);
   const state: State = {
     reasons: new Reasons(),
-    fetcher: options.fetch ?? createSafeFetch(),
+    fetcher: fetcher.fetch,
     now: options.now ?? new Date(),
     expectedEmails: (options.expectedEmails ?? []).filter((e) => e.trim().length > 0),
     trust: new TrustEvidence(),
     knownIssuers: options.knownIssuers ?? [],
   };
+  const raw = typeof input === "string" || isObject(input) ? input : null;
   let result: Checked;
   try {
-    result = await run(input, state);
+    result = await Promise.race([run(input, state), stopped(controller.signal)]);
+    const over = fetcher.exceeded();
+    if (over) {
+      state.reasons.error(over.timedOut ? C.fetchFailed : C.budgetExceeded, over.message);
+      result = { ...result, verdict: verdictOf(state.reasons.list), reasons: state.reasons.list };
+    }
   } catch (err) {
-    state.reasons.error(
-      C.inputUnreadable,
-      `The credential could not be checked: ${errorMessage(err)}`,
-    );
-    result = emptyResult(
-      "unknown",
-      typeof input === "string" || isObject(input) ? input : null,
-      state.reasons,
-    );
+    if (err instanceof BudgetExceededError) {
+      // the abandoned work may still add reasons to the shared list: answer from a fresh one
+      const reasons = new Reasons();
+      reasons.error(err.timedOut ? C.fetchFailed : C.budgetExceeded, err.message);
+      result = emptyResult("unknown", raw, reasons);
+    } else {
+      state.reasons.error(
+        C.inputUnreadable,
+        `The credential could not be checked: ${errorMessage(err)}`,
+      );
+      result = emptyResult("unknown", raw, state.reasons);
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onStop);
+    // whatever is still in flight stops here
+    controller.abort(new BudgetExceededError("The check is over.", true));
   }
   return { ...result, trust: assessTrust(result, state.trust, state.knownIssuers) };
+}
+
+function stopped(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () =>
+      reject(
+        signal.reason instanceof BudgetExceededError
+          ? signal.reason
+          : new BudgetExceededError("The check was stopped.", true),
+      );
+    if (signal.aborted) fail();
+    else signal.addEventListener("abort", fail, { once: true });
+  });
 }
 
 async function run(input: VerifyInput, state: State): Promise<Checked> {

@@ -16,6 +16,10 @@ const OB3_CURRENT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 const OB3_CONTEXT =
   /^https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/(context(-3\.0\.\d+)?\.json|context\/ob_v3p0\.jsonld)$/;
 const MAX_ENDORSEMENT_DEPTH = 2;
+/** Endorsements checked per credential; each costs fetches and signature checks. */
+export const MAX_ENDORSEMENTS = 10;
+/** More endorsements than this and the credential is not processed at all: it is a flood. */
+export const ENDORSEMENT_FLOOD = 50;
 
 export interface Ob3Context {
   fetcher: Fetcher;
@@ -200,17 +204,33 @@ export function ob3RecipientMatches(
   return checkable ? false : "not_checkable";
 }
 
-function collectEndorsements(v: unknown, out: JsonObject[], depth: number): void {
-  if (depth > 6) return;
+/** Collects embedded endorsements, stopping once there are more than `max`. */
+function collectEndorsements(v: unknown, out: JsonObject[], depth: number, max: number): void {
+  if (depth > 6 || out.length > max) return;
   if (Array.isArray(v)) {
-    for (const x of v) collectEndorsements(x, out, depth + 1);
+    for (const x of v) collectEndorsements(x, out, depth + 1, max);
     return;
   }
   if (!isObject(v)) return;
-  for (const e of asArray(v.endorsement)) if (isObject(e)) out.push(e);
-  for (const [k, x] of Object.entries(v)) {
-    if (k !== "endorsement" && k !== "proof") collectEndorsements(x, out, depth + 1);
+  for (const e of asArray(v.endorsement)) {
+    if (out.length > max) return;
+    if (isObject(e)) out.push(e);
   }
+  for (const [k, x] of Object.entries(v)) {
+    if (k !== "endorsement" && k !== "proof") collectEndorsements(x, out, depth + 1, max);
+  }
+}
+
+function floodOutcome(doc: JsonObject): Ob3Outcome {
+  return {
+    issuer: null,
+    name: str(doc.name),
+    issuedOn: null,
+    expires: null,
+    recipientMatch: "not_checkable",
+    evidenceUrl: null,
+    credentialUrl: null,
+  };
 }
 
 export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Outcome> {
@@ -222,6 +242,15 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
       C.typeInvalid,
       `The credential's type (${types.join(", ") || "none"}) is not an Open Badges credential.`,
     );
+  }
+  const counted: JsonObject[] = [];
+  collectEndorsements(doc, counted, 0, ENDORSEMENT_FLOOD);
+  if (counted.length > ENDORSEMENT_FLOOD) {
+    reasons.error(
+      C.endorsementFlood,
+      `The credential carries more than ${ENDORSEMENT_FLOOD} endorsements, so it is not checked.`,
+    );
+    return floodOutcome(doc);
   }
   checkContexts(doc, kind, reasons);
   await checkJsonLd(doc, reasons);
@@ -277,8 +306,14 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
   const depth = ctx.depth ?? 0;
   if (depth < MAX_ENDORSEMENT_DEPTH) {
     const endorsements: JsonObject[] = [];
-    collectEndorsements(doc, endorsements, 0);
-    for (const e of endorsements) {
+    collectEndorsements(doc, endorsements, 0, MAX_ENDORSEMENTS);
+    if (endorsements.length > MAX_ENDORSEMENTS) {
+      reasons.info(
+        C.endorsementSkipped,
+        `Only the first ${MAX_ENDORSEMENTS} endorsements were checked; the rest were not.`,
+      );
+    }
+    for (const e of endorsements.slice(0, MAX_ENDORSEMENTS)) {
       const inner = new Reasons();
       await verifyOb3(e, {
         ...ctx,

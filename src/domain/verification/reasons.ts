@@ -48,6 +48,9 @@ export const REASON_CODES = {
   extensionInvalid: "extension.invalid",
   extensionUnchecked: "extension.unchecked",
   endorsementInvalid: "endorsement.invalid",
+  endorsementSkipped: "endorsement.skipped",
+  endorsementFlood: "endorsement.flood",
+  budgetExceeded: "fetch.budget_exceeded",
   schemaUnchecked: "schema.unchecked",
 } as const;
 

@@ -252,6 +252,15 @@ function request(
       req.destroy();
       reject(new Error(`Timed out after ${timeoutMs} ms`));
     }, timeoutMs);
+    const signal = fetchOptions?.signal;
+    const abort = () => {
+      clearTimeout(timer);
+      req.destroy();
+      reject(new Error("The request was stopped"));
+    };
+    if (signal?.aborted) abort();
+    signal?.addEventListener("abort", abort, { once: true });
+    req.on("close", () => signal?.removeEventListener("abort", abort));
     req.on("error", (err) => {
       clearTimeout(timer);
       reject(err);

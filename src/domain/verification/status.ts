@@ -11,12 +11,17 @@ export interface StatusContext {
   verifyListProof: (list: JsonObject, reasons: Reasons) => Promise<boolean>;
 }
 
+/** Largest status list inflated: 32 million entries, far past any real list. */
+export const MAX_STATUS_LIST_BYTES = 4_000_000;
+
 /** Bit `index` (most significant bit first) of a multibase base64url, gzipped bitstring. */
 export function bitstringStatus(encodedList: string, index: number): boolean | null {
   if (!encodedList.startsWith("u")) return null;
   let bits: Buffer;
   try {
-    bits = gunzipSync(Buffer.from(encodedList.slice(1), "base64url"));
+    bits = gunzipSync(Buffer.from(encodedList.slice(1), "base64url"), {
+      maxOutputLength: MAX_STATUS_LIST_BYTES,
+    });
   } catch {
     return null;
   }

@@ -1,3 +1,4 @@
+import type { FetchBudget } from "./budget.ts";
 import type { KnownIssuer } from "./trust.ts";
 
 export type Verdict = "valid" | "warning" | "invalid";
@@ -58,6 +59,8 @@ export interface FetchedResource {
 export interface FetchOptions {
   /** Accept header value. */
   accept?: string;
+  /** Stops the request when the verification it belongs to is stopped. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -75,6 +78,10 @@ export interface VerifyOptions {
   fetch?: Fetcher;
   /** Organisations and the domains they issue from; a badge claiming one from elsewhere is not trusted. */
   knownIssuers?: readonly KnownIssuer[];
+  /** Stops the check (a job's timeout); what was fetched so far is not waited for. */
+  signal?: AbortSignal;
+  /** Limits on what one check may fetch; defaults to DEFAULT_BUDGET. */
+  budget?: Partial<FetchBudget>;
 }
 
 export type VerifyInput = string | Uint8Array | Record<string, unknown>;
