@@ -1,5 +1,6 @@
 import { PLATFORMS } from "../adapters/index.ts";
 import type { RunningPlatform } from "../adapters/platform.ts";
+import { isAddToSlack, SLACK_INSTALL_PATH } from "../adapters/slack/app.ts";
 import { createXapiHandler } from "../adapters/xapi/http.ts";
 import { createJobQueue, jobModules, type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { configureVerificationJobs } from "../jobs/verification/index.ts";
@@ -9,6 +10,7 @@ import type { Config } from "../src/config.ts";
 import { MessengerRouter } from "../src/delivery/router.ts";
 import type { Logger } from "../src/log.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
+import type { HomeLink } from "./home.ts";
 import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./server.ts";
 
@@ -78,6 +80,7 @@ export async function startApp(options: {
         },
       });
       httpHandlers.push(playground.handler);
+      http?.link({ title: "Playground", path: "/playground", about: "try Stackup in the browser" });
     }
     const platformConfig = playground?.config ?? config;
 
@@ -97,8 +100,17 @@ export async function startApp(options: {
       platforms.push(running);
       messenger.register(platform.name, running.messenger);
       httpHandlers.push(...running.handlers);
+      if (running.handlers.length > 0 && !playground)
+        http?.link(frontPageLink(platform.name, config));
     }
-    if (http) httpHandlers.push(createXapiHandler({ db, clock, logger }));
+    if (http) {
+      httpHandlers.push(createXapiHandler({ db, clock, logger }));
+      http.link({
+        title: "xAPI",
+        path: "/xapi/about",
+        about: "statements from a learning platform",
+      });
+    }
 
     if (role !== "web") {
       const allowRanges = [
@@ -147,6 +159,16 @@ export async function startApp(options: {
       await database.close();
     },
   };
+}
+
+/** Where a platform's requests come in, for the front page. */
+function frontPageLink(platform: string, config: Config): HomeLink {
+  if (platform === "teams") {
+    return { title: "Teams", path: "/api/messages", about: "the bot's messaging endpoint" };
+  }
+  return isAddToSlack(config)
+    ? { title: "Add to Slack", path: SLACK_INSTALL_PATH, about: "install in a workspace" }
+    : { title: "Slack", path: "/slack/events", about: "Slack's request URL" };
 }
 
 async function stopAll(platforms: RunningPlatform[]): Promise<void> {

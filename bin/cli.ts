@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
 import { type Config, ConfigError, loadConfig } from "../src/config.ts";
 import { createLogger, type Logger } from "../src/log.ts";
 import { parseCommandArgs } from "./commands/args.ts";
 import type { Database } from "./runtime.ts";
+import { packageVersion } from "./version.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -122,17 +122,6 @@ ${COMMANDS.map((c) => `  ${c.synopsis}`).join("\n")}
   stackup --version           the version
 
 Run "stackup <command> --help" for what each option does.`;
-
-/** From package.json, found above this file both in the sources and in dist/. */
-function packageVersion(): string {
-  for (const up of ["../package.json", "../../package.json"]) {
-    const file = new URL(up, import.meta.url);
-    if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, "utf8"));
-    if (pkg.name === "stackup") return String(pkg.version);
-  }
-  return "unknown";
-}
 
 /** The command `argv` names and the arguments after its name. */
 function findCommand(argv: string[]): { command: Command | undefined; rest: string[] } {

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type HomeLink, renderHome, sendHome } from "./home.ts";
+import { packageVersion } from "./version.ts";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -15,6 +17,8 @@ export interface HttpServerOptions {
 export interface HttpServer {
   server: Server;
   url: string;
+  /** Lists a public endpoint of this process on the front page (`GET /`). */
+  link(link: HomeLink): void;
   close(): Promise<void>;
 }
 
@@ -23,25 +27,40 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Each check's answer, false for one that fails or takes over two seconds. */
+async function readiness(
+  checks: Record<string, () => Promise<boolean>>,
+): Promise<Record<string, boolean>> {
+  const answers: Record<string, boolean> = {};
+  await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      answers[name] = await Promise.race([
+        check().catch(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref()),
+      ]);
+    }),
+  );
+  return answers;
+}
+
 /** The service's one HTTP server: health checks here, platform endpoints from the adapters. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const version = packageVersion();
+  const links: HomeLink[] = [];
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/healthz") return json(res, 200, { status: "ok" });
     if (req.method === "GET" && path === "/readyz") {
-      void (async () => {
-        const checks: Record<string, boolean> = {};
-        await Promise.all(
-          Object.entries(options.readiness).map(async ([name, check]) => {
-            checks[name] = await Promise.race([
-              check().catch(() => false),
-              new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref()),
-            ]);
-          }),
-        );
+      void readiness(options.readiness).then((checks) => {
         const ready = Object.values(checks).every(Boolean);
         json(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", checks });
-      })();
+      });
+      return;
+    }
+    if ((req.method === "GET" || req.method === "HEAD") && path === "/") {
+      void readiness(options.readiness).then((checks) => {
+        sendHome(res, renderHome({ version, checks, links }));
+      });
       return;
     }
     let i = 0;
@@ -60,6 +79,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return {
     server,
     url: `http://127.0.0.1:${port}`,
+    link: (link) => {
+      links.push(link);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
