@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { Resvg } from "@resvg/resvg-js";
 import { DateTime } from "luxon";
 
@@ -54,10 +55,16 @@ export function weeklyHoursSvg(title: string, weekStarts: string[], hours: numbe
   return parts.join("");
 }
 
+/** DejaVu Sans from npm: labels render the same with or without system fonts (containers). */
+const require = createRequire(import.meta.url);
+const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) =>
+  require.resolve(`dejavu-fonts-ttf/ttf/${f}`),
+);
+
 /** Renders SVG to PNG with resvg (prebuilt binaries from npm; no native build step). */
 export function svgToPng(svg: string): Uint8Array {
   const png = new Resvg(svg, {
-    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" },
+    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: "DejaVu Sans" },
     background: "#ffffff",
   })
     .render()
