@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DATABASE_URL } from "../support/db.ts";
-import { buildOnce, freePort, ROOT, run, waitFor200 } from "./process.ts";
+import { buildOnce, freePort, productionCommands, ROOT, run, waitFor200 } from "./process.ts";
 
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const DIST = path.join(ROOT, "dist");
@@ -74,7 +74,7 @@ describe("the production command, outside a container", () => {
     await redis.quit();
   });
 
-  it("runs a web and a worker on PostgreSQL and Redis from dist/, migrated, /healthz 200", async () => {
+  it("runs the README's web and worker on PostgreSQL and Redis from dist/: migrated, /healthz 200", async () => {
     const port = await freePort();
     const env = {
       DATABASE_URL: TEST_DATABASE_URL,
@@ -84,7 +84,8 @@ describe("the production command, outside a container", () => {
       PORT: String(port),
       LOG_LEVEL: "info",
     };
-    const command = "node --enable-source-maps dist/bin/main.js start".split(" ");
+    // Exactly the README's (and the image's) production commands.
+    const [webCommand, workerCommand] = productionCommands();
     const migrate = spawnSync(process.execPath, ["dist/bin/main.js", "migrate"], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", ...env },
@@ -92,8 +93,8 @@ describe("the production command, outside a container", () => {
     });
     expect(migrate.status, migrate.stderr).toBe(0);
     expect(migrate.stdout).toMatch(/^Applied: \d{8}_001_core_schema, /m);
-    const web = run([...command, "--role", "web"], env);
-    const worker = run([...command, "--role", "worker"], env);
+    const web = run(webCommand!.split(" "), env);
+    const worker = run(workerCommand!.split(" "), env);
     try {
       await waitFor200(`http://127.0.0.1:${port}/healthz`, web);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);

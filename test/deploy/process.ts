@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -77,4 +79,16 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   if (!address || typeof address === "string") throw new Error("no port");
   return address.port;
+}
+
+/** The `node … start --role …` lines of the README's Production section, in order. */
+export function productionCommands(): string[] {
+  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("\n## Production\n");
+  if (start < 0) throw new Error("README has no Production section");
+  const end = readme.indexOf("\n## ", start + 1);
+  const section = readme.slice(start, end < 0 ? undefined : end);
+  return [...section.matchAll(/^(node [^\n`]*dist\/bin\/main\.js start --role \w+)$/gm)].map(
+    (m) => m[1] ?? "",
+  );
 }
