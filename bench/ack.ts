@@ -1,0 +1,92 @@
+// Slash-command acks under load, Stackup against a bare Bolt app that only acks, in the same run:
+// signed `/learn goals` at each --rates entry for --seconds, p50/p99 of the ack and their ratio,
+// and the p99 from the command to Stackup's reply landing at its response_url (on loopback),
+// the time a person waits. Stackup runs as the README's production command, on PostgreSQL and
+// Redis, with a fake Slack Web API. Prints JSON.
+//   node --import tsx bench/ack.ts [--rates 300,1000] [--seconds 10]
+import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { TEST_DATABASE_URL } from "../test/support/db.ts";
+import { startFakeSlack } from "../test/support/fake-slack.ts";
+import {
+  drive,
+  freePort,
+  MODES,
+  ReplyCatcher,
+  ROOT,
+  SIGNING_SECRET,
+  startProcess,
+} from "./load.ts";
+
+const { values } = parseArgs({
+  options: {
+    rates: { type: "string", default: "300,1000" },
+    seconds: { type: "string", default: "10" },
+  },
+});
+const rates = values.rates.split(",").map(Number);
+const seconds = Number(values.seconds);
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const build = spawnSync(process.execPath, ["scripts/build.js", "--if-stale"], {
+  cwd: ROOT,
+  stdio: "inherit",
+});
+if (build.status !== 0) process.exit(1);
+
+const slack = await startFakeSlack();
+const replies = new ReplyCatcher();
+await replies.start();
+const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+await admin.connect();
+const schema = `bench_ack_${process.pid}`;
+await admin.query(`create schema "${schema}"`);
+const env = {
+  DATABASE_URL: TEST_DATABASE_URL,
+  DATABASE_SCHEMA: schema,
+  REDIS_URL,
+  QUEUE_PREFIX: schema,
+  SLACK_BOT_TOKEN: "xoxb-bench",
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: slack.apiUrl,
+};
+const stackup = await startProcess(
+  [...MODES.dist, "start", "--role", "all"],
+  env,
+  await freePort(),
+);
+const bare = await startProcess(["--import", "tsx", "bench/bare-bolt.ts"], {}, await freePort());
+
+try {
+  // Warm both up, and let Stackup meet the people once, as a running service has.
+  await drive({ url: bare.url, rate: 100, seconds: 3 });
+  await drive({ url: stackup.url, rate: 100, seconds: 3, replies });
+  const rows = [];
+  for (const rate of rates) {
+    const b = await drive({ url: bare.url, rate, seconds });
+    const s = await drive({ url: stackup.url, rate, seconds, replies });
+    rows.push({
+      rate,
+      bareBolt: { ackP50: b.ackP50, ackP99: b.ackP99, failed: b.failed },
+      stackup: {
+        ackP50: s.ackP50,
+        ackP99: s.ackP99,
+        replyP99: s.replyP99,
+        replied: s.replied,
+        sent: s.sent,
+        failed: s.failed,
+      },
+      ratioP50: Math.round((s.ackP50 / b.ackP50) * 100) / 100,
+      ratioP99: Math.round((s.ackP99 / b.ackP99) * 100) / 100,
+    });
+  }
+  process.stdout.write(`${JSON.stringify({ seconds, rows }, null, 2)}\n`);
+} finally {
+  await stackup.stop();
+  await bare.stop();
+  await admin.query(`drop schema "${schema}" cascade`);
+  await admin.end();
+  await replies.close();
+  await slack.close();
+}

@@ -1,0 +1,218 @@
+// Shared by the memory and ack benches: start Stackup (or another server) as a process, drive
+// signed slash commands at a fixed rate, time the acks and the replies at response_url.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { Pool } from "undici";
+import { sign, slashCommandBody, TEST_SIGNING_SECRET } from "../test/support/slack-signing.ts";
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+export const SIGNING_SECRET = TEST_SIGNING_SECRET;
+
+/** How each build runs `stackup start --role all`. */
+export const MODES = {
+  // What `npm start` ran before the build existed: the sources through the tsx loader.
+  tsx: ["--max-semi-space-size=64", "--import", "tsx", "bin/main.ts"],
+  // The README's production command.
+  dist: ["--enable-source-maps", "dist/bin/main.js"],
+} as const;
+export type Mode = keyof typeof MODES;
+
+export interface Proc {
+  child: ChildProcess;
+  url: string;
+  /** Milliseconds from spawn to the first 200 from /healthz. */
+  startMs: number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+/** Spawns `node ...args` from the repository root and waits for /healthz. */
+export async function startProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  port: number,
+): Promise<Proc> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${args.join(" ")} exited ${child.exitCode}`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const startMs = Math.round(performance.now() - started);
+  return {
+    child,
+    url,
+    startMs,
+    rssMb: () => rssMb(child.pid!),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Where replies land: records when each request's response_url is posted to. */
+export class ReplyCatcher {
+  private server: Server | undefined;
+  readonly arrived = new Map<number, number>();
+  base = "";
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const id = Number(req.url?.split("/").pop());
+      const at = performance.now();
+      req.resume();
+      req.on("end", () => {
+        if (!this.arrived.has(id)) this.arrived.set(id, at);
+        res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => {
+      this.server?.close(() => r());
+      this.server?.closeAllConnections();
+    });
+  }
+}
+
+export interface DriveResult {
+  rate: number;
+  sent: number;
+  failed: number;
+  ackP50: number;
+  ackP99: number;
+  replyP99: number | undefined;
+  replied: number;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+let nextId = 0;
+
+/**
+ * Posts signed `/learn <text>` slash commands to `url` at `rate` a second for `seconds`, spread
+ * evenly, from `users` different people; `onTick` runs about once a second.
+ */
+export async function drive(options: {
+  url: string;
+  rate: number;
+  seconds: number;
+  replies?: ReplyCatcher;
+  text?: string;
+  users?: number;
+  onTick?: () => void;
+}): Promise<DriveResult> {
+  const pool = new Pool(options.url, { connections: 128, pipelining: 1 });
+  const replies = options.replies;
+  const acks: number[] = [];
+  const sentAt = new Map<number, number>();
+  let failed = 0;
+  let sent = 0;
+  const pending = new Set<Promise<void>>();
+  const total = options.rate * options.seconds;
+  const begin = performance.now();
+  let lastTick = begin;
+
+  const fire = () => {
+    const id = nextId++;
+    const body = slashCommandBody({
+      text: options.text ?? "goals",
+      responseUrl: `${replies?.base ?? "http://127.0.0.1:9"}/r/${id}`,
+      userId: `U0BENCH${id % (options.users ?? 200)}`,
+      triggerId: `${id}.1.bench`,
+    });
+    const { headers } = sign(body, { secret: SIGNING_SECRET });
+    const t0 = performance.now();
+    sentAt.set(id, t0);
+    const p = pool
+      .request({ method: "POST", path: "/slack/events", headers, body })
+      .then(async (res) => {
+        await res.body.text();
+        if (res.statusCode === 200) acks.push(performance.now() - t0);
+        else failed++;
+      })
+      .catch(() => {
+        failed++;
+      })
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+
+  while (sent < total) {
+    const now = performance.now();
+    const due = Math.min(total, Math.floor(((now - begin) / 1000) * options.rate));
+    while (sent < due) {
+      fire();
+      sent++;
+    }
+    if (now - lastTick >= 1000) {
+      lastTick = now;
+      options.onTick?.();
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.all(pending);
+  // Replies still on their way get a few seconds.
+  if (replies) {
+    const deadline = performance.now() + 5_000;
+    while (replies.arrived.size < acks.length && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  await pool.close();
+  const replyTimes: number[] = [];
+  if (replies) {
+    for (const [id, t0] of sentAt) {
+      const at = replies.arrived.get(id);
+      if (at !== undefined) replyTimes.push(at - t0);
+    }
+  }
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    rate: options.rate,
+    sent,
+    failed,
+    ackP50: round(percentile(acks, 50)),
+    ackP99: round(percentile(acks, 99)),
+    replyP99: replies ? round(percentile(replyTimes, 99)) : undefined,
+    replied: replyTimes.length,
+  };
+}
