@@ -25,11 +25,14 @@ const DOCS: HomeLink[] = [
   },
 ];
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function list(links: HomeLink[]): string {
   return links
-    .map((l) => `<li><a href="${escape(l.path)}">${escape(l.title)}</a> — ${escape(l.about)}</li>`)
+    .map(
+      (l) =>
+        `<li><a href="${escapeHtml(l.path)}">${escapeHtml(l.title)}</a> — ${escapeHtml(l.about)}</li>`,
+    )
     .join("\n");
 }
 
@@ -42,7 +45,8 @@ export function renderHome(options: {
   const ready = Object.values(options.checks).every(Boolean);
   const checks = Object.entries(options.checks)
     .map(
-      ([name, ok]) => `<li>${escape(name)}: <strong>${ok ? "ok" : "not answering"}</strong></li>`,
+      ([name, ok]) =>
+        `<li>${escapeHtml(name)}: <strong>${ok ? "ok" : "not answering"}</strong></li>`,
     )
     .join("\n");
   const here =
@@ -63,7 +67,7 @@ h1 { margin-bottom: 0; } .version { color: #616061; margin-top: 0; }
 </head>
 <body>
 <h1>Stackup</h1>
-<p class="version">version ${escape(options.version)}</p>
+<p class="version">version ${escapeHtml(options.version)}</p>
 <p>A Slack and Microsoft Teams bot that helps people earn micro-credentials alongside their work:
 goals, check-ins, stacks, verified Open Badges, digests and reports. It is used from chat;
 this page is for whoever runs it.</p>
