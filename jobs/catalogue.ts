@@ -1,5 +1,6 @@
 import type { JobsOptions, RepeatOptions } from "bullmq";
 import type { CheckinJobs } from "../src/domain/checkins/jobs.ts";
+import type { CredlyJobs } from "../src/domain/credly/service.ts";
 import type { DigestJobs } from "../src/domain/org/digests.ts";
 import type { ShareJobs } from "../src/domain/sharing/shares.ts";
 import type { VerifyJobData } from "../src/domain/verification/service.ts";
@@ -17,10 +18,10 @@ type VerificationJobs = {
   "verification.trust-recheck": NoData;
 };
 
-export type JobData = CheckinJobs & DigestJobs & ShareJobs & VerificationJobs;
+export type JobData = CheckinJobs & CredlyJobs & DigestJobs & ShareJobs & VerificationJobs;
 export type JobName = keyof JobData & string;
 
-export const QUEUES = ["checkins", "digests", "sharing", "verification"] as const;
+export const QUEUES = ["checkins", "credly", "digests", "sharing", "verification"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** A job a scheduler repeats: `id` stays as deployed, so a restart updates rather than adds one. */
@@ -62,6 +63,13 @@ export const JOBS = {
     queue: "sharing",
     options: {},
     schedule: { id: "share-sweep", every: 5 * 60_000 },
+  },
+  "credly.sync": { queue: "credly", options: { ...retry(3, 60_000), removeOnComplete: 1000 } },
+  // Early in the day, so a badge Credly listed yesterday has completed its goal by morning.
+  "credly.daily": {
+    queue: "credly",
+    options: retry(3, 60_000),
+    schedule: { id: "credly-daily", pattern: "0 5 * * *" },
   },
   "verification.verify": {
     queue: "verification",

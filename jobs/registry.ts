@@ -1,5 +1,6 @@
 import type { CheckinJobOptions } from "./checkins/index.ts";
 import { checkinJobs } from "./checkins/index.ts";
+import { credlyJobs } from "./credly/index.ts";
 import { digestJobs } from "./digests/index.ts";
 import type { JobContext, JobModule, RunningJobs } from "./queue.ts";
 import { shareJobs } from "./sharing/index.ts";
@@ -21,7 +22,7 @@ export interface JobModuleOptions {
 
 /** Every job module; the worker role starts them all. */
 export function jobModules(options: JobModuleOptions = {}): JobModule[] {
-  return [verificationJobs, digestJobs, checkinJobs(options.checkins), shareJobs];
+  return [verificationJobs, digestJobs, checkinJobs(options.checkins), shareJobs, credlyJobs];
 }
 
 /** The modules with their defaults. */

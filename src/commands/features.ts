@@ -1,5 +1,6 @@
 import type { FeatureFactory } from "./feature.ts";
 import { checkinsFeature } from "./features/checkins.ts";
+import { credlyFeature } from "./features/credly.ts";
 import { orgFeature } from "./features/org.ts";
 import { planFeature } from "./features/plan.ts";
 import { progressFeature } from "./features/progress.ts";
@@ -21,4 +22,5 @@ export const FEATURES: FeatureFactory[] = [
   planFeature,
   shareFeature,
   xapiFeature,
+  credlyFeature,
 ];

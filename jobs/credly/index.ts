@@ -1,0 +1,81 @@
+import type { CredlyHosts } from "../../src/domain/credly/profile.ts";
+import {
+  CREDLY_SYNC_JOB,
+  type CredlyJobs,
+  CredlyService,
+} from "../../src/domain/credly/service.ts";
+import { createSafeFetch } from "../../src/domain/verification/index.ts";
+import type { Resolver } from "../../src/domain/verification/safe-fetch.ts";
+import { credlySyncMessage } from "../../src/messages/credly.ts";
+import type { BatchJobQueue } from "../../src/ports.ts";
+import { defineQueue, type JobModule } from "../queue.ts";
+
+export const CREDLY_QUEUE = "credly";
+
+export interface CredlyJobOptions {
+  /** Address ranges the profile fetcher may reach although not public (tests, playground). */
+  allowRanges?: readonly string[];
+  resolve?: Resolver;
+  /** A pretend Credly instead of credly.com. */
+  hosts?: CredlyHosts;
+  /** Cron pattern (UTC) of the daily read, replacing the catalogue's. */
+  dailyPattern?: string;
+}
+
+/** Queues a read of every linked profile, once per day whatever runs it. */
+async function queueDaily(credly: CredlyService, jobs: BatchJobQueue<CredlyJobs>, day: string) {
+  const users = await credly.linkedUsers();
+  if (users.length === 0) return 0;
+  await jobs.enqueueMany(
+    users.map((userId) => ({
+      job: CREDLY_SYNC_JOB,
+      data: { userId, asked: false },
+      id: `credly-${userId}-daily-${day}`,
+    })),
+  );
+  return users.length;
+}
+
+/** Reads linked Credly profiles: once when linked, on /learn sync, and every morning. */
+export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
+  return defineQueue("credly", (ctx) => {
+    const fetch = createSafeFetch({
+      allowRanges: options.allowRanges ?? [],
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+    });
+    const credly = new CredlyService({
+      db: ctx.db,
+      clock: ctx.clock,
+      jobs: ctx.jobs,
+      ...(options.hosts ? { hosts: options.hosts } : {}),
+    });
+    const today = () => ctx.clock.now().toISOString().slice(0, 10);
+    let lastDay = today();
+    return {
+      handlers: {
+        async "credly.sync"(data) {
+          const userId = Number(data.userId);
+          if (!Number.isInteger(userId)) throw new Error("Bad user id in a Credly job");
+          const result = await credly.sync(userId, fetch);
+          const message = credlySyncMessage(result, data.asked !== false);
+          if (message) await ctx.messenger.send({ kind: "user", userId }, message);
+          return result.kind;
+        },
+        "credly.daily": () => queueDaily(credly, ctx.jobs, today()),
+      },
+      ...(options.dailyPattern
+        ? { schedules: { "credly.daily": { pattern: options.dailyPattern } } }
+        : {}),
+      worker: { concurrency: 2 },
+      // The playground moves the clock: a new day reads every profile.
+      async runDue() {
+        if (today() === lastDay) return;
+        lastDay = today();
+        await queueDaily(credly, ctx.jobs, lastDay);
+      },
+    };
+  });
+}
+
+/** The module as the worker role starts it: credly.com over public addresses only. */
+export const credlyJobs: JobModule = createCredlyJobs();
