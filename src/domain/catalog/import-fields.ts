@@ -19,6 +19,10 @@ export interface CredentialRow {
   /** null = unknown, 0 = free. */
   costUsd: number | null;
   level: Level;
+  /** xAPI activity ids ("…*" a prefix) reported for this credential; absent: the stored ones stay. */
+  xapiActivities?: string[];
+  /** Credly badge template ids or names of this credential; absent: the stored ones stay. */
+  credlyTemplates?: string[];
 }
 
 export interface ProviderRow {
@@ -59,6 +63,7 @@ export const LIMITS = {
   maxHours: 1000,
   // numeric(8, 2) in the schema
   maxCost: 999_999.99,
+  mappings: 50,
 } as const;
 
 /** Collects errors for one row; each field reports at its own line when the format knows it. */
@@ -195,6 +200,40 @@ export class FieldReader {
     return level;
   }
 
+  /**
+   * Where a credential's learning is reported from: a list, or text separated by ";" or "|".
+   * Null when the field is absent (what is stored is kept); empty clears it.
+   */
+  mapping(field: string, kind: "activity" | "template"): string[] | null | undefined {
+    const raw = this.values[field];
+    if (raw === undefined) return null;
+    if (raw === null) return [];
+    const items = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(/[;|]/) : null;
+    if (!items || items.some((i) => typeof i !== "string" && typeof i !== "number")) {
+      this.fail(field, `${field} must be a list, or text separated by ";" or "|"`);
+      return undefined;
+    }
+    const values = [...new Set(items.map((i) => collapse(String(i))).filter(Boolean))];
+    for (const value of values) {
+      if (value.length > LIMITS.url) {
+        this.fail(field, `${field} has an entry longer than ${LIMITS.url} characters`);
+        return undefined;
+      }
+      if (kind === "activity" && !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value)) {
+        this.fail(
+          field,
+          `${field} "${value}" is not an activity id (an IRI such as https://lms.example.com/course/1, or a prefix ending in *)`,
+        );
+        return undefined;
+      }
+    }
+    if (values.length > LIMITS.mappings) {
+      this.fail(field, `${field} lists ${values.length} entries; the limit is ${LIMITS.mappings}`);
+      return undefined;
+    }
+    return values;
+  }
+
   /** A list, or one text separated by ";" or "|"; stored lower-case like the seeded catalog. */
   skills(field: string): string[] | undefined {
     const raw = this.values[field];
@@ -253,6 +292,8 @@ export function readCredential(
   const skills = reader.skills("skills");
   const costUsd = reader.cost("cost_usd");
   const level = reader.level("level");
+  const xapiActivities = reader.mapping("xapi_activities", "activity");
+  const credlyTemplates = reader.mapping("credly_templates", "template");
   if (
     reader.errors.length > 0 ||
     title === undefined ||
@@ -262,7 +303,9 @@ export function readCredential(
     estimatedHours === undefined ||
     skills === undefined ||
     costUsd === undefined ||
-    level === undefined
+    level === undefined ||
+    xapiActivities === undefined ||
+    credlyTemplates === undefined
   ) {
     return undefined;
   }
@@ -277,6 +320,8 @@ export function readCredential(
     skills,
     costUsd,
     level,
+    ...(xapiActivities ? { xapiActivities } : {}),
+    ...(credlyTemplates ? { credlyTemplates } : {}),
   };
 }
 

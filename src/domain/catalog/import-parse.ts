@@ -37,7 +37,11 @@ export const CSV_REQUIRED_COLUMNS = [
   "cost_usd",
   "level",
 ] as const;
-export const CSV_OPTIONAL_COLUMNS = ["provider_url"] as const;
+export const CSV_OPTIONAL_COLUMNS = [
+  "provider_url",
+  "xapi_activities",
+  "credly_templates",
+] as const;
 const CSV_COLUMNS: readonly string[] = [...CSV_REQUIRED_COLUMNS, ...CSV_OPTIONAL_COLUMNS];
 
 /** Reads a catalog file; `rows` is only meaningful when `errors` is empty. */

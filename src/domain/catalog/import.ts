@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../../db/types.ts";
+import type { SourceColumns } from "../xapi/tables.ts";
 import {
   type CatalogRow,
   type CredentialRow,
@@ -160,9 +161,12 @@ async function write(
         skills: row.skills,
         cost_usd: row.costUsd,
         level: row.level,
+        xapi_activities: row.xapiActivities ?? null,
+        credly_templates: row.credlyTemplates ?? null,
       };
     });
     const written = await trx
+      .withTables<SourceColumns>()
       .insertInto("credentials")
       .values(values)
       .onConflict((oc) =>
@@ -174,10 +178,16 @@ async function write(
             skills: (eb) => eb.ref("excluded.skills"),
             cost_usd: (eb) => eb.ref("excluded.cost_usd"),
             level: (eb) => eb.ref("excluded.level"),
+            // A file that does not mention a mapping keeps the stored one.
+            xapi_activities: sql`coalesce(excluded.xapi_activities, credentials.xapi_activities)`,
+            credly_templates: sql`coalesce(excluded.credly_templates, credentials.credly_templates)`,
           })
           .where(
-            sql<boolean>`(credentials.url, credentials.estimated_hours, credentials.skills, credentials.cost_usd, credentials.level)
-              is distinct from (excluded.url, excluded.estimated_hours, excluded.skills, excluded.cost_usd, excluded.level)`,
+            sql<boolean>`(credentials.url, credentials.estimated_hours, credentials.skills, credentials.cost_usd, credentials.level,
+                coalesce(excluded.xapi_activities, credentials.xapi_activities),
+                coalesce(excluded.credly_templates, credentials.credly_templates))
+              is distinct from (excluded.url, excluded.estimated_hours, excluded.skills, excluded.cost_usd, excluded.level,
+                credentials.xapi_activities, credentials.credly_templates)`,
           ),
       )
       .returning(["id", sql<boolean>`xmax = 0`.as("inserted")])
