@@ -13,7 +13,7 @@ export function credlyFeature(deps: FeatureDeps): Feature {
   const credly = new CredlyService({ db: deps.db, clock: deps.clock, jobs: deps.jobs });
   const say = (message: string, note?: string): Reply => privateReply(credlyText(message, note));
   const problem = (s: Session, message: string, usage: string | null) =>
-    privateReply(problemMessage(message, usage, s.ctx));
+    privateReply(problemMessage(message, usage));
   const queued = (result: "queued" | "not_queued", then: string) =>
     result === "queued" ? then : "I can't reach my work queue right now; try again in a minute.";
 
