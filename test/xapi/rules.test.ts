@@ -99,6 +99,31 @@ describe("xAPI rules: validation, voiding, scoping, limits and unmatched stateme
       /platform/,
     ],
     ["a group without members or identifier", { ...ok, actor: { objectType: "Group" } }, /actor/],
+    ["weeks mixed with days", { ...ok, result: { duration: "P4W1D" } }, /result\.duration/],
+    [
+      "interaction details without interactionType",
+      { ...ok, object: { id: "https://x.y/q", definition: { choices: [{ id: "a" }] } } },
+      /interactionType/,
+    ],
+    [
+      "an identified group as authority",
+      { ...ok, authority: { objectType: "Group", mbox: "mailto:g@x.y" } },
+      /authority/,
+    ],
+    [
+      "a sub-statement's raw score above its max",
+      {
+        ...ok,
+        object: {
+          objectType: "SubStatement",
+          actor: ok.actor,
+          verb: ok.verb,
+          object: { id: "https://x.y/a" },
+          result: { score: { raw: 9, max: 3 } },
+        },
+      },
+      /object\.result\.score\.raw/,
+    ],
   ];
 
   it.each(invalid)("answers 400 for %s and stores nothing", async (_name, body, reason) => {
@@ -106,6 +131,21 @@ describe("xAPI rules: validation, voiding, scoping, limits and unmatched stateme
     expect(res.status).toBe(400);
     expect((res.body as { error: string }).error).toMatch(reason);
     expect(await rows()).toHaveLength(0);
+  });
+
+  it("returns context activities as lists, also where one was sent alone", async () => {
+    const id = randomUUID();
+    const parent = { id: "https://x.y/course" };
+    await post({ ...ok, id, context: { contextActivities: { parent } } });
+    const got = await lrs.request("GET", `/xapi/statements?statementId=${id}`, { auth });
+    expect(got.body).toMatchObject({ context: { contextActivities: { parent: [parent] } } });
+    await lrs.request("PUT", `/xapi/statements?statementId=${id}`, {
+      auth,
+      body: { ...ok, id, context: { contextActivities: { parent } } },
+    });
+    expect((await rows()).filter((r) => r.id === id)).toHaveLength(1);
+    await t.db.deleteFrom("progress_events").execute();
+    await xapiDb(t.db).deleteFrom("xapi_statements").execute();
   });
 
   it("rejects a whole batch when one statement is bad, or when an id appears twice", async () => {

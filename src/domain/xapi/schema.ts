@@ -14,7 +14,7 @@ export const VERBS = {
 const UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 // ISO 8601 duration with at least one component, as xAPI's result.duration.
 const DURATION =
-  "^P(?=\\d|T\\d)(\\d+(\\.\\d+)?Y)?(\\d+(\\.\\d+)?M)?(\\d+(\\.\\d+)?W)?(\\d+(\\.\\d+)?D)?(T(?=\\d)(\\d+(\\.\\d+)?H)?(\\d+(\\.\\d+)?M)?(\\d+(\\.\\d+)?S)?)?$";
+  "^(P\\d+(\\.\\d+)?W|P(?=\\d|T\\d)(\\d+(\\.\\d+)?Y)?(\\d+(\\.\\d+)?M)?(\\d+(\\.\\d+)?D)?(T(?=\\d)(\\d+(\\.\\d+)?H)?(\\d+(\\.\\d+)?M)?(\\d+(\\.\\d+)?S)?)?)$";
 const LANGUAGE_TAG = "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$";
 
 const iri = { type: "string", format: "iri" };
@@ -144,6 +144,13 @@ const definitions = {
           target: interactionComponents,
           steps: interactionComponents,
         },
+        // An interaction's details mean nothing without its type.
+        dependencies: Object.fromEntries(
+          ["correctResponsesPattern", "choices", "scale", "source", "target", "steps"].map((k) => [
+            k,
+            ["interactionType"],
+          ]),
+        ),
       },
     },
   },
@@ -356,16 +363,12 @@ export function validateStatement(input: unknown): Validation {
   if (statement.verb.id === VERBS.voided && statement.object.objectType !== "StatementRef") {
     return { ok: false, reason: "a voiding statement's object must be a StatementRef" };
   }
-  const objectType = statement.object.objectType ?? "Activity";
-  if (
-    objectType !== "Activity" &&
-    (statement.context?.revision !== undefined || statement.context?.platform !== undefined)
-  ) {
-    return { ok: false, reason: "context.revision and context.platform apply to activities only" };
-  }
-  const duration = statement.result?.duration;
-  if (duration !== undefined && !Duration.fromISO(duration).isValid) {
-    return { ok: false, reason: "result.duration is not an ISO 8601 duration" };
+  const authority = statement.authority as Actor | undefined;
+  if (authority?.objectType === "Group") {
+    const identified =
+      authority.mbox || authority.mbox_sha1sum || authority.openid || authority.account;
+    if (identified || authority.member?.length !== 2)
+      return { ok: false, reason: "a group as authority is anonymous with exactly two members" };
   }
   for (const a of statement.attachments ?? []) {
     if (!a.fileUrl) {
@@ -375,16 +378,57 @@ export function validateStatement(input: unknown): Validation {
       };
     }
   }
-  const score = (input as { result?: { score?: { raw?: number; min?: number; max?: number } } })
+  const reason =
+    rulesOf(statement, "") ??
+    (statement.object.objectType === "SubStatement"
+      ? rulesOf(statement.object as unknown as Statement, "object.")
+      : null);
+  return reason ? { ok: false, reason } : { ok: true, statement };
+}
+
+/** The rules a schema cannot say, for a statement or a sub-statement (`at` prefixes fields). */
+function rulesOf(statement: Statement, at: string): string | null {
+  const objectType = statement.object.objectType ?? "Activity";
+  if (
+    objectType !== "Activity" &&
+    (statement.context?.revision !== undefined || statement.context?.platform !== undefined)
+  ) {
+    return `${at}context.revision and ${at}context.platform apply to activities only`;
+  }
+  const duration = statement.result?.duration;
+  if (duration !== undefined && !Duration.fromISO(duration).isValid) {
+    return `${at}result.duration is not an ISO 8601 duration`;
+  }
+  const score = (statement as { result?: { score?: { raw?: number; min?: number; max?: number } } })
     .result?.score;
   if (score) {
     const { raw, min, max } = score;
     if (min !== undefined && max !== undefined && min >= max)
-      return { ok: false, reason: "result.score.min must be less than result.score.max" };
+      return `${at}result.score.min must be less than ${at}result.score.max`;
     if (raw !== undefined && ((min !== undefined && raw < min) || (max !== undefined && raw > max)))
-      return { ok: false, reason: "result.score.raw must lie between min and max" };
+      return `${at}result.score.raw must lie between min and max`;
   }
-  return { ok: true, statement };
+  return null;
+}
+
+/** Context activities as an LRS returns them: always lists, also where one was sent alone. */
+export function withListedContextActivities<T extends Record<string, unknown>>(statement: T): T {
+  const list = (context: unknown) => {
+    const c = context as { contextActivities?: Record<string, unknown> } | undefined;
+    if (!c?.contextActivities) return context;
+    const activities = Object.fromEntries(
+      Object.entries(c.contextActivities).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]),
+    );
+    return { ...c, contextActivities: activities };
+  };
+  const object = statement.object as { objectType?: string; context?: unknown } | undefined;
+  return {
+    ...statement,
+    ...(statement.context ? { context: list(statement.context) } : {}),
+    ...(object?.objectType === "SubStatement" && object.context
+      ? { object: { ...object, context: list(object.context) } }
+      : {}),
+  };
 }
 
 /** Hours of a statement's result.duration, or null when it has none. */

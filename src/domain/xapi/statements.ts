@@ -12,7 +12,7 @@ import {
   openGoals,
   personFor,
 } from "./match.ts";
-import { type Statement, VERBS, validateStatement } from "./schema.ts";
+import { type Statement, VERBS, validateStatement, withListedContextActivities } from "./schema.ts";
 import { type XapiDatabase, type XapiDb, xapiDb } from "./tables.ts";
 
 /** Statements Stackup could not place are kept this long for an admin to map, then dropped. */
@@ -155,7 +155,9 @@ export class StatementService {
     for (const [i, statement] of fresh.entries()) {
       const placement = placements[i]!;
       const stored: Statement = {
-        ...statement,
+        ...(withListedContextActivities(
+          statement as unknown as Record<string, unknown>,
+        ) as unknown as Statement),
         timestamp: statement.timestamp ?? now.toISOString(),
         stored: now.toISOString(),
         version: statement.version ?? version,
