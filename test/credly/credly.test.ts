@@ -184,15 +184,22 @@ describe("Credly profiles complete goals by themselves", () => {
     expect(shown).toContain(
       "Narwhal Knitting from Example Learning Co. matches none of your goals",
     );
-    const verified = await until(async () => {
-      const [c] = await completions();
-      return c?.verification_status === "verified" ? c : undefined;
+    // Checked as an uploaded badge is: the assertion is valid and issued to Jane. A ✓ also needs
+    // an issuer bound to its own domain, which a loopback issuer never is.
+    const checked = await until(async () => {
+      const c = await credlyDb(t.db)
+        .selectFrom("completions")
+        .select(["evidence_url", "verdict", "recipient_match", "checked_at"])
+        .orderBy("id")
+        .executeTakeFirst();
+      return c?.checked_at ? c : undefined;
     });
-    expect(verified).toEqual({
-      title: "Google Project Management Certificate",
+    expect(checked).toMatchObject({
       evidence_url: `${credly.base}/badges/b-gpm`,
-      verification_status: "verified",
+      verdict: "valid",
+      recipient_match: true,
     });
+    expect(credly.requests).toContain("/badges/b-gpm");
 
     // The likely match, confirmed.
     const [yes, no] = buttonsOf(message).filter((b) => b.value.includes("b-ai"));
