@@ -97,20 +97,33 @@ const COMMANDS: Command[] = [
   {
     name: "verify",
     synopsis:
-      "stackup verify <url|file> [--email ADDRESS]... [--map URL_PREFIX=PATH]... [--now ISO_TIME]",
+      "stackup verify <url|file> [--email ADDRESS]... [--credential TITLE] [--map URL_PREFIX=PATH]... [--now ISO_TIME]",
     help: `Verifies an Open Badge 2.0/3.0 and prints the verdict as JSON
 (exit 0 valid or warning, 1 invalid, 2 usage error).
   --email ADDRESS         an address the badge should be issued to (repeatable)
+  --credential TITLE      the catalog credential the badge should certify (reads the catalog)
   --map URL_PREFIX=PATH   serve URLs under the prefix from local files; turns on offline mode
   --now ISO_TIME          check dates as of this time`,
     options: {
       email: { type: "string", multiple: true },
+      credential: { type: "string" },
       map: { type: "string", multiple: true },
       now: { type: "string" },
     },
-    async run(_, { argv }) {
+    async run({ config, logger }, { argv, values }) {
       const { verifyCommand } = await import("./commands/verify.ts");
-      return verifyCommand(argv, { stdout: out, stderr: err });
+      if (typeof values.credential !== "string") {
+        return verifyCommand(argv, { stdout: out, stderr: err });
+      }
+      // only naming a catalog credential needs the database
+      const { VerificationRepository } = await import("../src/domain/verification/repository.ts");
+      return withDatabase(config, logger, (db) =>
+        verifyCommand(argv, {
+          stdout: out,
+          stderr: err,
+          findCredential: (title) => new VerificationRepository(db).catalogCredential(title),
+        }),
+      );
     },
   },
 ];

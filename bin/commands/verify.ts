@@ -1,4 +1,9 @@
 import { readFile } from "node:fs/promises";
+import { SEEDED_ISSUERS } from "../../src/domain/catalog/issuer-domains.ts";
+import {
+  type GoalCredential,
+  matchesCredential,
+} from "../../src/domain/verification/completion.ts";
 import {
   createMappedFetch,
   type UrlMapping,
@@ -7,16 +12,19 @@ import {
 } from "../../src/domain/verification/index.ts";
 
 export const VERIFY_USAGE =
-  "usage: stackup verify <url|file> [--email ADDRESS]... [--map URL_PREFIX=PATH]... [--now ISO_TIME]";
+  "usage: stackup verify <url|file> [--email ADDRESS]... [--credential TITLE] [--map URL_PREFIX=PATH]... [--now ISO_TIME]";
 
 interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** The catalog credential of that title, with its provider's issuer domains. */
+  findCredential?: (title: string) => Promise<GoalCredential | null>;
 }
 
 interface Parsed {
   target: string;
   emails: string[];
+  credential: string | undefined;
   maps: UrlMapping[];
   now: Date | undefined;
 }
@@ -28,6 +36,7 @@ function parseArgs(argv: string[]): Parsed {
   const maps: UrlMapping[] = [];
   const positionals: string[] = [];
   let now: Date | undefined;
+  let credential: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const eq = arg.indexOf("=");
@@ -41,6 +50,9 @@ function parseArgs(argv: string[]): Parsed {
     switch (name) {
       case "--email":
         emails.push(value());
+        break;
+      case "--credential":
+        credential = value();
         break;
       case "--map": {
         const spec = value();
@@ -71,7 +83,7 @@ function parseArgs(argv: string[]): Parsed {
       positionals.length === 0 ? "missing <url|file>" : "give exactly one <url|file>",
     );
   }
-  return { target: positionals[0] ?? "", emails, maps, now };
+  return { target: positionals[0] ?? "", emails, credential, maps, now };
 }
 
 /** `stackup verify`: prints one JSON object; exit 0 valid or warning, 1 invalid, 2 usage error. */
@@ -97,7 +109,15 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     }
   }
 
-  const options: VerifyOptions = { expectedEmails: parsed.emails };
+  let goal: GoalCredential | null = null;
+  if (parsed.credential !== undefined) {
+    goal = (await io.findCredential?.(parsed.credential)) ?? null;
+    if (!goal) {
+      io.stderr(`stackup verify: the catalog has no credential titled "${parsed.credential}"\n`);
+      return 2;
+    }
+  }
+  const options: VerifyOptions = { expectedEmails: parsed.emails, knownIssuers: SEEDED_ISSUERS };
   if (parsed.now) options.now = parsed.now;
   // any --map means offline: URLs outside the maps are unreachable, never fetched
   if (parsed.maps.length > 0) options.fetch = createMappedFetch(parsed.maps);
@@ -114,6 +134,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     trusted: result.trust.trusted,
     issuerDomain: result.trust.issuerDomain,
     trustReasons: result.trust.reasons.map((r) => ({ code: r.code, message: r.message })),
+    matchesCredential: goal ? matchesCredential(result, goal) : null,
   };
   io.stdout(`${JSON.stringify(out)}\n`);
   return result.verdict === "invalid" ? 1 : 0;

@@ -55,6 +55,7 @@ describe("stackup verify as a process", () => {
       "trusted",
       "issuerDomain",
       "trustReasons",
+      "matchesCredential",
     ]);
     expect(json).toMatchObject({
       verdict: "valid",

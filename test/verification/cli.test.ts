@@ -4,15 +4,21 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { verifyCommand } from "../../bin/commands/verify.ts";
+import type { GoalCredential } from "../../src/domain/verification/completion.ts";
+import { EMAIL, ob2Assertion, ob2Badge, ob2Issuer } from "./forgeries.ts";
 
 const ROOT = fileURLToPath(new URL("./fixtures/openbadges/", import.meta.url));
 const ASSETS = `${ROOT}ob20/assets/`;
 const NOW = "2025-06-01T00:00:00Z";
 
-async function run(argv: string[]) {
+async function run(
+  argv: string[],
+  findCredential?: (title: string) => Promise<GoalCredential | null>,
+) {
   let stdout = "";
   let stderr = "";
   const code = await verifyCommand(argv, {
+    ...(findCredential ? { findCredential } : {}),
     stdout: (s) => {
       stdout += s;
     },
@@ -67,7 +73,9 @@ describe("stackup verify", () => {
       "trusted",
       "issuerDomain",
       "trustReasons",
+      "matchesCredential",
     ]);
+    expect(r.json.matchesCredential).toBeNull();
     expect(r.json.verdict).toBe("valid");
     // conformant, but its key is only written into the key's name: not trusted
     expect(r.json.trusted).toBe(false);
@@ -113,6 +121,62 @@ describe("stackup verify", () => {
     const other = await run([file, ...map, "--email=someone@example.org"]);
     expect(other.code).toBe(1);
     expect(other.json.recipientMatch).toBe(false);
+  });
+
+  it("--credential prints whether the badge certifies that catalog credential", async () => {
+    // an honest hosted badge: assertion, badge class and issuer all at the issuer's origin
+    const dir = mkdtempSync(join(tmpdir(), "verify-credential-"));
+    const base = "https://academy.example";
+    const write = (name: string, doc: unknown) =>
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+    write("issuer.json", ob2Issuer(`${base}/issuer.json`, "Academy"));
+    write(
+      "badge.json",
+      ob2Badge(`${base}/badge.json`, `${base}/issuer.json`, "Data Analysis with Python"),
+    );
+    write(
+      "assertion.json",
+      ob2Assertion(`${base}/assertion.json`, `${base}/badge.json`, { type: "hosted" }),
+    );
+    const args = [
+      `${base}/assertion.json`,
+      "--map",
+      `${base}/=${dir}`,
+      "--now",
+      "2026-06-01T00:00:00Z",
+      "--email",
+      EMAIL,
+    ];
+    const catalog = async (title: string): Promise<GoalCredential | null> =>
+      title === "data analysis with python"
+        ? {
+            goalTitle: title,
+            credentialTitle: "Data Analysis with Python",
+            provider: "Academy",
+            issuerDomains: ["academy.example"],
+          }
+        : title === "Coursera's"
+          ? {
+              goalTitle: title,
+              credentialTitle: "Data Analysis with Python",
+              provider: "Coursera",
+              issuerDomains: ["coursera.org"],
+            }
+          : null;
+    const mine = await run([...args, "--credential", "data analysis with python"], catalog);
+    expect(mine.json).toMatchObject({
+      trusted: true,
+      issuerDomain: "academy.example",
+      recipientMatch: true,
+      matchesCredential: true,
+    });
+    // the right name, but not from a domain that provider issues from
+    expect(
+      (await run([...args, "--credential", "Coursera's"], catalog)).json.matchesCredential,
+    ).toBe(false);
+    const unknown = await run([...args, "--credential", "Nothing like it"], catalog);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('the catalog has no credential titled "Nothing like it"');
   });
 
   it("uses --now for expiry", async () => {

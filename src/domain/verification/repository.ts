@@ -250,6 +250,24 @@ export class VerificationRepository {
       .execute();
   }
 
+  /** The catalog credential of this title (any case), as a goal for it would name it. */
+  async catalogCredential(title: string): Promise<GoalCredential | null> {
+    const row = await this.db
+      .selectFrom("credentials")
+      .innerJoin("providers", "providers.id", "credentials.provider_id")
+      .select(["credentials.title", "providers.name as provider", "providers.issuer_domains"])
+      .where(sql<boolean>`lower(credentials.title) = lower(${title.trim()})`)
+      .orderBy("credentials.id")
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      goalTitle: row.title,
+      credentialTitle: row.title,
+      provider: row.provider,
+      issuerDomains: row.issuer_domains,
+    };
+  }
+
   /** Catalog providers with the domains they issue from, for issuer-name checks. */
   async knownIssuers(): Promise<KnownIssuer[]> {
     const rows = await this.db
