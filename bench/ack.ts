@@ -64,11 +64,16 @@ try {
   await drive({ url: stackup.url, rate: 100, seconds: 3, replies });
   const rows = [];
   for (const rate of rates) {
-    const b = await drive({ url: bare.url, rate, seconds });
-    const s = await drive({ url: stackup.url, rate, seconds, replies });
+    const b = await drive({ url: bare.url, rate, seconds, pid: bare.child.pid });
+    const s = await drive({ url: stackup.url, rate, seconds, replies, pid: stackup.child.pid });
     rows.push({
       rate,
-      bareBolt: { ackP50: b.ackP50, ackP99: b.ackP99, failed: b.failed },
+      bareBolt: {
+        ackP50: b.ackP50,
+        ackP99: b.ackP99,
+        failed: b.failed,
+        cpuMsPerCommand: b.cpuMsPerCommand,
+      },
       stackup: {
         ackP50: s.ackP50,
         ackP99: s.ackP99,
@@ -76,6 +81,7 @@ try {
         replied: s.replied,
         sent: s.sent,
         failed: s.failed,
+        cpuMsPerCommand: s.cpuMsPerCommand,
       },
       ratioP50: Math.round((s.ackP50 / b.ackP50) * 100) / 100,
       ratioP99: Math.round((s.ackP99 / b.ackP99) * 100) / 100,

@@ -30,6 +30,13 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
+/** CPU time (user and system) a process has used, in milliseconds. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime, the 14th and 15th fields, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
@@ -117,6 +124,8 @@ export interface DriveResult {
   ackP99: number;
   replyP99: number | undefined;
   replied: number;
+  /** CPU the server process spent per command, when its pid is given. */
+  cpuMsPerCommand: number | undefined;
 }
 
 export function percentile(values: number[], p: number): number {
@@ -139,7 +148,10 @@ export async function drive(options: {
   text?: string;
   users?: number;
   onTick?: () => void;
+  /** The server's pid, to measure its CPU time. */
+  pid?: number;
 }): Promise<DriveResult> {
+  const cpuBefore = options.pid ? cpuMs(options.pid) : 0;
   const pool = new Pool(options.url, { connections: 128, pipelining: 1 });
   const replies = options.replies;
   const acks: number[] = [];
@@ -198,6 +210,7 @@ export async function drive(options: {
     }
   }
   await pool.close();
+  const cpuUsed = options.pid ? cpuMs(options.pid) - cpuBefore : undefined;
   const replyTimes: number[] = [];
   if (replies) {
     for (const [id, t0] of sentAt) {
@@ -214,5 +227,6 @@ export async function drive(options: {
     ackP99: round(percentile(acks, 99)),
     replyP99: replies ? round(percentile(replyTimes, 99)) : undefined,
     replied: replyTimes.length,
+    cpuMsPerCommand: cpuUsed === undefined ? undefined : round(cpuUsed / sent),
   };
 }

@@ -83,6 +83,7 @@ async function onPostgres(mode: Mode) {
         seconds,
         replies,
         onTick: () => samples.push(proc.rssMb()),
+        pid: proc.child.pid,
       });
       await sleep(idleMs);
       return {
@@ -92,7 +93,9 @@ async function onPostgres(mode: Mode) {
           ...load,
           rssMbEachSecond: samples,
           rssMbMax: Math.max(...samples),
-          rssMbLast10sMean: Math.round(samples.slice(-10).reduce((a, b) => a + b, 0) / 10),
+          rssMbLast10sMean: Math.round(
+            samples.slice(-10).reduce((a, b) => a + b, 0) / Math.min(10, samples.length),
+          ),
           rssMbAfter: proc.rssMb(),
         },
       };
