@@ -4,13 +4,17 @@ import type { PlatformProfile } from "../../src/ports.ts";
 import type { AdapterLogger } from "./logging.ts";
 import { tenantOf } from "./references.ts";
 
-/** The time zone Teams reports for the person's client, e.g. "Europe/Berlin". */
+/**
+ * The time zone of the person's client, e.g. "Europe/Berlin": Teams' clientInfo entity, else the
+ * activity's standard localTimezone field, which some clients send without the entity.
+ */
 export function clientTimeZone(activity: Partial<Activity>): string | null {
   for (const entity of activity.entities ?? []) {
     const tz = (entity as { type?: string; timezone?: unknown }).timezone;
     if (entity.type === "clientInfo" && typeof tz === "string" && tz.trim()) return tz.trim();
   }
-  return null;
+  const local = activity.localTimezone;
+  return typeof local === "string" && local.trim() ? local.trim() : null;
 }
 
 /** Who sent the activity, as Teams identifies them: the tenant and the AAD object id. */
