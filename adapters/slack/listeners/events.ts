@@ -1,0 +1,56 @@
+import type { App } from "@slack/bolt";
+import { slackActor } from "../actor.ts";
+import { downloadSlackFile, type SlackFile } from "../files.ts";
+import type { ReplyContext } from "../replies.ts";
+import { type Handling, publishHome, work } from "./work.ts";
+
+/** A message event in the bot's DM (message.im), as far as the adapter reads it. */
+interface DirectMessage {
+  channel?: string;
+  channel_type?: string;
+  user?: string;
+  bot_id?: string;
+  subtype?: string;
+  files?: SlackFile[];
+}
+
+/** The App Home tab, and files shared in the bot's DM. */
+export function eventListeners(bolt: App, h: Handling, origins: readonly string[]): void {
+  const { core } = h;
+  bolt.event("app_home_opened", async ({ event, body, client }) => {
+    if (event.tab !== "home") return;
+    const teamId = (body as { team_id?: string }).team_id ?? "";
+    const actor = slackActor(client, { teamId, userId: event.user });
+    await publishHome(h, client, actor, event.user);
+  });
+
+  // A file shared in the bot's DM: a badge to check. Edits, deletions and the bot's own posts
+  // arrive as message events too, and are not files someone just shared.
+  bolt.event("message", async ({ event, body, client, context }) => {
+    const m = event as DirectMessage;
+    if (m.channel_type !== "im" || !m.channel || !m.user) return;
+    if (m.bot_id || m.user === context.botUserId) return;
+    if (m.subtype !== undefined && m.subtype !== "file_share") return;
+    // One badge per message: each file would otherwise claim another completion.
+    const shared = m.files?.find((f) => f.url_private_download && f.mode !== "tombstone");
+    if (!shared?.url_private_download) return;
+    const url = shared.url_private_download;
+    const token = context.botToken ?? client.token ?? "";
+    const teamId = (body as { team_id?: string }).team_id ?? "";
+    const actor = slackActor(client, { teamId, userId: m.user });
+    const ctx: ReplyContext = {
+      client,
+      userId: m.user,
+      source: { kind: "command" },
+      channelId: m.channel,
+    };
+    await work(h, ctx, "file", () =>
+      core.file(actor, {
+        name: shared.name ?? shared.title ?? "file",
+        contentType: shared.mimetype ?? "application/octet-stream",
+        size: shared.size ?? 0,
+        bytes: (limit) => downloadSlackFile(url, token, limit, origins),
+      }),
+    );
+  });
+}
