@@ -163,6 +163,10 @@ describe("xAPI statements resource", () => {
       reported_by: "Cornerstone",
       verification_status: "unverified",
     });
+    const showcase = replyText(await lrs.core.command(learner, "showcase"));
+    expect(showcase).toContain("Google Project Management Certificate");
+    expect(showcase).toContain("reported by Cornerstone");
+    expect(showcase).not.toContain("✓");
     // A second completion for the same course finds no open goal.
     await lrs.request("POST", "/xapi/statements", {
       auth,

@@ -260,7 +260,10 @@ export function showcaseMessage(records: CompletionRecord[]): Message {
       text: [
         { bold: credential.name },
         credential.issuerName ? ` — ${credential.issuerName}` : "",
-        ` · ${statusLabel(record.status, revoked)}`,
+        // An LMS's report is shown as such, never as a checked badge.
+        record.reportedBy && !record.evidenceUrl
+          ? ` · reported by ${record.reportedBy}`
+          : ` · ${statusLabel(record.status, revoked)}`,
       ],
     });
     blocks.push({ type: "context", text: [resumeLine(credential)] });

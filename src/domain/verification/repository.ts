@@ -35,6 +35,8 @@ export interface CompletionRecord {
   issuerDomain: string | null;
   matchesCredential: boolean | null;
   badgeConfirmedAt: Date | null;
+  /** The LMS that reported the completion over xAPI; never a verified badge. */
+  reportedBy?: string | null;
 }
 
 // jsonb rejects the NUL character even when escaped; it carries nothing a person needs
@@ -122,6 +124,7 @@ export class VerificationRepository {
         "completions.issuer_domain as issuerDomain",
         "completions.matches_credential as matchesCredential",
         "completions.badge_confirmed_at as badgeConfirmedAt",
+        sql<string | null>`completions.reported_by`.as("reportedBy"),
       ]);
   }
 
