@@ -187,9 +187,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const appId = nonEmpty(env, "MicrosoftAppId");
   const appPassword = nonEmpty(env, "MicrosoftAppPassword");
   const tenantId = nonEmpty(env, "MicrosoftAppTenantId");
-  const appTypeText = nonEmpty(env, "MicrosoftAppType") ?? "MultiTenant";
-  const appType = TEAMS_APP_TYPES.find((t) => t.toLowerCase() === appTypeText.toLowerCase());
-  if (!appType) {
+  const appTypeText = nonEmpty(env, "MicrosoftAppType");
+  const appType = TEAMS_APP_TYPES.find((t) => t.toLowerCase() === appTypeText?.toLowerCase());
+  if (appTypeText && !appType) {
     problems.push(`MicrosoftAppType must be one of ${TEAMS_APP_TYPES.join(", ")}.`);
   }
   const unauthText = nonEmpty(env, "TEAMS_ALLOW_UNAUTHENTICATED")?.toLowerCase() ?? "false";
@@ -203,10 +203,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         "TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with MicrosoftAppId: a bot with an app id always checks Bot Framework tokens.",
       );
     }
-    if (appType !== "UserAssignedMSI" && !appPassword) {
+    if (!appTypeText) {
+      // Azure no longer creates multi-tenant bots, so guessing would fail later at token time.
+      problems.push(
+        "MicrosoftAppType is not set: name SingleTenant or UserAssignedMSI as registered in Azure (MultiTenant for older registrations).",
+      );
+    } else if (appType !== "UserAssignedMSI" && !appPassword) {
       problems.push(`MicrosoftAppType ${appType ?? appTypeText} needs MicrosoftAppPassword.`);
     }
-    if (appType !== "MultiTenant" && !tenantId) {
+    if (appType && appType !== "MultiTenant" && !tenantId) {
       problems.push(`MicrosoftAppType ${appType ?? appTypeText} needs MicrosoftAppTenantId.`);
     }
   } else if (appPassword) {
@@ -258,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teams: {
       appId,
       appPassword,
+      // Without an app id no credentials are used; with one, validation above requires the type.
       appType: appType ?? "MultiTenant",
       tenantId,
       allowUnauthenticated,

@@ -8,15 +8,29 @@ describe("Teams configuration", () => {
   it("is off unless an app id is set or unauthenticated use is allowed", () => {
     expect(isTeamsConfigured(loadConfig({}))).toBe(false);
     expect(isTeamsConfigured(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: "true" }))).toBe(true);
-    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: "pw" });
+    const config = loadConfig({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: "pw",
+      MicrosoftAppType: "SingleTenant",
+      MicrosoftAppTenantId: "tenant",
+    });
     expect(isTeamsConfigured(config)).toBe(true);
     expect(config.teams).toEqual({
       appId: APP_ID,
       appPassword: "pw",
-      appType: "MultiTenant",
-      tenantId: undefined,
+      appType: "SingleTenant",
+      tenantId: "tenant",
       allowUnauthenticated: false,
     });
+  });
+
+  it("still accepts MultiTenant for older registrations", () => {
+    const config = loadConfig({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: "pw",
+      MicrosoftAppType: "multitenant",
+    });
+    expect(config.teams?.appType).toBe("MultiTenant");
   });
 
   it("keeps the app password among the secrets", () => {
@@ -25,10 +39,19 @@ describe("Teams configuration", () => {
 
   it.each([
     [
-      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: "pw", TEAMS_ALLOW_UNAUTHENTICATED: "true" },
+      {
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: "pw",
+        MicrosoftAppType: "MultiTenant",
+        TEAMS_ALLOW_UNAUTHENTICATED: "true",
+      },
       /cannot be combined/,
     ],
-    [{ MicrosoftAppId: APP_ID }, /needs MicrosoftAppPassword/],
+    [
+      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: "pw" },
+      /MicrosoftAppType is not set: name SingleTenant or UserAssignedMSI/,
+    ],
+    [{ MicrosoftAppId: APP_ID, MicrosoftAppType: "SingleTenant" }, /needs MicrosoftAppPassword/],
     [
       { MicrosoftAppId: APP_ID, MicrosoftAppPassword: "pw", MicrosoftAppType: "SingleTenant" },
       /needs MicrosoftAppTenantId/,

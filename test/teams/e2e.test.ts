@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import {
   ALICE,
@@ -216,19 +217,15 @@ describe("Teams with an app id: Bot Framework tokens are required", () => {
   let h: TeamsService;
 
   beforeAll(async () => {
-    h = await startTeamsService({
-      label: "e2e_teams_auth",
-      config: {
-        teams: {
-          appId: "00000000-0000-4000-8000-0000000000b0",
-          appPassword: "test-password-never-sent",
-          appType: "MultiTenant",
-          tenantId: undefined,
-          allowUnauthenticated: false,
-        },
-      },
-      role: "web",
+    // A single-tenant bot, as Azure creates them now, configured as the README says.
+    const { teams } = loadConfig({
+      MicrosoftAppId: "00000000-0000-4000-8000-0000000000b0",
+      MicrosoftAppPassword: "test-password-never-sent",
+      MicrosoftAppType: "SingleTenant",
+      MicrosoftAppTenantId: TENANT,
     });
+    expect(teams?.appType).toBe("SingleTenant");
+    h = await startTeamsService({ label: "e2e_teams_auth", config: { teams }, role: "web" });
   });
   afterAll(async () => {
     await h?.close();
