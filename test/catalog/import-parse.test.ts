@@ -184,7 +184,13 @@ describe("parseCatalogFile, YAML", () => {
     const { rows, errors } = parseCatalogFile(fixture("example.yaml"), "yaml");
     expect(errors).toEqual([]);
     expect(rows.filter((r) => r.kind === "provider")).toEqual([
-      { kind: "provider", line: 3, name: "DeepLearning.AI", url: "https://www.deeplearning.ai" },
+      {
+        kind: "provider",
+        line: 3,
+        name: "DeepLearning.AI",
+        url: "https://www.deeplearning.ai",
+        issuerDomains: [],
+      },
     ]);
     expect(credentials(rows)).toEqual([
       expect.objectContaining({ line: 7, title: "Generative AI for Everyone", costUsd: 0 }),

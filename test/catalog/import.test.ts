@@ -223,6 +223,34 @@ describe("importCatalog", () => {
     expect(await stackTitles("newcomer")).toEqual(["Brand New Course", "AI Fundamentals"]);
   });
 
+  it("adds the issuer domains a provider really issues from to those it has", async () => {
+    const text = [
+      "providers:",
+      "  - name: coursera",
+      "    issuer_domains: [Credly.com, https://www.coursera.org/verify, coursera.org]",
+      "credentials: []",
+    ].join("\n");
+    await importCatalog(t.db, rowsOf(text, "yaml"));
+    const row = await t.db
+      .selectFrom("providers")
+      .where("name", "=", "Coursera")
+      .select("issuer_domains")
+      .executeTakeFirstOrThrow();
+    expect(row.issuer_domains).toEqual(["coursera.org", "credly.com", "www.coursera.org"]);
+    const bad = parseCatalogFile(
+      [
+        "providers:",
+        "  - name: Coursera",
+        "    issuer_domains: [not a domain]",
+        "credentials: []",
+      ].join("\n"),
+      "yaml",
+    );
+    expect(bad.errors).toEqual([
+      { line: 3, message: '"not a domain" is not a domain such as coursera.org' },
+    ]);
+  });
+
   it("rolls back everything when the database refuses a row", async () => {
     const before = await tableCounts();
     // Bypasses parsing on purpose: the schema's own check must still leave nothing behind.

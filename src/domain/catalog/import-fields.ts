@@ -1,4 +1,5 @@
 import type { Level } from "../../db/types.ts";
+import { normaliseDomain } from "./issuer-domains.ts";
 
 /** A problem with the file, at the 1-based line where the offending row or field starts. */
 export interface LineError {
@@ -30,6 +31,8 @@ export interface ProviderRow {
   line: number;
   name: string;
   url: string | null;
+  /** Domains the provider issues badges from, added to those already stored. */
+  issuerDomains: string[];
 }
 
 /** A stack entry names a credential by title, and by provider when the title alone is ambiguous. */
@@ -232,6 +235,28 @@ export class FieldReader {
       return undefined;
     }
     return values;
+  }
+
+  /** Domains such as "coursera.org" or "credly.com": a list, or text separated by ";" or "|". */
+  domains(field: string): string[] | undefined {
+    const raw = this.values[field];
+    if (raw === undefined || raw === null) return [];
+    const items = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(/[;|]/) : null;
+    if (!items) {
+      this.fail(field, `${field} must be a list of domains`);
+      return undefined;
+    }
+    const domains: string[] = [];
+    for (const item of items) {
+      if (typeof item === "string" && item.trim() === "") continue;
+      const domain = typeof item === "string" ? normaliseDomain(item) : null;
+      if (!domain) {
+        this.fail(field, `"${String(item)}" is not a domain such as coursera.org`);
+        return undefined;
+      }
+      if (!domains.includes(domain)) domains.push(domain);
+    }
+    return domains;
   }
 
   /** A list, or one text separated by ";" or "|"; stored lower-case like the seeded catalog. */

@@ -148,7 +148,7 @@ function startLine(entry: { record: string[]; info: { lines: number } }): number
 }
 
 const CREDENTIAL_KEYS = new Set<string>(CSV_COLUMNS);
-const PROVIDER_KEYS = new Set(["name", "url"]);
+const PROVIDER_KEYS = new Set(["name", "url", "issuer_domains"]);
 const STACK_KEYS = new Set(["role", "title", "description", "credentials"]);
 const TOP_KEYS = new Set(["providers", "credentials", "stacks"]);
 
@@ -197,8 +197,14 @@ function parseYaml(text: string): ParsedCatalog {
         const reader = readerFor(doc, map, PROVIDER_KEYS, errors, lineOf);
         const name = reader.text("name", LIMITS.provider, true);
         const url = reader.url("url", false);
-        if (reader.errors.length === 0 && name !== undefined && url !== undefined) {
-          rows.push({ kind: "provider", line: lineOf(map), name, url });
+        const issuerDomains = reader.domains("issuer_domains");
+        if (
+          reader.errors.length === 0 &&
+          name !== undefined &&
+          url !== undefined &&
+          issuerDomains !== undefined
+        ) {
+          rows.push({ kind: "provider", line: lineOf(map), name, url, issuerDomains });
         } else errors.push(...reader.errors);
       }
     }

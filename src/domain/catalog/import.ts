@@ -131,6 +131,22 @@ async function write(
     }
   }
 
+  // Issuer domains a file names are added to those stored, never taken away.
+  for (const row of rows) {
+    if (row.kind !== "provider" || row.issuerDomains.length === 0) continue;
+    const id = providerId.get(row.name.toLowerCase());
+    if (id === undefined) continue;
+    await trx
+      .updateTable("providers")
+      .set({
+        issuer_domains: sql<string[]>`array(
+          select distinct d from unnest(issuer_domains || ${sql.val(row.issuerDomains)}::text[]) d
+          order by d)`,
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
   // Credentials: one upsert per chunk; rows that would not change are left alone and counted.
   const credentialId = new Map<string, number>(storedIds);
   for (let i = 0; i < credentials.length; i += CHUNK) {
