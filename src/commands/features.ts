@@ -3,6 +3,7 @@ import { checkinsFeature } from "./features/checkins.ts";
 import { credlyFeature } from "./features/credly.ts";
 import { orgFeature } from "./features/org.ts";
 import { planFeature } from "./features/plan.ts";
+import { privacyFeature } from "./features/privacy.ts";
 import { progressFeature } from "./features/progress.ts";
 import { recommendFeature } from "./features/recommend.ts";
 import { shareFeature } from "./features/share.ts";
@@ -23,4 +24,5 @@ export const FEATURES: FeatureFactory[] = [
   shareFeature,
   xapiFeature,
   credlyFeature,
+  privacyFeature,
 ];

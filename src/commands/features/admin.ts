@@ -3,7 +3,9 @@ import { problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { teamCreatedMessage, textMessage } from "../../messages/org.ts";
 import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
+import { auditAdmin } from "./audit.ts";
 import { ADMIN_USAGE, describeRef, parseAdmin } from "./org-grammar.ts";
+import { forgetAdmin } from "./privacy.ts";
 import { xapiAdmin } from "./xapi.ts";
 
 const WEEKDAY_NAMES = [
@@ -30,6 +32,8 @@ function unknownPeople(unknown: PersonRef[], ambiguous: PersonRef[], usage: stri
 /** `/learn admin …`: teams, members, managers, roles and digest schedules. Admins only. */
 export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand {
   const xapi = xapiAdmin(deps);
+  const forget = forgetAdmin(deps, org);
+  const audit = auditAdmin(deps, org);
   return {
     name: "admin",
     usage: "admin team create|team add|manager|digest|role …",
@@ -43,6 +47,8 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
         );
       }
       if (/^xapi(\s|$)/i.test(args)) return xapi(s, args.slice(4));
+      if (/^forget(\s|$)/i.test(args)) return forget(s, args.slice(6));
+      if (/^audit(\s|$)/i.test(args)) return audit(s, args.slice(5));
       const cmd = parseAdmin(args);
       const problem = (m: string, usage: string | null = null) =>
         privateReply(problemMessage(m, usage));

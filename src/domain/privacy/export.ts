@@ -1,6 +1,8 @@
+import { stringify } from "csv-stringify/sync";
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../../db/types.ts";
 import { readAudit } from "../audit/log.ts";
+import { defuse } from "../reports/csv.ts";
 import { type ForeignKey, foreignKeys, type UserColumn, userColumns } from "./catalog.ts";
 
 /** Columns that are never exported: secrets and bulky binary copies, not facts about a person. */
@@ -104,23 +106,23 @@ export async function exportPerson(
   });
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : String(v);
-  // A leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
+const text = (v: unknown) =>
+  v === null || v === undefined ? "" : defuse(v instanceof Date ? v.toISOString() : String(v));
 
 /** The person's progress as CSV: one line per logged session, with its goal's title. */
 export function progressCsv(data: PersonalData): string {
   const goals = new Map((data.tables.goals ?? []).map((g) => [g.id, g.title]));
-  const lines = [["date", "goal", "hours", "note"].join(",")];
   const events = [...(data.tables.progress_events ?? [])].sort(
     (a, b) =>
       new Date(a.occurred_at as string).getTime() - new Date(b.occurred_at as string).getTime(),
   );
-  for (const e of events) {
-    lines.push([e.occurred_at, goals.get(e.goal_id), e.hours, e.note].map(csvCell).join(","));
-  }
-  return `${lines.join("\r\n")}\r\n`;
+  return stringify(
+    events.map((e) => [
+      text(e.occurred_at),
+      text(goals.get(e.goal_id)),
+      Number(e.hours),
+      text(e.note),
+    ]),
+    { header: true, columns: ["date", "goal", "hours", "note"], record_delimiter: "windows" },
+  );
 }
