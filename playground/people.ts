@@ -22,6 +22,7 @@ export const PLAYGROUND_PEOPLE = [
     real_name: "Linus Torvalds",
     email: "linus@example.test",
     tz: "Europe/Helsinki",
+    is_admin: true,
   },
 ];
 

@@ -28,6 +28,8 @@ export interface PlatformProfile {
   displayName: string;
   email: string | null;
   timeZone: string | null;
+  /** The platform calls them an admin of the workspace (Slack owners and admins). */
+  isAdmin?: boolean;
 }
 
 /** How one queued job is told apart and when it may start. */

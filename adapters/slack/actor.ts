@@ -8,7 +8,7 @@ export interface SlackIdentity {
   userId: string;
 }
 
-/** Name, email and time zone from users.info (email needs the users:read.email scope). */
+/** Name, email, time zone and admin rights from users.info (email needs the users:read.email scope). */
 export async function fetchProfile(
   client: webApi.WebClient,
   userId: string,
@@ -26,6 +26,7 @@ export async function fetchProfile(
     displayName,
     email: user.profile?.email?.trim() || null,
     timeZone: user.tz?.trim() || null,
+    isAdmin: Boolean(user.is_owner || user.is_admin || user.is_primary_owner),
   };
 }
 

@@ -15,6 +15,8 @@ export interface StandInUser {
   display_name?: string;
   email?: string;
   tz?: string;
+  /** A workspace admin, as users.info says. */
+  is_admin?: boolean;
   /** The workspace the person is in; the stand-in's own (TEAM_ID) unless set. */
   team?: string;
 }
@@ -597,6 +599,8 @@ export class SlackStandIn {
             tz: user.tz,
             tz_label: "",
             tz_offset: 0,
+            is_admin: user.is_admin ?? false,
+            is_owner: false,
             profile: {
               display_name: user.display_name ?? "",
               real_name: user.real_name ?? "",

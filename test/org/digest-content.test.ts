@@ -22,7 +22,7 @@ describe("weekly digest: stacks, shares and verification labels", () => {
     t = await createTestDatabase("org_digest_content");
     const core = createCore({ db: t.db, clock }, [orgFeature]);
     const people = [
-      actor("U0ADMIN", "Ada"),
+      actor("U0ADMIN", "Ada", { admin: true }),
       actor("U0R1", "Rita"),
       actor("U0R2", "Rob"),
       actor("U0R3", "Ron"),
@@ -131,13 +131,17 @@ describe("weekly digest: stacks, shares and verification labels", () => {
 
   it("labels completions on the leaderboard and in reports", async () => {
     const core = createCore({ db: t.db, clock }, [orgFeature]);
-    const board = text(await core.command(actor("U0ADMIN", "Ada"), "leaderboard Data month"));
+    const board = text(
+      await core.command(actor("U0ADMIN", "Ada", { admin: true }), "leaderboard Data month"),
+    );
     expect(board).toContain(
       "1. Rita — 25 pts · 0 h · 2 completions (1 ✓ verified, 1 link only)\n" +
         "2. Rob — 5 pts · 0 h · 1 completion (unverified)\n" +
         "2. a teammate — 5 pts · 0 h · 1 completion (unverified)", // tied with Rob
     );
-    const report = text(await core.command(actor("U0ADMIN", "Ada"), "report Data month"));
+    const report = text(
+      await core.command(actor("U0ADMIN", "Ada", { admin: true }), "report Data month"),
+    );
     expect(report).toContain(
       "Completions: Cloud Basics (Acme Academy), 13 Oct 2026, ✓ verified; Data Viz (Acme Academy), 21 Oct 2026, link only",
     );

@@ -32,7 +32,7 @@ describe("weekly digest job: real PostgreSQL, real Redis, two workers, fake Slac
     t = await createTestDatabase("org_jobs");
     fake = await startFakeSlack();
     const core = createCore({ db: t.db, clock }, [orgFeature]);
-    const ada = actor("U0ADMIN", "Ada");
+    const ada = actor("U0ADMIN", "Ada", { admin: true });
     const rita = actor("U0R1", "Rita");
     await core.command(ada, "admin team create Platform <#C0PLAT|platform>");
     await core.command(rita, "leaderboard");

@@ -15,14 +15,14 @@ import { actor, complete, credential, goal, log, text, userId } from "./seed.ts"
 // Monday 26 Oct 2026, 09:00 in Berlin: the day after summer time ended (a 169-hour week).
 const clock = new ManualClock("2026-10-26T08:00:00Z");
 
-const ada = actor("U0ADMIN", "Ada Admin");
+const ada = actor("U0ADMIN", "Ada Admin", { admin: true });
 const mia = actor("U0M1", "Mia Manager");
 const max = actor("U0M2", "Max Manager");
 const rita = actor("U0R1", "Rita");
 const rob = actor("U0R2", "Rob");
 const ron = actor("U0R3", "Ron");
 const rae = actor("U0R4", "Rae", { email: "rae@example.test" });
-const xena = actor("U0X", "Xena", { workspace: "T2" });
+const xena = actor("U0X", "Xena", { workspace: "T2", admin: true });
 const otherRita = actor("U0Y", "Rita", { workspace: "T2" });
 
 describe("organisation, leaderboard, reports and digests on seeded data", () => {
@@ -42,7 +42,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     await t?.drop();
   });
 
-  it("lets the first user of a workspace set up teams and managers, with Slack mentions", async () => {
+  it("lets a Slack workspace admin set up teams and managers, with Slack mentions", async () => {
     expect(
       text(await core.command(ada, "admin team create Platform <#C0PLAT|platform>")),
     ).toContain("Team Platform created.");
@@ -86,7 +86,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(mia_?.manager_id ?? null).toBeNull();
   });
 
-  it("lets only admins (first user, STACKUP_ADMINS, or given the role) run admin commands", async () => {
+  it("lets only admins (Slack admins, STACKUP_ADMINS, or given the role) run admin commands", async () => {
     expect(text(await core.command(rita, "admin team create Rogue"))).toContain(
       "Only workspace admins",
     );

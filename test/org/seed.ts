@@ -6,7 +6,7 @@ import { messageText, type Reply } from "../../src/messages/model.ts";
 export function actor(
   user: string,
   name: string,
-  options: { workspace?: string; tz?: string; email?: string } = {},
+  options: { workspace?: string; tz?: string; email?: string; admin?: boolean } = {},
 ): Actor {
   return {
     platform: "slack",
@@ -16,6 +16,8 @@ export function actor(
       displayName: name,
       email: options.email ?? `${user.toLowerCase()}@example.test`,
       timeZone: options.tz ?? "Europe/Berlin",
+      // What Slack's users.info says of a workspace owner or admin.
+      isAdmin: options.admin ?? false,
     }),
   };
 }

@@ -63,7 +63,8 @@ export async function startLrs(
       res.end();
     }),
   );
-  const core = createCore({ db, clock });
+  // The people the tests make credentials as, named the way STACKUP_ADMINS names admins.
+  const core = createCore({ db, clock, admins: ["A1", "B1", "U1"] });
   return {
     server,
     core,

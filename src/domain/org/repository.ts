@@ -21,7 +21,8 @@ export interface TeamRow {
 
 export interface RoleFacts {
   stored: Role | null;
-  first: boolean;
+  /** Installed Stackup in this Slack workspace. */
+  installer: boolean;
   hasReports: boolean;
 }
 
@@ -47,11 +48,9 @@ export class OrgRepository {
     const row = await this.db
       .selectNoFrom((eb) => [
         eb.selectFrom("org_people").where("user_id", "=", user.id).select("role").as("stored"),
-        eb
-          .selectFrom("users")
-          .where("workspace_id", "=", user.workspace_id)
-          .select((e) => e.fn.min<number>("id").as("first"))
-          .as("first_id"),
+        sql<boolean>`exists (select 1 from slack_installations
+                              where workspace_id = ${user.workspace_id}
+                                and installer_user_id = ${user.platform_user_id})`.as("installer"),
         eb
           .exists(eb.selectFrom("org_people").where("manager_id", "=", user.id).select("user_id"))
           .as("has_reports"),
@@ -59,7 +58,7 @@ export class OrgRepository {
       .executeTakeFirstOrThrow();
     return {
       stored: (row.stored as Role | null) ?? null,
-      first: row.first_id === user.id,
+      installer: Boolean(row.installer),
       hasReports: Boolean(row.has_reports),
     };
   }

@@ -33,16 +33,20 @@ export class OrgService {
   }
 
   /**
-   * Admin: set as admin, listed in STACKUP_ADMINS, or the workspace's first user when no role
-   * was given to them. Manager: set as manager, or anyone with direct reports. Else member.
+   * Admin: listed in STACKUP_ADMINS (emails or platform ids, e.g. Teams AAD object ids), an owner
+   * or admin of the Slack workspace (as of the last profile refresh), the person who installed
+   * Stackup in Slack, or given the role by an admin. Being first to use Stackup makes no one
+   * admin. Manager: set as manager, or anyone with direct reports. Else member.
    */
   async roleOf(user: User): Promise<Role> {
     const listed = this.admins.some(
-      (a) => a.toLowerCase() === user.email?.toLowerCase() || a === user.platform_user_id,
+      (a) =>
+        a.toLowerCase() === user.email?.toLowerCase() ||
+        a.toLowerCase() === user.platform_user_id.toLowerCase(),
     );
-    if (listed) return "admin";
+    if (listed || user.platform_admin) return "admin";
     const facts = await this.repo.roleFacts(user);
-    if (facts.stored === "admin" || (facts.stored === null && facts.first)) return "admin";
+    if (facts.stored === "admin" || facts.installer) return "admin";
     if (facts.stored === "manager" || facts.hasReports) return "manager";
     return "member";
   }

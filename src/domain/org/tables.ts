@@ -28,7 +28,7 @@ export interface TeamMembersTable {
 export interface OrgPeopleTable {
   user_id: number;
   workspace_id: number;
-  /** Null: not set (members by default, the workspace's first user an admin). */
+  /** Null: not set (a member, unless the platform or STACKUP_ADMINS says admin). */
   role: Role | null;
   manager_id: number | null;
   leaderboard: Generated<LeaderboardChoice>;

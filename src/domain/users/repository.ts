@@ -32,6 +32,7 @@ export class UserRepository {
     displayName: string;
     email: string | null;
     timeZone: string;
+    platformAdmin: boolean;
     /** When the profile was read, from the injected clock. */
     at: Date;
   }): Promise<User> {
@@ -58,6 +59,7 @@ export class UserRepository {
           display_name: input.displayName,
           email: input.email,
           time_zone: input.timeZone,
+          platform_admin: input.platformAdmin,
           created_at: input.at,
           updated_at: input.at,
         })
@@ -66,6 +68,7 @@ export class UserRepository {
             display_name: input.displayName,
             email: input.email,
             time_zone: input.timeZone,
+            platform_admin: input.platformAdmin,
             updated_at: input.at,
           }),
         )

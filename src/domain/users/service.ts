@@ -63,6 +63,7 @@ export class UserService {
       displayName: (profile.displayName.trim() || actor.userExternalId).slice(0, MAX_NAME),
       email: profile.email?.trim().toLowerCase() || null,
       timeZone: profile.timeZone && isValidTimeZone(profile.timeZone) ? profile.timeZone : "UTC",
+      platformAdmin: profile.isAdmin === true,
       at: this.clock.now(),
     });
     if (existing && existing.time_zone !== user.time_zone) {
