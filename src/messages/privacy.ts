@@ -49,7 +49,7 @@ export function exportMessage(data: PersonalData, files: Attachment[], ctx: View
   }
   blocks.push({
     type: "context",
-    text: ["To have it all erased: ", { code: `${ctx.commandPrefix} delete my data` }],
+    text: ["To have it all erased: ", { command: "delete my data" }],
   });
   return { summary: "Your data from Stackup", blocks, files };
 }

@@ -13,7 +13,7 @@ const MAX_DAYS = 366;
 /** `/learn admin audit [days] [@person]`: recent entries, and all of them as CSV. Admins only. */
 export function auditAdmin(deps: FeatureDeps, org: OrgService) {
   return async (s: Session, args: string): Promise<Reply> => {
-    const problem = (m: string) => privateReply(problemMessage(m, AUDIT_USAGE, s.ctx));
+    const problem = (m: string) => privateReply(problemMessage(m, AUDIT_USAGE));
     let days = 30;
     let subject: number | undefined;
     for (const t of tokenize(args)) {

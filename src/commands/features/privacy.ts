@@ -43,7 +43,7 @@ export const privacyFeature: FeatureFactory = (deps: FeatureDeps) => {
         description: "Get a copy of everything Stackup holds about you.",
         async run(s, args) {
           if (!/^data$/i.test(args.trim()))
-            return privateReply(problemMessage("Did you mean your data?", "my data", s.ctx));
+            return privateReply(problemMessage("Did you mean your data?", "my data"));
           return exportData(s);
         },
       },
@@ -54,7 +54,7 @@ export const privacyFeature: FeatureFactory = (deps: FeatureDeps) => {
         async run(s, args) {
           if (!/^my\s+data$/i.test(args.trim()))
             return privateReply(
-              problemMessage("Only your own data can be deleted here.", "delete my data", s.ctx),
+              problemMessage("Only your own data can be deleted here.", "delete my data"),
             );
           return privateReply(eraseAskMessage());
         },
@@ -90,7 +90,7 @@ export const FORGET_USAGE = "admin forget @person";
 /** `/learn admin forget @person`: erases someone who has left. The caller checked the role. */
 export function forgetAdmin(deps: FeatureDeps, org: OrgService) {
   return async (s: Session, args: string): Promise<Reply> => {
-    const problem = (m: string) => privateReply(problemMessage(m, FORGET_USAGE, s.ctx));
+    const problem = (m: string) => privateReply(problemMessage(m, FORGET_USAGE));
     const tokens = tokenize(args);
     const person = tokens[0];
     if (tokens.length !== 1 || person?.kind !== "person")
