@@ -123,6 +123,9 @@ export async function startApp(options: {
           jobModules({
             // The Slack messenger finds a check-in whose sender died before recording it.
             checkins: { lookup: messenger, nudgesPerWeek: config.checkinNudgesPerWeek ?? 2 },
+            ...(config.retentionDaysAfterUninstall
+              ? { retentionDays: config.retentionDaysAfterUninstall }
+              : {}),
           }),
           { allowRanges },
         ),

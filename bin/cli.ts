@@ -95,6 +95,18 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    name: "purge",
+    synopsis: "stackup purge --workspace ID",
+    help: "Deletes a workspace (Slack team id or Teams tenant id) and all its people's data, now.",
+    options: { workspace: { type: "string" } },
+    async run({ config, logger }, { argv }) {
+      const { purgeCommand } = await import("./commands/purge.ts");
+      return withDatabase(config, logger, (db) =>
+        purgeCommand(argv, { db, stdout: out, stderr: err }),
+      );
+    },
+  },
+  {
     name: "verify",
     synopsis:
       "stackup verify <url|file> [--email ADDRESS]... [--credential TITLE] [--map URL_PREFIX=PATH]... [--now ISO_TIME]",

@@ -18,10 +18,24 @@ type VerificationJobs = {
   "verification.trust-recheck": NoData;
 };
 
-export type JobData = CheckinJobs & CredlyJobs & DigestJobs & ShareJobs & VerificationJobs;
+type PrivacyJobs = { "privacy.purge": NoData };
+
+export type JobData = CheckinJobs &
+  CredlyJobs &
+  DigestJobs &
+  ShareJobs &
+  VerificationJobs &
+  PrivacyJobs;
 export type JobName = keyof JobData & string;
 
-export const QUEUES = ["checkins", "credly", "digests", "sharing", "verification"] as const;
+export const QUEUES = [
+  "checkins",
+  "credly",
+  "digests",
+  "sharing",
+  "verification",
+  "privacy",
+] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** A job a scheduler repeats: `id` stays as deployed, so a restart updates rather than adds one. */
@@ -90,6 +104,11 @@ export const JOBS = {
     queue: "verification",
     options: { attempts: 1 },
     schedule: { id: "verification-trust-recheck", pattern: "*/10 * * * *" },
+  },
+  "privacy.purge": {
+    queue: "privacy",
+    options: retry(3, 60_000),
+    schedule: { id: "privacy-purge-daily", pattern: "30 3 * * *" },
   },
 } as const satisfies { [N in JobName]: JobSpec };
 

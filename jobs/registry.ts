@@ -2,6 +2,7 @@ import type { CheckinJobOptions } from "./checkins/index.ts";
 import { checkinJobs } from "./checkins/index.ts";
 import { credlyJobs } from "./credly/index.ts";
 import { digestJobs } from "./digests/index.ts";
+import { privacyJobs } from "./privacy/index.ts";
 import type { JobContext, JobModule, RunningJobs } from "./queue.ts";
 import { shareJobs } from "./sharing/index.ts";
 import { verificationJobs } from "./verification/index.ts";
@@ -18,11 +19,20 @@ export {
 /** Settings for the job modules that take any. */
 export interface JobModuleOptions {
   checkins?: CheckinJobOptions;
+  /** RETENTION_DAYS_AFTER_UNINSTALL. */
+  retentionDays?: number;
 }
 
 /** Every job module; the worker role starts them all. */
 export function jobModules(options: JobModuleOptions = {}): JobModule[] {
-  return [verificationJobs, digestJobs, checkinJobs(options.checkins), shareJobs, credlyJobs];
+  return [
+    verificationJobs,
+    digestJobs,
+    checkinJobs(options.checkins),
+    shareJobs,
+    credlyJobs,
+    privacyJobs(options.retentionDays),
+  ];
 }
 
 /** The modules with their defaults. */

@@ -57,6 +57,11 @@ export interface Config {
    * Optional so hand-built configs stay valid.
    */
   checkinNudgesPerWeek?: number;
+  /**
+   * RETENTION_DAYS_AFTER_UNINSTALL: days a workspace's data is kept after it uninstalls Stackup
+   * (default 30). Optional so hand-built configs stay valid.
+   */
+  retentionDaysAfterUninstall?: number;
   /** Names of the variables that must never be logged. */
   secretNames: readonly string[];
 }
@@ -243,6 +248,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push("CHECKIN_NUDGES_PER_WEEK must be a whole number from 0 to 50.");
   }
 
+  const retentionText = nonEmpty(env, "RETENTION_DAYS_AFTER_UNINSTALL") ?? "30";
+  const retentionDaysAfterUninstall = Number(retentionText);
+  if (
+    !/^\d+$/.test(retentionText) ||
+    retentionDaysAfterUninstall < 1 ||
+    retentionDaysAfterUninstall > 3650
+  ) {
+    problems.push("RETENTION_DAYS_AFTER_UNINSTALL must be a whole number of days from 1 to 3650.");
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -275,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     verification: { allowRanges },
     checkinNudgesPerWeek,
+    retentionDaysAfterUninstall,
     secretNames: SECRET_NAMES,
   };
 }

@@ -184,6 +184,8 @@ export class SlackInstallations implements InstallationStore {
               .onConflict((oc) =>
                 oc.columns(["platform", "external_id"]).doUpdateSet((eb) => ({
                   name: eb.fn.coalesce(eb.ref("excluded.name"), eb.ref("workspaces.name")),
+                  // Installed again: its data is no longer due to be purged.
+                  uninstalled_at: null,
                   enterprise_id: eb.fn.coalesce(
                     eb.ref("excluded.enterprise_id"),
                     eb.ref("workspaces.enterprise_id"),
@@ -286,8 +288,25 @@ export class SlackInstallations implements InstallationStore {
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
     const key = keyOf(query);
     if (!key) return;
-    await this.db.deleteFrom("slack_installations").where("installation_key", "=", key).execute();
+    const gone = await this.db
+      .deleteFrom("slack_installations")
+      .where("installation_key", "=", key)
+      .returning("workspace_id")
+      .execute();
+    await this.markUninstalled(gone.map((g) => g.workspace_id));
     this.forget(key);
+  }
+
+  /** Starts the retention period after which an uninstalled workspace's data is purged. */
+  private async markUninstalled(workspaceIds: (number | null)[]): Promise<void> {
+    const ids = workspaceIds.filter((id): id is number => id !== null);
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable("workspaces")
+      .set({ uninstalled_at: new Date(this.now()) })
+      .where("id", "in", ids)
+      .where("uninstalled_at", "is", null)
+      .execute();
   }
 
   /**
@@ -301,8 +320,10 @@ export class SlackInstallations implements InstallationStore {
       .deleteFrom("slack_installations")
       .where("installation_key", "=", key)
       .where("updated_at", "<=", at)
-      .executeTakeFirst();
-    const removed = Number(gone.numDeletedRows) > 0;
+      .returning("workspace_id")
+      .execute();
+    const removed = gone.length > 0;
+    await this.markUninstalled(gone.map((g) => g.workspace_id));
     if (removed) this.forget(key);
     else this.cache.delete(key);
     return removed;

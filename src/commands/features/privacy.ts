@@ -51,7 +51,7 @@ export const privacyFeature: FeatureFactory = (deps: FeatureDeps) => {
         name: "delete",
         usage: "delete my data",
         description: "Erase everything Stackup holds about you.",
-        async run(s, args) {
+        async run(_s, args) {
           if (!/^my\s+data$/i.test(args.trim()))
             return privateReply(
               problemMessage("Only your own data can be deleted here.", "delete my data"),
