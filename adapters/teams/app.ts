@@ -14,13 +14,14 @@ import type { Database } from "../../src/db/types.ts";
 import { explainFailure } from "../../src/messages/unavailable.ts";
 import type { Messenger } from "../../src/ports.ts";
 import type { NodeHandler } from "../platform.ts";
-import { SORRY, StackupTeamsBot } from "./bot.ts";
+import { StackupTeamsBot } from "./bot.ts";
 import { renderActivity } from "./cards.ts";
 import { FileOfferStore } from "./file-offers.ts";
 import { createFileDownloader } from "./files.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { createTeamsMessenger } from "./messenger.ts";
 import { ConversationReferenceStore } from "./references.ts";
+import { SORRY } from "./replies.ts";
 import { createFileUploader } from "./upload.ts";
 
 /** Where the Bot Framework posts activities, as the Azure Bot resource's messaging endpoint. */

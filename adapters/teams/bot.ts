@@ -4,12 +4,10 @@ import {
   type ConversationParameters,
   type ConversationReference,
   type FileConsentCardResponse,
-  type Mention,
   TeamsActivityHandler,
   TurnContext,
 } from "botbuilder";
 import type { Actor, Core } from "../../src/commands/core.ts";
-import { COMMANDS } from "../../src/commands/grammar.ts";
 import type { Attachment, Message, Reply } from "../../src/messages/model.ts";
 import { explainFailure } from "../../src/messages/unavailable.ts";
 import { teamsActor, teamsIdentity } from "./actor.ts";
@@ -22,7 +20,7 @@ import {
   renderActivity,
   renderUpdate,
 } from "./cards.ts";
-import { COMMAND_WORD } from "./command.ts";
+import { commandText } from "./command.ts";
 import {
   type FileOffer,
   type FileOfferStore,
@@ -46,143 +44,17 @@ import { type AdapterLogger, describeError } from "./logging.ts";
 import { escapeMarkdown, oneLine } from "./markdown.ts";
 import { inConversation } from "./messenger.ts";
 import { type ConversationReferenceStore, type ReferenceKey, referenceKey } from "./references.ts";
+import {
+  NO_IDENTITY,
+  OFFER_GONE,
+  OPEN_PERSONAL_CHAT,
+  offerDeclinedMessage,
+  SENT_PRIVATELY,
+  SORRY,
+  uploadFailedMessage,
+  welcomeMessage,
+} from "./replies.ts";
 import { createFileUploader, type FileUploader } from "./upload.ts";
-
-/** The word Teams users start commands with; optional, as a personal chat holds nothing else. */
-
-export const SORRY: Message = {
-  summary: "Something went wrong on our side. Please try again in a moment.",
-  blocks: [
-    {
-      type: "text",
-      text: ["Something went wrong on our side. Please try again in a moment."],
-    },
-  ],
-};
-
-const NO_IDENTITY: Message = {
-  summary: "I can only help people signed in to a Microsoft 365 organisation.",
-  blocks: [
-    {
-      type: "text",
-      text: ["I can only help people signed in to a Microsoft 365 organisation."],
-    },
-  ],
-};
-
-const OFFER_GONE: Message = {
-  summary: "That file is no longer available.",
-  blocks: [
-    {
-      type: "text",
-      text: [
-        "That file is no longer available, so nothing was saved. Ask me again and I'll send you a fresh one.",
-      ],
-    },
-  ],
-};
-
-function offerDeclinedMessage(name: string): Message {
-  return {
-    summary: `I didn't save ${name}.`,
-    blocks: [
-      {
-        type: "text",
-        text: [
-          "No problem: I didn't save “",
-          name,
-          "”, and nothing was added to your OneDrive. Ask me again whenever you want it.",
-        ],
-      },
-    ],
-  };
-}
-
-/** Carries the file again, so a fresh consent card can come with it. */
-function uploadFailedMessage(file: Attachment): Message {
-  return {
-    summary: `I couldn't save ${file.filename}.`,
-    files: [file],
-    blocks: [
-      {
-        type: "text",
-        text: [
-          "I couldn't save “",
-          file.filename,
-          "” to your OneDrive just now, so nothing has changed. Please try again in a moment.",
-        ],
-      },
-    ],
-  };
-}
-
-const SENT_PRIVATELY: Message = {
-  summary: "I've sent you the answer in our personal chat.",
-  blocks: [{ type: "context", text: ["I've sent you the answer in our personal chat."] }],
-};
-
-/** Said in a channel when the answer is the person's alone and no personal chat could be opened. */
-const OPEN_PERSONAL_CHAT: Message = {
-  summary: "I answer that in our personal chat, which I couldn't open for you.",
-  blocks: [
-    {
-      type: "text",
-      text: [
-        "I answer that only in our personal chat, so your details stay between us, and I couldn't open that chat for you. Select my name and choose ",
-        { bold: "Chat" },
-        ", then ask me again there.",
-      ],
-    },
-  ],
-};
-
-/** The first thing a person sees after adding the bot. */
-export function welcomeMessage(): Message {
-  const example = COMMANDS.find((c) => c.name === "goal")!;
-  return {
-    summary: "Hi! I help you earn micro-credentials alongside your work.",
-    blocks: [
-      { type: "header", text: "Welcome to Stackup" },
-      {
-        type: "text",
-        text: [
-          "I help you earn micro-credentials alongside your work. Write to me here, or @mention me in a channel. Start with ",
-          { code: `${COMMAND_WORD} ${example.usage}` },
-          ".",
-        ],
-      },
-      {
-        type: "fields",
-        fields: COMMANDS.map((c) => ({
-          label: `${COMMAND_WORD} ${c.name}`,
-          value: [c.description],
-        })),
-      },
-    ],
-  };
-}
-
-/**
- * The command text of a message: the bot's @mentions removed, and a leading "learn" (or
- * "/learn") dropped, so "@Stackup learn log 2", "learn log 2" and "log 2" all read "log 2".
- */
-export function commandText(activity: Partial<Activity>): string {
-  let text = activity.text ?? "";
-  const botId = activity.recipient?.id;
-  for (const entity of activity.entities ?? []) {
-    const mention = entity as Partial<Mention> & { type?: string };
-    if (mention.type !== "mention" || !mention.text) continue;
-    if (botId && mention.mentioned?.id !== botId) continue;
-    text = text.split(mention.text).join(" ");
-  }
-  // Mentions of the bot without entities (older clients) still arrive as <at> tags.
-  text = text
-    .replace(/<at>[^<]*<\/at>/gi, " ")
-    .replace(/&nbsp;/g, " ")
-    .trim();
-  const lead = new RegExp(`^/?${COMMAND_WORD}(?=\\s|$)`, "i").exec(text);
-  return (lead ? text.slice(lead[0].length) : text).trim();
-}
 
 export interface TeamsBotOptions {
   core: Core;

@@ -1,6 +1,7 @@
 import { type Activity, TestAdapter, type TurnContext } from "botbuilder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandText, StackupTeamsBot } from "../../adapters/teams/bot.ts";
+import { StackupTeamsBot } from "../../adapters/teams/bot.ts";
+import { commandText } from "../../adapters/teams/command.ts";
 import { FileOfferStore } from "../../adapters/teams/file-offers.ts";
 import { ConversationReferenceStore } from "../../adapters/teams/references.ts";
 import { createCore } from "../../src/commands/router.ts";

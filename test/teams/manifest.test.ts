@@ -7,7 +7,7 @@ import addFormats from "ajv-formats";
 import type { Activity } from "botbuilder";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandText } from "../../adapters/teams/bot.ts";
+import { commandText } from "../../adapters/teams/command.ts";
 import {
   APP_PACKAGE_DIR,
   buildPackage,
