@@ -2,6 +2,8 @@ import { PLATFORMS } from "../adapters/index.ts";
 import type { RunningPlatform } from "../adapters/platform.ts";
 import { isAddToSlack, SLACK_INSTALL_PATH } from "../adapters/slack/app.ts";
 import { createXapiHandler } from "../adapters/xapi/http.ts";
+import type { QueueBackend } from "../jobs/backend.ts";
+import { QUEUES } from "../jobs/catalogue.ts";
 import { createJobQueue, jobModules, type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { configureVerificationJobs } from "../jobs/verification/index.ts";
 import { createPlayground, type Playground, playgroundWanted } from "../playground/index.ts";
@@ -9,7 +11,9 @@ import { createCore } from "../src/commands/router.ts";
 import type { Config } from "../src/config.ts";
 import { MessengerRouter } from "../src/delivery/router.ts";
 import type { Logger } from "../src/log.ts";
+import { countCommands, metrics, type QueueCounts } from "../src/metrics.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
+import { DASHBOARD_PATH, dashboardHandler } from "./dashboard.ts";
 import type { HomeLink } from "./home.ts";
 import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./server.ts";
@@ -24,7 +28,11 @@ export interface RunningApp {
   clock: Clock;
   /** The scheduled work this process runs (none in the web role). */
   jobs: RunningJobs | undefined;
-  stop(): Promise<void>;
+  /**
+   * Stops taking new work and ends. `drainMs` lets HTTP requests in flight finish for up to that
+   * long (jobs in flight always finish); without it open connections are cut at once.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
 }
 
 /** Wires the core, the configured platforms and the jobs together for one process role. */
@@ -46,25 +54,38 @@ export async function startApp(options: {
   let jobs: RunningJobs | undefined;
   const platforms: RunningPlatform[] = [];
   const messenger = new MessengerRouter(db);
+  const unwatch: (() => void)[] = [];
   try {
     queues = await openQueues(config, logger);
-    const core = createCore({
-      db,
-      clock,
-      jobs: createJobQueue(queues.backend),
-      admins: config.admins ?? [],
-    });
+    const core = countCommands(
+      createCore({
+        db,
+        clock,
+        jobs: createJobQueue(queues.backend),
+        admins: config.admins ?? [],
+      }),
+    );
+    unwatch.push(metrics.watchPool(database.pool));
+    if (role !== "web") unwatch.push(metrics.watchQueues(queueCounts(queues.backend)));
 
+    // Every role serves /healthz, /readyz and /metrics; only web and all take platform requests.
     const httpHandlers: RouteHandler[] = [];
-    if (role !== "worker") {
-      const q = queues;
-      http = await startHttpServer({
-        port: config.port,
-        readiness: { database: () => database.ping(), queue: () => q.backend.ping() },
-        handlers: httpHandlers,
-      });
+    const q = queues;
+    http = await startHttpServer({
+      port: config.port,
+      readiness: { database: () => database.ping(), queue: () => q.backend.ping() },
+      handlers: httpHandlers,
+    });
+    if (config.dashboard) {
+      httpHandlers.push(
+        dashboardHandler({
+          ...config.dashboard,
+          queues: QUEUES.map((name) => q.backend.queue(name)),
+        }),
+      );
+      logger.info({ url: `${http.url}${DASHBOARD_PATH}` }, "queue dashboard on");
     }
-    const serviceUrl = http?.url;
+    const serviceUrl = role === "worker" ? undefined : http.url;
 
     // Without Slack credentials the playground plays Slack's part for the real Slack adapter.
     let playground: Playground | undefined;
@@ -99,11 +120,13 @@ export async function startApp(options: {
       });
       platforms.push(running);
       messenger.register(platform.name, running.messenger);
-      httpHandlers.push(...running.handlers);
-      if (running.handlers.length > 0 && !playground)
-        http?.link(frontPageLink(platform.name, config));
+      if (serviceUrl) {
+        httpHandlers.push(...running.handlers);
+        if (running.handlers.length > 0 && !playground)
+          http.link(frontPageLink(platform.name, config));
+      }
     }
-    if (http) {
+    if (serviceUrl) {
       httpHandlers.push(createXapiHandler({ db, clock, logger }));
       http.link({
         title: "xAPI",
@@ -135,8 +158,9 @@ export async function startApp(options: {
     if (playground && options.demo) {
       logger.info(await playground.seedDemo(), "demo organisation ready");
     }
-    if (http) logger.info({ url: http.url }, "listening");
+    logger.info({ url: http.url }, "listening");
   } catch (error) {
+    for (const stop of unwatch) stop();
     await http?.close().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await stopAll(platforms);
@@ -154,9 +178,10 @@ export async function startApp(options: {
     messenger,
     clock,
     jobs: running,
-    async stop() {
-      await http?.close();
-      await running?.stop();
+    async stop(options = {}) {
+      for (const stop of unwatch) stop();
+      // The worker stops taking jobs while the server stops taking requests.
+      await Promise.all([http?.close(options.drainMs), running?.stop()]);
       await stopAll(platforms);
       await q.close();
       await database.close();
@@ -176,4 +201,24 @@ function frontPageLink(platform: string, config: Config): HomeLink {
 
 async function stopAll(platforms: RunningPlatform[]): Promise<void> {
   await Promise.all(platforms.map((p) => p.stop().catch(() => undefined)));
+}
+
+/** Job counts of every queue, read when /metrics is scraped. */
+function queueCounts(backend: QueueBackend): () => Promise<QueueCounts[]> {
+  const queues = QUEUES.map((name) => ({ name, queue: backend.queue(name) }));
+  return () =>
+    Promise.all(
+      queues.map(async ({ name, queue }) => ({
+        queue: name,
+        counts: await queue.getJobCounts(
+          "waiting",
+          "active",
+          "delayed",
+          "prioritized",
+          "waiting-children",
+          "failed",
+          "completed",
+        ),
+      })),
+    );
 }

@@ -222,7 +222,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   return command.run({ config, logger }, { ...parsed, argv: rest });
 }
 
@@ -256,15 +256,25 @@ async function startCommand(
     logger.flush();
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, "shutting down");
-      resolve();
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+  const signal = await new Promise<string>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
   });
-  await app.stop();
+  const deadlineMs = config.shutdownTimeoutMs ?? 25_000;
+  logger.info({ signal, deadlineMs }, "shutting down: no new work, finishing what is in flight");
+  const now = (message: string) => {
+    logger.warn(message);
+    logger.flush();
+    process.exit(1);
+  };
+  process.once("SIGTERM", () => now("second signal: exiting at once"));
+  process.once("SIGINT", () => now("second signal: exiting at once"));
+  setTimeout(
+    () => now("shutdown deadline passed: exiting with work unfinished"),
+    deadlineMs,
+  ).unref();
+  await app.stop({ drainMs: deadlineMs });
+  logger.info("stopped");
   logger.flush();
   return 0;
 }

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { correlationId, withCorrelation } from "../src/log.ts";
+import { metrics } from "../src/metrics.ts";
 import { type HomeLink, renderHome, sendHome } from "./home.ts";
 import { packageVersion } from "./version.ts";
 
@@ -19,7 +21,8 @@ export interface HttpServer {
   url: string;
   /** Lists a public endpoint of this process on the front page (`GET /`). */
   link(link: HomeLink): void;
-  close(): Promise<void>;
+  /** Stops accepting; requests in flight get up to `drainMs` to finish (none unless given). */
+  close(drainMs?: number): Promise<void>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -48,8 +51,32 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const version = packageVersion();
   const links: HomeLink[] = [];
   const server = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
+    // A caller's request id (a load balancer's, say) when it is a plain token, else a new one.
+    const given = req.headers["x-request-id"];
+    const id = typeof given === "string" && /^[\w.-]{1,100}$/.test(given) ? given : undefined;
+    withCorrelation(id, () => {
+      res.setHeader("x-request-id", correlationId()!);
+      handle(req, res);
+    });
+  });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const started = process.hrtime.bigint();
+    res.once("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpRequest(path, req.method ?? "GET", res.statusCode, seconds);
+    });
     if (req.method === "GET" && path === "/healthz") return json(res, 200, { status: "ok" });
+    if (req.method === "GET" && path === "/metrics") {
+      metrics.text().then(
+        (text) => {
+          res.writeHead(200, { "content-type": metrics.contentType });
+          res.end(text);
+        },
+        () => json(res, 500, { error: "metrics unavailable" }),
+      );
+      return;
+    }
     if (req.method === "GET" && path === "/readyz") {
       void readiness(options.readiness).then((checks) => {
         const ready = Object.values(checks).every(Boolean);
@@ -70,7 +97,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       else json(res, 404, { error: "not found" });
     };
     next();
-  });
+  };
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
@@ -82,10 +109,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     link: (link) => {
       links.push(link);
     },
-    close: () =>
+    close: (drainMs = 0) =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
+        if (drainMs <= 0) server.closeAllConnections();
+        else setTimeout(() => server.closeAllConnections(), drainMs).unref();
       }),
   };
 }

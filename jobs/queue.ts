@@ -1,7 +1,7 @@
 import { type Job, type Queue, type RepeatOptions, Worker, type WorkerOptions } from "bullmq";
 import type { Kysely } from "kysely";
 import type { Database } from "../src/db/types.ts";
-import type { Logger } from "../src/log.ts";
+import { correlationId as currentCorrelationId, type Logger, withCorrelation } from "../src/log.ts";
 import type { BatchJobQueue, EnqueueOptions, JobQueue, Messenger } from "../src/ports.ts";
 import type { Clock } from "../src/time/clock.ts";
 import type { QueueBackend } from "./backend.ts";
@@ -102,10 +102,12 @@ export function createJobQueue(
   };
   const bullJob = (job: string, data: object, options: EnqueueOptions) => {
     const spec = specFor(job);
+    // The job carries the id of the request or job that queued it, so its log lines match.
+    const correlationId = currentCorrelationId();
     return {
       queue: spec.queue,
       name: job,
-      data,
+      data: correlationId ? { ...data, correlationId } : data,
       opts: {
         ...spec.options,
         ...(options.id ? { jobId: options.id } : {}),
@@ -176,7 +178,11 @@ function watchFailures(
   worker.on("failed", (job, error) => {
     if (error.name === "DelayedError" || error.name === "RateLimitError") return;
     const level = def.failures ?? "warn";
-    logger[level]({ queue: name, job: job?.name, id: job?.id, err: error.message }, "job failed");
+    const correlationId = job?.data?.correlationId ?? `${name}-${job?.id}`;
+    logger[level](
+      { queue: name, job: job?.name, id: job?.id, correlationId, err: error.message },
+      "job failed",
+    );
     if (job && def.onFailed) {
       const final = job.attemptsMade >= (job.opts.attempts ?? 1);
       def.onFailed({ name: job.name, data: job.data, final }, error);
@@ -213,13 +219,15 @@ async function startQueue<Q extends QueueName>(
   const worker: Worker = ctx.backend.worker(
     name,
     (job: Job) =>
-      run(job.name, job.data, {
-        last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-        async rateLimited(ms) {
-          await worker.rateLimit(ms);
-          return Worker.RateLimitError();
-        },
-      }),
+      withCorrelation(job.data?.correlationId ?? `${name}-${job.id}`, () =>
+        run(job.name, job.data, {
+          last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+          async rateLimited(ms) {
+            await worker.rateLimit(ms);
+            return Worker.RateLimitError();
+          },
+        }),
+      ),
     { concurrency: 4, ...def.worker },
   );
   watchFailures(worker, name, def, ctx.logger);

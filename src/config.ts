@@ -12,6 +12,15 @@ export interface Config {
   dataDir: string;
   redisUrl: string | undefined;
   logLevel: string;
+  /** SHUTDOWN_TIMEOUT: how long SIGTERM waits for work in flight (default 25 s). */
+  shutdownTimeoutMs?: number;
+  /** LOG_FORMAT: JSON lines (default) or pino-pretty's colourful lines for development. */
+  logFormat?: LogFormat;
+  /**
+   * Bull Board at /admin/queues: on only when DASHBOARD_PASSWORD is set (DASHBOARD_USER defaults
+   * to "admin"). Optional so hand-built configs stay valid.
+   */
+  dashboard?: { user: string; password: string } | undefined;
   slack: {
     signingSecret: string | undefined;
     botToken: string | undefined;
@@ -66,6 +75,11 @@ export interface Config {
   secretNames: readonly string[];
 }
 
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ["json", "pretty"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export const TEAMS_APP_TYPES = ["MultiTenant", "SingleTenant", "UserAssignedMSI"] as const;
 export type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
 
@@ -86,6 +100,7 @@ const SECRET_NAMES = [
   "SLACK_STATE_SECRET",
   "STACKUP_SECRET_KEY",
   "MicrosoftAppPassword",
+  "DASHBOARD_PASSWORD",
 ] as const;
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -223,6 +238,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push("MicrosoftAppPassword is set but MicrosoftAppId is not.");
   }
 
+  const logLevel = nonEmpty(env, "LOG_LEVEL")?.toLowerCase() ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}.`);
+  }
+  const logFormat = nonEmpty(env, "LOG_FORMAT")?.toLowerCase() ?? "json";
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    problems.push('LOG_FORMAT must be "json" or "pretty".');
+  }
+  const shutdownText = nonEmpty(env, "SHUTDOWN_TIMEOUT") ?? "25";
+  const shutdownSeconds = Number(shutdownText);
+  if (!/^\d+(\.\d+)?$/.test(shutdownText) || shutdownSeconds > 3600) {
+    problems.push("SHUTDOWN_TIMEOUT must be a number of seconds from 0 to 3600.");
+  }
+  const dashboardPassword = nonEmpty(env, "DASHBOARD_PASSWORD");
+  if (dashboardPassword && dashboardPassword.length < 12) {
+    problems.push(
+      "DASHBOARD_PASSWORD must be at least 12 characters (e.g. from `openssl rand -hex 16`).",
+    );
+  }
+
   const playground = nonEmpty(env, "PLAYGROUND")?.toLowerCase() ?? "auto";
   if (playground !== "auto" && playground !== "off") {
     problems.push('PLAYGROUND must be "auto" or "off".');
@@ -267,7 +302,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix,
     dataDir: path.resolve(nonEmpty(env, "DATA_DIR") ?? "./data"),
     redisUrl,
-    logLevel: nonEmpty(env, "LOG_LEVEL") ?? "info",
+    logLevel,
+    shutdownTimeoutMs: shutdownSeconds * 1000,
+    logFormat: logFormat as LogFormat,
+    dashboard: dashboardPassword
+      ? { user: nonEmpty(env, "DASHBOARD_USER") ?? "admin", password: dashboardPassword }
+      : undefined,
     slack: {
       signingSecret,
       botToken,

@@ -1,13 +1,43 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
 import { pino } from "pino";
+import pretty from "pino-pretty";
 
 export type Logger = pino.Logger;
 
-/** Structured JSON logs; anything that looks like a secret is censored before it is written. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+const correlation = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `work` with a correlation id that every log line written meanwhile carries (and that jobs
+ * it queues carry too), so one request's or one job's lines can be found together.
+ */
+export function withCorrelation<T>(id: string | undefined, work: () => T): T {
+  return correlation.run(id ?? newCorrelationId(), work);
+}
+
+export function correlationId(): string | undefined {
+  return correlation.getStore();
+}
+
+export const newCorrelationId = (): string => randomUUID();
+
+/**
+ * Structured JSON logs, or pino-pretty's readable lines when `format` is "pretty"; anything that
+ * looks like a secret is censored before it is written.
+ */
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  format: "json" | "pretty" = "json",
+): Logger {
   return pino(
     {
       level,
       base: { service: "stackup" },
+      mixin() {
+        const id = correlation.getStore();
+        return id ? { correlationId: id } : {};
+      },
       redact: {
         paths: [
           "token",
@@ -38,6 +68,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: "[redacted]",
       },
     },
-    destination,
+    destination ?? (format === "pretty" ? pretty({ colorize: true }) : undefined),
   );
 }

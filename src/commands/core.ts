@@ -29,6 +29,8 @@ export interface Core {
   home(actor: Actor): Promise<Message>;
   /** A file the person shared in their direct messages with the bot, e.g. a badge. */
   file(actor: Actor, file: SharedFile): Promise<Reply>;
+  /** The command words the core knows, so metrics can name them without naming anything else. */
+  verbs?(): readonly string[];
 }
 
 /** A file shared with the bot. Downloading is left to the core, so unwanted files never are. */

@@ -93,6 +93,7 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
     async file(actor, file) {
       return receiveBadgeFile(shared, await session(actor), file);
     },
+    verbs: () => [...routes.commands.keys()],
   };
 }
 

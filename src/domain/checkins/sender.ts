@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/types.ts";
 import { DeliveryError, RateLimitedError } from "../../delivery/errors.ts";
 import type { Logger } from "../../log.ts";
+import { metrics } from "../../metrics.ts";
 import type { Delivery, Destination } from "../../ports.ts";
 import type { Clock } from "../../time/clock.ts";
 import { GoalService } from "../goals/service.ts";
@@ -10,6 +11,7 @@ import { type ClaimedDelivery, DeliveryRepository } from "./deliveries.ts";
 import type { DeliverItem } from "./jobs.ts";
 import { DEFAULT_NUDGES_PER_WEEK } from "./nudges.ts";
 import { loadPeople } from "./people.ts";
+import type { DeliveryKind } from "./types.ts";
 
 /** The Messenger port as the sender uses it, for whatever message type the builder makes. */
 export interface CheckinMessenger<M> {
@@ -176,6 +178,7 @@ export class CheckinSender<M> {
     }
     if (!decision.send) {
       await this.deliveries.markSkipped(d, decision.reason, now, decision.state, userId);
+      metrics.delivery(item.kind, "skipped");
       return { kind: "closed" };
     }
     // A claim that sat waiting (a busy process) may be near its lease's end, when another
@@ -191,8 +194,9 @@ export class CheckinSender<M> {
         this.build(decision.content, decision.to, now),
       );
     } catch (error) {
-      return this.failed(d, key, error);
+      return this.failed(d, item.kind, error);
     }
+    metrics.delivery(item.kind, "sent");
     return {
       kind: "sent",
       record: {
@@ -208,7 +212,9 @@ export class CheckinSender<M> {
     };
   }
 
-  private async failed(d: ClaimedDelivery, key: string, error: unknown): Promise<Outcome> {
+  private async failed(d: ClaimedDelivery, kind: DeliveryKind, error: unknown): Promise<Outcome> {
+    const { key } = d;
+    metrics.delivery(kind, isRateLimited(error) ? "rate_limited" : "failed");
     if (isRateLimited(error)) {
       // 429 means nothing was posted: give the claim back.
       await this.deliveries.release(d, false, "rate limited");

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/types.ts";
+import { countDelivery } from "../../metrics.ts";
 import type { BatchJobQueue, Delivery, Destination } from "../../ports.ts";
 import type { Clock } from "../../time/clock.ts";
 import { buildDigests, type TeamDigest } from "../reports/digest.ts";
@@ -72,7 +73,9 @@ export class DigestSender<M> {
         [{ team, digestDate: due.digestDate }],
         this.clock.now(),
       );
-      return digest ? this.messenger.send(to, this.messages.digest(digest)) : null;
+      if (!digest) return null;
+      const message = this.messages.digest(digest);
+      return countDelivery("digest", () => this.messenger.send(to, message));
     });
   }
 
@@ -101,9 +104,9 @@ export class DigestSender<M> {
         detail: { period: "month", from: window.from.toISOString() },
         at: now,
       });
-      return this.messenger.send(
-        { kind: "user", userId: user.id },
-        this.messages.summary(report, user, now),
+      const message = this.messages.summary(report, user, now);
+      return countDelivery("digest", () =>
+        this.messenger.send({ kind: "user", userId: user.id }, message),
       );
     });
   }

@@ -1,6 +1,7 @@
 import type { Generated, Kysely } from "kysely";
 import { anyOf } from "../../db/arrays.ts";
 import type { Database, User } from "../../db/types.ts";
+import { countDelivery } from "../../metrics.ts";
 import type { BatchJobQueue, Delivery, Destination, NoData } from "../../ports.ts";
 import { OrgRepository } from "../org/repository.ts";
 
@@ -181,7 +182,7 @@ export async function deliverShare<M>(
     return "nothing to do";
   }
   try {
-    const delivery = await deps.messenger.send(to, render(share));
+    const delivery = await countDelivery("share", () => deps.messenger.send(to, render(share)));
     await db
       .updateTable("shares")
       .set({ delivery: "sent", delivery_ref: delivery.ref, delivered_at: deps.now() })

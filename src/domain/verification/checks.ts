@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/types.ts";
 import type { Logger } from "../../log.ts";
+import { countDelivery } from "../../metrics.ts";
 import type { Messenger } from "../../ports.ts";
 import type { Clock } from "../../time/clock.ts";
 import { decideCompletion } from "./completion.ts";
@@ -119,7 +120,9 @@ async function sendOnce(
   );
   if (!claimed) return false;
   try {
-    await deps.messenger.send({ kind: "user", userId: record.userId }, message);
+    await countDelivery("verification", () =>
+      deps.messenger.send({ kind: "user", userId: record.userId }, message),
+    );
   } catch (error) {
     await repo.releaseDelivery(record.completionId, delivery.kind, delivery.key);
     throw error;

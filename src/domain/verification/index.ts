@@ -1,3 +1,4 @@
+import { metrics } from "../../metrics.ts";
 import { BudgetExceededError, budgetedFetch, DEFAULT_BUDGET } from "./budget.ts";
 import { classifyBytes, classifyText, type Payload } from "./extract.ts";
 import { bytesToText, errorMessage } from "./fetch-json.ts";
@@ -138,6 +139,7 @@ export async function verifyCredential(
     // whatever is still in flight stops here
     controller.abort(new BudgetExceededError("The check is over.", true));
   }
+  metrics.verification(result.verdict);
   return { ...result, trust: assessTrust(result, state.trust, state.knownIssuers) };
 }
 
