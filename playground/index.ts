@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { NodeHandler } from "../adapters/platform.ts";
 import { slackPlatform } from "../adapters/slack/platform.ts";
+import { teamsPlatform } from "../adapters/teams/platform.ts";
 import type { Config } from "../src/config.ts";
 import type { Database } from "../src/db/types.ts";
 import type { Logger } from "../src/log.ts";
@@ -24,7 +25,10 @@ export interface Playground {
 
 /** Served when Slack isn't configured, by a process that takes requests and runs the jobs. */
 export function playgroundWanted(config: Config, servesAndWorks: boolean): boolean {
-  return servesAndWorks && config.playground !== "off" && !slackPlatform.isConfigured(config);
+  // With any real platform connected, moving the playground's clock would send real people
+  // check-ins and digests: the playground is for a Stackup connected to nothing.
+  const connected = slackPlatform.isConfigured(config) || teamsPlatform.isConfigured(config);
+  return servesAndWorks && config.playground !== "off" && !connected;
 }
 
 export function createPlayground(options: {
