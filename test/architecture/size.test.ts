@@ -54,9 +54,6 @@ const ALLOWED: Record<string, string> = {
   "adapters/slack/installations.ts": "the installation store, OAuth and token rotation together",
   "adapters/slack/messenger.ts#createSlackMessenger": "the Slack messenger as one closure",
   "adapters/teams/bot.ts": "the Teams bot's routing, canned replies and file consent together",
-  "jobs/verification/index.ts#createVerificationJobs":
-    "the verification queue's set-up in one closure",
-  "jobs/verification/index.ts#start": "the verification queue's set-up",
   "src/domain/checkins/decide.ts#decide":
     "every rule of what a check-in sends (quiet periods, ignored in a row, the weekly cap, asking to pause) in the order they apply",
   "src/domain/checkins/people.ts#loadPeople":
