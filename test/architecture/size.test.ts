@@ -54,16 +54,12 @@ const ALLOWED: Record<string, string> = {
   "adapters/slack/installations.ts": "the installation store, OAuth and token rotation together",
   "adapters/slack/messenger.ts#createSlackMessenger": "the Slack messenger as one closure",
   "adapters/teams/bot.ts": "the Teams bot's routing, canned replies and file consent together",
-  "src/domain/checkins/decide.ts#decide":
-    "every rule of what a check-in sends (quiet periods, ignored in a row, the weekly cap, asking to pause) in the order they apply",
   "src/domain/checkins/people.ts#loadPeople":
     "one pass loading everything a chunk's check-ins are composed from, so a chunk costs a few statements",
   "src/domain/xapi/statements.ts#write":
     "one transaction storing a statement and the progress it adds",
   "adapters/xapi/http.ts#createXapiHandler": "the xAPI endpoint's routes in one closure",
   "adapters/xapi/http.ts#handle": "the xAPI endpoint's dispatch by method and path",
-  "jobs/queue.ts#startQueue":
-    "a queue's scheduler, worker, failure logging, runDue and stop, started in one place",
   "bin/app.ts#startApp": "the whole service's wiring in one function",
   "playground/demo.ts#seedDemo": "the demo data, written out",
   "playground/demo.ts#seedDemo callback": "the demo data's transaction",
