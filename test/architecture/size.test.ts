@@ -25,6 +25,7 @@ const ALLOWED: Record<string, string> = {
   "src/commands/features/admin.ts#run": "the admin subcommands' switch; goes with adminCommand",
   "src/commands/features/checkins.ts#checkinsFeature":
     "check-in settings, snooze and the check-in buttons as one closure; to become a class like the goal loop",
+  "src/commands/features/credly.ts#credlyFeature": "to become a class like the goal loop",
   "src/commands/features/org-grammar.ts#parseAdmin":
     "one case per admin subcommand's grammar; each case is a few lines",
   "src/commands/features/plan.ts#planFeature": "to become a class like the goal loop",
@@ -49,8 +50,6 @@ const ALLOWED: Record<string, string> = {
   "src/domain/verification/ob2.ts#verifyAssertion":
     "the 2.0 verification steps in the spec's order",
   "src/domain/verification/ob3.ts#verifyOb3": "the 3.0 verification steps in the spec's order",
-  "adapters/slack/app.ts": "the Bolt app with every listener",
-  "adapters/slack/app.ts#registerListeners": "every Bolt listener in one function",
   "adapters/slack/installations.ts": "the installation store, OAuth and token rotation together",
   "adapters/slack/messenger.ts#createSlackMessenger": "the Slack messenger as one closure",
   "adapters/teams/bot.ts": "the Teams bot's routing, canned replies and file consent together",
