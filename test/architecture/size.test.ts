@@ -50,9 +50,7 @@ const ALLOWED: Record<string, string> = {
   "src/domain/verification/ob2.ts#verifyAssertion":
     "the 2.0 verification steps in the spec's order",
   "src/domain/verification/ob3.ts#verifyOb3": "the 3.0 verification steps in the spec's order",
-  "adapters/slack/installations.ts": "the installation store, OAuth and token rotation together",
   "adapters/slack/messenger.ts#createSlackMessenger": "the Slack messenger as one closure",
-  "adapters/teams/bot.ts": "the Teams bot's routing, canned replies and file consent together",
   "src/domain/checkins/people.ts#loadPeople":
     "one pass loading everything a chunk's check-ins are composed from, so a chunk costs a few statements",
   "src/domain/xapi/statements.ts#write":
