@@ -15,6 +15,7 @@ import { countCommands, metrics, type QueueCounts } from "../src/metrics.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
 import { DASHBOARD_PATH, dashboardHandler } from "./dashboard.ts";
 import type { HomeLink } from "./home.ts";
+import { privacyPageHandler } from "./privacy-page.ts";
 import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./server.ts";
 
@@ -128,6 +129,7 @@ export async function startApp(options: {
     }
     if (serviceUrl) {
       httpHandlers.push(createXapiHandler({ db, clock, logger }));
+      httpHandlers.push(privacyPageHandler(config.retentionDaysAfterUninstall ?? 30));
       http.link({
         title: "xAPI",
         path: "/xapi/about",

@@ -62,6 +62,15 @@ export interface TeamDigest {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/**
+ * A person who chose "hidden" is left out of everything a digest counts or lists, totals and
+ * member counts included, so nothing in a channel can point at them (in a team of two, a total
+ * would).
+ */
+const notHidden = (userColumn: string) =>
+  sql`not exists (select 1 from org_people hp
+                   where hp.user_id = ${sql.ref(userColumn)} and hp.leaderboard = 'hidden')`;
+
 /** Local midnights starting each charted week, oldest first, then the digest date's. */
 function weekBounds(digestDate: LocalDate, zone: string): Date[] {
   return Array.from({ length: CHART_WEEKS + 1 }, (_, j) =>
@@ -137,7 +146,7 @@ export async function buildDigests(
     from team_members m
     join users u on u.id = m.user_id
     left join org_people p on p.user_id = u.id
-    where m.team_id = ${anyOf(teamIds, "int")}
+    where m.team_id = ${anyOf(teamIds, "int")} and ${notHidden("u.id")}
   `.execute(db);
   const teamMembers = groupBy(members.rows, (m) => m.team_id);
   const memberIds = new Set<number>();
@@ -159,7 +168,7 @@ export async function buildDigests(
              sum(e.hours)::float8 as hours
       from unnest(${arrayOf(teamIds, "int")}, ${teamWindows}) as t(team_id, w)
       join w on w.id = t.w
-      join team_members m on m.team_id = t.team_id
+      join team_members m on m.team_id = t.team_id and ${notHidden("m.user_id")}
       join progress_events e on e.user_id = m.user_id
        and e.occurred_at >= w.b0 and e.occurred_at < w.b${sql.raw(String(CHART_WEEKS))}
       group by 1, 2
@@ -169,16 +178,18 @@ export async function buildDigests(
       user_id: number;
       title: string;
       provider: string | null;
-      url: string | null;
+      catalog_url: string | null;
+      evidence_url: string | null;
+      trusted: boolean | null;
       verification_status: VerificationStatus;
       revoked: boolean;
     }>`
       select t.team_id, g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
-             coalesce(cr.url, c.evidence_url) as url, c.verification_status,
+             cr.url as catalog_url, c.evidence_url, c.trusted, c.verification_status,
              c.revoked_at is not null as revoked
       from completions c
       join goals g on g.id = c.goal_id and g.status = 'completed'
-      join team_members m on m.user_id = g.user_id
+      join team_members m on m.user_id = g.user_id and ${notHidden("m.user_id")}
       join ${teamsWeek} on t.team_id = m.team_id
        and c.completed_at >= t.week_from and c.completed_at < t.week_to
       left join credentials cr on cr.id = g.credential_id
@@ -189,7 +200,7 @@ export async function buildDigests(
     sql<{ team_id: number; user_id: number; title: string }>`
       select t.team_id, g.user_id, g.title
       from ${teamsWeek}
-      join team_members m on m.team_id = t.team_id
+      join team_members m on m.team_id = t.team_id and ${notHidden("m.user_id")}
       join goals g on g.user_id = m.user_id
        and g.created_at >= t.week_from and g.created_at < t.week_to
       order by g.created_at, g.id
@@ -256,7 +267,16 @@ export async function buildDigests(
         person: shownName(c.user_id),
         credential: c.title,
         provider: c.provider,
-        url: c.url,
+        // A person's own evidence (often a page with their name) only when they are named and
+        // the badge was verified and trusted; the catalog's page is anyone's to see.
+        url:
+          c.catalog_url ??
+          (shownName(c.user_id) !== null &&
+          c.verification_status === "verified" &&
+          c.trusted === true &&
+          !c.revoked
+            ? c.evidence_url
+            : null),
         verification: c.verification_status,
         revoked: c.revoked,
       })),
