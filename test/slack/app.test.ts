@@ -81,6 +81,7 @@ describe("slash command /learn", () => {
       displayName: "Alice Liddell",
       email: "alice@example.test",
       timeZone: "Europe/Berlin",
+      isAdmin: false,
     });
     const lookups = h.fake.callsTo("users.info");
     expect(lookups).toHaveLength(1);
