@@ -42,6 +42,7 @@ import {
 } from "./files.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { escapeMarkdown, oneLine } from "./markdown.ts";
+import { MentionLookupError, mentionFailedMessage, resolveMentions } from "./mentions.ts";
 import { inConversation } from "./messenger.ts";
 import { type ConversationReferenceStore, type ReferenceKey, referenceKey } from "./references.ts";
 import {
@@ -170,8 +171,16 @@ export class StackupTeamsBot extends TeamsActivityHandler {
   }
 
   private async command(context: TurnContext): Promise<void> {
-    const text = commandText(context.activity);
-    await this.interact(context, "command", (actor) => this.options.core.command(actor, text));
+    await this.interact(
+      context,
+      "command",
+      async (actor) =>
+        this.options.core.command(
+          actor,
+          commandText(context.activity, await resolveMentions(context)),
+        ),
+      (error) => (error instanceof MentionLookupError ? mentionFailedMessage(error.member) : null),
+    );
   }
 
   /** A badge file: the core decides whether to download it and where it goes. */

@@ -7,8 +7,13 @@ export const COMMAND_WORD = "learn";
  * The command text of a message: the bot's @mentions removed, and a leading "learn" (or
  * "/learn") dropped, so "@Stackup learn log 2", "learn log 2" and "log 2" all read "log 2".
  */
-export function commandText(activity: Partial<Activity>): string {
+export function commandText(
+  activity: Partial<Activity>,
+  /** People's mentions by their `<at>` text, as the core's person references. */
+  people: ReadonlyMap<string, string> = new Map(),
+): string {
   let text = activity.text ?? "";
+  for (const [mention, reference] of people) text = text.split(mention).join(` ${reference} `);
   const botId = activity.recipient?.id;
   for (const entity of activity.entities ?? []) {
     const mention = entity as Partial<Mention> & { type?: string };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orgDb } from "../../src/domain/org/tables.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { ALICE, activity, personalMessage } from "./activities.ts";
 import { rosterEntry, startTeamsService, type TeamsService } from "./harness.ts";
@@ -34,6 +35,14 @@ describe("Teams people: time zones and mentions through the real CloudAdapter ov
         .executeTakeFirstOrThrow()
     ).time_zone;
 
+  it("prefers the clientInfo entity's zone (Alice comes first, so she is the admin)", async () => {
+    await h.replyTo({
+      ...personalMessage(h.fake.serviceUrl, "learn goals"),
+      localTimezone: "Asia/Tokyo",
+    });
+    expect(await zoneOf(ALICE.aadObjectId)).toBe("Europe/Berlin");
+  });
+
   it("takes the zone from the standard localTimezone field when there is no clientInfo entity", async () => {
     await h.replyTo(
       activity(h.fake.serviceUrl, {
@@ -46,11 +55,50 @@ describe("Teams people: time zones and mentions through the real CloudAdapter ov
     expect(await zoneOf(BOB.aadObjectId)).toBe("Asia/Tokyo");
   });
 
-  it("still prefers the clientInfo entity's zone", async () => {
-    await h.replyTo({
-      ...personalMessage(h.fake.serviceUrl, "learn goals"),
-      localTimezone: "Asia/Tokyo",
+  /** A message in the personal chat @mentioning people as Teams does: `<at>` text plus entities. */
+  const mentioning = (text: string, people: { id: string; name: string }[]) =>
+    activity(h.fake.serviceUrl, {
+      text,
+      entities: [
+        ...people.map((p) => ({
+          type: "mention",
+          text: `<at>${p.name}</at>`,
+          mentioned: { id: p.id, name: p.name },
+        })),
+        { type: "clientInfo", locale: "en-US", timezone: "Europe/Berlin" },
+      ],
     });
-    expect(await zoneOf(ALICE.aadObjectId)).toBe("Europe/Berlin");
+
+  it("resolves mentions to the people they name: admin manager @Bob @Alice", async () => {
+    const reply = await h.replyTo(
+      mentioning(`learn admin manager <at>${BOB.name}</at> <at>${ALICE.name}</at>`, [BOB, ALICE]),
+    );
+    expect(reply).toContain(BOB.name);
+    const row = await orgDb(h.db)
+      .selectFrom("org_people")
+      .innerJoin("users as person", "person.id", "org_people.user_id")
+      .innerJoin("users as manager", "manager.id", "org_people.manager_id")
+      .select(["person.platform_user_id as person", "manager.platform_user_id as manager"])
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ person: BOB.aadObjectId, manager: ALICE.aadObjectId });
+  });
+
+  it("reports on the mentioned manager's people, not on the sender", async () => {
+    const reply = await h.replyTo(mentioning(`learn report <at>${ALICE.name}</at> week`, [ALICE]));
+    expect(reply).toContain(BOB.name);
+  });
+
+  it("says so, and changes nothing, when Teams can't say who was mentioned", async () => {
+    const ghost = { id: "29:1ghost", name: "Ghost Writer" };
+    const org = () => orgDb(h.db).selectFrom("org_people").selectAll().orderBy("user_id").execute();
+    const before = await org();
+    const reply = await h.replyTo(
+      mentioning(`learn admin manager <at>${ghost.name}</at> <at>${ALICE.name}</at>`, [
+        ghost,
+        ALICE,
+      ]),
+    );
+    expect(reply).toContain("couldn't look up “Ghost Writer”");
+    expect(await org()).toEqual(before);
   });
 });

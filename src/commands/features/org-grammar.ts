@@ -6,7 +6,8 @@ export type { Period, PersonRef };
 
 /**
  * The organisation commands' grammar. Mentions arrive in the platform's escaped form (Slack:
- * `<@U123|name>`, `<#C123|name>`, `<mailto:a@b.c|a@b.c>`) or as plain `@name` / email (Teams);
+ * `<@U123|name>`, `<#C123|name>`, `<mailto:a@b.c|a@b.c>`; Teams mentions arrive as `<@aad-id|name>`)
+ * or as plain `@name` / email;
  * both become typed references here, at the edge, so nothing downstream sees markup.
  */
 
@@ -23,7 +24,10 @@ type Token =
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 function token(raw: string): Token {
-  let m = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$/.exec(raw);
+  // Slack user ids (U…/W…) and Teams AAD object ids, which the Teams adapter puts in this form.
+  let m = /^<@([UW][A-Z0-9]+|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?:\|([^>]*))?>$/.exec(
+    raw,
+  );
   if (m) return { kind: "person", ref: { kind: "platform", id: m[1]!, label: m[2] || null }, raw };
   m = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/.exec(raw);
   if (m) return { kind: "channel", ref: { id: m[1]!, name: m[2] || null }, raw };
