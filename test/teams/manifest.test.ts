@@ -119,14 +119,14 @@ describe("Teams app manifest", () => {
     expect(manifest.bots[0]!.botId).toBe(APP_ID);
   });
 
-  it("offers the bot in personal chats and teams", () => {
-    expect(filled().bots[0]!.scopes.sort()).toEqual(["personal", "team"]);
+  it("offers the bot in personal chats, teams and group chats", () => {
+    expect(filled().bots[0]!.scopes.sort()).toEqual(["groupChat", "personal", "team"]);
   });
 
   it("has a command list per scope, each within the schema's limits", () => {
     const manifest = filled();
     const lists = manifest.bots[0]!.commandLists;
-    expect(lists.flatMap((l) => l.scopes).sort()).toEqual(["personal", "team"]);
+    expect(lists.flatMap((l) => l.scopes).sort()).toEqual(["groupChat", "personal", "team"]);
     expect(MAX_COMMANDS).toBeGreaterThan(0);
     for (const list of lists) {
       expect(list.commands.length).toBeGreaterThan(0);

@@ -226,6 +226,23 @@ describe("private answers asked in a Teams channel: CloudAdapter over HTTP and a
     expect(readCard(cardOf(calls[1]!.body))).toContain("personal chat");
   });
 
+  it("answers in a group chat as in a channel: the private part goes to the personal chat", async () => {
+    const chat = (await personalReference(ALICE.aadObjectId))!.conversation!.id;
+    const group = "19:group-chat-1@thread.v2";
+    const calls = await exchange({
+      ...channelMessage(fake.serviceUrl, "settings"),
+      from: { ...ALICE },
+      conversation: { id: group, conversationType: "groupChat", isGroup: true, tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+    });
+    expect(steps(calls)).toEqual([
+      ["send", chat],
+      ["reply", group],
+    ]);
+    expect(shown(calls[0]!)).toContain("Input.");
+    expect(shown(calls[1]!)).not.toContain("Input.");
+  });
+
   it("answers a click on a card in a channel in the personal chat, leaving the card as it is", async () => {
     const chat = (await personalReference(ALICE.aadObjectId))!.conversation!.id;
     const calls = await exchange({
