@@ -16,6 +16,7 @@ type VerificationJobs = {
   "verification.expiry": NoData;
   "verification.revocation": NoData;
   "verification.trust-recheck": NoData;
+  "verification.lost-checks": NoData;
 };
 
 type PrivacyJobs = { "privacy.purge": NoData };
@@ -104,6 +105,12 @@ export const JOBS = {
     queue: "verification",
     options: { attempts: 1 },
     schedule: { id: "verification-trust-recheck", pattern: "*/10 * * * *" },
+  },
+  // checks still pending long after queueing (lost to a crash or a Redis restart) are queued again
+  "verification.lost-checks": {
+    queue: "verification",
+    options: { attempts: 1 },
+    schedule: { id: "verification-lost-checks", pattern: "*/15 * * * *" },
   },
   "privacy.purge": {
     queue: "privacy",

@@ -10,7 +10,9 @@ import { VerificationRepository } from "../../src/domain/verification/repository
 import type { Resolver } from "../../src/domain/verification/safe-fetch.ts";
 import {
   EXPIRY_JOB,
+  LOST_CHECKS_JOB,
   REVOCATION_JOB,
+  requeueLostChecks,
   TRUST_RECHECK_JOB,
   VERIFY_JOB,
   type VerifyJobData,
@@ -79,6 +81,9 @@ export function createVerificationJobs(options: VerificationJobOptions = {}): Jo
         [EXPIRY_JOB]: async () => ({ sent: await sendExpiryReminders(deps) }),
         [REVOCATION_JOB]: async () => ({ revoked: await recheckRevocations(deps) }),
         [TRUST_RECHECK_JOB]: async () => ({ withdrawn: await recheckTrust(deps) }),
+        [LOST_CHECKS_JOB]: async () => ({
+          queued: await requeueLostChecks(ctx.db, ctx.jobs, ctx.clock.now()),
+        }),
       },
       schedules: {
         ...(options.expiryPattern ? { [EXPIRY_JOB]: { pattern: options.expiryPattern } } : {}),

@@ -131,6 +131,8 @@ export interface CompletionsTable {
   matches_credential: Generated<boolean | null>;
   /** When the person confirmed that the badge is what their free-text goal was about. */
   badge_confirmed_at: Generated<Date | null>;
+  /** When the badge check was last queued; a pending check older than that is lost and re-queued. */
+  check_queued_at: Generated<Date | null>;
   /** Shown as verified before the trust rules; re-checked once under them. */
   trust_recheck_due: Generated<boolean>;
 }

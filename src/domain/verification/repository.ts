@@ -146,12 +146,33 @@ export class VerificationRepository {
       .execute();
   }
 
-  async setStatus(completionId: number, status: VerificationStatus): Promise<void> {
+  /** A pending status records when its check was queued (now, unless `queuedAt` says). */
+  async setStatus(
+    completionId: number,
+    status: VerificationStatus,
+    queuedAt?: Date,
+  ): Promise<void> {
     await this.db
       .updateTable("completions")
-      .set({ verification_status: status })
+      .set({
+        verification_status: status,
+        ...(status === "pending" ? { check_queued_at: queuedAt ?? sql<Date>`now()` } : {}),
+      })
       .where("id", "=", completionId)
       .execute();
+  }
+
+  /** Completions still pending although their check was queued before `before`. */
+  async lostChecks(before: Date, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom("completions")
+      .select("id")
+      .where("verification_status", "=", "pending")
+      .where((eb) => eb.or([eb("check_queued_at", "<", before), eb("check_queued_at", "is", null)]))
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** A check that will never finish leaves the completion unverified, not pending forever. */

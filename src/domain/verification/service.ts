@@ -14,6 +14,10 @@ export const VERIFY_JOB = "verification.verify";
 export const EXPIRY_JOB = "verification.expiry";
 export const REVOCATION_JOB = "verification.revocation";
 export const TRUST_RECHECK_JOB = "verification.trust-recheck";
+export const LOST_CHECKS_JOB = "verification.lost-checks";
+
+/** A check still pending this long after it was queued was lost (a crash, a Redis restart). */
+export const LOST_CHECK_AFTER_MS = 30 * 60_000;
 
 // Errors that say nothing about the credential, only that it could not be reached.
 const UNREACHABLE = new Set<string>([C.fetchFailed, C.fetchRefused]);
@@ -151,6 +155,33 @@ async function queueCheck(
     await repo.setStatus(record.completionId, record.status);
     return record.status;
   }
+}
+
+/**
+ * Queues again the checks of completions pending since before `now - olderThanMs`, each under a
+ * fresh id so its answer reaches the person. Returns how many were queued.
+ */
+export async function requeueLostChecks(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  now: Date,
+  olderThanMs = LOST_CHECK_AFTER_MS,
+  batch = 100,
+): Promise<number> {
+  const repo = new VerificationRepository(db);
+  let queued = 0;
+  for (const completionId of await repo.lostChecks(new Date(now.getTime() - olderThanMs), batch)) {
+    const shareId = randomUUID();
+    await jobs.enqueue(
+      VERIFY_JOB,
+      { completionId, shareId },
+      { id: `verify-${completionId}-${shareId}` },
+    );
+    // stamped after queueing: a failed enqueue leaves it for the next sweep
+    await repo.setStatus(completionId, "pending", now);
+    queued++;
+  }
+  return queued;
 }
 
 /** Largest badge file accepted, as for fetched badges. */
