@@ -38,6 +38,7 @@ export interface VerificationJobOptions {
   expiryPattern?: string;
   revocationPattern?: string;
   trustRecheckPattern?: string;
+  lostChecksPattern?: string;
 }
 
 /**
@@ -92,6 +93,9 @@ export function createVerificationJobs(options: VerificationJobOptions = {}): Jo
           : {}),
         ...(options.trustRecheckPattern
           ? { [TRUST_RECHECK_JOB]: { pattern: options.trustRecheckPattern } }
+          : {}),
+        ...(options.lostChecksPattern
+          ? { [LOST_CHECKS_JOB]: { pattern: options.lostChecksPattern } }
           : {}),
       },
       // A failed check is retried; only giving up is worth a warning.

@@ -35,6 +35,7 @@ const QUIET = {
   expiryPattern: "0 3 29 2 *",
   revocationPattern: "0 4 29 2 *",
   trustRecheckPattern: "0 5 29 2 *",
+  lostChecksPattern: "0 6 29 2 *",
 };
 
 /** Serves the hosted-badge fixtures on 127.0.0.1, with their URLs pointing back at itself. */
@@ -181,11 +182,12 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     return messenger.sent.filter((s) => s.to.kind === "user" && s.to.userId === user.id);
   };
 
-  it("schedules the daily expiry run and the weekly revocation re-check", async () => {
+  it("schedules the expiry run, the revocation and trust re-checks and the lost-check sweep", async () => {
     const q = backend.queue(VERIFICATION_QUEUE);
     const schedulers = await q.getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.pattern]).sort()).toEqual([
       ["verification-expiry-daily", QUIET.expiryPattern],
+      ["verification-lost-checks", QUIET.lostChecksPattern],
       ["verification-revocation-weekly", QUIET.revocationPattern],
       ["verification-trust-recheck", QUIET.trustRecheckPattern],
     ]);
