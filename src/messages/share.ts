@@ -44,7 +44,12 @@ export function shareForm(goalId: number, title: string, choices: ShareChoices):
   };
 }
 
-export function sharedMessage(title: string, where: string, delayed: boolean): Message {
+export function sharedMessage(
+  title: string,
+  where: string,
+  delayed: boolean,
+  already = false,
+): Message {
   return {
     summary: `Shared what you learned from ${title}`,
     blocks: [
@@ -53,7 +58,13 @@ export function sharedMessage(title: string, where: string, delayed: boolean): M
         text: [
           `Thanks for sharing what you learned from `,
           { bold: title },
-          `. ${where === "the weekly digest" ? "It will appear in the weekly digest." : `It goes to ${where} and into the weekly digest.`}`,
+          `. ${
+            already
+              ? `It was already shared with ${where}, so it is not posted again; the weekly digest shows your new words.`
+              : where === "the weekly digest"
+                ? "It will appear in the weekly digest."
+                : `It goes to ${where} and into the weekly digest.`
+          }`,
         ],
       },
       ...(delayed

@@ -166,6 +166,36 @@ describe("share delivery job: real PostgreSQL, real Redis, two workers", () => {
       { id: team.id, delivery: "sent", delivery_ref: refOf("DAX measures") },
       { id: colleague.id, delivery: "sent", delivery_ref: refOf("Give the model") },
     ]);
+
+    // Shared to the same channel again: only the digest text changes, nothing is posted again.
+    const again = { goalId: goalIds[0]!, audience: "team" as const, colleagueId: null };
+    const same = await saveShare(
+      t.db,
+      author,
+      { ...again, text: "Measures, not formulas.", teamChannelId: "C0DATA" },
+      clock.now(),
+    );
+    expect(same).toEqual({ id: team.id, already: true });
+    const row = await t.db
+      .selectFrom("shares" as never)
+      .select(["text" as never, "delivery" as never])
+      .where("id" as never, "=", team.id as never)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ text: "Measures, not formulas.", delivery: "sent" });
+    // to another place it goes out again
+    const elsewhere = await saveShare(
+      t.db,
+      author,
+      { ...again, text: "Measures, not formulas.", teamChannelId: "C0OTHER" },
+      clock.now(),
+    );
+    expect(elsewhere).toEqual({ id: team.id, already: false });
+    // put the row back as delivered, for the sweep test that follows
+    await t.db
+      .updateTable("shares" as never)
+      .set({ team_channel_id: "C0DATA", delivery: "sent" } as never)
+      .where("id" as never, "=", team.id as never)
+      .execute();
     await queue.close();
   });
 

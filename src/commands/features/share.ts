@@ -102,7 +102,7 @@ export function shareFeature(deps: FeatureDeps): Feature {
           now,
         );
         let delayed = false;
-        if (audience !== "digest") {
+        if (audience !== "digest" && !share.already) {
           try {
             await deps.jobs.enqueue(
               SHARE_DELIVER_JOB,
@@ -114,7 +114,10 @@ export function shareFeature(deps: FeatureDeps): Feature {
             delayed = true;
           }
         }
-        return { ok: true, reply: privateReply(sharedMessage(goal.title, label, delayed)) };
+        return {
+          ok: true,
+          reply: privateReply(sharedMessage(goal.title, label, delayed, share.already)),
+        };
       },
     },
   };

@@ -73,14 +73,36 @@ export interface NewShare {
 
 /**
  * Stores what the person wrote, for the digest and (unless digest-only) for delivery. Sharing
- * the same completion again replaces the text and sends it once more.
+ * the same completion again replaces the text; it is sent again only to a different place
+ * (`already` says it went, or is going, to this one, and only the digest text changed).
  */
 export async function saveShare(
   db: Kysely<Database>,
   user: User,
   share: NewShare,
   now: Date,
-): Promise<{ id: number }> {
+): Promise<{ id: number; already: boolean }> {
+  const existing = await sharesDb(db)
+    .selectFrom("shares")
+    .select(["id", "audience", "team_channel_id", "colleague_id", "delivery"])
+    .where("goal_id", "=", share.goalId)
+    .executeTakeFirst();
+  if (
+    existing &&
+    share.audience !== "digest" &&
+    existing.audience === share.audience &&
+    existing.team_channel_id === share.teamChannelId &&
+    existing.colleague_id === share.colleagueId &&
+    existing.delivery !== "none" &&
+    existing.delivery !== "failed"
+  ) {
+    await sharesDb(db)
+      .updateTable("shares")
+      .set({ text: share.text })
+      .where("id", "=", existing.id)
+      .execute();
+    return { id: existing.id, already: true };
+  }
   const values = {
     text: share.text,
     audience: share.audience,
@@ -96,7 +118,8 @@ export async function saveShare(
     .values({ user_id: user.id, workspace_id: user.workspace_id, goal_id: share.goalId, ...values })
     .onConflict((oc) => oc.column("goal_id").doUpdateSet(values))
     .returning("id")
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .then((row) => ({ id: row.id, already: false }));
 }
 
 export interface SharedLearning {
