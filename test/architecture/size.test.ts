@@ -64,9 +64,6 @@ const ALLOWED: Record<string, string> = {
   "playground/demo.ts#seedDemo callback": "the demo data's transaction",
   "playground/server.ts#playgroundHandler": "every playground route in one handler",
   "playground/page/app.js#draw": "the page's whole rendering",
-  "playground/slack/standin.ts": "the Slack stand-in's state, Web API, events and OAuth together",
-  "playground/slack/standin.ts#answer": "one case per Web API method the stand-in answers",
-  "playground/slack/standin.ts#handle": "every HTTP route of the stand-in",
 };
 
 interface Oversize {
