@@ -8,7 +8,7 @@ import {
   TurnContext,
 } from "botbuilder";
 import type { Actor, Core } from "../../src/commands/core.ts";
-import type { Attachment, Message, Reply } from "../../src/messages/model.ts";
+import type { Message, Reply } from "../../src/messages/model.ts";
 import { explainFailure } from "../../src/messages/unavailable.ts";
 import { teamsActor, teamsIdentity } from "./actor.ts";
 import {
@@ -22,12 +22,15 @@ import {
 } from "./cards.ts";
 import { commandText } from "./command.ts";
 import {
+  attachmentOf,
   type FileOffer,
   type FileOfferStore,
   isOfferable,
   type OfferedFile,
   type OfferOwner,
+  offerIdOf,
   ownsOffer,
+  uploadInfoOf,
 } from "./file-offers.ts";
 import {
   attachedFile,
@@ -472,36 +475,4 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       await context.sendActivity(renderActivity(SORRY));
     }
   }
-}
-
-/** The offer id we put in the consent card's contexts. */
-function offerIdOf(response: FileConsentCardResponse | undefined): string | undefined {
-  const offer = (response?.context as { offer?: unknown } | undefined)?.offer;
-  return typeof offer === "string" && offer.length > 0 && offer.length <= 100 ? offer : undefined;
-}
-
-interface UploadInfo {
-  name: string;
-  uploadUrl: string;
-  contentUrl: string;
-  uniqueId: string;
-  fileType: string;
-}
-
-/** Where Teams wants the accepted file, and what to show once it is there. */
-function uploadInfoOf(response: FileConsentCardResponse): UploadInfo | undefined {
-  const info = (response.uploadInfo ?? {}) as Record<string, unknown>;
-  const text = (key: string) => (typeof info[key] === "string" ? (info[key] as string) : "");
-  if (!text("uploadUrl") || !text("contentUrl")) return undefined;
-  return {
-    name: text("name") || "file",
-    uploadUrl: text("uploadUrl"),
-    contentUrl: text("contentUrl"),
-    uniqueId: text("uniqueId"),
-    fileType: text("fileType"),
-  };
-}
-
-function attachmentOf(offer: FileOffer): Attachment {
-  return { filename: offer.filename, contentType: offer.contentType, data: offer.data };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { FileConsentCardResponse } from "botbuilder";
 import type { ColumnType, Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Database } from "../../src/db/types.ts";
@@ -106,3 +107,35 @@ export const ownsOffer = (offer: FileOffer, who: OfferOwner | undefined): boolea
   who !== undefined &&
   offer.owner.tenantId === who.tenantId &&
   offer.owner.aadObjectId === who.aadObjectId;
+
+/** The offer id we put in the consent card's contexts. */
+export function offerIdOf(response: FileConsentCardResponse | undefined): string | undefined {
+  const offer = (response?.context as { offer?: unknown } | undefined)?.offer;
+  return typeof offer === "string" && offer.length > 0 && offer.length <= 100 ? offer : undefined;
+}
+
+export interface UploadInfo {
+  name: string;
+  uploadUrl: string;
+  contentUrl: string;
+  uniqueId: string;
+  fileType: string;
+}
+
+/** Where Teams wants the accepted file, and what to show once it is there. */
+export function uploadInfoOf(response: FileConsentCardResponse): UploadInfo | undefined {
+  const info = (response.uploadInfo ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof info[key] === "string" ? (info[key] as string) : "");
+  if (!text("uploadUrl") || !text("contentUrl")) return undefined;
+  return {
+    name: text("name") || "file",
+    uploadUrl: text("uploadUrl"),
+    contentUrl: text("contentUrl"),
+    uniqueId: text("uniqueId"),
+    fileType: text("fileType"),
+  };
+}
+
+export function attachmentOf(offer: FileOffer): Attachment {
+  return { filename: offer.filename, contentType: offer.contentType, data: offer.data };
+}
