@@ -34,6 +34,12 @@ export function badgeTooLargeMessage(limitBytes: number): Message {
   return note(`That file is over ${Math.round(limitBytes / 1_000_000)} MB, too large for a badge.`);
 }
 
+export function tooManyChecksMessage(): Message {
+  const text =
+    "I'm already checking several badges for you — wait a minute, then share this one again.";
+  return { summary: text, blocks: [{ type: "text", text: [text] }] };
+}
+
 export function noCompletionMessage(): Message {
   const text = "I couldn't find a completed goal to attach this to — finish one first.";
   return {
@@ -90,7 +96,8 @@ export async function receiveBadgeFile(
   const bytes = await shared.bytes(MAX_BADGE_FILE_BYTES);
   if (bytes.byteLength > MAX_BADGE_FILE_BYTES) return tooLarge;
   if (bytes.byteLength === 0) return say(notABadgeMessage(shared.name));
-  const attached = await attachBadgeFile(deps.db, deps.jobs, s.user.id, bytes);
+  const attached = await attachBadgeFile(deps.db, deps.jobs, s.user.id, bytes, deps.clock.now());
+  if (attached === "limited") return say(tooManyChecksMessage());
   if (!attached) return say(noCompletionMessage());
   return say(badgeAttachedMessage(attached.goalTitle, attached.status));
 }

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VerificationRepository } from "../../src/domain/verification/repository.ts";
-import { requeueLostChecks, VERIFY_JOB } from "../../src/domain/verification/service.ts";
+import {
+  attachBadgeFile,
+  CHECKS_PER_MINUTE,
+  requeueLostChecks,
+  VERIFY_JOB,
+} from "../../src/domain/verification/service.ts";
 import type { JobQueue } from "../../src/ports.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
@@ -93,5 +98,61 @@ describe("checks lost from the queue", () => {
     };
     expect(await requeueLostChecks(t.db, ok, clock.now())).toBe(2);
     expect(seen).toHaveLength(2);
+  });
+
+  it("starts at most a few badge-file checks a minute per person, losing nothing", async () => {
+    const clock = new ManualClock("2026-06-03T09:00:00Z");
+    const ws = await t.db
+      .insertInto("workspaces")
+      .values({ platform: "slack", external_id: "T2" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const user = await t.db
+      .insertInto("users")
+      .values({ workspace_id: ws.id, platform_user_id: "U2", display_name: "Bob" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (let i = 0; i < CHECKS_PER_MINUTE + 2; i++) {
+      const goal = await t.db
+        .insertInto("goals")
+        .values({ user_id: user.id, title: `goal ${i}`, status: "completed" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await t.db
+        .insertInto("completions")
+        .values({ goal_id: goal.id, evidence_url: null, completed_at: clock.now() })
+        .execute();
+    }
+    let enqueued = 0;
+    const jobs: JobQueue = {
+      async enqueue() {
+        enqueued++;
+      },
+    };
+    const file = new TextEncoder().encode('{"type":"OpenBadgeCredential"}');
+    const pending = async () =>
+      (
+        await t.db
+          .selectFrom("completions")
+          .innerJoin("goals", "goals.id", "completions.goal_id")
+          .where("goals.user_id", "=", user.id)
+          .where("verification_status", "=", "pending")
+          .select("completions.id")
+          .execute()
+      ).length;
+    for (let i = 0; i < CHECKS_PER_MINUTE; i++) {
+      const r = await attachBadgeFile(t.db, jobs, user.id, file, clock.now());
+      expect(r).toMatchObject({ status: "pending" });
+      clock.advance(5_000);
+    }
+    expect(await attachBadgeFile(t.db, jobs, user.id, file, clock.now())).toBe("limited");
+    expect(enqueued).toBe(CHECKS_PER_MINUTE);
+    expect(await pending()).toBe(CHECKS_PER_MINUTE);
+
+    clock.advance(60_000);
+    expect(await attachBadgeFile(t.db, jobs, user.id, file, clock.now())).toMatchObject({
+      status: "pending",
+    });
+    expect(enqueued).toBe(CHECKS_PER_MINUTE + 1);
   });
 });

@@ -162,6 +162,18 @@ export class VerificationRepository {
       .execute();
   }
 
+  /** How many of the person's completions had a check queued since `since`. */
+  async checksQueuedSince(userId: number, since: Date): Promise<number> {
+    const row = await this.db
+      .selectFrom("completions")
+      .innerJoin("goals", "goals.id", "completions.goal_id")
+      .where("goals.user_id", "=", userId)
+      .where("completions.check_queued_at", ">=", since)
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Completions still pending although their check was queued before `before`. */
   async lostChecks(before: Date, limit: number): Promise<number[]> {
     const rows = await this.db

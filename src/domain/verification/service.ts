@@ -184,6 +184,9 @@ export async function requeueLostChecks(
   return queued;
 }
 
+/** Badge files one person may have checked a minute; more waits, nothing is stored. */
+export const CHECKS_PER_MINUTE = 3;
+
 /** Largest badge file accepted, as for fetched badges. */
 export const MAX_BADGE_FILE_BYTES = 1_000_000;
 
@@ -204,15 +207,18 @@ export async function attachBadgeFile(
   jobs: JobQueue,
   userId: number,
   file: Uint8Array,
-): Promise<{ goalTitle: string; status: VerificationStatus } | null> {
+  now: Date = new Date(),
+): Promise<{ goalTitle: string; status: VerificationStatus } | "limited" | null> {
   if (file.byteLength === 0 || file.byteLength > MAX_BADGE_FILE_BYTES) return null;
   const repo = new VerificationRepository(db);
+  if ((await repo.checksQueuedSince(userId, new Date(now.getTime() - 60_000))) >= CHECKS_PER_MINUTE)
+    return "limited";
   const candidates = (await repo.completedForUser(userId)).filter(
     (c) => c.status !== "verified" && c.status !== "warning" && c.status !== "pending",
   );
   const target = candidates.at(-1);
   if (!target) return null;
-  await repo.setStatus(target.completionId, "pending");
+  await repo.setStatus(target.completionId, "pending", now);
   const shareId = randomUUID();
   const data: VerifyJobData = {
     completionId: target.completionId,
