@@ -5,7 +5,8 @@ select m.team_id, u.id, u.display_name, p.leaderboard
 from team_members m
 join users u on u.id = m.user_id
 left join org_people p on p.user_id = u.id
-where m.team_id = any($1::int[]);
+where m.team_id = any($1::int[]) and not exists (select 1 from org_people hp
+               where hp.user_id = "u"."id" and hp.leaderboard = 'hidden');
 
 with w as materialized (
   select * from unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[]) as w(id, b0, b1, b2, b3, b4, b5, b6, b7, b8)
@@ -14,17 +15,19 @@ select t.team_id, case when e.occurred_at < w.b1 then 1 when e.occurred_at < w.b
        sum(e.hours)::float8 as hours
 from unnest($11::int[], $12::int[]) as t(team_id, w)
 join w on w.id = t.w
-join team_members m on m.team_id = t.team_id
+join team_members m on m.team_id = t.team_id and not exists (select 1 from org_people hp
+             where hp.user_id = "m"."user_id" and hp.leaderboard = 'hidden')
 join progress_events e on e.user_id = m.user_id
  and e.occurred_at >= w.b0 and e.occurred_at < w.b8
 group by 1, 2;
 
 select t.team_id, g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
-       coalesce(cr.url, c.evidence_url) as url, c.verification_status,
+       cr.url as catalog_url, c.evidence_url, c.trusted, c.verification_status,
        c.revoked_at is not null as revoked
 from completions c
 join goals g on g.id = c.goal_id and g.status = 'completed'
-join team_members m on m.user_id = g.user_id
+join team_members m on m.user_id = g.user_id and not exists (select 1 from org_people hp
+             where hp.user_id = "m"."user_id" and hp.leaderboard = 'hidden')
 join unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) as t(team_id, week_from, week_to) on t.team_id = m.team_id
  and c.completed_at >= t.week_from and c.completed_at < t.week_to
 left join credentials cr on cr.id = g.credential_id
@@ -34,7 +37,8 @@ order by c.completed_at, g.id;
 
 select t.team_id, g.user_id, g.title
 from unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) as t(team_id, week_from, week_to)
-join team_members m on m.team_id = t.team_id
+join team_members m on m.team_id = t.team_id and not exists (select 1 from org_people hp
+             where hp.user_id = "m"."user_id" and hp.leaderboard = 'hidden')
 join goals g on g.user_id = m.user_id
  and g.created_at >= t.week_from and g.created_at < t.week_to
 order by g.created_at, g.id;

@@ -94,7 +94,8 @@ describe("the production command, outside a container", () => {
     expect(migrate.status, migrate.stderr).toBe(0);
     expect(migrate.stdout).toMatch(/^Applied: \d{8}_001_core_schema, /m);
     const web = run(webCommand!.split(" "), env);
-    const worker = run(workerCommand!.split(" "), env);
+    // On one machine each process needs its own port: a worker serves health and metrics too.
+    const worker = run(workerCommand!.split(" "), { ...env, PORT: String(await freePort()) });
     try {
       await waitFor200(`http://127.0.0.1:${port}/healthz`, web);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
