@@ -47,6 +47,18 @@ export function textMessage(text: string, note?: string): Message {
   return { summary: text, blocks };
 }
 
+/** A member asked for a report: where their own and their team's progress are instead. */
+export function reportsForManagersMessage(): Message {
+  const text: Inline[] = [
+    "Reports are for managers and admins. You can see your own progress with ",
+    { command: "goals" },
+    ", and your team's with ",
+    { command: "leaderboard" },
+    ".",
+  ];
+  return { summary: "Reports are for managers and admins.", blocks: [{ type: "text", text }] };
+}
+
 export function leaderboardMessage(board: Leaderboard, scope: string): Message {
   const title = `Leaderboard · ${scope} · ${windowLabel(board.window)}`;
   const blocks: Block[] = [{ type: "header", text: title }];
@@ -215,7 +227,7 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
   ) {
     blocks.push({
       type: "context",
-      text: ["A quiet week. Log an hour with /learn log 1 to get the team going."],
+      text: ["A quiet week. Log an hour with ", { command: "log 1" }, " to get the team going."],
     });
   }
   return {

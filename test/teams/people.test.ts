@@ -102,4 +102,14 @@ describe("Teams people: time zones and mentions through the real CloudAdapter ov
     expect(reply).toContain("couldn't look up “Ghost Writer”");
     expect(await org()).toEqual(before);
   });
+
+  it("tells a member where their progress is in Teams' command words, not Slack's", async () => {
+    const reply = await h.replyTo(
+      activity(h.fake.serviceUrl, { text: "learn report", from: { ...BOB } }),
+    );
+    expect(reply).toContain("Reports are for managers and admins.");
+    expect(reply).toContain("learn goals");
+    expect(reply).toContain("learn leaderboard");
+    expect(reply).not.toContain("/learn");
+  });
 });

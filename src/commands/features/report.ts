@@ -5,7 +5,7 @@ import { buildReport } from "../../domain/reports/report.ts";
 import { currentWindow } from "../../domain/scoring/periods.ts";
 import { problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
-import { reportMessage, textMessage } from "../../messages/org.ts";
+import { reportMessage, reportsForManagersMessage, textMessage } from "../../messages/org.ts";
 import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
 import { parseReport, REPORT_USAGE } from "./org-grammar.ts";
 
@@ -31,6 +31,7 @@ export function reportCommand(deps: FeatureDeps, org: OrgService): FeatureComman
           ),
         );
       }
+      if (role === "member") return privateReply(reportsForManagersMessage());
       const scope = await reportScope(org, s.user, role, cmd);
       if (!scope.ok) return privateReply(textMessage(scope.message));
       const now = deps.clock.now();

@@ -20,9 +20,8 @@ export async function reportScope(
   target: { manager: PersonRef | null; team: string | null },
 ): Promise<Scope> {
   if (role === "member") {
-    return refuse(
-      "Reports are for managers and admins. You can see your own progress with /learn goals, and your team's with /learn leaderboard.",
-    );
+    // The report command answers members first, naming the commands in the platform's words.
+    return refuse("Reports are for managers and admins.");
   }
   const ws = user.workspace_id;
   const mine = role === "admin" ? null : new Set(await org.repo.chain(ws, user.id));
