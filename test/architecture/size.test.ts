@@ -45,10 +45,6 @@ const ALLOWED: Record<string, string> = {
     "one case per kind of key reference (DID methods, JWKS, HTTP keys)",
   "src/domain/verification/messages.ts#verificationResultMessage":
     "one message with a block per verification outcome",
-  "src/domain/verification/ob2.ts":
-    "Open Badges 2.0 verification, step by step as the spec lists them",
-  "src/domain/verification/ob2.ts#verifyAssertion":
-    "the 2.0 verification steps in the spec's order",
   "src/domain/verification/ob3.ts#verifyOb3": "the 3.0 verification steps in the spec's order",
   "adapters/slack/messenger.ts#createSlackMessenger": "the Slack messenger as one closure",
   "src/domain/checkins/people.ts#loadPeople":

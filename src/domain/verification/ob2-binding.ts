@@ -1,0 +1,196 @@
+import { compactVerify, decodeProtectedHeader, importSPKI } from "jose";
+import { errorMessage, fetchJson } from "./fetch-json.ts";
+import { asArray, idOf, isHttpUrl, isObject, type JsonObject, str } from "./json.ts";
+import type { Loaded, Ob2Context } from "./ob2-nodes.ts";
+import { REASON_CODES as C } from "./reasons.ts";
+import { originOf, servedFrom, TRUST_CODES as T, hostOf as trustHostOf } from "./trust.ts";
+
+/**
+ * Open Badges 2.0 hosting and signatures: the issuer's verification policy, the signed badge's
+ * key and revocation list, and whether the hosting or the key binds the badge to its issuer.
+ */
+
+/** The issuer's own profile, served from its id: only then do its policy and keys count. */
+function provenIssuer(issuer: Loaded, ctx: Ob2Context): boolean {
+  if (issuer.servedFromId) return true;
+  ctx.trust?.unbound(
+    T.issuerUnproven,
+    issuer.url
+      ? `The issuer profile at ${issuer.url} is not the issuer's own (it says it is ${str(issuer.node.id) ?? "nobody"}).`
+      : "The issuer profile is written into the badge, not served by the issuer.",
+  );
+  return false;
+}
+
+/** A hosted badge is bound when it was served at its id, from an origin its (proven) issuer allows. */
+export function bindHosted(
+  assertionId: string,
+  servedAtId: boolean,
+  issuer: Loaded,
+  ctx: Ob2Context,
+) {
+  if (!provenIssuer(issuer, ctx)) return;
+  if (!servedAtId) {
+    ctx.trust?.unbound(
+      T.hostUnbound,
+      `The badge could not be loaded from its own address ${assertionId}.`,
+    );
+    return;
+  }
+  const policy = isObject(issuer.node.verification) ? issuer.node.verification : {};
+  const startsWith = asArray(policy.startsWith).filter((x): x is string => typeof x === "string");
+  const origins = asArray(policy.allowedOrigins)
+    .filter((x): x is string => typeof x === "string")
+    .map((o) => o.toLowerCase());
+  const host = trustHostOf(assertionId);
+  const issuerHost = trustHostOf(str(issuer.node.id));
+  const hostOk =
+    origins.length > 0
+      ? !!host && origins.includes(host)
+      : startsWith.length > 0 || (!!host && host === issuerHost);
+  const prefixOk = startsWith.length === 0 || startsWith.some((p) => assertionId.startsWith(p));
+  if (hostOk && prefixOk)
+    ctx.trust?.bound(`The badge is served from ${host}, which its issuer allows.`);
+  else
+    ctx.trust?.unbound(
+      T.hostUnbound,
+      `The badge is served from ${host ?? "?"}, which its issuer ${issuerHost ?? "?"} does not allow.`,
+    );
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/** The issuer's verification policy: allowedOrigins (default: the issuer's own host) and startsWith. */
+export function checkHostedPolicy(assertionId: string, issuer: JsonObject, ctx: Ob2Context): void {
+  const policy = isObject(issuer.verification) ? issuer.verification : {};
+  const startsWith = asArray(policy.startsWith).filter((s): s is string => typeof s === "string");
+  let origins = asArray(policy.allowedOrigins).filter((s): s is string => typeof s === "string");
+  if (origins.length === 0 && startsWith.length === 0) {
+    const issuerId = str(issuer.id);
+    const host = issuerId && isHttpUrl(issuerId) ? hostOf(issuerId) : null;
+    if (!host) {
+      ctx.reasons.warn(
+        C.verificationPolicyUncheckable,
+        "The issuer's id is not a web address, so the badge's hosting domain cannot be checked.",
+      );
+      return;
+    }
+    origins = [host];
+  }
+  const host = hostOf(assertionId);
+  if (origins.length > 0 && (!host || !origins.some((o) => o.toLowerCase() === host))) {
+    ctx.reasons.error(
+      C.verificationPolicy,
+      `The badge is hosted on ${host ?? "?"}, which its issuer does not allow (${origins.join(", ")}).`,
+    );
+  }
+  if (startsWith.length > 0 && !startsWith.some((p) => assertionId.startsWith(p))) {
+    ctx.reasons.error(
+      C.verificationPolicy,
+      `The badge's URL does not start with any prefix its issuer allows (${startsWith.join(", ")}).`,
+    );
+  }
+}
+
+/** Signed assertion: RS256 JWS by a key the issuer lists, then the issuer's revocation list. */
+export async function checkSigned(
+  jws: string,
+  assertion: JsonObject,
+  loaded: Loaded,
+  ctx: Ob2Context,
+): Promise<void> {
+  const { reasons } = ctx;
+  const issuer = loaded.node;
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(jws).alg;
+  } catch {
+    reasons.error(C.signatureInvalid, "The signed badge's header cannot be read.");
+    return;
+  }
+  if (alg !== "RS256") {
+    reasons.error(C.signatureInvalid, `Signed OB 2.0 badges use RS256, not ${alg ?? "nothing"}.`);
+    return;
+  }
+  const verification = isObject(assertion.verification) ? assertion.verification : {};
+  const creator = idOf(verification.creator);
+  const issuerKeys = asArray(issuer.publicKey)
+    .map(idOf)
+    .filter((k): k is string => !!k);
+  const keyUrl = creator ?? (issuerKeys.length === 1 ? issuerKeys[0] : null);
+  if (!keyUrl) {
+    reasons.error(C.keyUnresolvable, "The signed badge does not say which key signed it.");
+    return;
+  }
+  if (!issuerKeys.includes(keyUrl)) {
+    reasons.error(C.keyNotAuthorized, `The signing key ${keyUrl} is not one of the issuer's keys.`);
+    return;
+  }
+  const got = await fetchJson(ctx.fetcher, keyUrl);
+  if (!got.ok || !isObject(got.json) || typeof got.json.publicKeyPem !== "string") {
+    reasons.error(C.keyUnresolvable, `The signing key ${keyUrl} could not be loaded.`);
+    return;
+  }
+  const owner = idOf(got.json.owner);
+  if (owner && owner !== str(issuer.id)) {
+    reasons.error(C.keyNotAuthorized, `The signing key belongs to ${owner}, not the issuer.`);
+    return;
+  }
+  try {
+    const key = await importSPKI(got.json.publicKeyPem, "RS256");
+    await compactVerify(jws, key, { algorithms: ["RS256"] });
+    reasons.info(C.signatureValid, "The badge's signature is valid.");
+    bindSigningKey(keyUrl, owner, got.resource, loaded, ctx);
+  } catch (err) {
+    reasons.error(
+      C.signatureInvalid,
+      `The badge's signature does not verify: ${errorMessage(err)}`,
+    );
+    return;
+  }
+
+  const listUrl = idOf(issuer.revocationList);
+  if (!listUrl) return;
+  const list = await fetchJson(ctx.fetcher, listUrl);
+  if (!list.ok || !isObject(list.json)) {
+    reasons.warn(C.revocationListUnreachable, `The issuer's revocation list could not be loaded.`);
+    return;
+  }
+  const revoked = asArray(list.json.revokedAssertions ?? list.json.revoked);
+  const ids = new Set([str(assertion.id), str(assertion.uid)].filter((x): x is string => !!x));
+  for (const entry of revoked) {
+    const id =
+      typeof entry === "string" ? entry : isObject(entry) ? (idOf(entry) ?? str(entry.uid)) : null;
+    if (id && ids.has(id)) {
+      const why = isObject(entry) ? str(entry.revocationReason) : null;
+      reasons.error(C.hostedRevoked, `The issuer revoked this badge${why ? `: ${why}` : ""}.`);
+      return;
+    }
+  }
+}
+
+/** A signing key binds when the proven issuer owns it and it is published at the issuer's origin. */
+function bindSigningKey(
+  keyUrl: string,
+  owner: string | null,
+  resource: { url: string; finalUrl: string },
+  issuer: Loaded,
+  ctx: Ob2Context,
+): void {
+  if (!provenIssuer(issuer, ctx)) return;
+  const origin = originOf(str(issuer.node.id));
+  if (origin && owner === str(issuer.node.id) && servedFrom(resource, origin)) {
+    ctx.trust?.bound(`The issuer publishes the signing key ${keyUrl}.`);
+  } else {
+    ctx.trust?.unbound(
+      T.keyUnbound,
+      `The signing key ${keyUrl} is not published by the issuer at its own address.`,
+    );
+  }
+}
