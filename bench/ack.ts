@@ -10,6 +10,7 @@ import pg from "pg";
 import { TEST_DATABASE_URL } from "../test/support/db.ts";
 import { startFakeSlack } from "../test/support/fake-slack.ts";
 import {
+  addBenchPeople,
   drive,
   freePort,
   MODES,
@@ -36,6 +37,7 @@ const build = spawnSync(process.execPath, ["scripts/build.js", "--if-stale"], {
 if (build.status !== 0) process.exit(1);
 
 const slack = await startFakeSlack();
+addBenchPeople(slack);
 const replies = new ReplyCatcher();
 await replies.start();
 const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });

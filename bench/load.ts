@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
+import type { FakeSlack } from "../test/support/fake-slack.ts";
 import { sign, slashCommandBody, TEST_SIGNING_SECRET } from "../test/support/slack-signing.ts";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -136,6 +137,24 @@ export function percentile(values: number[], p: number): number {
 
 let nextId = 0;
 
+/** How many different people send the commands, unless a drive says otherwise. */
+export const BENCH_PEOPLE = 200;
+
+/**
+ * The people the commands come from, known to the fake Slack: without them every command's
+ * users.info fails and the bench measures the apology path instead of the command.
+ */
+export function addBenchPeople(slack: FakeSlack, count = BENCH_PEOPLE): void {
+  for (let i = 0; i < count; i++) {
+    slack.addUser({
+      id: `U0BENCH${i}`,
+      name: `bench${i}`,
+      real_name: `Bench Person ${i}`,
+      tz: "UTC",
+    });
+  }
+}
+
 /**
  * Posts signed `/learn <text>` slash commands to `url` at `rate` a second for `seconds`, spread
  * evenly, from `users` different people; `onTick` runs about once a second.
@@ -168,7 +187,7 @@ export async function drive(options: {
     const body = slashCommandBody({
       text: options.text ?? "goals",
       responseUrl: `${replies?.base ?? "http://127.0.0.1:9"}/r/${id}`,
-      userId: `U0BENCH${id % (options.users ?? 200)}`,
+      userId: `U0BENCH${id % (options.users ?? BENCH_PEOPLE)}`,
       triggerId: `${id}.1.bench`,
     });
     const { headers } = sign(body, { secret: SIGNING_SECRET });
