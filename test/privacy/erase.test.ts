@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAudit } from "../../src/domain/audit/log.ts";
@@ -42,6 +43,8 @@ async function rowsReferencing(t: TestDatabase, id: number) {
   return found;
 }
 
+const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
+
 describe.each(["slack", "teams"] as const)("erasing a person on %s", (platform) => {
   let t: TestDatabase;
   let ws: number;
@@ -71,6 +74,17 @@ describe.each(["slack", "teams"] as const)("erasing a person on %s", (platform) 
     await t?.drop();
   });
 
+  const unmatchedIn = async (workspaceId: number) =>
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from xapi_statements where workspace_id = ${workspaceId} and user_id is null`.execute(
+          t.db,
+        )
+      ).rows[0]!.n,
+    );
+
   it("has seeded every column that can refer to a person, so none goes untested", async () => {
     const before = await rowsReferencing(t, ada.id);
     const columns = await personColumns(t);
@@ -84,6 +98,10 @@ describe.each(["slack", "teams"] as const)("erasing a person on %s", (platform) 
 
   it("leaves no row anywhere that refers to the person, and keeps everyone else's", async () => {
     const bobBefore = await tablesMentioning(t.db, [bob.platformId]);
+    const unmatchedBefore = await unmatchedIn(ws);
+    expect(
+      await tablesMentioning(t.db, [ada.email.toUpperCase(), sha1(`mailto:${ada.email}`)]),
+    ).toEqual({ xapi_statements: 2 });
     const erased = await erasePerson(t.db, ada.id, {
       workspaceId: ws,
       actorId: ada.id,
@@ -94,6 +112,11 @@ describe.each(["slack", "teams"] as const)("erasing a person on %s", (platform) 
     expect(erased).toBe(true);
     expect(await rowsReferencing(t, ada.id)).toEqual({});
     expect(await tablesMentioning(t.db, [ada.platformId, ada.email, ada.name])).toEqual({});
+    // Unmatched xAPI statements naming Ada by e-mail (any case), its SHA-1 or an account go too.
+    expect(
+      await tablesMentioning(t.db, [ada.email.toUpperCase(), sha1(`mailto:${ada.email}`)]),
+    ).toEqual({});
+    expect(await unmatchedIn(ws)).toBe(unmatchedBefore - 3);
     // Bob's rows are all there; only their mention of Ada is gone.
     expect(await tablesMentioning(t.db, [bob.platformId])).toEqual(bobBefore);
     const bobRefs = await rowsReferencing(t, bob.id);

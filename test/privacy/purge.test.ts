@@ -1,7 +1,12 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeCommand } from "../../bin/commands/purge.ts";
 import { loadConfig } from "../../src/config.ts";
-import { markInstalled, purgeUninstalled } from "../../src/domain/privacy/purge.ts";
+import {
+  markInstalled,
+  purgeExpiredStatements,
+  purgeUninstalled,
+} from "../../src/domain/privacy/purge.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { seedPerson, tablesMentioning, workspace } from "./seed.ts";
 
@@ -46,6 +51,24 @@ describe("purging uninstalled workspaces", () => {
     expect(await tablesMentioning(t.db, [person.platformId, person.email, "TGONE"])).toEqual({});
     expect(await exists("TBACK")).toBe(true);
     expect(await exists("tenant-kept")).toBe(true);
+  });
+
+  it("deletes expired unmatched xAPI statements in every workspace, even one whose LMS went quiet", async () => {
+    const ws = await workspace(t.db, "slack", "TQUIET");
+    const person = await seedPerson(t.db, ws, "Quiet");
+    const statements = async () =>
+      (
+        await sql<{
+          outcome: string;
+          user_id: number | null;
+        }>`select outcome, user_id from xapi_statements where workspace_id = ${ws}`.execute(t.db)
+      ).rows;
+    // Seeded: one placed statement and three unmatched ones expiring on 2 December.
+    expect(await purgeExpiredStatements(t.db, new Date("2026-12-02T09:59:59Z"))).toBe(0);
+    expect(await statements()).toHaveLength(4);
+    expect(await purgeExpiredStatements(t.db, new Date("2026-12-02T10:00:00Z"))).toBeGreaterThan(2);
+    expect(await statements()).toEqual([{ outcome: "progress", user_id: person.id }]);
+    expect(await tablesMentioning(t.db, [person.email.toUpperCase()])).toEqual({});
   });
 
   it("stackup purge --workspace deletes one workspace at once, and explains bad input", async () => {

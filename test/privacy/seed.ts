@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../src/db/types.ts";
 
@@ -184,6 +185,29 @@ export async function seedPerson(
       stored_at: AT,
     })
     .execute();
+  // Statements an LMS sent that matched no one: the actor as sent, by e-mail (in another case),
+  // its SHA-1 and an account name, with no user id.
+  const actors = [
+    { mbox: `mailto:${email.toUpperCase()}` },
+    { mbox_sha1sum: createHash("sha1").update(`mailto:${email}`).digest("hex") },
+    { account: { homePage: "https://lms.example", name: platformId } },
+  ];
+  for (const [i, actor] of actors.entries()) {
+    await d
+      .insertInto("xapi_statements")
+      .values({
+        workspace_id: workspaceId,
+        id: sql`gen_random_uuid()`,
+        credential_id: cred.id,
+        statement: JSON.stringify({ actor, verb: { id: "completed" } }),
+        fingerprint: `u${n}-${i}`,
+        verb: "completed",
+        outcome: "unknown_actor",
+        stored_at: AT,
+        expires_at: "2026-12-02T10:00:00Z",
+      })
+      .execute();
+  }
   if (ws.platform === "teams") {
     await d
       .insertInto("teams_conversation_references")

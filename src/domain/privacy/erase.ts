@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../../db/types.ts";
 import { type AuditEntry, writeAudit } from "../audit/log.ts";
@@ -43,6 +44,35 @@ async function erasePlatformIds(trx: AnyTrx, userIds: number[]): Promise<void> {
 }
 
 /**
+ * xAPI statements an LMS sent about someone Stackup could not place keep the actor as sent (an
+ * e-mail, its SHA-1, or an account name) with no user id. They are found by those identifiers,
+ * as exact JSON strings, within the person's workspace.
+ */
+async function eraseStatementsAbout(trx: AnyTrx, userIds: number[]): Promise<void> {
+  const people = await trx
+    .selectFrom("users")
+    .where("id", "in", userIds)
+    .select(["workspace_id", "platform_user_id", "email"])
+    .execute();
+  for (const p of people) {
+    const ids = [p.platform_user_id, ...(p.email ? [p.email] : [])].map((x) => x.toLowerCase());
+    const needles = ids.map((x) => `"${x}"`);
+    if (p.email) {
+      const email = p.email.toLowerCase();
+      needles.push(`"mailto:${email}"`);
+      needles.push(`"${createHash("sha1").update(`mailto:${email}`).digest("hex")}"`);
+    }
+    await sql`delete from xapi_statements
+               where workspace_id = ${p.workspace_id}
+                 and lower(statement::text) like any(${sql.val(needles.map((n) => `%${likeEscape(n)}%`))}::text[])`.execute(
+      trx,
+    );
+  }
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
  * Removes people and everything theirs inside `trx`: rows they own (a `user_id` column) go, with
  * what hangs off them by cascade (goals, progress, completions, pending deliveries); rows that only
  * mention them (a manager, a share's colleague, an audit entry's subject) lose the mention.
@@ -69,6 +99,7 @@ export async function erasePeople(trx: AnyTrx, userIds: number[]): Promise<numbe
     }
   }
   await erasePlatformIds(trx, userIds);
+  await eraseStatementsAbout(trx, userIds);
   const gone = await trx.deleteFrom("users").where("id", "in", userIds).executeTakeFirst();
   return Number(gone.numDeletedRows);
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database, Platform } from "../../db/types.ts";
 import { purgeWorkspace, workspacesDueForPurge } from "./erase.ts";
 
@@ -16,6 +16,17 @@ export async function purgeUninstalled(
     if (await purgeWorkspace(db, id)) purged++;
   }
   return purged;
+}
+
+/**
+ * Deletes xAPI statements kept unplaced past their expiry in every workspace. The statements
+ * resource deletes them too, but only when its workspace next sends or reads; a workspace whose
+ * LMS went quiet would keep them (often with an e-mail address) for ever.
+ */
+export async function purgeExpiredStatements(db: Kysely<Database>, now: Date): Promise<number> {
+  const { numAffectedRows } = await sql`delete from xapi_statements
+                                          where expires_at <= ${now}`.execute(db);
+  return Number(numAffectedRows ?? 0);
 }
 
 /**
