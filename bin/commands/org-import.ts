@@ -75,7 +75,11 @@ export async function orgImportCommand(argv: string[], deps: OrgImportDeps): Pro
     stderr(`${file}: has no rows to import.`);
     return 1;
   }
-  const outcome = await importOrg(deps.db, workspaces[0]!.id, parsed.rows);
+  const outcome = await importOrg(deps.db, workspaces[0]!.id, parsed.rows, {
+    actorId: null,
+    source: basename(file),
+    at: new Date(),
+  });
   if (!outcome.ok) return reject(file, outcome.errors, stderr);
   const c = outcome.counts;
   stdout(

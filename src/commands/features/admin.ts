@@ -56,7 +56,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
         case "invalid":
           return problem(cmd.message, cmd.usage);
         case "team.create": {
-          const team = await org.createTeam(ws, cmd.name, cmd.channel);
+          const team = await org.createTeam(ws, cmd.name, cmd.channel, s.user);
           if ("error" in team) return problem(`There's already a team called ${cmd.name}.`);
           return privateReply(teamCreatedMessage(team));
         }
@@ -65,7 +65,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
           if (!team) return problem(`There's no team called "${cmd.team}".`, ADMIN_USAGE.create);
           const found = await org.resolve(ws, cmd.people, { createMentioned: true });
           if (!found.ok) return unknownPeople(found.unknown, found.ambiguous, ADMIN_USAGE.add);
-          const added = await org.addMembers(ws, team, found.people);
+          const added = await org.addMembers(ws, team, found.people, s.user);
           const names = found.people.map((p: Person) => p.displayName).join(", ");
           return privateReply(
             textMessage(
@@ -81,14 +81,11 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
           const [person, manager] = found.people;
           if (!person || (cmd.manager && !manager))
             return problem("Name two different people.", ADMIN_USAGE.manager);
-          const result = await org.setManager(ws, person, manager ?? null);
+          const result = await org.setManager(ws, person, manager ?? null, s.user);
           if ("error" in result)
             return problem(
               `${manager?.displayName} already reports to ${person.displayName}, directly or through others, so that would make a loop.`,
             );
-          await org.audit(s.user, ws, "org.manager", "manager", [person.id], {
-            manager: manager?.id ?? null,
-          });
           return privateReply(
             textMessage(
               manager
@@ -101,8 +98,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
           const found = await org.resolve(ws, [cmd.person], { createMentioned: true });
           if (!found.ok) return unknownPeople(found.unknown, found.ambiguous, ADMIN_USAGE.role);
           const person = found.people[0]!;
-          await org.setRole(ws, person, cmd.role);
-          await org.audit(s.user, ws, "org.role", "role", [person.id], { role: cmd.role });
+          await org.setRole(ws, person, cmd.role, s.user);
           return privateReply(
             textMessage(
               `${person.displayName} is now ${cmd.role === "admin" ? "an" : "a"} ${cmd.role}.`,
@@ -113,7 +109,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
           const team = await org.repo.team(ws, cmd.team);
           if (!team) return problem(`There's no team called "${cmd.team}".`, ADMIN_USAGE.digest);
           const zone = cmd.timeZone ?? team.digest_time_zone;
-          await org.repo.setDigest(team.id, cmd.day, cmd.time, zone);
+          await org.setDigest(team, { day: cmd.day, time: cmd.time, timeZone: zone }, s.user);
           const note = team.channel_id
             ? undefined
             : "This team has no channel yet, so no digest will be posted until it has one.";

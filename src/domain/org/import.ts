@@ -93,14 +93,24 @@ export interface OrgImportCounts {
   rolesSet: number;
 }
 
+/** Who ran an import, for its audit entry: null from the command line. */
+export interface ImportAudit {
+  actorId: number | null;
+  /** The file's name, as the entry shows it. */
+  source: string;
+  at: Date;
+}
+
 /**
  * Applies the rows to one workspace in one transaction, or nothing when any row is wrong:
- * unknown people, or a manager chain that would loop.
+ * unknown people, or a manager chain that would loop. The audit entry is written in the same
+ * transaction, so it exists exactly when the import does.
  */
 export async function importOrg(
   db: Kysely<Database>,
   workspaceId: number,
   rows: OrgRow[],
+  audit: ImportAudit,
 ): Promise<{ ok: true; counts: OrgImportCounts } | { ok: false; errors: LineError[] }> {
   const repo = new OrgRepository(db);
   return repo.db.transaction().execute(async (trx) => {
@@ -219,15 +229,25 @@ export async function importOrg(
         .execute();
       membershipsAdded = added.length;
     }
-    return {
-      ok: true,
-      counts: {
-        people: rows.length,
-        teamsCreated,
-        membershipsAdded,
-        managersSet: withManager.length,
-        rolesSet: withRole.length,
-      },
+    const counts = {
+      people: rows.length,
+      teamsCreated,
+      membershipsAdded,
+      managersSet: withManager.length,
+      rolesSet: withRole.length,
     };
+    await repo.audit(
+      {
+        workspaceId,
+        actorId: audit.actorId,
+        action: "org.import",
+        scope: audit.source,
+        subjectIds: ids,
+        detail: { ...counts },
+        at: audit.at,
+      },
+      trx,
+    );
+    return { ok: true, counts };
   });
 }

@@ -101,8 +101,9 @@ export class OrgRepository {
     workspaceId: number,
     name: string,
     channel: { id: string; name: string | null } | null,
+    db: OrgDb = this.db,
   ): Promise<TeamRow | undefined> {
-    return this.db
+    return db
       .insertInto("teams")
       .values({
         workspace_id: workspaceId,
@@ -124,27 +125,39 @@ export class OrgRepository {
     return rows.map((r) => r.user_id);
   }
 
-  async addMembers(teamId: number, userIds: number[], db: OrgDb = this.db): Promise<number> {
-    if (userIds.length === 0) return 0;
+  /** Adds people to a team; returns the ids of those who were not in it yet. */
+  async addMembers(teamId: number, userIds: number[], db: OrgDb = this.db): Promise<number[]> {
+    if (userIds.length === 0) return [];
     const added = await db
       .insertInto("team_members")
       .values(userIds.map((user_id) => ({ team_id: teamId, user_id })))
       .onConflict((oc) => oc.columns(["team_id", "user_id"]).doNothing())
       .returning("user_id")
       .execute();
-    return added.length;
+    return added.map((r) => r.user_id);
   }
 
-  async setDigest(teamId: number, day: number, time: string, zone: string): Promise<void> {
-    await this.db
+  async setDigest(
+    teamId: number,
+    day: number,
+    time: string,
+    zone: string,
+    db: OrgDb = this.db,
+  ): Promise<void> {
+    await db
       .updateTable("teams")
       .set({ digest_day: day, digest_time: time, digest_time_zone: zone })
       .where("id", "=", teamId)
       .execute();
   }
 
-  async setRole(workspaceId: number, userId: number, role: Role): Promise<void> {
-    await this.db
+  async setRole(
+    workspaceId: number,
+    userId: number,
+    role: Role,
+    db: OrgDb = this.db,
+  ): Promise<void> {
+    await db
       .insertInto("org_people")
       .values({ user_id: userId, workspace_id: workspaceId, role })
       .onConflict((oc) => oc.column("user_id").doUpdateSet({ role }))

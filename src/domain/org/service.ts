@@ -2,7 +2,10 @@ import type { Kysely } from "kysely";
 import type { Database, User } from "../../db/types.ts";
 import type { Clock } from "../../time/clock.ts";
 import { OrgRepository, type TeamRow } from "./repository.ts";
-import type { LeaderboardChoice, Role } from "./tables.ts";
+import type { LeaderboardChoice, OrgDb, Role } from "./tables.ts";
+
+/** Who made a change, for its audit entry; null when it came from the command line. */
+export type AuditActor = { id: number } | null;
 
 /** A person as typed in a command, already parsed from the platform's mention syntax. */
 export type PersonRef =
@@ -87,19 +90,42 @@ export class OrgService {
     return { ok: true, people };
   }
 
+  /**
+   * Creates a team, audited in the same transaction: the entry exists exactly when the team does.
+   */
   async createTeam(
     workspaceId: number,
     name: string,
     channel: { id: string; name: string | null } | null,
+    by: AuditActor,
   ): Promise<TeamRow | { error: "duplicate" }> {
-    return (await this.repo.createTeam(workspaceId, name, channel)) ?? { error: "duplicate" };
+    return this.repo.db.transaction().execute(async (trx) => {
+      const team = await this.repo.createTeam(workspaceId, name, channel, trx);
+      if (!team) return { error: "duplicate" } as const;
+      await this.record(trx, by, workspaceId, "org.team.create", team.name, [], {
+        team: team.id,
+        channel: team.channel_id,
+      });
+      return team;
+    });
   }
 
-  async addMembers(workspaceId: number, team: TeamRow, people: Person[]): Promise<number> {
+  /** Adds people to a team; the audit entry names those added, and is written only if any were. */
+  async addMembers(
+    workspaceId: number,
+    team: TeamRow,
+    people: Person[],
+    by: AuditActor,
+  ): Promise<number> {
     const ids = people.map((p) => p.id);
     return this.repo.db.transaction().execute(async (trx) => {
       await this.repo.ensurePeople(workspaceId, ids, trx);
-      return this.repo.addMembers(team.id, ids, trx);
+      const added = await this.repo.addMembers(team.id, ids, trx);
+      if (added.length > 0)
+        await this.record(trx, by, workspaceId, "org.team.add", team.name, added, {
+          team: team.id,
+        });
+      return added.length;
     });
   }
 
@@ -108,6 +134,7 @@ export class OrgService {
     workspaceId: number,
     person: Person,
     manager: Person | null,
+    by: AuditActor,
   ): Promise<{ ok: true } | { error: "cycle" }> {
     if (manager && manager.id === person.id) return { error: "cycle" };
     return this.repo.db.transaction().execute(async (trx) => {
@@ -124,12 +151,57 @@ export class OrgService {
         await this.repo.ensurePeople(workspaceId, [manager.id], trx);
       }
       await this.repo.setManager(workspaceId, person.id, manager?.id ?? null, trx);
+      await this.record(trx, by, workspaceId, "org.manager", "manager", [person.id], {
+        manager: manager?.id ?? null,
+      });
       return { ok: true } as const;
     });
   }
 
-  async setRole(workspaceId: number, person: Person, role: Role): Promise<void> {
-    await this.repo.setRole(workspaceId, person.id, role);
+  async setRole(workspaceId: number, person: Person, role: Role, by: AuditActor): Promise<void> {
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.setRole(workspaceId, person.id, role, trx);
+      await this.record(trx, by, workspaceId, "org.role", "role", [person.id], { role });
+    });
+  }
+
+  /** Changes when a team's digest goes out, audited in the same transaction. */
+  async setDigest(
+    team: TeamRow,
+    schedule: { day: number; time: string; timeZone: string },
+    by: AuditActor,
+  ): Promise<void> {
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.setDigest(team.id, schedule.day, schedule.time, schedule.timeZone, trx);
+      await this.record(trx, by, team.workspace_id, "org.digest", team.name, [], {
+        team: team.id,
+        before: { day: team.digest_day, time: team.digest_time, timeZone: team.digest_time_zone },
+        after: schedule,
+      });
+    });
+  }
+
+  private async record(
+    trx: OrgDb,
+    by: AuditActor,
+    workspaceId: number,
+    action: string,
+    scope: string,
+    subjectIds: number[],
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    await this.repo.audit(
+      {
+        workspaceId,
+        actorId: by?.id ?? null,
+        action,
+        scope,
+        subjectIds,
+        detail,
+        at: this.clock.now(),
+      },
+      trx,
+    );
   }
 
   async setLeaderboardChoice(user: User, choice: LeaderboardChoice): Promise<void> {
