@@ -141,14 +141,9 @@ async function main() {
     const reportMs5k = ms(reportTimes[1]!);
     log(`report chain: ${chainSize} people`);
 
-    const teams = await db
-      .withTables<{ teams: import("../src/domain/org/tables.ts").TeamsTable }>()
-      .selectFrom("teams")
-      .selectAll()
-      .orderBy("id")
-      .execute();
+    const teams = await db.selectFrom("teams").selectAll().orderBy("id").execute();
     const items = (n: number) =>
-      teams.slice(0, n).map((team) => ({ team: team as never, digestDate: "2026-10-26" }));
+      teams.slice(0, n).map((team) => ({ team, digestDate: "2026-10-26" }));
     await buildDigests(db, items(50), NOW);
     let start = performance.now();
     const d1 = await buildDigests(db, items(1_000), NOW);

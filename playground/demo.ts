@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../src/db/types.ts";
-import { orgDb } from "../src/domain/org/tables.ts";
 import type { Clock } from "../src/time/clock.ts";
 import { PLAYGROUND_PEOPLE } from "./people.ts";
 import { type SlackStandIn, TEAM_ID } from "./slack/standin.ts";
@@ -216,9 +215,8 @@ export async function seedDemo(
   }
   for (const t of TEAMS) standin.addChannel({ id: t.channel, name: t.channelName });
 
-  const org = orgDb(db);
   const now = clock.now();
-  const created = await org.transaction().execute(async (trx) => {
+  const created = await db.transaction().execute(async (trx) => {
     const workspace = await trx
       .insertInto("workspaces")
       .values({ platform: "slack", external_id: TEAM_ID, name: "Playground" })

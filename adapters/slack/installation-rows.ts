@@ -1,36 +1,4 @@
-import type { ColumnType, Generated, Kysely } from "kysely";
-import type { Database } from "../../src/db/types.ts";
 import type { AdapterLogger } from "./logging.ts";
-
-/** A type alias, not an interface: withTables needs an index-compatible record. */
-export type SlackInstallationsTable = {
-  id: Generated<number>;
-  installation_key: string;
-  team_id: string | null;
-  enterprise_id: string | null;
-  is_enterprise_install: boolean;
-  workspace_id: number | null;
-  app_id: string | null;
-  bot_token_encrypted: Buffer;
-  token_key_id: string;
-  bot_user_id: string;
-  bot_id: string;
-  scopes: string[];
-  installer_user_id: string;
-  /** Token rotation only: the refresh token, sealed like the bot token; null without rotation. */
-  refresh_token_encrypted: Buffer | null;
-  /** Token rotation only: when the bot token stops working. */
-  bot_token_expires_at: Date | null;
-  installed_at: ColumnType<Date, Date | string | undefined, never>;
-  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
-};
-
-/** What migration 014 added to our workspace rows: the Grid organisation a workspace is in. */
-export type WorkspaceEnterprise = { enterprise_id: string | null };
-
-export type InstallDb = Kysely<
-  Database & { slack_installations: SlackInstallationsTable; workspaces: WorkspaceEnterprise }
->;
 
 /** Tokens rarely change, and an uninstall in another process is noticed within this long. */
 export const TOKEN_TTL_MS = 60_000;

@@ -8,7 +8,6 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../../src/db/types.ts";
 import type { Destination } from "../../src/ports.ts";
 import {
-  type InstallDb,
   keyOf,
   MAX_CACHED,
   MISSING_TTL_MS,
@@ -16,13 +15,11 @@ import {
   REFRESH_MARGIN_MS,
   REFRESH_REFUSED,
   REFRESH_TIMEOUT_MS,
-  type SlackInstallationsTable,
   TOKEN_COLUMNS,
   TOKEN_TTL_MS,
   type TokenRotation,
   type TokenRow,
   type Usable,
-  type WorkspaceEnterprise,
 } from "./installation-rows.ts";
 import { type AdapterLogger, boltLogger, describeError } from "./logging.ts";
 import { notInstalled, SlackDeliveryError, type SlackTokenLookup } from "./messenger.ts";
@@ -40,7 +37,6 @@ export { TokenKeyError };
  * under the row's lock, so only one process asks Slack and the others use what it stored.
  */
 export class SlackInstallations implements InstallationStore {
-  private readonly db: InstallDb;
   /** By team id; `via` is the installation a token came from (the team's, or its enterprise's). */
   private readonly cache = new Map<
     string,
@@ -55,16 +51,12 @@ export class SlackInstallations implements InstallationStore {
   private readonly client: webApi.WebClient | undefined;
 
   constructor(
-    db: Kysely<Database>,
+    private readonly db: Kysely<Database>,
     private readonly cipher: TokenCipher,
     /** Milliseconds since the epoch: the service's Clock, so tests can move time. */
     private readonly now: () => number = Date.now,
     private readonly rotation?: TokenRotation,
   ) {
-    this.db = db.withTables<{
-      slack_installations: SlackInstallationsTable;
-      workspaces: WorkspaceEnterprise;
-    }>();
     if (rotation) {
       // The same client the install's token exchange uses, without retries: the caller retries.
       this.client = new webApi.WebClient(undefined, {

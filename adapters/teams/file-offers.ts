@@ -1,22 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { FileConsentCardResponse } from "botbuilder";
-import type { ColumnType, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Database } from "../../src/db/types.ts";
 import type { Attachment } from "../../src/messages/model.ts";
-
-/** The table of migrations/20261129_012_teams_file_offers.ts; only this adapter reads it. */
-export interface TeamsFileOffersTable {
-  id: string;
-  tenant_id: string;
-  aad_object_id: string;
-  filename: string;
-  content_type: string;
-  data: ColumnType<Buffer, Buffer, never>;
-  created_at: ColumnType<Date, never, never>;
-}
-
-type OffersDatabase = Database & { teams_file_offers: TeamsFileOffersTable };
 
 /** An offer not answered within this many hours is gone; the person can simply ask again. */
 export const OFFER_TTL_HOURS = 24;
@@ -53,11 +40,7 @@ const live = sql<boolean>`created_at > now() - make_interval(hours => ${OFFER_TT
 
 /** Offered files in PostgreSQL, so whichever bot process gets the answer can upload the bytes. */
 export class FileOfferStore {
-  private readonly db: Kysely<OffersDatabase>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ teams_file_offers: TeamsFileOffersTable }>();
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   /** Keeps the files for their owner and clears away offers that have expired. */
   async offer(owner: OfferOwner, files: Attachment[]): Promise<OfferedFile[]> {

@@ -1,20 +1,7 @@
 import type { Activity, ConversationReference } from "botbuilder";
-import type { ColumnType, Generated, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Database } from "../../src/db/types.ts";
-
-/** The table of migrations/20261129_004_teams.ts; only this adapter reads it. */
-export interface TeamsConversationReferencesTable {
-  id: Generated<number>;
-  tenant_id: string;
-  kind: "personal" | "channel";
-  key: string;
-  reference: ColumnType<Partial<ConversationReference>, string, string>;
-  created_at: ColumnType<Date, never, never>;
-  updated_at: ColumnType<Date, string | undefined, string>;
-}
-
-type TeamsDatabase = Database & { teams_conversation_references: TeamsConversationReferencesTable };
 
 export type ReferenceKey = { tenantId: string; kind: "personal" | "channel"; key: string };
 
@@ -51,11 +38,7 @@ export function referenceKey(activity: Partial<Activity>): ReferenceKey | undefi
 
 /** Conversation references in PostgreSQL, so proactive sends survive restarts and scale out. */
 export class ConversationReferenceStore {
-  private readonly db: Kysely<TeamsDatabase>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ teams_conversation_references: TeamsConversationReferencesTable }>();
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   /** Stores or refreshes a reference; the service URL of a tenant can change over time. */
   async save(key: ReferenceKey, reference: Partial<ConversationReference>): Promise<void> {

@@ -1,9 +1,17 @@
-import type { ColumnType, Generated, Selectable } from "kysely";
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from "kysely";
+
+/**
+ * Every table the migrations create, in one place: a test (test/db/schema-types.test.ts) compares
+ * this module with a migrated schema, table by table and column by column.
+ */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A timestamp every insert must give. */
+type Moment = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 /** `date` columns are kept as ISO "YYYY-MM-DD" strings so no time zone can shift them. */
 type DateOnly = string;
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export type Platform = "slack" | "teams";
 export type GoalStatus = "active" | "paused" | "completed" | "dropped";
@@ -24,6 +32,8 @@ export interface WorkspacesTable {
   created_at: CreatedAt;
   /** Set when Stackup is uninstalled; its data is purged a retention period later. */
   uninstalled_at: Generated<Date | null>;
+  /** Slack: the Enterprise Grid organisation the workspace is in. */
+  enterprise_id: string | null;
 }
 
 export interface UsersTable {
@@ -57,6 +67,10 @@ export interface CredentialsTable {
   cost_usd: number | null;
   level: Level;
   created_at: CreatedAt;
+  /** xAPI activity ids whose completion completes this credential. */
+  xapi_activities: Nullable<string[]>;
+  /** Credly badge template ids that certify this credential. */
+  credly_templates: Nullable<string[]>;
 }
 
 export interface StacksTable {
@@ -135,6 +149,8 @@ export interface CompletionsTable {
   check_queued_at: Generated<Date | null>;
   /** Shown as verified before the trust rules; re-checked once under them. */
   trust_recheck_due: Generated<boolean>;
+  /** The learning system that reported the completion (never shown as a verified badge). */
+  reported_by: Nullable<string>;
 }
 
 export interface VerificationDeliveriesTable {
@@ -143,6 +159,257 @@ export interface VerificationDeliveriesTable {
   kind: "result" | "expiry_30" | "expiry_7" | "revoked" | "unverified";
   key: Generated<string>;
   sent_at: Timestamp;
+}
+
+export type Role = "member" | "manager" | "admin";
+export type LeaderboardChoice = "shown" | "anonymous" | "hidden";
+
+export interface TeamsTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  channel_id: string | null;
+  channel_name: string | null;
+  /** ISO weekday, 1 = Monday. */
+  digest_day: Generated<number>;
+  /** Local "HH:MM". */
+  digest_time: Generated<string>;
+  digest_time_zone: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface TeamMembersTable {
+  team_id: number;
+  user_id: number;
+}
+
+export interface OrgPeopleTable {
+  user_id: number;
+  workspace_id: number;
+  /** Null: not set (a member, unless the platform or STACKUP_ADMINS says admin). */
+  role: Role | null;
+  manager_id: number | null;
+  leaderboard: Generated<LeaderboardChoice>;
+  monthly_summary: Generated<boolean>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  workspace_id: number;
+  actor_id: number | null;
+  action: string;
+  scope: string;
+  subject_ids: Generated<number[]>;
+  /** Written as JSON text. */
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  at: Date;
+}
+
+export interface OrgDeliveriesTable {
+  idempotency_key: string;
+  kind: "digest" | "summary";
+  workspace_id: number;
+  team_id: number | null;
+  user_id: number | null;
+  period_start: string;
+  status: Generated<"pending" | "sent" | "failed">;
+  ref: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+export interface CheckinSchedulesTable {
+  user_id: number;
+  enabled: Generated<boolean>;
+  days: Generated<string[]>;
+  local_time: Generated<string>;
+  quiet_start: string | null;
+  quiet_end: string | null;
+  weekends_off: Generated<boolean>;
+  paused_until: DateOnly | null;
+  snoozed_until: Moment | null;
+  time_zone: string;
+  next_checkin_at: Moment | null;
+  next_checkin_date: DateOnly | null;
+  next_checkin_slot: string | null;
+  next_nudge_at: Moment | null;
+  next_nudge_date: DateOnly | null;
+  next_nudge_slot: string | null;
+  ignored_in_row: Generated<number>;
+  quiet_since: Moment | null;
+  last_checkin_at: Moment | null;
+  last_acted_at: Moment | null;
+  streak_celebrated: Generated<number>;
+  /** When `streak_celebrated` was celebrated; null before anything was. */
+  streak_celebrated_at: Moment | null;
+  updated_at: Moment;
+}
+
+export type CheckinDeliveryKind = "checkin" | "nudge";
+export type CheckinDeliveryStatus = "pending" | "sending" | "sent" | "skipped" | "failed";
+
+export interface CheckinDeliveriesTable {
+  id: Generated<number>;
+  key: string;
+  user_id: number;
+  workspace_id: number;
+  kind: CheckinDeliveryKind;
+  local_date: DateOnly;
+  slot: string;
+  due_at: Moment;
+  status: Generated<CheckinDeliveryStatus>;
+  attempts: Generated<number>;
+  requeues: Generated<number>;
+  uncertain: Generated<boolean>;
+  enqueued_at: Moment;
+  claimed_at: Moment | null;
+  sent_at: Moment | null;
+  /** When it was sent, skipped or failed; null while open (pending or sending). */
+  closed_at: Moment | null;
+  message_kind: string | null;
+  goal_id: number | null;
+  message_ref: string | null;
+  error: string | null;
+}
+
+export interface StackCompletionsTable {
+  user_id: number;
+  stack_id: number;
+  completed_at: Date;
+  recorded_at: Date;
+}
+
+export interface StudyBlocksTable {
+  user_id: number;
+  weekday: number;
+  local_time: string;
+  minutes: number;
+  updated_at: Date;
+}
+
+export type ShareAudience = "digest" | "team" | "colleague";
+export type ShareDeliveryState = "none" | "pending" | "sending" | "sent" | "failed";
+
+export interface SharesTable {
+  id: Generated<number>;
+  user_id: number;
+  workspace_id: number;
+  goal_id: number;
+  text: string;
+  audience: ShareAudience;
+  team_channel_id: string | null;
+  colleague_id: number | null;
+  delivery: Generated<ShareDeliveryState>;
+  delivery_ref: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
+export type XapiOutcome =
+  | "progress"
+  | "completed"
+  | "voiding"
+  | "ignored"
+  | "no_goal"
+  | "unknown_actor"
+  | "unknown_activity";
+
+export interface XapiCredentialsTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  key: string;
+  secret_hash: string;
+  created_by: number | null;
+  created_at: Date;
+  revoked_at: Nullable<Date>;
+}
+
+export interface XapiStatementsTable {
+  workspace_id: number;
+  id: string;
+  credential_id: number;
+  /** The statement as stored (with id, stored, authority, version); written as JSON text. */
+  statement: ColumnType<unknown, string, string>;
+  fingerprint: string;
+  verb: string;
+  activity_id: string | null;
+  voids: string | null;
+  voided: Generated<boolean>;
+  user_id: number | null;
+  goal_id: number | null;
+  progress_event_id: number | null;
+  outcome: XapiOutcome;
+  stored_at: Date;
+  expires_at: Nullable<Date>;
+}
+
+/** What became of a badge seen on a Credly profile. */
+export type BadgeState = "completed" | "confirm" | "offered" | "added" | "dismissed";
+
+export interface CredlyLinksTable {
+  user_id: number;
+  username: string;
+  connected_at: Date;
+  /** When the profile was last read as the person's; null until its owner is confirmed. */
+  synced_at: Nullable<Date>;
+}
+
+export interface CredlyBadgesTable {
+  user_id: number;
+  badge_id: string;
+  name: string;
+  template_id: string | null;
+  evidence_url: string;
+  state: BadgeState;
+  goal_id: number | null;
+  seen_at: Date;
+}
+
+/** Add to Slack: one row per installation (a workspace, or an Enterprise Grid organisation). */
+export interface SlackInstallationsTable {
+  id: Generated<number>;
+  installation_key: string;
+  team_id: string | null;
+  enterprise_id: string | null;
+  is_enterprise_install: Generated<boolean>;
+  workspace_id: number | null;
+  app_id: string | null;
+  bot_token_encrypted: Buffer;
+  token_key_id: string;
+  bot_user_id: string;
+  bot_id: string;
+  scopes: Generated<string[]>;
+  installer_user_id: string;
+  /** Token rotation only: the refresh token, sealed like the bot token; null without rotation. */
+  refresh_token_encrypted: Buffer | null;
+  /** Token rotation only: when the bot token stops working. */
+  bot_token_expires_at: Date | null;
+  installed_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** Teams: where proactive messages go, by tenant and person or channel. */
+export interface TeamsConversationReferencesTable {
+  id: Generated<number>;
+  tenant_id: string;
+  kind: "personal" | "channel";
+  key: string;
+  /** Bot Framework's ConversationReference, as JSON. */
+  reference: ColumnType<Record<string, unknown>, string, string>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, string | undefined, string>;
+}
+
+/** Teams: files offered through a file consent card, until the person answers. */
+export interface TeamsFileOffersTable {
+  id: string;
+  tenant_id: string;
+  aad_object_id: string;
+  filename: string;
+  content_type: string;
+  data: ColumnType<Buffer, Buffer, never>;
+  created_at: ColumnType<Date, never, never>;
 }
 
 export interface Database {
@@ -156,7 +423,27 @@ export interface Database {
   progress_events: ProgressEventsTable;
   completions: CompletionsTable;
   verification_deliveries: VerificationDeliveriesTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  org_people: OrgPeopleTable;
+  audit_log: AuditLogTable;
+  org_deliveries: OrgDeliveriesTable;
+  checkin_schedules: CheckinSchedulesTable;
+  checkin_deliveries: CheckinDeliveriesTable;
+  stack_completions: StackCompletionsTable;
+  study_blocks: StudyBlocksTable;
+  shares: SharesTable;
+  xapi_credentials: XapiCredentialsTable;
+  xapi_statements: XapiStatementsTable;
+  credly_links: CredlyLinksTable;
+  credly_badges: CredlyBadgesTable;
+  slack_installations: SlackInstallationsTable;
+  teams_conversation_references: TeamsConversationReferencesTable;
+  teams_file_offers: TeamsFileOffersTable;
 }
+
+/** A connection or a transaction: what repositories take so a caller can run them inside one. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 export type User = Selectable<UsersTable>;
 export type Goal = Selectable<GoalsTable>;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
-import { checkinDb } from "../../src/domain/checkins/types.ts";
 import { type Message, messageText, type Reply } from "../../src/messages/model.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
@@ -23,8 +22,7 @@ describe("check-in settings and check-in buttons", () => {
   let core: Core;
   // Monday 30 Nov 2026, 09:50 in Kolkata (+5:30).
   const clock = new ManualClock("2026-11-30T04:20:00Z");
-  const schedule = () =>
-    checkinDb(t.db).selectFrom("checkin_schedules").selectAll().executeTakeFirstOrThrow();
+  const schedule = () => t.db.selectFrom("checkin_schedules").selectAll().executeTakeFirstOrThrow();
 
   beforeAll(async () => {
     t = await createTestDatabase("checkin_feature");
@@ -89,7 +87,7 @@ describe("check-in settings and check-in buttons", () => {
 
   it("logs 30 min from a check-in button and redraws the same message", async () => {
     const goal = await t.db.selectFrom("goals").select("id").executeTakeFirstOrThrow();
-    await checkinDb(t.db).updateTable("checkin_schedules").set({ ignored_in_row: 2 }).execute();
+    await t.db.updateTable("checkin_schedules").set({ ignored_in_row: 2 }).execute();
     const reply = await core.action(
       actor,
       "checkin.log",

@@ -4,7 +4,6 @@ import { type RunningApp, startApp } from "../../bin/app.ts";
 import { createJobQueue } from "../../jobs/registry.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import { CHECKIN_TICK_JOB as TICK_JOB } from "../../src/domain/checkins/jobs.ts";
-import { checkinDb } from "../../src/domain/checkins/types.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { TEST_REDIS_URL } from "../support/app.ts";
@@ -106,7 +105,7 @@ class Week {
     this.tickQueue = createJobQueue(this.app.queues.backend);
     // The worker's catch-up tick at start gives everyone with a goal the default schedule,
     // computed at 08:00 UTC: Monday's 10:00 Berlin check-in is still ahead.
-    const db = checkinDb(this.t.db);
+    const db = this.t.db;
     await waitUntil(
       async () =>
         (await db.selectFrom("checkin_schedules").select("user_id").execute()).length === PEOPLE,
@@ -137,7 +136,7 @@ class Week {
   async at(at: string) {
     this.clock.set(at);
     await this.tickQueue.enqueue(TICK_JOB, {});
-    const db = checkinDb(this.t.db);
+    const db = this.t.db;
     await waitUntil(
       async () => {
         const behind = await db
@@ -298,7 +297,7 @@ describe.each([
       PEOPLE * (2 + nudges.length),
     );
     // Weekend: no slots, so nothing was recorded for Saturday or Sunday.
-    const dates = await checkinDb(week.t.db)
+    const dates = await week.t.db
       .selectFrom("checkin_deliveries")
       .select("local_date")
       .distinct()

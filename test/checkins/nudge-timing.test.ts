@@ -10,7 +10,6 @@ import { CHECKIN_TICK_JOB, type DeliverData } from "../../src/domain/checkins/jo
 import { NUDGE_AFTER_CHECKIN_MS } from "../../src/domain/checkins/nudges.ts";
 import { CheckinSender } from "../../src/domain/checkins/sender.ts";
 import { CheckinTicker } from "../../src/domain/checkins/tick.ts";
-import { checkinDb } from "../../src/domain/checkins/types.ts";
 import { createLogger } from "../../src/log.ts";
 import { checkinDeliveryMessages } from "../../src/messages/checkins.ts";
 import { ManualClock } from "../../src/time/clock.ts";
@@ -95,7 +94,7 @@ describe("a nudge right after a check-in, through the real service", () => {
   async function at(iso: string) {
     clock.set(iso);
     await ticks.enqueue(CHECKIN_TICK_JOB, {});
-    const db = checkinDb(t.db);
+    const db = t.db;
     await waitUntil(
       async () => {
         const due = await db
@@ -121,7 +120,7 @@ describe("a nudge right after a check-in, through the real service", () => {
   }
 
   const ledger = () =>
-    checkinDb(t.db)
+    t.db
       .selectFrom("checkin_deliveries")
       .select(["kind", "status", "error", "due_at"])
       .orderBy("due_at")
@@ -150,8 +149,7 @@ describe("a nudge right after a check-in, through the real service", () => {
     core = createCore({ db: t.db, clock });
     await waitUntil(
       async () =>
-        (await checkinDb(t.db).selectFrom("checkin_schedules").select("user_id").execute())
-          .length === 1,
+        (await t.db.selectFrom("checkin_schedules").select("user_id").execute()).length === 1,
       20_000,
       "the default schedule",
     );
@@ -197,7 +195,7 @@ describe("a nudge right after a check-in, through the real service", () => {
       [inside, "14:59"],
       [past, "15:01"],
     ] as const) {
-      await checkinDb(t.db)
+      await t.db
         .updateTable("checkin_schedules")
         .set({ next_nudge_at: due, next_nudge_date: "2026-12-01", next_nudge_slot: slot })
         .execute();

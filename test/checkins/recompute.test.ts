@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
-import { checkinDb, type ScheduleRow } from "../../src/domain/checkins/types.ts";
+import type { ScheduleRow } from "../../src/domain/checkins/types.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
@@ -34,7 +34,7 @@ const slots = (row: ScheduleRow | undefined) =>
 
 describe("check-in schedules recomputed at once, without a tick", () => {
   let t: TestDatabase;
-  const db = () => checkinDb(t.db);
+  const db = () => t.db;
   const scheduleOf = async (externalId: string) => {
     const row = await db()
       .selectFrom("checkin_schedules as s")

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type QueueBackend, redisBackend } from "../../jobs/backend.ts";
 import { checkinJobs } from "../../jobs/checkins/index.ts";
 import { startJobs } from "../../jobs/registry.ts";
-import { checkinDb } from "../../src/domain/checkins/types.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { TEST_REDIS_URL } from "../support/app.ts";
@@ -13,7 +12,7 @@ import { seedDue, slackMessenger, waitUntil } from "./harness.ts";
 
 /** The zone each person's stored slots were computed in; null for no schedule. */
 async function scheduleZone(t: TestDatabase, userId: number): Promise<string | null> {
-  const row = await checkinDb(t.db)
+  const row = await t.db
     .selectFrom("checkin_schedules")
     .where("user_id", "=", userId)
     .select("time_zone")
@@ -62,7 +61,7 @@ describe("the sweep for people without slots", () => {
         10_000,
         "the first sweep",
       );
-      const slot = await checkinDb(t.db)
+      const slot = await t.db
         .selectFrom("checkin_schedules")
         .where("user_id", "=", 1)
         .select("next_checkin_at")

@@ -3,7 +3,6 @@ import { renderMessage } from "../../adapters/slack/blocks.ts";
 import { renderCard } from "../../adapters/teams/cards.ts";
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
-import { orgDb } from "../../src/domain/org/tables.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { actor, buttons, text } from "./harness.ts";
@@ -59,7 +58,7 @@ describe("correcting logged progress", () => {
         .executeTakeFirstOrThrow()
     ).logged_hours;
   const audits = (workspaceActor: number) =>
-    orgDb(t.db)
+    t.db
       .selectFrom("audit_log")
       .where("actor_id", "=", workspaceActor)
       .select(["workspace_id", "actor_id", "action", "scope", "subject_ids", "detail", "at"])

@@ -8,7 +8,6 @@ import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { parseProfile, sameName } from "../../src/domain/credly/profile.ts";
 import { CREDLY_DAILY_JOB } from "../../src/domain/credly/service.ts";
-import { credlyDb } from "../../src/domain/credly/tables.ts";
 import { createLogger } from "../../src/log.ts";
 import { type Button, type Message, messageText, type Reply } from "../../src/messages/model.ts";
 import type { Messenger } from "../../src/ports.ts";
@@ -98,7 +97,7 @@ describe("Credly profiles complete goals by themselves", () => {
           .find((m) => messageText(m.message).includes(words))?.message,
     );
   const completions = () =>
-    credlyDb(t.db)
+    t.db
       .selectFrom("completions")
       .innerJoin("goals", "goals.id", "completions.goal_id")
       .select(["goals.title", "completions.evidence_url", "completions.verification_status"])
@@ -122,7 +121,7 @@ describe("Credly profiles complete goals by themselves", () => {
       running.push(await m.start({ db: t.db, clock, backend, messenger, logger }));
     queue = createJobQueue(backend, modules);
     core = createCore({ db: t.db, clock, jobs: queue });
-    await credlyDb(t.db)
+    await t.db
       .updateTable("credentials")
       .set({ credly_templates: ["tmpl-gpm"] })
       .where("title", "=", "Google Project Management Certificate")
@@ -187,7 +186,7 @@ describe("Credly profiles complete goals by themselves", () => {
     // Checked as an uploaded badge is: the assertion is valid and issued to Jane. A ✓ also needs
     // an issuer bound to its own domain, which a loopback issuer never is.
     const checked = await until(async () => {
-      const c = await credlyDb(t.db)
+      const c = await t.db
         .selectFrom("completions")
         .select(["evidence_url", "verdict", "recipient_match", "checked_at"])
         .orderBy("id")
@@ -272,7 +271,7 @@ describe("Credly profiles complete goals by themselves", () => {
     expect(await completions()).toHaveLength(4);
     const no = buttonsOf(ask).find((b) => b.label.startsWith("No"))!;
     expect(text(await core.action(bob, no.action, no.value))).toContain("Disconnected jane-doe");
-    const links = await credlyDb(t.db).selectFrom("credly_links").select("user_id").execute();
+    const links = await t.db.selectFrom("credly_links").select("user_id").execute();
     expect(links.map((l) => l.user_id)).toEqual([janeId]);
   });
 

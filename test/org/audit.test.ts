@@ -5,7 +5,6 @@ import { orgFeature } from "../../src/commands/features/org.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { readAudit } from "../../src/domain/audit/log.ts";
 import { importOrg } from "../../src/domain/org/import.ts";
-import { orgDb } from "../../src/domain/org/tables.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { actor, text, userId } from "./seed.ts";
@@ -33,9 +32,7 @@ describe("admin actions are audited in the transaction of the change", () => {
       detail: e.detail,
     }));
   const teams = async () =>
-    (await orgDb(t.db).selectFrom("teams").select("name").orderBy("name").execute()).map(
-      (r) => r.name,
-    );
+    (await t.db.selectFrom("teams").select("name").orderBy("name").execute()).map((r) => r.name);
   /** Makes every audit insert for `action` fail, as a lost connection or full disk would. */
   const refuseAudit = async (action: string | null) => {
     await sql`drop trigger if exists refuse_audit on audit_log`.execute(t.db);
@@ -148,13 +145,9 @@ describe("admin actions are audited in the transaction of the change", () => {
     ];
     const state = async () => ({
       teams: await teams(),
-      members: await orgDb(t.db)
-        .selectFrom("team_members")
-        .select("user_id")
-        .orderBy("user_id")
-        .execute(),
-      digest: await orgDb(t.db).selectFrom("teams").select(["digest_day", "digest_time"]).execute(),
-      people: await orgDb(t.db)
+      members: await t.db.selectFrom("team_members").select("user_id").orderBy("user_id").execute(),
+      digest: await t.db.selectFrom("teams").select(["digest_day", "digest_time"]).execute(),
+      people: await t.db
         .selectFrom("org_people")
         .select(["user_id", "manager_id", "role"])
         .orderBy("user_id")

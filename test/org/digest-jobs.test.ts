@@ -9,7 +9,6 @@ import { createCore } from "../../src/commands/router.ts";
 import { MessengerRouter } from "../../src/delivery/router.ts";
 import { queueDueDigests as tick } from "../../src/domain/org/digest-sender.ts";
 import { dueWork } from "../../src/domain/org/digests.ts";
-import { orgDb } from "../../src/domain/org/tables.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { TEST_BOT_TOKEN, TEST_REDIS_URL } from "../support/app.ts";
@@ -94,7 +93,7 @@ describe("weekly digest job: real PostgreSQL, real Redis, two workers, fake Slac
     await queues[0]!.add("digests.team", due!, { jobId: "again-1" });
     await queues[1]!.add("digests.team", due!, { jobId: "again-2" });
 
-    const db = orgDb(t.db);
+    const db = t.db;
     const deadline = Date.now() + 20_000;
     for (;;) {
       const row = await db.selectFrom("org_deliveries").selectAll().executeTakeFirst();
@@ -136,7 +135,7 @@ describe("weekly digest job: real PostgreSQL, real Redis, two workers, fake Slac
   });
 
   it("doesn't post again later the same week, even if the schedule moves", async () => {
-    const db = orgDb(t.db);
+    const db = t.db;
     await db.updateTable("teams").set({ digest_day: 5 }).execute();
     expect((await dueWork(t.db, new Date("2026-10-30T12:00:00Z"))).digests).toEqual([]);
     expect((await dueWork(t.db, new Date("2026-11-06T12:00:00Z"))).digests).toHaveLength(1);

@@ -11,7 +11,6 @@ import {
   parseReport,
 } from "../../src/commands/features/org-grammar.ts";
 import { createCore } from "../../src/commands/router.ts";
-import { orgDb } from "../../src/domain/org/tables.ts";
 import { defuse, reportCsv } from "../../src/domain/reports/csv.ts";
 import type { Report } from "../../src/domain/reports/report.ts";
 import { currentWindow } from "../../src/domain/scoring/periods.ts";
@@ -192,7 +191,7 @@ describe("stackup org import", () => {
       "line 5: ann@example.test is already on line 2",
     ]);
     expect(err.at(-1)).toBe("nothing imported");
-    expect(await orgDb(t.db).selectFrom("teams").selectAll().execute()).toEqual([]);
+    expect(await t.db.selectFrom("teams").selectAll().execute()).toEqual([]);
   });
 
   it("refuses unknown people and manager loops without a trace", async () => {
@@ -210,7 +209,7 @@ describe("stackup org import", () => {
       ),
     ).toBe(1);
     expect(err).toContain("line 2: ann@example.test's chain of managers loops back on itself");
-    expect(await orgDb(t.db).selectFrom("org_people").selectAll().execute()).toEqual([]);
+    expect(await t.db.selectFrom("org_people").selectAll().execute()).toEqual([]);
   });
 
   it("imports a good file in one go", async () => {
@@ -222,7 +221,7 @@ describe("stackup org import", () => {
     expect(out[0]).toMatch(
       /imported 3 people: 2 teams created, 3 memberships added, 2 managers set, 2 roles set\.$/,
     );
-    const people = await orgDb(t.db)
+    const people = await t.db
       .selectFrom("org_people")
       .innerJoin("users", "users.id", "org_people.user_id")
       .leftJoin("users as m", "m.id", "org_people.manager_id")

@@ -4,7 +4,6 @@ import type { Core } from "../../src/commands/core.ts";
 import { orgFeature } from "../../src/commands/features/org.ts";
 import { type CoreDeps, createCore } from "../../src/commands/router.ts";
 import { OrgRepository } from "../../src/domain/org/repository.ts";
-import { orgDb } from "../../src/domain/org/tables.ts";
 import { buildDigests } from "../../src/domain/reports/digest.ts";
 import { messageText } from "../../src/messages/model.ts";
 import { digestMessage } from "../../src/messages/org.ts";
@@ -62,7 +61,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(text(await core.command(ada, "admin digest Platform monday 09:00 Europe/Berlin"))).toBe(
       "Platform's digest goes out on Mondays at 09:00 (Europe/Berlin).",
     );
-    const team = await orgDb(t.db).selectFrom("teams").selectAll().executeTakeFirstOrThrow();
+    const team = await t.db.selectFrom("teams").selectAll().executeTakeFirstOrThrow();
     expect(team).toMatchObject({
       name: "Platform",
       channel_id: "C0PLAT",
@@ -78,7 +77,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
       "Ron already reports to Mia Manager, directly or through others, so that would make a loop.",
     );
     expect(reply).not.toContain("<@");
-    const mia_ = await orgDb(t.db)
+    const mia_ = await t.db
       .selectFrom("org_people")
       .where("user_id", "=", ids.U0M1!)
       .select("manager_id")
@@ -99,7 +98,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(text(await core.command(xena, "admin team create Platform"))).toContain(
       "Team Platform created.",
     );
-    const teams = await orgDb(t.db).selectFrom("teams").select(["workspace_id", "name"]).execute();
+    const teams = await t.db.selectFrom("teams").select(["workspace_id", "name"]).execute();
     expect(teams).toHaveLength(3);
   });
 
@@ -211,7 +210,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(report).toContain("Completions: Cloud Basics (Acme Academy), 22 Oct 2026, ✓ verified");
     expect(report).toContain("Stalled: Old plan");
     expect(report).not.toContain("Rae");
-    const audit = await orgDb(t.db)
+    const audit = await t.db
       .selectFrom("audit_log")
       .where("action", "=", "report.view")
       .selectAll()

@@ -63,7 +63,6 @@ describe("who is a workspace admin", () => {
     expect(await isAdmin("U9INSTALLER")).toBe(false);
     const ws = await t.db.selectFrom("workspaces").select("id").executeTakeFirstOrThrow();
     await t.db
-      .withTables<{ slack_installations: Record<string, unknown> }>()
       .insertInto("slack_installations")
       .values({
         installation_key: "T9",

@@ -14,17 +14,6 @@ const CLIENT_ID = "1111.2222";
 const CLIENT_SECRET = "client-secret-never-logged-0123456789";
 const STATE_SECRET = "state-secret-never-logged-0123456789abcdef";
 
-interface Row {
-  installation_key: string;
-  team_id: string | null;
-  workspace_id: number | null;
-  bot_token_encrypted: Buffer;
-  bot_user_id: string;
-  bot_id: string;
-  scopes: string[];
-  installer_user_id: string;
-}
-
 describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bolt, PostgreSQL, fake Slack)", () => {
   let s: AddToSlack;
   // Set from `s` once it has started, for the tests to use as they are.
@@ -35,12 +24,7 @@ describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bol
   const config = (stateSecret = STATE_SECRET) => s.config({ stateSecret, tokenKey: stateSecret });
 
   const rows = () =>
-    t.db
-      .withTables<{ slack_installations: Row }>()
-      .selectFrom("slack_installations")
-      .selectAll()
-      .orderBy("installation_key")
-      .execute();
+    t.db.selectFrom("slack_installations").selectAll().orderBy("installation_key").execute();
 
   const tokenOf = (team: string) => s.tokenOf(team);
 

@@ -16,14 +16,6 @@ const HOUR = 60 * 60_000;
 /** The Grid organisation E0GRID: T0GRIDA is covered only by its org-wide install, T0GRIDB has its own. */
 const GRID = "E0GRID";
 
-interface Row {
-  installation_key: string;
-  team_id: string | null;
-  enterprise_id: string | null;
-  is_enterprise_install: boolean;
-  workspace_id: number | null;
-}
-
 describe("Add to Slack across an Enterprise Grid organisation: org-wide install, proactive sends, uninstall (real Bolt, PostgreSQL, fake Slack)", () => {
   let s: AddToSlack;
   // Set from `s` once it has started, for the tests to use as they are.
@@ -33,7 +25,6 @@ describe("Add to Slack across an Enterprise Grid organisation: org-wide install,
 
   const rows = () =>
     t.db
-      .withTables<{ slack_installations: Row }>()
       .selectFrom("slack_installations")
       .select([
         "installation_key",
@@ -83,7 +74,6 @@ describe("Add to Slack across an Enterprise Grid organisation: org-wide install,
 
   const workspace = (team: string) =>
     t.db
-      .withTables<{ workspaces: { enterprise_id: string | null } }>()
       .selectFrom("workspaces")
       .where("platform", "=", "slack")
       .where("external_id", "=", team)
@@ -187,12 +177,11 @@ describe("Add to Slack across an Enterprise Grid organisation: org-wide install,
   });
 
   it("still finds a workspace of another organisation, or of none, not installed", async () => {
-    const db = t.db.withTables<{ workspaces: { enterprise_id: string | null } }>();
     for (const [team, enterprise, user] of [
       ["T0OTHER", "E0OTHER", "U0OTTO"],
       ["T0LONE", null, "U0LENA"],
     ] as const) {
-      const { id } = await db
+      const { id } = await t.db
         .insertInto("workspaces")
         .values({ platform: "slack", external_id: team, name: team, enterprise_id: enterprise })
         .returning("id")

@@ -18,15 +18,6 @@ const STATE_SECRET = "rotation-state-secret-never-logged-0123456789";
 const HOUR = 3_600_000;
 const TWELVE_HOURS = 12 * 3600;
 
-interface Row {
-  installation_key: string;
-  bot_token_encrypted: Buffer;
-  token_key_id: string;
-  refresh_token_encrypted: Buffer | null;
-  bot_token_expires_at: Date | null;
-  updated_at: Date;
-}
-
 describe("Slack token rotation: expiring bot tokens refreshed before use (real Bolt, PostgreSQL, fake Slack)", () => {
   let s: AddToSlack;
   // Set from `s` once it has started, for the tests to use as they are.
@@ -36,7 +27,6 @@ describe("Slack token rotation: expiring bot tokens refreshed before use (real B
 
   const row = (key: string) =>
     t.db
-      .withTables<{ slack_installations: Row }>()
       .selectFrom("slack_installations")
       .where("installation_key", "=", key)
       .selectAll()

@@ -36,18 +36,7 @@ describe("Teams end to end: the real service, CloudAdapter over HTTP, PostgreSQL
     const calls = await h.exchange(botAdded(h.fake.serviceUrl));
     expect(calls).toHaveLength(1);
     expect(readCard(cardOf(calls[0]!.body))).toContain("goal");
-    const refs = await h.db
-      .withTables<{
-        teams_conversation_references: {
-          tenant_id: string;
-          kind: string;
-          key: string;
-          reference: { serviceUrl: string; conversation: { id: string } };
-        };
-      }>()
-      .selectFrom("teams_conversation_references")
-      .selectAll()
-      .execute();
+    const refs = await h.db.selectFrom("teams_conversation_references").selectAll().execute();
     expect(refs).toHaveLength(1);
     expect(refs[0]).toMatchObject({
       tenant_id: TENANT,

@@ -200,22 +200,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     attachmentsOf(call).filter((a) => a.contentType === CONSENT);
 
   const offers = () =>
-    h.db
-      .withTables<{
-        teams_file_offers: {
-          id: string;
-          tenant_id: string;
-          aad_object_id: string;
-          filename: string;
-          content_type: string;
-          data: Buffer;
-          created_at: Date;
-        };
-      }>()
-      .selectFrom("teams_file_offers")
-      .selectAll()
-      .orderBy("created_at")
-      .execute();
+    h.db.selectFrom("teams_file_offers").selectAll().orderBy("created_at").execute();
 
   /** `plan` in the personal chat: its one reply, and the offer id on its consent card. */
   async function plan(): Promise<{ reply: ConnectorCall; offerId: string }> {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { orgDb } from "../../src/domain/org/tables.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { ALICE, activity, personalMessage } from "./activities.ts";
 import { rosterEntry, startTeamsService, type TeamsService } from "./harness.ts";
@@ -75,7 +74,7 @@ describe("Teams people: time zones and mentions through the real CloudAdapter ov
       mentioning(`learn admin manager <at>${BOB.name}</at> <at>${ALICE.name}</at>`, [BOB, ALICE]),
     );
     expect(reply).toContain(BOB.name);
-    const row = await orgDb(h.db)
+    const row = await h.db
       .selectFrom("org_people")
       .innerJoin("users as person", "person.id", "org_people.user_id")
       .innerJoin("users as manager", "manager.id", "org_people.manager_id")
@@ -91,7 +90,7 @@ describe("Teams people: time zones and mentions through the real CloudAdapter ov
 
   it("says so, and changes nothing, when Teams can't say who was mentioned", async () => {
     const ghost = { id: "29:1ghost", name: "Ghost Writer" };
-    const org = () => orgDb(h.db).selectFrom("org_people").selectAll().orderBy("user_id").execute();
+    const org = () => h.db.selectFrom("org_people").selectAll().orderBy("user_id").execute();
     const before = await org();
     const reply = await h.replyTo(
       mentioning(`learn admin manager <at>${ghost.name}</at> <at>${ALICE.name}</at>`, [

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importCatalog, parseCatalogFile } from "../../src/domain/catalog/import.ts";
-import { xapiDb } from "../../src/domain/xapi/tables.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 const YAML = `credentials:
@@ -25,7 +24,7 @@ describe("catalog import: xAPI activities and Credly templates", () => {
   });
 
   const stored = () =>
-    xapiDb(t.db)
+    t.db
       .selectFrom("credentials")
       .where("title", "=", "Narwhal Knitting Basics")
       .select(["xapi_activities", "credly_templates", "estimated_hours"])

@@ -3,7 +3,6 @@ import { createXapiHandler, type XapiLimits } from "../../adapters/xapi/http.ts"
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
 import type { Database } from "../../src/db/types.ts";
-import { xapiDb } from "../../src/domain/xapi/tables.ts";
 import { createLogger } from "../../src/log.ts";
 import { messageText, type Reply } from "../../src/messages/model.ts";
 import type { Clock } from "../../src/time/clock.ts";
@@ -98,7 +97,7 @@ export async function startLrs(
 
 /** Maps activity ids (or "prefix*") to a catalog credential, as the catalog import does. */
 export async function mapActivities(db: Kysely<Database>, title: string, patterns: string[]) {
-  await xapiDb(db)
+  await db
     .updateTable("credentials")
     .set({ xapi_activities: patterns })
     .where("title", "=", title)

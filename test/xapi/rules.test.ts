@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { xapiDb } from "../../src/domain/xapi/tables.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import {
@@ -41,7 +40,7 @@ describe("xAPI rules: validation, voiding, scoping, limits and unmatched stateme
     await t.drop();
   });
 
-  const rows = () => xapiDb(t.db).selectFrom("xapi_statements").selectAll().execute();
+  const rows = () => t.db.selectFrom("xapi_statements").selectAll().execute();
   const hours = async () =>
     (await t.db.selectFrom("progress_events").select("hours").execute()).reduce(
       (sum, r) => sum + r.hours,
@@ -145,7 +144,7 @@ describe("xAPI rules: validation, voiding, scoping, limits and unmatched stateme
     });
     expect((await rows()).filter((r) => r.id === id)).toHaveLength(1);
     await t.db.deleteFrom("progress_events").execute();
-    await xapiDb(t.db).deleteFrom("xapi_statements").execute();
+    await t.db.deleteFrom("xapi_statements").execute();
   });
 
   it("rejects a whole batch when one statement is bad, or when an id appears twice", async () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { xapiDb } from "../../src/domain/xapi/tables.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { type Lrs, mapActivities, person, replyText, startLrs, statement } from "./harness.ts";
@@ -30,7 +29,7 @@ describe("xAPI statements resource", () => {
 
   const progress = () =>
     t.db.selectFrom("progress_events").select(["hours", "note", "occurred_at"]).execute();
-  const stored = () => xapiDb(t.db).selectFrom("xapi_statements").selectAll().execute();
+  const stored = () => t.db.selectFrom("xapi_statements").selectAll().execute();
 
   it("answers /xapi/about without credentials, listing both versions", async () => {
     const res = await lrs.request("GET", "/xapi/about", { version: null });
@@ -56,7 +55,7 @@ describe("xAPI statements resource", () => {
 
   it("keeps only a hash of the secret", async () => {
     const { key, secret } = await lrs.credentials(admin, "Moodle");
-    const rows = await xapiDb(t.db).selectFrom("xapi_credentials").selectAll().execute();
+    const rows = await t.db.selectFrom("xapi_credentials").selectAll().execute();
     const row = rows.find((r) => r.key === key)!;
     expect(JSON.stringify(rows)).not.toContain(secret);
     expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -153,7 +152,7 @@ describe("xAPI statements resource", () => {
       body: statement("u2@example.com", "completed", `${ACTIVITY}/final`),
     });
     expect(res.status).toBe(200);
-    const completion = await xapiDb(t.db)
+    const completion = await t.db
       .selectFrom("completions")
       .innerJoin("goals", "goals.id", "completions.goal_id")
       .select(["goals.status", "completions.reported_by", "completions.verification_status"])

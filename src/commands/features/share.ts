@@ -1,6 +1,6 @@
+import type { ShareAudience } from "../../db/types.ts";
 import { matchGoal } from "../../domain/goals/match.ts";
 import {
-  type Audience,
   colleaguesOf,
   MAX_SHARE_LENGTH,
   SHARE_DELIVER_JOB,
@@ -73,7 +73,7 @@ export function shareFeature(deps: FeatureDeps): Feature {
           return { ok: false, errors: { text: `Keep it under ${MAX_SHARE_LENGTH} characters.` } };
         }
         const where = values.where ?? "digest";
-        let audience: Audience = "digest";
+        let audience: ShareAudience = "digest";
         let teamChannelId: string | null = null;
         let colleagueId: number | null = null;
         let label = "the weekly digest";

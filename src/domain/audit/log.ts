@@ -1,6 +1,5 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/types.ts";
-import { type OrgDatabase, orgDb } from "../org/tables.ts";
 
 /** Who did what to whose data; written in the transaction of the change it records. */
 export interface AuditEntry {
@@ -26,7 +25,7 @@ export interface AuditRow {
 }
 
 export async function writeAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await orgDb(db)
+  await db
     .insertInto("audit_log")
     .values({
       workspace_id: entry.workspaceId,
@@ -34,7 +33,7 @@ export async function writeAudit(db: Kysely<Database>, entry: AuditEntry): Promi
       action: entry.action,
       scope: entry.scope,
       subject_ids: sql`${sql.val(entry.subjectIds)}::int[]`,
-      detail: JSON.stringify(entry.detail ?? {}) as unknown as Record<string, unknown>,
+      detail: JSON.stringify(entry.detail ?? {}),
       at: entry.at,
     })
     .execute();
@@ -46,8 +45,7 @@ export async function readAudit(
   workspaceId: number,
   options: { since: Date; subjectId?: number; actions?: string[]; limit?: number },
 ): Promise<AuditRow[]> {
-  const o: Kysely<OrgDatabase> = orgDb(db);
-  let q = o
+  let q = db
     .selectFrom("audit_log as a")
     .leftJoin("users as u", "u.id", "a.actor_id")
     .where("a.workspace_id", "=", workspaceId)

@@ -1,6 +1,5 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../../db/types.ts";
-import type { SourceColumns } from "../xapi/tables.ts";
 import {
   type CatalogRow,
   type CredentialRow,
@@ -182,7 +181,6 @@ async function write(
       };
     });
     const written = await trx
-      .withTables<SourceColumns>()
       .insertInto("credentials")
       .values(values)
       .onConflict((oc) =>

@@ -9,13 +9,7 @@ import {
   type ScheduleColumns,
   scheduleOf,
 } from "./slots.ts";
-import {
-  type CheckinDb,
-  checkinDb,
-  type DeliveryKind,
-  type DeliveryRow,
-  type ScheduleRow,
-} from "./types.ts";
+import type { DeliveryKind, DeliveryRow, ScheduleRow } from "./types.ts";
 
 /** A delivery to hand to the queue. */
 export interface DueDelivery {
@@ -58,11 +52,7 @@ const AT = { checkin: "next_checkin_at", nudge: "next_nudge_at" } as const;
  * Sending goes pending → sending (a lease) → sent; a lease that runs out is taken over.
  */
 export class DeliveryRepository {
-  readonly db: CheckinDb;
-
-  constructor(db: Kysely<Database>) {
-    this.db = checkinDb(db);
-  }
+  constructor(readonly db: Kysely<Database>) {}
 
   /**
    * Records up to `limit` due slots of one kind and moves their schedules on, in one transaction

@@ -4,7 +4,6 @@ import type { Database, User } from "../../db/types.ts";
 import { GoalRepository, type GoalRow } from "../goals/repository.ts";
 import type { ClaimedDelivery } from "./deliveries.ts";
 import { NUDGE_AFTER_CHECKIN_MS } from "./nudges.ts";
-import { checkinDb } from "./types.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -36,11 +35,10 @@ export async function loadPeople(
   deliveries: ClaimedDelivery[],
   now: Date,
 ): Promise<Map<number, Person>> {
-  const cdb = checkinDb(db);
   const ids = [...new Set(deliveries.map((d) => d.user_id))];
   const nudged = [...new Set(deliveries.filter((d) => d.kind === "nudge").map((d) => d.user_id))];
   const [found, goals, sent, weeks, recent] = await Promise.all([
-    cdb
+    db
       .selectFrom("users as u")
       .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
       .where("u.id", "=", anyOf(ids, "int"))
@@ -62,7 +60,7 @@ export async function loadPeople(
     new GoalRepository(db).listForUsers(ids, ["active"]),
     nudged.length === 0
       ? []
-      : cdb
+      : db
           .selectFrom("checkin_deliveries")
           .where("user_id", "=", anyOf(nudged, "int"))
           .where("kind", "=", "nudge")
@@ -82,7 +80,7 @@ export async function loadPeople(
           .then((r) => r.rows),
     nudged.length === 0
       ? []
-      : cdb
+      : db
           .selectFrom("checkin_deliveries")
           .where("user_id", "=", anyOf(nudged, "int"))
           .where("kind", "=", "checkin")

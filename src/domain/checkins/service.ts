@@ -1,22 +1,18 @@
 import { type Kysely, sql } from "kysely";
-import type { Database, User } from "../../db/types.ts";
+import type { Database, Db, User } from "../../db/types.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { CheckinSchedule } from "../../time/schedule.ts";
 import { columnsOf, defaultSchedule, nextSlots, scheduleOf, slotColumns } from "./slots.ts";
-import { type CheckinDb, type CheckinTx, checkinDb, type ScheduleRow } from "./types.ts";
+import type { ScheduleRow } from "./types.ts";
 
 /** Settings and responses of one person's check-ins; every change recomputes the next slots. */
 export class CheckinService {
-  readonly db: CheckinDb;
-
   constructor(
-    db: Kysely<Database>,
+    readonly db: Kysely<Database>,
     private readonly clock: Clock,
-  ) {
-    this.db = checkinDb(db);
-  }
+  ) {}
 
-  async row(userId: number, db: CheckinTx = this.db): Promise<ScheduleRow | undefined> {
+  async row(userId: number, db: Db = this.db): Promise<ScheduleRow | undefined> {
     return db
       .selectFrom("checkin_schedules")
       .where("user_id", "=", userId)
@@ -101,7 +97,7 @@ export class CheckinService {
       .execute();
   }
 
-  private async store(userId: number, schedule: CheckinSchedule, db: CheckinTx) {
+  private async store(userId: number, schedule: CheckinSchedule, db: Db) {
     const now = this.clock.now();
     const values = {
       ...columnsOf(schedule),

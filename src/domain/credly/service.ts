@@ -1,6 +1,6 @@
 import Fuse from "fuse.js";
 import type { Kysely } from "kysely";
-import type { Database, User } from "../../db/types.ts";
+import type { BadgeState, Database, User } from "../../db/types.ts";
 import type { JobQueue, NoData } from "../../ports.ts";
 import type { Clock } from "../../time/clock.ts";
 import { CatalogRepository } from "../catalog/repository.ts";
@@ -19,7 +19,6 @@ import {
   readBadgesPage,
   sameName,
 } from "./profile.ts";
-import { type BadgeState, type CredlyDatabase, credlyDb } from "./tables.ts";
 
 /** Job name: read one person's profile (after connecting, on /learn sync, and daily). */
 export const CREDLY_SYNC_JOB = "credly.sync";
@@ -67,12 +66,12 @@ export interface CredlyDeps {
 
 /** Public Credly profiles: linking, reading badges and completing goals with them, once each. */
 export class CredlyService {
-  private readonly db: Kysely<CredlyDatabase>;
+  private readonly db: Kysely<Database>;
   private readonly goals: GoalService;
   readonly hosts: CredlyHosts;
 
   constructor(private readonly deps: CredlyDeps) {
-    this.db = credlyDb(deps.db);
+    this.db = deps.db;
     this.goals = new GoalService(deps.db, deps.clock);
     this.hosts = deps.hosts ?? CREDLY;
   }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import { anyOf } from "../../db/arrays.ts";
-import type { Database, Goal, GoalStatus } from "../../db/types.ts";
+import type { Database, Db, Goal, GoalStatus } from "../../db/types.ts";
 
 export interface GoalRow extends Goal {
   loggedHours: number;
@@ -8,8 +8,6 @@ export interface GoalRow extends Goal {
   credentialUrl: string | null;
   provider: string | null;
 }
-
-export type Db = Kysely<Database> | Transaction<Database>;
 
 /** One logged stretch of time, with the goal it counts toward. */
 export interface ProgressEntry {

@@ -3,7 +3,6 @@ import type { Database, Goal, GoalStatus, User } from "../../db/types.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { CatalogEntry } from "../catalog/repository.ts";
 import { OrgRepository } from "../org/repository.ts";
-import type { OrgTables } from "../org/tables.ts";
 import { computePace, type GoalPace, hoursPerWeekFor } from "./pace.ts";
 import { GoalRepository, type GoalRow, type ProgressEntry } from "./repository.ts";
 
@@ -266,7 +265,7 @@ export class GoalService {
           },
           at: now,
         },
-        trx.withTables<OrgTables>(),
+        trx,
       );
       return { before: entry, hours };
     });

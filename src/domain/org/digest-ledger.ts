@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/types.ts";
-import { orgDb } from "./tables.ts";
 
 /** One row of the digest ledger: a team's weekly digest or a manager's monthly summary. */
 export interface LedgerEntry {
@@ -34,8 +33,7 @@ export class DigestLedger {
     now: () => Date,
     send: () => Promise<{ ref: string } | null>,
   ): Promise<"sent" | "skipped"> {
-    const db = orgDb(this.db);
-    await db
+    await this.db
       .insertInto("org_deliveries")
       .values({
         idempotency_key: entry.key,
@@ -50,7 +48,7 @@ export class DigestLedger {
       })
       .onConflict((oc) => oc.column("idempotency_key").doNothing())
       .execute();
-    return db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       const claimed = await trx
         .selectFrom("org_deliveries")
         .where("idempotency_key", "=", entry.key)

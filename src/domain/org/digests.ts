@@ -11,7 +11,6 @@ import {
   resolveLocal,
 } from "../../time/schedule.ts";
 import type { TeamRow } from "./repository.ts";
-import { orgDb } from "./tables.ts";
 
 export interface DueDigest {
   key: string;
@@ -73,9 +72,8 @@ export async function dueWork(
   db: Kysely<Database>,
   now: Date,
 ): Promise<{ digests: DueDigest[]; summaries: DueSummary[] }> {
-  const odb = orgDb(db);
   const [teams, managers] = await Promise.all([
-    odb.selectFrom("teams").where("channel_id", "is not", null).selectAll().execute(),
+    db.selectFrom("teams").where("channel_id", "is not", null).selectAll().execute(),
     sql<{ user_id: number; time_zone: string }>`
       select p.user_id, u.time_zone from org_people p join users u on u.id = p.user_id
       where p.monthly_summary
@@ -88,7 +86,7 @@ export async function dueWork(
   if (keys.length === 0) return { digests, summaries };
   const sent = new Set(
     (
-      await odb
+      await db
         .selectFrom("org_deliveries")
         .where("idempotency_key", "in", keys)
         .where("status", "=", "sent")

@@ -1,9 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { type Kysely, sql } from "kysely";
 import { columnOf } from "../../db/arrays.ts";
-import type { Database } from "../../db/types.ts";
+import type { Database, Role } from "../../db/types.ts";
 import { OrgRepository } from "./repository.ts";
-import type { Role } from "./tables.ts";
 
 export interface OrgRow {
   line: number;

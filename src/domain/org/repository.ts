@@ -1,12 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { Database, User } from "../../db/types.ts";
-import {
-  type LeaderboardChoice,
-  type OrgDatabase,
-  type OrgDb,
-  orgDb,
-  type Role,
-} from "./tables.ts";
+import type { Database, Db, LeaderboardChoice, Role, User } from "../../db/types.ts";
 
 export interface TeamRow {
   id: number;
@@ -38,11 +31,7 @@ export const MAX_CHAIN_DEPTH = 64;
 
 /** SQL for the organisation: teams, people, the manager tree and the audit log. */
 export class OrgRepository {
-  readonly db: Kysely<OrgDatabase>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = orgDb(db);
-  }
+  constructor(readonly db: Kysely<Database>) {}
 
   async roleFacts(user: User): Promise<RoleFacts> {
     const row = await this.db
@@ -64,7 +53,7 @@ export class OrgRepository {
   }
 
   /** Ensures each person has an org row (defaults for the rest). */
-  async ensurePeople(workspaceId: number, userIds: number[], db: OrgDb = this.db): Promise<void> {
+  async ensurePeople(workspaceId: number, userIds: number[], db: Db = this.db): Promise<void> {
     if (userIds.length === 0) return;
     await db
       .insertInto("org_people")
@@ -73,7 +62,7 @@ export class OrgRepository {
       .execute();
   }
 
-  async team(workspaceId: number, name: string, db: OrgDb = this.db): Promise<TeamRow | undefined> {
+  async team(workspaceId: number, name: string, db: Db = this.db): Promise<TeamRow | undefined> {
     return db
       .selectFrom("teams")
       .where("workspace_id", "=", workspaceId)
@@ -101,7 +90,7 @@ export class OrgRepository {
     workspaceId: number,
     name: string,
     channel: { id: string; name: string | null } | null,
-    db: OrgDb = this.db,
+    db: Db = this.db,
   ): Promise<TeamRow | undefined> {
     return db
       .insertInto("teams")
@@ -126,7 +115,7 @@ export class OrgRepository {
   }
 
   /** Adds people to a team; returns the ids of those who were not in it yet. */
-  async addMembers(teamId: number, userIds: number[], db: OrgDb = this.db): Promise<number[]> {
+  async addMembers(teamId: number, userIds: number[], db: Db = this.db): Promise<number[]> {
     if (userIds.length === 0) return [];
     const added = await db
       .insertInto("team_members")
@@ -142,7 +131,7 @@ export class OrgRepository {
     day: number,
     time: string,
     zone: string,
-    db: OrgDb = this.db,
+    db: Db = this.db,
   ): Promise<void> {
     await db
       .updateTable("teams")
@@ -151,12 +140,7 @@ export class OrgRepository {
       .execute();
   }
 
-  async setRole(
-    workspaceId: number,
-    userId: number,
-    role: Role,
-    db: OrgDb = this.db,
-  ): Promise<void> {
+  async setRole(workspaceId: number, userId: number, role: Role, db: Db = this.db): Promise<void> {
     await db
       .insertInto("org_people")
       .values({ user_id: userId, workspace_id: workspaceId, role })
@@ -177,7 +161,7 @@ export class OrgRepository {
   }
 
   /** Everyone below a manager, through the whole chain, never leaving the workspace. */
-  async chain(workspaceId: number, managerId: number, db: OrgDb = this.db): Promise<number[]> {
+  async chain(workspaceId: number, managerId: number, db: Db = this.db): Promise<number[]> {
     const { rows } = await sql<{ user_id: number }>`
       with recursive chain(user_id, depth) as (
         select user_id, 1 from org_people
@@ -193,7 +177,7 @@ export class OrgRepository {
   }
 
   /** The current manager of each person in the workspace (for cycle checks on import). */
-  async managers(workspaceId: number, db: OrgDb = this.db): Promise<Map<number, number>> {
+  async managers(workspaceId: number, db: Db = this.db): Promise<Map<number, number>> {
     const rows = await db
       .selectFrom("org_people")
       .where("workspace_id", "=", workspaceId)
@@ -207,7 +191,7 @@ export class OrgRepository {
     workspaceId: number,
     userId: number,
     managerId: number | null,
-    db: OrgDb = this.db,
+    db: Db = this.db,
   ): Promise<void> {
     await db
       .insertInto("org_people")
@@ -268,7 +252,7 @@ export class OrgRepository {
       detail?: Record<string, unknown>;
       at: Date;
     },
-    db: OrgDb = this.db,
+    db: Db = this.db,
   ): Promise<void> {
     await db
       .insertInto("audit_log")
@@ -278,7 +262,7 @@ export class OrgRepository {
         action: entry.action,
         scope: entry.scope,
         subject_ids: sql`${sql.val(entry.subjectIds)}::int[]`,
-        detail: JSON.stringify(entry.detail ?? {}) as unknown as Record<string, unknown>,
+        detail: JSON.stringify(entry.detail ?? {}),
         at: entry.at,
       })
       .execute();

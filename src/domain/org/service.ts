@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
-import type { Database, User } from "../../db/types.ts";
+import type { Database, Db, LeaderboardChoice, Role, User } from "../../db/types.ts";
 import type { Clock } from "../../time/clock.ts";
 import { OrgRepository, type TeamRow } from "./repository.ts";
-import type { LeaderboardChoice, OrgDb, Role } from "./tables.ts";
 
 /** Who made a change, for its audit entry; null when it came from the command line. */
 export type AuditActor = { id: number } | null;
@@ -182,7 +181,7 @@ export class OrgService {
   }
 
   private async record(
-    trx: OrgDb,
+    trx: Db,
     by: AuditActor,
     workspaceId: number,
     action: string,

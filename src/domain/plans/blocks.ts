@@ -2,16 +2,6 @@ import { type Kysely, sql } from "kysely";
 import type { Database, User } from "../../db/types.ts";
 import type { StudyBlock } from "./calendar.ts";
 
-export interface StudyBlocksTable {
-  user_id: number;
-  weekday: number;
-  local_time: string;
-  minutes: number;
-  updated_at: Date;
-}
-
-const blocksDb = (db: Kysely<Database>) => db.withTables<{ study_blocks: StudyBlocksTable }>();
-
 /** Tuesday 12:00 for an hour: a lunch slot most calendars have free. */
 export const DEFAULT_BLOCK: StudyBlock = { weekday: 2, time: "12:00", minutes: 60 };
 
@@ -33,7 +23,7 @@ export async function studyBlockFor(
   db: Kysely<Database>,
   user: User,
 ): Promise<{ block: StudyBlock; source: "saved" | "check-ins" | "default" }> {
-  const saved = await blocksDb(db)
+  const saved = await db
     .selectFrom("study_blocks")
     .where("user_id", "=", user.id)
     .select(["weekday", "local_time", "minutes"])
@@ -71,7 +61,7 @@ export async function saveStudyBlock(
     minutes: block.minutes,
     updated_at: now,
   };
-  await blocksDb(db)
+  await db
     .insertInto("study_blocks")
     .values({ user_id: user.id, ...values })
     .onConflict((oc) => oc.column("user_id").doUpdateSet(values))

@@ -1,6 +1,5 @@
-import type { User } from "../../db/types.ts";
+import type { Role, User } from "../../db/types.ts";
 import type { OrgService, PersonRef } from "../org/service.ts";
-import type { Role } from "../org/tables.ts";
 
 export type Scope =
   | { ok: true; userIds: number[]; label: string; kind: "workspace" | "chain" | "team" }

@@ -1,9 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import { anyOf, arrayOf, columnOf } from "../../db/arrays.ts";
-import type { Database, VerificationStatus } from "../../db/types.ts";
+import type { Database, LeaderboardChoice, VerificationStatus } from "../../db/types.ts";
 import { type LocalDate, resolveLocal } from "../../time/schedule.ts";
 import type { TeamRow } from "../org/repository.ts";
-import type { LeaderboardChoice } from "../org/tables.ts";
 import { scores } from "../scoring/points.ts";
 import { sharesBetween } from "../sharing/shares.ts";
 import { stackCompletionsBetween } from "../stacks/repository.ts";

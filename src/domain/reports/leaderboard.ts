@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/types.ts";
-import { orgDb } from "../org/tables.ts";
 import type { Window } from "../scoring/periods.ts";
 import { type CompletionLabels, type Score, scores } from "../scoring/points.ts";
 
@@ -49,7 +48,7 @@ export async function leaderboard(
     scores(db, userIds, window.from, window.to),
     userIds.length === 0
       ? Promise.resolve([])
-      : orgDb(db)
+      : db
           .selectFrom("users")
           .leftJoin("org_people", "org_people.user_id", "users.id")
           .where("users.id", "in", userIds)

@@ -1,27 +1,9 @@
-import type { Generated, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { anyOf } from "../../db/arrays.ts";
-import type { Database, User } from "../../db/types.ts";
+import type { Database, ShareAudience, ShareDeliveryState, User } from "../../db/types.ts";
 import { countDelivery } from "../../metrics.ts";
 import type { BatchJobQueue, Delivery, Destination, NoData } from "../../ports.ts";
 import { OrgRepository } from "../org/repository.ts";
-
-export type Audience = "digest" | "team" | "colleague";
-export type DeliveryState = "none" | "pending" | "sending" | "sent" | "failed";
-
-export interface SharesTable {
-  id: Generated<number>;
-  user_id: number;
-  workspace_id: number;
-  goal_id: number;
-  text: string;
-  audience: Audience;
-  team_channel_id: string | null;
-  colleague_id: number | null;
-  delivery: Generated<DeliveryState>;
-  delivery_ref: string | null;
-  created_at: Date;
-  delivered_at: Date | null;
-}
 
 export const MAX_SHARE_LENGTH = 500;
 /** The job that posts a share to its channel or colleague (see deliverShare). */
@@ -33,8 +15,6 @@ export interface ShareJobs {
   [SHARE_DELIVER_JOB]: { shareId: number };
   [SHARE_SWEEP_JOB]: NoData;
 }
-
-const sharesDb = (db: Kysely<Database>) => db.withTables<{ shares: SharesTable }>();
 
 /** The channel of the person's team, when the organisation has given their team one. */
 export async function teamChannelOf(
@@ -66,7 +46,7 @@ export async function colleaguesOf(
 export interface NewShare {
   goalId: number;
   text: string;
-  audience: Audience;
+  audience: ShareAudience;
   teamChannelId: string | null;
   colleagueId: number | null;
 }
@@ -82,7 +62,7 @@ export async function saveShare(
   share: NewShare,
   now: Date,
 ): Promise<{ id: number; already: boolean }> {
-  const existing = await sharesDb(db)
+  const existing = await db
     .selectFrom("shares")
     .select(["id", "audience", "team_channel_id", "colleague_id", "delivery"])
     .where("goal_id", "=", share.goalId)
@@ -96,7 +76,7 @@ export async function saveShare(
     existing.delivery !== "none" &&
     existing.delivery !== "failed"
   ) {
-    await sharesDb(db)
+    await db
       .updateTable("shares")
       .set({ text: share.text })
       .where("id", "=", existing.id)
@@ -108,12 +88,12 @@ export async function saveShare(
     audience: share.audience,
     team_channel_id: share.teamChannelId,
     colleague_id: share.colleagueId,
-    delivery: (share.audience === "digest" ? "none" : "pending") as DeliveryState,
+    delivery: (share.audience === "digest" ? "none" : "pending") as ShareDeliveryState,
     delivery_ref: null,
     delivered_at: null,
     created_at: now,
   };
-  return sharesDb(db)
+  return db
     .insertInto("shares")
     .values({ user_id: user.id, workspace_id: user.workspace_id, goal_id: share.goalId, ...values })
     .onConflict((oc) => oc.column("goal_id").doUpdateSet(values))
@@ -134,7 +114,7 @@ export interface SharedLearning {
 }
 
 function sharedLearning(db: Kysely<Database>) {
-  return sharesDb(db)
+  return db
     .selectFrom("shares")
     .innerJoin("users", "users.id", "shares.user_id")
     .innerJoin("goals", "goals.id", "shares.goal_id")
@@ -184,7 +164,7 @@ export async function deliverShare<M>(
   shareId: number,
   render: (share: SharedLearning) => M,
 ): Promise<"sent" | "nothing to do"> {
-  const db = sharesDb(deps.db);
+  const db = deps.db;
   const claimed = await db
     .updateTable("shares")
     .set({ delivery: "sending" })
@@ -232,7 +212,7 @@ export async function queuePendingShares(
   now: Date,
   jobs: BatchJobQueue<ShareJobs>,
 ): Promise<number> {
-  const rows = await sharesDb(db)
+  const rows = await db
     .selectFrom("shares")
     .where("delivery", "in", ["pending", "failed"])
     .where("created_at", "<=", new Date(now.getTime() - SWEEP_GRACE_MS))

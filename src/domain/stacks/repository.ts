@@ -1,19 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../../db/types.ts";
 
-export interface StackCompletionsTable {
-  user_id: number;
-  stack_id: number;
-  completed_at: Date;
-  recorded_at: Date;
-}
-
-export type StacksDatabase = Database & { stack_completions: StackCompletionsTable };
-
-/** The same connection, typed with this feature's table (migration 007). */
-export const stacksDb = (db: Kysely<Database>): Kysely<StacksDatabase> =>
-  db.withTables<{ stack_completions: StackCompletionsTable }>();
-
 export interface StackSummary {
   id: number;
   role: string;
@@ -138,7 +125,7 @@ export async function stackCompletionsBetween(
   now: Date,
 ): Promise<StackCompletion[]> {
   await recordStackCompletions(db, now);
-  let query = stacksDb(db)
+  let query = db
     .selectFrom("stack_completions")
     .innerJoin("users", "users.id", "stack_completions.user_id")
     .innerJoin("stacks", "stacks.id", "stack_completions.stack_id")

@@ -2,7 +2,6 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, User } from "../../db/types.ts";
 import type { Clock } from "../../time/clock.ts";
-import { type XapiDatabase, xapiDb } from "./tables.ts";
 
 export const MAX_LMS_NAME_LENGTH = 100;
 
@@ -33,14 +32,10 @@ const hashSecret = (secret: string) => createHash("sha256").update(secret).diges
 
 /** Creates, lists, revokes and checks a workspace's xAPI credentials. */
 export class XapiCredentials {
-  private readonly db: Kysely<XapiDatabase>;
-
   constructor(
-    db: Kysely<Database>,
+    private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-  ) {
-    this.db = xapiDb(db);
-  }
+  ) {}
 
   async create(by: User, name: string): Promise<IssuedCredential | { error: "duplicate" }> {
     const key = `xapi-${randomBytes(9).toString("base64url")}`;

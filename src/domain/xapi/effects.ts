@@ -1,6 +1,6 @@
 import { sql } from "kysely";
+import type { Db, XapiOutcome } from "../../db/types.ts";
 import { durationHours, type Statement, VERBS } from "./schema.ts";
-import type { XapiDb, XapiOutcome } from "./tables.ts";
 
 /** Where a statement lands: its outcome, and the person and goal it counts for. */
 export interface Placement {
@@ -42,7 +42,7 @@ function activityName(statement: Statement): string {
  * the LMS. Returns the progress entry it added, if any.
  */
 export async function applyPlacement(
-  trx: XapiDb,
+  trx: Db,
   statement: Statement,
   placement: Placement,
   lmsName: string,
@@ -103,7 +103,7 @@ export async function applyPlacement(
  * reopened (unless the person has opened another goal for the credential since).
  */
 export async function voidStatement(
-  trx: XapiDb,
+  trx: Db,
   workspaceId: number,
   targetId: string,
   now: Date,

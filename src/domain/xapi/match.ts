@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
-import type { GoalStatus } from "../../db/types.ts";
+import type { Db, GoalStatus } from "../../db/types.ts";
 import type { Actor } from "./schema.ts";
-import type { XapiDb } from "./tables.ts";
 
 /** A person an actor names, by one of the identifiers xAPI gives an agent. */
 export type ActorKey =
@@ -25,7 +24,7 @@ const sha1 = (email: string) => createHash("sha1").update(`mailto:${email}`).dig
 
 /** People of one workspace by actor key, found in one query. */
 export async function findPeople(
-  db: XapiDb,
+  db: Db,
   workspaceId: number,
   keys: ActorKey[],
 ): Promise<Map<string, number>> {
@@ -87,7 +86,7 @@ export interface ActivityMapping {
 }
 
 /** Every catalog credential with xAPI activities mapped to it. */
-export async function activityMappings(db: XapiDb): Promise<ActivityMapping[]> {
+export async function activityMappings(db: Db): Promise<ActivityMapping[]> {
   const rows = await db
     .selectFrom("credentials")
     .where("xapi_activities", "is not", null)
@@ -131,7 +130,7 @@ export interface OpenGoal {
 
 /** The open goals of these people for these credentials, keyed "user:credential". */
 export async function openGoals(
-  db: XapiDb,
+  db: Db,
   userIds: number[],
   credentialIds: number[],
 ): Promise<Map<string, OpenGoal>> {

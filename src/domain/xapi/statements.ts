@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
-import type { Database } from "../../db/types.ts";
+import type { Database, Db } from "../../db/types.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { XapiClient } from "./credentials.ts";
 import { applyPlacement, intent, type Placement, UNPLACED, voidStatement } from "./effects.ts";
@@ -13,7 +13,6 @@ import {
   personFor,
 } from "./match.ts";
 import { type Statement, VERBS, validateStatement, withListedContextActivities } from "./schema.ts";
-import { type XapiDatabase, type XapiDb, xapiDb } from "./tables.ts";
 
 /** Statements Stackup could not place are kept this long for an admin to map, then dropped. */
 export const UNMATCHED_DAYS = 30;
@@ -72,14 +71,10 @@ const describeIndex = (i: number, total: number) => (total > 1 ? `statement ${i 
 
 /** The statements resource of one workspace: storing, voiding, reading and the unmatched. */
 export class StatementService {
-  private readonly db: Kysely<XapiDatabase>;
-
   constructor(
-    db: Kysely<Database>,
+    private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-  ) {
-    this.db = xapiDb(db);
-  }
+  ) {}
 
   /** Validates and stores a statement or a batch, all or nothing. */
   async store(client: XapiClient, input: unknown, options: StoreOptions): Promise<StoreResult> {
@@ -127,7 +122,7 @@ export class StatementService {
   }
 
   private async write(
-    trx: XapiDb,
+    trx: Db,
     client: XapiClient,
     statements: Statement[],
     options: StoreOptions,
@@ -219,7 +214,7 @@ export class StatementService {
   }
 
   /** A voiding statement may not target another voiding statement. */
-  private async checkVoiding(trx: XapiDb, ws: number, statements: Statement[]): Promise<void> {
+  private async checkVoiding(trx: Db, ws: number, statements: Statement[]): Promise<void> {
     const targets = statements
       .filter((s) => s.verb.id === VERBS.voided)
       .map((s) => s.object.id!.toLowerCase());
@@ -238,7 +233,7 @@ export class StatementService {
   }
 
   /** Where each statement lands, with one query per kind of lookup for the whole batch. */
-  private async place(trx: XapiDb, ws: number, statements: Statement[]): Promise<Placement[]> {
+  private async place(trx: Db, ws: number, statements: Statement[]): Promise<Placement[]> {
     const keys = statements.map((s) => actorKey(s.actor));
     const people = await findPeople(
       trx,
@@ -274,7 +269,7 @@ export class StatementService {
     });
   }
 
-  private async purge(db: XapiDb, workspaceId: number, now: Date): Promise<void> {
+  private async purge(db: Db, workspaceId: number, now: Date): Promise<void> {
     await db
       .deleteFrom("xapi_statements")
       .where("workspace_id", "=", workspaceId)
