@@ -238,6 +238,7 @@ class PostHandler implements Dispatcher.DispatchHandler {
   private size = 0;
   private readonly chunks: Buffer[] = [];
   private readonly deadline: NodeJS.Timeout;
+  private readonly expires: number;
 
   constructor(
     private readonly resolve: (posted: Posted) => void,
@@ -246,6 +247,7 @@ class PostHandler implements Dispatcher.DispatchHandler {
   ) {
     // The whole call, queueing for a connection included, stays within the timeout: a send
     // must not outlive the claim it was made under. A call still queued is dropped unwritten.
+    this.expires = performance.now() + timeoutMs;
     this.deadline = setTimeout(() => {
       this.settle(postFailed());
       this.controller?.abort(postFailed());
@@ -290,6 +292,9 @@ class PostHandler implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController) {
     this.controller = controller;
+    // By the clock, not only the timer: a starved event loop may hand a connection over before
+    // an overdue timer has run, and the call must not be written then.
+    if (!this.settled && performance.now() >= this.expires) this.settle(postFailed());
     if (this.settled) controller.abort(postFailed());
   }
 

@@ -337,6 +337,21 @@ export class DeliveryRepository {
       .execute();
   }
 
+  /**
+   * Keeps a claim whose send got no answer (timed out, connection lost), re-stamped to `now`: the
+   * platform may still be acting on the request, so no one looks for it there, or sends again,
+   * until a whole lease has passed since it was given up. The sweep then queues it again.
+   */
+  async hold(claim: HeldClaim, reason: string, now: Date): Promise<void> {
+    await this.db
+      .updateTable("checkin_deliveries")
+      .set({ claimed_at: now, uncertain: true, error: reason.slice(0, 500) })
+      .where("key", "=", claim.key)
+      .where("claimed_at", "=", claim.claimed_at)
+      .where("status", "=", "sending")
+      .execute();
+  }
+
   /** Gives the claim back after a failed attempt; `uncertain` when it may have been delivered. */
   async release(claim: HeldClaim, uncertain: boolean, reason: string): Promise<void> {
     await this.db

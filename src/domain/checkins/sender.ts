@@ -27,7 +27,9 @@ export interface SenderOptions {
   /**
    * How long a claim holds before another worker may take it over. A send starts within the first
    * half (or the claim is handed back unsent), so the messenger's timeout must be below the other
-   * half: the Slack messenger's default is a sixth of the default lease.
+   * half: the Slack messenger's default is a sixth of the default lease. A send that got no answer
+   * keeps its claim for another lease, so the platform has that long to record it before anyone
+   * looks for it there.
    */
   leaseMs?: number;
   /** Nudges per person per week beyond the check-ins (DEFAULT_NUDGES_PER_WEEK unless set). */
@@ -48,13 +50,19 @@ type Outcome =
   | { kind: "sent"; record: SentRecord }
   | { kind: "closed" }
   | { kind: "retry" }
+  | { kind: "held" }
   | { kind: "rate_limited"; retryAfterMs: number };
 
 const isRateLimited = (e: unknown): e is RateLimitedError => e instanceof RateLimitedError;
 const isPermanent = (e: unknown) => e instanceof DeliveryError && e.permanent;
-/** A refusal (ok:false) never delivered; a dropped connection or a 5xx might have. */
+/**
+ * No answer came (timed out, connection lost, or an error of no platform): the request may still
+ * be on its way or being acted on. A refusal (ok:false) or a 5xx is an answer: nothing is pending.
+ */
+const unanswered = (e: unknown) => !(e instanceof DeliveryError) || e.code === "request_failed";
+/** A 5xx answer may come after the message was posted. */
 const mayHaveArrived = (e: unknown) =>
-  !(e instanceof DeliveryError && !e.code.startsWith("http_5") && e.code !== "request_failed");
+  unanswered(e) || (e instanceof DeliveryError && e.code.startsWith("http_5"));
 
 /**
  * Sends claimed check-ins and nudges: claims them in the ledger, decides from the person's state
@@ -225,8 +233,16 @@ export class CheckinSender<M> {
       this.logger.warn({ key, err: (error as Error).message }, "check-in not deliverable");
       return { kind: "closed" };
     }
-    await this.deliveries.release(d, mayHaveArrived(error), (error as Error).message);
-    this.logger.debug({ key, err: (error as Error).message }, "check-in attempt failed");
+    const reason = (error as Error).message;
+    if (unanswered(error)) {
+      // Handing the claim back now would let the next attempt look on the platform before a
+      // slow platform has recorded this post, find nothing and send a second one.
+      await this.deliveries.hold(d, reason, this.clock.now());
+      this.logger.debug({ key, err: reason }, "check-in attempt unanswered; held for a lease");
+      return { kind: "held" };
+    }
+    await this.deliveries.release(d, mayHaveArrived(error), reason);
+    this.logger.debug({ key, err: reason }, "check-in attempt failed");
     return { kind: "retry" };
   }
 }
