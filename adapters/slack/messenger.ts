@@ -216,7 +216,7 @@ export function directPoster(
       try {
         pool.dispatch({ method: "POST", path, headers, body: JSON.stringify(args) }, handler);
       } catch {
-        handler.settle(postFailed());
+        handler.settle(notSent());
       }
     });
 }
@@ -225,6 +225,8 @@ const POST_METHOD = "chat.postMessage";
 
 /** Given up, not retried here: the caller treats it as possibly delivered. */
 const postFailed = () => new SlackDeliveryError(POST_METHOD, "request_failed", false);
+/** Given up before a byte of it was written: certainly not delivered. */
+const notSent = () => new SlackDeliveryError(POST_METHOD, "not_sent", false);
 
 /**
  * One post's answer, as undici hands it over. A class, so a post makes one object rather than a
@@ -249,7 +251,7 @@ class PostHandler implements Dispatcher.DispatchHandler {
     // must not outlive the claim it was made under. A call still queued is dropped unwritten.
     this.expires = performance.now() + timeoutMs;
     this.deadline = setTimeout(() => {
-      this.settle(postFailed());
+      this.settle(this.controller ? postFailed() : notSent());
       this.controller?.abort(postFailed());
     }, timeoutMs);
   }
@@ -294,8 +296,8 @@ class PostHandler implements Dispatcher.DispatchHandler {
     this.controller = controller;
     // By the clock, not only the timer: a starved event loop may hand a connection over before
     // an overdue timer has run, and the call must not be written then.
-    if (!this.settled && performance.now() >= this.expires) this.settle(postFailed());
-    if (this.settled) controller.abort(postFailed());
+    if (!this.settled && performance.now() >= this.expires) this.settle(notSent());
+    if (this.settled) controller.abort(notSent());
   }
 
   onResponseStart(

@@ -39,7 +39,9 @@ export async function startSlowSlack(fake: FakeSlack, postDelayMs: number): Prom
       const upstream = await fetch(`${fake.apiUrl}${method}`, {
         method: "POST",
         headers: {
-          "content-type": String(req.headers["content-type"] ?? "application/x-www-form-urlencoded"),
+          "content-type": String(
+            req.headers["content-type"] ?? "application/x-www-form-urlencoded",
+          ),
           ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
         },
         body,

@@ -17,10 +17,13 @@ import type { FakeSlack } from "../support/fake-slack.ts";
 /** Monday 30 November 2026, 10:00 in Berlin: the seeded check-ins' slot. */
 export const SLOT_UTC = "2026-11-30T09:00:00Z";
 
-/** Real time flowing from a fixed start, so leases run out but the date stays put. */
-export function flowingClock(start: string | number): Clock {
+/**
+ * Real time flowing from a fixed start, so leases run out but the date stays put. `since` is the
+ * real time the start stands for: processes given the same one share one clock.
+ */
+export function flowingClock(start: string | number, since = Date.now()): Clock {
   const base = typeof start === "number" ? start : new Date(start).getTime();
-  const t0 = Date.now();
+  const t0 = since;
   return { now: () => new Date(base + (Date.now() - t0)) };
 }
 

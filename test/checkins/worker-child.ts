@@ -29,7 +29,10 @@ const logger = createLogger(process.env.CHILD_LOG ?? "silent", process.stderr as
 const running = await startJobs(
   {
     db: database.db,
-    clock: flowingClock(env("CHILD_CLOCK")),
+    clock: flowingClock(
+      env("CHILD_CLOCK"),
+      process.env.CHILD_CLOCK_SINCE ? Number(process.env.CHILD_CLOCK_SINCE) : undefined,
+    ),
     backend,
     // Well inside half the 3 s lease: a send can't outlive the claim it was made under.
     messenger: slackMessenger(database.db, apiUrl, custom ? {} : { timeoutMs: 1_000 }),

@@ -273,14 +273,16 @@ describe("Slack messenger's own chat.postMessage", () => {
       );
       // Without the deadline the queued posts would each still finish, the last after 1.2 s.
       expect(Date.now() - started).toBeLessThan(1_000);
-      const failed = results.filter((r) => r.status === "rejected");
-      expect(failed.length).toBeGreaterThan(0);
-      for (const r of failed) {
-        expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "request_failed" });
-      }
-      // Posts still queued when their time ran out are dropped, never written late.
+      const codes = results.flatMap((r) =>
+        r.status === "rejected" ? [(r.reason as { code: string }).code] : [],
+      );
+      expect(codes.length).toBeGreaterThan(0);
+      for (const code of codes) expect(["request_failed", "not_sent"]).toContain(code);
+      // Posts still queued when their time ran out are dropped, never written late, and say so.
+      const unsent = codes.filter((c) => c === "not_sent").length;
+      expect(unsent).toBeGreaterThan(0);
       await new Promise((r) => setTimeout(r, 700));
-      expect(received).toBeLessThan(200);
+      expect(received).toBe(200 - unsent);
     } finally {
       server.closeAllConnections();
       server.close();
