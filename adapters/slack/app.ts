@@ -5,7 +5,9 @@ import type { NodeHandler } from "../platform.ts";
 import { fileOrigins } from "./files.ts";
 import { installPage, installResultPage } from "./install-pages.ts";
 import { type ListenerInstallations, registerListeners } from "./listeners/index.ts";
+import type { Handling } from "./listeners/work.ts";
 import { type AdapterLogger, boltLogger, describeError } from "./logging.ts";
+import { WorkQueue, type WorkQueueOptions } from "./work-queue.ts";
 
 /** Everything the manifest must declare; test/slack/manifest.test.ts holds the two in step. */
 export { SLACK_COMMANDS } from "./command.ts";
@@ -39,8 +41,11 @@ export interface SlackApp {
    * next to /healthz, /readyz and /api/messages. Undefined in Socket Mode.
    */
   handle: NodeHandler | undefined;
+  /** The work after acks, for metrics and tests. */
+  queue: WorkQueue;
   /** Socket Mode opens its WebSocket here; HTTP mode has nothing to start. */
   start(): Promise<void>;
+  /** Stops Socket Mode and waits for the queued work after acks to finish. */
   stop(): Promise<void>;
 }
 
@@ -52,6 +57,10 @@ export interface SlackAppOptions {
   receiver?: Receiver;
   /** Add to Slack: where installations are kept; required when the config has a client id. */
   installations?: ListenerInstallations;
+  /** The work after acks: how much at once and how much may wait (defaults for a service). */
+  work?: Partial<WorkQueueOptions>;
+  /** Milliseconds since the epoch, for the age of queued replies (the system clock unless set). */
+  now?: () => number;
 }
 
 /** Add to Slack (OAuth v2): many workspaces, each with its own bot token, over HTTP. */
@@ -87,7 +96,7 @@ function interactiveClientOptions(config: Pick<Config, "slack">): webApi.WebClie
  * HTTPReceiver would own the server and answer every unknown path with 404.
  */
 export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp> {
-  const { core, config, logger } = options;
+  const { config, logger } = options;
   const { botToken, signingSecret, appToken } = config.slack;
   const log = boltLogger(logger, config.logLevel);
   const clientOptions = interactiveClientOptions(config);
@@ -142,18 +151,21 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     handle = mountable(receiver);
   }
 
-  registerListeners(bolt, core, logger, fileOrigins(config.slack.apiUrl), undefined);
+  const h = handling(options);
+  registerListeners(bolt, h, fileOrigins(config.slack.apiUrl), undefined);
   await bolt.init();
 
   return {
     bolt,
     mode,
     handle,
+    queue: h.queue,
     async start() {
       if (mode === "socket") await bolt.start();
     },
     async stop() {
       if (mode === "socket") await bolt.stop();
+      await h.queue.onIdle();
     },
   };
 }
@@ -168,7 +180,7 @@ async function createAddToSlackApp(
   log: ReturnType<typeof boltLogger>,
   clientOptions: webApi.WebClientOptions,
 ): Promise<SlackApp> {
-  const { core, config, logger, installations } = options;
+  const { config, logger, installations } = options;
   const { clientId, clientSecret, stateSecret, signingSecret, apiUrl } = config.slack;
   if (!installations) throw new Error("Add to Slack needs an installation store.");
   const receiver = new ExpressReceiver({
@@ -228,14 +240,27 @@ async function createAddToSlackApp(
       await next();
     });
   }
-  registerListeners(bolt, core, logger, fileOrigins(apiUrl), installations);
+  const h = handling(options);
+  registerListeners(bolt, h, fileOrigins(apiUrl), installations);
   await bolt.init();
   return {
     bolt,
     mode: "http",
     handle: mountable(receiver, true),
+    queue: h.queue,
     async start() {},
-    async stop() {},
+    async stop() {
+      await h.queue.onIdle();
+    },
+  };
+}
+
+function handling(options: SlackAppOptions): Handling {
+  return {
+    core: options.core,
+    logger: options.logger,
+    queue: new WorkQueue(options.work),
+    now: options.now ?? Date.now,
   };
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
-import { createSlackApp, type SlackApp } from "../../adapters/slack/app.ts";
+import { createSlackApp, type SlackApp, type SlackAppOptions } from "../../adapters/slack/app.ts";
 import type { AdapterLogger } from "../../adapters/slack/logging.ts";
 import { type RunningApp, startApp } from "../../bin/app.ts";
 import type { Actor, Core, FormResult, SharedFile } from "../../src/commands/core.ts";
@@ -103,8 +103,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The real Bolt app mounted on a loopback HTTP server beside a health route, as production does. */
-export async function startHarness(): Promise<Harness> {
+/**
+ * The real Bolt app mounted on a loopback HTTP server beside a health route, as production does;
+ * `options` can bound the work after acks and set the clock queued replies are aged by.
+ */
+export async function startHarness(
+  options: Pick<SlackAppOptions, "work" | "now"> = {},
+): Promise<Harness> {
   const fake = await startFakeSlack();
   fake.addUser({
     id: "U0ALICE",
@@ -128,6 +133,7 @@ export async function startHarness(): Promise<Harness> {
       },
     },
     logger: recordingLogger(logs),
+    ...options,
   });
   const handle = slack.handle;
   if (!handle) throw new Error("HTTP mode should expose a handler");

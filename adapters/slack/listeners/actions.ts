@@ -47,7 +47,7 @@ export function actionListeners(bolt: App, h: Handling): void {
     };
     const value = clicked.value ?? clicked.selected_option?.value ?? clicked.selected_date ?? "";
     const name = actionFromId(clicked.action_id);
-    await work(h, ctx, `action ${name}`, async () => {
+    work(h, ctx, `action ${name}`, async () => {
       const reply = await core.action(actor, name, value);
       // The dashboard shows what the click changed, unless the reply redraws it anyway.
       if (source.kind === "home" && reply.kind !== "update") {

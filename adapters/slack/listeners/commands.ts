@@ -2,13 +2,19 @@ import type { App } from "@slack/bolt";
 import { slackActor } from "../actor.ts";
 import { SLACK_COMMANDS } from "../command.ts";
 import type { ReplyContext } from "../replies.ts";
-import { type Handling, work } from "./work.ts";
+import { BUSY, type Handling, work } from "./work.ts";
 
 /** `/learn …`: acknowledged at once, answered when the core is done. */
 export function commandListeners(bolt: App, h: Handling): void {
   const { core } = h;
   for (const command of SLACK_COMMANDS) {
     bolt.command(command, async ({ command: cmd, ack, client }) => {
+      if (h.queue.full) {
+        // The ack itself says so: no work and no extra post while the service is overloaded.
+        h.logger.warn({ what: `command ${command}` }, "Slack work queue full: asked to try again");
+        await ack({ response_type: "ephemeral", text: BUSY.summary });
+        return;
+      }
       await ack();
       const actor = slackActor(client, {
         teamId: cmd.team_id,
@@ -23,7 +29,7 @@ export function commandListeners(bolt: App, h: Handling): void {
         responseUrl: cmd.response_url,
         triggerId: cmd.trigger_id,
       };
-      await work(h, ctx, `command ${command}`, () => core.command(actor, cmd.text.trim()));
+      work(h, ctx, `command ${command}`, () => core.command(actor, cmd.text.trim()));
     });
   }
 }

@@ -2,7 +2,7 @@ import type { App } from "@slack/bolt";
 import { slackActor } from "../actor.ts";
 import { downloadSlackFile, type SlackFile } from "../files.ts";
 import type { ReplyContext } from "../replies.ts";
-import { type Handling, publishHome, work } from "./work.ts";
+import { type Handling, queueHome, work } from "./work.ts";
 
 /** A message event in the bot's DM (message.im), as far as the adapter reads it. */
 interface DirectMessage {
@@ -21,7 +21,7 @@ export function eventListeners(bolt: App, h: Handling, origins: readonly string[
     if (event.tab !== "home") return;
     const teamId = (body as { team_id?: string }).team_id ?? "";
     const actor = slackActor(client, { teamId, userId: event.user });
-    await publishHome(h, client, actor, event.user);
+    queueHome(h, client, actor, event.user);
   });
 
   // A file shared in the bot's DM: a badge to check. Edits, deletions and the bot's own posts
@@ -44,7 +44,7 @@ export function eventListeners(bolt: App, h: Handling, origins: readonly string[
       source: { kind: "command" },
       channelId: m.channel,
     };
-    await work(h, ctx, "file", () =>
+    work(h, ctx, "file", () =>
       core.file(actor, {
         name: shared.name ?? shared.title ?? "file",
         contentType: shared.mimetype ?? "application/octet-stream",

@@ -1,23 +1,22 @@
 import type { App } from "@slack/bolt";
-import type { Core } from "../../../src/commands/core.ts";
-import { type AdapterLogger, describeError } from "../logging.ts";
+import { describeError } from "../logging.ts";
 import { actionListeners } from "./actions.ts";
 import { commandListeners } from "./commands.ts";
 import { eventListeners } from "./events.ts";
 import { installListeners, type ListenerInstallations } from "./installs.ts";
 import { viewListeners } from "./views.ts";
+import type { Handling } from "./work.ts";
 
 export type { ListenerInstallations } from "./installs.ts";
 
 /** Every listener the app has, one group per kind of request. */
 export function registerListeners(
   bolt: App,
-  core: Core,
-  logger: AdapterLogger,
+  h: Handling,
   origins: readonly string[],
   installations: ListenerInstallations | undefined,
 ): void {
-  const h = { core, logger };
+  const { logger } = h;
   installListeners(bolt, h, installations);
   commandListeners(bolt, h);
   actionListeners(bolt, h);

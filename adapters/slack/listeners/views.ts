@@ -43,7 +43,7 @@ export function viewListeners(bolt: App, h: Handling): void {
     if (first === "late") {
       // Close the modal now; the outcome arrives as a message when the core is done.
       await ack();
-      await work(h, ctx, `submit ${view.callback_id}`, async () => lateReply(await pending));
+      work(h, ctx, `submit ${view.callback_id}`, async () => lateReply(await pending));
       return;
     }
     if ("error" in first) {
@@ -74,7 +74,7 @@ export function viewListeners(bolt: App, h: Handling): void {
       return;
     }
     await ack();
-    await work(h, ctx, `submit ${view.callback_id}`, async () => reply);
+    work(h, ctx, `submit ${view.callback_id}`, async () => reply);
   });
 }
 

@@ -5,20 +5,64 @@ import { explainFailure } from "../../../src/messages/unavailable.ts";
 import { renderHome } from "../blocks.ts";
 import { type AdapterLogger, describeError } from "../logging.ts";
 import { deliverReply, type ReplyContext, SORRY } from "../replies.ts";
+import type { WorkQueue } from "../work-queue.ts";
 
 /** What every listener works with. */
 export interface Handling {
   core: Core;
   logger: AdapterLogger;
+  /** The work after acks, bounded and in arrival order. */
+  queue: WorkQueue;
+  /** Milliseconds since the epoch, to tell when a queued reply's response_url has expired. */
+  now: () => number;
 }
 
-/** Runs one interaction's work after the ack; a failure becomes a friendly note and a log line. */
-export async function work(
+/**
+ * A response_url takes posts for 30 minutes from the interaction; a reply that waited in the
+ * queue past this (a minute short, for the way here) goes to the person's DM instead.
+ */
+export const RESPONSE_URL_USABLE_MS = 29 * 60_000;
+
+export const BUSY: Message = {
+  summary: "Stackup is very busy right now and could not take that. Please try again in a minute.",
+  blocks: [
+    {
+      type: "text",
+      text: [
+        "Stackup is very busy right now and could not take that. Please try again in a minute.",
+      ],
+    },
+  ],
+};
+
+/**
+ * Queues one interaction's work after its ack: the core's answer, then the reply; a failure
+ * becomes a friendly note and a log line. When the queue is full the work is not done and the
+ * person is told so; the return value says which.
+ */
+export function work(
   h: Handling,
   ctx: ReplyContext,
   what: string,
   run: () => Promise<Reply>,
-) {
+): boolean {
+  const queuedAt = h.now();
+  const accepted = h.queue.offer(() => perform(h, replyRoute(h, ctx, queuedAt), what, run));
+  if (!accepted) {
+    h.logger.warn({ what, slackUser: ctx.userId }, "Slack work queue full: asked to try again");
+    void tell(h, ctx, BUSY);
+  }
+  return accepted;
+}
+
+/** Where a queued reply can still go: past its response_url's life, to the person's DM. */
+function replyRoute(h: Handling, ctx: ReplyContext, queuedAt: number): ReplyContext {
+  if (!ctx.responseUrl || h.now() - queuedAt < RESPONSE_URL_USABLE_MS) return ctx;
+  const { responseUrl: _expired, ...rest } = ctx;
+  return ctx.source.kind === "command" ? { ...rest, channelId: undefined } : rest;
+}
+
+async function perform(h: Handling, ctx: ReplyContext, what: string, run: () => Promise<Reply>) {
   let reply: Reply;
   try {
     reply = await run();
@@ -42,16 +86,25 @@ export async function work(
 }
 
 export async function apologise(h: Handling, ctx: ReplyContext, error?: unknown) {
+  await tell(h, ctx, explainFailure(error) ?? SORRY);
+}
+
+/** A private note that needs no work from the core. */
+async function tell(h: Handling, ctx: ReplyContext, message: Message) {
   try {
     await deliverReply(
       { ...ctx, source: { kind: "command" } },
-      { kind: "message", message: explainFailure(error) ?? SORRY, visibility: "private" },
+      { kind: "message", message, visibility: "private" },
     );
   } catch (error) {
-    h.logger.warn(
-      { err: describeError(error) },
-      "Could not tell the Slack user that something went wrong",
-    );
+    h.logger.warn({ err: describeError(error) }, "Could not send a note to the Slack user");
+  }
+}
+
+/** Queues drawing the App Home tab; a full queue skips it (the tab keeps its last view). */
+export function queueHome(h: Handling, client: webApi.WebClient, actor: Actor, userId: string) {
+  if (!h.queue.offer(() => publishHome(h, client, actor, userId))) {
+    h.logger.warn({ what: "home", slackUser: userId }, "Slack work queue full: home not drawn");
   }
 }
 
