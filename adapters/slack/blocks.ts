@@ -62,12 +62,14 @@ function plainText(text: string, max: number) {
   return { type: "plain_text" as const, text: truncatePlain(oneLine(text), max), emoji: true };
 }
 
-/** "▰▰▰▰▱▱▱▱▱▱ 40%": floors, so the bar is only full when the work is done. */
-export function progressBar(done: number, total: number): string {
+/**
+ * "▰▰▰▰▱▱▱▱▱▱ 4 h of 10 h, 40%": the glyphs, then the words a screen reader needs. Floors, so
+ * the bar is only full when the work is done.
+ */
+export function progressBar(done: number, total: number, alt: string): string {
   const ratio = total > 0 && Number.isFinite(done) ? Math.min(Math.max(done / total, 0), 1) : 0;
   const filled = Math.floor(ratio * BAR_SEGMENTS);
-  const percent = Math.floor(ratio * 100);
-  return `${"▰".repeat(filled)}${"▱".repeat(BAR_SEGMENTS - filled)} ${percent}%`;
+  return `${"▰".repeat(filled)}${"▱".repeat(BAR_SEGMENTS - filled)} ${escapeMrkdwn(alt)}`;
 }
 
 /**
@@ -123,7 +125,7 @@ const BLOCK_KIT: BlockRenderers<KnownBlock[], Map<string, number>> = {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: `${label}\n${progressBar(block.done, block.total)}`,
+          text: `${label}\n${progressBar(block.done, block.total, block.alt)}`,
           verbatim: true,
         },
       },

@@ -100,8 +100,8 @@ export function percentDone(done: number, total: number): number {
   return Math.floor(ratio * 100);
 }
 
-/** A bar of two weighted, coloured columns and the percentage beside it. */
-function progressBar(done: number, total: number): CardElement {
+/** A bar of two weighted, coloured columns and the bar in words beside it ("4 h of 10 h, 40%"). */
+function progressBar(done: number, total: number, alt: string): CardElement {
   const percent = percentDone(done, total);
   const bar = (width: number, style: string): CardElement => ({
     type: "Column",
@@ -117,7 +117,7 @@ function progressBar(done: number, total: number): CardElement {
   columns.push({
     type: "Column",
     width: "auto",
-    items: [textBlock(`${percent}%`, { size: "Small", wrap: false })],
+    items: [textBlock(escapeMarkdown(alt), { size: "Small", wrap: false })],
   });
   return { type: "ColumnSet", spacing: "Small", columns };
 }
@@ -159,7 +159,7 @@ const ADAPTIVE_CARD: BlockRenderers<CardElement[]> = {
   progress: (block) => {
     const items: CardElement[] = [
       textBlock(renderMarkdown(block.label)),
-      progressBar(block.done, block.total),
+      progressBar(block.done, block.total, block.alt),
     ];
     if (block.caption && block.caption.length > 0) {
       items.push(

@@ -1,52 +1,38 @@
-import { DateTime } from "luxon";
 import type { BuildCheckinMessage } from "../domain/checkins/decide.ts";
 import type { Nudge } from "../domain/checkins/nudges.ts";
 import type { GoalView } from "../domain/goals/service.ts";
+import { type MessageKey, type Translator, translator } from "../i18n/index.ts";
 import type { CheckinSchedule } from "../time/schedule.ts";
-import { goalBlocks, hours, payload, type ViewContext } from "./goals.ts";
+import { goalBlocks, payload, tr, type ViewContext } from "./goals.ts";
 import type { Block, Button, Form, Inline, Message, RichText } from "./model.ts";
 
-const DAY_LABEL: Record<string, string> = {
-  mon: "Mon",
-  tue: "Tue",
-  wed: "Wed",
-  thu: "Thu",
-  fri: "Fri",
-  sat: "Sat",
-  sun: "Sun",
-};
-
 export const SNOOZE_CHOICES = [
-  { label: "1 h", value: "1h" },
-  { label: "Tomorrow", value: "tomorrow" },
-  { label: "Next week", value: "next week" },
-] as const;
+  { key: "snooze.hour", value: "1h" },
+  { key: "snooze.tomorrow", value: "tomorrow" },
+  { key: "snooze.nextWeek", value: "next week" },
+] as const satisfies readonly { key: MessageKey; value: string }[];
 
-/** "Thu 4 Dec, 10:00" in the person's zone. */
-export function when(at: Date, ctx: Pick<ViewContext, "timeZone">): string {
-  return DateTime.fromJSDate(at, { zone: ctx.timeZone }).toFormat("EEE d LLL, HH:mm");
+/** "Thu 4 Dec, 10:00" in the person's zone and locale. */
+export function when(at: Date, ctx: Pick<ViewContext, "timeZone" | "locale">): string {
+  return tr(ctx).dateTime(at, ctx.timeZone);
 }
 
-function checkinButtons(view: GoalView, k: string | undefined): Button[] {
+function checkinButtons(view: GoalView, k: string | undefined, t: Translator): Button[] {
   const base = { g: view.goal.id, ...(k ? { k } : {}) };
+  const log = (h: number) => t.t("button.logHours", { hours: t.hours(h) });
   return [
-    { label: "Log 30 min", action: "checkin.log", value: payload({ ...base, h: 0.5 }) },
-    {
-      label: "Log 1 h",
-      action: "checkin.log",
-      value: payload({ ...base, h: 1 }),
-      style: "primary",
-    },
-    { label: "Log 2 h", action: "checkin.log", value: payload({ ...base, h: 2 }) },
-    { label: "Other…", action: "checkin.other", value: payload(base) },
-    { label: "Done!", action: "checkin.done", value: payload(base) },
-    { label: "Pause goal", action: "checkin.pause", value: payload(base) },
+    { label: t.t("button.log30"), action: "checkin.log", value: payload({ ...base, h: 0.5 }) },
+    { label: log(1), action: "checkin.log", value: payload({ ...base, h: 1 }), style: "primary" },
+    { label: log(2), action: "checkin.log", value: payload({ ...base, h: 2 }) },
+    { label: t.t("button.other"), action: "checkin.other", value: payload(base) },
+    { label: t.t("button.done"), action: "checkin.done", value: payload(base) },
+    { label: t.t("button.pauseGoal"), action: "checkin.pause", value: payload(base) },
   ];
 }
 
-function snoozeButtons(k: string | undefined): Button[] {
+function snoozeButtons(k: string | undefined, t: Translator): Button[] {
   return SNOOZE_CHOICES.map((c) => ({
-    label: `Snooze ${c.label.toLowerCase()}`,
+    label: t.t(c.key),
     action: "checkin.snooze",
     value: payload({ s: c.value, ...(k ? { k } : {}) }),
   }));
@@ -61,179 +47,181 @@ export function checkinMessage(
   ctx: ViewContext,
   options: { key?: string; note?: RichText; nudge?: RichText } = {},
 ): Message {
+  const t = tr(ctx);
   const active = views.filter((v) => v.goal.status === "active");
   const blocks: Block[] = [];
   if (options.note) blocks.push({ type: "text", text: options.note });
   if (active.length === 0) {
     blocks.push({
       type: "text",
-      text: options.note
-        ? ["That's everything for this check-in. See you next time 👋"]
-        : ["No active goals right now — nothing to check in on."],
+      text: t.rich(options.note ? "checkin.allDone" : "checkin.noGoals"),
     });
-    return { summary: options.note ? "Check-in done" : "No active goals", blocks };
+    return {
+      summary: t.t(options.note ? "checkin.summaryDone" : "checkin.summaryNoGoals"),
+      blocks,
+    };
   }
-  if (!options.note) {
-    blocks.push({ type: "text", text: ["👋 Time for a quick check-in. How did learning go?"] });
-  }
+  if (!options.note) blocks.push({ type: "text", text: t.rich("checkin.prompt") });
   if (options.nudge) blocks.push({ type: "context", text: options.nudge });
   for (const view of active) {
     blocks.push({ type: "divider" });
     blocks.push(...goalBlocks(view, ctx, false));
-    blocks.push({ type: "actions", buttons: checkinButtons(view, options.key) });
+    blocks.push({ type: "actions", buttons: checkinButtons(view, options.key, t) });
   }
   blocks.push({ type: "divider" });
-  blocks.push({ type: "actions", buttons: snoozeButtons(options.key) });
-  const first = active[0]!.goal.title;
+  blocks.push({ type: "actions", buttons: snoozeButtons(options.key, t) });
   return {
-    summary:
-      active.length === 1
-        ? `Check-in: how is ${first} going?`
-        : `Check-in: how are your ${active.length} goals going?`,
+    summary: t.t("checkin.summary", { count: active.length, title: active[0]!.goal.title }),
     blocks,
   };
 }
 
 /** One line for the top of a check-in when the plan says so ("3 h behind — …"). */
-export function planLine(views: GoalView[]): RichText | undefined {
+export function planLine(views: GoalView[], locale?: string): RichText | undefined {
   const behind = views
     .filter((v) => v.goal.status === "active" && v.pace.state === "behind" && v.pace.aheadBy)
     .sort((a, b) => (a.pace.aheadBy ?? 0) - (b.pace.aheadBy ?? 0))[0];
   if (!behind) return undefined;
-  return [
-    { bold: behind.goal.title },
-    `: ${hours(-(behind.pace.aheadBy ?? 0))} behind — block an hour today?`,
-  ];
+  const t = translator(locale);
+  return t.rich("checkin.planLine", {
+    title: behind.goal.title,
+    hours: t.hours(-(behind.pace.aheadBy ?? 0)),
+  });
 }
 
-export function loggedNote(view: GoalView, logged: number, resumed: boolean): RichText {
-  const text: Inline[] = [`✅ Logged ${hours(logged)} on `, { bold: view.goal.title }, "."];
-  if (resumed) text.push(" Welcome back — it's active again.");
-  return text;
+export function loggedNote(
+  view: GoalView,
+  logged: number,
+  resumed: boolean,
+  locale?: string,
+): RichText {
+  const t = translator(locale);
+  return t.rich("checkin.logged", {
+    hours: t.hours(logged),
+    title: view.goal.title,
+    resumed: resumed ? "yes" : "no",
+  });
 }
 
-export function doneNote(view: GoalView): RichText {
-  return [
-    "🎉 ",
-    { bold: view.goal.title },
-    ` complete — ${hours(view.pace.loggedHours)} of learning. Well done!`,
-  ];
+export function doneNote(view: GoalView, locale?: string): RichText {
+  const t = translator(locale);
+  return t.rich("checkin.doneNote", {
+    title: view.goal.title,
+    hours: t.hours(view.pace.loggedHours),
+  });
 }
 
-export function pausedNote(view: GoalView): RichText {
-  return ["⏸ Paused ", { bold: view.goal.title }, ". No nudges about it until you resume."];
+export function pausedNote(view: GoalView, locale?: string): RichText {
+  return translator(locale).rich("checkin.pausedNote", { title: view.goal.title });
 }
 
 export function snoozedNote(until: Date, ctx: ViewContext): RichText {
-  return [`💤 Snoozed until ${when(until, ctx)}. I'll check in then.`];
+  return tr(ctx).rich("checkin.snoozedNote", { when: when(until, ctx) });
 }
 
 /** Asked once after several check-ins went unanswered; then the bot stays quiet. */
-export function askPauseMessage(ignored: number, key?: string): Message {
+export function askPauseMessage(ignored: number, key?: string, locale?: string): Message {
+  const t = translator(locale);
   const k = key ? { k: key } : {};
   return {
-    summary: "Want to pause check-ins for a while?",
+    summary: t.t("askPause.summary"),
     blocks: [
-      {
-        type: "text",
-        text: [
-          `The last ${ignored} check-ins went unanswered — no problem, life gets busy. Want me to pause them for a while?`,
-        ],
-      },
+      { type: "text", text: t.rich("askPause.text", { count: ignored }) },
       {
         type: "actions",
         buttons: [
           {
-            label: "Pause 2 weeks",
+            label: t.t("askPause.twoWeeks"),
             action: "checkin.pause_all",
             value: payload({ d: 14, ...k }),
             style: "primary",
           },
-          { label: "Pause a month", action: "checkin.pause_all", value: payload({ d: 30, ...k }) },
-          { label: "Keep them coming", action: "checkin.keep", value: payload(k) },
+          {
+            label: t.t("askPause.month"),
+            action: "checkin.pause_all",
+            value: payload({ d: 30, ...k }),
+          },
+          { label: t.t("askPause.keep"), action: "checkin.keep", value: payload(k) },
         ],
       },
-      {
-        type: "context",
-        text: ["I'll stay quiet until you reply or log some progress."],
-      },
+      { type: "context", text: t.rich("askPause.quiet") },
     ],
   };
 }
 
-/** A nudge: short, kind, specific, with one obvious next step. */
-export function nudgeMessage(nudge: Nudge, key?: string): Message {
-  const k = key ? { k: key } : {};
-  if (nudge.kind === "streak") {
-    const text = `🔥 ${nudge.weeks} weeks in a row with learning logged. That's a real habit — keep it going!`;
-    return { summary: text, blocks: [{ type: "text", text: [text] }] };
-  }
-  const view = nudge.goal;
-  const title = view.goal.title;
-  const g = view.goal.id;
-  if (nudge.kind === "stalled") {
-    return {
-      summary: `No progress on ${title} for ${nudge.days} days`,
-      blocks: [
-        {
-          type: "text",
-          text: [
-            "It's been ",
-            `${nudge.days} days since you logged time on `,
-            { bold: title },
-            ". Still keen? It's fine to pause it or move the date.",
-          ],
-        },
-        {
-          type: "actions",
-          buttons: [
-            { label: "Log 30 min", action: "checkin.log", value: payload({ g, h: 0.5, ...k }) },
-            { label: "Pause goal", action: "checkin.pause", value: payload({ g, ...k }) },
-          ],
-        },
-        {
-          type: "context",
-          text: ["Change the date with ", { command: `goal ${title} by <date>` }],
-        },
-      ],
-    };
-  }
-  if (nudge.kind === "target_near") {
-    const day =
-      nudge.days === 0 ? "today" : nudge.days === 1 ? "tomorrow" : `in ${nudge.days} days`;
-    return {
-      summary: `${title} is due ${day}`,
-      blocks: [
-        {
-          type: "text",
-          text: [
-            { bold: title },
-            ` is due ${day} with ${hours(nudge.remaining)} to go. An hour today would help.`,
-          ],
-        },
-        {
-          type: "actions",
-          buttons: [
-            { label: "Log 1 h", action: "checkin.log", value: payload({ g, h: 1, ...k }) },
-            { label: "Done!", action: "checkin.done", value: payload({ g, ...k }) },
-          ],
-        },
-      ],
-    };
-  }
+function stalledNudge(nudge: Extract<Nudge, { kind: "stalled" }>, k: object, t: Translator) {
+  const title = nudge.goal.goal.title;
+  const g = nudge.goal.goal.id;
   return {
-    summary: `${hours(nudge.hoursBehind)} behind on ${title}`,
+    summary: t.t("nudge.stalledSummary", { title, days: nudge.days }),
     blocks: [
-      {
-        type: "text",
-        text: [{ bold: title }, `: ${hours(nudge.hoursBehind)} behind plan — block an hour today?`],
-      },
+      { type: "text", text: t.rich("nudge.stalled", { title, days: nudge.days }) },
       {
         type: "actions",
         buttons: [
-          { label: "Log 1 h", action: "checkin.log", value: payload({ g, h: 1, ...k }) },
           {
-            label: "Snooze till tomorrow",
+            label: t.t("button.log30"),
+            action: "checkin.log",
+            value: payload({ g, h: 0.5, ...k }),
+          },
+          { label: t.t("button.pauseGoal"), action: "checkin.pause", value: payload({ g, ...k }) },
+        ],
+      },
+      {
+        type: "context",
+        text: t.rich("nudge.changeDate", { command: { command: `goal ${title} by <date>` } }),
+      },
+    ],
+  } satisfies Message;
+}
+
+/** A nudge: short, kind, specific, with one obvious next step. */
+export function nudgeMessage(nudge: Nudge, key?: string, locale?: string): Message {
+  const t = translator(locale);
+  const k = key ? { k: key } : {};
+  if (nudge.kind === "streak") {
+    const text = t.t("nudge.streak", { weeks: nudge.weeks });
+    return { summary: text, blocks: [{ type: "text", text: [text] }] };
+  }
+  if (nudge.kind === "stalled") return stalledNudge(nudge, k, t);
+  const view = nudge.goal;
+  const title = view.goal.title;
+  const g = view.goal.id;
+  if (nudge.kind === "target_near") {
+    const values = { title, days: nudge.days, hours: t.hours(nudge.remaining) };
+    return {
+      summary: t.t("nudge.dueSummary", values),
+      blocks: [
+        { type: "text", text: t.rich("nudge.due", values) },
+        {
+          type: "actions",
+          buttons: [
+            {
+              label: t.t("button.logHours", { hours: t.hours(1) }),
+              action: "checkin.log",
+              value: payload({ g, h: 1, ...k }),
+            },
+            { label: t.t("button.done"), action: "checkin.done", value: payload({ g, ...k }) },
+          ],
+        },
+      ],
+    };
+  }
+  const values = { title, hours: t.hours(nudge.hoursBehind) };
+  return {
+    summary: t.t("nudge.behindSummary", values),
+    blocks: [
+      { type: "text", text: t.rich("nudge.behind", values) },
+      {
+        type: "actions",
+        buttons: [
+          {
+            label: t.t("button.logHours", { hours: t.hours(1) }),
+            action: "checkin.log",
+            value: payload({ g, h: 1, ...k }),
+          },
+          {
+            label: t.t("nudge.snoozeTomorrow"),
             action: "checkin.snooze",
             value: payload({ s: "tomorrow", ...k }),
           },
@@ -248,14 +236,24 @@ export function describeSchedule(
   next: Date | null,
   ctx: ViewContext,
 ): RichText {
-  if (!s.enabled) return ["Check-ins are off."];
-  const days = s.days.map((d) => DAY_LABEL[d] ?? d).join(", ") || "no days";
-  const parts: Inline[] = [`Check-ins ${days} at ${s.time} (${s.timeZone})`];
-  if (s.quietHours) parts.push(`, quiet ${s.quietHours.start}–${s.quietHours.end}`);
-  if (s.weekendsOff && s.days.some((d) => d === "sat" || d === "sun")) parts.push(", weekends off");
-  parts.push(".");
-  if (s.pausedUntil) parts.push(` Paused until ${s.pausedUntil}.`);
-  if (next) parts.push(" Next: ", { bold: when(next, ctx) }, ".");
+  const t = tr(ctx);
+  if (!s.enabled) return t.rich("schedule.off");
+  const days = s.days.length
+    ? new Intl.ListFormat(t.locale, { style: "short", type: "unit" }).format(
+        s.days.map((d) => t.weekday(d)),
+      )
+    : t.t("schedule.noDays");
+  const parts: Inline[] = t.rich("schedule.on", {
+    days,
+    time: t.time(s.time),
+    zone: s.timeZone,
+    quiet: s.quietHours ? "yes" : "no",
+    quietStart: s.quietHours ? t.time(s.quietHours.start) : "",
+    quietEnd: s.quietHours ? t.time(s.quietHours.end) : "",
+    weekendsOff: s.weekendsOff && s.days.some((d) => d === "sat" || d === "sun") ? "yes" : "no",
+  });
+  if (s.pausedUntil) parts.push(" ", ...t.rich("schedule.paused", { date: t.date(s.pausedUntil) }));
+  if (next) parts.push(" ", ...t.rich("schedule.next", { when: when(next, ctx) }));
   return parts;
 }
 
@@ -264,48 +262,56 @@ export function settingsSavedMessage(
   next: Date | null,
   ctx: ViewContext,
 ): Message {
+  const t = tr(ctx);
   const text = describeSchedule(s, next, ctx);
   return {
-    summary: s.enabled ? "Check-in settings saved" : "Check-ins are off",
+    summary: t.t(s.enabled ? "settings.saved" : "schedule.offSummary"),
     blocks: [
       { type: "text", text: ["✅ ", ...text] },
       {
         type: "context",
-        text: ["Change them with ", { command: "settings" }, "."],
+        text: t.rich("settings.changeWith", { command: { command: "settings" } }),
       },
     ],
   };
 }
 
-export function settingsForm(s: CheckinSchedule): Form {
+export function settingsForm(s: CheckinSchedule, locale?: string): Form {
+  const t = translator(locale);
   return {
     id: "settings.save",
-    title: "Check-in settings",
-    submitLabel: "Save",
-    intro: [`Times are in your time zone, ${s.timeZone}.`],
+    title: t.t("settings.title"),
+    submitLabel: t.t("settings.save"),
+    intro: t.rich("settings.intro", { zone: s.timeZone }),
     inputs: [
       {
         type: "select",
         id: "enabled",
-        label: "Check-ins",
+        label: t.t("settings.checkins"),
         options: [
-          { label: "On", value: "on" },
-          { label: "Off", value: "off" },
+          { label: t.t("settings.on"), value: "on" },
+          { label: t.t("settings.off"), value: "off" },
         ],
         initial: s.enabled ? "on" : "off",
       },
       {
         type: "text",
         id: "days",
-        label: "Days",
+        label: t.t("settings.days"),
         initial: s.days.join(","),
         placeholder: "mon,thu",
       },
-      { type: "text", id: "time", label: "Time", initial: s.time, placeholder: "10:00" },
+      {
+        type: "text",
+        id: "time",
+        label: t.t("settings.time"),
+        initial: s.time,
+        placeholder: "10:00",
+      },
       {
         type: "text",
         id: "quiet",
-        label: "Quiet hours",
+        label: t.t("settings.quiet"),
         optional: true,
         ...(s.quietHours ? { initial: `${s.quietHours.start}-${s.quietHours.end}` } : {}),
         placeholder: "20:00-08:00",
@@ -313,17 +319,17 @@ export function settingsForm(s: CheckinSchedule): Form {
       {
         type: "select",
         id: "weekends",
-        label: "Weekends",
+        label: t.t("settings.weekends"),
         options: [
-          { label: "Off (no check-ins)", value: "off" },
-          { label: "On", value: "on" },
+          { label: t.t("settings.weekendsOff"), value: "off" },
+          { label: t.t("settings.on"), value: "on" },
         ],
         initial: s.weekendsOff ? "off" : "on",
       },
       {
         type: "date",
         id: "pause",
-        label: "Pause until",
+        label: t.t("settings.pauseUntil"),
         optional: true,
         ...(s.pausedUntil ? { initial: s.pausedUntil } : {}),
       },
@@ -331,16 +337,29 @@ export function settingsForm(s: CheckinSchedule): Form {
   };
 }
 
-export function checkinFeedbackForm(goalId: number, key: string | undefined, title: string): Form {
+export function checkinFeedbackForm(
+  goalId: number,
+  key: string | undefined,
+  title: string,
+  locale?: string,
+): Form {
+  const t = translator(locale);
   return {
     id: "checkin.log",
-    title: "Log time",
-    submitLabel: "Log",
+    title: t.t("logForm.title"),
+    submitLabel: t.t("logForm.submit"),
     state: payload({ g: goalId, ...(key ? { k: key } : {}) }),
-    intro: ["How much time on ", { bold: title.slice(0, 100) }, "?"],
+    intro: t.rich("logForm.intro", { title: title.slice(0, 100) }),
     inputs: [
-      { type: "number", id: "hours", label: "Hours", decimal: true, min: 0.25, max: 24 },
-      { type: "text", id: "note", label: "Note", optional: true, maxLength: 500 },
+      {
+        type: "number",
+        id: "hours",
+        label: t.t("logForm.hours"),
+        decimal: true,
+        min: 0.25,
+        max: 24,
+      },
+      { type: "text", id: "note", label: t.t("logForm.note"), optional: true, maxLength: 500 },
     ],
   };
 }
@@ -351,14 +370,14 @@ export function checkinFeedbackForm(goalId: number, key: string | undefined, tit
  */
 export function checkinDeliveryMessages(): BuildCheckinMessage<Message> {
   return (content, to, now) => {
-    const ctx: ViewContext = { now, timeZone: to.timeZone };
+    const ctx: ViewContext = { now, timeZone: to.timeZone, locale: to.locale };
     switch (content.kind) {
       case "ask_pause":
-        return askPauseMessage(content.ignored, content.key);
+        return askPauseMessage(content.ignored, content.key, to.locale);
       case "nudge":
-        return nudgeMessage(content.nudge, content.key);
+        return nudgeMessage(content.nudge, content.key, to.locale);
       case "checkin": {
-        const nudge = planLine(content.views);
+        const nudge = planLine(content.views, to.locale);
         return checkinMessage(content.views, ctx, {
           key: content.key,
           ...(nudge ? { nudge } : {}),

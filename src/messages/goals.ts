@@ -4,22 +4,24 @@ import type { CatalogEntry } from "../domain/catalog/repository.ts";
 import type { GoalRow } from "../domain/goals/repository.ts";
 import type { GoalView } from "../domain/goals/service.ts";
 import { statusLabel } from "../domain/verification/service.ts";
+import { type Translator, translator } from "../i18n/index.ts";
 import type { Block, Button, Inline, Message, RichText } from "./model.ts";
 
 export interface ViewContext {
   now: Date;
   timeZone: string;
+  /** The person's locale (BCP 47); absent means English. */
+  locale?: string;
 }
 
-export const hours = (n: number): string => {
-  const rounded = Math.round(n * 10) / 10;
-  return `${rounded % 1 === 0 ? rounded.toFixed(0) : rounded.toFixed(1)} h`;
-};
+/** The translator for a view, in the person's language. */
+export const tr = (ctx?: { locale?: string | undefined }): Translator => translator(ctx?.locale);
+
+/** Hours as the locale writes them ("1.5 h", "1,5 Std."); English when no locale is given. */
+export const hours = (n: number, locale?: string): string => translator(locale).hours(n);
 
 function date(iso: string, ctx: ViewContext): string {
-  const d = DateTime.fromISO(iso, { zone: ctx.timeZone });
-  const year = DateTime.fromJSDate(ctx.now, { zone: ctx.timeZone }).year;
-  return d.toFormat(d.year === year ? "EEE d LLL" : "d LLL yyyy");
+  return tr(ctx).date(iso, DateTime.fromJSDate(ctx.now, { zone: ctx.timeZone }).year);
 }
 
 export function cost(usd: number | null): string {
@@ -31,56 +33,87 @@ export function cost(usd: number | null): string {
 /** A button's value: a small JSON object the action handler reads back. */
 export const payload = (value: Record<string, unknown>): string => JSON.stringify(value);
 
-function paceLine(view: GoalView, ctx: ViewContext): RichText {
+/** Where a goal stands against its plan, as one line of parts joined by " · ". */
+function paceParts(view: GoalView, ctx: ViewContext): RichText[] {
   const { pace, goal } = view;
-  const parts: Inline[] = [];
-  if (goal.status === "paused") parts.push({ bold: "Paused" }, " · ");
-  if (pace.state === "done") parts.push("All planned hours logged 🎉");
+  const t = tr(ctx);
+  const h = (n: number) => t.hours(n);
+  const parts: RichText[] = [];
+  if (goal.status === "paused") parts.push(t.rich("pace.paused"));
+  if (pace.state === "done") parts.push(t.rich("pace.done"));
   else if (pace.state === "not started")
-    parts.push(`Not started yet · plan ${hours(goal.hours_per_week ?? 0)}/week`);
+    parts.push(t.rich("pace.notStarted", { perWeek: h(goal.hours_per_week ?? 0) }));
   else if (pace.aheadBy !== null && pace.state === "ahead")
-    parts.push(`${hours(pace.aheadBy)} ahead of plan`);
+    parts.push(t.rich("pace.ahead", { hours: h(pace.aheadBy) }));
   else if (pace.aheadBy !== null && pace.state === "behind")
-    parts.push(`${hours(-pace.aheadBy)} behind plan`);
-  else if (pace.state === "on track") parts.push("On track");
+    parts.push(t.rich("pace.behind", { hours: h(-pace.aheadBy) }));
+  else if (pace.state === "on track") parts.push(t.rich("pace.onTrack"));
   if (pace.state !== "not started" && pace.state !== "done")
-    parts.push(` · pace ${hours(pace.weeklyPace)}/week`);
+    parts.push(t.rich("pace.weekly", { perWeek: h(pace.weeklyPace) }));
   if (pace.state !== "done") {
     if (pace.projectedFinish)
-      parts.push(` · finishes ${date(pace.projectedFinish, ctx)} at this pace`);
-    else if (pace.plannedFinish) parts.push(` · finishes ${date(pace.plannedFinish, ctx)} on plan`);
+      parts.push(t.rich("pace.finishesAtPace", { date: date(pace.projectedFinish, ctx) }));
+    else if (pace.plannedFinish)
+      parts.push(t.rich("pace.finishesOnPlan", { date: date(pace.plannedFinish, ctx) }));
   }
-  if (goal.target_date) parts.push(` · target ${date(goal.target_date, ctx)}`);
+  if (goal.target_date) parts.push(t.rich("pace.target", { date: date(goal.target_date, ctx) }));
   return parts;
+}
+
+function paceLine(view: GoalView, ctx: ViewContext): RichText {
+  return paceParts(view, ctx).flatMap((part, i) => (i === 0 ? part : [" · ", ...part]));
+}
+
+/**
+ * A progress bar's block. `alt` is what a screen reader says ("2 h of 30 h, 6%"); the bar the
+ * renderers draw is decoration. The percentage floors, so 100% means done.
+ */
+export function progressBlock(
+  label: RichText,
+  done: number,
+  total: number,
+  locale?: string,
+  amount: (t: Translator, n: number) => string = (t, n) => t.hours(n),
+) {
+  const t = translator(locale);
+  const ratio = total > 0 && Number.isFinite(done) ? Math.min(Math.max(done / total, 0), 1) : 0;
+  const alt = t.t("progress.alt", {
+    done: amount(t, done),
+    total: amount(t, total),
+    percent: t.percent(Math.floor(ratio * 100) / 100),
+  });
+  return { type: "progress", label, done, total, alt } satisfies Block;
 }
 
 export function goalBlocks(view: GoalView, ctx: ViewContext, withButtons = true): Block[] {
   const { goal, pace } = view;
+  const t = tr(ctx);
   const label: RichText = [{ bold: goal.title }];
   if (goal.provider) label.push(` · ${goal.provider}`);
   const blocks: Block[] = [];
   if (pace.totalHours) {
-    blocks.push({
-      type: "progress",
-      label,
-      done: pace.loggedHours,
-      total: pace.totalHours,
-      caption: [`${hours(pace.loggedHours)} of ${hours(pace.totalHours)}`],
-    });
+    blocks.push(progressBlock(label, pace.loggedHours, pace.totalHours, ctx.locale));
   } else {
-    blocks.push({ type: "text", text: [...label, ` — ${hours(pace.loggedHours)} logged`] });
+    blocks.push({
+      type: "text",
+      text: [...label, ...t.rich("goal.loggedSoFar", { hours: t.hours(pace.loggedHours) })],
+    });
   }
   blocks.push({ type: "context", text: paceLine(view, ctx) });
   if (withButtons && (goal.status === "active" || goal.status === "paused")) {
     const g = goal.id;
     const buttons: Button[] = [
-      { label: "Log 1 h", action: "goal.log", value: payload({ g, h: 1 }) },
-      { label: "Done!", action: "goal.done", value: payload({ g }), style: "primary" },
+      {
+        label: t.t("button.logHours", { hours: t.hours(1) }),
+        action: "goal.log",
+        value: payload({ g, h: 1 }),
+      },
+      { label: t.t("button.done"), action: "goal.done", value: payload({ g }), style: "primary" },
     ];
     buttons.push(
       goal.status === "paused"
-        ? { label: "Resume", action: "goal.resume", value: payload({ g }) }
-        : { label: "Pause", action: "goal.pause", value: payload({ g }) },
+        ? { label: t.t("button.resume"), action: "goal.resume", value: payload({ g }) }
+        : { label: t.t("button.pause"), action: "goal.pause", value: payload({ g }) },
     );
     blocks.push({ type: "actions", buttons });
   }

@@ -47,7 +47,15 @@ export type Block =
   | { type: "header"; text: string }
   | { type: "text"; text: RichText }
   | { type: "fields"; fields: Field[] }
-  | { type: "progress"; label: RichText; done: number; total: number; caption?: RichText }
+  /** `alt` is the bar as words ("3 h of 10 h, 30%"), for screen readers and plain text. */
+  | {
+      type: "progress";
+      label: RichText;
+      done: number;
+      total: number;
+      alt: string;
+      caption?: RichText;
+    }
   | { type: "context"; text: RichText }
   | { type: "actions"; buttons: Button[] }
   | { type: "image"; url: string; alt: string; title?: string }
@@ -192,7 +200,7 @@ export function messageText(message: Message, prefix = ""): string {
             .map((f) => `${labelText(f.label, prefix)}: ${plain(f.value, prefix)}`)
             .join("\n");
         case "progress":
-          return `${plain(block.label, prefix)} ${block.done}/${block.total}${block.caption ? ` ${plain(block.caption, prefix)}` : ""}`;
+          return `${plain(block.label, prefix)} ${block.alt}${block.caption ? ` ${plain(block.caption, prefix)}` : ""}`;
         case "actions":
           return block.buttons.map((b) => `[${b.label}]`).join(" ");
         case "image":

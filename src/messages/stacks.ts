@@ -1,6 +1,6 @@
 import type { StackSummary } from "../domain/stacks/repository.ts";
 import type { StackProgress, StartedStep } from "../domain/stacks/service.ts";
-import { hours, payload } from "./goals.ts";
+import { hours, payload, progressBlock } from "./goals.ts";
 import type { Block, Button, Inline, Message } from "./model.ts";
 
 function dateText(iso: string): string {
@@ -30,10 +30,7 @@ export function stackMessage(progress: StackProgress): Message {
   const blocks: Block[] = [{ type: "header", text: stack.title }];
   if (stack.description) blocks.push({ type: "text", text: [stack.description] });
   blocks.push({
-    type: "progress",
-    label: ["Your progress"],
-    done,
-    total: steps.length,
+    ...progressBlock(["Your progress"], done, steps.length, undefined, (t, n) => t.num(n)),
     caption: [`${done} of ${steps.length} credentials`],
   });
   steps.forEach((step, i) => {

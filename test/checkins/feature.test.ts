@@ -54,7 +54,7 @@ describe("check-in settings and check-in buttons", () => {
 
   it("pauses until a date and turns check-ins off", async () => {
     const paused = await core.command(actor, "checkins pause until 2026-12-10");
-    expect(text(paused)).toContain("Paused until 2026-12-10");
+    expect(text(paused)).toContain("Paused until Thu 10 Dec.");
     expect((await schedule()).next_checkin_at?.toISOString()).toBe("2026-12-10T04:30:00.000Z");
     expect(text(await core.command(actor, "checkins off"))).toContain("Check-ins are off.");
     expect((await schedule()).next_checkin_at).toBeNull();

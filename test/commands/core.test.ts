@@ -32,7 +32,7 @@ describe("core learning loop", () => {
 
     const goals = text(await core.command(me, "goals"));
     expect(goals).toContain(
-      "Google Project Management Certificate · Google Career Certificates 2/140",
+      "Google Project Management Certificate · Google Career Certificates 2 h of 140 h, 1%",
     );
     expect(goals).toContain("2 h of 140 h");
     expect(goals).toContain("2 h ahead of plan · pace 2 h/week");

@@ -54,7 +54,7 @@ describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis 
     expect(await learn("log 2")).toContain("Logged 2 h on");
     const goals = await learn("goals");
     expect(goals).toContain("2 h of 140 h");
-    expect(goals).toContain("▱▱▱▱▱▱▱▱▱▱ 1%");
+    expect(goals).toContain("▱▱▱▱▱▱▱▱▱▱ 2 h of 140 h, 1%");
     expect(goals).toContain("2 h ahead of plan · pace 2 h/week");
     expect(goals).toContain("finishes 27 Mar 2028 at this pace");
 

@@ -102,15 +102,20 @@ describe("mrkdwn escaping", () => {
 
 describe("progressBar", () => {
   it.each([
-    [0, 10, "▱▱▱▱▱▱▱▱▱▱ 0%"],
-    [4, 10, "▰▰▰▰▱▱▱▱▱▱ 40%"],
-    [9.99, 10, "▰▰▰▰▰▰▰▰▰▱ 99%"],
-    [10, 10, "▰▰▰▰▰▰▰▰▰▰ 100%"],
-    [15, 10, "▰▰▰▰▰▰▰▰▰▰ 100%"],
-    [-3, 10, "▱▱▱▱▱▱▱▱▱▱ 0%"],
-    [3, 0, "▱▱▱▱▱▱▱▱▱▱ 0%"],
-  ])("%d of %d → %s", (done, total, expected) => {
-    expect(progressBar(done, total)).toBe(expected);
+    [0, 10, "▱▱▱▱▱▱▱▱▱▱"],
+    [4, 10, "▰▰▰▰▱▱▱▱▱▱"],
+    [9.99, 10, "▰▰▰▰▰▰▰▰▰▱"],
+    [10, 10, "▰▰▰▰▰▰▰▰▰▰"],
+    [15, 10, "▰▰▰▰▰▰▰▰▰▰"],
+    [-3, 10, "▱▱▱▱▱▱▱▱▱▱"],
+    [3, 0, "▱▱▱▱▱▱▱▱▱▱"],
+  ])("%d of %d → %s, then the bar in words", (done, total, expected) => {
+    expect(progressBar(done, total, "x of y, z%")).toBe(`${expected} x of y, z%`);
+  });
+
+  it("escapes the words", () => {
+    const bar = progressBar(1, 2, "<!here> & 1");
+    expect(bar).toBe("▰▰▰▰▰▱▱▱▱▱ &lt;!here&gt; &amp; 1");
   });
 });
 
@@ -162,6 +167,7 @@ describe("renderMessage: each block kind", () => {
         label: [{ bold: "AI for Everyone" }],
         done: 4,
         total: 10,
+        alt: "4 h of 10 h, 40%",
         caption: ["4 of 10 h · ahead"],
       }),
     );
@@ -171,7 +177,7 @@ describe("renderMessage: each block kind", () => {
           {
             "text": {
               "text": "*AI for Everyone*
-      ▰▰▰▰▱▱▱▱▱▱ 40%",
+      ▰▰▰▰▱▱▱▱▱▱ 4 h of 10 h, 40%",
               "type": "mrkdwn",
               "verbatim": true,
             },
@@ -295,7 +301,7 @@ describe("renderMessage: each block kind", () => {
           ],
         },
         { type: "fields", fields: [{ label: bad, value: [bad] }] },
-        { type: "progress", label: [bad], done: 1, total: 2, caption: [bad] },
+        { type: "progress", label: [bad], done: 1, total: 2, alt: bad, caption: [bad] },
         { type: "context", text: [bad] },
       ],
     };

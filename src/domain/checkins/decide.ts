@@ -19,6 +19,8 @@ export interface Recipient {
   /** The person's id on their platform, so the messenger needn't look it up. */
   platformUserId: string;
   timeZone: string;
+  /** The person's locale (BCP 47); absent means English. */
+  locale?: string;
 }
 
 export type Decision =
