@@ -384,6 +384,8 @@ export async function seedDemo(
             completed_at: completedAt,
             evidence_url: `https://badges.example.test/${goal}`,
             verification_status: i % 3 === 2 ? ("link_only" as const) : ("verified" as const),
+            trusted: i % 3 !== 2,
+            issuer_domain: i % 3 === 2 ? null : "badges.example.test",
           })),
         )
         .execute();

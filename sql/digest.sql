@@ -23,16 +23,17 @@ group by 1, 2;
 
 select t.team_id, g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
        cr.url as catalog_url, c.evidence_url, c.trusted, c.verification_status,
-       c.revoked_at is not null as revoked
+       c.revoked_at is not null as revoked, c.issuer_domain,
+       coalesce("c"."trust_reasons" @> $1::jsonb, false) as anonymous
 from completions c
 join goals g on g.id = c.goal_id and g.status = 'completed'
 join team_members m on m.user_id = g.user_id and not exists (select 1 from org_people hp
              where hp.user_id = "m"."user_id" and hp.leaderboard = 'hidden')
-join unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) as t(team_id, week_from, week_to) on t.team_id = m.team_id
+join unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) as t(team_id, week_from, week_to) on t.team_id = m.team_id
  and c.completed_at >= t.week_from and c.completed_at < t.week_to
 left join credentials cr on cr.id = g.credential_id
 left join providers pr on pr.id = cr.provider_id
-where c.completed_at >= $4 and c.completed_at < $5
+where c.completed_at >= $5 and c.completed_at < $6
 order by c.completed_at, g.id;
 
 select t.team_id, g.user_id, g.title
@@ -90,15 +91,19 @@ streaks as (
 ),
 done as (
   select g.user_id, count(*) as completions,
-         count(*) filter (where c.verification_status = 'verified' and c.revoked_at is null)
-           as verified,
-         count(*) filter (where c.revoked_at is null
+         count(*) filter (where c.verification_status = 'verified' and c.revoked_at is null
+           and c.trusted) as verified,
+         count(*) filter (where c.revoked_at is null and c.trusted
            and c.verification_status in ('verified', 'warning')) as shown_verified,
+         array_agg(distinct c.issuer_domain order by c.issuer_domain)
+           filter (where c.revoked_at is null and c.trusted and c.issuer_domain is not null
+             and c.verification_status in ('verified', 'warning')) as issuers,
          count(*) filter (where c.revoked_at is null
            and c.verification_status = 'link_only') as link_only,
          sum(greatest(round(coalesce(g.estimated_hours, 0) * $6),
                       $7)
              + case when c.verification_status = 'verified' and c.revoked_at is null
+                     and c.trusted
                     then $8 else 0 end
          ) as points
   from people p
@@ -113,6 +118,7 @@ select p.user_id,
        coalesce(d.completions, 0)::int as completions,
        coalesce(d.verified, 0)::int as verified,
        coalesce(d.shown_verified, 0)::int as shown_verified,
+       d.issuers,
        coalesce(d.link_only, 0)::int as link_only,
        coalesce(d.points, 0)::float8 as completion_points,
        coalesce(s.weeks, 0)::int as streak_weeks

@@ -37,15 +37,19 @@ streaks as (
 ),
 done as (
   select g.user_id, count(*) as completions,
-         count(*) filter (where c.verification_status = 'verified' and c.revoked_at is null)
-           as verified,
-         count(*) filter (where c.revoked_at is null
+         count(*) filter (where c.verification_status = 'verified' and c.revoked_at is null
+           and c.trusted) as verified,
+         count(*) filter (where c.revoked_at is null and c.trusted
            and c.verification_status in ('verified', 'warning')) as shown_verified,
+         array_agg(distinct c.issuer_domain order by c.issuer_domain)
+           filter (where c.revoked_at is null and c.trusted and c.issuer_domain is not null
+             and c.verification_status in ('verified', 'warning')) as issuers,
          count(*) filter (where c.revoked_at is null
            and c.verification_status = 'link_only') as link_only,
          sum(greatest(round(coalesce(g.estimated_hours, 0) * $6),
                       $7)
              + case when c.verification_status = 'verified' and c.revoked_at is null
+                     and c.trusted
                     then $8 else 0 end
          ) as points
   from people p
@@ -60,6 +64,7 @@ select p.user_id,
        coalesce(d.completions, 0)::int as completions,
        coalesce(d.verified, 0)::int as verified,
        coalesce(d.shown_verified, 0)::int as shown_verified,
+       d.issuers,
        coalesce(d.link_only, 0)::int as link_only,
        coalesce(d.points, 0)::float8 as completion_points,
        coalesce(s.weeks, 0)::int as streak_weeks

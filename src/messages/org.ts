@@ -7,7 +7,7 @@ import type { Leaderboard } from "../domain/reports/leaderboard.ts";
 import type { PersonReport, Report } from "../domain/reports/report.ts";
 import type { Window } from "../domain/scoring/periods.ts";
 import type { CompletionLabels } from "../domain/scoring/points.ts";
-import { statusLabel } from "../domain/verification/service.ts";
+import { shownLabel, statusLabel } from "../domain/verification/service.ts";
 import { hours, type ViewContext } from "./goals.ts";
 import type { Attachment, Block, Field, Inline, Message } from "./model.ts";
 
@@ -27,11 +27,16 @@ export function windowLabel(w: Window): string {
   return `${a.toFormat("d LLL")} – ${b.toFormat("d LLL yyyy")}`;
 }
 
-/** "1 completion (✓ verified)", "3 completions (2 ✓ verified, 1 unverified)". */
+/**
+ * "1 completion (✓ verified · issued by coursera.org)", "3 completions (2 ✓ verified · issued by
+ * coursera.org and edx.org, 1 unverified)".
+ */
 export function completionsLabel(total: number, labels: CompletionLabels): string {
+  const issuers = new Intl.ListFormat("en", { type: "conjunction" }).format(labels.issuers);
+  const verified = statusLabel("verified", false, issuers || null);
   const parts = (
     [
-      [labels.verified, statusLabel("verified")],
+      [labels.verified, verified],
       [labels.linkOnly, statusLabel("link_only")],
       [labels.unverified, statusLabel("unverified")],
     ] as const
@@ -112,7 +117,7 @@ function personBlocks(p: PersonReport, ctx: ViewContext): Block[] {
         : p.completions
             .map(
               (c) =>
-                `${c.credential}${c.provider ? ` (${c.provider})` : ""}, ${DateTime.fromJSDate(c.completedAt, { zone: ctx.timeZone }).toFormat("d LLL yyyy")}, ${statusLabel(c.status, c.revoked)}`,
+                `${c.credential}${c.provider ? ` (${c.provider})` : ""}, ${DateTime.fromJSDate(c.completedAt, { zone: ctx.timeZone }).toFormat("d LLL yyyy")}, ${shownLabel(c)}`,
             )
             .join("; "),
     ],
@@ -193,7 +198,7 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
     for (const c of d.completions) {
       lines.push("\n• ", c.url ? { link: c.url, text: c.credential } : c.credential);
       if (c.provider) lines.push(` · ${c.provider}`);
-      lines.push(` — ${c.person ?? TEAMMATE} · ${statusLabel(c.verification, c.revoked)}`);
+      lines.push(` — ${c.person ?? TEAMMATE} · ${shownLabel(c)}`);
     }
     blocks.push({ type: "text", text: lines });
   }

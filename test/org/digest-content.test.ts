@@ -135,7 +135,7 @@ describe("weekly digest: stacks, shares and verification labels", () => {
       await core.command(actor("U0ADMIN", "Ada", { admin: true }), "leaderboard Data month"),
     );
     expect(board).toContain(
-      "1. Rita — 25 pts · 0 h · 2 completions (1 ✓ verified, 1 link only)\n" +
+      "1. Rita — 25 pts · 0 h · 2 completions (1 ✓ verified · issued by acme.example, 1 link only)\n" +
         "2. Rob — 5 pts · 0 h · 1 completion (unverified)\n" +
         "2. a teammate — 5 pts · 0 h · 1 completion (unverified)", // tied with Rob
     );
@@ -143,7 +143,7 @@ describe("weekly digest: stacks, shares and verification labels", () => {
       await core.command(actor("U0ADMIN", "Ada", { admin: true }), "report Data month"),
     );
     expect(report).toContain(
-      "Completions: Cloud Basics (Acme Academy), 13 Oct 2026, ✓ verified; Data Viz (Acme Academy), 21 Oct 2026, link only",
+      "Completions: Cloud Basics (Acme Academy), 13 Oct 2026, ✓ verified · issued by acme.example; Data Viz (Acme Academy), 21 Oct 2026, link only",
     );
     expect(report).toContain(
       "Completions: Rust book, 22 Oct 2026, unverified (revoked by the issuer)",

@@ -109,6 +109,8 @@ describe("CSV export", () => {
             verified: i % 2 === 0,
             status: i % 2 === 0 ? "verified" : "link_only",
             revoked: false,
+            trusted: i % 2 === 0,
+            issuerDomain: i % 2 === 0 ? "coursera.org" : null,
           },
         ],
       })),
@@ -127,9 +129,9 @@ describe("CSV export", () => {
     expect(rows.map((r) => r.provider)).toEqual(hostile.map(defuse));
     expect(rows.map((r) => r.hours)).toEqual(["0", "1", "2", "3", "4", "5", "6"]);
     expect(rows[0]!.completed_on).toBe("2026-10-02");
-    expect(rows.slice(0, 2).map((r) => [r.verified, r.verification])).toEqual([
-      ["yes", "✓ verified"],
-      ["no", "link only"],
+    expect(rows.slice(0, 2).map((r) => [r.verified, r.verification, r.issued_by])).toEqual([
+      ["yes", "✓ verified · issued by coursera.org", "coursera.org"],
+      ["no", "link only", ""],
     ]);
   });
 });

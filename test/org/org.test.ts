@@ -138,7 +138,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     const board = text(await core.command(rita, "leaderboard Platform month"));
     expect(board).toContain("Leaderboard · Platform · October 2026");
     expect(board).toContain(
-      "1. Rita — 35 pts · 5 h · 1 completion (✓ verified)\n2. Rob — 17 pts · 14 h\n3. Ron — 11 pts · 6 h",
+      "1. Rita — 35 pts · 5 h · 1 completion (✓ verified · issued by acme.example)\n2. Rob — 17 pts · 14 h\n3. Ron — 11 pts · 6 h",
     );
     expect(board).toContain("You're #1 with 35 pts.");
   });
@@ -150,7 +150,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     );
     const board = text(await core.command(rita, "leaderboard Platform month"));
     expect(board).toContain(
-      "1. Rita — 35 pts · 5 h · 1 completion (✓ verified)\n2. a teammate — 11 pts · 6 h",
+      "1. Rita — 35 pts · 5 h · 1 completion (✓ verified · issued by acme.example)\n2. a teammate — 11 pts · 6 h",
     );
     expect(board).not.toContain("Rob");
     expect(text(await core.command(rob, "leaderboard Platform month"))).toContain(
@@ -181,8 +181,11 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
         credential: "Cloud Basics",
         provider: "Acme Academy",
         url: "https://acme.test/cloud",
-        verification: "verified",
+        status: "verified",
         revoked: false,
+        trusted: true,
+        issuerDomain: "acme.example",
+        anonymous: false,
       },
     ]);
     expect(d!.newGoals).toEqual([]);
@@ -192,7 +195,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
         "Platform · week of 19 Oct – 25 Oct 2026",
         "6 h logged by the team, 1 h more than the week before (5 h).",
         "Top learners\n1. Rita — 35 pts · 5 h\n2. a teammate — 6 pts · 1 h",
-        "Completed this week\n• Cloud Basics · Acme Academy — Rita · ✓ verified",
+        "Completed this week\n• Cloud Basics · Acme Academy — Rita · ✓ verified · issued by acme.example",
       ].join("\n"),
     );
   });
@@ -207,7 +210,9 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     const report = text(await core.command(mia, "report month"));
     expect(report).toContain("Report · your reports · October 2026");
     expect(report).toContain("Completions: 1\nHours: 25 h\nPeople active: 3 of 3");
-    expect(report).toContain("Completions: Cloud Basics (Acme Academy), 22 Oct 2026, ✓ verified");
+    expect(report).toContain(
+      "Completions: Cloud Basics (Acme Academy), 22 Oct 2026, ✓ verified · issued by acme.example",
+    );
     expect(report).toContain("Stalled: Old plan");
     expect(report).not.toContain("Rae");
     const audit = await t.db

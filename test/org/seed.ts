@@ -93,6 +93,9 @@ export async function complete(
       goal_id: goalId,
       evidence_url: null,
       verification_status: verified ? "verified" : "unverified",
+      // a verified completion's badge passed the trust rules and names its issuer's domain
+      trusted: verified,
+      issuer_domain: verified ? "acme.example" : null,
       completed_at: at,
     })
     .execute();

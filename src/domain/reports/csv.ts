@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { DateTime } from "luxon";
-import { statusLabel } from "../verification/service.ts";
+import { shownLabel } from "../verification/service.ts";
 import type { Report } from "./report.ts";
 
 /**
@@ -24,6 +24,7 @@ export const REPORT_COLUMNS = [
   "completed_on",
   "verified",
   "verification",
+  "issued_by",
 ] as const;
 
 /**
@@ -46,7 +47,7 @@ export function reportCsv(report: Report): string {
       defuse(stalled),
       p.completions.length,
     ];
-    if (p.completions.length === 0) rows.push([...base, "", "", "", "", ""]);
+    if (p.completions.length === 0) rows.push([...base, "", "", "", "", "", ""]);
     for (const c of p.completions) {
       rows.push([
         ...base,
@@ -54,7 +55,9 @@ export function reportCsv(report: Report): string {
         defuse(c.provider ?? ""),
         DateTime.fromJSDate(c.completedAt, { zone: p.timeZone }).toISODate()!,
         c.verified ? "yes" : "no",
-        statusLabel(c.status, c.revoked),
+        shownLabel(c),
+        // the proven issuer domain, only beside ✓
+        defuse(c.verified ? (c.issuerDomain ?? "") : ""),
       ]);
     }
   }

@@ -6,6 +6,8 @@ import type { TeamRow } from "../org/repository.ts";
 import { scores } from "../scoring/points.ts";
 import { sharesBetween } from "../sharing/shares.ts";
 import { stackCompletionsBetween } from "../stacks/repository.ts";
+import { anonymousIssuer } from "../verification/repository.ts";
+import { type ShownVerification, shownVerified } from "../verification/service.ts";
 import { plusDays } from "./pace.ts";
 
 /** Weeks shown in the digest's chart. */
@@ -19,13 +21,11 @@ export interface DigestLearner {
   hours: number;
 }
 
-export interface DigestCompletion {
+export interface DigestCompletion extends ShownVerification {
   person: string | null;
   credential: string;
   provider: string | null;
   url: string | null;
-  verification: VerificationStatus;
-  revoked: boolean;
 }
 
 export interface DigestStack {
@@ -182,10 +182,13 @@ export async function buildDigests(
       trusted: boolean | null;
       verification_status: VerificationStatus;
       revoked: boolean;
+      issuer_domain: string | null;
+      anonymous: boolean;
     }>`
       select t.team_id, g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
              cr.url as catalog_url, c.evidence_url, c.trusted, c.verification_status,
-             c.revoked_at is not null as revoked
+             c.revoked_at is not null as revoked, c.issuer_domain,
+             ${anonymousIssuer("c")} as anonymous
       from completions c
       join goals g on g.id = c.goal_id and g.status = 'completed'
       join team_members m on m.user_id = g.user_id and ${notHidden("m.user_id")}
@@ -262,23 +265,30 @@ export async function buildDigests(
       hours: weeklyHours[CHART_WEEKS - 1]!,
       lastWeekHours: weeklyHours[CHART_WEEKS - 2]!,
       top,
-      completions: (doneBy.get(item.team.id) ?? []).map((c) => ({
-        person: shownName(c.user_id),
-        credential: c.title,
-        provider: c.provider,
-        // A person's own evidence (often a page with their name) only when they are named and
-        // the badge was verified and trusted; the catalog's page is anyone's to see.
-        url:
-          c.catalog_url ??
-          (shownName(c.user_id) !== null &&
-          c.verification_status === "verified" &&
-          c.trusted === true &&
-          !c.revoked
-            ? c.evidence_url
-            : null),
-        verification: c.verification_status,
-        revoked: c.revoked,
-      })),
+      completions: (doneBy.get(item.team.id) ?? []).map((c) => {
+        const shown: ShownVerification = {
+          status: c.verification_status,
+          revoked: c.revoked,
+          trusted: c.trusted,
+          issuerDomain: c.issuer_domain,
+          anonymous: c.anonymous,
+        };
+        return {
+          person: shownName(c.user_id),
+          credential: c.title,
+          provider: c.provider,
+          // A person's own evidence (often a page with their name) only when they are named and
+          // the badge was verified and trusted; the catalog's page is anyone's to see.
+          url:
+            c.catalog_url ??
+            (shownName(c.user_id) !== null &&
+            c.verification_status === "verified" &&
+            shownVerified(shown)
+              ? c.evidence_url
+              : null),
+          ...shown,
+        };
+      }),
       newGoals: (startedBy.get(item.team.id) ?? []).map((g) => ({
         person: shownName(g.user_id),
         title: g.title,

@@ -3,6 +3,8 @@ import { anyOf } from "../../db/arrays.ts";
 import type { Database, GoalStatus, VerificationStatus } from "../../db/types.ts";
 import type { GoalPace } from "../goals/pace.ts";
 import type { Window } from "../scoring/periods.ts";
+import { anonymousIssuer } from "../verification/repository.ts";
+import { type ShownVerification, shownVerified } from "../verification/service.ts";
 import { PaceCalculator } from "./pace.ts";
 
 /** A goal with no progress for this long is stalled. */
@@ -15,14 +17,12 @@ export interface ReportGoal {
   stalled: boolean;
 }
 
-export interface ReportCompletion {
+export interface ReportCompletion extends ShownVerification {
   credential: string;
   provider: string | null;
   completedAt: Date;
-  /** Shown as ✓ verified: a verified (or verified-with-warning) credential not revoked since. */
+  /** Shown as ✓ verified: a trusted, verified (or verified-with-warning) badge not revoked since. */
   verified: boolean;
-  status: VerificationStatus;
-  revoked: boolean;
 }
 
 export interface PersonReport {
@@ -109,9 +109,13 @@ export async function buildReport(
       completed_at: Date;
       verification_status: VerificationStatus;
       revoked: boolean;
+      trusted: boolean | null;
+      issuer_domain: string | null;
+      anonymous: boolean;
     }>`
       select g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
-             c.completed_at, c.verification_status, c.revoked_at is not null as revoked
+             c.completed_at, c.verification_status, c.revoked_at is not null as revoked,
+             c.trusted, c.issuer_domain, ${anonymousIssuer("c")} as anonymous
       from goals g
       join completions c on c.goal_id = g.id
       left join credentials cr on cr.id = g.credential_id
@@ -157,14 +161,19 @@ export async function buildReport(
     });
   }
   for (const c of completions.rows) {
+    const shown: ShownVerification = {
+      status: c.verification_status,
+      revoked: c.revoked,
+      trusted: c.trusted,
+      issuerDomain: c.issuer_domain,
+      anonymous: c.anonymous,
+    };
     byUser.get(c.user_id)?.completions.push({
       credential: c.title,
       provider: c.provider,
       completedAt: c.completed_at,
-      verified:
-        !c.revoked && (c.verification_status === "verified" || c.verification_status === "warning"),
-      status: c.verification_status,
-      revoked: c.revoked,
+      verified: shownVerified(shown),
+      ...shown,
     });
   }
   const list = [...byUser.values()];

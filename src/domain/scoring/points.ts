@@ -8,7 +8,8 @@ import type { Database } from "../../db/types.ts";
  * - Logged hours: 1 point per hour, but at most 8 hours count per person per calendar day (in the
  *   person's own time zone), so a 20-hour log earns 8.
  * - A completed goal: half its estimated hours, rounded, and at least 5 (goals without an
- *   estimate earn 5). A verified completion earns a further 10, unless the issuer revoked it.
+ *   estimate earn 5). A verified completion earns a further 10 when its badge is trusted (its
+ *   issuer, this person, this goal), unless the issuer revoked it.
  * - Weekly streak: each week (Monday to Sunday, in the person's zone) with hours logged, that
  *   follows a week which also had hours logged, earns 5.
  * Points fall in a window by when the hours were logged or the goal was completed.
@@ -38,6 +39,8 @@ export interface CompletionLabels {
   verified: number;
   linkOnly: number;
   unverified: number;
+  /** The proven issuer domains of the ✓ verified ones, sorted. */
+  issuers: string[];
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -59,6 +62,7 @@ export async function scores(
     completions: number;
     verified: number;
     shown_verified: number;
+    issuers: string[] | null;
     link_only: number;
     completion_points: number;
     streak_weeks: number;
@@ -99,15 +103,19 @@ export async function scores(
     ),
     done as (
       select g.user_id, count(*) as completions,
-             count(*) filter (where c.verification_status = 'verified' and c.revoked_at is null)
-               as verified,
-             count(*) filter (where c.revoked_at is null
+             count(*) filter (where c.verification_status = 'verified' and c.revoked_at is null
+               and c.trusted) as verified,
+             count(*) filter (where c.revoked_at is null and c.trusted
                and c.verification_status in ('verified', 'warning')) as shown_verified,
+             array_agg(distinct c.issuer_domain order by c.issuer_domain)
+               filter (where c.revoked_at is null and c.trusted and c.issuer_domain is not null
+                 and c.verification_status in ('verified', 'warning')) as issuers,
              count(*) filter (where c.revoked_at is null
                and c.verification_status = 'link_only') as link_only,
              sum(greatest(round(coalesce(g.estimated_hours, 0) * ${POINTS.completionShareOfHours}),
                           ${POINTS.completionMinimum})
                  + case when c.verification_status = 'verified' and c.revoked_at is null
+                         and c.trusted
                         then ${POINTS.verifiedBonus} else 0 end
              ) as points
       from people p
@@ -122,6 +130,7 @@ export async function scores(
            coalesce(d.completions, 0)::int as completions,
            coalesce(d.verified, 0)::int as verified,
            coalesce(d.shown_verified, 0)::int as shown_verified,
+           d.issuers,
            coalesce(d.link_only, 0)::int as link_only,
            coalesce(d.points, 0)::float8 as completion_points,
            coalesce(s.weeks, 0)::int as streak_weeks
@@ -140,6 +149,7 @@ export async function scores(
         verified: r.shown_verified,
         linkOnly: r.link_only,
         unverified: r.completions - r.shown_verified - r.link_only,
+        issuers: r.issuers ?? [],
       },
       streakWeeks: r.streak_weeks,
       points: round1(

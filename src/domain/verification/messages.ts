@@ -3,7 +3,7 @@ import type { VerificationStatus } from "../../db/types.ts";
 import type { Block, Field, Inline, Message } from "../../messages/model.ts";
 import type { CompletionDecision } from "./completion.ts";
 import type { CompletionRecord } from "./repository.ts";
-import { provenIssuer, showcaseCredential, statusLabel } from "./service.ts";
+import { provenIssuer, showcaseCredential, shownLabel, shownOf, shownVerified } from "./service.ts";
 import { linkedInAddToProfileUrl, resumeLine } from "./showcase.ts";
 import type { VerificationResult } from "./types.ts";
 
@@ -263,7 +263,7 @@ export function showcaseMessage(records: CompletionRecord[]): Message {
         // An LMS's report is shown as such, never as a checked badge.
         record.reportedBy && !record.evidenceUrl
           ? ` · reported by ${record.reportedBy}`
-          : ` · ${statusLabel(record.status, revoked)}`,
+          : ` · ${shownLabel(shownOf(record))}`,
       ],
     });
     blocks.push({ type: "context", text: [resumeLine(credential)] });
@@ -275,9 +275,7 @@ export function showcaseMessage(records: CompletionRecord[]): Message {
       });
     }
   });
-  const verified = records.filter(
-    (r) => r.revokedAt === null && (r.status === "verified" || r.status === "warning"),
-  ).length;
+  const verified = records.filter((r) => shownVerified(shownOf(r))).length;
   return {
     summary: `${records.length} credential${records.length === 1 ? "" : "s"}, ${verified} verified`,
     blocks,

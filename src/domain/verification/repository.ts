@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, VerificationStatus } from "../../db/types.ts";
 import type { CompletionDecision, GoalCredential } from "./completion.ts";
-import type { KnownIssuer } from "./trust.ts";
+import { type KnownIssuer, TRUST_CODES } from "./trust.ts";
 import type { VerificationResult } from "./types.ts";
 
 export type DeliveryKind = "result" | "expiry_30" | "expiry_7" | "revoked" | "unverified";
@@ -47,6 +47,12 @@ function validDate(iso: string | null): Date | null {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? null : d;
 }
+
+/** SQL: the completion's badge is conformant but its issuer has no domain a person can check. */
+export const anonymousIssuer = (completions: string) =>
+  sql<boolean>`coalesce(${sql.ref(`${completions}.trust_reasons`)} @> ${JSON.stringify([
+    { code: TRUST_CODES.issuerAnonymous },
+  ])}::jsonb, false)`;
 
 /** What the goal says its badge must certify. */
 export function goalCredentialOf(record: CompletionRecord): GoalCredential {

@@ -87,6 +87,36 @@ export function statusLabel(
   }
 }
 
+/** What others see of a completion's verification (reports, digests, leaderboards, CSV). */
+export interface ShownVerification {
+  status: VerificationStatus;
+  revoked: boolean;
+  /** Null: not checked under the trust rules yet (completions verified before them). */
+  trusted: boolean | null;
+  /** The proven issuer domain of a trusted badge. */
+  issuerDomain: string | null;
+  /** The badge is conformant but its issuer has no checkable domain (did:key, urn:). */
+  anonymous?: boolean;
+}
+
+/** ✓ for others: a verified badge, trusted under the trust rules and not revoked since. */
+export function shownVerified(c: ShownVerification): boolean {
+  return !c.revoked && c.trusted === true && (c.status === "verified" || c.status === "warning");
+}
+
+/**
+ * A completion's label wherever others see it: "✓ verified · issued by coursera.org" for a
+ * trusted badge, "unverified (anonymous issuer)" for a badge whose issuer has no domain, and
+ * the plain status otherwise. A verified one not yet checked under the trust rules shows no ✓.
+ */
+export function shownLabel(c: ShownVerification): string {
+  if (c.revoked) return statusLabel(c.status, true);
+  if (shownVerified(c)) return statusLabel(c.status, false, c.issuerDomain);
+  if (c.status === "verified" || c.status === "warning") return "unverified (being re-checked)";
+  if (c.anonymous && c.status === "unverified") return "unverified (anonymous issuer)";
+  return statusLabel(c.status);
+}
+
 /**
  * Marks a goal's completion as pending and queues its check. Returns the status to show;
  * "unverified" when there is nothing to check or the queue refused the job.
@@ -235,6 +265,16 @@ export async function attachBadgeFile(
   }
 }
 
+/** A completion record as others see its verification. */
+export function shownOf(record: CompletionRecord): ShownVerification {
+  return {
+    status: record.status,
+    revoked: record.revokedAt !== null,
+    trusted: record.trusted,
+    issuerDomain: record.issuerDomain,
+  };
+}
+
 /**
  * The issuer a verified completion is shown under: the catalog provider when the badge matched its
  * credential (the provider's domains proved it), else the proven domain, never a self-asserted name.
@@ -250,8 +290,7 @@ export function provenIssuer(record: CompletionRecord): string | null {
  * and an invalid one's link is not offered to anyone.
  */
 export function showcaseCredential(record: CompletionRecord): ShowcaseCredential {
-  const trusted =
-    record.revokedAt === null && (record.status === "verified" || record.status === "warning");
+  const trusted = shownVerified(shownOf(record));
   return {
     name: (trusted ? record.achievementName : null) ?? record.goalTitle,
     issuerName: (trusted ? provenIssuer(record) : null) ?? record.provider,
