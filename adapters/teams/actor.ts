@@ -27,6 +27,23 @@ export function teamsIdentity(
 }
 
 /**
+ * The team channel the activity came from, if it did. Teams leaves out the name of a team's
+ * General channel, whose id is the team's own.
+ */
+export function teamChannel(
+  activity: Partial<Activity>,
+): { id: string; name: string | null } | undefined {
+  if (activity.conversation?.conversationType !== "channel") return undefined;
+  const data = activity.channelData as
+    | { channel?: { id?: string; name?: string }; team?: { id?: string } }
+    | undefined;
+  const id = data?.channel?.id;
+  if (!id) return undefined;
+  const name = data.channel?.name?.trim() || (id === data.team?.id ? "General" : null);
+  return { id, name };
+}
+
+/**
  * Name and email from the roster (TeamsInfo.getMember), the time zone from the activity. If the
  * roster call fails the activity's own display name still lets the person in.
  */
@@ -56,10 +73,12 @@ export function teamsActor(context: TurnContext, logger: AdapterLogger): Actor |
   const identity = teamsIdentity(context.activity);
   if (!identity) return undefined;
   let profile: Promise<PlatformProfile> | undefined;
+  const channel = teamChannel(context.activity);
   return {
     platform: "teams",
     workspaceExternalId: identity.tenantId,
     userExternalId: identity.aadObjectId,
+    ...(channel ? { channel } : {}),
     profile: () => {
       profile ??= fetchProfile(context, logger);
       return profile;

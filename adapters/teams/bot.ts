@@ -1,7 +1,6 @@
 import {
   type Activity,
   type CloudAdapter,
-  type ConversationParameters,
   type ConversationReference,
   type FileConsentCardResponse,
   TeamsActivityHandler,
@@ -21,6 +20,7 @@ import {
   renderUpdate,
 } from "./cards.ts";
 import { commandText } from "./command.ts";
+import { openPersonalChat, rememberTeamChannels } from "./conversations.ts";
 import {
   attachmentOf,
   type FileOffer,
@@ -47,7 +47,12 @@ import { type AdapterLogger, describeError } from "./logging.ts";
 import { escapeMarkdown, oneLine } from "./markdown.ts";
 import { MentionLookupError, mentionFailedMessage, resolveMentions } from "./mentions.ts";
 import { inConversation } from "./messenger.ts";
-import { type ConversationReferenceStore, type ReferenceKey, referenceKey } from "./references.ts";
+import {
+  type ConversationReferenceStore,
+  type ReferenceKey,
+  referenceKey,
+  tenantOf,
+} from "./references.ts";
 import {
   NO_IDENTITY,
   OFFER_GONE,
@@ -93,24 +98,43 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       await next();
     });
     this.onMembersAdded(async (context, next) => {
-      await this.remember(context);
+      const reference = await this.remember(context);
       const botAdded = context.activity.membersAdded?.some(
         (m) => m.id === context.activity.recipient?.id,
       );
-      if (botAdded && context.activity.conversation?.conversationType === "personal") {
+      const scope = context.activity.conversation?.conversationType;
+      if (botAdded && scope === "personal") {
         // A greeting of our own: asking the core would sign the person up before their client
         // has told us their time zone.
         await context.sendActivity(renderActivity(welcomeMessage()));
       }
+      if (botAdded && scope === "channel" && reference) {
+        await rememberTeamChannels(context, reference, options.store, options.logger);
+      }
+      await next();
+    });
+    // A new channel can take a team's digest at once; a deleted one can take nothing.
+    this.onTeamsChannelCreatedEvent(async (_channel, _team, context, next) => {
+      await this.remember(context);
+      await next();
+    });
+    this.onTeamsChannelDeletedEvent(async (channel, _team, context, next) => {
+      const tenantId = tenantOf(context.activity);
+      if (tenantId && channel.id)
+        await options.store.remove({ tenantId, kind: "channel", key: channel.id });
       await next();
     });
   }
 
   /** Keeps the conversation reference, so the bot can post here later on its own. */
-  private async remember(context: TurnContext): Promise<void> {
+  private async remember(
+    context: TurnContext,
+  ): Promise<Partial<ConversationReference> | undefined> {
     const key = referenceKey(context.activity);
-    if (!key) return;
-    await this.keep(key, TurnContext.getConversationReference(context.activity));
+    if (!key) return undefined;
+    const reference = TurnContext.getConversationReference(context.activity);
+    await this.keep(key, reference);
+    return reference;
   }
 
   private async keep(key: ReferenceKey, reference: Partial<ConversationReference>): Promise<void> {
@@ -340,62 +364,12 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       kind: "personal",
       key: owner.aadObjectId,
     };
-    return (await this.options.store.find(key)) ?? this.openPersonalChat(context, key);
-  }
-
-  /**
-   * Starts a personal chat with the sender, which Teams allows a bot installed in a team or chat
-   * they are in. Undefined when Teams refuses: the app isn't installed for them, or their
-   * organisation doesn't allow it.
-   */
-  private async openPersonalChat(
-    context: TurnContext,
-    key: ReferenceKey,
-  ): Promise<Partial<ConversationReference> | undefined> {
-    const activity = context.activity;
-    let conversationId: string | undefined;
-    try {
-      if (!activity.from?.id || !activity.serviceUrl) throw new Error("No sender or service URL");
-      const parameters: ConversationParameters = {
-        isGroup: false,
-        bot: activity.recipient,
-        members: [{ id: activity.from.id, name: activity.from.name }],
-        tenantId: key.tenantId,
-        channelData: { tenant: { id: key.tenantId } },
-      };
-      await (context.adapter as CloudAdapter).createConversationAsync(
-        this.options.appId,
-        activity.channelId,
-        activity.serviceUrl,
-        // No audience: the default one for the channel, as continueConversationAsync uses.
-        undefined as unknown as string,
-        parameters,
-        async (created) => {
-          conversationId = created.activity.conversation?.id;
-        },
-      );
-      if (!conversationId) throw new Error("Teams returned no conversation id");
-    } catch (error) {
-      // describeError keeps the status and message, never the request with its token.
-      this.options.logger.warn(
-        { err: describeError(error) },
-        "Could not open a Teams personal chat for a private answer",
-      );
-      return undefined;
-    }
+    const stored = await this.options.store.find(key);
+    if (stored) return stored;
+    const opened = await openPersonalChat(context, this.options.appId, key, this.options.logger);
     // Kept as if they had written to us there, so check-ins can reach them too.
-    const reference = TurnContext.getConversationReference({
-      ...activity,
-      conversation: {
-        id: conversationId,
-        conversationType: "personal",
-        isGroup: false,
-        tenantId: key.tenantId,
-        name: "",
-      },
-    });
-    await this.keep(key, reference);
-    return reference;
+    if (opened) await this.keep(key, opened);
+    return opened;
   }
 
   /** The person allowed a file we offered: it goes to their OneDrive, then its card to them. */

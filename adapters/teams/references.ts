@@ -68,6 +68,15 @@ export class ConversationReferenceStore {
       .execute();
   }
 
+  async remove(key: ReferenceKey): Promise<void> {
+    await this.db
+      .deleteFrom("teams_conversation_references")
+      .where("tenant_id", "=", key.tenantId)
+      .where("kind", "=", key.kind)
+      .where("key", "=", key.key)
+      .execute();
+  }
+
   async find(key: ReferenceKey): Promise<Partial<ConversationReference> | undefined> {
     const row = await this.db
       .selectFrom("teams_conversation_references")

@@ -13,9 +13,11 @@ export interface OrgImportDeps {
 
 const USAGE =
   "usage: stackup org import FILE.csv [--workspace ID]\n" +
-  "  FILE.csv has the columns email, team, manager_email and role (member, manager or admin);\n" +
-  "  blank cells leave things as they are. People must have used Stackup once. --workspace is\n" +
-  "  the Slack team id or Teams tenant id; it may be left out when there is one workspace.";
+  "  FILE.csv has the columns email, team, manager_email and role (member, manager or admin),\n" +
+  "  and optionally channel: the team's digest channel (a Slack channel id, or a Teams channel\n" +
+  "  id or its link from Get link to channel); blank cells leave things as they are. People\n" +
+  "  must have used Stackup once. --workspace is the Slack team id or Teams tenant id; it may\n" +
+  "  be left out when there is one workspace.";
 
 /**
  * `stackup org import FILE.csv`; `argv` holds the arguments after "import".

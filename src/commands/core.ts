@@ -8,6 +8,8 @@ export interface Actor {
   workspaceExternalId: string;
   workspaceName?: string;
   userExternalId: string;
+  /** The shared channel the request was made in, if any: what an admin means by "here". */
+  channel?: { id: string; name: string | null };
   /** Looks the person up on the platform; called on first contact only. */
   profile: () => Promise<PlatformProfile>;
 }

@@ -236,4 +236,42 @@ describe("stackup org import", () => {
       { name: "Cy", manager: null, role: "manager" },
     ]);
   });
+
+  it("takes a team's digest channel from the optional channel column", async () => {
+    const teams = () =>
+      t.db.selectFrom("teams").select(["name", "channel_id"]).where("name", "=", "Leads").execute();
+    const before = await teams();
+    expect(
+      await run(
+        [
+          "email,team,manager_email,role,channel",
+          "ann@example.test,Leads,,,#leads",
+          "ben@example.test,,,,C0LEADS",
+          "cy@example.test,Leads,,,C0OTHER",
+          "dee@example.test,Leads,,,C0LEADS",
+        ].join("\n"),
+      ),
+    ).toBe(1);
+    expect(err.slice(1, -1)).toEqual([
+      'line 2: channel "#leads" is not a Slack channel id (C…), a Teams channel id (19:…) or a Teams channel link',
+      "line 3: a channel needs a team on the same line",
+      "line 5: Leads already has another channel on line 4",
+    ]);
+    // A Teams channel in this Slack workspace is refused by name, and nothing changes.
+    expect(
+      await run(
+        "email,team,manager_email,role,channel\ncy@example.test,Leads,,,19:abc@thread.tacv2\n",
+      ),
+    ).toBe(1);
+    expect(err).toContain(
+      "line 2: channel 19:abc@thread.tacv2 is a Teams channel, but this workspace is on Slack",
+    );
+    expect(await teams()).toEqual(before);
+    expect(
+      await run(
+        "email,team,manager_email,role,channel\ncy@example.test,Leads,,,C0LEADS\nann@example.test,Leads,,,C0LEADS\n",
+      ),
+    ).toBe(0);
+    expect(await teams()).toEqual([{ name: "Leads", channel_id: "C0LEADS" }]);
+  });
 });

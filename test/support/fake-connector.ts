@@ -8,6 +8,7 @@ export type ConnectorOperation =
   | "update" // PUT /v3/conversations/{id}/activities/{activityId}
   | "getMember" // GET /v3/conversations/{id}/members/{memberId}
   | "createConversation"
+  | "getChannels" // GET /v3/teams/{teamId}/conversations: the team's standard channels
   | "other";
 
 export interface ConnectorCall {
@@ -39,6 +40,8 @@ export interface FakeConnector {
   calls: ConnectorCall[];
   callsTo(operation: ConnectorOperation): ConnectorCall[];
   addMember(member: FakeMember): void;
+  /** The standard channels a team lists; a team's General channel shares the team's id. */
+  setTeamChannels(teamId: string, channels: { id: string; name?: string }[]): void;
   failNext(operation: ConnectorOperation, failure: ConnectorFailure, times?: number): void;
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
   reset(): void;
@@ -62,6 +65,15 @@ function classify(
   path: string,
 ): Pick<ConnectorCall, "operation" | "conversationId" | "activityId"> & { memberId?: string } {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  if (
+    parts[0] === "v3" &&
+    parts[1] === "teams" &&
+    parts[3] === "conversations" &&
+    method === "GET"
+  ) {
+    // The team id rides in conversationId, as the one id the call names.
+    return { operation: "getChannels", conversationId: parts[2], activityId: undefined };
+  }
   // ["v3", "conversations", id, "activities", activityId?] or [..., "members", memberId]
   if (parts[0] !== "v3" || parts[1] !== "conversations") {
     return { operation: "other", conversationId: undefined, activityId: undefined };
@@ -89,6 +101,7 @@ function classify(
 export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
   const members = new Map<string, FakeMember>();
+  const teamChannels = new Map<string, { id: string; name?: string }[]>();
   const scripted = new Map<ConnectorOperation, { failure: ConnectorFailure; times: number }[]>();
   const waiters = new Set<{
     predicate: (c: ConnectorCall) => boolean;
@@ -148,6 +161,15 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         case "update":
           json(res, 200, { id: where.activityId });
           return;
+        case "getChannels": {
+          const channels = teamChannels.get(where.conversationId ?? "");
+          if (!channels) {
+            json(res, 404, { error: { code: "NotFound", message: "no such team" } });
+            return;
+          }
+          json(res, 200, { conversations: channels });
+          return;
+        }
         case "getMember": {
           const member = [...members.values()].find(
             (m) => m.id === memberId || m.aadObjectId === memberId,
@@ -172,6 +194,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     calls,
     callsTo: (operation) => calls.filter((c) => c.operation === operation),
     addMember: (member) => members.set(member.id, member),
+    setTeamChannels: (teamId, channels) => teamChannels.set(teamId, channels),
     failNext(operation, failure, times = 1) {
       const queue = scripted.get(operation) ?? [];
       queue.push({ failure, times });

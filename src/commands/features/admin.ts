@@ -1,10 +1,11 @@
+import { type ChannelRef, channelPlatform } from "../../domain/org/channels.ts";
 import type { OrgService, Person, PersonRef } from "../../domain/org/service.ts";
 import { problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { teamCreatedMessage, textMessage } from "../../messages/org.ts";
 import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
 import { auditAdmin } from "./audit.ts";
-import { ADMIN_USAGE, describeRef, parseAdmin } from "./org-grammar.ts";
+import { ADMIN_USAGE, type ChannelChoice, describeRef, parseAdmin } from "./org-grammar.ts";
 import { forgetAdmin } from "./privacy.ts";
 import { xapiAdmin } from "./xapi.ts";
 
@@ -27,6 +28,29 @@ function unknownPeople(unknown: PersonRef[], ambiguous: PersonRef[], usage: stri
       `Several people are called ${ambiguous.map(describeRef).join(", ")}; mention them with @ or use their email.`,
     );
   return privateReply(problemMessage(parts.join(" "), usage));
+}
+
+/** The channel an admin chose: "here" is the channel they typed in, if it is one. */
+function chosenChannel(s: Session, choice: ChannelChoice, usage: string): ChannelRef | Reply {
+  const channel = choice === "here" ? s.actor.channel : choice;
+  if (!channel) {
+    return privateReply(
+      problemMessage(
+        "Say here in the team's channel itself; in a private chat I can't tell which channel you mean.",
+        usage,
+      ),
+    );
+  }
+  const platform = channelPlatform(channel.id);
+  if (platform && platform !== s.actor.platform) {
+    return privateReply(
+      problemMessage(
+        `That's a ${platform === "teams" ? "Teams" : "Slack"} channel; pick one here.`,
+        usage,
+      ),
+    );
+  }
+  return channel;
 }
 
 /** `/learn admin …`: teams, members, managers, roles and digest schedules. Admins only. */
@@ -56,9 +80,23 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
         case "invalid":
           return problem(cmd.message, cmd.usage);
         case "team.create": {
-          const team = await org.createTeam(ws, cmd.name, cmd.channel, s.user);
+          const channel = cmd.channel && chosenChannel(s, cmd.channel, ADMIN_USAGE.create);
+          if (channel && "kind" in channel) return channel;
+          const team = await org.createTeam(ws, cmd.name, channel, s.user);
           if ("error" in team) return problem(`There's already a team called ${cmd.name}.`);
           return privateReply(teamCreatedMessage(team));
+        }
+        case "team.channel": {
+          const team = await org.repo.team(ws, cmd.team);
+          if (!team) return problem(`There's no team called "${cmd.team}".`, ADMIN_USAGE.create);
+          const channel = chosenChannel(s, cmd.channel, ADMIN_USAGE.channel);
+          if ("kind" in channel) return channel;
+          await org.setChannel(team, channel, s.user);
+          return privateReply(
+            textMessage(
+              `${team.name}'s digests and shares now go to ${channel.name ? `#${channel.name}` : "that channel"}.`,
+            ),
+          );
         }
         case "team.add": {
           const team = await org.repo.team(ws, cmd.team);

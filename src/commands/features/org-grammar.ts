@@ -1,8 +1,9 @@
+import { type ChannelRef, readChannel } from "../../domain/org/channels.ts";
 import type { PersonRef } from "../../domain/org/service.ts";
 import type { Period } from "../../domain/scoring/periods.ts";
 import { isValidTimeZone, parseDays, parseTime, WEEKDAYS } from "../../time/schedule.ts";
 
-export type { Period, PersonRef };
+export type { ChannelRef, Period, PersonRef };
 
 /**
  * The organisation commands' grammar. Mentions arrive in the platform's escaped form (Slack:
@@ -10,11 +11,6 @@ export type { Period, PersonRef };
  * or as plain `@name` / email;
  * both become typed references here, at the edge, so nothing downstream sees markup.
  */
-
-export interface ChannelRef {
-  id: string;
-  name: string | null;
-}
 
 type Token =
   | { kind: "person"; ref: PersonRef; raw: string }
@@ -53,8 +49,12 @@ const words = (tokens: Token[]) =>
     .join(" ")
     .trim();
 
+/** A channel named in a command, or `here`: the channel the command was typed in. */
+export type ChannelChoice = ChannelRef | "here";
+
 export type AdminCommand =
-  | { type: "team.create"; name: string; channel: ChannelRef | null }
+  | { type: "team.create"; name: string; channel: ChannelChoice | null }
+  | { type: "team.channel"; team: string; channel: ChannelChoice }
   | { type: "team.add"; team: string; people: PersonRef[] }
   | { type: "manager"; person: PersonRef; manager: PersonRef | null }
   | { type: "digest"; team: string; day: number; time: string; timeZone: string | null }
@@ -62,7 +62,8 @@ export type AdminCommand =
   | { type: "invalid"; message: string; usage: string };
 
 export const ADMIN_USAGE = {
-  create: "admin team create <name> [#channel]",
+  create: "admin team create <name> [#channel|here]",
+  channel: "admin team channel <team> #channel|here",
   add: "admin team add <team> @person…",
   manager: "admin manager @person @manager",
   digest: "admin digest <team> <day> <HH:MM> [time zone]",
@@ -77,6 +78,34 @@ const invalid = (message: string, usage: string): AdminCommand => ({
 
 const MAX_TEAM_NAME = 80;
 
+/**
+ * The channel that ends a team command: a picked channel (`<#C…|name>`), a Teams channel link, or
+ * the word here. Undefined when there is none; an invalid command when one is misplaced.
+ */
+function channelAtEnd(
+  rest: Token[],
+  usage: string,
+): { channel: ChannelChoice } | AdminCommand | undefined {
+  const last = rest.at(-1);
+  const isHere = (t: Token | undefined) => t?.kind === "word" && t.raw.toLowerCase() === "here";
+  const linked = (t: Token | undefined) =>
+    t?.kind === "word" && t.raw === t.text ? readChannel(t.text) : undefined;
+  const channels = rest.filter((t) => t.kind === "channel" || isHere(t) || linked(t));
+  if (channels.length > 1) return invalid("A team has one digest channel.", usage);
+  if (channels.length === 1 && channels[0] !== last)
+    return invalid("Put the channel after the team name.", usage);
+  const plainHash = rest.find((t) => t.kind === "word" && t.text.startsWith("#"));
+  if (plainHash)
+    return invalid(
+      `Pick the channel from the list as you type # so I get its id, not just "${plainHash.raw}".`,
+      usage,
+    );
+  if (last?.kind === "channel") return { channel: last.ref };
+  if (isHere(last)) return { channel: "here" };
+  const link = linked(last);
+  return link ? { channel: link } : undefined;
+}
+
 /** Parses what follows `/learn admin`. */
 export function parseAdmin(text: string): AdminCommand {
   const tokens = tokenize(text);
@@ -84,25 +113,30 @@ export function parseAdmin(text: string): AdminCommand {
   const sub = tokens[1]?.kind === "word" ? tokens[1].text.toLowerCase() : "";
   if (head === "team" && sub === "create") {
     const rest = tokens.slice(2);
-    const channels = rest.filter((t) => t.kind === "channel");
-    if (channels.length > 1) return invalid("A team has one digest channel.", ADMIN_USAGE.create);
-    const last = rest.at(-1);
-    if (channels.length === 1 && last?.kind !== "channel")
-      return invalid("Put the channel after the team name.", ADMIN_USAGE.create);
+    const channel = channelAtEnd(rest, ADMIN_USAGE.create);
+    if (channel && "type" in channel) return channel;
     if (rest.some((t) => t.kind === "person"))
       return invalid("Add people with `admin team add` once the team exists.", ADMIN_USAGE.create);
-    const plainHash = rest.find((t) => t.kind === "word" && t.text.startsWith("#"));
-    if (plainHash)
-      return invalid(
-        `Pick the channel from the list as you type # so I get its id, not just "${plainHash.raw}".`,
-        ADMIN_USAGE.create,
-      );
-    const name = words(rest.filter((t) => t.kind === "word"));
+    const name = words(channel ? rest.slice(0, -1) : rest);
     if (!name) return invalid("The team needs a name.", ADMIN_USAGE.create);
     if (name.length > MAX_TEAM_NAME)
       return invalid(`Keep the team name under ${MAX_TEAM_NAME} characters.`, ADMIN_USAGE.create);
-    const channel = last?.kind === "channel" ? last.ref : null;
-    return { type: "team.create", name, channel };
+    return { type: "team.create", name, channel: channel?.channel ?? null };
+  }
+  if (head === "team" && sub === "channel") {
+    const rest = tokens.slice(2);
+    const channel = channelAtEnd(rest, ADMIN_USAGE.channel);
+    if (!channel)
+      return invalid(
+        "Name the channel after the team, or say here in the channel itself.",
+        ADMIN_USAGE.channel,
+      );
+    if ("type" in channel) return channel;
+    if (rest.some((t) => t.kind === "person"))
+      return invalid("Name a team, then its channel.", ADMIN_USAGE.channel);
+    const team = words(rest.slice(0, -1));
+    if (!team) return invalid("Which team? Name it before the channel.", ADMIN_USAGE.channel);
+    return { type: "team.channel", team, channel: channel.channel };
   }
   if (head === "team" && sub === "add") {
     const rest = tokens.slice(2);
@@ -176,7 +210,7 @@ export function parseAdmin(text: string): AdminCommand {
     };
   }
   return invalid(
-    "Admin commands: team create, team add, manager, digest, role.",
+    "Admin commands: team create, team channel, team add, manager, digest, role.",
     ADMIN_USAGE.create,
   );
 }

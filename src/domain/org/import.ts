@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { type Kysely, sql } from "kysely";
 import { columnOf } from "../../db/arrays.ts";
 import type { Database, Role } from "../../db/types.ts";
+import { type ChannelRef, channelPlatform, readChannel } from "./channels.ts";
 import { OrgRepository } from "./repository.ts";
 
 export interface OrgRow {
@@ -10,6 +11,8 @@ export interface OrgRow {
   team: string | null;
   managerEmail: string | null;
   role: Role | null;
+  /** The team's digest channel, from the optional channel column. */
+  channel?: ChannelRef | null;
 }
 
 export interface LineError {
@@ -18,10 +21,40 @@ export interface LineError {
 }
 
 export const ORG_COLUMNS = ["email", "team", "manager_email", "role"] as const;
+/** Optional: a team's digest channel, given on any of its rows. */
+export const ORG_CHANNEL_COLUMN = "channel";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ROLES = new Set(["member", "manager", "admin"]);
+const NAMES = { slack: "Slack", teams: "Teams" } as const;
 
-/** Reads the CSV (email, team, manager_email, role) and checks each row on its own. */
+/** A row's channel cell; a team keeps one channel however many of its rows name it. */
+function readTeamChannel(
+  text: string,
+  team: string | null,
+  line: number,
+  seen: Map<string, { id: string; line: number }>,
+  problems: string[],
+): ChannelRef | null {
+  if (!text) return null;
+  const channel = readChannel(text);
+  if (!channel) {
+    problems.push(
+      `channel "${text}" is not a Slack channel id (C…), a Teams channel id (19:…) or a Teams channel link`,
+    );
+    return null;
+  }
+  if (!team) {
+    problems.push("a channel needs a team on the same line");
+    return null;
+  }
+  const earlier = seen.get(team.toLowerCase());
+  if (earlier && earlier.id !== channel.id)
+    problems.push(`${team} already has another channel on line ${earlier.line}`);
+  else if (!earlier) seen.set(team.toLowerCase(), { id: channel.id, line });
+  return channel;
+}
+
+/** Reads the CSV (email, team, manager_email, role, optional channel) and checks each row on its own. */
 export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[] } {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
@@ -61,6 +94,7 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
   }
   const rows: OrgRow[] = [];
   const seen = new Map<string, number>();
+  const channels = new Map<string, { id: string; line: number }>();
   for (const { record, info } of records) {
     const line = info.lines;
     const email = (record.email ?? "").toLowerCase();
@@ -76,10 +110,17 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
     if (role && !ROLES.has(role))
       problems.push(`role must be member, manager or admin, not "${role}"`);
     if (team && team.length > 80) problems.push("team name is longer than 80 characters");
+    const channel = readTeamChannel(
+      record[ORG_CHANNEL_COLUMN] ?? "",
+      team,
+      line,
+      channels,
+      problems,
+    );
     if (seen.has(email)) problems.push(`${email} is already on line ${seen.get(email)}`);
     else if (email) seen.set(email, line);
     if (problems.length) errors.push({ line, message: problems.join("; ") });
-    else rows.push({ line, email, team, managerEmail, role: role as Role | null });
+    else rows.push({ line, email, team, managerEmail, role: role as Role | null, channel });
   }
   return { rows, errors };
 }
@@ -128,6 +169,19 @@ export async function importOrg(
         errors.push({
           line: r.line,
           message: `no one with ${unknown.join(" or ")} has used Stackup in this workspace yet`,
+        });
+    }
+    const { platform } = await trx
+      .selectFrom("workspaces")
+      .where("id", "=", workspaceId)
+      .select("platform")
+      .executeTakeFirstOrThrow();
+    for (const r of rows) {
+      const on = r.channel && channelPlatform(r.channel.id);
+      if (on && on !== platform)
+        errors.push({
+          line: r.line,
+          message: `channel ${r.channel!.id} is a ${NAMES[on]} channel, but this workspace is on ${NAMES[platform]}`,
         });
     }
     if (errors.length) return { ok: false, errors };
@@ -213,6 +267,21 @@ export async function importOrg(
         .select(["id", "name"])
         .execute();
       const teamId = new Map(teams.map((t) => [t.name.toLowerCase(), t.id]));
+      const withChannel = [
+        ...new Map(
+          rows.flatMap((r) => (r.team && r.channel ? [[r.team.toLowerCase(), r]] : [])),
+        ).values(),
+      ];
+      if (withChannel.length) {
+        await sql`
+          update teams t set channel_id = v.channel_id, channel_name = v.channel_name
+          from unnest(${columnOf(withChannel, "int", (r) => teamId.get(r.team!.toLowerCase())!)},
+                      ${columnOf(withChannel, "text", (r) => r.channel!.id)},
+                      ${columnOf(withChannel, "text", (r) => r.channel!.name)})
+               as v(team_id, channel_id, channel_name)
+          where t.id = v.team_id
+        `.execute(trx);
+      }
       const added = await trx
         .insertInto("team_members")
         .values(

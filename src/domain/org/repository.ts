@@ -105,6 +105,19 @@ export class OrgRepository {
       .executeTakeFirst();
   }
 
+  /** Points the team's digests and shares at another channel. */
+  async setChannel(
+    teamId: number,
+    channel: { id: string; name: string | null },
+    db: Db = this.db,
+  ): Promise<void> {
+    await db
+      .updateTable("teams")
+      .set({ channel_id: channel.id, channel_name: channel.name })
+      .where("id", "=", teamId)
+      .execute();
+  }
+
   async memberIds(teamId: number): Promise<number[]> {
     const rows = await this.db
       .selectFrom("team_members")

@@ -180,6 +180,22 @@ export class OrgService {
     });
   }
 
+  /** Points a team's digests and shares at another channel, audited in the same transaction. */
+  async setChannel(
+    team: TeamRow,
+    channel: { id: string; name: string | null },
+    by: AuditActor,
+  ): Promise<void> {
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.setChannel(team.id, channel, trx);
+      await this.record(trx, by, team.workspace_id, "org.channel", team.name, [], {
+        team: team.id,
+        before: team.channel_id,
+        after: channel.id,
+      });
+    });
+  }
+
   private async record(
     trx: Db,
     by: AuditActor,
