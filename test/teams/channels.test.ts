@@ -209,4 +209,30 @@ describe("Teams channels as digest targets, through the real CloudAdapter and jo
     );
     expect(await references()).toEqual([TEAM_ID, "19:new-channel@thread.tacv2"].sort());
   });
+
+  it("moves a team to another channel with admin team channel here, and audits the move", async () => {
+    const fresh = { id: "19:new-channel@thread.tacv2", name: "New" };
+    const calls = await h.exchange(mentioned("learn admin team channel Platform here", fresh));
+    expect(readCard(cardOf(calls[0]!.body))).toContain(
+      "Platform's digests and shares now go to #New.",
+    );
+    const team = await h.db
+      .selectFrom("teams")
+      .select(["channel_id", "channel_name"])
+      .where("name", "=", "Platform")
+      .executeTakeFirstOrThrow();
+    expect(team).toEqual({ channel_id: fresh.id, channel_name: "New" });
+    const audit = await h.db
+      .selectFrom("audit_log")
+      .select(["action", "scope", "detail"])
+      .where("action", "=", "org.channel")
+      .execute();
+    expect(audit).toEqual([
+      {
+        action: "org.channel",
+        scope: "Platform",
+        detail: expect.objectContaining({ before: SALES.id, after: fresh.id }),
+      },
+    ]);
+  });
 });
