@@ -17,6 +17,7 @@ import {
   VERIFY_JOB,
   type VerifyJobData,
 } from "../../src/domain/verification/service.ts";
+import { verificationWording } from "../../src/messages/verification.ts";
 import { defineQueue, type JobModule } from "../queue.ts";
 
 export const VERIFICATION_QUEUE = "verification";
@@ -51,6 +52,7 @@ export function createVerificationJobs(options: VerificationJobOptions = {}): Jo
       db: ctx.db,
       clock: ctx.clock,
       messenger: ctx.messenger,
+      wording: verificationWording,
       logger: ctx.logger,
       fetch:
         options.fetch ??

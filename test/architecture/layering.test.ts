@@ -14,17 +14,6 @@ import { afterAll, describe, expect, it } from "vitest";
  * TypeScript's own scanner (which also sees `import("…")` types Biome does not).
  */
 
-/**
- * Files of src/domain/ still allowed to import src/messages/, and why. Biome's src/domain/
- * override excludes exactly these; a test fails as soon as one no longer needs it.
- */
-const KNOWN_EXCEPTIONS: { file: string; why: string }[] = [
-  {
-    file: "src/domain/verification/messages.ts",
-    why: "builds the verification and showcase messages; it belongs in src/messages/ and moves there with the verification work",
-  },
-];
-
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 const BIOME = join(ROOT, "node_modules/.bin/biome");
@@ -70,14 +59,8 @@ async function crossings(): Promise<Map<string, string[]>> {
 }
 
 describe("layering", () => {
-  it("finds no import across the layers in src/ except the known exceptions, each still needed", async () => {
-    const found = await crossings();
-    const unexpected = [...found].filter(
-      ([file]) => !KNOWN_EXCEPTIONS.some((e) => e.file === file),
-    );
-    expect(unexpected, "src/ imports across the layers").toEqual([]);
-    const stale = KNOWN_EXCEPTIONS.filter((e) => !found.has(e.file)).map((e) => e.file);
-    expect(stale, "exceptions no longer needed: remove them here and in biome.json").toEqual([]);
+  it("finds no import across the layers in src/", async () => {
+    expect([...(await crossings())], "src/ imports across the layers").toEqual([]);
   });
 
   it("tells a crossing from an import within the layers", () => {
@@ -92,7 +75,7 @@ describe("layering", () => {
     expect(crossing("adapters/slack/app.ts", "@slack/bolt")).toBeNull();
   });
 
-  it("has Biome's src/domain/ rule skip exactly the known exceptions", async () => {
+  it("has Biome's src/domain/ rule skip no file", async () => {
     const config = JSON.parse(await readFile(join(ROOT, "biome.json"), "utf8"));
     const domain = config.overrides.find((o: { includes: string[] }) =>
       o.includes.includes("src/domain/**"),
@@ -101,7 +84,7 @@ describe("layering", () => {
       .filter((glob: string) => glob.startsWith("!"))
       .map((glob: string) => glob.slice(1))
       .sort();
-    expect(skipped).toEqual(KNOWN_EXCEPTIONS.map((e) => e.file).sort());
+    expect(skipped).toEqual([]);
   });
 
   describe("Biome's configuration", () => {

@@ -19,6 +19,7 @@ import { createSafeFetch } from "../../src/domain/verification/index.ts";
 import { attachBadgeFile, EXPIRY_JOB } from "../../src/domain/verification/service.ts";
 import { createLogger } from "../../src/log.ts";
 import { type Message, messageText, type Reply } from "../../src/messages/model.ts";
+import { verificationWording } from "../../src/messages/verification.ts";
 import type { Destination, Messenger } from "../../src/ports.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { TEST_REDIS_URL } from "../support/app.ts";
@@ -148,6 +149,7 @@ describe("verification jobs on PostgreSQL and Redis", () => {
       db: t.db,
       clock,
       messenger,
+      wording: verificationWording,
       logger,
       fetch: createSafeFetch({ allowRanges: ["127.0.0.1/32"], resolve: noDns }),
     };

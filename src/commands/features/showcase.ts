@@ -1,7 +1,7 @@
-import { showcaseMessage } from "../../domain/verification/messages.ts";
 import { VerificationRepository } from "../../domain/verification/repository.ts";
 import { confirmBadge } from "../../domain/verification/service.ts";
 import { privateReply } from "../../messages/model.ts";
+import { showcaseMessage } from "../../messages/verification.ts";
 import type { Feature, FeatureDeps } from "../feature.ts";
 
 /** `/learn showcase`: completed credentials with LinkedIn "Add to profile" links and résumé lines. */

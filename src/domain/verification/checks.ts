@@ -1,18 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/types.ts";
+import type { Database, VerificationStatus } from "../../db/types.ts";
 import type { Logger } from "../../log.ts";
 import { countDelivery } from "../../metrics.ts";
 import type { Messenger } from "../../ports.ts";
 import type { Clock } from "../../time/clock.ts";
-import { decideCompletion } from "./completion.ts";
+import { type CompletionDecision, decideCompletion } from "./completion.ts";
 import { verifyCredential } from "./index.ts";
-import {
-  expiryReminderMessage,
-  revokedMessage,
-  trustWithdrawnMessage,
-  verificationResultMessage,
-} from "./messages.ts";
 import { REASON_CODES } from "./reasons.ts";
 import {
   type CompletionRecord,
@@ -27,11 +21,34 @@ const DAY_MS = 86_400_000;
 /** Reminder stages, most urgent first: days before expiry. */
 const REMINDER_DAYS = [7, 30] as const;
 
-/** What the badge checks need: the database, a clock, a way to message people and the network. */
+type Outgoing = Parameters<Messenger["send"]>[1];
+
+/** How the checks word what they send (src/messages/verification.ts): rules here, words there. */
+export interface VerificationWording {
+  result(
+    record: CompletionRecord,
+    result: VerificationResult,
+    status: VerificationStatus,
+    decision: CompletionDecision | null,
+  ): Outgoing;
+  expiryReminder(record: CompletionRecord, daysLeft: number): Outgoing;
+  revoked(record: CompletionRecord, result: VerificationResult): Outgoing;
+  trustWithdrawn(
+    record: CompletionRecord,
+    result: VerificationResult,
+    decision: CompletionDecision,
+  ): Outgoing;
+}
+
+/**
+ * What the badge checks need: the database, a clock, a way to message people and the words for
+ * it, and the network.
+ */
 export interface VerificationDeps {
   db: Kysely<Database>;
   clock: Clock;
   messenger: Messenger;
+  wording: VerificationWording;
   logger: Logger;
   fetch: Fetcher;
   /** Longest one check may take before the attempt fails and is retried. */
@@ -110,7 +127,7 @@ async function sendOnce(
   repo: VerificationRepository,
   record: CompletionRecord,
   delivery: { kind: DeliveryKind; key: string },
-  message: Parameters<Messenger["send"]>[1],
+  message: Outgoing,
 ): Promise<boolean> {
   const claimed = await repo.claimDelivery(
     record.completionId,
@@ -187,7 +204,7 @@ async function checkCompletion(
     repo,
     record,
     { kind: "result", key },
-    verificationResultMessage(record, result, status, decision),
+    deps.wording.result(record, result, status, decision),
   );
   return result;
 }
@@ -210,7 +227,7 @@ export async function sendExpiryReminders(deps: VerificationDeps): Promise<numbe
     if (!stage) continue;
     try {
       const kind: DeliveryKind = stage === 7 ? "expiry_7" : "expiry_30";
-      const message = expiryReminderMessage(record, Math.ceil(left / DAY_MS));
+      const message = deps.wording.expiryReminder(record, Math.ceil(left / DAY_MS));
       if (await sendOnce(deps, repo, record, { kind, key: expires.toISOString() }, message)) sent++;
     } catch (error) {
       failures.push(error);
@@ -244,7 +261,7 @@ export async function recheckRevocations(deps: VerificationDeps): Promise<number
         repo,
         record,
         { kind: "revoked", key: "" },
-        revokedMessage(record, result),
+        deps.wording.revoked(record, result),
       );
       // after the message: if marking fails, next week's run finds it again but sends nothing
       await repo.markRevoked(record.completionId, result, deps.clock.now());
@@ -285,7 +302,7 @@ export async function recheckTrust(deps: VerificationDeps, batch = 50): Promise<
           repo,
           record,
           { kind: "revoked", key: "" },
-          revokedMessage(record, result),
+          deps.wording.revoked(record, result),
         );
         await repo.markRevoked(record.completionId, result, deps.clock.now());
         await repo.clearTrustRecheck(record.completionId);
@@ -302,7 +319,7 @@ export async function recheckTrust(deps: VerificationDeps, batch = 50): Promise<
           repo,
           record,
           { kind: "unverified", key: "trust" },
-          trustWithdrawnMessage(record, result, decision),
+          deps.wording.trustWithdrawn(record, result, decision),
         );
         withdrawn++;
       }

@@ -1,11 +1,18 @@
 import { DateTime } from "luxon";
-import type { VerificationStatus } from "../../db/types.ts";
-import type { Block, Field, Inline, Message } from "../../messages/model.ts";
-import type { CompletionDecision } from "./completion.ts";
-import type { CompletionRecord } from "./repository.ts";
-import { provenIssuer, showcaseCredential, shownLabel, shownOf, shownVerified } from "./service.ts";
-import { linkedInAddToProfileUrl, resumeLine } from "./showcase.ts";
-import type { VerificationResult } from "./types.ts";
+import type { VerificationStatus } from "../db/types.ts";
+import type { VerificationWording } from "../domain/verification/checks.ts";
+import type { CompletionDecision } from "../domain/verification/completion.ts";
+import type { CompletionRecord } from "../domain/verification/repository.ts";
+import {
+  provenIssuer,
+  showcaseCredential,
+  shownLabel,
+  shownOf,
+  shownVerified,
+} from "../domain/verification/service.ts";
+import { linkedInAddToProfileUrl, resumeLine } from "../domain/verification/showcase.ts";
+import type { VerificationResult } from "../domain/verification/types.ts";
+import type { Block, Field, Inline, Message } from "./model.ts";
 
 function day(value: string | Date, timeZone: string): string {
   const d =
@@ -281,3 +288,11 @@ export function showcaseMessage(records: CompletionRecord[]): Message {
     blocks,
   };
 }
+
+/** What the badge checks send, for the verification jobs. */
+export const verificationWording: VerificationWording = {
+  result: verificationResultMessage,
+  expiryReminder: expiryReminderMessage,
+  revoked: revokedMessage,
+  trustWithdrawn: trustWithdrawnMessage,
+};
