@@ -342,6 +342,8 @@ export interface XapiStatementsTable {
   outcome: XapiOutcome;
   stored_at: Date;
   expires_at: Nullable<Date>;
+  /** When the person was told an LMS completed their goal. */
+  notified_at: Nullable<Date>;
 }
 
 /** What became of a badge seen on a Credly profile. */

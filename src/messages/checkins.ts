@@ -1,4 +1,4 @@
-import type { BuildCheckinMessage } from "../domain/checkins/decide.ts";
+import type { BuildCheckinMessage, LmsWeek } from "../domain/checkins/decide.ts";
 import type { Nudge } from "../domain/checkins/nudges.ts";
 import type { GoalView } from "../domain/goals/service.ts";
 import { type MessageKey, type Translator, translator } from "../i18n/index.ts";
@@ -38,6 +38,17 @@ function snoozeButtons(k: string | undefined, t: Translator): Button[] {
   }));
 }
 
+/** What an LMS reported on a goal this week, so the person logs only the rest. */
+export function lmsLine(lms: LmsWeek, t: Translator): RichText {
+  const values = {
+    lms: lms.sources.length > 0 ? t.list(lms.sources) : t.t("checkin.yourLms"),
+    hours: t.hours(lms.hours),
+  };
+  if (lms.covered) return t.rich("checkin.lmsCovered", { ...values, title: lms.title });
+  if (lms.weekly === null) return t.rich("checkin.lmsLogged", values);
+  return t.rich("checkin.lmsLoggedOfWeek", { ...values, perWeek: t.hours(lms.weekly) });
+}
+
 /**
  * The check-in: each active goal with progress, pace and one-click buttons. `note` sits on top
  * after a click ("Logged 1 h on …"), so the same message updates in place.
@@ -45,7 +56,7 @@ function snoozeButtons(k: string | undefined, t: Translator): Button[] {
 export function checkinMessage(
   views: GoalView[],
   ctx: ViewContext,
-  options: { key?: string; note?: RichText; nudge?: RichText } = {},
+  options: { key?: string; note?: RichText; nudge?: RichText; lms?: LmsWeek[] } = {},
 ): Message {
   const t = tr(ctx);
   const active = views.filter((v) => v.goal.status === "active");
@@ -63,9 +74,15 @@ export function checkinMessage(
   }
   if (!options.note) blocks.push({ type: "text", text: t.rich("checkin.prompt") });
   if (options.nudge) blocks.push({ type: "context", text: options.nudge });
+  const lms = options.lms ?? [];
+  for (const covered of lms.filter((l) => l.covered)) {
+    blocks.push({ type: "context", text: lmsLine(covered, t) });
+  }
   for (const view of active) {
     blocks.push({ type: "divider" });
     blocks.push(...goalBlocks(view, ctx, false));
+    const reported = lms.find((l) => l.goalId === view.goal.id && !l.covered);
+    if (reported) blocks.push({ type: "context", text: lmsLine(reported, t) });
     blocks.push({ type: "actions", buttons: checkinButtons(view, options.key, t) });
   }
   blocks.push({ type: "divider" });
@@ -380,6 +397,7 @@ export function checkinDeliveryMessages(): BuildCheckinMessage<Message> {
         const nudge = planLine(content.views, to.locale);
         return checkinMessage(content.views, ctx, {
           key: content.key,
+          lms: content.lms,
           ...(nudge ? { nudge } : {}),
         });
       }

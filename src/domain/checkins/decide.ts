@@ -2,11 +2,20 @@ import { isoWeekStart } from "../../time/local.ts";
 import type { GoalService, GoalView } from "../goals/service.ts";
 import type { ClaimedDelivery, StateChange } from "./deliveries.ts";
 import { chooseNudge, IGNORED_BEFORE_ASKING, type Nudge } from "./nudges.ts";
-import type { Person } from "./people.ts";
+import type { LmsHours, Person } from "./people.ts";
+
+/** Time an LMS already reported this week on a goal, so the check-in asks only for the rest. */
+export interface LmsWeek extends LmsHours {
+  title: string;
+  /** The goal's weekly hours, when it has them. */
+  weekly: number | null;
+  /** The reported time meets the weekly hours: the goal is left out of the check-in. */
+  covered: boolean;
+}
 
 /** What a delivery says, before any platform's wording: the message builder turns it into one. */
 export type CheckinContent =
-  | { kind: "checkin"; key: string; views: GoalView[] }
+  | { kind: "checkin"; key: string; views: GoalView[]; lms: LmsWeek[] }
   | { kind: "ask_pause"; key: string; ignored: number }
   | { kind: "nudge"; key: string; nudge: Nudge };
 
@@ -82,8 +91,25 @@ export function decide(
   return delivery.kind === "checkin" ? checkin(facts) : nudge(facts, nudgesPerWeek);
 }
 
-function checkin({ found, to, views, key, now, quiet, unquiet }: Facts): Decision {
+/** What LMSs reported this week on the goals checked in on. */
+function lmsWeek(found: Person, views: GoalView[]): LmsWeek[] {
+  return found.lmsWeek.flatMap((l) => {
+    const goal = views.find((v) => v.goal.id === l.goalId)?.goal;
+    if (!goal) return [];
+    const weekly = goal.hours_per_week;
+    return [{ ...l, title: goal.title, weekly, covered: weekly !== null && l.hours >= weekly }];
+  });
+}
+
+function checkin({ found, to, views: all, key, now, quiet, unquiet }: Facts): Decision {
   if (quiet) return { send: false, reason: "quiet until the person acts", state: {} };
+  // Hours an LMS already reported are not asked for again; goals it covered are left out.
+  const lms = lmsWeek(found, all);
+  const covered = new Set(lms.filter((l) => l.covered).map((l) => l.goalId));
+  const views = all.filter((v) => !covered.has(v.goal.id));
+  if (views.length === 0) {
+    return { send: false, reason: "an LMS reported this week's hours", state: unquiet };
+  }
   const last = found.last_checkin_at;
   const answered =
     last === null || after(found.last_acted_at, last) || after(found.last_progress_at, last);
@@ -101,7 +127,7 @@ function checkin({ found, to, views, key, now, quiet, unquiet }: Facts): Decisio
   return {
     send: true,
     to,
-    content: { kind: "checkin", key, views },
+    content: { kind: "checkin", key, views, lms },
     messageKind: "checkin",
     goalId: null,
     state: { ...unquiet, ignored_in_row: ignored, last_checkin_at: now },

@@ -24,6 +24,16 @@ export interface Person {
   weeks: string[];
   /** A check-in went out within NUDGE_AFTER_CHECKIN_MS, or one is on its way (nudged people only). */
   checkinRecent: boolean;
+  /** Hours LMSs reported over xAPI this week, per goal (people due a check-in only). */
+  lmsWeek: LmsHours[];
+}
+
+/** Time an LMS reported on a goal since the start of the person's week. */
+export interface LmsHours {
+  goalId: number;
+  hours: number;
+  /** The LMSs' names, as their xAPI credentials call them. */
+  sources: string[];
 }
 
 /**
@@ -37,7 +47,10 @@ export async function loadPeople(
 ): Promise<Map<number, Person>> {
   const ids = [...new Set(deliveries.map((d) => d.user_id))];
   const nudged = [...new Set(deliveries.filter((d) => d.kind === "nudge").map((d) => d.user_id))];
-  const [found, goals, sent, weeks, recent] = await Promise.all([
+  const checked = [
+    ...new Set(deliveries.filter((d) => d.kind === "checkin").map((d) => d.user_id)),
+  ];
+  const [found, goals, sent, weeks, recent, lms] = await Promise.all([
     db
       .selectFrom("users as u")
       .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
@@ -93,6 +106,7 @@ export async function loadPeople(
           .select("user_id")
           .distinct()
           .execute(),
+    lmsHoursThisWeek(db, checked, now),
   ]);
   const people = new Map<number, Person>();
   for (const row of found) {
@@ -119,14 +133,41 @@ export async function loadPeople(
       sentNudges: [],
       weeks: [],
       checkinRecent: false,
+      lmsWeek: [],
     });
   }
   for (const g of goals) people.get(g.user_id)?.goals.push(g);
   for (const s of sent) people.get(s.user_id)?.sentNudges.push(s);
   for (const w of weeks) people.get(w.user_id)?.weeks.push(w.week);
+  for (const l of lms) people.get(l.user_id)?.lmsWeek.push(l);
   for (const r of recent) {
     const person = people.get(r.user_id);
     if (person) person.checkinRecent = true;
   }
   return people;
+}
+
+/**
+ * Per person and goal, the hours xAPI statements added since Monday 00:00 in the person's zone
+ * (voided ones are gone with their progress entries).
+ */
+async function lmsHoursThisWeek(
+  db: Kysely<Database>,
+  userIds: number[],
+  now: Date,
+): Promise<(LmsHours & { user_id: number })[]> {
+  if (userIds.length === 0) return [];
+  const { rows } = await sql<LmsHours & { user_id: number }>`
+    select p.user_id, p.goal_id as "goalId", sum(p.hours)::float8 as hours,
+      array_agg(distinct c.name order by c.name) as sources
+    from progress_events p
+    join users u on u.id = p.user_id
+    join xapi_statements x on x.progress_event_id = p.id and not x.voided
+    join xapi_credentials c on c.id = x.credential_id
+    where p.user_id = ${anyOf(userIds, "int")}
+      and p.occurred_at >= (date_trunc('week', ${now}::timestamptz at time zone u.time_zone)
+        at time zone u.time_zone)
+      and p.occurred_at <= ${now}
+    group by p.user_id, p.goal_id`.execute(db);
+  return rows;
 }
