@@ -4,6 +4,7 @@ import type { CredlyJobs } from "../src/domain/credly/service.ts";
 import type { DigestJobs } from "../src/domain/org/digests.ts";
 import type { ShareJobs } from "../src/domain/sharing/shares.ts";
 import type { VerifyJobData } from "../src/domain/verification/service.ts";
+import type { XapiJobs } from "../src/domain/xapi/notices.ts";
 import type { NoData } from "../src/ports.ts";
 
 /**
@@ -23,6 +24,7 @@ type PrivacyJobs = { "privacy.purge": NoData };
 
 export type JobData = CheckinJobs &
   CredlyJobs &
+  XapiJobs &
   DigestJobs &
   ShareJobs &
   VerificationJobs &
@@ -85,6 +87,13 @@ export const JOBS = {
     queue: "credly",
     options: retry(3, 60_000),
     schedule: { id: "credly-daily", pattern: "0 5 * * *" },
+  },
+  // Goals an LMS completed over xAPI: each person told once, within a minute (same queue as
+  // Credly: both are learning that reports itself).
+  "xapi.notices": {
+    queue: "credly",
+    options: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+    schedule: { id: "xapi-notices", every: 60_000 },
   },
   "verification.verify": {
     queue: "verification",

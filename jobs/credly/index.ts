@@ -6,8 +6,10 @@ import {
 } from "../../src/domain/credly/service.ts";
 import { createSafeFetch } from "../../src/domain/verification/index.ts";
 import type { Resolver } from "../../src/domain/verification/safe-fetch.ts";
+import { XapiNotices } from "../../src/domain/xapi/notices.ts";
 import { credlySyncMessage } from "../../src/messages/credly.ts";
-import type { BatchJobQueue } from "../../src/ports.ts";
+import { lmsCompletedMessage } from "../../src/messages/xapi.ts";
+import type { BatchJobQueue, Messenger } from "../../src/ports.ts";
 import { defineQueue, type JobModule } from "../queue.ts";
 
 export const CREDLY_QUEUE = "credly";
@@ -36,7 +38,27 @@ async function queueDaily(credly: CredlyService, jobs: BatchJobQueue<CredlyJobs>
   return users.length;
 }
 
-/** Reads linked Credly profiles: once when linked, on /learn sync, and every morning. */
+/** Tells people about goals an LMS completed; one that could not be told is tried next time. */
+async function sendNotices(notices: XapiNotices, messenger: Messenger): Promise<number> {
+  let sent = 0;
+  let failure: unknown;
+  for (const notice of await notices.claim()) {
+    try {
+      await messenger.send({ kind: "user", userId: notice.userId }, lmsCompletedMessage(notice));
+      sent += 1;
+    } catch (error) {
+      failure ??= error;
+      await notices.release(notice);
+    }
+  }
+  if (failure) throw failure;
+  return sent;
+}
+
+/**
+ * Reads linked Credly profiles (once when linked, on /learn sync, and every morning) and tells
+ * people about goals an LMS completed over xAPI.
+ */
 export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
   return defineQueue("credly", (ctx) => {
     const fetch = createSafeFetch({
@@ -49,6 +71,7 @@ export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
       jobs: ctx.jobs,
       ...(options.hosts ? { hosts: options.hosts } : {}),
     });
+    const notices = new XapiNotices(ctx.db, ctx.clock);
     const today = () => ctx.clock.now().toISOString().slice(0, 10);
     let lastDay = today();
     return {
@@ -62,6 +85,7 @@ export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
           return result.kind;
         },
         "credly.daily": () => queueDaily(credly, ctx.jobs, today()),
+        "xapi.notices": () => sendNotices(notices, ctx.messenger),
       },
       ...(options.dailyPattern
         ? { schedules: { "credly.daily": { pattern: options.dailyPattern } } }
@@ -69,6 +93,9 @@ export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
       worker: { concurrency: 2 },
       // The playground moves the clock: a new day reads every profile.
       async runDue() {
+        await sendNotices(notices, ctx.messenger).catch((err: unknown) =>
+          ctx.logger.warn({ err }, "an LMS completion notice was not sent; it is tried again"),
+        );
         if (today() === lastDay) return;
         lastDay = today();
         await queueDaily(credly, ctx.jobs, lastDay);

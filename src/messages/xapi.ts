@@ -1,7 +1,8 @@
 import { DateTime } from "luxon";
 import type { CredentialSummary, IssuedCredential } from "../domain/xapi/credentials.ts";
+import type { CompletionNotice } from "../domain/xapi/notices.ts";
 import type { UnmatchedGroup } from "../domain/xapi/statements.ts";
-import type { ViewContext } from "./goals.ts";
+import { payload, type ViewContext } from "./goals.ts";
 import type { Block, Inline, Message } from "./model.ts";
 
 export function credentialIssuedMessage(issued: IssuedCredential): Message {
@@ -106,4 +107,51 @@ export function unmatchedMessage(
     },
   );
   return { summary: `${groups.length} groups of unmatched statements`, blocks };
+}
+
+/**
+ * The DM when an LMS completed a goal: what it reported (never a verified badge) and what to do
+ * next, checking the badge and the next credential of the stack.
+ */
+export function lmsCompletedMessage(notice: CompletionNotice): Message {
+  const verb = notice.verb === "passed" ? "you passed" : "you completed";
+  const blocks: Block[] = [
+    {
+      type: "text",
+      text: [
+        `🎓 ${notice.lms} reports that ${verb} `,
+        { bold: notice.goalTitle },
+        ", so I've marked the goal complete. Well done!",
+      ],
+    },
+    {
+      type: "context",
+      text: [
+        `It shows as reported by ${notice.lms} until a badge backs it: when the badge is issued, `,
+        "share its file here and I'll check it, or link your Credly profile with ",
+        { command: "connect credly <profile URL or username>" },
+        ".",
+      ],
+    },
+  ];
+  if (notice.next) {
+    blocks.push(
+      {
+        type: "text",
+        text: [`Next in the ${notice.next.stack} stack: `, { bold: notice.next.title }, "."],
+      },
+      {
+        type: "actions",
+        buttons: [
+          {
+            label: "Set as goal",
+            action: "goal.create",
+            value: payload({ c: notice.next.credentialId }),
+            style: "primary",
+          },
+        ],
+      },
+    );
+  }
+  return { summary: `${notice.lms}: ${notice.goalTitle} complete`, blocks };
 }
