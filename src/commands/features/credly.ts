@@ -3,7 +3,7 @@ import { CredlyService } from "../../domain/credly/service.ts";
 import { credlyText, offerBlocks } from "../../messages/credly.ts";
 import { problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
-import type { Feature, FeatureDeps, Session } from "../feature.ts";
+import type { Feature, FeatureDeps } from "../feature.ts";
 import { str } from "../feature.ts";
 
 const CONNECT_USAGE = "connect credly <profile URL or username>";
@@ -12,7 +12,7 @@ const CONNECT_USAGE = "connect credly <profile URL or username>";
 export function credlyFeature(deps: FeatureDeps): Feature {
   const credly = new CredlyService({ db: deps.db, clock: deps.clock, jobs: deps.jobs });
   const say = (message: string, note?: string): Reply => privateReply(credlyText(message, note));
-  const problem = (s: Session, message: string, usage: string | null) =>
+  const problem = (message: string, usage: string | null) =>
     privateReply(problemMessage(message, usage));
   const queued = (result: "queued" | "not_queued", then: string) =>
     result === "queued" ? then : "I can't reach my work queue right now; try again in a minute.";
@@ -27,12 +27,11 @@ export function credlyFeature(deps: FeatureDeps): Feature {
         async run(s, args) {
           const [what = "", ...rest] = args.split(/\s+/);
           if (what.toLowerCase() !== "credly")
-            return problem(s, "I can connect a Credly profile.", CONNECT_USAGE);
+            return problem("I can connect a Credly profile.", CONNECT_USAGE);
           const given = rest.join(" ");
           const username = parseProfile(given, credly.hosts);
           if (!username) {
             return problem(
-              s,
               given
                 ? "That isn't a Credly profile address or username."
                 : "Which Credly profile? Give its address or your username.",
@@ -56,7 +55,7 @@ export function credlyFeature(deps: FeatureDeps): Feature {
         listed: false,
         async run(s, args) {
           if (args.trim().toLowerCase() !== "credly")
-            return problem(s, "I can disconnect a Credly profile.", "disconnect credly");
+            return problem("I can disconnect a Credly profile.", "disconnect credly");
           const username = await credly.disconnect(s.user.id);
           return username
             ? say(`Disconnected the Credly profile ${username}. Goals it completed stay completed.`)
@@ -70,7 +69,7 @@ export function credlyFeature(deps: FeatureDeps): Feature {
         listed: false,
         async run(s) {
           const link = await credly.link(s.user.id);
-          if (!link) return problem(s, "No Credly profile is connected yet.", CONNECT_USAGE);
+          if (!link) return problem("No Credly profile is connected yet.", CONNECT_USAGE);
           const result = await credly.queueSync(s.user.id, `sync-${deps.clock.now().getTime()}`);
           return say(
             queued(result, `Reading ${link.username} on Credly now — I'll message you what's new.`),
