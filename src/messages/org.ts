@@ -11,9 +11,6 @@ import { shownLabel, statusLabel } from "../domain/verification/service.ts";
 import { hours, type ViewContext } from "./goals.ts";
 import type { Attachment, Block, Field, Inline, Message } from "./model.ts";
 
-/** Someone who chose to appear anonymously. */
-export const TEAMMATE = "a teammate";
-
 const points = (n: number) => `${Number(n.toFixed(1))} pt${n === 1 ? "" : "s"}`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -73,18 +70,29 @@ export function leaderboardMessage(board: Leaderboard, scope: string): Message {
     const lines: Inline[] = [];
     board.standings.slice(0, 10).forEach((s, i) => {
       if (i > 0) lines.push("\n");
-      lines.push(`${s.rank}. `, s.name === null ? { italic: TEAMMATE } : { bold: s.name });
+      lines.push(`${s.rank}. `, { bold: s.name });
       lines.push(` — ${points(s.points)} · ${hours(s.hours)}`);
       if (s.completions > 0) lines.push(` · ${completionsLabel(s.completions, s.labels)}`);
     });
     blocks.push({ type: "text", text: lines });
   }
+  if (board.unnamed > 0)
+    blocks.push({
+      type: "context",
+      text: [
+        `${board.unnamed} more ${board.unnamed === 1 ? "person takes" : "people take"} part without their names.`,
+      ],
+    });
   const own = board.own;
   const mine: Inline[] = [];
   if (!own || own.points === 0) mine.push("You have no points in this period yet.");
   else if (own.hidden)
     mine.push(
       `You're hidden from this board; you would be #${own.rank} with ${points(own.points)}.`,
+    );
+  else if (own.anonymous)
+    mine.push(
+      `You take part without your name, so you're not listed; you would be #${own.rank} with ${points(own.points)}.`,
     );
   else mine.push(`You're #${own.rank} with ${points(own.points)}.`);
   mine.push(" Choose how you appear: ", {
@@ -189,7 +197,7 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
   if (d.top.length > 0) {
     const lines: Inline[] = [{ bold: "Top learners" }];
     d.top.forEach((t, i) => {
-      lines.push(`\n${i + 1}. `, t.name ?? TEAMMATE, ` — ${points(t.points)} · ${hours(t.hours)}`);
+      lines.push(`\n${i + 1}. `, t.name, ` — ${points(t.points)} · ${hours(t.hours)}`);
     });
     blocks.push({ type: "text", text: lines });
   }
@@ -198,19 +206,19 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
     for (const c of d.completions) {
       lines.push("\n• ", c.url ? { link: c.url, text: c.credential } : c.credential);
       if (c.provider) lines.push(` · ${c.provider}`);
-      lines.push(` — ${c.person ?? TEAMMATE} · ${shownLabel(c)}`);
+      lines.push(` — ${c.person} · ${shownLabel(c)}`);
     }
     blocks.push({ type: "text", text: lines });
   }
   if (d.stacks.length > 0) {
     const lines: Inline[] = [{ bold: "🎉 Whole stacks completed" }];
-    for (const s of d.stacks) lines.push("\n• ", { bold: s.stack }, ` — ${s.person ?? TEAMMATE}`);
+    for (const s of d.stacks) lines.push("\n• ", { bold: s.stack }, ` — ${s.person}`);
     blocks.push({ type: "text", text: lines });
   }
   if (d.shares.length > 0) {
     const lines: Inline[] = [{ bold: "What we learned" }];
     for (const s of d.shares) {
-      lines.push(`\n• “${s.text}” — ${s.person ?? TEAMMATE}, on ${s.goal}`);
+      lines.push(`\n• “${s.text}” — ${s.person}, on ${s.goal}`);
     }
     blocks.push({ type: "text", text: lines });
   }
@@ -219,11 +227,14 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
       type: "text",
       text: [
         { bold: `New goals started: ${d.newGoals.length}` },
-        ...d.newGoals.slice(0, 10).map((g) => `\n• ${g.title} — ${g.person ?? TEAMMATE}`),
+        ...d.newGoals.slice(0, 10).map((g) => `\n• ${g.title} — ${g.person}`),
       ],
     });
   }
+  const unnamed = unnamedCounts(d);
+  if (unnamed) blocks.push({ type: "context", text: [unnamed] });
   if (
+    !unnamed &&
     d.top.length === 0 &&
     d.completions.length === 0 &&
     d.newGoals.length === 0 &&
@@ -240,6 +251,19 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
     blocks,
     ...(chart ? { files: [chart] } : {}),
   };
+}
+
+/** What people who take part without their names did, as counts only; null when nothing. */
+function unnamedCounts(d: TeamDigest): string | null {
+  const u = d.unnamed;
+  const parts = [
+    u.completions ? plural(u.completions, "completion") : null,
+    u.stacks ? plural(u.stacks, "whole stack") : null,
+    u.shares ? plural(u.shares, "shared learning") : null,
+    u.newGoals ? plural(u.newGoals, "new goal") : null,
+  ].filter((p): p is string => p !== null);
+  if (parts.length === 0) return null;
+  return `Also this week, from teammates who take part without their names: ${parts.join(", ")}.`;
 }
 
 export function teamCreatedMessage(team: TeamRow): Message {

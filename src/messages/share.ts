@@ -5,12 +5,15 @@ import type { Form, Message } from "./model.ts";
 export interface ShareChoices {
   team: { name: string } | null;
   colleagues: { id: number; name: string }[];
+  /** False for someone who chose not to appear by name: only a colleague is offered. */
+  named?: boolean;
 }
 
 /** Asks for a sentence or two; nothing is shared unless this form is submitted. */
 export function shareForm(goalId: number, title: string, choices: ShareChoices): Form {
-  const options = [{ label: "Only the weekly digest", value: "digest" }];
-  if (choices.team)
+  const named = choices.named ?? true;
+  const options = named ? [{ label: "Only the weekly digest", value: "digest" }] : [];
+  if (choices.team && named)
     options.push({ label: `My team channel (#${choices.team.name})`.slice(0, 75), value: "team" });
   for (const c of choices.colleagues.slice(0, 98)) {
     options.push({ label: `Send to ${c.name}`.slice(0, 75), value: `u:${c.id}` });
@@ -21,7 +24,9 @@ export function shareForm(goalId: number, title: string, choices: ShareChoices):
     submitLabel: "Share",
     state: String(goalId),
     intro: [
-      `What did you learn from ${title}? A sentence or two is plenty. It goes only where you choose, and into the weekly digest.`,
+      named
+        ? `What did you learn from ${title}? A sentence or two is plenty. It goes only where you choose, and into the weekly digest.`
+        : `What did you learn from ${title}? A sentence or two is plenty. You chose not to appear by name to your team, so it goes only to the colleague you pick.`,
     ],
     inputs: [
       {
@@ -37,7 +42,7 @@ export function shareForm(goalId: number, title: string, choices: ShareChoices):
         type: "select",
         id: "where",
         label: "Share with",
-        initial: choices.team ? "team" : "digest",
+        initial: !named ? options[0]?.value : choices.team ? "team" : "digest",
         options,
       },
     ],

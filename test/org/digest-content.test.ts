@@ -111,20 +111,20 @@ describe("weekly digest: stacks, shares and verification labels", () => {
     expect(d!.stacks).toEqual([{ person: "Rita", stack: "Analyst stack" }]);
     expect(d!.shares).toEqual([
       { person: "Rita", goal: "Data Viz", text: "Charts need a question first." },
-      { person: null, goal: "SQL", text: "Indexes matter." },
     ]);
+    // Ron chose "anonymous": his completion and share are counted, never listed.
+    expect(d!.unnamed).toEqual({ completions: 1, newGoals: 0, stacks: 0, shares: 1 });
     expect(messageText(digestMessage(d!, null))).toBe(
       [
         "Data · week of 19 Oct – 25 Oct 2026",
         "0 h logged by the team, the same as the week before (0 h).",
         // Rita 10 (half of 20 h); Rob 5, no bonus once revoked; Ron 5.
-        "Top learners\n1. Rita — 10 pts · 0 h\n2. Rob — 5 pts · 0 h\n3. a teammate — 5 pts · 0 h",
+        "Top learners\n1. Rita — 10 pts · 0 h\n2. Rob — 5 pts · 0 h",
         "Completed this week\n• Data Viz · Acme Academy — Rita · link only" +
-          "\n• Rust book — Rob · unverified (revoked by the issuer)" +
-          "\n• SQL — a teammate · unverified",
+          "\n• Rust book — Rob · unverified (revoked by the issuer)",
         "🎉 Whole stacks completed\n• Analyst stack — Rita",
-        "What we learned\n• “Charts need a question first.” — Rita, on Data Viz" +
-          "\n• “Indexes matter.” — a teammate, on SQL",
+        "What we learned\n• “Charts need a question first.” — Rita, on Data Viz",
+        "Also this week, from teammates who take part without their names: 1 completion, 1 shared learning.",
       ].join("\n"),
     );
   });
@@ -137,8 +137,9 @@ describe("weekly digest: stacks, shares and verification labels", () => {
     expect(board).toContain(
       "1. Rita — 25 pts · 0 h · 2 completions (1 ✓ verified · issued by acme.example, 1 link only)\n" +
         "2. Rob — 5 pts · 0 h · 1 completion (unverified)\n" +
-        "2. a teammate — 5 pts · 0 h · 1 completion (unverified)", // tied with Rob
+        "1 more person takes part without their names.",
     );
+    expect(board).not.toContain("SQL");
     const report = text(
       await core.command(actor("U0ADMIN", "Ada", { admin: true }), "report Data month"),
     );

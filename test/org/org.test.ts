@@ -143,16 +143,23 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(board).toContain("You're #1 with 35 pts.");
   });
 
-  it("shows someone who opts out as a teammate, or not at all", async () => {
-    expect(text(await core.command(ron, "leaderboard optout anonymous"))).toContain("a teammate");
+  it("counts someone anonymous without naming or ranking them, and leaves out someone hidden", async () => {
+    expect(text(await core.command(ron, "leaderboard optout anonymous"))).toContain(
+      "without naming you",
+    );
     expect(text(await core.command(rob, "leaderboard optout hidden"))).toContain(
       "no longer appear",
     );
     const board = text(await core.command(rita, "leaderboard Platform month"));
     expect(board).toContain(
-      "1. Rita — 35 pts · 5 h · 1 completion (✓ verified · issued by acme.example)\n2. a teammate — 11 pts · 6 h",
+      "1. Rita — 35 pts · 5 h · 1 completion (✓ verified · issued by acme.example)\n1 more person takes part without their names.",
     );
     expect(board).not.toContain("Rob");
+    expect(board).not.toContain("Ron");
+    expect(board).not.toContain("11 pts");
+    expect(text(await core.command(ron, "leaderboard Platform month"))).toContain(
+      "You take part without your name, so you're not listed; you would be #2 with 11 pts.",
+    );
     expect(text(await core.command(rob, "leaderboard Platform month"))).toContain(
       "You're hidden from this board; you would be #2 with 17 pts.",
     );
@@ -172,8 +179,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(d!.weekStarts[7]).toBe("2026-10-19");
     expect(d!.top).toEqual([
       { name: "Rita", points: 35, hours: 5 },
-      // Rob is hidden; Ron appears anonymously: 1 h + streak 5.
-      { name: null, points: 6, hours: 1 },
+      // Rob is hidden; Ron is anonymous, so his 1 h is in the total but he is not listed.
     ]);
     expect(d!.completions).toEqual([
       {
@@ -194,7 +200,7 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
       [
         "Platform · week of 19 Oct – 25 Oct 2026",
         "6 h logged by the team, 1 h more than the week before (5 h).",
-        "Top learners\n1. Rita — 35 pts · 5 h\n2. a teammate — 6 pts · 1 h",
+        "Top learners\n1. Rita — 35 pts · 5 h",
         "Completed this week\n• Cloud Basics · Acme Academy — Rita · ✓ verified · issued by acme.example",
       ].join("\n"),
     );

@@ -9,7 +9,8 @@ import { LEADERBOARD_USAGE, parseLeaderboard } from "./org-grammar.ts";
 
 const CHOICE_TEXT = {
   shown: "You appear on leaderboards and digests by name again.",
-  anonymous: 'You now appear on leaderboards and digests as "a teammate".',
+  anonymous:
+    "Leaderboards and digests now count what you do without naming you or listing it. You can still see your own place.",
   hidden: "You no longer appear on leaderboards or in digests. You can still see your own place.",
 };
 

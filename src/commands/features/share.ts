@@ -1,5 +1,6 @@
 import type { ShareAudience } from "../../db/types.ts";
 import { matchGoal } from "../../domain/goals/match.ts";
+import { OrgRepository } from "../../domain/org/repository.ts";
 import {
   colleaguesOf,
   MAX_SHARE_LENGTH,
@@ -14,6 +15,11 @@ import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
 import { int } from "../feature.ts";
 
+const UNNAMED_WHERE =
+  "You chose not to appear by name to your team (leaderboard optout), so pick a colleague. To post in the channel or digest, turn it off with leaderboard optout off.";
+const UNNAMED_NO_COLLEAGUE =
+  "You chose not to appear by name to your team (leaderboard optout off turns that off), and there's no colleague here to send it to.";
+
 /**
  * "Share what I learned" after a completion. Nothing leaves the person's own view until they
  * submit the form: the button only opens it, and closing it shares nothing.
@@ -27,14 +33,20 @@ export function shareFeature(deps: FeatureDeps): Feature {
     return goal?.status === "completed" ? goal : undefined;
   }
 
+  /** Hidden or anonymous people share only with a colleague: channels and digests name them. */
+  const showsName = async (s: Session) =>
+    (await new OrgRepository(deps.db).choiceOf(s.user.id)) === "shown";
+
   async function open(s: Session, goalId: number): Promise<Reply> {
     const goal = await completedGoal(s, goalId);
     if (!goal) return problem("You can share once a goal is complete.");
-    const [team, colleagues] = await Promise.all([
+    const [team, colleagues, named] = await Promise.all([
       teamChannelOf(deps.db, s.user),
       colleaguesOf(deps.db, s.user),
+      showsName(s),
     ]);
-    return { kind: "form", form: shareForm(goal.id, goal.title, { team, colleagues }) };
+    if (!named && colleagues.length === 0) return problem(UNNAMED_NO_COLLEAGUE);
+    return { kind: "form", form: shareForm(goal.id, goal.title, { team, colleagues, named }) };
   }
 
   return {
@@ -73,6 +85,8 @@ export function shareFeature(deps: FeatureDeps): Feature {
           return { ok: false, errors: { text: `Keep it under ${MAX_SHARE_LENGTH} characters.` } };
         }
         const where = values.where ?? "digest";
+        if (!where.startsWith("u:") && !(await showsName(s)))
+          return { ok: false, errors: { where: UNNAMED_WHERE } };
         let audience: ShareAudience = "digest";
         let teamChannelId: string | null = null;
         let colleagueId: number | null = null;

@@ -52,6 +52,16 @@ export class OrgRepository {
     };
   }
 
+  /** How the person chose to appear to others: by name ("shown", the default), or not. */
+  async choiceOf(userId: number): Promise<LeaderboardChoice> {
+    const row = await this.db
+      .selectFrom("org_people")
+      .where("user_id", "=", userId)
+      .select("leaderboard")
+      .executeTakeFirst();
+    return row?.leaderboard ?? "shown";
+  }
+
   /** Ensures each person has an org row (defaults for the rest). */
   async ensurePeople(workspaceId: number, userIds: number[], db: Db = this.db): Promise<void> {
     if (userIds.length === 0) return;

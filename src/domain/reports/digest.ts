@@ -15,26 +15,25 @@ export const CHART_WEEKS = 8;
 export const TOP_LEARNERS = 3;
 
 export interface DigestLearner {
-  /** Null: the person appears as "a teammate". */
-  name: string | null;
+  name: string;
   points: number;
   hours: number;
 }
 
 export interface DigestCompletion extends ShownVerification {
-  person: string | null;
+  person: string;
   credential: string;
   provider: string | null;
   url: string | null;
 }
 
 export interface DigestStack {
-  person: string | null;
+  person: string;
   stack: string;
 }
 
 export interface DigestShare {
-  person: string | null;
+  person: string;
   goal: string;
   text: string;
 }
@@ -51,12 +50,21 @@ export interface TeamDigest {
   lastWeekHours: number;
   top: DigestLearner[];
   completions: DigestCompletion[];
-  newGoals: { person: string | null; title: string }[];
+  newGoals: { person: string; title: string }[];
   /** Whole stacks someone finished this week. */
   stacks: DigestStack[];
   /** "What I learned", as people chose to share it this week. */
   shares: DigestShare[];
+  /** What people who chose "anonymous" did: counted here, never listed or named. */
+  unnamed: DigestCounts;
   members: number;
+}
+
+export interface DigestCounts {
+  completions: number;
+  newGoals: number;
+  stacks: number;
+  shares: number;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -69,6 +77,54 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 const notHidden = (userColumn: string) =>
   sql`not exists (select 1 from org_people hp
                    where hp.user_id = ${sql.ref(userColumn)} and hp.leaderboard = 'hidden')`;
+
+/** Named people's items are listed; those of people who chose "anonymous" are only counted. */
+function named<T, R>(
+  rows: T[],
+  nameOf: (userId: number) => string | null,
+  userOf: (row: T) => number,
+  view: (row: T, name: string) => R,
+): { listed: R[]; unnamed: number } {
+  const listed: R[] = [];
+  for (const r of rows) {
+    const name = nameOf(userOf(r));
+    if (name !== null) listed.push(view(r, name));
+  }
+  return { listed, unnamed: rows.length - listed.length };
+}
+
+interface CompletionRow {
+  title: string;
+  provider: string | null;
+  catalog_url: string | null;
+  evidence_url: string | null;
+  trusted: boolean | null;
+  verification_status: VerificationStatus;
+  revoked: boolean;
+  issuer_domain: string | null;
+  anonymous: boolean;
+}
+
+function completionOf(c: CompletionRow, person: string): DigestCompletion {
+  const shown: ShownVerification = {
+    status: c.verification_status,
+    revoked: c.revoked,
+    trusted: c.trusted,
+    issuerDomain: c.issuer_domain,
+    anonymous: c.anonymous,
+  };
+  return {
+    person,
+    credential: c.title,
+    provider: c.provider,
+    // A person's own evidence (often a page with their name) only when the badge was verified
+    // and trusted; the catalog's page is anyone's to see.
+    url:
+      c.catalog_url ??
+      (c.verification_status === "verified" && shownVerified(shown) ? c.evidence_url : null),
+    ...shown,
+  };
+}
 
 /** Local midnights starting each charted week, oldest first, then the digest date's. */
 function weekBounds(digestDate: LocalDate, zone: string): Date[] {
@@ -243,18 +299,46 @@ export async function buildDigests(
     };
     const weekScores = scored[w.id]!;
     const top = list
-      .filter((m) => (m.leaderboard ?? "shown") !== "hidden")
+      .filter((m) => shownName(m.id) !== null)
       .map((m) => ({ m, s: weekScores.get(m.id) }))
       .filter((x) => x.s && x.s.points > 0)
       .sort((a, b2) => b2.s!.points - a.s!.points || a.m.id - b2.m.id)
       .slice(0, TOP_LEARNERS)
-      .map(({ m, s }) => ({ name: shownName(m.id), points: s!.points, hours: s!.hours }));
+      .map(({ m, s }) => ({ name: m.display_name, points: s!.points, hours: s!.hours }));
     // Charted weeks are numbered 1 (oldest) to CHART_WEEKS.
     const weeklyHours = Array.from({ length: CHART_WEEKS }, (_, j) =>
       round1(weeklyBy.get(`${item.team.id}:${j + 1}`) ?? 0),
     );
     const ofMembers = <T extends { userId: number }>(by: Map<number, T[]>) =>
       list.flatMap((m) => by.get(m.id) ?? []);
+    const completions = named(
+      doneBy.get(item.team.id) ?? [],
+      shownName,
+      (c) => c.user_id,
+      completionOf,
+    );
+    const newGoals = named(
+      startedBy.get(item.team.id) ?? [],
+      shownName,
+      (g) => g.user_id,
+      (g, person) => ({ person, title: g.title }),
+    );
+    const stacks = named(
+      ofMembers(stacksBy)
+        .filter((s) => inWeek(s.completedAt))
+        .sort((a, b) => a.completedAt.getTime() - b.completedAt.getTime() || a.userId - b.userId),
+      shownName,
+      (s) => s.userId,
+      (s, person) => ({ person, stack: s.stackTitle }),
+    );
+    const shared = named(
+      ofMembers(sharesBy)
+        .filter((s) => inWeek(s.sharedAt))
+        .sort((a, b) => a.sharedAt.getTime() - b.sharedAt.getTime() || a.shareId - b.shareId),
+      shownName,
+      (s) => s.userId,
+      (s, person) => ({ person, goal: s.goalTitle, text: s.text }),
+    );
     return {
       team: item.team,
       digestDate: item.digestDate,
@@ -265,42 +349,16 @@ export async function buildDigests(
       hours: weeklyHours[CHART_WEEKS - 1]!,
       lastWeekHours: weeklyHours[CHART_WEEKS - 2]!,
       top,
-      completions: (doneBy.get(item.team.id) ?? []).map((c) => {
-        const shown: ShownVerification = {
-          status: c.verification_status,
-          revoked: c.revoked,
-          trusted: c.trusted,
-          issuerDomain: c.issuer_domain,
-          anonymous: c.anonymous,
-        };
-        return {
-          person: shownName(c.user_id),
-          credential: c.title,
-          provider: c.provider,
-          // A person's own evidence (often a page with their name) only when they are named and
-          // the badge was verified and trusted; the catalog's page is anyone's to see.
-          url:
-            c.catalog_url ??
-            (shownName(c.user_id) !== null &&
-            c.verification_status === "verified" &&
-            shownVerified(shown)
-              ? c.evidence_url
-              : null),
-          ...shown,
-        };
-      }),
-      newGoals: (startedBy.get(item.team.id) ?? []).map((g) => ({
-        person: shownName(g.user_id),
-        title: g.title,
-      })),
-      stacks: ofMembers(stacksBy)
-        .filter((s) => inWeek(s.completedAt))
-        .sort((a, b) => a.completedAt.getTime() - b.completedAt.getTime() || a.userId - b.userId)
-        .map((s) => ({ person: shownName(s.userId), stack: s.stackTitle })),
-      shares: ofMembers(sharesBy)
-        .filter((s) => inWeek(s.sharedAt))
-        .sort((a, b) => a.sharedAt.getTime() - b.sharedAt.getTime() || a.shareId - b.shareId)
-        .map((s) => ({ person: shownName(s.userId), goal: s.goalTitle, text: s.text })),
+      completions: completions.listed,
+      newGoals: newGoals.listed,
+      stacks: stacks.listed,
+      shares: shared.listed,
+      unnamed: {
+        completions: completions.unnamed,
+        newGoals: newGoals.unnamed,
+        stacks: stacks.unnamed,
+        shares: shared.unnamed,
+      },
       members: list.length,
     };
   });

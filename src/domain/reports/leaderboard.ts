@@ -6,8 +6,7 @@ import { type CompletionLabels, type Score, scores } from "../scoring/points.ts"
 export interface Standing {
   rank: number;
   userId: number;
-  /** Null when the person chose to appear as "a teammate". */
-  name: string | null;
+  name: string;
   points: number;
   hours: number;
   completions: number;
@@ -16,10 +15,12 @@ export interface Standing {
 
 export interface Leaderboard {
   window: Window;
-  /** Ranked people with points, hidden people left out entirely. */
+  /** Ranked people with points who show their name; no one else is listed or ranked. */
   standings: Standing[];
-  /** The asker's own place; `hidden` when they chose not to appear to others. */
-  own: { rank: number | null; points: number; hidden: boolean } | null;
+  /** The asker's own place; `hidden`/`anonymous` when they chose not to be listed. */
+  own: { rank: number | null; points: number; hidden: boolean; anonymous: boolean } | null;
+  /** People with points who chose "anonymous": counted, never listed. */
+  unnamed: number;
   people: number;
 }
 
@@ -57,8 +58,9 @@ export async function leaderboard(
   ]);
   const choice = new Map(people.map((p) => [p.id, p.leaderboard ?? "shown"]));
   const names = new Map(people.map((p) => [p.id, p.display_name]));
+  // Only named people are ranked: a rank that skips a place would point at someone unnamed.
   const visible = [...byUser.values()]
-    .filter((s) => choice.get(s.userId) !== "hidden")
+    .filter((s) => choice.get(s.userId) === "shown")
     .map((score) => ({ userId: score.userId, score }));
   const ranks = rank(visible);
   const standings: Standing[] = visible
@@ -66,7 +68,7 @@ export async function leaderboard(
     .map(({ userId, score }) => ({
       rank: ranks.get(userId)!,
       userId,
-      name: choice.get(userId) === "anonymous" ? null : (names.get(userId) ?? null),
+      name: names.get(userId) ?? "",
       points: score.points,
       hours: score.hours,
       completions: score.completions,
@@ -77,11 +79,16 @@ export async function leaderboard(
   let own: Leaderboard["own"] = null;
   if (mine) {
     const hidden = choice.get(askerId) === "hidden";
-    // A hidden person still sees where they would stand.
-    const wouldBe = hidden
-      ? rank([...visible, { userId: askerId, score: mine }]).get(askerId)!
-      : ranks.get(askerId)!;
-    own = { rank: wouldBe, points: mine.points, hidden };
+    const anonymous = choice.get(askerId) === "anonymous";
+    // Someone not listed still sees where they would stand.
+    const wouldBe =
+      hidden || anonymous
+        ? rank([...visible, { userId: askerId, score: mine }]).get(askerId)!
+        : ranks.get(askerId)!;
+    own = { rank: wouldBe, points: mine.points, hidden, anonymous };
   }
-  return { window, standings, own, people: userIds.length };
+  const unnamed = [...byUser.values()].filter(
+    (s) => choice.get(s.userId) === "anonymous" && s.points > 0,
+  ).length;
+  return { window, standings, own, unnamed, people: userIds.length };
 }

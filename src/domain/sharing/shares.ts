@@ -170,11 +170,15 @@ export async function deliverShare<M>(
     .set({ delivery: "sending" })
     .where("id", "=", shareId)
     .where("delivery", "in", ["pending", "failed"])
-    .returning(["audience", "team_channel_id", "colleague_id", "workspace_id"])
+    .returning(["audience", "team_channel_id", "colleague_id", "workspace_id", "user_id"])
     .executeTakeFirst();
   if (!claimed) return "nothing to do";
+  // Someone who chose since to be hidden or anonymous is not posted under their name.
+  const named =
+    claimed.audience !== "team" ||
+    (await new OrgRepository(deps.db).choiceOf(claimed.user_id)) === "shown";
   const to: Destination | null =
-    claimed.audience === "team" && claimed.team_channel_id
+    claimed.audience === "team" && claimed.team_channel_id && named
       ? { kind: "channel", workspaceId: claimed.workspace_id, channelId: claimed.team_channel_id }
       : claimed.audience === "colleague" && claimed.colleague_id
         ? { kind: "user", userId: claimed.colleague_id }
