@@ -6,7 +6,12 @@ import type { QueueBackend } from "../jobs/backend.ts";
 import { QUEUES } from "../jobs/catalogue.ts";
 import { createJobQueue, jobModules, type RunningJobs, startJobs } from "../jobs/registry.ts";
 import { configureVerificationJobs } from "../jobs/verification/index.ts";
-import { createPlayground, type Playground, playgroundWanted } from "../playground/index.ts";
+import {
+  createPlayground,
+  type Playground,
+  playgroundHost,
+  playgroundWanted,
+} from "../playground/index.ts";
 import { createCore } from "../src/commands/router.ts";
 import type { Config } from "../src/config.ts";
 import { MessengerRouter } from "../src/delivery/router.ts";
@@ -72,8 +77,13 @@ export async function startApp(options: {
     // Every role serves /healthz, /readyz and /metrics; only web and all take platform requests.
     const httpHandlers: RouteHandler[] = [];
     const q = queues;
+    const wantsPlayground = playgroundWanted(config, role === "all");
+    if (config.playground === "on" && !wantsPlayground) {
+      logger.warn("PLAYGROUND=on is ignored: the playground runs only with no platform configured");
+    }
     http = await startHttpServer({
       port: config.port,
+      ...(wantsPlayground ? { host: playgroundHost(config) } : {}),
       readiness: { database: () => database.ping(), queue: () => q.backend.ping() },
       handlers: httpHandlers,
     });
@@ -90,7 +100,7 @@ export async function startApp(options: {
 
     // Without Slack credentials the playground plays Slack's part for the real Slack adapter.
     let playground: Playground | undefined;
-    if (serviceUrl && playgroundWanted(config, role === "all")) {
+    if (serviceUrl && wantsPlayground) {
       playground = createPlayground({
         config,
         serviceUrl,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
 import type { OffsetClock } from "../src/time/clock.ts";
-import { readBody, type SlackStandIn } from "./slack/standin.ts";
+import { BodyTooLargeError, readBody, type SlackStandIn } from "./slack/standin.ts";
 
 const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "page");
 const ASSETS: Record<string, string> = {
@@ -21,9 +21,22 @@ export interface PlaygroundOptions {
   runDue: () => Promise<void>;
   /** Seeds the sample organisation; absent when that isn't available. */
   seedDemo?: () => Promise<{ people: number }>;
+  /**
+   * Why the clock may not move (data other than the playground's own is in the database, whose
+   * check-ins and digests it would run), or null when it may.
+   */
+  clockLocked?: () => Promise<string | null>;
 }
 
 const MAX_SHARED_FILE_BYTES = 10_000_000;
+/** The page's calls are a few hundred bytes; a shared file comes base64-encoded in its JSON. */
+const MAX_API_BYTES = 64 * 1024;
+const MAX_FILE_CALL_BYTES = Math.ceil(MAX_SHARED_FILE_BYTES / 3) * 4 + MAX_API_BYTES;
+
+const tooLarge = (route: string) =>
+  route === "file"
+    ? "That file is too large for the playground (at most 10 MB)."
+    : "That request is too large for the playground.";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -50,10 +63,15 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
       return json(res, 200, { ...standin.snapshot(user), now: clock.now().toISOString() });
     }
     if (req.method !== "POST") return json(res, 405, { error: "POST only" });
-    const body = JSON.parse((await readBody(req)).toString("utf8") || "{}") as Record<
-      string,
-      unknown
-    >;
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, route === "file" ? MAX_FILE_CALL_BYTES : MAX_API_BYTES);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      res.setHeader("connection", "close");
+      return json(res, 413, { error: tooLarge(route) });
+    }
+    const body = JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>;
     const user = String(body.user ?? "");
     switch (route) {
       case "command": {
@@ -105,6 +123,8 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
         return json(res, 200, { status: result.status });
       }
       case "clock": {
+        const locked = await options.clockLocked?.();
+        if (locked) return json(res, 409, { error: locked, now: clock.now().toISOString() });
         const zone = standin.users.get(user)?.tz ?? "UTC";
         const target =
           body.to === "next-monday-0900"
@@ -134,6 +154,10 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
     const rest = pathname.slice("/playground".length);
     if (rest.startsWith("/slack/")) {
       void standin.handle(req, res, rest.slice("/slack".length)).catch((error: Error) => {
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader("connection", "close");
+          return json(res, 413, { ok: false, error: "request_too_large" });
+        }
         json(res, 500, { ok: false, error: error.message });
       });
       return;

@@ -49,10 +49,11 @@ export interface Config {
     allowUnauthenticated: boolean;
   };
   /**
-   * The local playground (a pretend Slack at /playground): "auto" serves it when Slack isn't
-   * configured, "off" never does. Optional so hand-built configs stay valid.
+   * The local playground (a pretend Slack at /playground): "auto" serves it on 127.0.0.1 when no
+   * platform is configured, "on" the same on every interface, "off" never. Optional so
+   * hand-built configs stay valid.
    */
-  playground?: "auto" | "off";
+  playground?: "auto" | "on" | "off";
   /**
    * Badge checks. `allowRanges` (VERIFY_ALLOW_RANGES) lists address ranges badge links may reach
    * although they are not public; for development and tests only. Optional so hand-built
@@ -259,8 +260,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const playground = nonEmpty(env, "PLAYGROUND")?.toLowerCase() ?? "auto";
-  if (playground !== "auto" && playground !== "off") {
-    problems.push('PLAYGROUND must be "auto" or "off".');
+  if (playground !== "auto" && playground !== "on" && playground !== "off") {
+    problems.push('PLAYGROUND must be "auto", "on" or "off".');
   }
 
   const allowRanges = (nonEmpty(env, "VERIFY_ALLOW_RANGES") ?? "")
@@ -323,7 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tenantId,
       allowUnauthenticated,
     },
-    playground: playground === "off" ? "off" : "auto",
+    playground: playground === "off" || playground === "on" ? playground : "auto",
     admins: (nonEmpty(env, "STACKUP_ADMINS") ?? "")
       .split(",")
       .map((a) => a.trim().toLowerCase())

@@ -111,10 +111,26 @@ export function parseBody(raw: string, contentType: string | undefined): Record<
   return body;
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** A request body over the reader's limit; the playground answers it with 413. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body over ${limit} bytes`);
+  }
+}
+
+/** Bodies the stand-in takes: its largest are file uploads, which Slack caps far higher. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  if (Number(req.headers["content-length"] ?? 0) > limit) throw new BodyTooLargeError(limit);
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLargeError(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 export function sendJson(
