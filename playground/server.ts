@@ -63,15 +63,8 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
       return json(res, 200, { ...standin.snapshot(user), now: clock.now().toISOString() });
     }
     if (req.method !== "POST") return json(res, 405, { error: "POST only" });
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, route === "file" ? MAX_FILE_CALL_BYTES : MAX_API_BYTES);
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      res.setHeader("connection", "close");
-      return json(res, 413, { error: tooLarge(route) });
-    }
-    const body = JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>;
+    const body = await readCall(req, res, route);
+    if (!body) return;
     const user = String(body.user ?? "");
     switch (route) {
       case "command": {
@@ -122,18 +115,8 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
         const result = await standin.openHome(user);
         return json(res, 200, { status: result.status });
       }
-      case "clock": {
-        const locked = await options.clockLocked?.();
-        if (locked) return json(res, 409, { error: locked, now: clock.now().toISOString() });
-        const zone = standin.users.get(user)?.tz ?? "UTC";
-        const target =
-          body.to === "next-monday-0900"
-            ? nextMondayNine(clock.now(), zone)
-            : new Date(clock.now().getTime() + Number(body.hours ?? 0) * 3_600_000);
-        clock.advanceTo(target);
-        await options.runDue();
-        return json(res, 200, { now: clock.now().toISOString() });
-      }
+      case "clock":
+        return moveClock(options, res, user, body);
       case "demo": {
         if (!options.seedDemo)
           return json(res, 501, { error: "The demo organisation isn't available." });
@@ -174,6 +157,44 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
     }
     next();
   };
+}
+
+/** A call's JSON body, or undefined once a too-large one has been answered with 413. */
+async function readCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string,
+): Promise<Record<string, unknown> | undefined> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, route === "file" ? MAX_FILE_CALL_BYTES : MAX_API_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    res.setHeader("connection", "close");
+    json(res, 413, { error: tooLarge(route) });
+    return undefined;
+  }
+  return JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>;
+}
+
+/** Moves the clock forward (never back) and runs what falls due, unless it is locked. */
+async function moveClock(
+  options: PlaygroundOptions,
+  res: ServerResponse,
+  user: string,
+  body: Record<string, unknown>,
+) {
+  const { clock, standin } = options;
+  const locked = await options.clockLocked?.();
+  if (locked) return json(res, 409, { error: locked, now: clock.now().toISOString() });
+  const zone = standin.users.get(user)?.tz ?? "UTC";
+  const target =
+    body.to === "next-monday-0900"
+      ? nextMondayNine(clock.now(), zone)
+      : new Date(clock.now().getTime() + Number(body.hours ?? 0) * 3_600_000);
+  clock.advanceTo(target);
+  await options.runDue();
+  return json(res, 200, { now: clock.now().toISOString() });
 }
 
 async function serveAsset(res: ServerResponse, name: string) {
