@@ -147,6 +147,8 @@ export interface CompletionsTable {
   badge_confirmed_at: Generated<Date | null>;
   /** When the badge check was last queued; a pending check older than that is lost and re-queued. */
   check_queued_at: Generated<Date | null>;
+  /** A shared badge file, kept until its check stores a result (a lost check can run again). */
+  badge_file: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** Shown as verified before the trust rules; re-checked once under them. */
   trust_recheck_due: Generated<boolean>;
   /** The learning system that reported the completion (never shown as a verified badge). */
@@ -159,6 +161,15 @@ export interface VerificationDeliveriesTable {
   kind: "result" | "expiry_30" | "expiry_7" | "revoked" | "unverified";
   key: Generated<string>;
   sent_at: Timestamp;
+}
+
+/** A badge check under way: one per completion across workers, until `expires_at`. */
+export interface VerificationClaimsTable {
+  completion_id: number;
+  /** Which badge is being checked (a file's hash, the link, or the stored credential). */
+  evidence: string;
+  owner: string;
+  expires_at: Date;
 }
 
 export type Role = "member" | "manager" | "admin";
@@ -425,6 +436,7 @@ export interface Database {
   progress_events: ProgressEventsTable;
   completions: CompletionsTable;
   verification_deliveries: VerificationDeliveriesTable;
+  verification_claims: VerificationClaimsTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
   org_people: OrgPeopleTable;

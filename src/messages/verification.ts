@@ -189,6 +189,24 @@ export function trustWithdrawnMessage(
   };
 }
 
+/** A shared badge file was lost before it could be checked (a restart): ask for it again. */
+export function badgeLostMessage(record: Pick<CompletionRecord, "goalTitle">): Message {
+  return {
+    summary: `Please share your badge again: ${record.goalTitle}`,
+    blocks: [
+      {
+        type: "text",
+        text: [
+          "I couldn't finish checking the badge you shared for ",
+          { bold: record.goalTitle },
+          ": the file was lost when Stackup restarted. It stays unverified for now.",
+        ],
+      },
+      { type: "context", text: ["Share the badge file (or its link) again and I'll check it."] },
+    ],
+  };
+}
+
 /** A reminder that a verified credential expires soon. */
 export function expiryReminderMessage(record: CompletionRecord, daysLeft: number): Message {
   const name = record.achievementName ?? record.goalTitle;
@@ -295,4 +313,5 @@ export const verificationWording: VerificationWording = {
   expiryReminder: expiryReminderMessage,
   revoked: revokedMessage,
   trustWithdrawn: trustWithdrawnMessage,
+  badgeLost: badgeLostMessage,
 };

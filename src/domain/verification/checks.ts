@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, VerificationStatus } from "../../db/types.ts";
 import type { Logger } from "../../log.ts";
@@ -18,6 +18,7 @@ import { isRevoked, isTransientFailure, statusOf } from "./service.ts";
 import type { Fetcher, VerificationResult, VerifyInput } from "./types.ts";
 
 const DAY_MS = 86_400_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 /** Reminder stages, most urgent first: days before expiry. */
 const REMINDER_DAYS = [7, 30] as const;
 
@@ -38,6 +39,8 @@ export interface VerificationWording {
     result: VerificationResult,
     decision: CompletionDecision,
   ): Outgoing;
+  /** A shared badge file was lost before it could be checked: ask for it again. */
+  badgeLost(record: CompletionRecord): Outgoing;
 }
 
 /**
@@ -100,7 +103,7 @@ async function check(
         knownIssuers,
         signal,
       }),
-    deps.timeoutMs ?? 30_000,
+    deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   );
 }
 
@@ -147,40 +150,90 @@ async function sendOnce(
   return true;
 }
 
+/** Options of one badge check job. */
+export interface CheckOptions {
+  /** The queue will not try again: an unreachable badge is stored as unverified, not retried. */
+  lastAttempt?: boolean;
+  /** A badge file the person shared; else the one kept on the completion, its link or credential. */
+  file?: Uint8Array;
+  /** One per time the person shared or confirmed: its result is told once, retries or not. */
+  shareId?: string;
+}
+
+/** Another worker is checking a different badge of the same completion; tried again later. */
+export class CheckBusyError extends Error {
+  override name = "CheckBusyError";
+}
+
+const evidenceOf = (record: CompletionRecord, file: Uint8Array | null): string =>
+  file
+    ? `file:${createHash("sha256").update(file).digest("hex").slice(0, 16)}`
+    : (record.evidenceUrl ?? "credential");
+
 /**
  * Checks one completion's badge, stores what it proves and tells the owner. On an attempt that
- * is not the last, an unreachable badge throws so the queue retries it later.
+ * is not the last, an unreachable badge throws so the queue retries it later. One check of a
+ * completion runs at a time across workers (a claim in PostgreSQL): a second check of the same
+ * badge while the first runs does nothing, since the first answers.
  */
 export async function verifyCompletion(
   deps: VerificationDeps,
   completionId: number,
-  options: { lastAttempt?: boolean; file?: Uint8Array; shareId?: string } = {},
+  options: CheckOptions = {},
 ): Promise<VerificationResult | null> {
-  // one check per completion at a time in this process; a second waits, then checks afresh
-  const previous = inFlight.get(completionId);
-  const run = (previous ?? Promise.resolve())
-    .catch(() => undefined)
-    .then(() => checkCompletion(deps, completionId, options));
-  inFlight.set(completionId, run);
+  const repo = new VerificationRepository(deps.db);
+  const record = await repo.find(completionId);
+  if (!record) return null;
+  const file = options.file ?? (await repo.badgeFile(completionId));
+  const input = file ?? checkInput(record);
+  if (!input) {
+    await tellBadgeLost(deps, repo, record, options.shareId);
+    return null;
+  }
+  const owner = randomUUID();
+  const now = deps.clock.now();
+  const until = new Date(now.getTime() + 2 * (deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 60_000);
+  const claim = await repo.claimCheck(completionId, evidenceOf(record, file), owner, now, until);
+  if (claim === "same") return null;
+  if (claim === "other") {
+    // on the last attempt it stays pending, and the lost-check sweep queues it again
+    if (options.lastAttempt ?? true) return null;
+    throw new CheckBusyError(`Completion ${completionId} is being checked elsewhere; will retry`);
+  }
   try {
-    return await run;
+    return await checkCompletion(deps, repo, record, input, { ...options, file });
   } finally {
-    if (inFlight.get(completionId) === run) inFlight.delete(completionId);
+    await repo.releaseCheck(completionId, owner);
   }
 }
 
-const inFlight = new Map<number, Promise<VerificationResult | null>>();
+/** A pending check with nothing left to check (a shared file lost with its job): ask again. */
+async function tellBadgeLost(
+  deps: VerificationDeps,
+  repo: VerificationRepository,
+  record: CompletionRecord,
+  shareId: string | undefined,
+): Promise<void> {
+  if (record.status !== "pending") return;
+  await repo.abandonPending(record.completionId);
+  await sendOnce(
+    deps,
+    repo,
+    record,
+    { kind: "result", key: `lost#${shareId ?? ""}` },
+    deps.wording.badgeLost(record),
+  );
+}
 
 async function checkCompletion(
   deps: VerificationDeps,
-  completionId: number,
-  options: { lastAttempt?: boolean; file?: Uint8Array; shareId?: string },
-): Promise<VerificationResult | null> {
+  repo: VerificationRepository,
+  record: CompletionRecord,
+  input: VerifyInput,
+  options: Omit<CheckOptions, "file"> & { file: Uint8Array | null },
+): Promise<VerificationResult> {
   const lastAttempt = options.lastAttempt ?? true;
-  const repo = new VerificationRepository(deps.db);
-  const record = await repo.find(completionId);
-  const input = options.file ?? (record && checkInput(record));
-  if (!record || !input) return null;
+  const { completionId } = record;
   let result: VerificationResult;
   try {
     result = await check(deps, record, input);
@@ -195,9 +248,7 @@ async function checkCompletion(
   const status = statusOf(result, decision);
   await repo.saveResult(completionId, result, status, deps.clock.now(), decision);
   // keyed by the evidence and the share, so sharing again reports again but a retry does not
-  const evidence = options.file
-    ? `file:${createHash("sha256").update(options.file).digest("hex").slice(0, 16)}`
-    : (record.evidenceUrl ?? "credential");
+  const evidence = evidenceOf(record, options.file);
   const key = options.shareId ? `${evidence}#${options.shareId}` : evidence;
   await sendOnce(
     deps,

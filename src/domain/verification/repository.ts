@@ -162,7 +162,10 @@ export class VerificationRepository {
       .updateTable("completions")
       .set({
         verification_status: status,
-        ...(status === "pending" ? { check_queued_at: queuedAt ?? sql<Date>`now()` } : {}),
+        // a kept badge file belongs to the pending check only
+        ...(status === "pending"
+          ? { check_queued_at: queuedAt ?? sql<Date>`now()` }
+          : { badge_file: null }),
       })
       .where("id", "=", completionId)
       .execute();
@@ -180,24 +183,101 @@ export class VerificationRepository {
     return Number(row.n);
   }
 
-  /** Completions still pending although their check was queued before `before`. */
-  async lostChecks(before: Date, limit: number): Promise<number[]> {
+  /**
+   * Completions still pending although their check was queued before `before`, and not being
+   * checked by any worker at `now`.
+   */
+  async lostChecks(before: Date, limit: number, now: Date = before): Promise<number[]> {
     const rows = await this.db
       .selectFrom("completions")
       .select("id")
       .where("verification_status", "=", "pending")
       .where((eb) => eb.or([eb("check_queued_at", "<", before), eb("check_queued_at", "is", null)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("verification_claims")
+              .select("completion_id")
+              .whereRef("verification_claims.completion_id", "=", "completions.id")
+              .where("verification_claims.expires_at", ">", now),
+          ),
+        ),
+      )
       .orderBy("id")
       .limit(limit)
       .execute();
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Claims the completion's badge check for `owner` until `until`: "claimed", or, while another
+   * worker holds an unexpired claim, "same" when it checks the same badge and "other" when not.
+   */
+  async claimCheck(
+    completionId: number,
+    evidence: string,
+    owner: string,
+    now: Date,
+    until: Date,
+  ): Promise<"claimed" | "same" | "other"> {
+    const row = await this.db
+      .insertInto("verification_claims")
+      .values({ completion_id: completionId, evidence, owner, expires_at: until })
+      .onConflict((oc) =>
+        oc
+          .column("completion_id")
+          .doUpdateSet({
+            evidence: (eb) => eb.ref("excluded.evidence"),
+            owner: (eb) => eb.ref("excluded.owner"),
+            expires_at: (eb) => eb.ref("excluded.expires_at"),
+          })
+          // a lapsed claim is a crashed worker's: taken over
+          .where("verification_claims.expires_at", "<=", now),
+      )
+      .returning("owner")
+      .executeTakeFirst();
+    if (row?.owner === owner) return "claimed";
+    const held = await this.db
+      .selectFrom("verification_claims")
+      .select("evidence")
+      .where("completion_id", "=", completionId)
+      .executeTakeFirst();
+    // released between the two statements: try again
+    if (!held) return this.claimCheck(completionId, evidence, owner, now, until);
+    return held.evidence === evidence ? "same" : "other";
+  }
+
+  async releaseCheck(completionId: number, owner: string): Promise<void> {
+    await this.db
+      .deleteFrom("verification_claims")
+      .where("completion_id", "=", completionId)
+      .where("owner", "=", owner)
+      .execute();
+  }
+
+  /** Keeps a shared badge file on its completion until its check stores a result. */
+  async keepBadgeFile(completionId: number, file: Uint8Array): Promise<void> {
+    await this.db
+      .updateTable("completions")
+      .set({ badge_file: Buffer.from(file) })
+      .where("id", "=", completionId)
+      .execute();
+  }
+
+  async badgeFile(completionId: number): Promise<Uint8Array | null> {
+    const row = await this.db
+      .selectFrom("completions")
+      .select("badge_file")
+      .where("id", "=", completionId)
+      .executeTakeFirst();
+    return row?.badge_file ? new Uint8Array(row.badge_file) : null;
+  }
+
   /** A check that will never finish leaves the completion unverified, not pending forever. */
   async abandonPending(completionId: number): Promise<void> {
     await this.db
       .updateTable("completions")
-      .set({ verification_status: "unverified" })
+      .set({ verification_status: "unverified", badge_file: null })
       .where("id", "=", completionId)
       .where("verification_status", "=", "pending")
       .execute();
@@ -212,7 +292,8 @@ export class VerificationRepository {
   ): Promise<void> {
     await this.db
       .updateTable("completions")
-      .set({ ...resultColumns(result, status, at, decision), revoked_at: null })
+      // a shared file is let go once its check is answered: the credential it held is stored
+      .set({ ...resultColumns(result, status, at, decision), revoked_at: null, badge_file: null })
       .where("id", "=", completionId)
       .execute();
   }

@@ -200,7 +200,8 @@ export async function requeueLostChecks(
 ): Promise<number> {
   const repo = new VerificationRepository(db);
   let queued = 0;
-  for (const completionId of await repo.lostChecks(new Date(now.getTime() - olderThanMs), batch)) {
+  const before = new Date(now.getTime() - olderThanMs);
+  for (const completionId of await repo.lostChecks(before, batch, now)) {
     const shareId = randomUUID();
     await jobs.enqueue(
       VERIFY_JOB,
@@ -249,6 +250,8 @@ export async function attachBadgeFile(
   const target = candidates.at(-1);
   if (!target) return null;
   await repo.setStatus(target.completionId, "pending", now);
+  // kept until checked, so a check lost from the queue can still run
+  await repo.keepBadgeFile(target.completionId, file);
   const shareId = randomUUID();
   const data: VerifyJobData = {
     completionId: target.completionId,
