@@ -30,6 +30,8 @@ export interface PlatformProfile {
   timeZone: string | null;
   /** The platform calls them an admin of the workspace (Slack owners and admins). */
   isAdmin?: boolean;
+  /** The language of their client (BCP 47, e.g. "de-DE"), when the platform says. */
+  locale?: string | null;
 }
 
 /** How one queued job is told apart and when it may start. */

@@ -8,12 +8,15 @@ export interface SlackIdentity {
   userId: string;
 }
 
-/** Name, email, time zone and admin rights from users.info (email needs the users:read.email scope). */
+/**
+ * Name, email, time zone, locale and admin rights from users.info (email needs the
+ * users:read.email scope; the locale comes only when asked for with include_locale).
+ */
 export async function fetchProfile(
   client: webApi.WebClient,
   userId: string,
 ): Promise<PlatformProfile> {
-  const result = await client.users.info({ user: userId });
+  const result = await client.users.info({ user: userId, include_locale: true });
   const user = result.user;
   if (!user) throw new Error(`users.info returned no user for ${userId}`);
   const displayName =
@@ -27,6 +30,7 @@ export async function fetchProfile(
     email: user.profile?.email?.trim() || null,
     timeZone: user.tz?.trim() || null,
     isAdmin: Boolean(user.is_owner || user.is_admin || user.is_primary_owner),
+    locale: user.locale?.trim() || null,
   };
 }
 

@@ -17,6 +17,18 @@ export function clientTimeZone(activity: Partial<Activity>): string | null {
   return typeof local === "string" && local.trim() ? local.trim() : null;
 }
 
+/** The language of the person's client, e.g. "de-DE": the activity's locale, else clientInfo's. */
+export function clientLocale(activity: Partial<Activity>): string | null {
+  if (typeof activity.locale === "string" && activity.locale.trim()) return activity.locale.trim();
+  for (const entity of activity.entities ?? []) {
+    const locale = (entity as { type?: string; locale?: unknown }).locale;
+    if (entity.type === "clientInfo" && typeof locale === "string" && locale.trim()) {
+      return locale.trim();
+    }
+  }
+  return null;
+}
+
 /** Who sent the activity, as Teams identifies them: the tenant and the AAD object id. */
 export function teamsIdentity(
   activity: Partial<Activity>,
@@ -44,12 +56,13 @@ export function teamChannel(
 }
 
 /**
- * Name and email from the roster (TeamsInfo.getMember), the time zone from the activity. If the
+ * Name and email from the roster (TeamsInfo.getMember), the time zone and locale from the activity. If the
  * roster call fails the activity's own display name still lets the person in.
  */
 async function fetchProfile(context: TurnContext, logger: AdapterLogger): Promise<PlatformProfile> {
   const activity = context.activity;
   const timeZone = clientTimeZone(activity);
+  const locale = clientLocale(activity);
   const fallbackName = activity.from?.name?.trim() || "Teams user";
   try {
     const member = await TeamsInfo.getMember(context, activity.from.id);
@@ -58,13 +71,13 @@ async function fetchProfile(context: TurnContext, logger: AdapterLogger): Promis
       [member.givenName, member.surname].filter(Boolean).join(" ").trim() ||
       fallbackName;
     const email = member.email?.trim() || member.userPrincipalName?.trim() || null;
-    return { displayName: name, email: email?.includes("@") ? email : null, timeZone };
+    return { displayName: name, email: email?.includes("@") ? email : null, timeZone, locale };
   } catch (error) {
     logger.warn(
       { err: error instanceof Error ? error.message : String(error) },
       "Teams member lookup failed; using the name from the activity",
     );
-    return { displayName: fallbackName, email: null, timeZone };
+    return { displayName: fallbackName, email: null, timeZone, locale };
   }
 }
 

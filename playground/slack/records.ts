@@ -9,6 +9,8 @@ export interface StandInUser {
   display_name?: string;
   email?: string;
   tz?: string;
+  /** The client's language ("de-DE"); users.info returns it when asked with include_locale. */
+  locale?: string;
   /** A workspace admin, as users.info says. */
   is_admin?: boolean;
   /** The workspace the person is in; the stand-in's own (TEAM_ID) unless set. */

@@ -103,6 +103,9 @@ function viewsPublish(s: StandInState, body: Body): Answer {
   return { ok: true, view: { id, team_id: TEAM_ID, ...view } };
 }
 
+/** A boolean argument as Slack's Web API takes it: true, or "true"/"1" in a form body. */
+const isTrue = (value: unknown) => value === true || value === "true" || value === "1";
+
 function usersInfo(s: StandInState, body: Body): Answer {
   const user = s.users.get(String(body.user));
   if (!user) return { ok: false, error: "user_not_found" };
@@ -118,6 +121,7 @@ function usersInfo(s: StandInState, body: Body): Answer {
       tz_offset: 0,
       is_admin: user.is_admin ?? false,
       is_owner: false,
+      ...(isTrue(body.include_locale) && user.locale ? { locale: user.locale } : {}),
       profile: {
         display_name: user.display_name ?? "",
         real_name: user.real_name ?? "",

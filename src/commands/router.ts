@@ -4,6 +4,7 @@ import { CatalogRepository } from "../domain/catalog/repository.ts";
 import { GoalService } from "../domain/goals/service.ts";
 import { UserRepository } from "../domain/users/repository.ts";
 import { UserService } from "../domain/users/service.ts";
+import { resolveLocale, supportedLocale } from "../i18n/index.ts";
 import { helpMessage } from "../messages/goals.ts";
 import type { Reply } from "../messages/model.ts";
 import type { JobQueue } from "../ports.ts";
@@ -58,10 +59,13 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
 
   async function session(actor: Actor): Promise<Session> {
     const user = await users.identify(actor);
+    // The person's choice, their platform's, then the workspace's; the last costs a query.
+    const own = supportedLocale(user.locale) ?? supportedLocale(user.platform_locale);
+    const locale = own ?? resolveLocale(await users.workspaceLocale(user.workspace_id));
     return {
       actor,
       user,
-      ctx: { now: deps.clock.now(), timeZone: user.time_zone },
+      ctx: { now: deps.clock.now(), timeZone: user.time_zone, locale },
     };
   }
 

@@ -34,6 +34,8 @@ export interface WorkspacesTable {
   uninstalled_at: Generated<Date | null>;
   /** Slack: the Enterprise Grid organisation the workspace is in. */
   enterprise_id: string | null;
+  /** The language for people whose platform names none, and for channel messages (BCP 47). */
+  locale: Generated<string | null>;
 }
 
 export interface UsersTable {
@@ -47,6 +49,10 @@ export interface UsersTable {
   updated_at: Timestamp;
   /** The platform calls them an admin (Slack owner or admin), as of the last profile refresh. */
   platform_admin: Generated<boolean>;
+  /** The locale their platform reports (BCP 47), as of the last profile refresh. */
+  platform_locale: Generated<string | null>;
+  /** The language they chose with `settings language`; wins over the platform's. */
+  locale: Generated<string | null>;
 }
 
 export interface ProvidersTable {

@@ -5,6 +5,7 @@
  * numbers, dates and 12- or 24-hour clocks follow the person's locale.
  */
 import { IntlMessageFormat } from "intl-messageformat";
+import { canonicalLocale } from "../domain/users/service.ts";
 import type { CommandRef, Inline, RichText } from "../messages/model.ts";
 import de from "./locales/de.json" with { type: "json" };
 import en from "./locales/en.json" with { type: "json" };
@@ -48,15 +49,18 @@ export type MessageValues = Record<string, MessageValue>;
  * when it names no language Stackup has a catalogue for.
  */
 export function supportedLocale(code: string | null | undefined): string | null {
-  const cleaned = code?.trim().replace(/_/g, "-");
-  if (!cleaned) return null;
-  let tag: string;
-  try {
-    tag = Intl.getCanonicalLocales(cleaned)[0] ?? "";
-  } catch {
-    return null;
-  }
+  const tag = canonicalLocale(code);
+  if (!tag) return null;
   return tag === PSEUDO_LOCALE || catalogueFor(tag) ? tag : null;
+}
+
+/** The first of `choices` Stackup speaks (a person's choice, their platform's, …), else English. */
+export function resolveLocale(...choices: (string | null | undefined)[]): string {
+  for (const choice of choices) {
+    const tag = supportedLocale(choice);
+    if (tag) return tag;
+  }
+  return DEFAULT_LOCALE;
 }
 
 /** The catalogue's tag for a locale: the exact tag, else its language ("pt-PT" → "pt-BR"). */

@@ -1,9 +1,16 @@
 import type { BuildCheckinMessage, LmsWeek } from "../domain/checkins/decide.ts";
 import type { Nudge } from "../domain/checkins/nudges.ts";
 import type { GoalView } from "../domain/goals/service.ts";
-import { type MessageKey, type Translator, translator } from "../i18n/index.ts";
+import {
+  catalogueFor,
+  type MessageKey,
+  resolveLocale,
+  type Translator,
+  translator,
+} from "../i18n/index.ts";
 import type { CheckinSchedule } from "../time/schedule.ts";
 import { goalBlocks, payload, tr, type ViewContext } from "./goals.ts";
+import { languageOptions } from "./language.ts";
 import type { Block, Button, Form, Inline, Message, RichText } from "./model.ts";
 
 export const SNOOZE_CHOICES = [
@@ -293,7 +300,12 @@ export function settingsSavedMessage(
   };
 }
 
-export function settingsForm(s: CheckinSchedule, locale?: string): Form {
+/** `language` is the person's own choice of language, null when they follow their platform's. */
+export function settingsForm(
+  s: CheckinSchedule,
+  locale?: string,
+  language: string | null = null,
+): Form {
   const t = translator(locale);
   return {
     id: "settings.save",
@@ -350,8 +362,20 @@ export function settingsForm(s: CheckinSchedule, locale?: string): Form {
         optional: true,
         ...(s.pausedUntil ? { initial: s.pausedUntil } : {}),
       },
+      {
+        type: "select",
+        id: "language",
+        label: t.t("settings.language"),
+        options: languageOptions(locale),
+        initial: catalogueLanguage(language) ?? "auto",
+      },
     ],
   };
+}
+
+/** The option of the language picker a chosen locale falls under ("de-AT" → "de"). */
+function catalogueLanguage(locale: string | null): string | null {
+  return locale ? catalogueFor(locale) : null;
 }
 
 export function checkinFeedbackForm(
@@ -387,14 +411,15 @@ export function checkinFeedbackForm(
  */
 export function checkinDeliveryMessages(): BuildCheckinMessage<Message> {
   return (content, to, now) => {
-    const ctx: ViewContext = { now, timeZone: to.timeZone, locale: to.locale };
+    const locale = resolveLocale(...(to.locales ?? []));
+    const ctx: ViewContext = { now, timeZone: to.timeZone, locale };
     switch (content.kind) {
       case "ask_pause":
-        return askPauseMessage(content.ignored, content.key, to.locale);
+        return askPauseMessage(content.ignored, content.key, locale);
       case "nudge":
-        return nudgeMessage(content.nudge, content.key, to.locale);
+        return nudgeMessage(content.nudge, content.key, locale);
       case "checkin": {
-        const nudge = planLine(content.views, to.locale);
+        const nudge = planLine(content.views, locale);
         return checkinMessage(content.views, ctx, {
           key: content.key,
           lms: content.lms,

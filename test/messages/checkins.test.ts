@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PSEUDO_LOCALE } from "../../src/i18n/index.ts";
+import { LOCALES, PSEUDO_LOCALE } from "../../src/i18n/index.ts";
 import {
   askPauseMessage,
   checkinFeedbackForm,
@@ -13,11 +13,19 @@ import {
   settingsSavedMessage,
   snoozedNote,
 } from "../../src/messages/checkins.ts";
+import { languageName } from "../../src/messages/language.ts";
 import { messageText, plain } from "../../src/messages/model.ts";
 import type { CheckinSchedule } from "../../src/time/schedule.ts";
 import { goalView, now, pseudo, untranslated, ZONE } from "./fixtures.ts";
 
-const DATA = ["Learn Rust", "Europe/Berlin", "goal Learn Rust by <date>", "settings"];
+// The person's data, commands (which stay English) and each language's own name in the picker.
+const DATA = [
+  "Learn Rust",
+  "Europe/Berlin",
+  "goal Learn Rust by <date>",
+  "settings",
+  ...LOCALES.map((tag) => languageName(tag)),
+];
 
 const schedule: CheckinSchedule = {
   days: ["mon", "thu", "sat"],

@@ -82,6 +82,7 @@ describe("slash command /learn", () => {
       email: "alice@example.test",
       timeZone: "Europe/Berlin",
       isAdmin: false,
+      locale: null,
     });
     const lookups = h.fake.callsTo("users.info");
     expect(lookups).toHaveLength(1);

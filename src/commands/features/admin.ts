@@ -5,6 +5,7 @@ import { privateReply, type Reply } from "../../messages/model.ts";
 import { teamCreatedMessage, textMessage } from "../../messages/org.ts";
 import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
 import { auditAdmin } from "./audit.ts";
+import { languageAdmin } from "./language.ts";
 import { ADMIN_USAGE, type ChannelChoice, describeRef, parseAdmin } from "./org-grammar.ts";
 import { forgetAdmin } from "./privacy.ts";
 import { xapiAdmin } from "./xapi.ts";
@@ -58,9 +59,10 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
   const xapi = xapiAdmin(deps);
   const forget = forgetAdmin(deps, org);
   const audit = auditAdmin(deps, org);
+  const language = languageAdmin(deps);
   return {
     name: "admin",
-    usage: "admin team create|team add|manager|digest|role …",
+    usage: "admin team create|team add|manager|digest|role|language …",
     description: "Set up teams, managers and weekly digests (admins).",
     listed: false,
     async run(s: Session, args: string): Promise<Reply> {
@@ -73,6 +75,7 @@ export function adminCommand(deps: FeatureDeps, org: OrgService): FeatureCommand
       if (/^xapi(\s|$)/i.test(args)) return xapi(s, args.slice(4));
       if (/^forget(\s|$)/i.test(args)) return forget(s, args.slice(6));
       if (/^audit(\s|$)/i.test(args)) return audit(s, args.slice(5));
+      if (/^language(\s|$)/i.test(args)) return language(s, args.slice(8));
       const cmd = parseAdmin(args);
       const problem = (m: string, usage: string | null = null) =>
         privateReply(problemMessage(m, usage));

@@ -1,4 +1,5 @@
 import { CheckinService } from "../../domain/checkins/service.ts";
+import { DEFAULT_LOCALE, resolveLocale } from "../../i18n/index.ts";
 import {
   checkinFeedbackForm,
   checkinMessage,
@@ -11,6 +12,12 @@ import {
   snoozedNote,
 } from "../../messages/checkins.ts";
 import { problemMessage } from "../../messages/goals.ts";
+import {
+  languageSetMessage,
+  languageShownMessage,
+  parseLanguage,
+  unknownLanguageMessage,
+} from "../../messages/language.ts";
 import { type Message, privateReply, type Reply, type RichText } from "../../messages/model.ts";
 import { addDays, localDateOf } from "../../time/local.ts";
 import {
@@ -45,10 +52,28 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
   const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
   const expired = () => problem("That button has expired.");
 
-  async function saved(s: Session, change: (x: CheckinSchedule) => CheckinSchedule) {
+  async function saved(
+    s: Session,
+    change: (x: CheckinSchedule) => CheckinSchedule,
+    locale = s.ctx.locale,
+  ) {
     const { schedule, row } = await checkins.update(s.user, change);
     await checkins.acted(s.user.id);
-    return settingsSavedMessage(schedule, row.next_checkin_at, s.ctx);
+    return settingsSavedMessage(schedule, row.next_checkin_at, { ...s.ctx, locale });
+  }
+
+  /** `settings language <code>`: the person's own language, or back to the platform's. */
+  async function languageCommand(s: Session, code: string): Promise<Reply> {
+    const current = s.ctx.locale ?? DEFAULT_LOCALE;
+    if (!code.trim()) return say(languageShownMessage(current, s.user.locale !== null));
+    const parsed = parseLanguage(code);
+    if (!parsed.ok) return say(unknownLanguageMessage(code.trim().slice(0, 40), current));
+    await deps.users.setLocale(s.user, parsed.locale);
+    const platform = resolveLocale(
+      s.user.platform_locale,
+      await deps.users.workspaceLocale(s.user.workspace_id),
+    );
+    return say(languageSetMessage(parsed.locale, platform));
   }
 
   /** The check-in redrawn after a click, with what just happened on top. */
@@ -70,7 +95,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     const result = await goals.log(s.user, g, h, note);
     if ("error" in result) return problem("That goal is no longer open.", "goals");
     await checkins.acted(s.user.id);
-    return redraw(s, loggedNote(result.view, h, result.resumed), key);
+    return redraw(s, loggedNote(result.view, h, result.resumed, s.ctx.locale), key);
   }
 
   async function checkinsCommand(s: Session, args: string): Promise<Reply> {
@@ -155,18 +180,33 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     if (!days.ok || !time.ok || (quiet && !quiet.ok) || Object.keys(errors).length > 0) {
       return { ok: false, errors };
     }
-    const message = await saved(s, (x) => {
-      const { quietHours: _q, pausedUntil: _p, ...rest } = x;
-      return {
-        ...rest,
-        enabled: values.enabled !== "off",
-        days: days.value,
-        time: time.value,
-        weekendsOff: values.weekends !== "on",
-        ...(quiet?.ok ? { quietHours: quiet.value } : {}),
-        ...(pause ? { pausedUntil: pause } : {}),
-      };
-    });
+    const language = values.language ? parseLanguage(values.language) : null;
+    if (language && !language.ok) {
+      const error = unknownLanguageMessage(values.language ?? "", s.ctx.locale ?? DEFAULT_LOCALE);
+      return { ok: false, errors: { language: error.summary } };
+    }
+    let locale = s.ctx.locale;
+    if (language?.ok) {
+      await deps.users.setLocale(s.user, language.locale);
+      const fallback = await deps.users.workspaceLocale(s.user.workspace_id);
+      locale = resolveLocale(language.locale, s.user.platform_locale, fallback);
+    }
+    const message = await saved(
+      s,
+      (x) => {
+        const { quietHours: _q, pausedUntil: _p, ...rest } = x;
+        return {
+          ...rest,
+          enabled: values.enabled !== "off",
+          days: days.value,
+          time: time.value,
+          weekendsOff: values.weekends !== "on",
+          ...(quiet?.ok ? { quietHours: quiet.value } : {}),
+          ...(pause ? { pausedUntil: pause } : {}),
+        };
+      },
+      locale,
+    );
     return { ok: true, reply: say(message) };
   }
 
@@ -176,9 +216,12 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
       {
         name: "settings",
         usage: "settings",
-        description: "Choose when I check in: days, time, quiet hours, pause.",
-        async run(s) {
-          return { kind: "form", form: settingsForm(await checkins.schedule(s.user)) };
+        description: "Choose when I check in: days, time, quiet hours, pause, language.",
+        async run(s, args) {
+          const language = /^language(?:\s+|$)(.*)$/i.exec(args.trim());
+          if (language) return languageCommand(s, language[1] ?? "");
+          const schedule = await checkins.schedule(s.user);
+          return { kind: "form", form: settingsForm(schedule, s.ctx.locale, s.user.locale) };
         },
       },
       {
@@ -207,7 +250,8 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
         const g = int(p.g);
         const goal = g ? await goals.find(s.user, g) : undefined;
         if (!g || !goal) return expired();
-        return { kind: "form", form: checkinFeedbackForm(g, str(p.k) ?? undefined, goal.title) };
+        const form = checkinFeedbackForm(g, str(p.k) ?? undefined, goal.title, s.ctx.locale);
+        return { kind: "form", form };
       },
       async "checkin.done"(s, p) {
         const g = int(p.g);
@@ -215,7 +259,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
         const result = await goals.complete(s.user, g, null);
         if ("error" in result) return problem("That goal is no longer open.", "goals");
         await checkins.acted(s.user.id);
-        return redraw(s, doneNote(result.view), str(p.k));
+        return redraw(s, doneNote(result.view, s.ctx.locale), str(p.k));
       },
       async "checkin.pause"(s, p) {
         const g = int(p.g);
@@ -223,7 +267,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
         const result = await goals.changeStatus(s.user, g, "paused");
         if ("error" in result) return problem("That goal is no longer active.", "goals");
         await checkins.acted(s.user.id);
-        return redraw(s, pausedNote(result.view), str(p.k));
+        return redraw(s, pausedNote(result.view, s.ctx.locale), str(p.k));
       },
       async "checkin.snooze"(s, p) {
         const choice = str(p.s);

@@ -28,8 +28,11 @@ export interface Recipient {
   /** The person's id on their platform, so the messenger needn't look it up. */
   platformUserId: string;
   timeZone: string;
-  /** The person's locale (BCP 47); absent means English. */
-  locale?: string;
+  /**
+   * The languages to speak to them in, most preferred first: their choice, their platform's, their
+   * workspace's. The message builder takes the first it has a catalogue for.
+   */
+  locales?: (string | null)[];
 }
 
 export type Decision =
@@ -78,6 +81,7 @@ export function decide(
     userId: user.id,
     platformUserId: user.platform_user_id,
     timeZone: user.time_zone,
+    locales: [user.locale, user.platform_locale, user.workspace_locale],
   };
   const views = found.goals.map((g) => goals.view(g, user));
   if (views.length === 0) return { send: false, reason: "no active goals", state: {} };

@@ -8,7 +8,12 @@ import { NUDGE_AFTER_CHECKIN_MS } from "./nudges.ts";
 const DAY_MS = 86_400_000;
 
 /** What composing needs of a person's own row. */
-type PersonUser = Pick<User, "id" | "platform_user_id" | "time_zone">;
+type PersonUser = Pick<
+  User,
+  "id" | "platform_user_id" | "time_zone" | "locale" | "platform_locale"
+> & {
+  workspace_locale: string | null;
+};
 
 export interface Person {
   user: PersonUser;
@@ -54,11 +59,15 @@ export async function loadPeople(
     db
       .selectFrom("users as u")
       .leftJoin("checkin_schedules as s", "s.user_id", "u.id")
+      .innerJoin("workspaces as w", "w.id", "u.workspace_id")
       .where("u.id", "=", anyOf(ids, "int"))
       .select([
         "u.id",
         "u.platform_user_id",
         "u.time_zone",
+        "u.locale",
+        "u.platform_locale",
+        "w.locale as workspace_locale",
         "s.ignored_in_row",
         "s.quiet_since",
         "s.last_checkin_at",

@@ -23,6 +23,24 @@ export class UserRepository {
     return this.db.selectFrom("users").where("id", "=", id).selectAll().executeTakeFirst();
   }
 
+  /** The language a workspace's admins set for it, if any. */
+  async workspaceLocale(workspaceId: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom("workspaces")
+      .where("id", "=", workspaceId)
+      .select("locale")
+      .executeTakeFirst();
+    return row?.locale ?? null;
+  }
+
+  async setLocale(userId: number, locale: string | null): Promise<void> {
+    await this.db.updateTable("users").set({ locale }).where("id", "=", userId).execute();
+  }
+
+  async setWorkspaceLocale(workspaceId: number, locale: string | null): Promise<void> {
+    await this.db.updateTable("workspaces").set({ locale }).where("id", "=", workspaceId).execute();
+  }
+
   /** Creates the workspace and user if new; concurrent first contacts converge on one row. */
   async upsert(input: {
     platform: Platform;
@@ -33,6 +51,8 @@ export class UserRepository {
     email: string | null;
     timeZone: string;
     platformAdmin: boolean;
+    /** The platform's locale for them, already checked; null when it names none we speak. */
+    platformLocale: string | null;
     /** When the profile was read, from the injected clock. */
     at: Date;
   }): Promise<User> {
@@ -60,6 +80,7 @@ export class UserRepository {
           email: input.email,
           time_zone: input.timeZone,
           platform_admin: input.platformAdmin,
+          platform_locale: input.platformLocale,
           created_at: input.at,
           updated_at: input.at,
         })
@@ -69,6 +90,7 @@ export class UserRepository {
             email: input.email,
             time_zone: input.timeZone,
             platform_admin: input.platformAdmin,
+            platform_locale: input.platformLocale,
             updated_at: input.at,
           }),
         )

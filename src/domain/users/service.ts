@@ -9,6 +9,17 @@ const HOUR = 3_600_000;
 /** Names, emails and time zones change; look again at most this often. */
 const PROFILE_TTL_MS = 24 * HOUR;
 
+/** A BCP 47 tag in its canonical spelling ("de_de" → "de-DE"), or null if it is none. */
+export function canonicalLocale(code: string | null | undefined): string | null {
+  const cleaned = code?.trim().replace(/_/g, "-");
+  if (!cleaned || cleaned.length > 35) return null;
+  try {
+    return Intl.getCanonicalLocales(cleaned)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** A person as their platform identifies them; the commands' Actor is one. */
 export interface PlatformPerson {
   platform: Platform;
@@ -64,11 +75,26 @@ export class UserService {
       email: profile.email?.trim().toLowerCase() || null,
       timeZone: profile.timeZone && isValidTimeZone(profile.timeZone) ? profile.timeZone : "UTC",
       platformAdmin: profile.isAdmin === true,
+      platformLocale: canonicalLocale(profile.locale),
       at: this.clock.now(),
     });
     if (existing && existing.time_zone !== user.time_zone) {
       for (const listener of this.zoneListeners) await listener(user, existing.time_zone);
     }
     return user;
+  }
+
+  /** The language a workspace's admins set for it, if any. */
+  workspaceLocale(workspaceId: number): Promise<string | null> {
+    return this.users.workspaceLocale(workspaceId);
+  }
+
+  /** The person's own choice of language; null goes back to the platform's. */
+  setLocale(user: User, locale: string | null): Promise<void> {
+    return this.users.setLocale(user.id, locale);
+  }
+
+  setWorkspaceLocale(workspaceId: number, locale: string | null): Promise<void> {
+    return this.users.setWorkspaceLocale(workspaceId, locale);
   }
 }
