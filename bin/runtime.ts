@@ -68,7 +68,11 @@ export interface Queues {
  */
 export async function openQueues(config: Config, logger: Logger): Promise<Queues> {
   if (config.redisUrl) {
-    const backend = await redisBackend({ url: config.redisUrl, prefix: config.queuePrefix });
+    const backend = await redisBackend({
+      url: config.redisUrl,
+      prefix: config.queuePrefix,
+      logger,
+    });
     logger.info("queues on Redis");
     return { backend, close: () => backend.close() };
   }

@@ -9,6 +9,7 @@ import {
   withBackend,
 } from "bullmq";
 import { Redis } from "ioredis";
+import type { Logger } from "../src/log.ts";
 
 /**
  * One way to make queues and workers, whichever store is behind them: Redis in production,
@@ -35,43 +36,107 @@ export interface RedisBackendOptions {
   url: string;
   /** Key prefix, so tests and tenants never share keys. */
   prefix?: string;
+  /** Told once when Redis goes away and once when it is back; nothing is logged without it. */
+  logger?: Logger;
+  /** How long `ping()` waits for an answer before it says false. */
+  pingTimeoutMs?: number;
+}
+
+/** A Redis URL as logs and errors may show it: any user name or password masked. */
+export function safeRedisUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
+
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/** A lost or refused connection, which the connection itself retries, rather than a failed command. */
+export function isConnectionError(error: Error & { code?: unknown }): boolean {
+  return (
+    CONNECTION_CODES.has(String(error.code)) ||
+    error.message === "Connection is closed." ||
+    /ECONNREFUSED|ECONNRESET/.test(error.message)
+  );
+}
+
+/**
+ * One warning when the first connection fails and one line when the last of those is back,
+ * however many connections retry meanwhile and however often (ioredis reports every attempt).
+ */
+function outageWatch(logger: Logger | undefined, url: string) {
+  const failing = new Set<Redis>();
+  const redis = safeRedisUrl(url);
+  return (connection: Redis) => {
+    connection.on("error", (error: Error & { code?: unknown }) => {
+      if (failing.size === 0) {
+        logger?.warn(
+          { redis, err: error.message, code: error.code },
+          "lost the connection to Redis; queues wait and every connection retries until it is back",
+        );
+      }
+      failing.add(connection);
+    });
+    connection.on("ready", () => {
+      if (failing.delete(connection) && failing.size === 0) {
+        logger?.info({ redis }, "connected to Redis again");
+      }
+    });
+    connection.on("end", () => failing.delete(connection));
+  };
+}
+
+/** Queue and worker errors other than the connection's own, which the outage watch tells. */
+function logOtherErrors(emitter: Queue, logger: Logger | undefined, name: string) {
+  emitter.on("error", (error: Error) => {
+    if (!isConnectionError(error)) logger?.warn({ queue: name, err: error.message }, "queue error");
+  });
 }
 
 /** Connects to Redis and fails fast with a clear message when it can't be reached. */
 export async function redisBackend(options: RedisBackendOptions): Promise<QueueBackend> {
-  const connect = () =>
-    new Redis(options.url, {
+  const watch = outageWatch(options.logger, options.url);
+  const connect = () => {
+    const connection = new Redis(options.url, {
       maxRetriesPerRequest: null,
       lazyConnect: true,
       enableReadyCheck: true,
     });
+    watch(connection);
+    return connection;
+  };
   const main = connect();
-  // Connection errors surface through ping() and the readiness check, not as crashes.
-  main.on("error", () => undefined);
   try {
     await main.connect();
     await main.ping();
   } catch (error) {
     main.disconnect();
-    const safeUrl = options.url.replace(/\/\/[^@/]*@/, "//***@");
     throw new QueueBackendError(
-      `Cannot reach Redis at ${safeUrl}: ${(error as Error).message}. Start Redis or unset REDIS_URL to queue on PostgreSQL.`,
+      `Cannot reach Redis at ${safeRedisUrl(options.url)}: ${(error as Error).message}. Start Redis or unset REDIS_URL to queue on PostgreSQL.`,
     );
   }
   const prefix = options.prefix ?? "stackup";
+  const pingTimeoutMs = options.pingTimeoutMs ?? 1_000;
   const closers: (() => Promise<unknown>)[] = [];
   return {
     kind: "redis",
     redis: main,
     queue(name, opts) {
       const q = new Queue(name, { ...opts, prefix, connection: main as ConnectionOptions });
+      logOtherErrors(q, options.logger, name);
       closers.push(() => q.close());
       return q as Queue;
     },
     worker(name, processor, opts) {
       // Workers block on their own connection.
       const connection = connect();
-      connection.on("error", () => undefined);
       const w = new Worker(name, processor, {
         ...opts,
         prefix,
@@ -84,10 +149,20 @@ export async function redisBackend(options: RedisBackendOptions): Promise<QueueB
       return w;
     },
     async ping() {
+      // While reconnecting, a command would wait in ioredis' offline queue until Redis is back.
+      if (main.status !== "ready") return false;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        return (await main.ping()) === "PONG";
+        return await Promise.race([
+          main.ping().then((answer) => answer === "PONG"),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(false), pingTimeoutMs);
+          }),
+        ]);
       } catch {
         return false;
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {

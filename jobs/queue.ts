@@ -4,7 +4,7 @@ import type { Database } from "../src/db/types.ts";
 import { correlationId as currentCorrelationId, type Logger, withCorrelation } from "../src/log.ts";
 import type { BatchJobQueue, EnqueueOptions, JobQueue, Messenger } from "../src/ports.ts";
 import type { Clock } from "../src/time/clock.ts";
-import type { QueueBackend } from "./backend.ts";
+import { isConnectionError, type QueueBackend } from "./backend.ts";
 import {
   isJobName,
   type JobData,
@@ -174,7 +174,10 @@ function watchFailures(
   def: Pick<QueueDefinition<QueueName>, "failures" | "onFailed">,
   logger: Logger,
 ) {
-  worker.on("error", (error) => logger.warn({ queue: name, err: error.message }, "worker error"));
+  // A lost Redis connection is told once by the backend, not once per retry of every worker.
+  worker.on("error", (error) => {
+    if (!isConnectionError(error)) logger.warn({ queue: name, err: error.message }, "worker error");
+  });
   worker.on("failed", (job, error) => {
     if (error.name === "DelayedError" || error.name === "RateLimitError") return;
     const level = def.failures ?? "warn";
