@@ -222,6 +222,13 @@ export interface AuditLogTable {
   at: Date;
 }
 
+/** One use of a per-person limited action (see src/domain/privacy/limits.ts). */
+export interface RateLimitHitsTable {
+  user_id: number;
+  action: string;
+  at: Date;
+}
+
 export interface OrgDeliveriesTable {
   idempotency_key: string;
   kind: "digest" | "summary";
@@ -447,6 +454,7 @@ export interface Database {
   team_members: TeamMembersTable;
   org_people: OrgPeopleTable;
   audit_log: AuditLogTable;
+  rate_limit_hits: RateLimitHitsTable;
   org_deliveries: OrgDeliveriesTable;
   checkin_schedules: CheckinSchedulesTable;
   checkin_deliveries: CheckinDeliveriesTable;

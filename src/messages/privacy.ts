@@ -1,5 +1,6 @@
 import type { AuditRow } from "../domain/audit/log.ts";
 import type { PersonalData } from "../domain/privacy/export.ts";
+import type { LimitedAction } from "../domain/privacy/limits.ts";
 import type { ViewContext } from "./goals.ts";
 import type { Attachment, Block, Form, Inline, Message } from "./model.ts";
 
@@ -114,4 +115,41 @@ export function auditMessage(
     blocks,
     files: file ? [file] : [],
   };
+}
+
+const span = (ms: number) => {
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes >= 120) return `${Math.round(minutes / 60)} hours`;
+  if (minutes === 60) return "hour";
+  return minutes === 1 ? "minute" : `${minutes} minutes`;
+};
+
+const DID: Record<LimitedAction, (n: number) => string> = {
+  share: (n) => `shared ${n} times`,
+  report: (n) => `asked for ${n} reports`,
+  export: (n) => `asked for your data ${n} times`,
+};
+
+const UNCHANGED: Record<LimitedAction, string> = {
+  share: "Nothing was shared; your words are still here.",
+  report: "No report was made.",
+  export: "No copy was made.",
+};
+
+/** A per-person limit was reached: how long to wait, and that nothing happened. */
+export function rateLimitedText(
+  action: LimitedAction,
+  limit: { max: number; windowMs: number; retryAfterMs: number },
+): string {
+  const wait = span(limit.retryAfterMs);
+  const article = wait === "minute" ? "a minute" : wait === "hour" ? "an hour" : wait;
+  return `You've ${DID[action](limit.max)} in the last ${span(limit.windowMs)}. Please wait ${article}, then try again. ${UNCHANGED[action]}`;
+}
+
+export function rateLimitedMessage(
+  action: LimitedAction,
+  limit: { max: number; windowMs: number; retryAfterMs: number },
+): Message {
+  const text = rateLimitedText(action, limit);
+  return { summary: text, blocks: [{ type: "text", text: [text] }] };
 }

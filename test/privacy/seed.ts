@@ -141,6 +141,7 @@ export async function seedPerson(
       at: AT,
     })
     .execute();
+  await d.insertInto("rate_limit_hits").values({ user_id: id, action: "share", at: AT }).execute();
   await d
     .insertInto("credly_links")
     .values({ user_id: id, username: `${tag.toLowerCase()}-credly-${n}`, connected_at: AT })

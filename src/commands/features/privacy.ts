@@ -1,10 +1,17 @@
 import type { OrgService } from "../../domain/org/service.ts";
 import { erasePerson } from "../../domain/privacy/erase.ts";
 import { exportPerson, progressCsv } from "../../domain/privacy/export.ts";
+import { takeLimit } from "../../domain/privacy/limits.ts";
 import { problemMessage } from "../../messages/goals.ts";
 import { type Attachment, privateReply, type Reply } from "../../messages/model.ts";
 import { textMessage } from "../../messages/org.ts";
-import { ERASE_WORD, eraseAskMessage, eraseForm, exportMessage } from "../../messages/privacy.ts";
+import {
+  ERASE_WORD,
+  eraseAskMessage,
+  eraseForm,
+  exportMessage,
+  rateLimitedMessage,
+} from "../../messages/privacy.ts";
 import type { FeatureDeps, FeatureFactory, Session } from "../feature.ts";
 import { tokenize } from "./org-grammar.ts";
 
@@ -14,6 +21,8 @@ const json = (data: unknown) => new TextEncoder().encode(JSON.stringify(data, nu
 export const privacyFeature: FeatureFactory = (deps: FeatureDeps) => {
   const exportData = async (s: Session): Promise<Reply> => {
     const now = deps.clock.now();
+    const limit = await takeLimit(deps.db, s.user.id, "export", now);
+    if (!limit.ok) return privateReply(rateLimitedMessage("export", limit));
     const data = await exportPerson(deps.db, s.user.id, now);
     if (!data) return privateReply(textMessage("Stackup holds nothing about you."));
     const stamp = now.toISOString().slice(0, 10);

@@ -1,4 +1,5 @@
 import type { OrgService } from "../../domain/org/service.ts";
+import { takeLimit } from "../../domain/privacy/limits.ts";
 import { reportScope } from "../../domain/reports/access.ts";
 import { reportCsv } from "../../domain/reports/csv.ts";
 import { buildReport } from "../../domain/reports/report.ts";
@@ -6,6 +7,7 @@ import { currentWindow } from "../../domain/scoring/periods.ts";
 import { problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { reportMessage, reportsForManagersMessage, textMessage } from "../../messages/org.ts";
+import { rateLimitedMessage } from "../../messages/privacy.ts";
 import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
 import { parseReport, REPORT_USAGE } from "./org-grammar.ts";
 
@@ -35,6 +37,8 @@ export function reportCommand(deps: FeatureDeps, org: OrgService): FeatureComman
       const scope = await reportScope(org, s.user, role, cmd);
       if (!scope.ok) return privateReply(textMessage(scope.message));
       const now = deps.clock.now();
+      const limit = await takeLimit(deps.db, s.user.id, "report", now);
+      if (!limit.ok) return privateReply(rateLimitedMessage("report", limit));
       const window = currentWindow(cmd.period, now, s.ctx.timeZone);
       const report = await buildReport(deps.db, scope.userIds, window, now);
       await org.audit(s.user, s.user.workspace_id, "report.view", scope.label, scope.userIds, {

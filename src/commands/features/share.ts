@@ -1,6 +1,7 @@
 import type { ShareAudience } from "../../db/types.ts";
 import { matchGoal } from "../../domain/goals/match.ts";
 import { OrgRepository } from "../../domain/org/repository.ts";
+import { takeLimit } from "../../domain/privacy/limits.ts";
 import {
   colleaguesOf,
   MAX_SHARE_LENGTH,
@@ -10,6 +11,7 @@ import {
 } from "../../domain/sharing/shares.ts";
 import { pickGoalMessage, problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
+import { rateLimitedText } from "../../messages/privacy.ts";
 import { sharedMessage, shareForm } from "../../messages/share.ts";
 import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
@@ -109,6 +111,8 @@ export function shareFeature(deps: FeatureDeps): Feature {
           return { ok: false, errors: { where: "Pick where to share." } };
         }
         const now = deps.clock.now();
+        const limit = await takeLimit(deps.db, s.user.id, "share", now);
+        if (!limit.ok) return { ok: false, errors: { where: rateLimitedText("share", limit) } };
         const share = await saveShare(
           deps.db,
           s.user,
