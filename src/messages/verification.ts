@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import type { VerificationStatus } from "../db/types.ts";
 import type { VerificationWording } from "../domain/verification/checks.ts";
-import type { CompletionDecision } from "../domain/verification/completion.ts";
+import type { CompletionDecision, Problem } from "../domain/verification/completion.ts";
 import type { CompletionRecord } from "../domain/verification/repository.ts";
 import {
   provenIssuer,
@@ -34,6 +34,16 @@ function recipientLine(result: VerificationResult, email: string | null): string
   return "Not checkable: the badge names no recipient I can compare with your email";
 }
 
+/**
+ * "Next step: …". A command is a command reference, which each platform spells as its people type
+ * it (`/learn confirm …` on Slack, `learn confirm …` on Teams); the summary never carries one.
+ */
+function nextStepText(problem: Pick<Problem, "nextStep" | "command">): Inline[] {
+  const c = problem.command;
+  if (!c) return [`Next step: ${problem.nextStep}.`];
+  return ["Next step: ", c.before, { command: c.command }, `${c.after}.`];
+}
+
 /** The result of checking a badge, in plain words: what was checked and what failed. */
 export function verificationResultMessage(
   record: Pick<CompletionRecord, "goalTitle" | "email" | "timeZone" | "evidenceUrl">,
@@ -59,7 +69,7 @@ export function verificationResultMessage(
           `, but it can't show as verified: ${problem.text}. Your completion stays, marked unverified.`,
         ],
       },
-      { type: "context", text: [`Next step: ${problem.nextStep}.`] },
+      { type: "context", text: nextStepText(problem) },
     );
   } else
     switch (status) {
@@ -184,7 +194,7 @@ export function trustWithdrawnMessage(
           "So it no longer shows as verified. Nothing else changes: your completion and your progress stay.",
         ],
       },
-      { type: "context", text: [`Next step: ${problem.nextStep}.`] },
+      { type: "context", text: nextStepText(problem) },
     ],
   };
 }

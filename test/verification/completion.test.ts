@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { renderMessage as renderSlack } from "../../adapters/slack/blocks.ts";
+import { renderCard } from "../../adapters/teams/cards.ts";
 import {
   decideCompletion,
   type GoalCredential,
   namesMatch,
 } from "../../src/domain/verification/completion.ts";
 import type { VerificationResult } from "../../src/domain/verification/index.ts";
+import { verificationResultMessage } from "../../src/messages/verification.ts";
 
 const catalog: GoalCredential = {
   goalTitle: "Google Project Management Certificate",
@@ -107,5 +110,35 @@ describe("✓ on a completion", () => {
     expect(namesMatch("Google Data Analytics Certificate", "Google Data Analytics")).toBe(true);
     expect(namesMatch("Google Data", "Google Data Analytics")).toBe(false);
     expect(namesMatch("AI Fundamentals", "AI Fundamentals")).toBe(true);
+  });
+});
+
+describe("the DM asking to confirm a badge for a free-text goal", () => {
+  const free = { ...catalog, goalTitle: "Ship *it* `now`", credentialTitle: null };
+  const record = {
+    goalTitle: free.goalTitle,
+    email: "a@example.test",
+    timeZone: "UTC",
+    evidenceUrl: null,
+  };
+  const message = () => {
+    const result = badge();
+    const decision = decideCompletion(result, free);
+    return verificationResultMessage(record, result, "unverified", decision);
+  };
+
+  it("names the confirm command as each platform types it, escaped", () => {
+    const slack = JSON.stringify(renderSlack(message()).blocks);
+    // a code span Slack shows as the command to type; the goal's backticks cannot end it early
+    expect(slack).toContain("confirm it once with `/learn confirm Ship *it* ˋnowˋ`, and it shows");
+    const teams = JSON.stringify(renderCard(message()).body);
+    expect(teams).toContain(
+      "confirm it once with learn confirm Ship \\\\*it\\\\* \\\\`now\\\\`, and it shows",
+    );
+  });
+
+  it("keeps the notification text free of commands, which it can't render", () => {
+    expect(message().summary).toBe("Not verified: Ship *it* `now`");
+    expect(renderSlack(message()).text).not.toContain("/learn");
   });
 });

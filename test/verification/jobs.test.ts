@@ -208,7 +208,16 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     expect(ask?.text).toContain(
       `I checked the badge for Zebra grooming, but it can't show as verified: this badge is "Cloud Practitioner & Friends" from 127.0.0.1; I can't tell by myself that it is what "Zebra grooming" was about.`,
     );
-    expect(ask?.text).toContain('confirm it once with the command "confirm Zebra grooming"');
+    // the command as a reference, which each platform's renderer spells with its command word
+    expect(ask?.message.blocks).toContainEqual({
+      type: "context",
+      text: [
+        "Next step: ",
+        "if it is, confirm it once with ",
+        { command: "confirm Zebra grooming" },
+        ", and it shows as verified under the badge's own name.",
+      ],
+    });
     expect(await completionOf("Zebra grooming")).toMatchObject({
       verification_status: "unverified",
       trusted: true,

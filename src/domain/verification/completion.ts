@@ -24,13 +24,22 @@ export type ProblemCode =
   | "other_credential"
   | "confirm";
 
+export interface Problem {
+  code: ProblemCode;
+  text: string;
+  /** The next step as plain text, a command written out as the person types it without the word. */
+  nextStep: string;
+  /** When the next step is a command: the words around it, so a message can name it as one. */
+  command?: { before: string; command: string; after: string };
+}
+
 export interface CompletionDecision {
   /** ✓: trusted, this person's, and for this goal's credential. */
   verified: boolean;
   recipientMatch: boolean | "not_checkable";
   matchesCredential: CredentialMatch;
   /** The first thing that failed, in plain words, with the useful next step; null when verified. */
-  problem: { code: ProblemCode; text: string; nextStep: string } | null;
+  problem: Problem | null;
 }
 
 // Words that say what kind of thing a credential is, not which one.
@@ -137,10 +146,16 @@ export function decideCompletion(
     });
   }
   if (match === "needs_confirmation") {
+    const command = {
+      before: "if it is, confirm it once with ",
+      command: `confirm ${goal.goalTitle}`,
+      after: ", and it shows as verified under the badge's own name",
+    };
     return decision({
       code: "confirm",
       text: `this badge is ${badgeWords(result)}; I can't tell by myself that it is what "${goal.goalTitle}" was about`,
-      nextStep: `if it is, confirm it once with the command "confirm ${goal.goalTitle}", and it shows as verified under the badge's own name`,
+      nextStep: `${command.before}the command "${command.command}"${command.after}`,
+      command,
     });
   }
   if (!match) {
