@@ -246,6 +246,36 @@ async function startCommand(
   role: "all" | "web" | "worker",
   demo: boolean,
 ): Promise<number> {
+  // Listen for signals before starting: an orchestrator may stop a process that is still starting
+  // (its /healthz answers before the platforms and jobs are up), and the default action would kill
+  // it mid-start, leaving locks and half-open connections behind.
+  const signalled = new Promise<string>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  const deadlineMs = config.shutdownTimeoutMs ?? 25_000;
+  const now = (message: string) => {
+    logger.warn(message);
+    logger.flush();
+    process.exit(1);
+  };
+  const armShutdown = (signal: string, starting: boolean) => {
+    logger.info(
+      { signal, deadlineMs },
+      starting
+        ? "shutting down: stopping once started"
+        : "shutting down: no new work, finishing what is in flight",
+    );
+    process.once("SIGTERM", () => now("second signal: exiting at once"));
+    process.once("SIGINT", () => now("second signal: exiting at once"));
+    setTimeout(
+      () => now("shutdown deadline passed: exiting with work unfinished"),
+      deadlineMs,
+    ).unref();
+  };
+  let started = false;
+  // Registered before the await below, so the deadline is armed before stopping begins.
+  void signalled.then((signal) => armShutdown(signal, !started));
   const { startApp } = await import("./app.ts");
   let app: Awaited<ReturnType<typeof startApp>>;
   try {
@@ -256,23 +286,8 @@ async function startCommand(
     logger.flush();
     return 1;
   }
-  const signal = await new Promise<string>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
-  const deadlineMs = config.shutdownTimeoutMs ?? 25_000;
-  logger.info({ signal, deadlineMs }, "shutting down: no new work, finishing what is in flight");
-  const now = (message: string) => {
-    logger.warn(message);
-    logger.flush();
-    process.exit(1);
-  };
-  process.once("SIGTERM", () => now("second signal: exiting at once"));
-  process.once("SIGINT", () => now("second signal: exiting at once"));
-  setTimeout(
-    () => now("shutdown deadline passed: exiting with work unfinished"),
-    deadlineMs,
-  ).unref();
+  started = true;
+  await signalled;
   await app.stop({ drainMs: deadlineMs });
   logger.info("stopped");
   logger.flush();
