@@ -17,14 +17,19 @@ const env = (name: string) => {
 const custom = process.env.CHILD_JOB_OPTIONS
   ? (JSON.parse(process.env.CHILD_JOB_OPTIONS) as CheckinJobOptions)
   : undefined;
+const logger = createLogger(process.env.CHILD_LOG ?? "silent", process.stderr as never);
 const database = createDatabase({
   connectionString: env("CHILD_DATABASE_URL"),
   schema: env("CHILD_SCHEMA"),
   max: custom ? 10 : 20,
+  logger,
 });
-const backend = await redisBackend({ url: env("CHILD_REDIS_URL"), prefix: env("CHILD_PREFIX") });
+const backend = await redisBackend({
+  url: env("CHILD_REDIS_URL"),
+  prefix: env("CHILD_PREFIX"),
+  logger,
+});
 const apiUrl = env("CHILD_SLACK_URL");
-const logger = createLogger(process.env.CHILD_LOG ?? "silent", process.stderr as never);
 
 const running = await startJobs(
   {
