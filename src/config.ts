@@ -47,6 +47,11 @@ export interface Config {
     tenantId: string | undefined;
     /** Local and tests only: accept activities without a Bot Framework token. */
     allowUnauthenticated: boolean;
+    /**
+     * PUBLIC_URL: where Stackup is reached over HTTPS, for images cards show by link (a digest's
+     * chart). Without it images go inline, and are left out when a message would be too large.
+     */
+    publicUrl?: string | undefined;
   };
   /**
    * The local playground (a pretend Slack at /playground): "auto" serves it on 127.0.0.1 when no
@@ -239,6 +244,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push("MicrosoftAppPassword is set but MicrosoftAppId is not.");
   }
 
+  const publicUrl = nonEmpty(env, "PUBLIC_URL")?.replace(/\/+$/, "");
+  if (publicUrl && !/^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl)) {
+    problems.push(
+      "PUBLIC_URL must be the https:// address Stackup is reached at, such as https://stackup.example.com (Teams loads images over HTTPS only).",
+    );
+  }
+
   const logLevel = nonEmpty(env, "LOG_LEVEL")?.toLowerCase() ?? "info";
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}.`);
@@ -323,6 +335,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appType: appType ?? "MultiTenant",
       tenantId,
       allowUnauthenticated,
+      publicUrl,
     },
     playground: playground === "off" || playground === "on" ? playground : "auto",
     admins: (nonEmpty(env, "STACKUP_ADMINS") ?? "")

@@ -18,6 +18,7 @@ import { StackupTeamsBot } from "./bot.ts";
 import { renderActivity } from "./cards.ts";
 import { FileOfferStore } from "./file-offers.ts";
 import { createFileDownloader } from "./files.ts";
+import { ImageStore, imageHandler } from "./images.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { createTeamsMessenger } from "./messenger.ts";
 import { ConversationReferenceStore } from "./references.ts";
@@ -35,6 +36,8 @@ export interface TeamsApp {
   bot: StackupTeamsBot;
   /** The handler for POST /api/messages, to mount on the service's HTTP server. */
   handle: NodeHandler;
+  /** Serves the images cards link to (GET /teams/images/…). */
+  images: NodeHandler;
   messenger: Messenger;
   /** True when activities are accepted without a Bot Framework token. */
   unauthenticated: boolean;
@@ -132,6 +135,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   const upload = createFileUploader({ allowRanges });
   const offers = new FileOfferStore(db);
   const bot = new StackupTeamsBot({ core, store, logger, appId, download, offers, upload });
+  const imageStore = new ImageStore(db);
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: describeError(error) }, "Unhandled Teams error");
@@ -158,7 +162,16 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
     adapter,
     bot,
     handle,
-    messenger: createTeamsMessenger({ adapter: proactive, appId, store, offers }),
+    images: imageHandler(imageStore, (error) =>
+      logger.error({ err: describeError(error) }, "Could not serve a Teams card image"),
+    ),
+    messenger: createTeamsMessenger({
+      adapter: proactive,
+      appId,
+      store,
+      offers,
+      images: { store: imageStore, publicUrl: config.teams?.publicUrl },
+    }),
     unauthenticated,
   };
 }

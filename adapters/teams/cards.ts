@@ -26,6 +26,8 @@ export const FILE_INFO_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file
 /** Limits the renderer enforces; Teams rejects activities over about 28 KB. */
 export const LIMITS = {
   cardBytes: 24_000,
+  /** Teams refuses a bot message over about 28 KB, inline images included. */
+  messageBytes: 27_000,
   buttonsPerRow: 5,
   buttonTitle: 60,
   buttonValue: 2000,
@@ -237,7 +239,7 @@ function fitCard(body: CardElement[], tail: CardElement[] = []): AdaptiveCard {
   return rendered;
 }
 
-const isImage = (file: Attachment) => /^image\/(png|jpeg|gif)$/.test(file.contentType);
+export const isImage = (file: Attachment) => /^image\/(png|jpeg|gif)$/.test(file.contentType);
 
 const names = (files: readonly Attachment[]) => files.map((f) => oneLine(f.filename)).join(", ");
 

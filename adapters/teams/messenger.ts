@@ -4,6 +4,7 @@ import type { Message } from "../../src/messages/model.ts";
 import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
 import { filesToOffer, renderActivity, renderUpdate } from "./cards.ts";
 import { type FileOfferStore, isOfferable, type OfferedFile } from "./file-offers.ts";
+import { fitInlineImages, type ImageStore, linkImages } from "./images.ts";
 import type { ConversationReferenceStore } from "./references.ts";
 
 /** The Bot Connector said to slow down; the job queue should retry after `retryAfterMs`. */
@@ -102,8 +103,16 @@ export function createTeamsMessenger(options: {
   store: ConversationReferenceStore;
   /** Where files sent to a personal chat wait for the person to accept them. */
   offers: FileOfferStore;
+  /** Images linked from cards, served under `publicUrl`; without it images go inline. */
+  images: { store: ImageStore; publicUrl: string | undefined };
 }): Messenger {
-  const { adapter, appId, store, offers } = options;
+  const { adapter, appId, store, offers, images } = options;
+
+  /** Images by link when Stackup has a public address, else inline if they fit. */
+  const withImages = (message: Message, tenantId: string) =>
+    images.publicUrl
+      ? linkImages(message, tenantId, images.store, images.publicUrl)
+      : Promise.resolve(fitInlineImages(message));
 
   function found<T>(reference: T | undefined): T {
     // Teams only lets a bot post where it was installed; without a reference it has not been.
@@ -114,19 +123,26 @@ export function createTeamsMessenger(options: {
   /** The conversation, and in a personal chat the message's files offered for OneDrive. */
   async function where(
     to: Destination,
-    message: Message,
-  ): Promise<{ reference: Partial<ConversationReference>; offered?: OfferedFile[] }> {
+    original: Message,
+  ): Promise<{
+    reference: Partial<ConversationReference>;
+    message: Message;
+    offered?: OfferedFile[];
+  }> {
     if (to.kind === "channel") {
-      return { reference: found(await store.forChannel(to.workspaceId, to.channelId)) };
+      const channel = found(await store.forChannel(to.workspaceId, to.channelId));
+      const message = await withImages(original, channel.tenantId);
+      return { reference: channel.reference, message };
     }
     const chat = found(await store.personalChat(to.userId));
+    const message = await withImages(original, chat.tenantId);
     const offered = await offers.offer(chat, filesToOffer(message).filter(isOfferable));
-    return { reference: chat.reference, offered };
+    return { reference: chat.reference, message, offered };
   }
 
   return {
-    async send(to: Destination, message: Message): Promise<Delivery> {
-      const { reference, offered } = await where(to, message);
+    async send(to: Destination, original: Message): Promise<Delivery> {
+      const { reference, message, offered } = await where(to, original);
       const sent = await inConversation(adapter, appId, reference, "send", (context) =>
         context.sendActivity(renderActivity(message, offered)),
       );
@@ -135,9 +151,9 @@ export function createTeamsMessenger(options: {
       return { ref: encodeRef(conversationId, sent.id) };
     },
 
-    async update(to: Destination, ref: string, message: Message): Promise<void> {
+    async update(to: Destination, ref: string, original: Message): Promise<void> {
       const { conversationId, activityId } = parseRef(ref);
-      const { reference, offered } = await where(to, message);
+      const { reference, message, offered } = await where(to, original);
       const target = {
         ...reference,
         conversation: { ...reference.conversation!, id: conversationId },

@@ -15,7 +15,7 @@ export const teamsPlatform: PlatformAdapter<"teams"> = {
     const teams = createTeamsApp({ core, db, config, logger });
     return {
       messenger: teams.messenger,
-      handlers: serviceUrl ? [teams.handle] : [],
+      handlers: serviceUrl ? [teams.handle, teams.images] : [],
       stop: async () => {},
     };
   },

@@ -116,11 +116,11 @@ export class ConversationReferenceStore {
     return row && { reference: row.reference, tenantId: row.tenant_id, aadObjectId: row.key };
   }
 
-  /** A channel in one of our workspaces. */
+  /** A channel in one of our workspaces, and the tenant it is in. */
   async forChannel(
     workspaceId: number,
     channelId: string,
-  ): Promise<Partial<ConversationReference> | undefined> {
+  ): Promise<{ reference: Partial<ConversationReference>; tenantId: string } | undefined> {
     const row = await this.db
       .selectFrom("workspaces")
       .innerJoin("teams_conversation_references as r", "r.tenant_id", "workspaces.external_id")
@@ -128,8 +128,8 @@ export class ConversationReferenceStore {
       .where("workspaces.platform", "=", "teams")
       .where("r.kind", "=", "channel")
       .where("r.key", "=", baseConversationId(channelId))
-      .select("r.reference")
+      .select(["r.reference", "r.tenant_id"])
       .executeTakeFirst();
-    return row?.reference;
+    return row && { reference: row.reference, tenantId: row.tenant_id };
   }
 }

@@ -438,6 +438,14 @@ export interface TeamsFileOffersTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+export interface TeamsImagesTable {
+  id: string;
+  tenant_id: string;
+  content_type: string;
+  data: ColumnType<Buffer, Buffer, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -468,6 +476,7 @@ export interface Database {
   slack_installations: SlackInstallationsTable;
   teams_conversation_references: TeamsConversationReferencesTable;
   teams_file_offers: TeamsFileOffersTable;
+  teams_images: TeamsImagesTable;
 }
 
 /** A connection or a transaction: what repositories take so a caller can run them inside one. */

@@ -230,6 +230,15 @@ export async function seedPerson(
         data: Buffer.from("x"),
       })
       .execute();
+    await d
+      .insertInto("teams_images")
+      .values({
+        id: `image-${n}`,
+        tenant_id: ws.external_id,
+        content_type: "image/png",
+        data: Buffer.from("x"),
+      })
+      .execute();
   } else {
     await d
       .insertInto("slack_installations")

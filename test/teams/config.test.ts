@@ -33,6 +33,18 @@ describe("Teams configuration", () => {
     expect(config.teams?.appType).toBe("MultiTenant");
   });
 
+  it("takes PUBLIC_URL as an https address for the images cards link to", () => {
+    expect(loadConfig({ PUBLIC_URL: "https://stackup.example.com/" }).teams?.publicUrl).toBe(
+      "https://stackup.example.com",
+    );
+    expect(() => loadConfig({ PUBLIC_URL: "http://stackup.example.com" })).toThrow(
+      /PUBLIC_URL must be the https:\/\/ address/,
+    );
+    expect(() => loadConfig({ PUBLIC_URL: "https://stackup.example.com/?a=1" })).toThrow(
+      ConfigError,
+    );
+  });
+
   it("keeps the app password among the secrets", () => {
     expect(loadConfig({}).secretNames).toContain("MicrosoftAppPassword");
   });

@@ -147,6 +147,7 @@ export async function purgeWorkspace(db: Kysely<Database>, workspaceId: number):
         trx,
       );
       await sql`delete from teams_file_offers where tenant_id = ${ws.external_id}`.execute(trx);
+      await sql`delete from teams_images where tenant_id = ${ws.external_id}`.execute(trx);
     }
     await trx.deleteFrom("workspaces").where("id", "=", workspaceId).execute();
     return true;
