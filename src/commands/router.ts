@@ -116,7 +116,7 @@ class Routes {
     const helpCommand: FeatureCommand = {
       ...help,
       aliases: ["?"],
-      run: async () => say(helpMessage([help, ...listed])),
+      run: async (s) => say(helpMessage([help, ...listed], s.ctx.locale)),
     };
     for (const command of [helpCommand, ...all]) {
       for (const word of [command.name, ...(command.aliases ?? [])]) {

@@ -122,6 +122,12 @@ export class Translator {
     return format;
   }
 
+  /** A message whose key is only known at run time (`command.<name>`), if the catalogue has it. */
+  lookup(key: string, values: MessageValues = {}): string | undefined {
+    if (!(key in (en as Catalogue))) return undefined;
+    return this.t(key as MessageKey, values);
+  }
+
   /** A message as plain text. Inline values (commands) are spelled without a command word. */
   t(key: MessageKey, values: MessageValues = {}): string {
     return tidy([this.rich(key, values)])

@@ -3,7 +3,6 @@ import type { VerificationStatus } from "../db/types.ts";
 import type { CatalogEntry } from "../domain/catalog/repository.ts";
 import type { GoalRow } from "../domain/goals/repository.ts";
 import type { GoalView } from "../domain/goals/service.ts";
-import { statusLabel } from "../domain/verification/service.ts";
 import { type Translator, translator } from "../i18n/index.ts";
 import type { Block, Button, Inline, Message, RichText } from "./model.ts";
 
@@ -22,12 +21,6 @@ export const hours = (n: number, locale?: string): string => translator(locale).
 
 function date(iso: string, ctx: ViewContext): string {
   return tr(ctx).date(iso, DateTime.fromJSDate(ctx.now, { zone: ctx.timeZone }).year);
-}
-
-export function cost(usd: number | null): string {
-  if (usd === null) return "cost varies";
-  if (usd === 0) return "free";
-  return `$${usd % 1 === 0 ? usd.toFixed(0) : usd.toFixed(2)}`;
 }
 
 /** A button's value: a small JSON object the action handler reads back. */
@@ -121,36 +114,36 @@ export function goalBlocks(view: GoalView, ctx: ViewContext, withButtons = true)
 }
 
 export function goalsMessage(views: GoalView[], ctx: ViewContext): Message {
+  const t = tr(ctx);
   if (views.length === 0) {
     return {
-      summary: "You have no learning goals yet.",
+      summary: t.t("goals.none"),
       blocks: [
-        { type: "text", text: ["You have no learning goals yet."] },
+        { type: "text", text: t.rich("goals.none") },
         {
           type: "context",
-          text: [
-            "Set one with ",
-            { command: "goal <credential> by <date> 3h/week" },
-            " or browse with ",
-            { command: "catalog" },
-            ".",
-          ],
+          text: t.rich("goals.noneHint", {
+            goal: { command: "goal <credential> by <date> 3h/week" },
+            catalog: { command: "catalog" },
+          }),
         },
         {
           type: "actions",
-          buttons: [{ label: "New goal", action: "goal.new", value: "{}", style: "primary" }],
+          buttons: [
+            { label: t.t("button.newGoal"), action: "goal.new", value: "{}", style: "primary" },
+          ],
         },
       ],
     };
   }
-  const blocks: Block[] = [{ type: "header", text: "Your learning goals" }];
+  const blocks: Block[] = [{ type: "header", text: t.t("goals.header") }];
   views.forEach((v, i) => {
     if (i > 0) blocks.push({ type: "divider" });
     blocks.push(...goalBlocks(v, ctx));
   });
   const total = views.reduce((sum, v) => sum + v.pace.loggedHours, 0);
   return {
-    summary: `${views.length} goal${views.length === 1 ? "" : "s"}, ${hours(total)} logged`,
+    summary: t.t("goals.summary", { count: views.length, hours: t.hours(total) }),
     blocks,
   };
 }
@@ -161,34 +154,26 @@ export function goalCreatedMessage(
   defaultedHours: boolean,
 ): Message {
   const { goal, pace } = view;
-  const lines: Inline[] = [
-    "Goal set: ",
-    { bold: goal.title },
-    ` — ${hours(goal.hours_per_week ?? 0)}/week`,
+  const t = tr(ctx);
+  const perWeek = t.hours(goal.hours_per_week ?? 0);
+  const finish = pace.plannedFinish ? date(pace.plannedFinish, ctx) : "none";
+  const blocks: Block[] = [
+    { type: "text", text: t.rich("goal.created", { title: goal.title, perWeek, finish }) },
   ];
-  if (pace.plannedFinish) lines.push(`, finishing around ${date(pace.plannedFinish, ctx)}`);
-  lines.push(".");
-  const blocks: Block[] = [{ type: "text", text: lines }];
   if (goal.target_date && pace.plannedFinish && pace.plannedFinish > goal.target_date) {
     blocks.push({
       type: "context",
-      text: [
-        `⚠️ At ${hours(goal.hours_per_week ?? 0)}/week this runs past your target of ${date(goal.target_date, ctx)}.`,
-      ],
+      text: t.rich("goal.runsPast", { perWeek, date: date(goal.target_date, ctx) }),
     });
   }
   if (defaultedHours) {
     blocks.push({
       type: "context",
-      text: [
-        `I planned ${hours(goal.hours_per_week ?? 0)}/week; change it any time with `,
-        { command: "goal … 5h/week" },
-        ".",
-      ],
+      text: t.rich("goal.plannedHours", { perWeek, command: { command: "goal … 5h/week" } }),
     });
   }
   blocks.push(...goalBlocks(view, ctx));
-  return { summary: `Goal set: ${goal.title}`, blocks };
+  return { summary: t.t("goal.createdSummary", { title: goal.title }), blocks };
 }
 
 export function loggedMessage(
@@ -197,32 +182,45 @@ export function loggedMessage(
   ctx: ViewContext,
   resumed: boolean,
 ): Message {
-  const text: Inline[] = [`Logged ${hours(logged)} on `, { bold: view.goal.title }, "."];
-  if (resumed) text.push(" Welcome back — the goal is active again.");
-  return {
-    summary: `Logged ${hours(logged)} on ${view.goal.title}`,
-    blocks: [{ type: "text", text }, ...goalBlocks(view, ctx)],
+  const t = tr(ctx);
+  const values = {
+    hours: t.hours(logged),
+    title: view.goal.title,
+    resumed: resumed ? "yes" : "no",
   };
+  return {
+    summary: t.t("goal.loggedSummary", values),
+    blocks: [{ type: "text", text: t.rich("goal.logged", values) }, ...goalBlocks(view, ctx)],
+  };
+}
+
+/** A badge check's state in a word or two ("✓ verified", "unverified (checking…)"). */
+export function verificationLabel(status: VerificationStatus, locale?: string): string {
+  return translator(locale).t("verification.status", { status });
 }
 
 export function completedMessage(
   view: GoalView,
   evidenceUrl: string | null,
   verification?: VerificationStatus,
+  locale?: string,
 ): Message {
-  const text: Inline[] = [
-    "🎉 Congratulations on completing ",
-    { bold: view.goal.title },
-    `! ${hours(view.pace.loggedHours)} of learning.`,
-  ];
+  const t = translator(locale);
+  const text = t.rich("goal.completed", {
+    title: view.goal.title,
+    hours: t.hours(view.pace.loggedHours),
+  });
   const blocks: Block[] = [{ type: "text", text }];
   const evidence: Inline[] = evidenceUrl
-    ? ["Evidence saved: ", { link: evidenceUrl, text: evidenceUrl }]
-    : ["Add your badge or certificate link any time to make it verifiable."];
+    ? t.rich("goal.evidenceSaved", { link: { link: evidenceUrl, text: evidenceUrl } })
+    : t.rich("goal.evidenceHint");
   if (evidenceUrl && verification) {
     evidence.push(
-      ` · ${statusLabel(verification)}`,
-      verification === "pending" ? " — I'll message you what the check finds." : "",
+      " · ",
+      ...t.rich("goal.verification", {
+        status: verificationLabel(verification, locale),
+        pending: verification === "pending" ? "yes" : "no",
+      }),
     );
   }
   blocks.push({ type: "context", text: evidence });
@@ -230,102 +228,111 @@ export function completedMessage(
   blocks.push({
     type: "actions",
     buttons: [
-      { label: "Share what I learned", action: "share.start", value: payload({ g: view.goal.id }) },
+      { label: t.t("button.share"), action: "share.start", value: payload({ g: view.goal.id }) },
     ],
   });
-  return { summary: `Completed ${view.goal.title}`, blocks };
+  return { summary: t.t("goal.completedSummary", { title: view.goal.title }), blocks };
 }
 
-export function statusChangedMessage(view: GoalView, to: "active" | "paused" | "dropped"): Message {
-  const words = { active: "Resumed", paused: "Paused", dropped: "Dropped" }[to];
-  const extra =
-    to === "paused"
-      ? " I won't nudge you about it until you resume."
-      : to === "dropped"
-        ? " Your logged hours stay in your history."
-        : "";
+export function statusChangedMessage(
+  view: GoalView,
+  to: "active" | "paused" | "dropped",
+  locale?: string,
+): Message {
+  const t = translator(locale);
+  const values = { to, title: view.goal.title };
   return {
-    summary: `${words} ${view.goal.title}`,
-    blocks: [{ type: "text", text: [`${words} `, { bold: view.goal.title }, `.${extra}`] }],
+    summary: t.t("goal.statusSummary", values),
+    blocks: [{ type: "text", text: t.rich("goal.status", values) }],
   };
 }
 
-/** Help: one line for each command listed, in order. */
-export function helpMessage(commands: { usage: string; description: string }[]): Message {
+/**
+ * Help: one line for each command listed, in order. A command's description comes from the
+ * catalogue (`command.<name>`) when it has one there.
+ */
+export function helpMessage(
+  commands: { name?: string; usage: string; description: string }[],
+  locale?: string,
+): Message {
+  const t = translator(locale);
   return {
-    summary: "What Stackup can do",
+    summary: t.t("help.summary"),
     blocks: [
-      { type: "header", text: "Stackup — learn alongside your work" },
-      {
-        type: "text",
-        text: [
-          "Pick a micro-credential, plan a few hours a week, log progress in one click, and show it when you're done.",
-        ],
-      },
+      { type: "header", text: t.t("help.header") },
+      { type: "text", text: t.rich("help.intro") },
       {
         type: "fields",
         fields: commands.map((c) => ({
           label: { command: c.usage },
-          value: [c.description],
+          value: [t.lookup(`command.${c.name}`) ?? c.description],
         })),
       },
       {
         type: "context",
-        text: [
-          "Example: ",
-          { command: "goal Google Project Management Certificate by March 31 5h/week" },
-        ],
+        text: t.rich("help.example", {
+          command: { command: "goal Google Project Management Certificate by March 31 5h/week" },
+        }),
       },
     ],
   };
 }
 
-export function problemMessage(message: string, usage: string | null): Message {
+export function problemMessage(message: string, usage: string | null, locale?: string): Message {
+  const t = translator(locale);
   const blocks: Block[] = [{ type: "text", text: [message] }];
-  if (usage) blocks.push({ type: "context", text: ["Try: ", { command: `${usage}` }] });
-  else
-    blocks.push({
-      type: "context",
-      text: ["See ", { command: "help" }, " for what I can do."],
-    });
+  blocks.push({
+    type: "context",
+    text: usage
+      ? t.rich("problem.try", { command: { command: usage } })
+      : t.rich("problem.seeHelp", { command: { command: "help" } }),
+  });
   return { summary: message, blocks };
 }
 
-export function catalogEntryBlocks(entry: CatalogEntry, button?: Button): Block[] {
+/** A price in US dollars as the locale writes it, or free / cost varies. */
+export function cost(usd: number | null, locale?: string): string {
+  const t = translator(locale);
+  if (usd === null) return t.t("catalog.costVaries");
+  if (usd === 0) return t.t("catalog.free");
+  return new Intl.NumberFormat(t.locale, {
+    style: "currency",
+    currency: "USD",
+    minimumFractionDigits: usd % 1 === 0 ? 0 : 2,
+  }).format(usd);
+}
+
+export function catalogEntryBlocks(entry: CatalogEntry, button?: Button, locale?: string): Block[] {
+  const t = translator(locale);
   const title: Inline = entry.url ? { link: entry.url, text: entry.title } : { bold: entry.title };
+  const facts = [t.hours(entry.estimatedHours), cost(entry.costUsd, locale)];
+  facts.push(t.t("catalog.level", { level: entry.level }));
+  if (entry.skills.length) facts.push(entry.skills.join(", "));
   const blocks: Block[] = [
-    {
-      type: "text",
-      text: [title, ` · ${entry.provider}`],
-    },
-    {
-      type: "context",
-      text: [
-        `${hours(entry.estimatedHours)} · ${cost(entry.costUsd)} · ${entry.level}${entry.skills.length ? ` · ${entry.skills.join(", ")}` : ""}`,
-      ],
-    },
+    { type: "text", text: [title, ` · ${entry.provider}`] },
+    { type: "context", text: [facts.join(" · ")] },
   ];
   if (button) blocks.push({ type: "actions", buttons: [button] });
   return blocks;
 }
 
-export function catalogMessage(entries: CatalogEntry[], query: string): Message {
+export function catalogMessage(entries: CatalogEntry[], query: string, locale?: string): Message {
+  const t = translator(locale);
   if (entries.length === 0) {
-    return problemMessage(`Nothing in the catalog matches "${query}".`, "catalog [search words]");
+    return problemMessage(t.t("catalog.nothing", { query }), "catalog [search words]", locale);
   }
   const blocks: Block[] = [
-    { type: "header", text: query ? `Credentials matching “${query}”` : "Credential catalog" },
+    { type: "header", text: t.t("catalog.header", { query, hasQuery: query ? "yes" : "no" }) },
   ];
   for (const e of entries) {
-    blocks.push(
-      ...catalogEntryBlocks(e, {
-        label: "Set as goal",
-        action: "goal.create",
-        value: payload({ c: e.id }),
-      }),
-    );
+    const set = {
+      label: t.t("button.setAsGoal"),
+      action: "goal.create",
+      value: payload({ c: e.id }),
+    };
+    blocks.push(...catalogEntryBlocks(e, set, locale));
   }
-  return { summary: `${entries.length} credentials`, blocks };
+  return { summary: t.t("catalog.summary", { count: entries.length }), blocks };
 }
 
 /** "Which one did you mean?" with a button per candidate (and optionally one for free text). */
@@ -333,28 +340,31 @@ export function pickCredentialMessage(
   query: string,
   candidates: CatalogEntry[],
   pending: { d: string | null; h: number | null },
+  locale?: string,
 ): Message {
-  const blocks: Block[] = [{ type: "text", text: [`Which one did you mean by “${query}”?`] }];
+  const t = translator(locale);
+  const blocks: Block[] = [{ type: "text", text: t.rich("pick.which", { query }) }];
   for (const c of candidates) {
+    const value = payload({ c: c.id, ...pending });
     blocks.push(
-      ...catalogEntryBlocks(c, {
-        label: "This one",
-        action: "goal.create",
-        value: payload({ c: c.id, ...pending }),
-      }),
+      ...catalogEntryBlocks(
+        c,
+        { label: t.t("button.thisOne"), action: "goal.create", value },
+        locale,
+      ),
     );
   }
   blocks.push({
     type: "actions",
     buttons: [
       {
-        label: "None — use my words as the goal",
+        label: t.t("button.useMyWords"),
         action: "goal.create",
         value: payload({ t: query, ...pending }),
       },
     ],
   });
-  return { summary: `Which credential did you mean by “${query}”?`, blocks };
+  return { summary: t.t("pick.summary", { query }), blocks };
 }
 
 /** "Which goal?" for log/done/pause… when the words name several goals or none. */

@@ -97,7 +97,7 @@ export function untranslated(item: Message | Form, data: string[] = []): string[
   return readableTexts(item)
     .map((text) => {
       let rest = text;
-      for (const d of data) rest = rest.split(d).join("");
+      for (const d of [...data].sort((a, b) => b.length - a.length)) rest = rest.split(d).join("");
       for (let before = ""; before !== rest; ) {
         before = rest;
         rest = rest.replace(/⟦[^⟦⟧]*⟧/g, "");

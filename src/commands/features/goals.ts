@@ -112,7 +112,7 @@ class GoalLoop {
       command("goals", ["list", "status"], (s) => this.list(s)),
       command("log", [], (s, args) => this.logCommand(s, args)),
       command("done", ["complete", "completed"], (s, args) => this.doneCommand(s, args)),
-      command("catalog", ["browse", "search"], (_s, args) => this.catalog(args)),
+      command("catalog", ["browse", "search"], (s, args) => this.catalog(args, s.ctx.locale)),
       command("pause", [], (s, args) => this.statusCommand(s, "pause", args)),
       command("resume", [], (s, args) => this.statusCommand(s, "resume", args)),
       command("drop", [], (s, args) => this.statusCommand(s, "drop", args)),
@@ -123,10 +123,10 @@ class GoalLoop {
     return say(goalsMessage(await this.deps.goals.list(s.user), s.ctx));
   }
 
-  async catalog(query: string): Promise<Reply> {
+  async catalog(query: string, locale?: string): Promise<Reply> {
     const q = query.slice(0, MAX_TITLE_LENGTH);
     const entries = searchCatalog(await this.deps.catalog.all(), q, CATALOG_PAGE);
-    return say(catalogMessage(entries, q));
+    return say(catalogMessage(entries, q, locale));
   }
 
   private async goalCommand(s: Session, args: string): Promise<Reply> {
@@ -135,7 +135,7 @@ class GoalLoop {
     const match = matchCredential(await this.deps.catalog.all(), cmd.query);
     const pending = { d: cmd.targetDate, h: cmd.hoursPerWeek };
     if (match.kind === "ambiguous") {
-      return say(pickCredentialMessage(cmd.query, match.candidates, pending));
+      return say(pickCredentialMessage(cmd.query, match.candidates, pending, s.ctx.locale));
     }
     return this.create(s, {
       credentialId: match.kind === "exact" ? match.entry.id : null,
@@ -211,7 +211,7 @@ class GoalLoop {
       evidenceUrl && this.deps.hasJobs
         ? await requestVerification(this.deps.db, this.deps.jobs, goalId)
         : undefined;
-    return say(completedMessage(result.view, evidenceUrl, verification));
+    return say(completedMessage(result.view, evidenceUrl, verification, s.ctx.locale));
   }
 
   async changeStatusByButton(s: Session, goalId: number | null, to: Status): Promise<Reply> {
@@ -221,7 +221,7 @@ class GoalLoop {
   private async changeStatus(s: Session, goalId: number, to: Status): Promise<Reply> {
     const result = await this.deps.goals.changeStatus(s.user, goalId, to);
     if ("error" in result) return goalProblem(result);
-    return say(statusChangedMessage(result.view, to));
+    return say(statusChangedMessage(result.view, to, s.ctx.locale));
   }
 
   /** The person's goals with a way to start a new one, always. */
