@@ -23,16 +23,9 @@ const ALLOWED: Record<string, string> = {
   "src/commands/features/admin.ts#adminCommand":
     "the admin command's subcommands as one closure; to become a class with a method each",
   "src/commands/features/admin.ts#run": "the admin subcommands' switch; goes with adminCommand",
-  "src/commands/features/checkins.ts#checkinsFeature":
-    "check-in settings, snooze and the check-in buttons as one closure; to become a class like the goal loop",
   "src/commands/features/credly.ts#credlyFeature": "to become a class like the goal loop",
   "src/commands/features/org-grammar.ts#parseAdmin":
     "one case per admin subcommand's grammar; each case is a few lines",
-  "src/commands/features/plan.ts#planFeature": "to become a class like the goal loop",
-  "src/commands/features/progress.ts#progressFeature":
-    "history, undo and fix as one closure; to become a class like the goal loop",
-  "src/commands/features/share.ts#shareFeature": "to become a class like the goal loop",
-  "src/commands/features/stack.ts#stackFeature": "to become a class like the goal loop",
   "src/domain/catalog/import-parse.ts#parseCsv":
     "a character-level CSV reader kept as one loop so its state stays in locals",
   "src/domain/catalog/import.ts#write": "one transaction writing providers, credentials and stacks",

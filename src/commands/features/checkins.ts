@@ -1,4 +1,6 @@
 import { CheckinService } from "../../domain/checkins/service.ts";
+import type { GoalService } from "../../domain/goals/service.ts";
+import type { UserService } from "../../domain/users/service.ts";
 import { DEFAULT_LOCALE, resolveLocale } from "../../i18n/index.ts";
 import {
   checkinFeedbackForm,
@@ -36,86 +38,111 @@ import { MAX_HOURS_PER_LOG, MAX_NOTE_LENGTH } from "../grammar.ts";
 const CHECKINS_USAGE = "checkins mon,thu 10:00";
 const SNOOZE_USAGE = "snooze 1h|tomorrow|next week";
 
+const say = (message: Message): Reply => privateReply(message);
+const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
+const expired = () => problem("That button has expired.");
+
 /** Check-in settings (modal and commands) and the check-in message's buttons. */
 export function checkinsFeature(deps: FeatureDeps): Feature {
-  const checkins = new CheckinService(deps.db, deps.clock);
-  const { goals } = deps;
-  // Slots move with the person's zone, and a first goal is scheduled now, not at the next tick.
-  deps.users.onTimeZoneChange(async (user) => {
-    await checkins.ensure(user);
-  });
-  goals.onCreated(async (user) => {
-    await checkins.ensure(user);
-  });
+  const c = new Checkins(deps);
+  return {
+    name: "checkins",
+    commands: [
+      {
+        name: "settings",
+        usage: "settings",
+        description: "Choose when I check in: days, time, quiet hours, pause, language.",
+        run: (s, args) => c.settings(s, args),
+      },
+      {
+        name: "checkins",
+        aliases: ["checkin"],
+        usage: CHECKINS_USAGE,
+        description:
+          "Set check-in days and time; also `checkins off` or `checkins pause until <date>`.",
+        run: (s, args) => c.checkins(s, args),
+      },
+      {
+        name: "snooze",
+        usage: SNOOZE_USAGE,
+        description: "Hold the next check-in back for a while.",
+        run: (s, args) => c.snooze(s, args, false),
+      },
+    ],
+    actions: {
+      "checkin.log": (s, p) => {
+        const g = int(p.g);
+        const h = num(p.h);
+        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return Promise.resolve(expired());
+        return c.log(s, g, h, null, str(p.k));
+      },
+      "checkin.other": (s, p) => c.otherHours(s, int(p.g), str(p.k)),
+      "checkin.done": (s, p) => c.done(s, int(p.g), str(p.k)),
+      "checkin.pause": (s, p) => c.pauseGoal(s, int(p.g), str(p.k)),
+      "checkin.snooze": async (s, p) => {
+        const choice = str(p.s);
+        return choice ? c.snooze(s, choice, true) : expired();
+      },
+      "checkin.pause_all": (s, p) => c.pauseAll(s, int(p.d)),
+      "checkin.keep": (s) => c.keep(s),
+    },
+    forms: {
+      "settings.save": (s, _state, values) => c.saveSettings(s, values),
+      "checkin.log": (s, state, values) => c.logOther(s, state, values),
+    },
+  };
+}
 
-  const say = (message: Message): Reply => privateReply(message);
-  const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
-  const expired = () => problem("That button has expired.");
+class Checkins {
+  private readonly service: CheckinService;
+  private readonly goals: GoalService;
+  private readonly users: UserService;
 
-  async function saved(
-    s: Session,
-    change: (x: CheckinSchedule) => CheckinSchedule,
-    locale = s.ctx.locale,
-  ) {
-    const { schedule, row } = await checkins.update(s.user, change);
-    await checkins.acted(s.user.id);
-    return settingsSavedMessage(schedule, row.next_checkin_at, { ...s.ctx, locale });
+  constructor(deps: FeatureDeps) {
+    const checkins = new CheckinService(deps.db, deps.clock);
+    this.service = checkins;
+    this.goals = deps.goals;
+    this.users = deps.users;
+    // Slots move with the person's zone, and a first goal is scheduled now, not at the next tick.
+    deps.users.onTimeZoneChange(async (user) => {
+      await checkins.ensure(user);
+    });
+    deps.goals.onCreated(async (user) => {
+      await checkins.ensure(user);
+    });
+  }
+
+  /** `settings`: the settings form; `settings language [code]`: the person's language. */
+  async settings(s: Session, args: string): Promise<Reply> {
+    const language = /^language(?:\s+|$)(.*)$/i.exec(args.trim());
+    if (language) return this.language(s, language[1] ?? "");
+    const schedule = await this.service.schedule(s.user);
+    return { kind: "form", form: settingsForm(schedule, s.ctx.locale, s.user.locale) };
   }
 
   /** `settings language <code>`: the person's own language, or back to the platform's. */
-  async function languageCommand(s: Session, code: string): Promise<Reply> {
+  private async language(s: Session, code: string): Promise<Reply> {
     const current = s.ctx.locale ?? DEFAULT_LOCALE;
     if (!code.trim()) return say(languageShownMessage(current, s.user.locale !== null));
     const parsed = parseLanguage(code);
     if (!parsed.ok) return say(unknownLanguageMessage(code.trim().slice(0, 40), current));
-    await deps.users.setLocale(s.user, parsed.locale);
+    await this.users.setLocale(s.user, parsed.locale);
     const platform = resolveLocale(
       s.user.platform_locale,
-      await deps.users.workspaceLocale(s.user.workspace_id),
+      await this.users.workspaceLocale(s.user.workspace_id),
     );
     return say(languageSetMessage(parsed.locale, platform));
   }
 
-  /** The check-in redrawn after a click, with what just happened on top. */
-  async function redraw(s: Session, note: RichText, key: string | null): Promise<Reply> {
-    const views = await goals.list(s.user, ["active"]);
-    return {
-      kind: "update",
-      message: checkinMessage(views, s.ctx, { note, ...(key ? { key } : {}) }),
-    };
-  }
-
-  async function logFromCheckin(
-    s: Session,
-    g: number,
-    h: number,
-    note: string | null,
-    key: string | null,
-  ): Promise<Reply> {
-    const result = await goals.log(s.user, g, h, note);
-    if ("error" in result) return problem("That goal is no longer open.", "goals");
-    await checkins.acted(s.user.id);
-    return redraw(s, loggedNote(result.view, h, result.resumed, s.ctx.locale), key);
-  }
-
-  async function checkinsCommand(s: Session, args: string): Promise<Reply> {
+  /** `checkins [days] [HH:MM]`, `checkins on|off`, `checkins pause until <date>`. */
+  async checkins(s: Session, args: string): Promise<Reply> {
     const text = args.trim();
     const lower = text.toLowerCase();
-    if (text === "") {
-      const schedule = await checkins.schedule(s.user);
-      const row = await checkins.row(s.user.id);
-      return say({
-        summary: "Your check-in settings",
-        blocks: [
-          { type: "text", text: describeSchedule(schedule, row?.next_checkin_at ?? null, s.ctx) },
-          { type: "context", text: ["Try ", { command: `${CHECKINS_USAGE}` }] },
-        ],
-      });
-    }
-    if (lower === "off") return say(await saved(s, (x) => ({ ...x, enabled: false })));
+    if (text === "") return say(await this.current(s, "Your check-in settings", []));
+    if (lower === "off") return say(await this.saved(s, (x) => ({ ...x, enabled: false })));
     if (lower === "on") {
       return say(
-        await saved(s, (x) => {
+        await this.saved(s, (x) => {
           const { pausedUntil: _p, ...rest } = x;
           return { ...rest, enabled: true };
         }),
@@ -125,7 +152,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     if (pause) {
       const parsed = parsePauseUntil(pause[1] ?? "", { now: s.ctx.now, timeZone: s.ctx.timeZone });
       if (!parsed.ok) return problem(parsed.error, "checkins pause until <date>");
-      return say(await saved(s, (x) => ({ ...x, enabled: true, pausedUntil: parsed.value })));
+      return say(await this.saved(s, (x) => ({ ...x, enabled: true, pausedUntil: parsed.value })));
     }
     const words = text.split(/\s+/);
     const last = words[words.length - 1]!;
@@ -135,7 +162,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     if (days && !days.ok) return problem(days.error, CHECKINS_USAGE);
     if (!time.ok && !days) return problem(time.error, CHECKINS_USAGE);
     return say(
-      await saved(s, (x) => ({
+      await this.saved(s, (x) => ({
         ...x,
         enabled: true,
         ...(days?.ok ? { days: days.value } : {}),
@@ -144,26 +171,20 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     );
   }
 
-  async function snooze(s: Session, choice: string, inPlace: boolean) {
-    const schedule = await checkins.schedule(s.user);
+  async snooze(s: Session, choice: string, inPlace: boolean): Promise<Reply> {
+    const schedule = await this.service.schedule(s.user);
     const parsed = parseSnooze(choice, { now: s.ctx.now, schedule });
     if (!parsed.ok) return problem(parsed.error, SNOOZE_USAGE);
-    await checkins.update(s.user, (x) => ({ ...x, snoozedUntil: parsed.value }));
-    await checkins.acted(s.user.id);
-    const note = snoozedNote(parsed.value, s.ctx);
-    if (inPlace) {
-      return {
-        kind: "update",
-        message: { summary: "Check-in snoozed", blocks: [{ type: "text", text: note }] },
-      } satisfies Reply;
-    }
-    return say({ summary: "Check-in snoozed", blocks: [{ type: "text", text: note }] });
+    await this.service.update(s.user, (x) => ({ ...x, snoozedUntil: parsed.value }));
+    await this.service.acted(s.user.id);
+    const message: Message = {
+      summary: "Check-in snoozed",
+      blocks: [{ type: "text", text: snoozedNote(parsed.value, s.ctx) }],
+    };
+    return inPlace ? { kind: "update", message } : say(message);
   }
 
-  async function saveSettings(
-    s: Session,
-    values: Record<string, string | undefined>,
-  ): Promise<FormResult> {
+  async saveSettings(s: Session, values: Record<string, string | undefined>): Promise<FormResult> {
     const errors: Record<string, string> = {};
     const days = parseDays(values.days ?? "");
     if (!days.ok) errors.days = days.error;
@@ -180,18 +201,9 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     if (!days.ok || !time.ok || (quiet && !quiet.ok) || Object.keys(errors).length > 0) {
       return { ok: false, errors };
     }
-    const language = values.language ? parseLanguage(values.language) : null;
-    if (language && !language.ok) {
-      const error = unknownLanguageMessage(values.language ?? "", s.ctx.locale ?? DEFAULT_LOCALE);
-      return { ok: false, errors: { language: error.summary } };
-    }
-    let locale = s.ctx.locale;
-    if (language?.ok) {
-      await deps.users.setLocale(s.user, language.locale);
-      const fallback = await deps.users.workspaceLocale(s.user.workspace_id);
-      locale = resolveLocale(language.locale, s.user.platform_locale, fallback);
-    }
-    const message = await saved(
+    const locale = await this.chosenLocale(s, values.language);
+    if (typeof locale === "object") return locale;
+    const message = await this.saved(
       s,
       (x) => {
         const { quietHours: _q, pausedUntil: _p, ...rest } = x;
@@ -210,121 +222,134 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
     return { ok: true, reply: say(message) };
   }
 
-  return {
-    name: "checkins",
-    commands: [
-      {
-        name: "settings",
-        usage: "settings",
-        description: "Choose when I check in: days, time, quiet hours, pause, language.",
-        async run(s, args) {
-          const language = /^language(?:\s+|$)(.*)$/i.exec(args.trim());
-          if (language) return languageCommand(s, language[1] ?? "");
-          const schedule = await checkins.schedule(s.user);
-          return { kind: "form", form: settingsForm(schedule, s.ctx.locale, s.user.locale) };
-        },
-      },
-      {
-        name: "checkins",
-        aliases: ["checkin"],
-        usage: CHECKINS_USAGE,
-        description:
-          "Set check-in days and time; also `checkins off` or `checkins pause until <date>`.",
-        run: checkinsCommand,
-      },
-      {
-        name: "snooze",
-        usage: SNOOZE_USAGE,
-        description: "Hold the next check-in back for a while.",
-        run: (s, args) => snooze(s, args, false),
-      },
-    ],
-    actions: {
-      async "checkin.log"(s, p) {
-        const g = int(p.g);
-        const h = num(p.h);
-        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return expired();
-        return logFromCheckin(s, g, h, null, str(p.k));
-      },
-      async "checkin.other"(s, p) {
-        const g = int(p.g);
-        const goal = g ? await goals.find(s.user, g) : undefined;
-        if (!g || !goal) return expired();
-        const form = checkinFeedbackForm(g, str(p.k) ?? undefined, goal.title, s.ctx.locale);
-        return { kind: "form", form };
-      },
-      async "checkin.done"(s, p) {
-        const g = int(p.g);
-        if (!g) return expired();
-        const result = await goals.complete(s.user, g, null);
-        if ("error" in result) return problem("That goal is no longer open.", "goals");
-        await checkins.acted(s.user.id);
-        return redraw(s, doneNote(result.view, s.ctx.locale), str(p.k));
-      },
-      async "checkin.pause"(s, p) {
-        const g = int(p.g);
-        if (!g) return expired();
-        const result = await goals.changeStatus(s.user, g, "paused");
-        if ("error" in result) return problem("That goal is no longer active.", "goals");
-        await checkins.acted(s.user.id);
-        return redraw(s, pausedNote(result.view, s.ctx.locale), str(p.k));
-      },
-      async "checkin.snooze"(s, p) {
-        const choice = str(p.s);
-        if (!choice) return expired();
-        return snooze(s, choice, true);
-      },
-      async "checkin.pause_all"(s, p) {
-        const d = int(p.d);
-        if (!d || d > 366) return expired();
-        const until = addDays(localDateOf(s.ctx.now, s.ctx.timeZone), d);
-        const message = await saved(s, (x) => ({ ...x, pausedUntil: until }));
-        return { kind: "update", message };
-      },
-      async "checkin.keep"(s) {
-        await checkins.acted(s.user.id);
-        const schedule = await checkins.schedule(s.user);
-        const row = await checkins.row(s.user.id);
-        return {
-          kind: "update",
-          message: {
-            summary: "Check-ins continue",
-            blocks: [
-              {
-                type: "text",
-                text: [
-                  "👍 Great, they keep coming. ",
-                  ...describeSchedule(schedule, row?.next_checkin_at ?? null, s.ctx),
-                ],
-              },
-            ],
-          },
-        };
-      },
-    },
-    forms: {
-      "settings.save": (s, _state, values) => saveSettings(s, values),
-      async "checkin.log"(s, state, values) {
-        let p: Record<string, unknown> = {};
-        try {
-          p = JSON.parse(state ?? "{}") as Record<string, unknown>;
-        } catch {
-          return { ok: true, reply: expired() };
-        }
-        const g = int(p.g);
-        if (!g) return { ok: true, reply: expired() };
-        const h = Number(values.hours);
-        if (!Number.isFinite(h) || h <= 0 || h > MAX_HOURS_PER_LOG) {
-          return {
-            ok: false,
-            errors: { hours: `Enter hours between 0.25 and ${MAX_HOURS_PER_LOG}.` },
-          };
-        }
-        const note = values.note?.trim().slice(0, MAX_NOTE_LENGTH) || null;
-        const reply = await logFromCheckin(s, g, h, note, str(p.k));
-        // A modal can't redraw the message behind it, so the result arrives as a reply.
-        return { ok: true, reply: reply.kind === "update" ? say(reply.message) : reply };
-      },
-    },
-  };
+  /** The settings form's language: saved, and the locale the reply is then in. */
+  private async chosenLocale(
+    s: Session,
+    value: string | undefined,
+  ): Promise<Session["ctx"]["locale"] | FormResult> {
+    const language = value ? parseLanguage(value) : null;
+    if (language && !language.ok) {
+      const error = unknownLanguageMessage(value ?? "", s.ctx.locale ?? DEFAULT_LOCALE);
+      return { ok: false, errors: { language: error.summary } };
+    }
+    if (!language?.ok) return s.ctx.locale;
+    await this.users.setLocale(s.user, language.locale);
+    const fallback = await this.users.workspaceLocale(s.user.workspace_id);
+    return resolveLocale(language.locale, s.user.platform_locale, fallback);
+  }
+
+  /** A Log button on the check-in: the time logged, and the check-in redrawn. */
+  async log(
+    s: Session,
+    g: number,
+    h: number,
+    note: string | null,
+    key: string | null,
+  ): Promise<Reply> {
+    const result = await this.goals.log(s.user, g, h, note);
+    if ("error" in result) return problem("That goal is no longer open.", "goals");
+    await this.service.acted(s.user.id);
+    return this.redraw(s, loggedNote(result.view, h, result.resumed, s.ctx.locale), key);
+  }
+
+  /** The Other amount button: a form for hours and a note. */
+  async otherHours(s: Session, g: number | null, key: string | null): Promise<Reply> {
+    const goal = g ? await this.goals.find(s.user, g) : undefined;
+    if (!g || !goal) return expired();
+    const form = checkinFeedbackForm(g, key ?? undefined, goal.title, s.ctx.locale);
+    return { kind: "form", form };
+  }
+
+  /** The Other amount form. */
+  async logOther(
+    s: Session,
+    state: string | undefined,
+    values: Record<string, string | undefined>,
+  ): Promise<FormResult> {
+    let p: Record<string, unknown> = {};
+    try {
+      p = JSON.parse(state ?? "{}") as Record<string, unknown>;
+    } catch {
+      return { ok: true, reply: expired() };
+    }
+    const g = int(p.g);
+    if (!g) return { ok: true, reply: expired() };
+    const h = Number(values.hours);
+    if (!Number.isFinite(h) || h <= 0 || h > MAX_HOURS_PER_LOG) {
+      return { ok: false, errors: { hours: `Enter hours between 0.25 and ${MAX_HOURS_PER_LOG}.` } };
+    }
+    const note = values.note?.trim().slice(0, MAX_NOTE_LENGTH) || null;
+    const reply = await this.log(s, g, h, note, str(p.k));
+    // A modal can't redraw the message behind it, so the result arrives as a reply.
+    return { ok: true, reply: reply.kind === "update" ? say(reply.message) : reply };
+  }
+
+  async done(s: Session, g: number | null, key: string | null): Promise<Reply> {
+    if (!g) return expired();
+    const result = await this.goals.complete(s.user, g, null);
+    if ("error" in result) return problem("That goal is no longer open.", "goals");
+    await this.service.acted(s.user.id);
+    return this.redraw(s, doneNote(result.view, s.ctx.locale), key);
+  }
+
+  async pauseGoal(s: Session, g: number | null, key: string | null): Promise<Reply> {
+    if (!g) return expired();
+    const result = await this.goals.changeStatus(s.user, g, "paused");
+    if ("error" in result) return problem("That goal is no longer active.", "goals");
+    await this.service.acted(s.user.id);
+    return this.redraw(s, pausedNote(result.view, s.ctx.locale), key);
+  }
+
+  /** Asked whether to pause after ignored check-ins: pause them all for `d` days. */
+  async pauseAll(s: Session, d: number | null): Promise<Reply> {
+    if (!d || d > 366) return expired();
+    const until = addDays(localDateOf(s.ctx.now, s.ctx.timeZone), d);
+    const message = await this.saved(s, (x) => ({ ...x, pausedUntil: until }));
+    return { kind: "update", message };
+  }
+
+  /** Asked whether to pause: keep them coming. */
+  async keep(s: Session): Promise<Reply> {
+    await this.service.acted(s.user.id);
+    return {
+      kind: "update",
+      message: await this.current(s, "Check-ins continue", ["👍 Great, they keep coming. "]),
+    };
+  }
+
+  /** The schedule as it stands, after `lead`; bare `checkins` adds how to change it. */
+  private async current(s: Session, summary: string, lead: RichText): Promise<Message> {
+    const schedule = await this.service.schedule(s.user);
+    const row = await this.service.row(s.user.id);
+    const described = describeSchedule(schedule, row?.next_checkin_at ?? null, s.ctx);
+    if (lead.length > 0) {
+      return { summary, blocks: [{ type: "text", text: [...lead, ...described] }] };
+    }
+    return {
+      summary,
+      blocks: [
+        { type: "text", text: described },
+        { type: "context", text: ["Try ", { command: `${CHECKINS_USAGE}` }] },
+      ],
+    };
+  }
+
+  private async saved(
+    s: Session,
+    change: (x: CheckinSchedule) => CheckinSchedule,
+    locale = s.ctx.locale,
+  ) {
+    const { schedule, row } = await this.service.update(s.user, change);
+    await this.service.acted(s.user.id);
+    return settingsSavedMessage(schedule, row.next_checkin_at, { ...s.ctx, locale });
+  }
+
+  /** The check-in redrawn after a click, with what just happened on top. */
+  private async redraw(s: Session, note: RichText, key: string | null): Promise<Reply> {
+    const views = await this.goals.list(s.user, ["active"]);
+    return {
+      kind: "update",
+      message: checkinMessage(views, s.ctx, { note, ...(key ? { key } : {}) }),
+    };
+  }
 }

@@ -7,26 +7,100 @@ import { pickGoalMessage, problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { BLOCK_LENGTHS, planForm, planMessage } from "../../messages/plan.ts";
 import { addDays, isLocalTime, localDateOf } from "../../time/schedule.ts";
+import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
 import { int } from "../feature.ts";
 
 /** Without a target date or a plan to finish by, the calendar covers this many weeks. */
 const FALLBACK_WEEKS = 12;
 
+const problem = (message: string, usage: string | null = "plan [goal]") =>
+  privateReply(problemMessage(message, usage));
+const gone = () => problem("That goal is no longer open.");
+
 /** `plan [goal]`: an .ics file with a weekly study block until the goal's target date. */
 export function planFeature(deps: FeatureDeps): Feature {
-  const problem = (message: string, usage: string | null = "plan [goal]") =>
-    privateReply(problemMessage(message, usage));
+  const plans = new StudyPlans(deps);
+  return {
+    name: "plan",
+    commands: [
+      {
+        name: "plan",
+        aliases: ["calendar"],
+        usage: "plan [goal]",
+        description: "A calendar file with a weekly study block until your target date",
+        run: (s, args) => plans.plan(s, args),
+      },
+    ],
+    actions: {
+      "plan.goal": (s, p) => plans.chosen(s, int(p.g) ?? 0),
+      "plan.change": (s, p) => plans.change(s, int(p.g) ?? 0),
+    },
+    forms: { "plan.block": (s, state, values) => plans.saveBlock(s, Number(state), values) },
+  };
+}
 
-  async function openGoal(s: Session, goalId: number): Promise<GoalRow | undefined> {
-    const goal = await deps.goals.find(s.user, goalId);
+class StudyPlans {
+  constructor(private readonly deps: FeatureDeps) {}
+
+  async plan(s: Session, args: string): Promise<Reply> {
+    const open = (await this.deps.goals.list(s.user, OPEN)).map((v) => v.goal);
+    if (open.length === 0) {
+      return problem("You have no open goals to plan yet.", "goal <credential> by <date>");
+    }
+    const match = matchGoal(open, args);
+    if (match.kind === "one") return this.send(s, match.goal);
+    const question =
+      match.kind === "several" && !args
+        ? "Which goal do you want a study plan for?"
+        : `Which goal do you mean by “${args.slice(0, 60)}”?`;
+    return privateReply(pickGoalMessage(question, match.goals, "plan.goal", {}));
+  }
+
+  async chosen(s: Session, goalId: number): Promise<Reply> {
+    const goal = await this.openGoal(s, goalId);
+    return goal ? this.send(s, goal) : gone();
+  }
+
+  /** The form to pick another day, time or length. */
+  async change(s: Session, goalId: number): Promise<Reply> {
+    const goal = await this.openGoal(s, goalId);
+    if (!goal) return gone();
+    const { block } = await studyBlockFor(this.deps.db, s.user);
+    return { kind: "form", form: planForm(goal.id, goal.title, block) };
+  }
+
+  async saveBlock(
+    s: Session,
+    goalId: number,
+    values: Record<string, string | undefined>,
+  ): Promise<FormResult> {
+    const goal = await this.openGoal(s, goalId);
+    if (!goal) return { ok: true, reply: gone() };
+    const errors: Record<string, string> = {};
+    const weekday = Number(values.day);
+    if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) errors.day = "Pick a day.";
+    const time = (values.time ?? "").trim().replace(/^(\d):/, "0$1:");
+    if (!isLocalTime(time)) errors.time = "Use a 24-hour time such as 12:00 or 07:30.";
+    const minutes = Number(values.length);
+    if (!BLOCK_LENGTHS.includes(minutes as (typeof BLOCK_LENGTHS)[number])) {
+      errors.length = "Pick a length.";
+    }
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    const block = { weekday, time, minutes };
+    await saveStudyBlock(this.deps.db, s.user, block, this.deps.clock.now());
+    return { ok: true, reply: await this.send(s, goal, block) };
+  }
+
+  private async openGoal(s: Session, goalId: number): Promise<GoalRow | undefined> {
+    const goal = await this.deps.goals.find(s.user, goalId);
     return goal && OPEN.includes(goal.status) ? goal : undefined;
   }
 
-  async function send(s: Session, goal: GoalRow, chosen?: StudyBlock): Promise<Reply> {
-    const block = chosen ?? (await studyBlockFor(deps.db, s.user)).block;
-    const view = deps.goals.view(goal, s.user);
-    const now = deps.clock.now();
+  private async send(s: Session, goal: GoalRow, chosen?: StudyBlock): Promise<Reply> {
+    const block = chosen ?? (await studyBlockFor(this.deps.db, s.user)).block;
+    const view = this.deps.goals.view(goal, s.user);
+    const now = this.deps.clock.now();
     const until =
       goal.target_date ??
       view.pace.plannedFinish ??
@@ -42,60 +116,4 @@ export function planFeature(deps: FeatureDeps): Feature {
     };
     return privateReply(planMessage({ ...plan, ...studyCalendar(plan) }));
   }
-
-  return {
-    name: "plan",
-    commands: [
-      {
-        name: "plan",
-        aliases: ["calendar"],
-        usage: "plan [goal]",
-        description: "A calendar file with a weekly study block until your target date",
-        async run(s, args) {
-          const open = (await deps.goals.list(s.user, OPEN)).map((v) => v.goal);
-          if (open.length === 0) {
-            return problem("You have no open goals to plan yet.", "goal <credential> by <date>");
-          }
-          const match = matchGoal(open, args);
-          if (match.kind === "one") return send(s, match.goal);
-          const question =
-            match.kind === "several" && !args
-              ? "Which goal do you want a study plan for?"
-              : `Which goal do you mean by “${args.slice(0, 60)}”?`;
-          return privateReply(pickGoalMessage(question, match.goals, "plan.goal", {}));
-        },
-      },
-    ],
-    actions: {
-      "plan.goal": async (s, p) => {
-        const goal = await openGoal(s, int(p.g) ?? 0);
-        return goal ? send(s, goal) : problem("That goal is no longer open.");
-      },
-      "plan.change": async (s, p) => {
-        const goal = await openGoal(s, int(p.g) ?? 0);
-        if (!goal) return problem("That goal is no longer open.");
-        const { block } = await studyBlockFor(deps.db, s.user);
-        return { kind: "form", form: planForm(goal.id, goal.title, block) };
-      },
-    },
-    forms: {
-      "plan.block": async (s, state, values) => {
-        const goal = await openGoal(s, Number(state));
-        if (!goal) return { ok: true, reply: problem("That goal is no longer open.") };
-        const errors: Record<string, string> = {};
-        const weekday = Number(values.day);
-        if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) errors.day = "Pick a day.";
-        const time = (values.time ?? "").trim().replace(/^(\d):/, "0$1:");
-        if (!isLocalTime(time)) errors.time = "Use a 24-hour time such as 12:00 or 07:30.";
-        const minutes = Number(values.length);
-        if (!BLOCK_LENGTHS.includes(minutes as (typeof BLOCK_LENGTHS)[number])) {
-          errors.length = "Pick a length.";
-        }
-        if (Object.keys(errors).length > 0) return { ok: false, errors };
-        const block = { weekday, time, minutes };
-        await saveStudyBlock(deps.db, s.user, block, deps.clock.now());
-        return { ok: true, reply: await send(s, goal, block) };
-      },
-    },
-  };
 }

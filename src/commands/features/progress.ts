@@ -1,5 +1,10 @@
 import { matchGoal } from "../../domain/goals/match.ts";
-import type { Correction, CorrectionError, ProgressChange } from "../../domain/goals/service.ts";
+import type {
+  Correction,
+  CorrectionError,
+  GoalService,
+  ProgressChange,
+} from "../../domain/goals/service.ts";
 import { pickGoalMessage, problemMessage } from "../../messages/goals.ts";
 import { type Message, privateReply, type Reply, type RichText } from "../../messages/model.ts";
 import {
@@ -42,28 +47,72 @@ export function readHours(
   return { ok: true, hours: d.hours };
 }
 
+const say = (message: Message): Reply => privateReply(message);
+const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
+const expired = () => problem("That button has expired.");
+
+function refusal(e: CorrectionError): string {
+  switch (e.error) {
+    case "gone":
+      return "That entry isn't there any more — it may already have been removed.";
+    case "not_yours":
+      return "You can only change your own progress entries.";
+    case "completed":
+      return `${e.entry.goalTitle} is completed, so its logged hours stay as they are.`;
+    case "unchanged":
+      return `That entry already has ${exactHours(e.entry.hours)}.`;
+  }
+}
+
 /** Seeing, undoing and changing your own logged time; every change is audited. */
 export function progressFeature(deps: FeatureDeps): Feature {
-  const { goals } = deps;
-  const say = (message: Message): Reply => privateReply(message);
-  const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
+  const progress = new Progress(deps);
+  return {
+    name: "progress",
+    commands: [
+      {
+        name: "history",
+        usage: HISTORY_USAGE,
+        description: "Your recent logged time, to undo or change an entry.",
+        run: (s, args) => progress.historyCommand(s, args),
+      },
+      {
+        name: "undo",
+        usage: "undo",
+        description: `Remove your latest logged time (last ${LATEST_WITHIN_DAYS} days).`,
+        run: (s, args) => progress.undo(s, args),
+      },
+      {
+        name: "fix",
+        usage: FIX_USAGE,
+        description: "Change the hours of your latest logged time.",
+        run: (s, args) => progress.fix(s, args),
+      },
+    ],
+    actions: {
+      "progress.history": async (s, p) => {
+        const g = int(p.g);
+        return g ? say(await progress.history(s, g)) : expired();
+      },
+      "progress.undo": (s, p) => progress.undoEntry(s, int(p.e), int(p.f)),
+      "progress.change": (s, p) => progress.changeForm(s, int(p.e), int(p.f)),
+    },
+    forms: {
+      "progress.fix": (s, state, values) => progress.saveHours(s, state, values),
+    },
+  };
+}
 
-  function refusal(e: CorrectionError): string {
-    switch (e.error) {
-      case "gone":
-        return "That entry isn't there any more — it may already have been removed.";
-      case "not_yours":
-        return "You can only change your own progress entries.";
-      case "completed":
-        return `${e.entry.goalTitle} is completed, so its logged hours stay as they are.`;
-      case "unchanged":
-        return `That entry already has ${exactHours(e.entry.hours)}.`;
-    }
+class Progress {
+  private readonly goals: GoalService;
+
+  constructor(deps: FeatureDeps) {
+    this.goals = deps.goals;
   }
 
-  async function history(s: Session, filter: number | null, note?: RichText): Promise<Message> {
-    const goal = filter ? await goals.find(s.user, filter) : undefined;
-    const entries = await goals.history(s.user, {
+  async history(s: Session, filter: number | null, note?: RichText): Promise<Message> {
+    const goal = filter ? await this.goals.find(s.user, filter) : undefined;
+    const entries = await this.goals.history(s.user, {
       ...(goal ? { goalId: goal.id } : {}),
       limit: HISTORY_SIZE,
     });
@@ -73,13 +122,13 @@ export function progressFeature(deps: FeatureDeps): Feature {
     });
   }
 
-  async function historyCommand(s: Session, args: string): Promise<Reply> {
+  async historyCommand(s: Session, args: string): Promise<Reply> {
     const query = args.trim();
-    if (!query) return say(await history(s, null));
-    const all = await goals.repo.listForUser(s.user.id, [...ALL_STATUSES]);
+    if (!query) return say(await this.history(s, null));
+    const all = await this.goals.repo.listForUser(s.user.id, [...ALL_STATUSES]);
     if (all.length === 0) return problem("You have no goals yet.", "goal <credential>");
     const match = matchGoal(all, query);
-    if (match.kind === "one") return say(await history(s, match.goal.id));
+    if (match.kind === "one") return say(await this.history(s, match.goal.id));
     const question =
       match.kind === "several"
         ? `Several goals match “${query}”. Which one?`
@@ -87,38 +136,48 @@ export function progressFeature(deps: FeatureDeps): Feature {
     return say(pickGoalMessage(question, match.goals, "progress.history", {}));
   }
 
-  /** The person's most recent entry within the window, for `undo` and `fix`. */
-  async function latest(s: Session) {
-    const since = new Date(s.ctx.now.getTime() - LATEST_WITHIN_DAYS * 24 * 3600 * 1000);
-    const [entry] = await goals.history(s.user, { since, limit: 1 });
-    return entry;
+  async undo(s: Session, args: string): Promise<Reply> {
+    if (args.trim()) {
+      return problem(
+        "Undo takes no words: it removes your latest entry. Pick another from your history.",
+        HISTORY_USAGE,
+      );
+    }
+    return this.correctLatest(s, { delete: true });
   }
 
-  const nothingRecent = () =>
-    problem(
-      `You have no progress from the last ${LATEST_WITHIN_DAYS} days. Older entries can be changed from your history.`,
-      HISTORY_USAGE,
-    );
-
-  async function correctLatest(s: Session, change: ProgressChange): Promise<Reply> {
-    const entry = await latest(s);
-    if (!entry) return nothingRecent();
-    const result = await goals.correct(s.user, entry.id, change);
-    if ("error" in result) return problem(refusal(result));
-    return say(correctionMessage(result, s.ctx));
+  async fix(s: Session, args: string): Promise<Reply> {
+    const hours = readHours(args);
+    if (!hours.ok) return problem(hours.error, FIX_USAGE);
+    return this.correctLatest(s, { hours: hours.hours });
   }
 
-  /** After a click on a history row: the list again, with what happened on top. */
-  async function redraw(
-    s: Session,
-    filter: number | null,
-    result: Correction | CorrectionError,
-  ): Promise<Reply> {
-    const note: RichText = "error" in result ? [refusal(result)] : correctionNote(result, s.ctx);
-    return { kind: "update", message: await history(s, filter, note) };
+  /** The Remove button of a history row. */
+  async undoEntry(s: Session, entryId: number | null, filter: number | null): Promise<Reply> {
+    if (!entryId) return expired();
+    return this.redraw(s, filter, await this.goals.correct(s.user, entryId, { delete: true }));
   }
 
-  async function saveHours(
+  /** The Change button of a history row: a form for the new hours. */
+  async changeForm(s: Session, entryId: number | null, filter: number | null): Promise<Reply> {
+    if (!entryId) return expired();
+    const entry = await this.goals.repo.progressEntry(entryId);
+    // The button's value comes from the client: the entry must be the clicker's own.
+    const refused: CorrectionError | null = !entry
+      ? { error: "gone" }
+      : entry.userId !== s.user.id
+        ? { error: "not_yours" }
+        : entry.goalStatus === "completed"
+          ? { error: "completed", entry }
+          : null;
+    if (refused || !entry) return this.redraw(s, filter, refused ?? { error: "gone" });
+    return {
+      kind: "form",
+      form: changeHoursForm(entry, s.ctx, filter ?? undefined, MAX_HOURS_PER_LOG),
+    };
+  }
+
+  async saveHours(
     s: Session,
     state: string | undefined,
     values: Record<string, string | undefined>,
@@ -127,78 +186,39 @@ export function progressFeature(deps: FeatureDeps): Feature {
     if (!e) return { ok: true, reply: problem("That form has expired.") };
     const hours = readHours(values.hours ?? "");
     if (!hours.ok) return { ok: false, errors: { hours: hours.error } };
-    const result = await goals.correct(s.user, e, { hours: hours.hours });
+    const result = await this.goals.correct(s.user, e, { hours: hours.hours });
     // A form can't redraw the list behind it, so the result arrives as a reply.
     if ("error" in result) return { ok: true, reply: problem(refusal(result)) };
     return { ok: true, reply: say(correctionMessage(result, s.ctx)) };
   }
 
-  return {
-    name: "progress",
-    commands: [
-      {
-        name: "history",
-        usage: HISTORY_USAGE,
-        description: "Your recent logged time, to undo or change an entry.",
-        run: historyCommand,
-      },
-      {
-        name: "undo",
-        usage: "undo",
-        description: `Remove your latest logged time (last ${LATEST_WITHIN_DAYS} days).`,
-        async run(s, args) {
-          if (args.trim()) {
-            return problem(
-              "Undo takes no words: it removes your latest entry. Pick another from your history.",
-              HISTORY_USAGE,
-            );
-          }
-          return correctLatest(s, { delete: true });
-        },
-      },
-      {
-        name: "fix",
-        usage: FIX_USAGE,
-        description: "Change the hours of your latest logged time.",
-        async run(s, args) {
-          const hours = readHours(args);
-          if (!hours.ok) return problem(hours.error, FIX_USAGE);
-          return correctLatest(s, { hours: hours.hours });
-        },
-      },
-    ],
-    actions: {
-      async "progress.history"(s, p) {
-        const g = int(p.g);
-        if (!g) return problem("That button has expired.");
-        return say(await history(s, g));
-      },
-      async "progress.undo"(s, p) {
-        const e = int(p.e);
-        if (!e) return problem("That button has expired.");
-        return redraw(s, int(p.f), await goals.correct(s.user, e, { delete: true }));
-      },
-      async "progress.change"(s, p) {
-        const e = int(p.e);
-        if (!e) return problem("That button has expired.");
-        const entry = await goals.repo.progressEntry(e);
-        // The button's value comes from the client: the entry must be the clicker's own.
-        const refused: CorrectionError | null = !entry
-          ? { error: "gone" }
-          : entry.userId !== s.user.id
-            ? { error: "not_yours" }
-            : entry.goalStatus === "completed"
-              ? { error: "completed", entry }
-              : null;
-        if (refused || !entry) return redraw(s, int(p.f), refused ?? { error: "gone" });
-        return {
-          kind: "form",
-          form: changeHoursForm(entry, s.ctx, int(p.f) ?? undefined, MAX_HOURS_PER_LOG),
-        };
-      },
-    },
-    forms: {
-      "progress.fix": saveHours,
-    },
-  };
+  /** The person's most recent entry within the window, for `undo` and `fix`. */
+  private async latest(s: Session) {
+    const since = new Date(s.ctx.now.getTime() - LATEST_WITHIN_DAYS * 24 * 3600 * 1000);
+    const [entry] = await this.goals.history(s.user, { since, limit: 1 });
+    return entry;
+  }
+
+  private async correctLatest(s: Session, change: ProgressChange): Promise<Reply> {
+    const entry = await this.latest(s);
+    if (!entry) {
+      return problem(
+        `You have no progress from the last ${LATEST_WITHIN_DAYS} days. Older entries can be changed from your history.`,
+        HISTORY_USAGE,
+      );
+    }
+    const result = await this.goals.correct(s.user, entry.id, change);
+    if ("error" in result) return problem(refusal(result));
+    return say(correctionMessage(result, s.ctx));
+  }
+
+  /** After a click on a history row: the list again, with what happened on top. */
+  private async redraw(
+    s: Session,
+    filter: number | null,
+    result: Correction | CorrectionError,
+  ): Promise<Reply> {
+    const note: RichText = "error" in result ? [refusal(result)] : correctionNote(result, s.ctx);
+    return { kind: "update", message: await this.history(s, filter, note) };
+  }
 }

@@ -39,36 +39,94 @@ export function findStack(stacks: StackSummary[], text: string): StackSummary | 
   return best?.item;
 }
 
+const problem = (message: string, usage: string | null = "stack <role>") =>
+  privateReply(problemMessage(message, usage));
+
 /** `stack [role] [N h/week]`, `stack define …`, and the Start this stack button. */
 export function stackFeature(deps: FeatureDeps): Feature {
-  const org = new OrgService(deps.db, deps.clock, deps.admins);
-  const repo = new StackRepository(deps.db);
-  const service = new StackService(deps.db, deps.goals.repo, deps.clock);
-  const say = privateReply;
-  const problem = (message: string, usage: string | null = "stack <role>") =>
-    say(problemMessage(message, usage));
+  const stacks = new Stacks(deps);
+  return {
+    name: "stack",
+    commands: [
+      {
+        name: "stack",
+        aliases: ["stacks", "pathway"],
+        usage: "stack [role] [<N>h/week]",
+        description: "Credentials to take in order for a role, with your progress",
+        run: (s, args) =>
+          /^define\b/i.test(args)
+            ? stacks.define(s, args.replace(/^define\s*/i, ""))
+            : stacks.stack(s, args),
+      },
+    ],
+    actions: {
+      "stack.show": async (s, p) => {
+        const stack = await stacks.find(int(p.s));
+        return stack ? stacks.show(s, stack) : problem("That stack no longer exists.");
+      },
+      "stack.start": async (s, p) => {
+        const id = int(p.s);
+        if (!id) return problem("That button has expired.");
+        const h = num(p.h);
+        return stacks.start(s, id, h && h > 0 && h <= MAX_HOURS_PER_WEEK ? h : null);
+      },
+    },
+  };
+}
 
-  async function catalogById(): Promise<Map<number, CatalogEntry>> {
-    return new Map((await deps.catalog.all()).map((e) => [e.id, e]));
+class Stacks {
+  private readonly org: OrgService;
+  private readonly repo: StackRepository;
+  private readonly service: StackService;
+
+  constructor(private readonly deps: FeatureDeps) {
+    this.org = new OrgService(deps.db, deps.clock, deps.admins);
+    this.repo = new StackRepository(deps.db);
+    this.service = new StackService(deps.db, deps.goals.repo, deps.clock);
   }
 
-  async function show(s: Session, stack: StackSummary): Promise<Reply> {
-    const progress = await service.progress(s.user, stack, await catalogById());
-    return say(stackMessage(progress));
+  async find(id: number | null): Promise<StackSummary | undefined> {
+    return (await this.repo.all()).find((x) => x.id === id);
   }
 
-  async function start(s: Session, stackId: number, hours: number | null): Promise<Reply> {
-    const stack = (await repo.all()).find((x) => x.id === stackId);
+  /** `stack [role] [N h/week]`: every stack, or one with the person's progress. */
+  async stack(s: Session, args: string): Promise<Reply> {
+    let text = args;
+    let hours: number | null = null;
+    const hpw = HOURS_PER_WEEK.exec(text);
+    if (hpw) {
+      hours = Number(hpw[1]!.replace(",", "."));
+      if (!(hours > 0) || hours > MAX_HOURS_PER_WEEK) {
+        return problem(`Hours per week must be more than 0 and at most ${MAX_HOURS_PER_WEEK}.`);
+      }
+      text = `${text.slice(0, hpw.index)} ${text.slice(hpw.index + hpw[0].length)}`.trim();
+    }
+    const stacks = await this.repo.all();
+    if (!text) return privateReply(stacksListMessage(stacks));
+    const stack = findStack(stacks, text.slice(0, MAX_ROLE * 2));
+    if (!stack) return noStack(stacks, text);
+    const reply = await this.show(s, stack);
+    return hours === null ? reply : withHours(reply, hours);
+  }
+
+  async show(s: Session, stack: StackSummary): Promise<Reply> {
+    const progress = await this.service.progress(s.user, stack, await this.catalogById());
+    return privateReply(stackMessage(progress));
+  }
+
+  async start(s: Session, stackId: number, hours: number | null): Promise<Reply> {
+    const stack = await this.find(stackId);
     if (!stack) return problem("That stack no longer exists.");
-    const progress = await service.progress(s.user, stack, await catalogById());
-    const weekly = hours ?? (await service.weeklyHours(s.user));
-    const result = await service.start(s.user, progress, weekly);
+    const progress = await this.service.progress(s.user, stack, await this.catalogById());
+    const weekly = hours ?? (await this.service.weeklyHours(s.user));
+    const result = await this.service.start(s.user, progress, weekly);
     if ("error" in result) return problem("That stack was just started — see your goals.", "goals");
-    return say(stackStartedMessage(stack, result.steps, weekly));
+    return privateReply(stackStartedMessage(stack, result.steps, weekly));
   }
 
-  async function define(s: Session, args: string): Promise<Reply> {
-    if (!(await canDefineStacks(org, s.user))) {
+  /** `stack define <role>: <credential>, …` (admins): a stack of catalog credentials, in order. */
+  async define(s: Session, args: string): Promise<Reply> {
+    if (!(await canDefineStacks(this.org, s.user))) {
       return problem("Only workspace admins can define stacks.", null);
     }
     const colon = args.indexOf(":");
@@ -82,34 +140,15 @@ export function stackFeature(deps: FeatureDeps): Feature {
     if (!role || role.length > MAX_ROLE)
       return problem("Name the role (at most 80 characters).", DEFINE_USAGE);
     if (names.length === 0) return problem("List at least one credential.", DEFINE_USAGE);
-    const entries = await deps.catalog.all();
-    const picked: CatalogEntry[] = [];
-    for (const name of names) {
-      const match = matchCredential(entries, name);
-      if (match.kind === "none")
-        return problem(`Nothing in the catalog matches “${name}”.`, DEFINE_USAGE);
-      if (match.kind === "ambiguous") {
-        const options = match.candidates
-          .slice(0, 3)
-          .map((c) => c.title)
-          .join("; ");
-        return problem(
-          `“${name}” could be several credentials: ${options}. Use the full title.`,
-          DEFINE_USAGE,
-        );
-      }
-      if (picked.some((p) => p.id === match.entry.id)) {
-        return problem(`${match.entry.title} is listed twice.`, DEFINE_USAGE);
-      }
-      picked.push(match.entry);
-    }
-    const saved = await repo.define({
+    const picked = pickCredentials(await this.deps.catalog.all(), names);
+    if ("problem" in picked) return problem(picked.problem, DEFINE_USAGE);
+    const saved = await this.repo.define({
       role,
       title: null,
       description: null,
       credentialIds: picked.map((p) => p.id),
     });
-    return say(
+    return privateReply(
       stackDefinedMessage(
         { role, title: saved.title },
         picked.map((p) => p.title),
@@ -118,65 +157,46 @@ export function stackFeature(deps: FeatureDeps): Feature {
     );
   }
 
-  return {
-    name: "stack",
-    commands: [
-      {
-        name: "stack",
-        aliases: ["stacks", "pathway"],
-        usage: "stack [role] [<N>h/week]",
-        description: "Credentials to take in order for a role, with your progress",
-        async run(s, args) {
-          if (/^define\b/i.test(args)) return define(s, args.replace(/^define\s*/i, ""));
-          let text = args;
-          let hours: number | null = null;
-          const hpw = HOURS_PER_WEEK.exec(text);
-          if (hpw) {
-            hours = Number(hpw[1]!.replace(",", "."));
-            if (!(hours > 0) || hours > MAX_HOURS_PER_WEEK) {
-              return problem(
-                `Hours per week must be more than 0 and at most ${MAX_HOURS_PER_WEEK}.`,
-              );
-            }
-            text = `${text.slice(0, hpw.index)} ${text.slice(hpw.index + hpw[0].length)}`.trim();
-          }
-          const stacks = await repo.all();
-          if (!text) return say(stacksListMessage(stacks));
-          const stack = findStack(stacks, text.slice(0, MAX_ROLE * 2));
-          if (!stack) {
-            const list = stacksListMessage(stacks);
-            return say({
-              ...list,
-              summary: `No stack for “${text}”`,
-              blocks: [
-                {
-                  type: "text",
-                  text: [`I have no stack for “${text.slice(0, 60)}” yet. These exist:`],
-                },
-                ...list.blocks.filter((b) => b.type !== "header"),
-              ],
-            });
-          }
-          if (hours === null) return show(s, stack);
-          const reply = await show(s, stack);
-          return withHours(reply, hours);
-        },
-      },
+  private async catalogById(): Promise<Map<number, CatalogEntry>> {
+    return new Map((await this.deps.catalog.all()).map((e) => [e.id, e]));
+  }
+}
+
+/** The catalog entry of each name, in order, or what is wrong with the first that has none. */
+function pickCredentials(
+  entries: CatalogEntry[],
+  names: string[],
+): CatalogEntry[] | { problem: string } {
+  const picked: CatalogEntry[] = [];
+  for (const name of names) {
+    const match = matchCredential(entries, name);
+    if (match.kind === "none") return { problem: `Nothing in the catalog matches “${name}”.` };
+    if (match.kind === "ambiguous") {
+      const options = match.candidates
+        .slice(0, 3)
+        .map((c) => c.title)
+        .join("; ");
+      return { problem: `“${name}” could be several credentials: ${options}. Use the full title.` };
+    }
+    if (picked.some((p) => p.id === match.entry.id)) {
+      return { problem: `${match.entry.title} is listed twice.` };
+    }
+    picked.push(match.entry);
+  }
+  return picked;
+}
+
+/** The stacks there are, when none fits what the person typed. */
+function noStack(stacks: StackSummary[], text: string): Reply {
+  const list = stacksListMessage(stacks);
+  return privateReply({
+    ...list,
+    summary: `No stack for “${text}”`,
+    blocks: [
+      { type: "text", text: [`I have no stack for “${text.slice(0, 60)}” yet. These exist:`] },
+      ...list.blocks.filter((b) => b.type !== "header"),
     ],
-    actions: {
-      "stack.show": async (s, p) => {
-        const stack = (await repo.all()).find((x) => x.id === int(p.s));
-        if (!stack) return problem("That stack no longer exists.");
-        return show(s, stack);
-      },
-      "stack.start": async (s, p) => {
-        const id = int(p.s);
-        if (!id) return problem("That button has expired.");
-        const h = num(p.h);
-        return start(s, id, h && h > 0 && h <= MAX_HOURS_PER_WEEK ? h : null);
-      },
-    },
-  };
+  });
 }
 
 /** Carries the hours a person typed into the Start this stack button. */
