@@ -79,6 +79,12 @@ export function authorizeUrl(apiUrl: string | undefined): string {
   return new URL("../oauth/v2/authorize", apiUrl ?? "https://slack.com/api/").toString();
 }
 
+/**
+ * Initialised after the listeners are registered; no conversation store, as Stackup keeps no
+ * per-conversation state in Bolt and the default in-memory one is read on every request.
+ */
+const BOLT_OPTIONS = { deferInitialization: true, convoStore: false } as const;
+
 /** The Web API client options for interactive work: a user is waiting, so retry briefly only. */
 function interactiveClientOptions(config: Pick<Config, "slack">): webApi.WebClientOptions {
   return {
@@ -119,7 +125,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
       receiver: options.receiver,
       logger: log,
       clientOptions,
-      deferInitialization: true,
+      ...BOLT_OPTIONS,
     });
     if (options.receiver instanceof ExpressReceiver) handle = mountable(options.receiver);
   } else if (appToken) {
@@ -130,7 +136,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
       socketMode: true,
       logger: log,
       clientOptions,
-      deferInitialization: true,
+      ...BOLT_OPTIONS,
     });
   } else {
     mode = "http";
@@ -146,7 +152,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
       receiver,
       logger: log,
       clientOptions,
-      deferInitialization: true,
+      ...BOLT_OPTIONS,
     });
     handle = mountable(receiver);
   }
@@ -219,7 +225,12 @@ async function createAddToSlackApp(
       },
     },
   });
-  const bolt = new App({ receiver, logger: log, clientOptions, deferInitialization: true });
+  const bolt = new App({
+    receiver,
+    logger: log,
+    clientOptions,
+    ...BOLT_OPTIONS,
+  });
   const noteEnterprise = installations.noteEnterprise?.bind(installations);
   if (noteEnterprise) {
     // Enterprise Grid: which organisation each workspace is in (Bolt reads it from the body's

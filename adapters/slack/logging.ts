@@ -2,7 +2,8 @@ import type { Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { Logger } from "pino";
 
 /** The slice of pino the adapter uses, so tests can pass a recorder. */
-export type AdapterLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
+export type AdapterLogger = Pick<Logger, "debug" | "info" | "warn" | "error"> &
+  Partial<Pick<Logger, "isLevelEnabled">>;
 
 /**
  * What may be logged about an error: name, code, message, stack and Slack's error string.
@@ -49,15 +50,24 @@ function flatten(parts: unknown[]): string {
   );
 }
 
-/** Bolt's logger interface on top of ours; Bolt's messages become one line each. */
+/**
+ * Bolt's logger interface on top of ours; Bolt's messages become one line each. Bolt and the Web
+ * API client write several debug lines a request: below our logger's level they are not even
+ * formatted. Bolt's own level (it sets its default, info) only answers getLevel.
+ */
 export function boltLogger(logger: AdapterLogger, level: string): BoltLogger {
   let current = (["debug", "info", "warn", "error"].includes(level) ? level : "info") as LogLevel;
   let name = "slack";
+  const at =
+    (lvl: "debug" | "info" | "warn" | "error") =>
+    (...msg: unknown[]) => {
+      if (logger.isLevelEnabled?.(lvl) ?? true) logger[lvl]({ component: name }, flatten(msg));
+    };
   return {
-    debug: (...msg: unknown[]) => logger.debug({ component: name }, flatten(msg)),
-    info: (...msg: unknown[]) => logger.info({ component: name }, flatten(msg)),
-    warn: (...msg: unknown[]) => logger.warn({ component: name }, flatten(msg)),
-    error: (...msg: unknown[]) => logger.error({ component: name }, flatten(msg)),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
     setLevel: (next: LogLevel) => {
       current = next;
     },

@@ -1,4 +1,5 @@
 import type { webApi } from "@slack/bolt";
+import { request } from "undici";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import { type FormOrigin, renderForm, renderHome, renderMessage } from "./blocks.ts";
 import { uploadWithMessage } from "./messenger.ts";
@@ -32,14 +33,19 @@ export const SORRY: Message = {
 /** Errors where a response_url "in_channel" post still works although chat.postMessage did not. */
 const NOT_IN_CHANNEL = new Set(["not_in_channel", "channel_not_found"]);
 
-/** Posts to a response_url (valid 30 minutes, 5 uses); it needs no token. */
+/**
+ * Posts to a response_url (valid 30 minutes, 5 uses); it needs no token. undici's request rather
+ * than fetch: a command's reply costs about half the CPU without fetch's web streams.
+ */
 export async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(url, {
+  const response = await request(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`response_url answered ${response.status}`);
+  await response.body.dump();
+  const status = response.statusCode;
+  if (status < 200 || status > 299) throw new Error(`response_url answered ${status}`);
 }
 
 /** Sends a message to the user's DM with the bot, with its files when it has any. */
