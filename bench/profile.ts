@@ -4,7 +4,7 @@
 // By default it also writes a V8 CPU profile to --out when the process exits; --perf records an
 // on-CPU `perf record` of the driven window instead (JavaScript named through --perf-basic-prof).
 //   node --import tsx bench/profile.ts [--rate 150] [--seconds 10] [--text goals] [--out dir]
-//                                      [--no-prof | --perf]
+//                                      [--no-prof | --perf] [--main dist-copy/bin/main.js]
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     out: { type: "string", default: "bench-profile" },
     "no-prof": { type: "boolean", default: false },
     perf: { type: "boolean", default: false },
+    // Another build's entry point (a copy of dist/ inside the repository), to compare two builds.
+    main: { type: "string", default: "dist/bin/main.js" },
   },
 });
 const out = values.out;
@@ -63,7 +65,7 @@ const env = {
   SLACK_API_URL: slack.apiUrl,
 };
 const proc = await startProcess(
-  ["--enable-source-maps", ...flags, "dist/bin/main.js", "start", "--role", "all"],
+  ["--enable-source-maps", ...flags, values.main, "start", "--role", "all"],
   env,
   await freePort(),
 );
