@@ -225,32 +225,8 @@ async function createAddToSlackApp(
       },
     },
   });
-  const bolt = new App({
-    receiver,
-    logger: log,
-    clientOptions,
-    ...BOLT_OPTIONS,
-  });
-  const noteEnterprise = installations.noteEnterprise?.bind(installations);
-  if (noteEnterprise) {
-    // Enterprise Grid: which organisation each workspace is in (Bolt reads it from the body's
-    // enterprise_id, enterprise.id or authorizations), so messages Stackup sends there later can
-    // use the organisation's org-wide install.
-    bolt.use(async ({ context, next }) => {
-      const { teamId, enterpriseId } = context;
-      if (teamId && enterpriseId) {
-        try {
-          await noteEnterprise(teamId, enterpriseId);
-        } catch (error) {
-          logger.warn(
-            { team: teamId, enterprise: enterpriseId, err: describeError(error) },
-            "Could not record a Slack workspace's organisation",
-          );
-        }
-      }
-      await next();
-    });
-  }
+  const bolt = new App({ receiver, logger: log, clientOptions, ...BOLT_OPTIONS });
+  noteEnterprises(bolt, installations, logger);
   const h = handling(options);
   registerListeners(bolt, h, fileOrigins(apiUrl), installations);
   await bolt.init();
@@ -264,6 +240,30 @@ async function createAddToSlackApp(
       await h.queue.onIdle();
     },
   };
+}
+
+/**
+ * Enterprise Grid: which organisation each workspace is in (Bolt reads it from the body's
+ * enterprise_id, enterprise.id or authorizations), so messages Stackup sends there later can use
+ * the organisation's org-wide install.
+ */
+function noteEnterprises(bolt: App, installations: ListenerInstallations, logger: AdapterLogger) {
+  const noteEnterprise = installations.noteEnterprise?.bind(installations);
+  if (!noteEnterprise) return;
+  bolt.use(async ({ context, next }) => {
+    const { teamId, enterpriseId } = context;
+    if (teamId && enterpriseId) {
+      try {
+        await noteEnterprise(teamId, enterpriseId);
+      } catch (error) {
+        logger.warn(
+          { team: teamId, enterprise: enterpriseId, err: describeError(error) },
+          "Could not record a Slack workspace's organisation",
+        );
+      }
+    }
+    await next();
+  });
 }
 
 function handling(options: SlackAppOptions): Handling {
