@@ -136,7 +136,7 @@ describe("parseCatalogFile, CSV", () => {
       {
         line: 1,
         message:
-          'unknown column "skils" (the columns are title, provider, url, estimated_hours, skills, cost_usd, level, provider_url, xapi_activities, credly_templates)',
+          'unknown column "skils" (the columns are title, provider, url, estimated_hours, skills, cost_usd, level, provider_url, xapi_activities, credly_templates, issuer_domains)',
       },
       { line: 1, message: "missing columns skills, cost_usd in the first row" },
     ]);
@@ -275,7 +275,7 @@ describe("parseCatalogFile, YAML", () => {
       {
         line: 11,
         message:
-          'unknown field "hours" (the fields are title, provider, url, estimated_hours, skills, cost_usd, level, provider_url, xapi_activities, credly_templates)',
+          'unknown field "hours" (the fields are title, provider, url, estimated_hours, skills, cost_usd, level, provider_url, xapi_activities, credly_templates, issuer_domains)',
       },
       { line: 20, message: '"Good" is already in this stack (line 20)' },
       { line: 23, message: "a stack needs at least one credential" },

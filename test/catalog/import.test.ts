@@ -251,6 +251,67 @@ describe("importCatalog", () => {
     ]);
   });
 
+  it("takes a provider's issuer domains from the CSV's issuer_domains column", async () => {
+    const header = "title,provider,url,estimated_hours,skills,cost_usd,level,issuer_domains";
+    const csv = [
+      header,
+      "Badge Course A,Issuing House,https://ih.example/a,10,x,0,beginner,Credly.com; https://badges.issuing-house.example/v",
+      "Badge Course B,Issuing House,https://ih.example/b,10,x,0,beginner,issuing-house.example",
+      "Badge Course C,Issuing House,https://ih.example/c,10,x,0,beginner,",
+    ].join("\n");
+    const ok = await importCatalog(t.db, rowsOf(csv, "csv"));
+    expect(ok.ok).toBe(true);
+    const row = await t.db
+      .selectFrom("providers")
+      .where("name", "=", "Issuing House")
+      .select("issuer_domains")
+      .executeTakeFirstOrThrow();
+    expect(row.issuer_domains).toEqual([
+      "badges.issuing-house.example",
+      "credly.com",
+      "issuing-house.example",
+    ]);
+    // a later file adds, never takes away
+    await importCatalog(
+      t.db,
+      rowsOf(
+        `${header}\nBadge Course A,Issuing House,https://ih.example/a,10,x,0,beginner,ih.example`,
+        "csv",
+      ),
+    );
+    const again = await t.db
+      .selectFrom("providers")
+      .where("name", "=", "Issuing House")
+      .select("issuer_domains")
+      .executeTakeFirstOrThrow();
+    expect(again.issuer_domains).toEqual([
+      "badges.issuing-house.example",
+      "credly.com",
+      "ih.example",
+      "issuing-house.example",
+    ]);
+  });
+
+  it("refuses issuer domains that are no domain or are shared by unrelated sites, line by line", async () => {
+    const csv = [
+      "title,provider,url,estimated_hours,skills,cost_usd,level,issuer_domains",
+      "Shared A,Shady,https://sh.example/a,10,x,0,beginner,github.io",
+      "Shared B,Shady,https://sh.example/b,10,x,0,beginner,co.uk",
+      "Shared C,Shady,https://sh.example/c,10,x,0,beginner,not a domain",
+      "Shared D,Shady,https://sh.example/d,10,x,0,beginner,127.0.0.1",
+    ].join("\n");
+    const parsed = parseCatalogFile(csv, "csv");
+    const shared = (d: string) =>
+      `"${d}" is shared by many unrelated sites, so it can't say who issued a badge; give the provider's own domain, such as coursera.org`;
+    expect(parsed.errors).toEqual([
+      { line: 2, message: shared("github.io") },
+      { line: 3, message: shared("co.uk") },
+      { line: 4, message: '"not a domain" is not a domain such as coursera.org' },
+      { line: 5, message: shared("127.0.0.1") },
+    ]);
+    expect(parsed.rows).toEqual([]);
+  });
+
   it("rolls back everything when the database refuses a row", async () => {
     const before = await tableCounts();
     // Bypasses parsing on purpose: the schema's own check must still leave nothing behind.

@@ -1,5 +1,5 @@
 import type { Level } from "../../db/types.ts";
-import { normaliseDomain } from "./issuer-domains.ts";
+import { isSharedSuffix, normaliseDomain } from "./issuer-domains.ts";
 
 /** A problem with the file, at the 1-based line where the offending row or field starts. */
 export interface LineError {
@@ -24,6 +24,8 @@ export interface CredentialRow {
   xapiActivities?: string[];
   /** Credly badge template ids or names of this credential; absent: the stored ones stay. */
   credlyTemplates?: string[];
+  /** Domains the provider issues badges from, added to those already stored. */
+  issuerDomains?: string[];
 }
 
 export interface ProviderRow {
@@ -254,6 +256,13 @@ export class FieldReader {
         this.fail(field, `"${String(item)}" is not a domain such as coursera.org`);
         return undefined;
       }
+      if (isSharedSuffix(domain)) {
+        this.fail(
+          field,
+          `"${domain}" is shared by many unrelated sites, so it can't say who issued a badge; give the provider's own domain, such as coursera.org`,
+        );
+        return undefined;
+      }
       if (!domains.includes(domain)) domains.push(domain);
     }
     return domains;
@@ -319,6 +328,7 @@ export function readCredential(
   const level = reader.level("level");
   const xapiActivities = reader.mapping("xapi_activities", "activity");
   const credlyTemplates = reader.mapping("credly_templates", "template");
+  const issuerDomains = reader.domains("issuer_domains");
   if (
     reader.errors.length > 0 ||
     title === undefined ||
@@ -330,7 +340,8 @@ export function readCredential(
     costUsd === undefined ||
     level === undefined ||
     xapiActivities === undefined ||
-    credlyTemplates === undefined
+    credlyTemplates === undefined ||
+    issuerDomains === undefined
   ) {
     return undefined;
   }
@@ -347,6 +358,7 @@ export function readCredential(
     level,
     ...(xapiActivities ? { xapiActivities } : {}),
     ...(credlyTemplates ? { credlyTemplates } : {}),
+    ...(issuerDomains.length > 0 ? { issuerDomains } : {}),
   };
 }
 

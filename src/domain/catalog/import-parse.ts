@@ -41,6 +41,7 @@ export const CSV_OPTIONAL_COLUMNS = [
   "provider_url",
   "xapi_activities",
   "credly_templates",
+  "issuer_domains",
 ] as const;
 const CSV_COLUMNS: readonly string[] = [...CSV_REQUIRED_COLUMNS, ...CSV_OPTIONAL_COLUMNS];
 

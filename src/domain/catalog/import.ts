@@ -63,6 +63,42 @@ export async function importCatalog(
   }
 }
 
+/**
+ * Issuer domains a file names (for a provider, or on a credential's row for its provider) are
+ * added to those stored, never taken away.
+ */
+async function addIssuerDomains(
+  trx: Transaction<Database>,
+  rows: readonly CatalogRow[],
+  providerId: ReadonlyMap<string, number>,
+): Promise<void> {
+  const domains = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const named =
+      row.kind === "provider"
+        ? { name: row.name, list: row.issuerDomains }
+        : row.kind === "credential"
+          ? { name: row.provider, list: row.issuerDomains ?? [] }
+          : null;
+    if (!named || named.list.length === 0) continue;
+    const key = named.name.toLowerCase();
+    domains.set(key, new Set([...(domains.get(key) ?? []), ...named.list]));
+  }
+  for (const [name, list] of domains) {
+    const id = providerId.get(name);
+    if (id === undefined) continue;
+    await trx
+      .updateTable("providers")
+      .set({
+        issuer_domains: sql<string[]>`array(
+          select distinct d from unnest(issuer_domains || ${sql.val([...list])}::text[]) d
+          order by d)`,
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+}
+
 async function write(
   trx: Transaction<Database>,
   rows: readonly CatalogRow[],
@@ -130,21 +166,7 @@ async function write(
     }
   }
 
-  // Issuer domains a file names are added to those stored, never taken away.
-  for (const row of rows) {
-    if (row.kind !== "provider" || row.issuerDomains.length === 0) continue;
-    const id = providerId.get(row.name.toLowerCase());
-    if (id === undefined) continue;
-    await trx
-      .updateTable("providers")
-      .set({
-        issuer_domains: sql<string[]>`array(
-          select distinct d from unnest(issuer_domains || ${sql.val(row.issuerDomains)}::text[]) d
-          order by d)`,
-      })
-      .where("id", "=", id)
-      .execute();
-  }
+  await addIssuerDomains(trx, rows, providerId);
 
   // Credentials: one upsert per chunk; rows that would not change are left alone and counted.
   const credentialId = new Map<string, number>(storedIds);

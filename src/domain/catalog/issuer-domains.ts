@@ -1,3 +1,4 @@
+import { getDomain } from "tldts";
 import type { KnownIssuer } from "../verification/trust.ts";
 
 /**
@@ -34,4 +35,12 @@ export function normaliseDomain(raw: string): string | null {
     .replace(/:\d+$/, "");
   d = d.replace(/^\.+|\.+$/g, "");
   return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d) ? d : null;
+}
+
+/**
+ * True when `domain` is shared by unrelated sites — a public suffix (com, co.uk, github.io) or an
+ * address — so it can't say who issued a badge.
+ */
+export function isSharedSuffix(domain: string): boolean {
+  return getDomain(domain, { allowPrivateDomains: true }) === null;
 }
