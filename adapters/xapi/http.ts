@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Kysely } from "kysely";
 import type { Database } from "../../src/db/types.ts";
 import { type XapiClient, XapiCredentials } from "../../src/domain/xapi/credentials.ts";
+import { acceptedLanguages, formatStatement } from "../../src/domain/xapi/format.ts";
+import { parseQuery, queryStatements } from "../../src/domain/xapi/query.ts";
 import { StatementService } from "../../src/domain/xapi/statements.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Clock } from "../../src/time/clock.ts";
@@ -151,9 +154,16 @@ export function createXapiHandler(deps: {
         headers,
       );
     }
-    if (req.method === "GET") return getStatement(res, client, url, headers);
+    // HEAD is answered as GET; Node leaves the body out.
+    if (req.method === "GET" || req.method === "HEAD")
+      return getStatements(req, res, client, url, headers);
     if (req.method !== "POST" && req.method !== "PUT") {
-      return send(res, 405, { error: "GET, POST or PUT" }, { ...headers, allow: "GET, POST, PUT" });
+      return send(
+        res,
+        405,
+        { error: "GET, HEAD, POST or PUT" },
+        { ...headers, allow: "GET, HEAD, POST, PUT" },
+      );
     }
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/json") {
@@ -198,35 +208,77 @@ export function createXapiHandler(deps: {
     return send(res, 200, result.ids, headers);
   }
 
-  async function getStatement(
+  async function getStatements(
+    req: IncomingMessage,
     res: ServerResponse,
     client: XapiClient,
     url: URL,
-    headers: Record<string, string>,
+    versionHeaders: Record<string, string>,
   ): Promise<void> {
-    const id = url.searchParams.get("statementId");
-    const voidedId = url.searchParams.get("voidedStatementId");
-    const extra = [...url.searchParams.keys()].filter(
+    // Every answer to a GET says up to when stored statements are in it, errors included.
+    const headers = {
+      ...versionHeaders,
+      "x-experience-api-consistent-through": deps.clock.now().toISOString(),
+    };
+    const params = url.searchParams;
+    const id = params.get("statementId");
+    const voidedId = params.get("voidedStatementId");
+    const attachments = params.get("attachments") === "true";
+    const languages = acceptedLanguages(req.headers["accept-language"]);
+    if (id === null && voidedId === null) {
+      const parsed = parseQuery(params);
+      if (!parsed.ok) return send(res, 400, { error: parsed.reason }, headers);
+      const page = await queryStatements(deps.db, deps.clock, client.workspaceId, parsed.query);
+      const next = new URLSearchParams(params);
+      next.set("page", page.next ?? "");
+      const result = {
+        statements: page.statements.map((s) => formatStatement(s, parsed.query.format, languages)),
+        more: page.next ? `/xapi/statements?${next}` : "",
+      };
+      return sendStatements(res, result, attachments, headers);
+    }
+    const extra = [...params.keys()].filter(
       (k) => !["statementId", "voidedStatementId", "format", "attachments"].includes(k),
     );
-    if ((id === null) === (voidedId === null) || extra.length > 0) {
+    if ((id !== null && voidedId !== null) || extra.length > 0) {
       return send(
         res,
         400,
-        { error: "Stackup returns statements by statementId or voidedStatementId only." },
+        {
+          error: "With statementId or voidedStatementId, only format and attachments may be given.",
+        },
         headers,
       );
     }
+    const format = params.get("format") ?? "exact";
+    if (format !== "exact" && format !== "ids" && format !== "canonical")
+      return send(res, 400, { error: "format is exact, ids or canonical." }, headers);
     const wanted = (id ?? voidedId)!;
     if (!UUID.test(wanted)) return send(res, 400, { error: "That id is not a UUID." }, headers);
     const found = await statements.get(client.workspaceId, wanted, voidedId !== null);
-    const consistent = {
-      ...headers,
-      "x-experience-api-consistent-through": deps.clock.now().toISOString(),
-    };
-    if (found === undefined) return send(res, 404, { error: "No such statement." }, consistent);
-    return send(res, 200, found, consistent);
+    if (found === undefined) return send(res, 404, { error: "No such statement." }, headers);
+    return sendStatements(res, formatStatement(found, format, languages), attachments, headers);
   }
+}
+
+/**
+ * A GET's answer: JSON, or with attachments=true the multipart/mixed form xAPI asks for, whose
+ * only part is the JSON (Stackup keeps no attachment content).
+ */
+function sendStatements(
+  res: ServerResponse,
+  body: unknown,
+  multipart: boolean,
+  headers: Record<string, string>,
+): void {
+  if (!multipart) {
+    send(res, 200, body, headers);
+    return;
+  }
+  const boundary = `stackup-${randomUUID()}`;
+  const text = `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(body)}\r\n--${boundary}--\r\n`;
+  res.writeHead(200, { ...headers, "content-type": `multipart/mixed; boundary=${boundary}` });
+  res.end(text);
 }
 
 function send(

@@ -15,6 +15,8 @@ const UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 // ISO 8601 duration with at least one component, as xAPI's result.duration.
 const DURATION =
   "^(P\\d+(\\.\\d+)?W|P(?=\\d|T\\d)(\\d+(\\.\\d+)?Y)?(\\d+(\\.\\d+)?M)?(\\d+(\\.\\d+)?D)?(T(?=\\d)(\\d+(\\.\\d+)?H)?(\\d+(\\.\\d+)?M)?(\\d+(\\.\\d+)?S)?)?)$";
+// RFC 3339 date-time; xAPI forbids the "unknown local offset" -00:00 (and its short forms).
+const timestamp = { type: "string", format: "date-time", not: { pattern: "-00(:?00)?$" } };
 const LANGUAGE_TAG = "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$";
 
 const iri = { type: "string", format: "iri" };
@@ -263,7 +265,7 @@ const definitions = {
       object: { $ref: "#/definitions/subObject" },
       result: { $ref: "#/definitions/result" },
       context: { $ref: "#/definitions/context" },
-      timestamp: { type: "string", format: "date-time" },
+      timestamp,
       attachments: { type: "array", items: { $ref: "#/definitions/attachment" } },
     },
   },
@@ -294,7 +296,7 @@ const statementSchema = {
     object: { $ref: "#/definitions/object" },
     result: { $ref: "#/definitions/result" },
     context: { $ref: "#/definitions/context" },
-    timestamp: { type: "string", format: "date-time" },
+    timestamp,
     stored: { type: "string", format: "date-time" },
     authority: { $ref: "#/definitions/actor" },
     version: { type: "string", pattern: "^(1\\.0|2\\.0)(\\.\\d+)?$" },
@@ -305,8 +307,11 @@ const statementSchema = {
 
 const ajv = new Ajv({ strict: false, allErrors: false });
 addFormats.default(ajv);
-// An absolute IRI: a scheme, then anything but white space (ajv-formats knows only ASCII URIs).
-ajv.addFormat("iri", /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/);
+/**
+ * An absolute IRI: a scheme, then anything but white space (ajv-formats knows only ASCII URIs).
+ */
+export const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
+ajv.addFormat("iri", IRI);
 const validateSchema = ajv.compile(statementSchema);
 
 /** A statement that passed validation; only the parts Stackup reads are typed. */
