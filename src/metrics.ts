@@ -71,6 +71,13 @@ export class Metrics {
     labelNames: ["kind", "outcome"],
     registers: [this.registry],
   });
+  private readonly delays = new Histogram({
+    name: "stackup_delivery_delay_seconds",
+    help: "How long after it was due each check-in or nudge was recorded as sent.",
+    labelNames: ["kind"],
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600],
+    registers: [this.registry],
+  });
   private readonly verdicts = new Counter({
     name: "stackup_verifications_total",
     help: "Badge checks by verdict.",
@@ -133,6 +140,11 @@ export class Metrics {
 
   delivery(kind: DeliveryKind, outcome: DeliveryOutcome, count = 1): void {
     if (count > 0) this.deliveries.inc({ kind, outcome }, count);
+  }
+
+  /** A scheduled message recorded as sent `seconds` after it was due. */
+  deliveryDelay(kind: "checkin" | "nudge", seconds: number): void {
+    this.delays.observe({ kind }, Math.max(0, seconds));
   }
 
   verification(verdict: string): void {

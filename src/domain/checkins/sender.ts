@@ -43,7 +43,9 @@ export interface ChunkResult {
   rateLimitedMs: number | null;
 }
 
-type SentRecord = Parameters<DeliveryRepository["markSentMany"]>[0][number];
+type SentRecord = Omit<Parameters<DeliveryRepository["markSentMany"]>[0][number], "delivery"> & {
+  delivery: ClaimedDelivery;
+};
 
 /** How one delivery of a chunk went. */
 type Outcome =
@@ -146,7 +148,10 @@ export class CheckinSender<M> {
     const sent = outcomes.flatMap((o) => (o.kind === "sent" ? [o.record] : []));
     const recorded = await this.deliveries.markSentMany(sent);
     for (const s of sent) {
-      if (!recorded.has(s.delivery.key)) {
+      if (recorded.has(s.delivery.key)) {
+        const late = s.result.at.getTime() - s.delivery.due_at.getTime();
+        metrics.deliveryDelay(s.delivery.kind, late / 1000);
+      } else {
         this.logger.warn({ key: s.delivery.key }, "check-in sent after its claim was taken over");
       }
     }
