@@ -13,12 +13,14 @@ import type { Config } from "../../src/config.ts";
 import type { Database } from "../../src/db/types.ts";
 import { explainFailure } from "../../src/messages/unavailable.ts";
 import type { Messenger } from "../../src/ports.ts";
+import { type Clock, systemClock } from "../../src/time/clock.ts";
 import type { NodeHandler } from "../platform.ts";
 import { StackupTeamsBot } from "./bot.ts";
 import { renderActivity } from "./cards.ts";
 import { FileOfferStore } from "./file-offers.ts";
 import { createFileDownloader } from "./files.ts";
 import { ImageStore, imageHandler } from "./images.ts";
+import { TeamsInstalls } from "./installs.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { createTeamsMessenger } from "./messenger.ts";
 import { ConversationReferenceStore } from "./references.ts";
@@ -48,6 +50,8 @@ export interface TeamsAppOptions {
   db: Kysely<Database>;
   config: Pick<Config, "teams" | "verification">;
   logger: AdapterLogger;
+  /** When uninstalls happen; the system clock unless given. */
+  clock?: Clock;
 }
 
 /** Teams is on with an app id, or for local work when unauthenticated use is allowed. */
@@ -134,7 +138,17 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   // Accepted files go to the person's OneDrive under the same rules.
   const upload = createFileUploader({ allowRanges });
   const offers = new FileOfferStore(db);
-  const bot = new StackupTeamsBot({ core, store, logger, appId, download, offers, upload });
+  const installs = new TeamsInstalls(db, options.clock ?? systemClock);
+  const bot = new StackupTeamsBot({
+    core,
+    store,
+    logger,
+    appId,
+    download,
+    offers,
+    upload,
+    installs,
+  });
   const imageStore = new ImageStore(db);
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

@@ -43,6 +43,7 @@ import {
   INLINE_IMAGE,
   type TeamsFile,
 } from "./files.ts";
+import type { TeamsInstalls } from "./installs.ts";
 import { type AdapterLogger, describeError } from "./logging.ts";
 import { escapeMarkdown, oneLine } from "./markdown.ts";
 import { MentionLookupError, mentionFailedMessage, resolveMentions } from "./mentions.ts";
@@ -77,6 +78,8 @@ export interface TeamsBotOptions {
   offers: FileOfferStore;
   /** Saves an accepted file to the person's OneDrive; public addresses only unless told otherwise. */
   upload?: FileUploader;
+  /** Starts or stops the tenant's retention clock as the bot is removed or added. */
+  installs?: TeamsInstalls;
 }
 
 /** Teams activities in, core calls, cards out. */
@@ -95,6 +98,17 @@ export class StackupTeamsBot extends TeamsActivityHandler {
     });
     this.onInstallationUpdateAdd(async (context, next) => {
       await this.remember(context);
+      await this.installChanged(context, true);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.installChanged(context, false);
+      await next();
+    });
+    this.onMembersRemoved(async (context, next) => {
+      const { membersRemoved, recipient } = context.activity;
+      if (membersRemoved?.some((m) => m.id === recipient?.id))
+        await this.installChanged(context, false);
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -103,6 +117,7 @@ export class StackupTeamsBot extends TeamsActivityHandler {
         (m) => m.id === context.activity.recipient?.id,
       );
       const scope = context.activity.conversation?.conversationType;
+      if (botAdded) await this.installChanged(context, true);
       if (botAdded && scope === "personal") {
         // A greeting of our own: asking the core would sign the person up before their client
         // has told us their time zone.
@@ -124,6 +139,14 @@ export class StackupTeamsBot extends TeamsActivityHandler {
         await options.store.remove({ tenantId, kind: "channel", key: channel.id });
       await next();
     });
+  }
+
+  /** The bot was added to or removed from this conversation: the tenant's install state follows. */
+  private async installChanged(context: TurnContext, installed: boolean): Promise<void> {
+    const key = referenceKey(context.activity);
+    const installs = this.options.installs;
+    if (!key || !installs) return;
+    await (installed ? installs.added(key.tenantId) : installs.removed(key));
   }
 
   /** Keeps the conversation reference, so the bot can post here later on its own. */

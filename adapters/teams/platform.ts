@@ -10,9 +10,9 @@ export const teamsPlatform: PlatformAdapter<"teams"> = {
   howToConnect:
     "Teams is off. Set MicrosoftAppId (with MicrosoftAppPassword, or the tenant for a single-tenant bot) to connect a Bot Framework bot, or TEAMS_ALLOW_UNAUTHENTICATED=true on a local machine.",
 
-  async start({ config, core, db, logger, serviceUrl }) {
+  async start({ config, core, db, clock, logger, serviceUrl }) {
     // Workers need the app too: proactive sends go through its connector.
-    const teams = createTeamsApp({ core, db, config, logger });
+    const teams = createTeamsApp({ core, db, config, logger, clock });
     return {
       messenger: teams.messenger,
       handlers: serviceUrl ? [teams.handle, teams.images] : [],
