@@ -53,6 +53,20 @@ describe("xAPI statements resource", () => {
     expect(await stored()).toHaveLength(0);
   });
 
+  it("lists the admin xAPI commands in help and keeps them to admins", async () => {
+    const help = replyText(await lrs.core.command(learner, "help"));
+    expect(help).toContain(
+      "admin xapi create <LMS name> | list | revoke <name or key> | unmatched",
+    );
+    expect(replyText(await lrs.core.command(learner, "xapi list"))).toContain(
+      "Only workspace admins",
+    );
+    expect(replyText(await lrs.core.command(learner, "admin xapi list"))).toContain(
+      "Only workspace admins",
+    );
+    expect(replyText(await lrs.core.command(admin, "xapi list"))).toContain("Cornerstone");
+  });
+
   it("keeps only a hash of the secret", async () => {
     const { key, secret } = await lrs.credentials(admin, "Moodle");
     const rows = await t.db.selectFrom("xapi_credentials").selectAll().execute();

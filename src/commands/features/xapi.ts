@@ -54,12 +54,29 @@ export function xapiAdmin(deps: FeatureDeps) {
   };
 }
 
-/** The unmatched list's button: place kept statements again. Admins only. */
+/**
+ * The admin xAPI commands as help lists them (`admin xapi …`, also reachable as `xapi …`), and
+ * the unmatched list's button that places kept statements again. Admins only.
+ */
 export function xapiFeature(deps: FeatureDeps): Feature {
   const org = new OrgService(deps.db, deps.clock, deps.admins);
   const statements = new StatementService(deps.db, deps.clock);
+  const admin = xapiAdmin(deps);
   return {
     name: "xapi",
+    commands: [
+      {
+        name: "xapi",
+        usage: XAPI_USAGE,
+        description:
+          "Admins: credentials for an LMS to forward xAPI statements (the secret is shown once), and the statements that matched no one.",
+        async run(s: Session, args: string): Promise<Reply> {
+          if ((await org.roleOf(s.user)) !== "admin")
+            return privateReply(textMessage("Only workspace admins can manage xAPI credentials."));
+          return admin(s, args);
+        },
+      },
+    ],
     actions: {
       async "xapi.retry"(s: Session): Promise<Reply> {
         if ((await org.roleOf(s.user)) !== "admin")
