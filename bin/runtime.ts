@@ -87,6 +87,7 @@ export async function openQueues(config: Config, logger: Logger): Promise<Queues
   const backend = postgresBackend({
     connectionString,
     ...(embedded ? {} : { schema: "bullmq" }),
+    logger,
   });
   logger.info("REDIS_URL is not set: queues run on PostgreSQL");
   return {

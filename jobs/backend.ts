@@ -56,6 +56,14 @@ const CONNECTION_CODES = new Set([
   "EAI_AGAIN",
   "EHOSTUNREACH",
   "ENETUNREACH",
+  // PostgreSQL (its queue backend): the server shut down, or the connection failed.
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
 ]);
 
 /** A lost or refused connection, which the connection itself retries, rather than a failed command. */
@@ -63,7 +71,7 @@ export function isConnectionError(error: Error & { code?: unknown }): boolean {
   return (
     CONNECTION_CODES.has(String(error.code)) ||
     error.message === "Connection is closed." ||
-    /ECONNREFUSED|ECONNRESET/.test(error.message)
+    /ECONNREFUSED|ECONNRESET|Connection terminated/.test(error.message)
   );
 }
 
@@ -175,6 +183,8 @@ export async function redisBackend(options: RedisBackendOptions): Promise<QueueB
 export interface PostgresBackendOptions {
   connectionString: string;
   schema?: string;
+  /** Where queue errors other than a lost connection are told. */
+  logger?: Logger;
 }
 
 export function postgresBackend(options: PostgresBackendOptions): QueueBackend {
@@ -193,6 +203,8 @@ export function postgresBackend(options: PostgresBackendOptions): QueueBackend {
     redis: undefined,
     queue(name, opts) {
       const q = new classes.Queue(name, { ...opts, connection });
+      // PostgreSQL outages are told by the application's own pool.
+      logOtherErrors(q as unknown as Queue, options.logger, name);
       closers.push(() => q.close());
       return q as unknown as Queue;
     },
