@@ -52,6 +52,8 @@ export interface Config {
      * chart). Without it images go inline, and are left out when a message would be too large.
      */
     publicUrl?: string | undefined;
+    /** TEAMS_SSO_KEYS_URL: where the keys signing Teams SSO tokens are read (tests and proxies). */
+    ssoKeysUrl?: string | undefined;
   };
   /**
    * The local playground (a pretend Slack at /playground): "auto" serves it on 127.0.0.1 when no
@@ -251,6 +253,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const ssoKeysUrl = nonEmpty(env, "TEAMS_SSO_KEYS_URL");
+  if (ssoKeysUrl && !/^https?:\/\/\S+$/.test(ssoKeysUrl)) {
+    problems.push("TEAMS_SSO_KEYS_URL must be an http(s) address of a JSON Web Key Set.");
+  }
+
   const logLevel = nonEmpty(env, "LOG_LEVEL")?.toLowerCase() ?? "info";
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}.`);
@@ -336,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tenantId,
       allowUnauthenticated,
       publicUrl,
+      ssoKeysUrl,
     },
     playground: playground === "off" || playground === "on" ? playground : "auto",
     admins: (nonEmpty(env, "STACKUP_ADMINS") ?? "")

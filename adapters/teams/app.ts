@@ -25,6 +25,8 @@ import { type AdapterLogger, describeError } from "./logging.ts";
 import { createTeamsMessenger } from "./messenger.ts";
 import { ConversationReferenceStore } from "./references.ts";
 import { SORRY } from "./replies.ts";
+import { MICROSOFT_KEYS_URL, remoteKeys } from "./sso.ts";
+import { tabHandler } from "./tab.ts";
 import { createFileUploader } from "./upload.ts";
 
 /** Where the Bot Framework posts activities, as the Azure Bot resource's messaging endpoint. */
@@ -40,6 +42,8 @@ export interface TeamsApp {
   handle: NodeHandler;
   /** Serves the images cards link to (GET /teams/images/…). */
   images: NodeHandler;
+  /** The personal Home tab, when there is an app id and a PUBLIC_URL for Teams SSO. */
+  tab: NodeHandler | undefined;
   messenger: Messenger;
   /** True when activities are accepted without a Bot Framework token. */
   unauthenticated: boolean;
@@ -176,6 +180,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
     adapter,
     bot,
     handle,
+    tab: tabFor(options),
     images: imageHandler(imageStore, (error) =>
       logger.error({ err: describeError(error) }, "Could not serve a Teams card image"),
     ),
@@ -188,6 +193,15 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
     }),
     unauthenticated,
   };
+}
+
+/** Teams SSO needs the app id (the token's audience) and the public address the tab is at. */
+function tabFor({ core, config, logger }: TeamsAppOptions): NodeHandler | undefined {
+  const teams = config.teams;
+  if (!teams?.appId || !teams.publicUrl) return undefined;
+  const keys = remoteKeys(teams.ssoKeysUrl ?? MICROSOFT_KEYS_URL);
+  const sso = { appId: teams.appId, publicUrl: teams.publicUrl, tenantId: teams.tenantId, keys };
+  return tabHandler({ core, sso, logger });
 }
 
 async function readJson(

@@ -15,7 +15,7 @@ export const teamsPlatform: PlatformAdapter<"teams"> = {
     const teams = createTeamsApp({ core, db, config, logger, clock });
     return {
       messenger: teams.messenger,
-      handlers: serviceUrl ? [teams.handle, teams.images] : [],
+      handlers: serviceUrl ? [teams.handle, teams.images, ...(teams.tab ? [teams.tab] : [])] : [],
       stop: async () => {},
     };
   },
