@@ -31,9 +31,6 @@ const ALLOWED: Record<string, string> = {
   "src/domain/catalog/import.ts#write": "one transaction writing providers, credentials and stacks",
   "src/domain/org/import.ts#importOrg": "one transaction applying an org chart import",
   "src/domain/org/import.ts#importOrg callback": "the transaction of importOrg",
-  "src/domain/reports/digest.ts#buildDigests": "the digest's queries and assembly in one pass",
-  "src/domain/reports/report.ts#buildReport": "the report's queries and assembly in one pass",
-  "src/domain/scoring/points.ts#scores": "the scoring query with its common table expressions",
   "src/domain/verification/keys.ts#resolveVerificationMethod":
     "one case per kind of key reference (DID methods, JWKS, HTTP keys)",
   "src/messages/verification.ts#verificationResultMessage":

@@ -48,6 +48,118 @@ const DAY_MS = 24 * 3600 * 1000;
 const epochMs = (instant: RawBuilder<unknown>) =>
   sql<number>`trunc(extract(epoch from ${instant}) * 1000)::float8`;
 
+interface GoalRow {
+  id: number;
+  user_id: number;
+  title: string;
+  status: GoalStatus;
+  created_ms: number;
+  target_date: string | null;
+  hours_per_week: number | null;
+  estimated_hours: number | null;
+  logged_hours: number;
+  last_ms: number | null;
+}
+
+interface CompletionRow {
+  user_id: number;
+  title: string;
+  provider: string | null;
+  completed_at: Date;
+  verification_status: VerificationStatus;
+  revoked: boolean;
+  trusted: boolean | null;
+  issuer_domain: string | null;
+  anonymous: boolean;
+}
+
+/** The people, with the hours they logged in the window summed from their events. */
+function peopleOf(db: Kysely<Database>, userIds: number[], window: Window) {
+  return sql<{
+    id: number;
+    display_name: string;
+    email: string | null;
+    time_zone: string;
+    hours: number;
+  }>`
+      select u.id, u.display_name, u.email, u.time_zone, coalesce(h.hours, 0)::float8 as hours
+      from users u
+      left join (
+        select e.user_id, sum(e.hours) as hours from progress_events e
+        where e.user_id = ${anyOf(userIds, "int")}
+          and e.occurred_at >= ${window.from} and e.occurred_at < ${window.to}
+        group by e.user_id
+      ) h on h.user_id = u.id
+      where u.id = ${anyOf(userIds, "int")}
+      order by lower(u.display_name), u.id
+    `.execute(db);
+}
+
+/** Open goals, with the totals the triggers keep on the goal row. */
+function openGoalsOf(db: Kysely<Database>, userIds: number[]) {
+  return sql<GoalRow>`
+      select g.id, g.user_id, g.title, g.status, ${epochMs(sql`g.created_at`)} as created_ms,
+             g.target_date::text as target_date, g.hours_per_week::float8 as hours_per_week,
+             g.estimated_hours::float8 as estimated_hours, g.logged_hours::float8 as logged_hours,
+             ${epochMs(sql`g.last_progress_at`)} as last_ms
+      from goals g
+      where g.user_id = ${anyOf(userIds, "int")} and g.status in ('active', 'paused')
+      order by g.created_at, g.id
+    `.execute(db);
+}
+
+function completionsOf(db: Kysely<Database>, userIds: number[], window: Window) {
+  return sql<CompletionRow>`
+      select g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
+             c.completed_at, c.verification_status, c.revoked_at is not null as revoked,
+             c.trusted, c.issuer_domain, ${anonymousIssuer("c")} as anonymous
+      from goals g
+      join completions c on c.goal_id = g.id
+      left join credentials cr on cr.id = g.credential_id
+      left join providers pr on pr.id = cr.provider_id
+      where g.user_id = ${anyOf(userIds, "int")} and g.status = 'completed'
+        and c.completed_at >= ${window.from} and c.completed_at < ${window.to}
+      order by c.completed_at, g.id
+    `.execute(db);
+}
+
+function reportGoal(g: GoalRow, timeZone: string, paces: PaceCalculator, now: Date): ReportGoal {
+  const lastMove = g.last_ms ?? g.created_ms;
+  return {
+    title: g.title,
+    status: g.status,
+    pace: paces.pace(
+      {
+        createdAt: new Date(g.created_ms),
+        targetDate: g.target_date,
+        hoursPerWeek: g.hours_per_week,
+        estimatedHours: g.estimated_hours,
+        loggedHours: g.logged_hours,
+        status: g.status,
+      },
+      timeZone,
+    ),
+    stalled: g.status === "active" && now.getTime() - lastMove > STALLED_AFTER_DAYS * DAY_MS,
+  };
+}
+
+function reportCompletion(c: CompletionRow): ReportCompletion {
+  const shown: ShownVerification = {
+    status: c.verification_status,
+    revoked: c.revoked,
+    trusted: c.trusted,
+    issuerDomain: c.issuer_domain,
+    anonymous: c.anonymous,
+  };
+  return {
+    credential: c.title,
+    provider: c.provider,
+    completedAt: c.completed_at,
+    verified: shownVerified(shown),
+    ...shown,
+  };
+}
+
 /**
  * Everything a manager report shows for `userIds` over `window`, in three queries. Each goal's
  * logged hours and last progress are read from the goal row (kept by triggers on
@@ -64,68 +176,10 @@ export async function buildReport(
     return { window, people: [], summary: { people: 0, active: 0, hours: 0, completions: 0 } };
   }
   const [people, goals, completions] = await Promise.all([
-    sql<{
-      id: number;
-      display_name: string;
-      email: string | null;
-      time_zone: string;
-      hours: number;
-    }>`
-      select u.id, u.display_name, u.email, u.time_zone, coalesce(h.hours, 0)::float8 as hours
-      from users u
-      left join (
-        select e.user_id, sum(e.hours) as hours from progress_events e
-        where e.user_id = ${anyOf(userIds, "int")}
-          and e.occurred_at >= ${window.from} and e.occurred_at < ${window.to}
-        group by e.user_id
-      ) h on h.user_id = u.id
-      where u.id = ${anyOf(userIds, "int")}
-      order by lower(u.display_name), u.id
-    `.execute(db),
-    sql<{
-      id: number;
-      user_id: number;
-      title: string;
-      status: GoalStatus;
-      created_ms: number;
-      target_date: string | null;
-      hours_per_week: number | null;
-      estimated_hours: number | null;
-      logged_hours: number;
-      last_ms: number | null;
-    }>`
-      select g.id, g.user_id, g.title, g.status, ${epochMs(sql`g.created_at`)} as created_ms,
-             g.target_date::text as target_date, g.hours_per_week::float8 as hours_per_week,
-             g.estimated_hours::float8 as estimated_hours, g.logged_hours::float8 as logged_hours,
-             ${epochMs(sql`g.last_progress_at`)} as last_ms
-      from goals g
-      where g.user_id = ${anyOf(userIds, "int")} and g.status in ('active', 'paused')
-      order by g.created_at, g.id
-    `.execute(db),
-    sql<{
-      user_id: number;
-      title: string;
-      provider: string | null;
-      completed_at: Date;
-      verification_status: VerificationStatus;
-      revoked: boolean;
-      trusted: boolean | null;
-      issuer_domain: string | null;
-      anonymous: boolean;
-    }>`
-      select g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
-             c.completed_at, c.verification_status, c.revoked_at is not null as revoked,
-             c.trusted, c.issuer_domain, ${anonymousIssuer("c")} as anonymous
-      from goals g
-      join completions c on c.goal_id = g.id
-      left join credentials cr on cr.id = g.credential_id
-      left join providers pr on pr.id = cr.provider_id
-      where g.user_id = ${anyOf(userIds, "int")} and g.status = 'completed'
-        and c.completed_at >= ${window.from} and c.completed_at < ${window.to}
-      order by c.completed_at, g.id
-    `.execute(db),
+    peopleOf(db, userIds, window),
+    openGoalsOf(db, userIds),
+    completionsOf(db, userIds, window),
   ]);
-
   const paces = new PaceCalculator(now);
   const byUser = new Map<number, PersonReport>();
   for (const u of people.rows) {
@@ -141,41 +195,9 @@ export async function buildReport(
   }
   for (const g of goals.rows) {
     const person = byUser.get(g.user_id);
-    if (!person) continue;
-    const lastMove = g.last_ms ?? g.created_ms;
-    person.goals.push({
-      title: g.title,
-      status: g.status,
-      pace: paces.pace(
-        {
-          createdAt: new Date(g.created_ms),
-          targetDate: g.target_date,
-          hoursPerWeek: g.hours_per_week,
-          estimatedHours: g.estimated_hours,
-          loggedHours: g.logged_hours,
-          status: g.status,
-        },
-        person.timeZone,
-      ),
-      stalled: g.status === "active" && now.getTime() - lastMove > STALLED_AFTER_DAYS * DAY_MS,
-    });
+    if (person) person.goals.push(reportGoal(g, person.timeZone, paces, now));
   }
-  for (const c of completions.rows) {
-    const shown: ShownVerification = {
-      status: c.verification_status,
-      revoked: c.revoked,
-      trusted: c.trusted,
-      issuerDomain: c.issuer_domain,
-      anonymous: c.anonymous,
-    };
-    byUser.get(c.user_id)?.completions.push({
-      credential: c.title,
-      provider: c.provider,
-      completedAt: c.completed_at,
-      verified: shownVerified(shown),
-      ...shown,
-    });
-  }
+  for (const c of completions.rows) byUser.get(c.user_id)?.completions.push(reportCompletion(c));
   const list = [...byUser.values()];
   return {
     window,

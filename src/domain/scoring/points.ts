@@ -45,33 +45,9 @@ export interface CompletionLabels {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Scores of the given people over [from, to) in one query; people with nothing score 0. */
-export async function scores(
-  db: Kysely<Database>,
-  userIds: readonly number[],
-  from: Date,
-  to: Date,
-): Promise<Map<number, Score>> {
-  const result = new Map<number, Score>();
-  if (userIds.length === 0) return result;
-  const weekBefore = new Date(from.getTime() - 8 * 24 * 3600 * 1000);
-  const { rows } = await sql<{
-    user_id: number;
-    hours: number;
-    capped: number;
-    completions: number;
-    verified: number;
-    shown_verified: number;
-    issuers: string[] | null;
-    link_only: number;
-    completion_points: number;
-    streak_weeks: number;
-  }>`
-    with people as (
-      select u.id as user_id, u.time_zone
-      from users u where u.id = ${anyOf(userIds, "int")}
-    ),
-    events as (
+/** Hours per person in the window (capped per local day) and the weeks in a row with hours. */
+function hourTables(from: Date, weekBefore: Date, to: Date) {
+  return sql`events as (
       select p.user_id, p.time_zone, e.hours, e.occurred_at,
              e.occurred_at >= ${from} as in_window
       from people p
@@ -100,8 +76,12 @@ export async function scores(
       ) w
       where in_window and previous = week - 7
       group by user_id
-    ),
-    done as (
+    )`;
+}
+
+/** Completions per person in the window, by label, with the points they earn. */
+function doneTable(from: Date, to: Date) {
+  return sql`done as (
       select g.user_id, count(*) as completions,
              count(*) filter (where c.verification_status = 'verified' and c.revoked_at is null
                and c.trusted) as verified,
@@ -123,7 +103,58 @@ export async function scores(
       join completions c on c.goal_id = g.id
       where c.completed_at >= ${from} and c.completed_at < ${to}
       group by g.user_id
-    )
+    )`;
+}
+
+interface ScoreRow {
+  user_id: number;
+  hours: number;
+  capped: number;
+  completions: number;
+  verified: number;
+  shown_verified: number;
+  issuers: string[] | null;
+  link_only: number;
+  completion_points: number;
+  streak_weeks: number;
+}
+
+function scoreOf(r: ScoreRow): Score {
+  return {
+    userId: r.user_id,
+    hours: round1(r.hours),
+    completions: r.completions,
+    verified: r.verified,
+    labels: {
+      verified: r.shown_verified,
+      linkOnly: r.link_only,
+      unverified: r.completions - r.shown_verified - r.link_only,
+      issuers: r.issuers ?? [],
+    },
+    streakWeeks: r.streak_weeks,
+    points: round1(
+      r.capped * POINTS.perHour + r.completion_points + r.streak_weeks * POINTS.streakWeek,
+    ),
+  };
+}
+
+/** Scores of the given people over [from, to) in one query; people with nothing score 0. */
+export async function scores(
+  db: Kysely<Database>,
+  userIds: readonly number[],
+  from: Date,
+  to: Date,
+): Promise<Map<number, Score>> {
+  const result = new Map<number, Score>();
+  if (userIds.length === 0) return result;
+  const weekBefore = new Date(from.getTime() - 8 * 24 * 3600 * 1000);
+  const { rows } = await sql<ScoreRow>`
+    with people as (
+      select u.id as user_id, u.time_zone
+      from users u where u.id = ${anyOf(userIds, "int")}
+    ),
+    ${hourTables(from, weekBefore, to)},
+    ${doneTable(from, to)}
     select p.user_id,
            coalesce(h.hours, 0)::float8 as hours,
            coalesce(h.capped, 0)::float8 as capped,
@@ -139,23 +170,6 @@ export async function scores(
     left join done d on d.user_id = p.user_id
     left join streaks s on s.user_id = p.user_id
   `.execute(db);
-  for (const r of rows) {
-    result.set(r.user_id, {
-      userId: r.user_id,
-      hours: round1(r.hours),
-      completions: r.completions,
-      verified: r.verified,
-      labels: {
-        verified: r.shown_verified,
-        linkOnly: r.link_only,
-        unverified: r.completions - r.shown_verified - r.link_only,
-        issuers: r.issuers ?? [],
-      },
-      streakWeeks: r.streak_weeks,
-      points: round1(
-        r.capped * POINTS.perHour + r.completion_points + r.streak_weeks * POINTS.streakWeek,
-      ),
-    });
-  }
+  for (const r of rows) result.set(r.user_id, scoreOf(r));
   return result;
 }
