@@ -379,6 +379,11 @@ export interface CredlyLinksTable {
   connected_at: Date;
   /** When the profile was last read as the person's; null until its owner is confirmed. */
   synced_at: Nullable<Date>;
+  /**
+   * Its badges named the person at the last read. A profile the person only said was theirs is
+   * not proven: its badges never stand in for a recipient check.
+   */
+  owner_proven: Generated<boolean>;
 }
 
 export interface CredlyBadgesTable {

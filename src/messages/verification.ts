@@ -24,7 +24,12 @@ function day(value: string | Date, timeZone: string): string {
 
 const bullets = (lines: string[]): Inline[] => [lines.map((l) => `• ${l}`).join("\n")];
 
-function recipientLine(result: VerificationResult, email: string | null): string {
+function recipientLine(
+  result: VerificationResult,
+  email: string | null,
+  decision: CompletionDecision | null,
+): string {
+  if (decision?.recipientBy === "credly") return "Earned on your own Credly profile";
   if (result.recipientMatch === true) return "Awarded to your email address";
   if (result.recipientMatch === false) {
     return email
@@ -138,7 +143,7 @@ export function verificationResultMessage(
       label: "Expires",
       value: [result.expires ? day(result.expires, record.timeZone) : "Never"],
     });
-    fields.push({ label: "Recipient", value: [recipientLine(result, record.email)] });
+    fields.push({ label: "Recipient", value: [recipientLine(result, record.email, decision)] });
     blocks.push({ type: "text", text: [{ bold: "What I checked" }] }, { type: "fields", fields });
   }
   const failed = result.reasons.filter((r) => r.severity === "error").map((r) => r.message);

@@ -40,6 +40,7 @@ describe("✓ on a completion", () => {
     expect(d).toEqual({
       verified: true,
       recipientMatch: true,
+      recipientBy: "email",
       matchesCredential: true,
       problem: null,
     });

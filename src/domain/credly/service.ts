@@ -91,7 +91,9 @@ export class CredlyService {
       .insertInto("credly_links")
       .values({ user_id: user.id, username, connected_at: now, synced_at: null })
       .onConflict((oc) =>
-        oc.column("user_id").doUpdateSet({ username, connected_at: now, synced_at: null }),
+        oc
+          .column("user_id")
+          .doUpdateSet({ username, connected_at: now, synced_at: null, owner_proven: false }),
       )
       .execute();
     return this.queueSync(user.id, `connect-${now.getTime()}`);
@@ -165,12 +167,18 @@ export class CredlyService {
       .selectAll()
       .executeTakeFirstOrThrow();
     const first = link.synced_at === null;
+    const names = [...new Set(badges.flatMap((b) => (b.issuedTo ? [b.issuedTo] : [])))];
+    const named = names.some((n) => sameName(n, user.display_name));
     if (first) {
-      const names = [...new Set(badges.flatMap((b) => (b.issuedTo ? [b.issuedTo] : [])))];
-      if (!names.some((n) => sameName(n, user.display_name)))
-        return { kind: "ask_owner", username, names };
+      if (!named) return { kind: "ask_owner", username, names };
       await this.confirmOwner(userId);
     }
+    // before the badges are placed: their checks read it
+    await this.db
+      .updateTable("credly_links")
+      .set({ owner_proven: named })
+      .where("user_id", "=", userId)
+      .execute();
     const result = await this.place(user, badges);
     await this.db
       .updateTable("credly_links")

@@ -93,11 +93,14 @@ async function check(
   record: CompletionRecord,
   input: VerifyInput,
 ): Promise<VerificationResult> {
-  const knownIssuers = await new VerificationRepository(deps.db).knownIssuers();
+  const repo = new VerificationRepository(deps.db);
+  const knownIssuers = await repo.knownIssuers();
+  const credlyBadges = await repo.credlyBadgesOf(record.userId);
   return withTimeout(
     (signal) =>
       verifyCredential(input, {
         expectedEmails: record.email ? [record.email] : [],
+        credlyBadges,
         now: deps.clock.now(),
         fetch: deps.fetch,
         knownIssuers,

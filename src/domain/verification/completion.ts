@@ -1,3 +1,4 @@
+import { REASON_CODES } from "./reasons.ts";
 import { withinDomain } from "./trust.ts";
 import type { VerificationResult } from "./types.ts";
 
@@ -37,6 +38,8 @@ export interface CompletionDecision {
   /** ✓: trusted, this person's, and for this goal's credential. */
   verified: boolean;
   recipientMatch: boolean | "not_checkable";
+  /** What showed the badge is this person's: their email address, or their own Credly profile. */
+  recipientBy: "email" | "credly" | null;
   matchesCredential: CredentialMatch;
   /** The first thing that failed, in plain words, with the useful next step; null when verified. */
   problem: Problem | null;
@@ -103,15 +106,17 @@ function badgeWords(result: Pick<VerificationResult, "name" | "issuer" | "trust"
 export function decideCompletion(
   result: Pick<
     VerificationResult,
-    "verdict" | "kind" | "name" | "issuer" | "recipientMatch" | "trust"
+    "verdict" | "kind" | "name" | "issuer" | "recipientMatch" | "trust" | "reasons"
   >,
   goal: GoalCredential,
 ): CompletionDecision {
   const recipientMatch = result.recipientMatch;
+  const byCredly = result.reasons.some((r) => r.code === REASON_CODES.recipientCredlyEarner);
   const match = matchesCredential(result, goal);
   const decision = (problem: CompletionDecision["problem"]): CompletionDecision => ({
     verified: problem === null,
     recipientMatch,
+    recipientBy: recipientMatch !== true ? null : byCredly ? "credly" : "email",
     matchesCredential: match,
     problem,
   });
@@ -135,7 +140,7 @@ export function decideCompletion(
       code: "recipient_other",
       text: "this badge was issued to someone else, not to your email address",
       nextStep:
-        "if it was issued to another address of yours, try the badge link from your own Credly profile",
+        "if it was issued to another address of yours, connect your own Credly profile (its badges must show your name) and try the badge link from it",
     });
   }
   if (recipientMatch !== true) {

@@ -47,6 +47,7 @@ interface State {
   fetcher: Fetcher;
   now: Date;
   expectedEmails: readonly string[];
+  credlyBadges: readonly string[];
   trust: TrustEvidence;
   knownIssuers: readonly KnownIssuer[];
 }
@@ -108,6 +109,7 @@ export async function verifyCredential(
     fetcher: fetcher.fetch,
     now: options.now ?? new Date(),
     expectedEmails: (options.expectedEmails ?? []).filter((e) => e.trim().length > 0),
+    credlyBadges: (options.credlyBadges ?? []).map((id) => id.toLowerCase()),
     trust: new TrustEvidence(),
     knownIssuers: options.knownIssuers ?? [],
   };

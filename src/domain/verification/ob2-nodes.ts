@@ -38,6 +38,8 @@ export interface Ob2Context {
   fetcher: Fetcher;
   now: Date;
   expectedEmails: readonly string[];
+  /** Badge ids on the person's own Credly profile (lower case). */
+  credlyBadges?: readonly string[];
   reasons: Reasons;
   /** URL the input was fetched from (after redirects), when it was. */
   fetchedFrom: string | null;

@@ -16,7 +16,7 @@ import {
   parseDate,
 } from "./ob2-nodes.ts";
 import { REASON_CODES as C, type Reasons } from "./reasons.ts";
-import { originOf, servedFrom } from "./trust.ts";
+import { credlyBadgeId, originOf, servedFrom } from "./trust.ts";
 
 export { OB2_CONTEXT, type Ob2Context, type Ob2Outcome } from "./ob2-nodes.ts";
 
@@ -181,6 +181,12 @@ async function loadBadgeAndIssuer(
   return issuer;
 }
 
+/** A badge Credly serves, listed by the person's own Credly profile: its earner is this person. */
+function credlyEarner(assertionId: string, ctx: Ob2Context): boolean {
+  const id = credlyBadgeId(assertionId);
+  return id !== null && (ctx.credlyBadges ?? []).includes(id);
+}
+
 async function verifyAssertion(
   input: JsonObject,
   ctx: Ob2Context,
@@ -205,7 +211,13 @@ async function verifyAssertion(
     }
   }
   if (assertionId && isHttpUrl(assertionId)) outcome.credentialUrl = assertionId;
-  if (isObject(assertion.recipient)) {
+  if (servedAtId && assertionId && credlyEarner(assertionId, ctx)) {
+    outcome.recipientMatch = true;
+    ctx.reasons.info(
+      C.recipientCredlyEarner,
+      "The badge is on this person's own Credly profile, served by Credly.",
+    );
+  } else if (isObject(assertion.recipient)) {
     outcome.recipientMatch = ob2RecipientMatches(assertion.recipient, ctx.expectedEmails);
     reportRecipient(outcome.recipientMatch, ctx);
   }

@@ -25,6 +25,7 @@ export const REASON_CODES = {
 
   recipientMatch: "recipient.match",
   recipientMismatch: "recipient.mismatch",
+  recipientCredlyEarner: "recipient.credly_earner",
   recipientNotCheckable: "recipient.not_checkable",
 
   hostedRevoked: "revoked",

@@ -391,6 +391,22 @@ export class VerificationRepository {
     };
   }
 
+  /**
+   * The badges the person's linked Credly profile listed since it was linked, when its badges name
+   * the person (a profile they only said was theirs gives none).
+   */
+  async credlyBadgesOf(userId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("credly_badges as b")
+      .innerJoin("credly_links as l", "l.user_id", "b.user_id")
+      .select("b.badge_id")
+      .where("b.user_id", "=", userId)
+      .where("l.owner_proven", "=", true)
+      .whereRef("b.seen_at", ">=", "l.connected_at")
+      .execute();
+    return rows.map((r) => r.badge_id.toLowerCase());
+  }
+
   /** Catalog providers with the domains they issue from, for issuer-name checks. */
   async knownIssuers(): Promise<KnownIssuer[]> {
     const rows = await this.db

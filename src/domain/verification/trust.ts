@@ -33,6 +33,14 @@ export interface KnownIssuer {
 /** Credly's own hosts; only assertions served there count as Credly-issued. */
 export const CREDLY_DOMAIN = "credly.com";
 
+const CREDLY_ASSERTION =
+  /^https:\/\/api\.credly\.com\/v1\/obi\/v2\/badge_assertions\/([0-9a-fA-F-]{36})$/;
+
+/** The Credly badge id of an assertion Credly serves at its own address, else null. */
+export function credlyBadgeId(assertionId: string): string | null {
+  return CREDLY_ASSERTION.exec(assertionId)?.[1]?.toLowerCase() ?? null;
+}
+
 /**
  * What the verifiers found about how the badge is tied to its issuer. Every proof (or the hosting)
  * records one entry; the badge is bound only when every entry is bound and there is at least one.

@@ -72,6 +72,11 @@ export type Fetcher = (url: string, options?: FetchOptions) => Promise<FetchedRe
 export interface VerifyOptions {
   /** Email addresses of the person claiming the credential. */
   expectedEmails?: readonly string[];
+  /**
+   * Ids of the badges the person's own Credly profile lists: an assertion Credly serves at its
+   * own address with one of these ids is theirs, whatever address it was issued to.
+   */
+  credlyBadges?: readonly string[];
   /** Clock; defaults to the current time. */
   now?: Date;
   /** Network access; defaults to a safe fetcher (public addresses only). */
