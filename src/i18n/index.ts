@@ -190,6 +190,18 @@ export class Translator {
     ).format(at);
   }
 
+  /** A calendar date without the weekday: "19 Oct", "25 Oct 2026", "19. Okt.". */
+  shortDate(iso: string, withYear = false): string {
+    const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+    const at = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1, 12));
+    return new Intl.DateTimeFormat(this.locale, {
+      day: "numeric",
+      month: "short",
+      ...(withYear ? { year: "numeric" } : {}),
+      timeZone: "UTC",
+    }).format(at);
+  }
+
   /** A wall-clock time "HH:MM" as the locale writes it ("10:00", "10:00 AM"). */
   time(hhmm: string): string {
     const [h, m] = hhmm.split(":").map(Number);

@@ -7,9 +7,15 @@ import type { Leaderboard } from "../domain/reports/leaderboard.ts";
 import type { PersonReport, Report } from "../domain/reports/report.ts";
 import type { Window } from "../domain/scoring/periods.ts";
 import type { CompletionLabels } from "../domain/scoring/points.ts";
-import { shownLabel, statusLabel } from "../domain/verification/service.ts";
+import {
+  type ShownVerification,
+  shownLabel,
+  shownVerified,
+  statusLabel,
+} from "../domain/verification/service.ts";
+import { type Translator, translator } from "../i18n/index.ts";
 import { hours, type ViewContext } from "./goals.ts";
-import type { Attachment, Block, Field, Inline, Message } from "./model.ts";
+import type { Attachment, Block, Field, Inline, Message, RichText } from "./model.ts";
 
 const points = (n: number) => `${Number(n.toFixed(1))} pt${n === 1 ? "" : "s"}`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -181,57 +187,84 @@ export function reportMessage(
   };
 }
 
-export function digestMessage(d: TeamDigest, chart: Attachment | null): Message {
-  const first = DateTime.fromISO(d.weekStarts.at(-1)!);
-  const last = DateTime.fromISO(d.digestDate).minus({ days: 1 });
-  const title = `${d.team.name} · week of ${first.toFormat("d LLL")} – ${last.toFormat("d LLL yyyy")}`;
-  const blocks: Block[] = [{ type: "header", text: title }];
-  const change = d.hours - d.lastWeekHours;
-  blocks.push({
-    type: "text",
-    text: [
-      { bold: hours(d.hours) },
-      ` logged by the team, ${change === 0 ? "the same as" : `${hours(Math.abs(change))} ${change > 0 ? "more than" : "less than"}`} the week before (${hours(d.lastWeekHours)}).`,
-    ],
+/** A completion's label where others see it, in the locale (the words of `shownLabel`). */
+export function shownVerificationLabel(c: ShownVerification, locale?: string): string {
+  const t = translator(locale);
+  let state: string = c.status;
+  if (c.revoked) state = "revoked";
+  else if (shownVerified(c)) state = c.issuerDomain ? "verifiedBy" : "verified";
+  else if (c.status === "verified" || c.status === "warning") state = "rechecking";
+  else if (c.anonymous && c.status === "unverified") state = "anonymous";
+  return t.t("verification.shown", { state, issuer: c.issuerDomain ?? "" });
+}
+
+function digestTitle(d: TeamDigest, t: Translator): string {
+  const last = DateTime.fromISO(d.digestDate).minus({ days: 1 }).toISODate() ?? d.digestDate;
+  return t.t("digest.title", {
+    team: d.team.name,
+    from: t.shortDate(d.weekStarts.at(-1)!),
+    to: t.shortDate(last, true),
   });
-  if (d.top.length > 0) {
-    const lines: Inline[] = [{ bold: "Top learners" }];
-    d.top.forEach((t, i) => {
-      lines.push(`\n${i + 1}. `, t.name, ` — ${points(t.points)} · ${hours(t.hours)}`);
-    });
-    blocks.push({ type: "text", text: lines });
-  }
-  if (d.completions.length > 0) {
-    const lines: Inline[] = [{ bold: "Completed this week" }];
-    for (const c of d.completions) {
-      lines.push("\n• ", c.url ? { link: c.url, text: c.credential } : c.credential);
-      if (c.provider) lines.push(` · ${c.provider}`);
-      lines.push(` — ${c.person} · ${shownLabel(c)}`);
-    }
-    blocks.push({ type: "text", text: lines });
-  }
-  if (d.stacks.length > 0) {
-    const lines: Inline[] = [{ bold: "🎉 Whole stacks completed" }];
-    for (const s of d.stacks) lines.push("\n• ", { bold: s.stack }, ` — ${s.person}`);
-    blocks.push({ type: "text", text: lines });
-  }
-  if (d.shares.length > 0) {
-    const lines: Inline[] = [{ bold: "What we learned" }];
-    for (const s of d.shares) {
-      lines.push(`\n• “${s.text}” — ${s.person}, on ${s.goal}`);
-    }
-    blocks.push({ type: "text", text: lines });
-  }
-  if (d.newGoals.length > 0) {
-    blocks.push({
+}
+
+function digestLists(d: TeamDigest, t: Translator, locale?: string): Block[] {
+  const blocks: Block[] = [];
+  const list = (heading: RichText, items: RichText[]) => {
+    if (items.length > 0) blocks.push({ type: "text", text: [...heading, ...items.flat()] });
+  };
+  const pts = (n: number) => t.t("digest.points", { n: t.num(n), count: n });
+  list(
+    t.rich("digest.top"),
+    d.top.map((p, i) => [`\n${i + 1}. `, p.name, ` — ${pts(p.points)} · ${t.hours(p.hours)}`]),
+  );
+  list(
+    t.rich("digest.completed"),
+    d.completions.map((c) => [
+      "\n• ",
+      c.url ? { link: c.url, text: c.credential } : c.credential,
+      c.provider ? ` · ${c.provider}` : "",
+      ` — ${c.person} · ${shownVerificationLabel(c, locale)}`,
+    ]),
+  );
+  list(
+    t.rich("digest.stacks"),
+    d.stacks.map((s) => ["\n• ", { bold: s.stack }, ` — ${s.person}`]),
+  );
+  list(
+    t.rich("digest.learned"),
+    d.shares.map((s) => [
+      "\n• ",
+      ...t.rich("digest.shareLine", { text: s.text, person: s.person, goal: s.goal }),
+    ]),
+  );
+  list(
+    t.rich("digest.newGoals", { count: d.newGoals.length }),
+    d.newGoals.slice(0, 10).map((g) => [`\n• ${g.title} — ${g.person}`]),
+  );
+  return blocks.map((b) =>
+    b.type === "text" ? { ...b, text: b.text.filter((part) => part !== "") } : b,
+  );
+}
+
+/** A team's weekly digest, in `locale` (the workspace's language; English by default). */
+export function digestMessage(d: TeamDigest, chart: Attachment | null, locale?: string): Message {
+  const t = translator(locale);
+  const title = digestTitle(d, t);
+  const change = d.hours - d.lastWeekHours;
+  const blocks: Block[] = [
+    { type: "header", text: title },
+    {
       type: "text",
-      text: [
-        { bold: `New goals started: ${d.newGoals.length}` },
-        ...d.newGoals.slice(0, 10).map((g) => `\n• ${g.title} — ${g.person}`),
-      ],
-    });
-  }
-  const unnamed = unnamedCounts(d);
+      text: t.rich("digest.hours", {
+        hours: t.hours(d.hours),
+        change: change === 0 ? "same" : change > 0 ? "more" : "less",
+        diff: t.hours(Math.abs(change)),
+        last: t.hours(d.lastWeekHours),
+      }),
+    },
+    ...digestLists(d, t, locale),
+  ];
+  const unnamed = unnamedCounts(d, t);
   if (unnamed) blocks.push({ type: "context", text: [unnamed] });
   if (
     !unnamed &&
@@ -243,27 +276,31 @@ export function digestMessage(d: TeamDigest, chart: Attachment | null): Message 
   ) {
     blocks.push({
       type: "context",
-      text: ["A quiet week. Log an hour with ", { command: "log 1" }, " to get the team going."],
+      text: t.rich("digest.quiet", { command: { command: "log 1" } }),
     });
   }
   return {
-    summary: `${title}: ${hours(d.hours)} logged`,
+    summary: t.t("digest.summary", { title, hours: t.hours(d.hours) }),
     blocks,
     ...(chart ? { files: [chart] } : {}),
   };
 }
 
 /** What people who take part without their names did, as counts only; null when nothing. */
-function unnamedCounts(d: TeamDigest): string | null {
+function unnamedCounts(d: TeamDigest, t: Translator): string | null {
   const u = d.unnamed;
-  const parts = [
-    u.completions ? plural(u.completions, "completion") : null,
-    u.stacks ? plural(u.stacks, "whole stack") : null,
-    u.shares ? plural(u.shares, "shared learning") : null,
-    u.newGoals ? plural(u.newGoals, "new goal") : null,
-  ].filter((p): p is string => p !== null);
+  const parts = (
+    [
+      [u.completions, "completions"],
+      [u.stacks, "stacks"],
+      [u.shares, "shares"],
+      [u.newGoals, "newGoals"],
+    ] as const
+  )
+    .filter(([n]) => n > 0)
+    .map(([count, kind]) => t.t("digest.unnamedItem", { count, kind }));
   if (parts.length === 0) return null;
-  return `Also this week, from teammates who take part without their names: ${parts.join(", ")}.`;
+  return t.t("digest.unnamed", { parts: parts.join(", ") });
 }
 
 export function teamCreatedMessage(team: TeamRow): Message {
@@ -273,14 +310,30 @@ export function teamCreatedMessage(team: TeamRow): Message {
   return textMessage(`Team ${team.name} created.`, where);
 }
 
-/** A team digest's chart of hours per week, as a PNG attachment. */
-export function chartOf(d: TeamDigest): Attachment {
-  const svg = weeklyHoursSvg(`${d.team.name}: hours per week`, d.weekStarts, d.weeklyHours);
+/**
+ * A team digest's chart of hours per week, as a PNG attachment in `locale`. Its alt text says
+ * what the bars show, week by week, for people who cannot see the image.
+ */
+export function chartOf(d: TeamDigest, locale?: string): Attachment {
+  const t = translator(locale);
+  const svg = weeklyHoursSvg(
+    t.t("chart.title", { team: d.team.name }),
+    d.weekStarts,
+    d.weeklyHours,
+    {
+      axis: t.t("chart.axis"),
+      number: (n) => t.num(n),
+      week: (iso) => t.shortDate(iso),
+    },
+  );
+  const weeks = d.weekStarts.map((iso, i) =>
+    t.t("chart.altWeek", { week: t.shortDate(iso), hours: t.hours(d.weeklyHours[i] ?? 0) }),
+  );
   return {
     filename: `${d.team.name.replace(/[^\w-]+/g, "-").slice(0, 40) || "team"}-hours-${d.digestDate}.png`,
     contentType: "image/png",
     data: svgToPng(svg),
-    title: `Team hours per week for the last ${d.weeklyHours.length} weeks`,
+    title: t.t("chart.alt", { count: d.weeklyHours.length, weeks: weeks.join(", ") }),
   };
 }
 
@@ -290,7 +343,7 @@ export function chartOf(d: TeamDigest): Attachment {
  */
 export function digestMessages(): DigestMessages<Message> {
   return {
-    digest: (d) => digestMessage(d, chartOf(d)),
+    digest: (d, locale) => digestMessage(d, chartOf(d, locale ?? undefined), locale ?? undefined),
     summary(report, to, now) {
       const ctx = { now, timeZone: to.timeZone };
       const message = reportMessage(report, "your reports", ctx, null);

@@ -140,4 +140,29 @@ describe("weekly digest job: real PostgreSQL, real Redis, two workers, fake Slac
     expect((await dueWork(t.db, new Date("2026-10-30T12:00:00Z"))).digests).toEqual([]);
     expect((await dueWork(t.db, new Date("2026-11-06T12:00:00Z"))).digests).toHaveLength(1);
   });
+
+  it("writes the digest in the workspace's language once an admin sets one", async () => {
+    const core = createCore({ db: t.db, clock }, [orgFeature]);
+    const ada = actor("U0ADMIN", "Ada", { admin: true });
+    const set = await core.command(ada, "admin language fr");
+    expect(set.kind === "message" && set.message.summary).toContain(
+      "default language is now French",
+    );
+    // Friday 6 Nov 2026 09:05 in Berlin, the moved slot of the next week.
+    clock.set(new Date("2026-11-06T08:05:00Z"));
+    await tick(t.db, clock.now(), createJobQueue(backends[0]!));
+    await workers[0]!.runDue?.();
+    const deadline = Date.now() + 20_000;
+    while (fake.callsTo("files.completeUploadExternal").length < 3) {
+      if (Date.now() > deadline) throw new Error("the second digest was not posted");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const blocks = JSON.stringify(fake.callsTo("files.completeUploadExternal")[2]!.body.blocks);
+    expect(blocks).toContain("Platform · semaine du 30 oct. au 5 nov. 2026");
+    expect(blocks).toContain("notées par l’équipe");
+    const files = fake.callsTo("files.completeUploadExternal")[2]!.body.files as {
+      title?: string;
+    }[];
+    expect(files[0]?.title).toContain("Graphique en barres des heures de l’équipe");
+  });
 });

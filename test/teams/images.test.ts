@@ -116,7 +116,9 @@ describe("Teams card images: charts by expiring link under PUBLIC_URL", () => {
       (e) => e.type === "Image",
     );
     expect(image?.url).toMatch(/^https:\/\/stackup\.example\.test\/teams\/images\/[\w-]{24}$/);
-    expect(image?.altText).toBe("Team hours per week for the last 8 weeks");
+    expect(image?.altText).toMatch(
+      /^Bar chart of the team's hours per week for the last 8 weeks: week of \d+ \w+: [\d.]+ h, /,
+    );
     expect(readCard(card)).toContain("more not shown here");
 
     const served = await fetch(`${h.url}${new URL(image!.url!).pathname}`);
@@ -152,7 +154,7 @@ describe("Teams card images without PUBLIC_URL", () => {
       "application/vnd.microsoft.card.adaptive",
     ]);
     expect(readCard(cardOf(sent.body))).toContain(
-      "Too large to show in Teams: Team hours per week",
+      "Too large to show in Teams: Bar chart of the team's hours per week",
     );
   });
 

@@ -12,7 +12,8 @@ import { OrgRepository } from "./repository.ts";
 
 /** The message builder for digests and summaries, whatever message type the messenger takes. */
 export interface DigestMessages<M> {
-  digest(digest: TeamDigest): M;
+  /** `locale`: the workspace's language, if its admins set one (BCP 47). */
+  digest(digest: TeamDigest, locale: string | null): M;
   summary(report: Report, to: { timeZone: string }, now: Date): M;
 }
 
@@ -74,7 +75,12 @@ export class DigestSender<M> {
         this.clock.now(),
       );
       if (!digest) return null;
-      const message = this.messages.digest(digest);
+      const workspace = await this.db
+        .selectFrom("workspaces")
+        .where("id", "=", team.workspace_id)
+        .select("locale")
+        .executeTakeFirst();
+      const message = this.messages.digest(digest, workspace?.locale ?? null);
       return countDelivery("digest", () => this.messenger.send(to, message));
     });
   }

@@ -9,19 +9,44 @@ const PAD = { top: 40, right: 20, bottom: 44, left: 48 };
 const esc = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-/** A "nice" axis maximum: 1, 2 or 5 times a power of ten, at least 1. */
-function niceMax(max: number): number {
-  if (max <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 5, 10]) if (m * p >= max) return m * p;
+const TICKS = 4;
+
+/**
+ * The step between the axis's ticks: 1, 2 or 5 times a power of ten, at least one hour, so the
+ * ticks are round numbers (an empty week reads 0, 1, 2, 3, 4, not 0, 0.3, 0.5…).
+ */
+export function tickStep(max: number): number {
+  const raw = Math.max(max, 0) / TICKS;
+  if (raw <= 1) return 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
   return 10 * p;
 }
 
+/** How the chart's words and numbers read; English by default. */
+export interface ChartLabels {
+  axis: string;
+  number(n: number): string;
+  week(iso: string): string;
+}
+
+const ENGLISH: ChartLabels = {
+  axis: "week starting · hours logged",
+  number: (n) => String(Number(n.toFixed(1))),
+  week: (iso) => DateTime.fromISO(iso).toFormat("d LLL"),
+};
+
 /** A bar chart of weekly hours as SVG; bars oldest to newest, labelled by week start. */
-export function weeklyHoursSvg(title: string, weekStarts: string[], hours: number[]): string {
+export function weeklyHoursSvg(
+  title: string,
+  weekStarts: string[],
+  hours: number[],
+  labels: ChartLabels = ENGLISH,
+): string {
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const top = niceMax(Math.max(...hours, 0));
+  const step = tickStep(Math.max(...hours, 0));
+  const top = step * TICKS;
   const slot = plotW / Math.max(hours.length, 1);
   const bar = slot * 0.7;
   const parts: string[] = [
@@ -29,12 +54,12 @@ export function weeklyHoursSvg(title: string, weekStarts: string[], hours: numbe
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<text x="${PAD.left}" y="24" font-size="16" font-weight="bold" fill="#1d1c1d">${esc(title)}</text>`,
   ];
-  for (let i = 0; i <= 4; i++) {
-    const v = (top / 4) * i;
-    const y = PAD.top + plotH - (plotH * i) / 4;
+  for (let i = 0; i <= TICKS; i++) {
+    const v = step * i;
+    const y = PAD.top + plotH - (plotH * i) / TICKS;
     parts.push(
       `<line x1="${PAD.left}" y1="${y}" x2="${WIDTH - PAD.right}" y2="${y}" stroke="#e0e0e0"/>`,
-      `<text x="${PAD.left - 6}" y="${y + 4}" font-size="11" text-anchor="end" fill="#616061">${Number(v.toFixed(1))}</text>`,
+      `<text x="${PAD.left - 6}" y="${y + 4}" font-size="11" text-anchor="end" fill="#616061">${esc(labels.number(v))}</text>`,
     );
   }
   hours.forEach((h, i) => {
@@ -44,12 +69,12 @@ export function weeklyHoursSvg(title: string, weekStarts: string[], hours: numbe
     const last = i === hours.length - 1;
     parts.push(
       `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${bar.toFixed(1)}" height="${barH.toFixed(1)}" fill="${last ? "#2eb67d" : "#36c5f0"}"/>`,
-      `<text x="${(x + bar / 2).toFixed(1)}" y="${(y - 4).toFixed(1)}" font-size="11" text-anchor="middle" fill="#1d1c1d">${h > 0 ? Number(h.toFixed(1)) : ""}</text>`,
-      `<text x="${(x + bar / 2).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" font-size="11" text-anchor="middle" fill="#616061">${esc(DateTime.fromISO(weekStarts[i] ?? "").toFormat("d LLL"))}</text>`,
+      `<text x="${(x + bar / 2).toFixed(1)}" y="${(y - 4).toFixed(1)}" font-size="11" text-anchor="middle" fill="#1d1c1d">${h > 0 ? esc(labels.number(h)) : ""}</text>`,
+      `<text x="${(x + bar / 2).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" font-size="11" text-anchor="middle" fill="#616061">${esc(labels.week(weekStarts[i] ?? ""))}</text>`,
     );
   });
   parts.push(
-    `<text x="${PAD.left + plotW / 2}" y="${HEIGHT - 8}" font-size="11" text-anchor="middle" fill="#616061">week starting · hours logged</text>`,
+    `<text x="${PAD.left + plotW / 2}" y="${HEIGHT - 8}" font-size="11" text-anchor="middle" fill="#616061">${esc(labels.axis)}</text>`,
     "</svg>",
   );
   return parts.join("");
