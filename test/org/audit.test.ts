@@ -2,12 +2,13 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Core } from "../../src/commands/core.ts";
 import { orgFeature } from "../../src/commands/features/org.ts";
+import { stackFeature } from "../../src/commands/features/stack.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { readAudit } from "../../src/domain/audit/log.ts";
 import { importOrg } from "../../src/domain/org/import.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { actor, text, userId } from "./seed.ts";
+import { actor, credential, text, userId } from "./seed.ts";
 
 const clock = new ManualClock("2026-11-02T09:00:00Z");
 const admin = actor("U0ADM", "Ada Admin", { admin: true });
@@ -202,5 +203,37 @@ describe("admin actions are audited in the transaction of the change", () => {
         detail: expect.objectContaining({ teamsCreated: 1, membershipsAdded: 2, rolesSet: 1 }),
       },
     ]);
+  });
+
+  it("records LMS credentials and stack definitions with the change, never the secret", async () => {
+    const full = createCore({ db: t.db, clock }, [orgFeature, stackFeature]);
+    await credential(t.db, "Cloud Basics", "Acme Academy", 10, "https://acme.test/c");
+    const issued = text(await full.command(admin, "admin xapi create Moodle"));
+    expect(issued).toContain("xAPI credentials for Moodle");
+    expect(text(await full.command(admin, "admin xapi create moodle"))).toContain("already");
+    expect(text(await full.command(admin, "admin xapi revoke Moodle"))).toContain("Revoked Moodle");
+    expect(text(await full.command(admin, "stack define cloud: Cloud Basics"))).toContain("cloud");
+    expect((await entries("xapi.create")).map((e) => e.scope)).toEqual(["Moodle"]);
+    expect((await entries("xapi.revoke")).map((e) => e.scope)).toEqual(["Moodle"]);
+    expect(await entries("stack.define")).toEqual([
+      expect.objectContaining({ actorId: ids.U0ADM, scope: "cloud" }),
+    ]);
+    const secret = /Password \(secret\): (\S+)/.exec(issued)?.[1];
+    expect(secret).toBeTruthy();
+    expect(JSON.stringify(await readAudit(t.db, ws, { since: new Date(0) }))).not.toContain(secret);
+
+    const credentials = () =>
+      t.db.selectFrom("xapi_credentials").select("name").orderBy("name").execute();
+    const stacks = () => t.db.selectFrom("stacks").select("role").orderBy("role").execute();
+    const before = { credentials: await credentials(), stacks: await stacks() };
+    try {
+      await refuseAudit("xapi.create");
+      await expect(full.command(admin, "admin xapi create Canvas")).rejects.toThrow("audit");
+      await refuseAudit("stack.define");
+      await expect(full.command(admin, "stack define data: Cloud Basics")).rejects.toThrow("audit");
+    } finally {
+      await refuseAudit(null);
+    }
+    expect({ credentials: await credentials(), stacks: await stacks() }).toEqual(before);
   });
 });

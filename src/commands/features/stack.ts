@@ -1,4 +1,5 @@
 import Fuse from "fuse.js";
+import { writeAudit } from "../../domain/audit/log.ts";
 import type { CatalogEntry } from "../../domain/catalog/repository.ts";
 import { matchCredential } from "../../domain/catalog/search.ts";
 import { OrgService } from "../../domain/org/service.ts";
@@ -142,11 +143,24 @@ class Stacks {
     if (names.length === 0) return problem("List at least one credential.", DEFINE_USAGE);
     const picked = pickCredentials(await this.deps.catalog.all(), names);
     if ("problem" in picked) return problem(picked.problem, DEFINE_USAGE);
-    const saved = await this.repo.define({
-      role,
-      title: null,
-      description: null,
-      credentialIds: picked.map((p) => p.id),
+    const credentialIds = picked.map((p) => p.id);
+    const saved = await this.deps.db.transaction().execute(async (trx) => {
+      const done = await new StackRepository(trx).define({
+        role,
+        title: null,
+        description: null,
+        credentialIds,
+      });
+      await writeAudit(trx, {
+        workspaceId: s.user.workspace_id,
+        actorId: s.user.id,
+        action: "stack.define",
+        scope: role,
+        subjectIds: [],
+        detail: { credentials: credentialIds, replaced: done.replaced },
+        at: this.deps.clock.now(),
+      });
+      return done;
     });
     return privateReply(
       stackDefinedMessage(

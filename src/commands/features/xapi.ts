@@ -1,3 +1,4 @@
+import { writeAudit } from "../../domain/audit/log.ts";
 import { OrgService } from "../../domain/org/service.ts";
 import { MAX_LMS_NAME_LENGTH, XapiCredentials } from "../../domain/xapi/credentials.ts";
 import { StatementService, UNMATCHED_DAYS } from "../../domain/xapi/statements.ts";
@@ -12,6 +13,16 @@ import {
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
 
 export const XAPI_USAGE = "admin xapi create <LMS name> | list | revoke <name or key> | unmatched";
+
+const auditOf = (s: Session, action: string, scope: string, detail: Record<string, unknown>) => ({
+  workspaceId: s.user.workspace_id,
+  actorId: s.user.id,
+  action,
+  scope,
+  subjectIds: [],
+  detail,
+  at: s.ctx.now,
+});
 
 /** `/learn admin xapi …`: credentials for LMSs to forward statements, and what did not match. */
 export function xapiAdmin(deps: FeatureDeps) {
@@ -28,7 +39,13 @@ export function xapiAdmin(deps: FeatureDeps) {
         if (!name) return problem("Name the LMS that will send statements.");
         if (name.length > MAX_LMS_NAME_LENGTH)
           return problem(`Keep the name under ${MAX_LMS_NAME_LENGTH} characters.`);
-        const issued = await credentials.create(s.user, name);
+        // The credentials and their audit entry are written together, or neither.
+        const issued = await deps.db.transaction().execute(async (trx) => {
+          const made = await new XapiCredentials(trx, deps.clock).create(s.user, name);
+          if (!("error" in made))
+            await writeAudit(trx, auditOf(s, "xapi.create", made.name, { key: made.key }));
+          return made;
+        });
         if ("error" in issued)
           return problem(`There are already live credentials called ${name}; revoke them first.`);
         return privateReply(credentialIssuedMessage(issued));
@@ -38,7 +55,11 @@ export function xapiAdmin(deps: FeatureDeps) {
         return privateReply(credentialListMessage(await credentials.list(ws), s.ctx));
       case "revoke": {
         if (!name) return problem("Name the credentials to revoke, or give their key.");
-        const revoked = await credentials.revoke(ws, name);
+        const revoked = await deps.db.transaction().execute(async (trx) => {
+          const gone = await new XapiCredentials(trx, deps.clock).revoke(ws, name);
+          if (gone) await writeAudit(trx, auditOf(s, "xapi.revoke", gone.name, { key: gone.key }));
+          return gone;
+        });
         if (!revoked) return problem(`There are no live xAPI credentials called ${name}.`);
         return privateReply(
           textMessage(`Revoked ${revoked.name} (${revoked.key}). Its statements stay recorded.`),

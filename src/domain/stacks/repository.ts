@@ -43,7 +43,8 @@ export class StackRepository {
     description: string | null;
     credentialIds: number[];
   }): Promise<{ id: number; title: string; replaced: boolean }> {
-    return this.db.transaction().execute(async (trx: Transaction<Database>) => {
+    // Inside a caller's transaction (one that audits the change) when given one.
+    const run = async (trx: Transaction<Database>) => {
       const existing = await trx
         .selectFrom("stacks")
         .where(sql`lower(role)`, "=", input.role.toLowerCase())
@@ -83,7 +84,10 @@ export class StackRepository {
         )
         .execute();
       return { id, title, replaced: existing !== undefined };
-    });
+    };
+    return this.db.isTransaction
+      ? run(this.db as Transaction<Database>)
+      : this.db.transaction().execute(run);
   }
 }
 
