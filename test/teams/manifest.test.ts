@@ -14,6 +14,8 @@ import {
   fillManifest,
 } from "../../adapters/teams/packaging/build.ts";
 import { colorIcon, outlineIcon } from "../../adapters/teams/packaging/icons.ts";
+import { tabAudience } from "../../adapters/teams/sso.ts";
+import { TAB_PATH } from "../../adapters/teams/tab.ts";
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { messageText, type Reply } from "../../src/messages/model.ts";
@@ -42,6 +44,8 @@ interface Manifest {
     scopes: string[];
     commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[];
   }[];
+  staticTabs?: { entityId: string; scopes: string[] }[];
+  webApplicationInfo?: { id: string; resource: string };
 }
 
 const filled = (): Manifest => JSON.parse(fillManifest(template, { microsoftAppId: APP_ID }));
@@ -167,6 +171,37 @@ describe("Teams app manifest", () => {
     expect(() =>
       fillManifest(template, { microsoftAppId: APP_ID, websiteUrl: "http://plain.example" }),
     ).toThrow(/https/);
+  });
+
+  it("declares the Home tab and its Teams SSO when built with PUBLIC_URL, and neither without", () => {
+    const withTab = JSON.parse(
+      fillManifest(template, { microsoftAppId: APP_ID, publicUrl: "https://stackup.example.com/" }),
+    );
+    expect(validate(withTab)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(withTab.staticTabs).toEqual([
+      {
+        entityId: "home",
+        name: "Home",
+        contentUrl: `https://stackup.example.com${TAB_PATH}`,
+        scopes: ["personal"],
+      },
+      { entityId: "conversations", scopes: ["personal"] },
+    ]);
+    // The audience the tab's server checks tokens for.
+    expect(withTab.webApplicationInfo).toEqual({
+      id: APP_ID,
+      resource: tabAudience("https://stackup.example.com", APP_ID),
+    });
+    expect(withTab.validDomains).toEqual(["stackup.example.com"]);
+
+    const without = filled();
+    expect(validate(without)).toBe(true);
+    expect(without.staticTabs).toEqual([{ entityId: "conversations", scopes: ["personal"] }]);
+    expect(without.webApplicationInfo).toBeUndefined();
+    expect(() =>
+      fillManifest(template, { microsoftAppId: APP_ID, publicUrl: "http://plain.example" }),
+    ).toThrow(/PUBLIC_URL/);
   });
 
   it("builds a zip with the filled manifest and both icons at its root", () => {

@@ -9,8 +9,9 @@ import { zipSync } from "fflate";
  *
  *   MicrosoftAppId=<bot's app id> npm run teams:package
  *
- * Optional: TEAMS_APP_ID (the Teams app's own id; defaults to the bot's app id) and
- * STACKUP_WEBSITE_URL (https; the developer, privacy and terms links hang off it).
+ * Optional: TEAMS_APP_ID (the Teams app's own id; defaults to the bot's app id),
+ * STACKUP_WEBSITE_URL (https; the developer, privacy and terms links hang off it) and PUBLIC_URL
+ * (where Stackup runs; adds the Home tab and its sign-in, which need it).
  * This is a build step, not the service, so it reads these few variables itself.
  */
 
@@ -27,6 +28,24 @@ export interface PackageValues {
   microsoftAppId: string;
   teamsAppId?: string | undefined;
   websiteUrl?: string | undefined;
+  /** Where Stackup is reached; without it the package has no Home tab. */
+  publicUrl?: string | undefined;
+}
+
+/** The manifest without the Home tab and its SSO, for a Stackup without a public address. */
+function withoutTab(template: string): string {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(template) as Record<string, unknown>;
+  } catch {
+    return template;
+  }
+  manifest.staticTabs = (manifest.staticTabs as { entityId: string }[] | undefined)?.filter(
+    (tab) => tab.entityId !== "home",
+  );
+  delete manifest.webApplicationInfo;
+  manifest.validDomains = [];
+  return JSON.stringify(manifest, null, 2);
 }
 
 /** Replaces every {{NAME}} in the manifest; a placeholder without a value is an error. */
@@ -42,17 +61,25 @@ export function fillManifest(template: string, values: PackageValues): string {
   if (!/^https:\/\/[^\s"\\]+$/.test(website)) {
     throw new Error("STACKUP_WEBSITE_URL must be an https URL.");
   }
+  const publicUrl = values.publicUrl?.replace(/\/+$/, "");
+  if (publicUrl !== undefined && !/^https:\/\/[^\s"\\/?#]+(\/[^\s"\\?#]*)?$/.test(publicUrl)) {
+    throw new Error("PUBLIC_URL must be an https URL.");
+  }
   const byName: Record<string, string> = {
     MicrosoftAppId: values.microsoftAppId,
     TEAMS_APP_ID: teamsAppId,
     STACKUP_WEBSITE_URL: website,
+    ...(publicUrl ? { PUBLIC_URL: publicUrl, PUBLIC_HOST: new URL(publicUrl).host } : {}),
   };
-  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    const value = byName[name];
-    if (value === undefined)
-      throw new Error(`The manifest has an unknown placeholder {{${name}}}.`);
-    return value;
-  });
+  return (publicUrl ? template : withoutTab(template)).replace(
+    /\{\{(\w+)\}\}/g,
+    (_, name: string) => {
+      const value = byName[name];
+      if (value === undefined)
+        throw new Error(`The manifest has an unknown placeholder {{${name}}}.`);
+      return value;
+    },
+  );
 }
 
 /** The upload zip as bytes. */
@@ -80,6 +107,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       microsoftAppId,
       teamsAppId: process.env.TEAMS_APP_ID?.trim() || undefined,
       websiteUrl: process.env.STACKUP_WEBSITE_URL?.trim() || undefined,
+      publicUrl: process.env.PUBLIC_URL?.trim() || undefined,
     });
     const out = path.resolve("dist", "stackup-teams.zip");
     mkdirSync(path.dirname(out), { recursive: true });
