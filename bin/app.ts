@@ -12,6 +12,7 @@ import {
   playgroundHost,
   playgroundWanted,
 } from "../playground/index.ts";
+import type { Core } from "../src/commands/core.ts";
 import { createCore } from "../src/commands/router.ts";
 import type { Config } from "../src/config.ts";
 import { MessengerRouter } from "../src/delivery/router.ts";
@@ -41,164 +42,225 @@ export interface RunningApp {
   stop(options?: { drainMs?: number }): Promise<void>;
 }
 
-/** Wires the core, the configured platforms and the jobs together for one process role. */
-export async function startApp(options: {
+interface StartOptions {
   config: Config;
   logger: Logger;
   role: Role;
   clock?: Clock;
   /** Seed the playground's sample organisation at start-up. */
   demo?: boolean;
-}): Promise<RunningApp> {
+}
+
+/** What a process has started so far, so a failed start stops exactly that. */
+interface Parts {
+  config: Config;
+  logger: Logger;
+  role: Role;
+  clock: Clock;
+  database: Database;
+  messenger: MessengerRouter;
+  queues?: Queues;
+  http?: HttpServer;
+  jobs?: RunningJobs;
+  platforms: RunningPlatform[];
+  /** Routes of the one HTTP server, mounted as each part starts. */
+  handlers: RouteHandler[];
+  unwatch: (() => void)[];
+}
+
+/** Wires the core, the configured platforms and the jobs together for one process role. */
+export async function startApp(options: StartOptions): Promise<RunningApp> {
   const { config, logger, role } = options;
-  // An OffsetClock is real time until the playground moves it forward.
-  const clock = options.clock ?? new OffsetClock();
   const database = await openDatabase(config, logger);
-  const db = database.db;
-  let queues: Queues | undefined;
-  let http: HttpServer | undefined;
-  let jobs: RunningJobs | undefined;
-  const platforms: RunningPlatform[] = [];
-  const messenger = new MessengerRouter(db);
-  const unwatch: (() => void)[] = [];
+  const parts: Parts = {
+    config,
+    logger,
+    role,
+    // An OffsetClock is real time until the playground moves it forward.
+    clock: options.clock ?? new OffsetClock(),
+    database,
+    messenger: new MessengerRouter(database.db),
+    platforms: [],
+    handlers: [],
+    unwatch: [],
+  };
   try {
-    queues = await openQueues(config, logger);
+    const queues = await openQueues(config, logger);
+    parts.queues = queues;
     const core = countCommands(
       createCore({
-        db,
-        clock,
+        db: database.db,
+        clock: parts.clock,
         jobs: createJobQueue(queues.backend),
         admins: config.admins ?? [],
       }),
     );
-    unwatch.push(metrics.watchPool(database.pool));
-    if (role !== "web") unwatch.push(metrics.watchQueues(queueCounts(queues.backend)));
-
-    // Every role serves /healthz, /readyz and /metrics; only web and all take platform requests.
-    const httpHandlers: RouteHandler[] = [];
-    const q = queues;
+    parts.unwatch.push(metrics.watchPool(database.pool));
+    if (role !== "web") parts.unwatch.push(metrics.watchQueues(queueCounts(queues.backend)));
     const wantsPlayground = playgroundWanted(config, role === "all");
     if (config.playground === "on" && !wantsPlayground) {
       logger.warn("PLAYGROUND=on is ignored: the playground runs only with no platform configured");
     }
-    http = await startHttpServer({
-      port: config.port,
-      ...(wantsPlayground ? { host: playgroundHost(config) } : {}),
-      readiness: { database: () => database.ping(), queue: () => q.backend.ping() },
-      handlers: httpHandlers,
-    });
-    if (config.dashboard) {
-      httpHandlers.push(
-        dashboardHandler({
-          ...config.dashboard,
-          queues: QUEUES.map((name) => q.backend.queue(name)),
-        }),
-      );
-      logger.info({ url: `${http.url}${DASHBOARD_PATH}` }, "queue dashboard on");
-    }
+    const http = await serveHttp(parts, queues, wantsPlayground);
     const serviceUrl = role === "worker" ? undefined : http.url;
-
     // Without Slack credentials the playground plays Slack's part for the real Slack adapter.
-    let playground: Playground | undefined;
-    if (serviceUrl && wantsPlayground) {
-      playground = createPlayground({
-        config,
-        serviceUrl,
-        db,
-        clock,
-        logger,
-        runDue: async () => {
-          await jobs?.runDue?.();
-        },
-      });
-      httpHandlers.push(playground.handler);
-      http?.link({ title: "Playground", path: "/playground", about: "try Stackup in the browser" });
-    }
-    const platformConfig = playground?.config ?? config;
-
-    for (const platform of PLATFORMS) {
-      if (!platform.isConfigured(platformConfig)) {
-        if (serviceUrl) logger.info(platform.howToConnect);
-        continue;
-      }
-      const running = await platform.start({
-        config: platformConfig,
-        core,
-        db,
-        clock,
-        logger,
-        serviceUrl,
-      });
-      platforms.push(running);
-      messenger.register(platform.name, running.messenger);
-      if (serviceUrl) {
-        httpHandlers.push(...running.handlers);
-        if (running.handlers.length > 0 && !playground)
-          http.link(frontPageLink(platform.name, config));
-      }
-    }
-    if (serviceUrl) {
-      httpHandlers.push(createXapiHandler({ db, clock, logger }));
-      httpHandlers.push(privacyPageHandler(config.retentionDaysAfterUninstall ?? 30));
-      http.link({
-        title: "xAPI",
-        path: "/xapi/about",
-        about: "statements from a learning platform",
-      });
-    }
-
-    if (role !== "web") {
-      const allowRanges = [
-        ...(config.verification?.allowRanges ?? []),
-        ...(playground?.allowRanges ?? []),
-      ];
-      jobs = await startJobs(
-        { db, clock, backend: queues.backend, messenger, logger },
-        configureVerificationJobs(
-          jobModules({
-            // The Slack messenger finds a check-in whose sender died before recording it.
-            checkins: { lookup: messenger, nudgesPerWeek: config.checkinNudgesPerWeek ?? 2 },
-            ...(config.retentionDaysAfterUninstall
-              ? { retentionDays: config.retentionDaysAfterUninstall }
-              : {}),
-          }),
-          { allowRanges },
-        ),
-      );
-    }
-
+    const playground =
+      serviceUrl && wantsPlayground ? startPlayground(parts, http, serviceUrl) : undefined;
+    await startPlatforms(parts, core, serviceUrl, playground);
+    if (serviceUrl) mountProtocols(parts, http);
+    if (role !== "web") parts.jobs = await startWorker(parts, queues, playground);
     if (playground && options.demo) {
       logger.info(await playground.seedDemo(), "demo organisation ready");
     }
     logger.info({ url: http.url }, "listening");
+    return running(parts, http, queues);
   } catch (error) {
-    for (const stop of unwatch) stop();
-    await http?.close().catch(() => undefined);
-    await jobs?.stop().catch(() => undefined);
-    await stopAll(platforms);
-    await queues?.close().catch(() => undefined);
-    await database.close().catch(() => undefined);
+    await stopParts(parts);
     throw error;
   }
+}
 
-  const q = queues;
-  const running = jobs;
+function running(parts: Parts, http: HttpServer, queues: Queues): RunningApp {
+  const { database, messenger, clock, jobs, platforms, unwatch } = parts;
   return {
     http,
     database,
-    queues: q,
+    queues,
     messenger,
     clock,
-    jobs: running,
+    jobs,
     async stop(options = {}) {
       for (const stop of unwatch) stop();
       // The worker stops taking jobs while the server stops taking requests.
-      await Promise.all([http?.close(options.drainMs), running?.stop()]);
+      await Promise.all([http.close(options.drainMs), jobs?.stop()]);
       await stopAll(platforms);
-      await q.close();
+      await queues.close();
       await database.close();
     },
   };
+}
+
+/** After a failed start: stops what had started, quietly, newest first. */
+async function stopParts(parts: Parts): Promise<void> {
+  for (const stop of parts.unwatch) stop();
+  await parts.http?.close().catch(() => undefined);
+  await parts.jobs?.stop().catch(() => undefined);
+  await stopAll(parts.platforms);
+  await parts.queues?.close().catch(() => undefined);
+  await parts.database.close().catch(() => undefined);
+}
+
+/** Every role serves /healthz, /readyz and /metrics; only web and all take platform requests. */
+async function serveHttp(
+  parts: Parts,
+  queues: Queues,
+  wantsPlayground: boolean,
+): Promise<HttpServer> {
+  const { config, database } = parts;
+  const http = await startHttpServer({
+    port: config.port,
+    ...(wantsPlayground ? { host: playgroundHost(config) } : {}),
+    readiness: { database: () => database.ping(), queue: () => queues.backend.ping() },
+    handlers: parts.handlers,
+  });
+  parts.http = http;
+  if (config.dashboard) {
+    parts.handlers.push(
+      dashboardHandler({
+        ...config.dashboard,
+        queues: QUEUES.map((name) => queues.backend.queue(name)),
+      }),
+    );
+    parts.logger.info({ url: `${http.url}${DASHBOARD_PATH}` }, "queue dashboard on");
+  }
+  return http;
+}
+
+function startPlayground(parts: Parts, http: HttpServer, serviceUrl: string): Playground {
+  const playground = createPlayground({
+    config: parts.config,
+    serviceUrl,
+    db: parts.database.db,
+    clock: parts.clock,
+    logger: parts.logger,
+    runDue: async () => {
+      await parts.jobs?.runDue?.();
+    },
+  });
+  parts.handlers.push(playground.handler);
+  http.link({ title: "Playground", path: "/playground", about: "try Stackup in the browser" });
+  return playground;
+}
+
+/** Each configured platform: its Messenger registered and, when serving, its routes mounted. */
+async function startPlatforms(
+  parts: Parts,
+  core: Core,
+  serviceUrl: string | undefined,
+  playground: Playground | undefined,
+): Promise<void> {
+  const { logger, http } = parts;
+  const config = playground?.config ?? parts.config;
+  for (const platform of PLATFORMS) {
+    if (!platform.isConfigured(config)) {
+      if (serviceUrl) logger.info(platform.howToConnect);
+      continue;
+    }
+    const started = await platform.start({
+      config,
+      core,
+      db: parts.database.db,
+      clock: parts.clock,
+      logger,
+      serviceUrl,
+    });
+    parts.platforms.push(started);
+    parts.messenger.register(platform.name, started.messenger);
+    if (serviceUrl) {
+      parts.handlers.push(...started.handlers);
+      if (started.handlers.length > 0 && !playground)
+        http?.link(frontPageLink(platform.name, parts.config));
+    }
+  }
+}
+
+/** The routes that are no platform's: xAPI statements and the privacy page. */
+function mountProtocols(parts: Parts, http: HttpServer): void {
+  const { database, clock, logger, config } = parts;
+  parts.handlers.push(createXapiHandler({ db: database.db, clock, logger }));
+  parts.handlers.push(privacyPageHandler(config.retentionDaysAfterUninstall ?? 30));
+  http.link({ title: "xAPI", path: "/xapi/about", about: "statements from a learning platform" });
+}
+
+function startWorker(
+  parts: Parts,
+  queues: Queues,
+  playground: Playground | undefined,
+): Promise<RunningJobs> {
+  const { config, messenger } = parts;
+  const allowRanges = [
+    ...(config.verification?.allowRanges ?? []),
+    ...(playground?.allowRanges ?? []),
+  ];
+  return startJobs(
+    {
+      db: parts.database.db,
+      clock: parts.clock,
+      backend: queues.backend,
+      messenger,
+      logger: parts.logger,
+    },
+    configureVerificationJobs(
+      jobModules({
+        // The Slack messenger finds a check-in whose sender died before recording it.
+        checkins: { lookup: messenger, nudgesPerWeek: config.checkinNudgesPerWeek ?? 2 },
+        ...(config.retentionDaysAfterUninstall
+          ? { retentionDays: config.retentionDaysAfterUninstall }
+          : {}),
+      }),
+      { allowRanges },
+    ),
+  );
 }
 
 /** Where a platform's requests come in, for the front page. */

@@ -45,7 +45,6 @@ const ALLOWED: Record<string, string> = {
   "adapters/xapi/http.ts#handle": "the xAPI endpoint's dispatch by method and path",
   "bench/load.ts#drive":
     "a bench's load loop: sends at a fixed rate and times each answer, its state kept in locals",
-  "bin/app.ts#startApp": "the whole service's wiring in one function",
   "playground/demo.ts#seedDemo": "the demo data, written out",
   "playground/demo.ts#seedDemo callback": "the demo data's transaction",
   "playground/server.ts#playgroundHandler": "every playground route in one handler",
