@@ -21,20 +21,24 @@ join progress_events e on e.user_id = m.user_id
  and e.occurred_at >= w.b0 and e.occurred_at < w.b8
 group by 1, 2;
 
-select t.team_id, g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
-       cr.url as catalog_url, c.evidence_url, c.trusted, c.verification_status,
-       c.revoked_at is not null as revoked, c.issuer_domain,
-       coalesce("c"."trust_reasons" @> $1::jsonb, false) as anonymous
-from completions c
-join goals g on g.id = c.goal_id and g.status = 'completed'
-join team_members m on m.user_id = g.user_id and not exists (select 1 from org_people hp
-             where hp.user_id = "m"."user_id" and hp.leaderboard = 'hidden')
-join unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) as t(team_id, week_from, week_to) on t.team_id = m.team_id
- and c.completed_at >= t.week_from and c.completed_at < t.week_to
-left join credentials cr on cr.id = g.credential_id
-left join providers pr on pr.id = cr.provider_id
-where c.completed_at >= $5 and c.completed_at < $6
-order by c.completed_at, g.id;
+  select t.team_id, g.user_id, case when "cr"."id" is null and "c"."trusted"
+  and "c"."revoked_at" is null and "c"."verification_status" in ('verified', 'warning')
+  and "c"."achievement_name" is not null
+then "c"."achievement_name"
+else coalesce("cr"."title", "g"."title") end as title, pr.name as provider,
+         cr.url as catalog_url, c.evidence_url, c.trusted, c.verification_status,
+         c.revoked_at is not null as revoked, c.issuer_domain,
+         coalesce("c"."trust_reasons" @> $1::jsonb, false) as anonymous
+  from completions c
+  join goals g on g.id = c.goal_id and g.status = 'completed'
+  join team_members m on m.user_id = g.user_id and not exists (select 1 from org_people hp
+               where hp.user_id = "m"."user_id" and hp.leaderboard = 'hidden')
+  join unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) as t(team_id, week_from, week_to) on t.team_id = m.team_id
+   and c.completed_at >= t.week_from and c.completed_at < t.week_to
+  left join credentials cr on cr.id = g.credential_id
+  left join providers pr on pr.id = cr.provider_id
+  where c.completed_at >= $5 and c.completed_at < $6
+  order by c.completed_at, g.id;
 
 select t.team_id, g.user_id, g.title
 from unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) as t(team_id, week_from, week_to)

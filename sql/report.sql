@@ -20,13 +20,17 @@ from goals g
 where g.user_id = any($1::int[]) and g.status in ('active', 'paused')
 order by g.created_at, g.id;
 
-select g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
-       c.completed_at, c.verification_status, c.revoked_at is not null as revoked,
-       c.trusted, c.issuer_domain, coalesce("c"."trust_reasons" @> $1::jsonb, false) as anonymous
-from goals g
-join completions c on c.goal_id = g.id
-left join credentials cr on cr.id = g.credential_id
-left join providers pr on pr.id = cr.provider_id
-where g.user_id = any($2::int[]) and g.status = 'completed'
-  and c.completed_at >= $3 and c.completed_at < $4
-order by c.completed_at, g.id;
+  select g.user_id, case when "cr"."id" is null and "c"."trusted"
+  and "c"."revoked_at" is null and "c"."verification_status" in ('verified', 'warning')
+  and "c"."achievement_name" is not null
+then "c"."achievement_name"
+else coalesce("cr"."title", "g"."title") end as title, pr.name as provider,
+         c.completed_at, c.verification_status, c.revoked_at is not null as revoked,
+         c.trusted, c.issuer_domain, coalesce("c"."trust_reasons" @> $1::jsonb, false) as anonymous
+  from goals g
+  join completions c on c.goal_id = g.id
+  left join credentials cr on cr.id = g.credential_id
+  left join providers pr on pr.id = cr.provider_id
+  where g.user_id = any($2::int[]) and g.status = 'completed'
+    and c.completed_at >= $3 and c.completed_at < $4
+  order by c.completed_at, g.id;

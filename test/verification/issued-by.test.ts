@@ -51,7 +51,8 @@ describe("issued by <domain> wherever others see a completion", () => {
     await complete(t.db, goals.vera, "2026-10-20T10:00:00Z", true);
     await t.db
       .updateTable("completions")
-      .set({ issuer_domain: "badges_*x*_.example" })
+      // her own words for the goal stay hers: others see the badge's own name
+      .set({ issuer_domain: "badges_*x*_.example", achievement_name: "Cloud Practitioner" })
       .where("goal_id", "=", goals.vera)
       .execute();
     // Lou: shown verified before the trust rules, not re-checked yet (trusted is null).
@@ -59,7 +60,12 @@ describe("issued by <domain> wherever others see a completion", () => {
     await complete(t.db, goals.lou, "2026-10-21T10:00:00Z", true);
     await t.db
       .updateTable("completions")
-      .set({ trusted: null, issuer_domain: null, trust_recheck_due: true })
+      .set({
+        trusted: null,
+        issuer_domain: null,
+        trust_recheck_due: true,
+        achievement_name: "Kotlin Pro",
+      })
       .where("goal_id", "=", goals.lou)
       .execute();
     // Kim: a conformant badge from a did:key issuer, anonymous, so unverified.
@@ -105,7 +111,9 @@ describe("issued by <domain> wherever others see a completion", () => {
     const shown = text(
       await core.command(actor("U0ADMIN", "Ada", { admin: true }), "report Data month"),
     );
-    expect(shown).toContain("Cloud, 20 Oct 2026, ✓ verified · issued by badges_*x*_.example");
+    expect(shown).toContain(
+      "Cloud Practitioner, 20 Oct 2026, ✓ verified · issued by badges_*x*_.example",
+    );
     expect(shown).toContain("Kotlin, 21 Oct 2026, unverified (being re-checked)");
     expect(shown).toContain("Go, 22 Oct 2026, unverified (anonymous issuer)");
   });
@@ -135,7 +143,9 @@ describe("issued by <domain> wherever others see a completion", () => {
     const [d] = await buildDigests(t.db, [{ team: team!, digestDate: "2026-10-26" }], clock.now());
     const message = digestMessage(d!, null);
     const lines = messageText(message);
-    expect(lines).toContain("• Cloud — Vera · ✓ verified · issued by badges_*x*_.example");
+    expect(lines).toContain(
+      "• Cloud Practitioner — Vera · ✓ verified · issued by badges_*x*_.example",
+    );
     expect(lines).toContain("• Kotlin — Lou · unverified (being re-checked)");
     expect(lines).toContain("• Go — Kim · unverified (anonymous issuer)");
     const block = message.blocks.find(
@@ -153,7 +163,7 @@ describe("issued by <domain> wherever others see a completion", () => {
     const repo = new VerificationRepository(t.db);
     const vera = messageText(showcaseMessage(await repo.completedForUser(ids.U0V!)));
     expect(vera).toContain(
-      "Cloud — badges_*x*_.example · ✓ verified · issued by badges_*x*_.example",
+      "Cloud Practitioner — badges_*x*_.example · ✓ verified · issued by badges_*x*_.example",
     );
     const lou = showcaseMessage(await repo.completedForUser(ids.U0L!));
     expect(messageText(lou)).toContain("Kotlin · unverified (being re-checked)");

@@ -6,7 +6,7 @@ import type { TeamRow } from "../org/repository.ts";
 import { scores } from "../scoring/points.ts";
 import { sharesBetween } from "../sharing/shares.ts";
 import { stackCompletionsBetween } from "../stacks/repository.ts";
-import { anonymousIssuer } from "../verification/repository.ts";
+import { anonymousIssuer, shownTitle } from "../verification/repository.ts";
 import { type ShownVerification, shownVerified } from "../verification/service.ts";
 import { plusDays } from "./pace.ts";
 
@@ -246,7 +246,7 @@ function weeklyHoursOf(db: Kysely<Database>, b: Batch) {
 
 function completionsOf(db: Kysely<Database>, b: Batch) {
   return sql<CompletionRow & { team_id: number; user_id: number }>`
-      select t.team_id, g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
+      select t.team_id, g.user_id, ${shownTitle("c", "g", "cr")} as title, pr.name as provider,
              cr.url as catalog_url, c.evidence_url, c.trusted, c.verification_status,
              c.revoked_at is not null as revoked, c.issuer_domain,
              ${anonymousIssuer("c")} as anonymous

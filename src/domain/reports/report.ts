@@ -3,7 +3,7 @@ import { anyOf } from "../../db/arrays.ts";
 import type { Database, GoalStatus, VerificationStatus } from "../../db/types.ts";
 import type { GoalPace } from "../goals/pace.ts";
 import type { Window } from "../scoring/periods.ts";
-import { anonymousIssuer } from "../verification/repository.ts";
+import { anonymousIssuer, shownTitle } from "../verification/repository.ts";
 import { type ShownVerification, shownVerified } from "../verification/service.ts";
 import { PaceCalculator } from "./pace.ts";
 
@@ -110,7 +110,7 @@ function openGoalsOf(db: Kysely<Database>, userIds: number[]) {
 
 function completionsOf(db: Kysely<Database>, userIds: number[], window: Window) {
   return sql<CompletionRow>`
-      select g.user_id, coalesce(cr.title, g.title) as title, pr.name as provider,
+      select g.user_id, ${shownTitle("c", "g", "cr")} as title, pr.name as provider,
              c.completed_at, c.verification_status, c.revoked_at is not null as revoked,
              c.trusted, c.issuer_domain, ${anonymousIssuer("c")} as anonymous
       from goals g

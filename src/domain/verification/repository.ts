@@ -54,6 +54,19 @@ export const anonymousIssuer = (completions: string) =>
     { code: TRUST_CODES.issuerAnonymous },
   ])}::jsonb, false)`;
 
+/**
+ * SQL: the title others see for a completion. A free-text goal with a trusted, verified badge is
+ * shown under the badge's own name, never the goal's words; otherwise the catalog title or the goal.
+ */
+export const shownTitle = (completions: string, goals: string, credentials: string) => {
+  const c = (column: string) => sql.ref(`${completions}.${column}`);
+  return sql<string>`case when ${sql.ref(`${credentials}.id`)} is null and ${c("trusted")}
+      and ${c("revoked_at")} is null and ${c("verification_status")} in ('verified', 'warning')
+      and ${c("achievement_name")} is not null
+    then ${c("achievement_name")}
+    else coalesce(${sql.ref(`${credentials}.title`)}, ${sql.ref(`${goals}.title`)}) end`;
+};
+
 /** What the goal says its badge must certify. */
 export function goalCredentialOf(record: CompletionRecord): GoalCredential {
   return {
