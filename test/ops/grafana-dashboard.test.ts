@@ -19,7 +19,7 @@ describe("the Grafana dashboard in docs/", () => {
   it("only charts metrics Stackup serves, and charts each of its own families", async () => {
     const served = new Set(
       (await new Metrics().registry.getMetricsAsJSON()).flatMap((m) =>
-        m.type === "histogram"
+        String(m.type) === "histogram"
           ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`]
           : [m.name],
       ),
