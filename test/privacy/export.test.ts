@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeAudit } from "../../src/domain/audit/log.ts";
 import { exportPerson, progressCsv } from "../../src/domain/privacy/export.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { type Seeded, seedPerson, workspace } from "./seed.ts";
@@ -58,6 +59,8 @@ describe("exporting a person's data", () => {
     expect(data.reportViews).toEqual([
       { at: "2026-11-02T10:00:00.000Z", viewer: boss.name, scope: "team" },
     ]);
+    // Her own statement, and the three unmatched ones naming her by e-mail, hash or account.
+    expect(data.tables.xapi_statements).toHaveLength(4);
   });
 
   it("gives the progress as CSV with the goal's title", async () => {
@@ -67,6 +70,28 @@ describe("exporting a person's data", () => {
     expect(csv).toContain("Ada goal");
     expect(csv).toContain("Ada note");
     expect(csv).not.toContain("Bob");
+  });
+
+  it("lists the monthly summaries that included the person beside the reports viewed", async () => {
+    await writeAudit(t.db, {
+      workspaceId: (
+        await t.db
+          .selectFrom("users")
+          .where("id", "=", ada.id)
+          .select("workspace_id")
+          .executeTakeFirstOrThrow()
+      ).workspace_id,
+      actorId: boss.id,
+      action: "report.summary",
+      scope: "your reports",
+      subjectIds: [ada.id, bob.id],
+      at: new Date("2026-12-01T08:00:00Z"),
+    });
+    const data = await exportPerson(t.db, ada.id, AT);
+    expect(data!.reportViews).toEqual([
+      { at: "2026-12-01T08:00:00.000Z", viewer: boss.name, scope: "your reports" },
+      { at: "2026-11-02T10:00:00.000Z", viewer: boss.name, scope: "team" },
+    ]);
   });
 
   it("has nothing for someone unknown", async () => {

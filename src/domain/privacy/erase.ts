@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import type { Database } from "../../db/types.ts";
 import { type AuditEntry, writeAudit } from "../audit/log.ts";
 import { looseWorkspaceTables, userColumns } from "./catalog.ts";
@@ -48,29 +48,33 @@ async function erasePlatformIds(trx: AnyTrx, userIds: number[]): Promise<void> {
  * e-mail, its SHA-1, or an account name) with no user id. They are found by those identifiers,
  * as exact JSON strings, within the person's workspace.
  */
+export function statementsAbout(p: {
+  workspace_id: number;
+  platform_user_id: string;
+  email: string | null;
+}): RawBuilder<boolean> {
+  const needles = [p.platform_user_id, ...(p.email ? [p.email] : [])].map(
+    (x) => `"${x.toLowerCase()}"`,
+  );
+  if (p.email) {
+    const email = p.email.toLowerCase();
+    needles.push(`"mailto:${email}"`);
+    needles.push(`"${createHash("sha1").update(`mailto:${email}`).digest("hex")}"`);
+  }
+  const patterns = needles.map((n) => `%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  return sql<boolean>`(workspace_id = ${p.workspace_id}
+    and lower(statement::text) like any(${sql.val(patterns)}::text[]))`;
+}
+
 async function eraseStatementsAbout(trx: AnyTrx, userIds: number[]): Promise<void> {
   const people = await trx
     .selectFrom("users")
     .where("id", "in", userIds)
     .select(["workspace_id", "platform_user_id", "email"])
     .execute();
-  for (const p of people) {
-    const ids = [p.platform_user_id, ...(p.email ? [p.email] : [])].map((x) => x.toLowerCase());
-    const needles = ids.map((x) => `"${x}"`);
-    if (p.email) {
-      const email = p.email.toLowerCase();
-      needles.push(`"mailto:${email}"`);
-      needles.push(`"${createHash("sha1").update(`mailto:${email}`).digest("hex")}"`);
-    }
-    await sql`delete from xapi_statements
-               where workspace_id = ${p.workspace_id}
-                 and lower(statement::text) like any(${sql.val(needles.map((n) => `%${likeEscape(n)}%`))}::text[])`.execute(
-      trx,
-    );
-  }
+  for (const p of people)
+    await sql`delete from xapi_statements where ${statementsAbout(p)}`.execute(trx);
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Removes people and everything theirs inside `trx`: rows they own (a `user_id` column) go, with

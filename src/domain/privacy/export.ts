@@ -4,6 +4,7 @@ import type { Database } from "../../db/types.ts";
 import { readAudit } from "../audit/log.ts";
 import { defuse } from "../reports/csv.ts";
 import { type ForeignKey, foreignKeys, type UserColumn, userColumns } from "./catalog.ts";
+import { statementsAbout } from "./erase.ts";
 
 /** Columns that are never exported: secrets and bulky binary copies, not facts about a person. */
 const WITHHELD = new Set(["secret_hash", "bot_token_encrypted", "refresh_token_encrypted"]);
@@ -81,6 +82,10 @@ export async function exportPerson(
     if (!person) return null;
     const columns = await userColumns(trx);
     const preds = ownership(userId, columns, await foreignKeys(trx));
+    // Statements an LMS sent about the person that matched no one carry their e-mail.
+    const owned = preds.get("xapi_statements");
+    const about = statementsAbout(person);
+    preds.set("xapi_statements", owned ? sql<boolean>`(${owned} or ${about})` : about);
     const tables: Record<string, Record<string, unknown>[]> = {};
     for (const [table, pred] of [...preds].sort(([a], [b]) => a.localeCompare(b))) {
       const { rows } = await sql<
@@ -91,7 +96,8 @@ export async function exportPerson(
     const views = await readAudit(trx, person.workspace_id, {
       since: new Date(0),
       subjectId: userId,
-      actions: ["report.view"],
+      // Reports asked for, and the monthly summaries managers are sent.
+      actions: ["report.view", "report.summary"],
     });
     return {
       generatedAt: now.toISOString(),
