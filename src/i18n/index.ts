@@ -165,16 +165,27 @@ export class Translator {
     }).format(ratio);
   }
 
-  /** A day and time in the person's zone: "Thu 4 Dec, 10:00", "Do., 4. Dez., 10:00". */
-  dateTime(at: Date, timeZone: string): string {
+  /**
+   * A day and time in the person's zone: "Thu 4 Dec, 10:00", "Do., 4. Dez., 10:00"; with
+   * `thisYear` given and another year, the year instead of the weekday ("4 Dec 2025, 10:00").
+   */
+  dateTime(at: Date, timeZone: string, thisYear?: number): string {
+    const year = new Intl.DateTimeFormat("en", { year: "numeric", timeZone }).format(at);
+    const otherYear = thisYear !== undefined && Number(year) !== thisYear;
     return new Intl.DateTimeFormat(this.locale, {
-      weekday: "short",
+      ...(otherYear ? { year: "numeric" } : { weekday: "short" }),
       day: "numeric",
       month: "short",
       hour: this.hour,
       minute: "2-digit",
       timeZone,
     }).format(at);
+  }
+
+  /** Hours exact to the hundredth, as logged: "0.25 h", "0,25 Std.". */
+  exactHours(n: number): string {
+    const exact = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 2 });
+    return this.t("unit.hours", { n: exact.format(Number(n.toFixed(2))) });
   }
 
   /** A calendar date ("YYYY-MM-DD"), with the year only when it is not `thisYear`. */

@@ -1,7 +1,8 @@
 import { DateTime } from "luxon";
 import type { ProgressEntry } from "../domain/goals/repository.ts";
 import type { Correction } from "../domain/goals/service.ts";
-import { payload, type ViewContext } from "./goals.ts";
+import { translator } from "../i18n/index.ts";
+import { payload, tr, type ViewContext } from "./goals.ts";
 import {
   type Block,
   type Button,
@@ -13,31 +14,49 @@ import {
 } from "./model.ts";
 
 /** Exact to the minute's hundredth of an hour, as logged: 0.25 h stays 0.25 h. */
-export function exactHours(n: number): string {
-  return `${Number(n.toFixed(2))} h`;
+export function exactHours(n: number, locale?: string): string {
+  return translator(locale).exactHours(n);
 }
 
-/** When an entry was logged, in the person's own zone. */
+/** When an entry was logged, in the person's own zone and locale. */
 export function loggedAt(at: Date, ctx: ViewContext): string {
-  const d = DateTime.fromJSDate(at, { zone: ctx.timeZone });
   const year = DateTime.fromJSDate(ctx.now, { zone: ctx.timeZone }).year;
-  return d.toFormat(d.year === year ? "EEE d LLL, HH:mm" : "d LLL yyyy, HH:mm");
+  return tr(ctx).dateTime(at, ctx.timeZone, year);
 }
 
 // Notes may be 500 characters; a list of ten stays readable (and within a Teams card).
 const NOTE_SHOWN = 200;
 
 function entryLine(e: ProgressEntry, ctx: ViewContext): RichText {
-  const line: Inline[] = [
-    { bold: loggedAt(e.occurredAt, ctx) },
-    ` · ${exactHours(e.hours)} · `,
-    e.goalTitle,
-  ];
-  if (e.note) {
-    const note = e.note.length > NOTE_SHOWN ? `${e.note.slice(0, NOTE_SHOWN - 1)}…` : e.note;
-    line.push(` — “${note}”`);
+  const t = tr(ctx);
+  const note = !e.note
+    ? ""
+    : e.note.length > NOTE_SHOWN
+      ? `${e.note.slice(0, NOTE_SHOWN - 1)}…`
+      : e.note;
+  return t.rich("history.entry", {
+    when: loggedAt(e.occurredAt, ctx),
+    hours: t.exactHours(e.hours),
+    title: e.goalTitle,
+    hasNote: note ? "yes" : "no",
+    note,
+  });
+}
+
+function entryBlocks(e: ProgressEntry, ctx: ViewContext, f: number | undefined): Block[] {
+  const t = tr(ctx);
+  const blocks: Block[] = [{ type: "text", text: entryLine(e, ctx) }];
+  if (e.goalStatus === "completed") {
+    blocks.push({ type: "context", text: t.rich("history.completed") });
+    return blocks;
   }
-  return line;
+  const value = payload({ e: e.id, ...(f ? { f } : {}) });
+  const buttons: Button[] = [
+    { label: t.t("button.undo"), action: "progress.undo", value, style: "danger" },
+    { label: t.t("button.change"), action: "progress.change", value },
+  ];
+  blocks.push({ type: "actions", buttons });
+  return blocks;
 }
 
 /**
@@ -50,68 +69,45 @@ export function historyMessage(
   ctx: ViewContext,
   options: { goalTitle?: string; filter?: number; note?: RichText } = {},
 ): Message {
+  const t = tr(ctx);
   const title = options.goalTitle
-    ? `Your progress on ${options.goalTitle}`
-    : "Your recent progress";
+    ? t.t("history.titleGoal", { title: options.goalTitle })
+    : t.t("history.title");
   const blocks: Block[] = [];
   if (options.note) blocks.push({ type: "text", text: options.note });
   blocks.push({ type: "header", text: title.length > 150 ? `${title.slice(0, 149)}…` : title });
   if (entries.length === 0) {
     blocks.push({
       type: "text",
-      text: [
-        options.goalTitle ? "No progress logged on this goal yet." : "No progress logged yet.",
-      ],
+      text: t.rich(options.goalTitle ? "history.noneGoal" : "history.none"),
     });
     blocks.push({
       type: "context",
-      text: ["Log time with ", { command: "log <hours> [goal] [note]" }, "."],
+      text: t.rich("history.logWith", { command: { command: "log <hours> [goal] [note]" } }),
     });
     return { summary: title, blocks };
   }
-  const f = options.filter;
-  for (const e of entries) {
-    blocks.push({ type: "text", text: entryLine(e, ctx) });
-    if (e.goalStatus === "completed") {
-      blocks.push({ type: "context", text: ["Goal completed — its entries stay as they are."] });
-      continue;
-    }
-    const value = payload({ e: e.id, ...(f ? { f } : {}) });
-    const buttons: Button[] = [
-      { label: "Undo", action: "progress.undo", value, style: "danger" },
-      { label: "Change…", action: "progress.change", value },
-    ];
-    blocks.push({ type: "actions", buttons });
-  }
+  for (const e of entries) blocks.push(...entryBlocks(e, ctx, options.filter));
   blocks.push({
     type: "context",
-    text: [
-      "Undo removes an entry; Change… sets its hours. Every correction is recorded in the audit log. ",
-      { command: "undo" },
-      " and ",
-      { command: "fix <hours>" },
-      " change your latest entry.",
-    ],
+    text: t.rich("history.explain", {
+      undo: { command: "undo" },
+      fix: { command: "fix <hours>" },
+    }),
   });
-  return {
-    summary: `${title}: ${entries.length} entr${entries.length === 1 ? "y" : "ies"}`,
-    blocks,
-  };
+  return { summary: t.t("history.summary", { title, count: entries.length }), blocks };
 }
 
 /** What a correction did, and the goal's total after it. */
 export function correctionNote(c: Correction, ctx: ViewContext): RichText {
-  const { before } = c;
-  const when = loggedAt(before.occurredAt, ctx);
-  const what: Inline[] =
-    c.hours === null
-      ? [`Removed ${exactHours(before.hours)} on `]
-      : [`Changed ${exactHours(before.hours)} to ${exactHours(c.hours)} on `];
-  return [
-    ...what,
-    { bold: c.view.goal.title },
-    ` (logged ${when}). It now has ${exactHours(c.view.goal.loggedHours)} logged.`,
-  ];
+  const t = tr(ctx);
+  return t.rich(c.hours === null ? "correction.removed" : "correction.changed", {
+    before: t.exactHours(c.before.hours),
+    after: t.exactHours(c.hours ?? 0),
+    title: c.view.goal.title,
+    when: loggedAt(c.before.occurredAt, ctx),
+    total: t.exactHours(c.view.goal.loggedHours),
+  });
 }
 
 export function correctionMessage(c: Correction, ctx: ViewContext): Message {
@@ -122,11 +118,7 @@ export function correctionMessage(c: Correction, ctx: ViewContext): Message {
       { type: "text", text },
       {
         type: "context",
-        text: [
-          "Corrections are recorded in the audit log. See your entries with ",
-          { command: "history" },
-          ".",
-        ],
+        text: tr(ctx).rich("correction.audit", { command: { command: "history" } }),
       },
     ],
   };
@@ -139,21 +131,21 @@ export function changeHoursForm(
   filter: number | undefined,
   maxHours: number,
 ): Form {
+  const t = tr(ctx);
   return {
     id: "progress.fix",
-    title: "Change hours",
-    submitLabel: "Save",
+    title: t.t("changeForm.title"),
+    submitLabel: t.t("settings.save"),
     state: payload({ e: entry.id, ...(filter ? { f: filter } : {}) }),
-    intro: [
-      "Hours logged on ",
-      { bold: entry.goalTitle.slice(0, 100) },
-      ` on ${loggedAt(entry.occurredAt, ctx)}:`,
-    ],
+    intro: t.rich("changeForm.intro", {
+      title: entry.goalTitle.slice(0, 100),
+      when: loggedAt(entry.occurredAt, ctx),
+    }),
     inputs: [
       {
         type: "number",
         id: "hours",
-        label: "Hours",
+        label: t.t("logForm.hours"),
         decimal: true,
         min: 0.01,
         max: maxHours,
