@@ -279,7 +279,11 @@ function fileNotes(message: Message, offered: readonly OfferedFile[] | undefined
  * with where to get them: `offered` lists those offered in this personal chat.
  */
 export function renderCard(message: Message, offered?: readonly OfferedFile[]): AdaptiveCard {
-  return fitCard(renderBody(message.blocks), fileNotes(message, offered));
+  // A closing note, often how to see everything, stays when the card is cut to fit.
+  const last = message.blocks.at(-1);
+  const footnote = last?.type === "context" && message.blocks.length > 1 ? [last] : [];
+  const body = renderBody(footnote.length ? message.blocks.slice(0, -1) : message.blocks);
+  return fitCard(body, [...renderBody(footnote), ...fileNotes(message, offered)]);
 }
 
 /** One file consent card per offered file: Teams asks the person, and tells us their answer. */
