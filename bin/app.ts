@@ -257,6 +257,8 @@ function startWorker(
         ...(config.retentionDaysAfterUninstall
           ? { retentionDays: config.retentionDaysAfterUninstall }
           : {}),
+        // The playground's pretend Credly, on this machine.
+        ...(playground ? { credly: { allowRanges, hosts: playground.credlyHosts } } : {}),
       }),
       { allowRanges },
     ),

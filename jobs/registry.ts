@@ -1,6 +1,6 @@
 import type { CheckinJobOptions } from "./checkins/index.ts";
 import { checkinJobs } from "./checkins/index.ts";
-import { credlyJobs } from "./credly/index.ts";
+import { type CredlyJobOptions, createCredlyJobs, credlyJobs } from "./credly/index.ts";
 import { digestJobs } from "./digests/index.ts";
 import { privacyJobs } from "./privacy/index.ts";
 import type { JobContext, JobModule, RunningJobs } from "./queue.ts";
@@ -21,6 +21,8 @@ export interface JobModuleOptions {
   checkins?: CheckinJobOptions;
   /** RETENTION_DAYS_AFTER_UNINSTALL. */
   retentionDays?: number;
+  /** Where Credly lives (the playground's pretend one) and what it may reach. */
+  credly?: CredlyJobOptions;
 }
 
 /** Every job module; the worker role starts them all. */
@@ -30,7 +32,7 @@ export function jobModules(options: JobModuleOptions = {}): JobModule[] {
     digestJobs,
     checkinJobs(options.checkins),
     shareJobs,
-    credlyJobs,
+    options.credly ? createCredlyJobs(options.credly) : credlyJobs,
     privacyJobs(options.retentionDays),
   ];
 }

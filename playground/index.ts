@@ -7,6 +7,7 @@ import type { Database } from "../src/db/types.ts";
 import type { Logger } from "../src/log.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
 import { seedDemo } from "./demo.ts";
+import { PlaygroundLearning } from "./learning.ts";
 import { addPlaygroundPeople } from "./people.ts";
 import { playgroundHandler } from "./server.ts";
 import { SlackStandIn, TEAM_ID } from "./slack/standin.ts";
@@ -21,6 +22,8 @@ export interface Playground {
   allowRanges: string[];
   /** Seeds the sample organisation. */
   seedDemo(): Promise<{ people: number; teams: number; created: boolean }>;
+  /** The pretend Credly the Credly jobs read instead of credly.com. */
+  credlyHosts: { web: string };
 }
 
 /** The workspaces the playground makes: its clock moves only while they are all there is. */
@@ -81,6 +84,7 @@ export function createPlayground(options: {
     eventsUrl: `${serviceUrl}/slack/events`,
   });
   addPlaygroundPeople(standin);
+  const learning = new PlaygroundLearning({ serviceUrl, db, clock, runDue: options.runDue });
   const allowRanges = ["127.0.0.1/32"];
   logger.info({ allowRanges }, "playground: badge checks may reach this machine");
   logger.info({ url: `${serviceUrl}/playground` }, "playground: try Stackup in the browser");
@@ -107,8 +111,10 @@ export function createPlayground(options: {
       runDue: options.runDue,
       seedDemo: () => seedDemo(db, standin, clock),
       clockLocked: () => clockLocked(db),
+      learning,
     }),
     allowRanges,
     seedDemo: () => seedDemo(db, standin, clock),
+    credlyHosts: learning.credlyHosts,
   };
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
 import type { OffsetClock } from "../src/time/clock.ts";
+import { learningCall, type PlaygroundLearning } from "./learning.ts";
 import { BodyTooLargeError, readBody, type SlackStandIn } from "./slack/standin.ts";
 
 const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "page");
@@ -26,6 +27,8 @@ export interface PlaygroundOptions {
    * check-ins and digests it would run), or null when it may.
    */
   clockLocked?: () => Promise<string | null>;
+  /** The pretend Credly and the xAPI statement form. */
+  learning?: PlaygroundLearning;
 }
 
 const MAX_SHARED_FILE_BYTES = 10_000_000;
@@ -123,6 +126,8 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
         return json(res, 200, await options.seedDemo());
       }
       default:
+        if (options.learning && route.startsWith("learning"))
+          return learningCall(options.learning, route, user, body, res);
         return json(res, 404, { error: "unknown playground call" });
     }
   }
@@ -143,6 +148,10 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
         }
         json(res, 500, { ok: false, error: error.message });
       });
+      return;
+    }
+    if (rest.startsWith("/credly/") && options.learning) {
+      options.learning.serveCredly(res, rest.slice("/credly".length));
       return;
     }
     if (rest.startsWith("/api/")) {

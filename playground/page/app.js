@@ -193,6 +193,7 @@ $("composer").onsubmit = async (e) => {
   await call("command", { text, channel });
   $("command").value = "/learn ";
   setTimeout(refresh, 200);
+  setTimeout(refreshLearning, 800);
 };
 $("attach").onchange = async (e) => {
   const input = e.target;
@@ -218,6 +219,7 @@ $("who").onchange = (e) => {
   state.channel = "";
   shownModal = "";
   refresh();
+  refreshLearning();
 };
 $("next-monday").onclick = async () => {
   const r = await call("clock", { to: "next-monday-0900" });
@@ -234,5 +236,42 @@ $("demo").onclick = async () => {
   refresh();
 };
 
+async function refreshLearning() {
+  const about = await call("learning", {});
+  if (!about.xapi) return;
+  $("credly-profile").textContent = about.credly.profile;
+  const verb = $("xapi-verb");
+  if (verb.options.length === 0) for (const v of about.xapi.verbs) verb.append(new Option(v, v));
+  const goal = $("xapi-goal");
+  const chosen = goal.value;
+  goal.innerHTML = "";
+  if (about.xapi.goals.length === 0) goal.append(new Option("set a catalog goal first", ""));
+  for (const g of about.xapi.goals) goal.append(new Option(g.title, String(g.id)));
+  if (chosen) goal.value = chosen;
+}
+$("credly-connect").onclick = async () => {
+  const profile = $("credly-profile").textContent;
+  await call("command", { text: `connect credly ${profile}` });
+  notice("Connecting: the profile's badges are read in the background");
+  setTimeout(refresh, 300);
+};
+$("xapi").onsubmit = async (e) => {
+  e.preventDefault();
+  const verb = $("xapi-verb").value;
+  const timed = verb === "progressed" || verb === "experienced";
+  const r = await call("learning/xapi", {
+    verb,
+    goal: Number($("xapi-goal").value),
+    ...(timed ? { minutes: Number($("xapi-minutes").value) } : {}),
+  });
+  if (r.sent) {
+    $("xapi-sent").textContent =
+      `POST /xapi/statements → ${r.status}\n${JSON.stringify(r.sent, null, 2)}`;
+  }
+  refresh();
+};
+$("xapi-goal").onfocus = refreshLearning;
+
 refresh();
+refreshLearning();
 setInterval(refresh, 1500);
