@@ -155,4 +155,47 @@ describe("checks lost from the queue", () => {
     });
     expect(enqueued).toBe(CHECKS_PER_MINUTE + 1);
   });
+
+  it("counts files shared at the same moment one at a time, so the limit holds", async () => {
+    const clock = new ManualClock("2026-06-04T09:00:00Z");
+    const ws = await t.db
+      .insertInto("workspaces")
+      .values({ platform: "slack", external_id: "T3" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const user = await t.db
+      .insertInto("users")
+      .values({ workspace_id: ws.id, platform_user_id: "U3", display_name: "Cleo" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (let i = 0; i < CHECKS_PER_MINUTE + 4; i++) {
+      const goal = await t.db
+        .insertInto("goals")
+        .values({ user_id: user.id, title: `goal ${i}`, status: "completed" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await t.db
+        .insertInto("completions")
+        .values({ goal_id: goal.id, evidence_url: null, completed_at: clock.now() })
+        .execute();
+    }
+    const jobs: JobQueue = { async enqueue() {} };
+    const file = new TextEncoder().encode('{"type":"OpenBadgeCredential"}');
+    for (let i = 0; i < CHECKS_PER_MINUTE - 1; i++) {
+      await attachBadgeFile(t.db, jobs, user.id, file, clock.now());
+    }
+    // one check is left in this minute; five files arrive together
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => attachBadgeFile(t.db, jobs, user.id, file, clock.now())),
+    );
+    expect(answers.filter((a) => a === "limited")).toHaveLength(4);
+    const queued = await t.db
+      .selectFrom("completions")
+      .innerJoin("goals", "goals.id", "completions.goal_id")
+      .where("goals.user_id", "=", user.id)
+      .where("verification_status", "=", "pending")
+      .select("completions.id")
+      .execute();
+    expect(queued).toHaveLength(CHECKS_PER_MINUTE);
+  });
 });

@@ -209,7 +209,7 @@ class GoalLoop {
     // Checking a badge fetches it, so it runs as a job; without a queue it stays unverified.
     const verification =
       evidenceUrl && this.deps.hasJobs
-        ? await requestVerification(this.deps.db, this.deps.jobs, goalId)
+        ? await requestVerification(this.deps.db, this.deps.jobs, goalId, this.deps.clock.now())
         : undefined;
     return say(completedMessage(result.view, evidenceUrl, verification, s.ctx.locale));
   }

@@ -271,7 +271,7 @@ export class CredlyService {
   private async completeWith(user: User, goalId: number, evidenceUrl: string) {
     const done = await this.goals.complete(user, goalId, evidenceUrl);
     if ("error" in done) return false;
-    await requestVerification(this.deps.db, this.deps.jobs, goalId);
+    await requestVerification(this.deps.db, this.deps.jobs, goalId, this.deps.clock.now());
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database, VerificationStatus } from "../../db/types.ts";
 import type { JobQueue } from "../../ports.ts";
 import type { CompletionDecision } from "./completion.ts";
@@ -125,11 +125,12 @@ export async function requestVerification(
   db: Kysely<Database>,
   jobs: JobQueue,
   goalId: number,
+  now?: Date,
 ): Promise<VerificationStatus> {
   const repo = new VerificationRepository(db);
   const completion = await repo.findByGoal(goalId);
   if (!completion?.evidenceUrl) return "unverified";
-  const status = await queueCheck(repo, jobs, completion);
+  const status = await queueCheck(repo, jobs, completion, now);
   // the goal is complete either way; a pending status nobody will resolve would be a lie
   return status === "pending" ? "pending" : "unverified";
 }
@@ -162,16 +163,18 @@ export async function confirmBadge(
     (wanted.length === 0 && waiting.length === 1 ? waiting[0] : undefined);
   if (!target) return null;
   await repo.confirmBadge(target.completionId, at);
-  const status = await queueCheck(repo, jobs, target);
+  const status = await queueCheck(repo, jobs, target, at);
   return { goalTitle: target.goalTitle, badgeName: target.achievementName, status };
 }
 
+/** `now` stamps when it was queued (the app's clock, as the lost-check sweep reads it). */
 async function queueCheck(
   repo: VerificationRepository,
   jobs: JobQueue,
   record: CompletionRecord,
+  now?: Date,
 ): Promise<VerificationStatus> {
-  await repo.setStatus(record.completionId, "pending");
+  await repo.setStatus(record.completionId, "pending", now);
   const shareId = randomUUID();
   try {
     // a fresh job id: a finished check of the same completion must not swallow this one
@@ -241,17 +244,24 @@ export async function attachBadgeFile(
   now: Date = new Date(),
 ): Promise<{ goalTitle: string; status: VerificationStatus } | "limited" | null> {
   if (file.byteLength === 0 || file.byteLength > MAX_BADGE_FILE_BYTES) return null;
+  // counted and marked under a per-person lock, so two files at once cannot both take the last check
+  const target = await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('verification:file'), ${userId})`.execute(trx);
+    const repo = new VerificationRepository(trx);
+    const since = new Date(now.getTime() - 60_000);
+    if ((await repo.checksQueuedSince(userId, since)) >= CHECKS_PER_MINUTE) return "limited";
+    const candidates = (await repo.completedForUser(userId)).filter(
+      (c) => c.status !== "verified" && c.status !== "warning" && c.status !== "pending",
+    );
+    const found = candidates.at(-1);
+    if (!found) return null;
+    await repo.setStatus(found.completionId, "pending", now);
+    // kept until checked, so a check lost from the queue can still run
+    await repo.keepBadgeFile(found.completionId, file);
+    return found;
+  });
+  if (target === "limited" || target === null) return target;
   const repo = new VerificationRepository(db);
-  if ((await repo.checksQueuedSince(userId, new Date(now.getTime() - 60_000))) >= CHECKS_PER_MINUTE)
-    return "limited";
-  const candidates = (await repo.completedForUser(userId)).filter(
-    (c) => c.status !== "verified" && c.status !== "warning" && c.status !== "pending",
-  );
-  const target = candidates.at(-1);
-  if (!target) return null;
-  await repo.setStatus(target.completionId, "pending", now);
-  // kept until checked, so a check lost from the queue can still run
-  await repo.keepBadgeFile(target.completionId, file);
   const shareId = randomUUID();
   const data: VerifyJobData = {
     completionId: target.completionId,
