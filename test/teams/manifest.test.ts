@@ -194,9 +194,23 @@ describe("Teams app manifest", () => {
       resource: tabAudience("https://stackup.example.com", APP_ID),
     });
     expect(withTab.validDomains).toEqual(["stackup.example.com"]);
+    // The privacy link is this installation's own GET /privacy.
+    expect(withTab.developer.privacyUrl).toBe("https://stackup.example.com/privacy");
+    expect(
+      JSON.parse(
+        fillManifest(template, {
+          microsoftAppId: APP_ID,
+          websiteUrl: "https://about.example.org",
+          publicUrl: "https://bot.example.net/stackup",
+        }),
+      ).developer.privacyUrl,
+    ).toBe("https://bot.example.net/stackup/privacy");
 
     const without = filled();
     expect(validate(without)).toBe(true);
+    expect(
+      JSON.parse(fillManifest(template, { microsoftAppId: APP_ID })).developer.privacyUrl,
+    ).toBe("https://stackup.example.com/privacy");
     expect(without.staticTabs).toEqual([{ entityId: "conversations", scopes: ["personal"] }]);
     expect(without.webApplicationInfo).toBeUndefined();
     expect(() =>

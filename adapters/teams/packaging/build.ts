@@ -10,7 +10,8 @@ import { zipSync } from "fflate";
  *   MicrosoftAppId=<bot's app id> npm run teams:package
  *
  * Optional: TEAMS_APP_ID (the Teams app's own id; defaults to the bot's app id),
- * STACKUP_WEBSITE_URL (https; the developer, privacy and terms links hang off it) and PUBLIC_URL
+ * STACKUP_WEBSITE_URL (https; the developer and terms links hang off it, and the privacy link
+ * unless PUBLIC_URL is set, when it is Stackup's own /privacy) and PUBLIC_URL
  * (where Stackup runs; adds the Home tab and its sign-in, which need it).
  * This is a build step, not the service, so it reads these few variables itself.
  */
@@ -69,6 +70,8 @@ export function fillManifest(template: string, values: PackageValues): string {
     MicrosoftAppId: values.microsoftAppId,
     TEAMS_APP_ID: teamsAppId,
     STACKUP_WEBSITE_URL: website,
+    // Stackup's own privacy page (GET /privacy) says what this installation stores.
+    PRIVACY_URL: `${publicUrl ?? website}/privacy`,
     ...(publicUrl ? { PUBLIC_URL: publicUrl, PUBLIC_HOST: new URL(publicUrl).host } : {}),
   };
   return (publicUrl ? template : withoutTab(template)).replace(
