@@ -4,21 +4,9 @@
 // the time a person waits. Stackup runs as the README's production command, on PostgreSQL and
 // Redis, with a fake Slack Web API. Prints JSON.
 //   node --import tsx bench/ack.ts [--rates 300,1000] [--seconds 10]
-import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { TEST_DATABASE_URL } from "../test/support/db.ts";
-import { startFakeSlack } from "../test/support/fake-slack.ts";
-import {
-  addBenchPeople,
-  drive,
-  freePort,
-  MODES,
-  ReplyCatcher,
-  ROOT,
-  SIGNING_SECRET,
-  startProcess,
-} from "./load.ts";
+import { drive, freePort, MODES, startProcess } from "./load.ts";
+import { buildIfStale, startBenchWorld } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -28,31 +16,11 @@ const { values } = parseArgs({
 });
 const rates = values.rates.split(",").map(Number);
 const seconds = Number(values.seconds);
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-const build = spawnSync(process.execPath, ["scripts/build.js", "--if-stale"], {
-  cwd: ROOT,
-  stdio: "inherit",
-});
-if (build.status !== 0) process.exit(1);
-
-const slack = await startFakeSlack();
-addBenchPeople(slack);
-const replies = new ReplyCatcher();
-await replies.start();
-const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-await admin.connect();
-const schema = `bench_ack_${process.pid}`;
-await admin.query(`create schema "${schema}"`);
-const env = {
-  DATABASE_URL: TEST_DATABASE_URL,
-  DATABASE_SCHEMA: schema,
-  REDIS_URL,
-  QUEUE_PREFIX: schema,
-  SLACK_BOT_TOKEN: "xoxb-bench",
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: slack.apiUrl,
-};
+buildIfStale();
+const world = await startBenchWorld();
+const { replies } = world;
+const { env, drop } = await world.schema(`bench_ack_${process.pid}`);
 const stackup = await startProcess(
   [...MODES.dist, "start", "--role", "all"],
   env,
@@ -93,8 +61,6 @@ try {
 } finally {
   await stackup.stop();
   await bare.stop();
-  await admin.query(`drop schema "${schema}" cascade`);
-  await admin.end();
-  await replies.close();
-  await slack.close();
+  await drop();
+  await world.close();
 }

@@ -9,20 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { TEST_DATABASE_URL } from "../test/support/db.ts";
-import { startFakeSlack } from "../test/support/fake-slack.ts";
-import {
-  addBenchPeople,
-  drive,
-  freePort,
-  MODES,
-  type Mode,
-  ReplyCatcher,
-  ROOT,
-  SIGNING_SECRET,
-  startProcess,
-} from "./load.ts";
+import { drive, freePort, MODES, type Mode, ROOT, startProcess } from "./load.ts";
+import { buildIfStale, sleep, startBenchWorld } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -36,34 +24,13 @@ const modes = values.modes.split(",") as Mode[];
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const idleMs = Number(values.idle) * 1000;
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const build = spawnSync(process.execPath, ["scripts/build.js", "--if-stale"], {
-  cwd: ROOT,
-  stdio: "inherit",
-});
-if (build.status !== 0) process.exit(1);
-
-const slack = await startFakeSlack();
-addBenchPeople(slack);
-const replies = new ReplyCatcher();
-await replies.start();
-const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-await admin.connect();
+buildIfStale();
+const world = await startBenchWorld();
+const { replies } = world;
 
 async function onPostgres(mode: Mode) {
-  const schema = `bench_memory_${mode}_${process.pid}`;
-  await admin.query(`create schema "${schema}"`);
-  const env = {
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    REDIS_URL,
-    QUEUE_PREFIX: schema,
-    SLACK_BOT_TOKEN: "xoxb-bench",
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-  };
+  const { env, drop } = await world.schema(`bench_memory_${mode}_${process.pid}`);
   try {
     // Migrated beforehand: the start is timed as a restart is.
     spawnSync(process.execPath, [...MODES[mode], "migrate"], {
@@ -105,7 +72,7 @@ async function onPostgres(mode: Mode) {
       await proc.stop();
     }
   } finally {
-    await admin.query(`drop schema "${schema}" cascade`);
+    await drop();
   }
 }
 
@@ -144,7 +111,5 @@ const results: Record<string, unknown> = {};
 for (const mode of modes) {
   results[mode] = { postgres: await onPostgres(mode), embedded: await embedded(mode) };
 }
-await admin.end();
-await replies.close();
-await slack.close();
+await world.close();
 process.stdout.write(`${JSON.stringify({ rate, seconds, results }, null, 2)}\n`);

@@ -1,15 +1,47 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { Kysely } from "kysely";
+import type { Database } from "../../src/db/types.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+
+interface Args {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
 
 export type ParsedArgs =
   | { kind: "help" }
   | { kind: "error"; message: string }
-  | {
-      kind: "ok";
-      values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-      positionals: string[];
-    };
+  | ({ kind: "ok" } & Args);
+
+/** What a command that works on the database gets: the database and where to write. */
+export interface CommandDeps {
+  db: Kysely<Database>;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/**
+ * The command's arguments, or its exit code when it has already answered: `--help` prints the
+ * usage (0), a bad option the problem and the usage (2).
+ */
+export function commandArgs(
+  argv: string[],
+  options: Options,
+  command: { name: string; usage: string },
+  deps: Pick<CommandDeps, "stdout" | "stderr">,
+): Args | number {
+  const args = parseCommandArgs(argv, options);
+  if (args.kind === "help") {
+    deps.stdout(command.usage);
+    return 0;
+  }
+  if (args.kind === "error") {
+    deps.stderr(`${command.name}: ${args.message}\n${command.usage}`);
+    return 2;
+  }
+  return args;
+}
 
 /**
  * One command's arguments through `node:util` parseArgs: an unknown option or a missing value is

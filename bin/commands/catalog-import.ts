@@ -1,7 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import type { Kysely } from "kysely";
-import type { Database } from "../../src/db/types.ts";
 import {
   type CatalogFormat,
   type ImportCounts,
@@ -9,13 +7,7 @@ import {
   type LineError,
   parseCatalogFile,
 } from "../../src/domain/catalog/import.ts";
-import { parseCommandArgs } from "./args.ts";
-
-export interface CatalogImportDeps {
-  db: Kysely<Database>;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+import { type CommandDeps, commandArgs } from "./args.ts";
 
 const USAGE =
   "usage: stackup catalog import FILE\n" +
@@ -29,20 +21,10 @@ const FORMATS: Record<string, CatalogFormat> = { ".csv": "csv", ".yaml": "yaml",
  * `stackup catalog import FILE`; `argv` holds the arguments after "import".
  * Exit codes: 0 imported, 1 the file has errors (nothing imported), 2 usage or unreadable file.
  */
-export async function catalogImportCommand(
-  argv: string[],
-  deps: CatalogImportDeps,
-): Promise<number> {
+export async function catalogImportCommand(argv: string[], deps: CommandDeps): Promise<number> {
   const { stdout, stderr } = deps;
-  const args = parseCommandArgs(argv, {});
-  if (args.kind === "help") {
-    stdout(USAGE);
-    return 0;
-  }
-  if (args.kind === "error") {
-    stderr(`catalog import: ${args.message}\n${USAGE}`);
-    return 2;
-  }
+  const args = commandArgs(argv, {}, { name: "catalog import", usage: USAGE }, deps);
+  if (typeof args === "number") return args;
   const [file, ...extra] = args.positionals;
   if (file === undefined || file === "") {
     stderr(`catalog import needs a file to read.\n${USAGE}`);

@@ -1,15 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import type { Kysely } from "kysely";
-import type { Database } from "../../src/db/types.ts";
 import { importOrg, type LineError, parseOrgCsv } from "../../src/domain/org/import.ts";
-import { parseCommandArgs } from "./args.ts";
-
-export interface OrgImportDeps {
-  db: Kysely<Database>;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+import { type CommandDeps, commandArgs } from "./args.ts";
 
 const USAGE =
   "usage: stackup org import FILE.csv [--workspace ID]\n" +
@@ -23,17 +15,11 @@ const USAGE =
  * `stackup org import FILE.csv`; `argv` holds the arguments after "import".
  * Exit codes: 0 imported, 1 the file has errors (nothing imported), 2 usage or unreadable file.
  */
-export async function orgImportCommand(argv: string[], deps: OrgImportDeps): Promise<number> {
+export async function orgImportCommand(argv: string[], deps: CommandDeps): Promise<number> {
   const { stdout, stderr } = deps;
-  const args = parseCommandArgs(argv, { workspace: { type: "string" } });
-  if (args.kind === "help") {
-    stdout(USAGE);
-    return 0;
-  }
-  if (args.kind === "error") {
-    stderr(`org import: ${args.message}\n${USAGE}`);
-    return 2;
-  }
+  const options = { workspace: { type: "string" } } as const;
+  const args = commandArgs(argv, options, { name: "org import", usage: USAGE }, deps);
+  if (typeof args === "number") return args;
   const workspace = args.values.workspace as string | undefined;
   if (workspace !== undefined && workspace.trim() === "") {
     stderr(`--workspace needs an id.\n${USAGE}`);

@@ -1,13 +1,5 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../src/db/types.ts";
 import { purgeWorkspace } from "../../src/domain/privacy/erase.ts";
-import { parseCommandArgs } from "./args.ts";
-
-export interface PurgeDeps {
-  db: Kysely<Database>;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+import { type CommandDeps, commandArgs } from "./args.ts";
 
 const USAGE =
   "usage: stackup purge --workspace ID\n" +
@@ -15,17 +7,11 @@ const USAGE =
   "  ID is the Slack team id or Teams tenant id.";
 
 /** `stackup purge --workspace ID`. Exit codes: 0 purged, 1 no such workspace, 2 usage. */
-export async function purgeCommand(argv: string[], deps: PurgeDeps): Promise<number> {
+export async function purgeCommand(argv: string[], deps: CommandDeps): Promise<number> {
   const { stdout, stderr } = deps;
-  const args = parseCommandArgs(argv, { workspace: { type: "string" } });
-  if (args.kind === "help") {
-    stdout(USAGE);
-    return 0;
-  }
-  if (args.kind === "error") {
-    stderr(`purge: ${args.message}\n${USAGE}`);
-    return 2;
-  }
+  const options = { workspace: { type: "string" } } as const;
+  const args = commandArgs(argv, options, { name: "purge", usage: USAGE }, deps);
+  if (typeof args === "number") return args;
   const workspace = (args.values.workspace as string | undefined)?.trim();
   if (!workspace || args.positionals.length > 0) {
     stderr(

@@ -9,6 +9,7 @@ import { stackCompletionsBetween } from "../stacks/repository.ts";
 import { anonymousIssuer, shownTitle } from "../verification/repository.ts";
 import { type ShownVerification, shownVerified } from "../verification/service.ts";
 import { plusDays } from "./pace.ts";
+import { type ShownColumns, shownOfColumns } from "./report.ts";
 
 /** Weeks shown in the digest's chart. */
 export const CHART_WEEKS = 8;
@@ -93,26 +94,15 @@ function named<T, R>(
   return { listed, unnamed: rows.length - listed.length };
 }
 
-interface CompletionRow {
+interface CompletionRow extends ShownColumns {
   title: string;
   provider: string | null;
   catalog_url: string | null;
   evidence_url: string | null;
-  trusted: boolean | null;
-  verification_status: VerificationStatus;
-  revoked: boolean;
-  issuer_domain: string | null;
-  anonymous: boolean;
 }
 
 function completionOf(c: CompletionRow, person: string): DigestCompletion {
-  const shown: ShownVerification = {
-    status: c.verification_status,
-    revoked: c.revoked,
-    trusted: c.trusted,
-    issuerDomain: c.issuer_domain,
-    anonymous: c.anonymous,
-  };
+  const shown = shownOfColumns(c);
   return {
     person,
     credential: c.title,

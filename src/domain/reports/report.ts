@@ -61,16 +61,30 @@ interface GoalRow {
   last_ms: number | null;
 }
 
-interface CompletionRow {
-  user_id: number;
-  title: string;
-  provider: string | null;
-  completed_at: Date;
+/** The columns the report and digest queries select for how a completion is shown. */
+export interface ShownColumns {
   verification_status: VerificationStatus;
   revoked: boolean;
   trusted: boolean | null;
   issuer_domain: string | null;
   anonymous: boolean;
+}
+
+export function shownOfColumns(c: ShownColumns): ShownVerification {
+  return {
+    status: c.verification_status,
+    revoked: c.revoked,
+    trusted: c.trusted,
+    issuerDomain: c.issuer_domain,
+    anonymous: c.anonymous,
+  };
+}
+
+interface CompletionRow extends ShownColumns {
+  user_id: number;
+  title: string;
+  provider: string | null;
+  completed_at: Date;
 }
 
 /** The people, with the hours they logged in the window summed from their events. */
@@ -144,13 +158,7 @@ function reportGoal(g: GoalRow, timeZone: string, paces: PaceCalculator, now: Da
 }
 
 function reportCompletion(c: CompletionRow): ReportCompletion {
-  const shown: ShownVerification = {
-    status: c.verification_status,
-    revoked: c.revoked,
-    trusted: c.trusted,
-    issuerDomain: c.issuer_domain,
-    anonymous: c.anonymous,
-  };
+  const shown = shownOfColumns(c);
   return {
     credential: c.title,
     provider: c.provider,
