@@ -19,7 +19,6 @@ import { MessengerRouter } from "../src/delivery/router.ts";
 import type { Logger } from "../src/log.ts";
 import { countCommands, metrics, type QueueCounts } from "../src/metrics.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
-import { DASHBOARD_PATH, dashboardHandler } from "./dashboard.ts";
 import type { HomeLink } from "./home.ts";
 import { privacyPageHandler } from "./privacy-page.ts";
 import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
@@ -165,6 +164,8 @@ async function serveHttp(
   });
   parts.http = http;
   if (config.dashboard) {
+    // Bull Board loaded only when asked for: an idle process need not hold it.
+    const { DASHBOARD_PATH, dashboardHandler } = await import("./dashboard.ts");
     parts.handlers.push(
       dashboardHandler({
         ...config.dashboard,

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
 import { pino } from "pino";
-import pretty from "pino-pretty";
 
 export type Logger = pino.Logger;
 
@@ -20,6 +20,12 @@ export function correlationId(): string | undefined {
 }
 
 export const newCorrelationId = (): string => randomUUID();
+
+/** pino-pretty, loaded only when asked for: JSON logs need none of it. */
+function prettyStream(): pino.DestinationStream {
+  const pretty = createRequire(import.meta.url)("pino-pretty") as typeof import("pino-pretty");
+  return pretty({ colorize: true });
+}
 
 /**
  * Structured JSON logs, or pino-pretty's readable lines when `format` is "pretty"; anything that
@@ -68,6 +74,6 @@ export function createLogger(
         censor: "[redacted]",
       },
     },
-    destination ?? (format === "pretty" ? pretty({ colorize: true }) : undefined),
+    destination ?? (format === "pretty" ? prettyStream() : undefined),
   );
 }

@@ -16,6 +16,7 @@ import type { Messenger } from "../../src/ports.ts";
 import { type Clock, systemClock } from "../../src/time/clock.ts";
 import type { NodeHandler } from "../platform.ts";
 import { StackupTeamsBot } from "./bot.ts";
+import { isTeamsConfigured } from "./platform.ts";
 import { renderActivity } from "./cards.ts";
 import { FileOfferStore } from "./file-offers.ts";
 import { createFileDownloader } from "./files.ts";
@@ -56,11 +57,6 @@ export interface TeamsAppOptions {
   logger: AdapterLogger;
   /** When uninstalls happen; the system clock unless given. */
   clock?: Clock;
-}
-
-/** Teams is on with an app id, or for local work when unauthenticated use is allowed. */
-export function isTeamsConfigured(config: Pick<Config, "teams">): boolean {
-  return Boolean(config.teams?.appId || config.teams?.allowUnauthenticated);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isTeamsConfigured } from "../../adapters/teams/app.ts";
+import { isTeamsConfigured } from "../../adapters/teams/platform.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
 const APP_ID = "00000000-0000-4000-8000-0000000000b0";

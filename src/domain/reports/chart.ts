@@ -1,5 +1,4 @@
 import { createRequire } from "node:module";
-import { Resvg } from "@resvg/resvg-js";
 import { DateTime } from "luxon";
 
 const WIDTH = 640;
@@ -86,9 +85,15 @@ const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) =>
   require.resolve(`dejavu-fonts-ttf/ttf/${f}`),
 );
 
-/** Renders SVG to PNG with resvg (prebuilt binaries from npm; no native build step). */
+let resvg: typeof import("@resvg/resvg-js") | undefined;
+
+/**
+ * Renders SVG to PNG with resvg (prebuilt binaries from npm; no native build step), loaded with
+ * the first chart so a process that draws none does not hold it.
+ */
 export function svgToPng(svg: string): Uint8Array {
-  const png = new Resvg(svg, {
+  resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
+  const png = new resvg.Resvg(svg, {
     font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: "DejaVu Sans" },
     background: "#ffffff",
   })

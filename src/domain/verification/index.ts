@@ -3,8 +3,6 @@ import { BudgetExceededError, budgetedFetch, DEFAULT_BUDGET } from "./budget.ts"
 import { classifyBytes, classifyText, type Payload } from "./extract.ts";
 import { bytesToText, errorMessage } from "./fetch-json.ts";
 import { isObject, type JsonObject } from "./json.ts";
-import { looksLikeOb2, verifyOb2 } from "./ob2.ts";
-import { looksLikeVc, verifyOb3 } from "./ob3.ts";
 import { REASON_CODES as C, Reasons, verdictOf } from "./reasons.ts";
 import { createSafeFetch, FetchRefusedError } from "./safe-fetch.ts";
 import { assessTrust, type KnownIssuer, TrustEvidence } from "./trust.ts";
@@ -15,7 +13,6 @@ import type {
   VerifyInput,
   VerifyOptions,
 } from "./types.ts";
-import { decodeVcJwt, verifyVcJwt } from "./vc-jwt.ts";
 
 export { BudgetExceededError, DEFAULT_BUDGET, type FetchBudget } from "./budget.ts";
 export { createMappedFetch, type UrlMapping } from "./mapped-fetch.ts";
@@ -40,6 +37,22 @@ const CREDLY_PAGE =
 export function credlyAssertionUrl(url: string): string | null {
   const id = CREDLY_PAGE.exec(url.trim())?.[1];
   return id ? `https://api.credly.com/v1/obi/v2/badge_assertions/${id.toLowerCase()}` : null;
+}
+
+type Checkers = typeof import("./ob2.ts") &
+  typeof import("./ob3.ts") &
+  typeof import("./vc-jwt.ts");
+let checkers: Promise<Checkers> | undefined;
+
+/**
+ * The checkers, with their JSON-LD, schema and proof libraries, load at the first badge check: a
+ * service that checks none need not hold them.
+ */
+function loadCheckers(): Promise<Checkers> {
+  checkers ??= Promise.all([import("./ob2.ts"), import("./ob3.ts"), import("./vc-jwt.ts")]).then(
+    ([ob2, ob3, jwt]) => ({ ...ob2, ...ob3, ...jwt }),
+  );
+  return checkers;
 }
 
 interface State {
@@ -241,6 +254,7 @@ async function verifyJson(
   state: State,
   fetchedFrom: string | null,
 ): Promise<Checked> {
+  const { looksLikeOb2, looksLikeVc, verifyOb2, verifyOb3 } = await loadCheckers();
   if (looksLikeVc(doc)) {
     const outcome = await verifyOb3(doc, { ...state, jwtSecured: false });
     return {
@@ -266,6 +280,7 @@ async function verifyJson(
 }
 
 async function verifyJws(jws: string, state: State, fetchedFrom: string | null): Promise<Checked> {
+  const { decodeVcJwt, looksLikeVc, verifyOb2, verifyOb3, verifyVcJwt } = await loadCheckers();
   const decoded = decodeVcJwt(jws);
   if (!decoded) {
     state.reasons.error(C.inputUnreadable, "The signed credential cannot be decoded.");
