@@ -20,7 +20,7 @@ import {
   renderUpdate,
 } from "./cards.ts";
 import { commandText } from "./command.ts";
-import { openPersonalChat, rememberTeamChannels } from "./conversations.ts";
+import { forgetTeamChannels, openPersonalChat, rememberTeamChannels } from "./conversations.ts";
 import {
   attachmentOf,
   type FileOffer,
@@ -102,13 +102,16 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
+      await forgetTeamChannels(context, options.store);
       await this.installChanged(context, false);
       await next();
     });
     this.onMembersRemoved(async (context, next) => {
       const { membersRemoved, recipient } = context.activity;
-      if (membersRemoved?.some((m) => m.id === recipient?.id))
+      if (membersRemoved?.some((m) => m.id === recipient?.id)) {
+        await forgetTeamChannels(context, options.store);
         await this.installChanged(context, false);
+      }
       await next();
     });
     this.onMembersAdded(async (context, next) => {

@@ -39,12 +39,24 @@ export async function rememberTeamChannels(
   for (const channel of channels) {
     if (!channel.id) continue;
     await store.save(
-      { tenantId, kind: "channel", key: channel.id },
+      { tenantId, kind: "channel", key: channel.id, teamId },
       { ...base, conversation: { ...base.conversation, id: channel.id } },
     );
     kept += 1;
   }
   return kept;
+}
+
+/** The bot was removed from a team: none of its channels can take a post any more. */
+export async function forgetTeamChannels(
+  context: TurnContext,
+  store: ConversationReferenceStore,
+): Promise<void> {
+  const tenantId = tenantOf(context.activity);
+  const teamId = teamIdOf(context);
+  if (tenantId && teamId && context.activity.conversation?.conversationType === "channel") {
+    await store.removeTeam(tenantId, teamId);
+  }
 }
 
 /**

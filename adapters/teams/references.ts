@@ -3,7 +3,13 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Database } from "../../src/db/types.ts";
 
-export type ReferenceKey = { tenantId: string; kind: "personal" | "channel"; key: string };
+export type ReferenceKey = {
+  tenantId: string;
+  kind: "personal" | "channel";
+  key: string;
+  /** The team a channel is in, so removing the bot from the team forgets all its channels. */
+  teamId?: string | undefined;
+};
 
 /** A conversation's base id: channel replies carry ";messageid=…" for their thread. */
 export function baseConversationId(id: string): string {
@@ -28,11 +34,14 @@ export function referenceKey(activity: Partial<Activity>): ReferenceKey | undefi
     const aad = activity.from?.aadObjectId;
     return aad ? { tenantId, kind: "personal", key: aad } : undefined;
   }
-  const channelData = activity.channelData as { channel?: { id?: string } } | undefined;
+  const channelData = activity.channelData as
+    | { channel?: { id?: string }; team?: { id?: string } }
+    | undefined;
   return {
     tenantId,
     kind: "channel",
     key: channelData?.channel?.id ?? baseConversationId(conversation.id),
+    teamId: channelData?.team?.id,
   };
 }
 
@@ -56,15 +65,39 @@ export class ConversationReferenceStore {
     };
     delete stored.activityId;
     const json = JSON.stringify(stored);
+    const teamId = key.teamId ?? null;
     await this.db
       .insertInto("teams_conversation_references")
-      .values({ tenant_id: key.tenantId, kind: key.kind, key: key.key, reference: json })
+      .values({
+        tenant_id: key.tenantId,
+        kind: key.kind,
+        key: key.key,
+        reference: json,
+        team_id: teamId,
+      })
       .onConflict((oc) =>
         oc
           .columns(["tenant_id", "kind", "key"])
-          .doUpdateSet({ reference: json, updated_at: sql<string>`now()` })
-          .where(sql<boolean>`teams_conversation_references.reference <> ${json}::jsonb`),
+          .doUpdateSet({
+            reference: json,
+            team_id: sql<string | null>`coalesce(${teamId}, teams_conversation_references.team_id)`,
+            updated_at: sql<string>`now()`,
+          })
+          .where(
+            sql<boolean>`teams_conversation_references.reference <> ${json}::jsonb
+              or teams_conversation_references.team_id is distinct from coalesce(${teamId}, teams_conversation_references.team_id)`,
+          ),
       )
+      .execute();
+  }
+
+  /** Forgets every channel of a team, as when the bot is removed from it. */
+  async removeTeam(tenantId: string, teamId: string): Promise<void> {
+    await this.db
+      .deleteFrom("teams_conversation_references")
+      .where("tenant_id", "=", tenantId)
+      .where("kind", "=", "channel")
+      .where((eb) => eb.or([eb("team_id", "=", teamId), eb("key", "=", teamId)]))
       .execute();
   }
 

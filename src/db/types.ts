@@ -428,6 +428,8 @@ export interface TeamsConversationReferencesTable {
   key: string;
   /** Bot Framework's ConversationReference, as JSON. */
   reference: ColumnType<Record<string, unknown>, string, string>;
+  /** The team a channel belongs to; null for personal and group chats. */
+  team_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, string | undefined, string>;
 }

@@ -235,4 +235,22 @@ describe("Teams channels as digest targets, through the real CloudAdapter and jo
       },
     ]);
   });
+
+  it("forgets every channel of the team when the bot is removed from it", async () => {
+    expect((await references()).length).toBeGreaterThan(1);
+    await h.exchange(
+      activity(h.fake.serviceUrl, {
+        type: "conversationUpdate",
+        conversation: { id: TEAM_ID, conversationType: "channel", isGroup: true },
+        channelData: {
+          tenant: { id: TENANT },
+          team: { id: TEAM_ID, name: "Learning" },
+          eventType: "teamMemberRemoved",
+        },
+        membersRemoved: [{ id: BOT.id }],
+        entities: [],
+      }),
+    );
+    expect(await references()).toEqual([]);
+  });
 });
