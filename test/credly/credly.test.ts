@@ -256,6 +256,34 @@ describe("Credly profiles complete goals by themselves", () => {
     expect(await completions()).toHaveLength(4);
   });
 
+  it("checks an expired badge as an uploaded one is: the goal completes, the check says expired", async () => {
+    await core.command(jane, "goal Data Analysis with Python");
+    credly.profiles.get("jane-doe")!.push({
+      id: "b-dap",
+      name: "Data Analysis with Python",
+      templateId: "tmpl-dap",
+      issuedTo: "Jane Doe",
+      email: "ujane@example.test",
+      expires: "2026-11-30T12:00:00Z",
+    });
+    const before = messagesTo(janeId).length;
+    // A sync is queued once a minute at most.
+    clock.advance(60_000);
+    expect(text(await core.command(jane, "sync"))).toContain("Reading jane-doe on Credly now");
+    const message = await nextMessage(janeId, before, "Data Analysis with Python");
+    expect(messageText(message)).toContain("Data Analysis with Python is completed");
+    const checked = await until(async () => {
+      const c = await t.db
+        .selectFrom("completions")
+        .where("evidence_url", "=", `${credly.base}/badges/b-dap`)
+        .select(["verdict", "reasons", "checked_at"])
+        .executeTakeFirst();
+      return c?.checked_at ? c : undefined;
+    });
+    expect(checked.verdict).toBe("invalid");
+    expect(JSON.stringify(checked.reasons)).toContain("time.expired");
+  });
+
   it("asks before linking a profile in someone else's name, and disconnects on no", async () => {
     const bob = person("UBOB", "Bob Smith");
     await core.command(bob, "connect credly https://www.credly.com/users/jane-doe");
@@ -268,7 +296,8 @@ describe("Credly profiles complete goals by themselves", () => {
     ).id;
     const ask = await nextMessage(bobId, 0, "profile");
     expect(messageText(ask)).toContain("are issued to Jane Doe. Is it your profile?");
-    expect(await completions()).toHaveLength(4);
+    // Jane's five completions so far; Bob's unconfirmed profile completes nothing.
+    expect(await completions()).toHaveLength(5);
     const no = buttonsOf(ask).find((b) => b.label.startsWith("No"))!;
     expect(text(await core.action(bob, no.action, no.value))).toContain("Disconnected jane-doe");
     const links = await t.db.selectFrom("credly_links").select("user_id").execute();

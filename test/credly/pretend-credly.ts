@@ -9,6 +9,8 @@ export interface PretendBadge {
   /** The e-mail the Open Badges assertion is issued to. */
   email: string;
   state?: string;
+  /** When the badge expires (ISO 8601), on the profile and in its assertion. */
+  expires?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function startPretendCredly() {
           id: b.id,
           state: b.state ?? "accepted",
           issued_at_date: "2026-11-30",
-          expires_at_date: null,
+          expires_at_date: b.expires?.slice(0, 10) ?? null,
           issued_to: b.issuedTo,
           badge_template: { id: b.templateId, name: b.name },
           issuer: { entities: [{ entity: { name: "Example Learning Co." } }] },
@@ -57,6 +59,7 @@ export async function startPretendCredly() {
         id: `${base}/badges/${badge.id}`,
         recipient: { type: "email", hashed: true, salt, identity: `sha256$${digest}` },
         issuedOn: "2026-11-30T10:00:00Z",
+        ...(badge.expires ? { expires: badge.expires } : {}),
         badge: `${base}/templates/${badge.id}.json`,
         verification: { type: "hosted" },
       });
