@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Core } from "../../src/commands/core.ts";
 import { orgFeature } from "../../src/commands/features/org.ts";
 import { stackFeature } from "../../src/commands/features/stack.ts";
+import { xapiFeature } from "../../src/commands/features/xapi.ts";
 import { createCore } from "../../src/commands/router.ts";
 import { readAudit } from "../../src/domain/audit/log.ts";
 import { importOrg } from "../../src/domain/org/import.ts";
@@ -235,5 +236,15 @@ describe("admin actions are audited in the transaction of the change", () => {
       await refuseAudit(null);
     }
     expect({ credentials: await credentials(), stacks: await stacks() }).toEqual(before);
+  });
+
+  it("records placing unmatched xAPI statements again", async () => {
+    const full = createCore({ db: t.db, clock }, [orgFeature, xapiFeature]);
+    expect(text(await full.action(admin, "xapi.retry", ""))).toContain("Placed 0 statements");
+    expect(await entries("xapi.retry")).toEqual([
+      expect.objectContaining({ actorId: ids.U0ADM, detail: { placed: 0, left: 0 } }),
+    ]);
+    expect(text(await full.action(ben, "xapi.retry", ""))).toContain("Only workspace admins");
+    expect(await entries("xapi.retry")).toHaveLength(1);
   });
 });

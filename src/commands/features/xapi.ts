@@ -102,7 +102,9 @@ export function xapiFeature(deps: FeatureDeps): Feature {
       async "xapi.retry"(s: Session): Promise<Reply> {
         if ((await org.roleOf(s.user)) !== "admin")
           return privateReply(textMessage("Only workspace admins can do that."));
-        const { placed, left } = await statements.retryUnmatched(s.user.workspace_id);
+        const { placed, left } = await statements.retryUnmatched(s.user.workspace_id, (trx, r) =>
+          writeAudit(trx, auditOf(s, "xapi.retry", "unmatched statements", { ...r })),
+        );
         const groups = await statements.unmatched(s.user.workspace_id);
         const message = unmatchedMessage(groups, UNMATCHED_DAYS, s.ctx);
         message.blocks.unshift({

@@ -320,8 +320,14 @@ export class StatementService {
     }));
   }
 
-  /** Places kept statements again, after a mapping was imported or a person joined. */
-  async retryUnmatched(ws: number): Promise<{ placed: number; left: number }> {
+  /**
+   * Places kept statements again, after a mapping was imported or a person joined; `record`
+   * writes the admin's audit entry in the same transaction.
+   */
+  async retryUnmatched(
+    ws: number,
+    record?: (trx: Db, result: { placed: number; left: number }) => Promise<void>,
+  ): Promise<{ placed: number; left: number }> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       await this.purge(trx, ws, now);
@@ -355,7 +361,9 @@ export class StatementService {
           .execute();
         placed += 1;
       }
-      return { placed, left: rows.length - placed };
+      const result = { placed, left: rows.length - placed };
+      await record?.(trx, result);
+      return result;
     });
   }
 }
