@@ -55,83 +55,96 @@ export function nextMondayNine(now: Date, zone: string): Date {
   return t.toJSDate();
 }
 
+type Call = (
+  options: PlaygroundOptions,
+  user: string,
+  body: Record<string, unknown>,
+  res: ServerResponse,
+) => Promise<void>;
+
+/** The page's calls, by route: each plays one thing a person does in Slack. */
+const CALLS: Record<string, Call> = {
+  async command({ standin }, user, body, res) {
+    const text = String(body.text ?? "").replace(/^\/learn\s*/, "");
+    const result = await standin.slash(user, text, body.channel ? String(body.channel) : undefined);
+    json(res, 200, { status: result.status });
+  },
+  async click({ standin }, user, body, res) {
+    const result = await standin.click({
+      user,
+      actionId: String(body.actionId),
+      value: String(body.value ?? ""),
+      ...(body.channel && body.ts
+        ? { message: { channel: String(body.channel), ts: String(body.ts) } }
+        : {}),
+    });
+    json(res, 200, { status: result.status });
+  },
+  async submit({ standin }, user, body, res) {
+    const result = await standin.submit(
+      user,
+      String(body.viewId),
+      (body.values ?? {}) as Record<string, string>,
+    );
+    const ack = result.body ? JSON.parse(result.body) : {};
+    json(res, 200, { status: result.status, errors: ack.errors ?? null });
+  },
+  async file({ standin }, user, body, res) {
+    // The page sends the file base64-encoded; Slack itself takes far larger files than a badge.
+    const data = Buffer.from(String(body.data ?? ""), "base64");
+    if (data.length > MAX_SHARED_FILE_BYTES) {
+      return json(res, 413, { error: "That file is too large for the playground." });
+    }
+    const result = await standin.shareFile(user, {
+      name: String(body.name || "file"),
+      mimetype: String(body.mimetype || "application/octet-stream"),
+      data,
+    });
+    json(res, 200, { status: result.status });
+  },
+  async close({ standin }, _user, body, res) {
+    standin.closeModal(String(body.viewId));
+    json(res, 200, { ok: true });
+  },
+  async home({ standin }, user, _body, res) {
+    const result = await standin.openHome(user);
+    json(res, 200, { status: result.status });
+  },
+  clock: (options, user, body, res) => moveClock(options, res, user, body),
+  async demo(options, _user, _body, res) {
+    if (!options.seedDemo)
+      return json(res, 501, { error: "The demo organisation isn't available." });
+    json(res, 200, await options.seedDemo());
+  },
+};
+
+/** One call of the page's JSON API. */
+async function api(
+  options: PlaygroundOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string,
+) {
+  const { standin, clock } = options;
+  if (req.method === "GET" && route === "state") {
+    const user = new URL(req.url ?? "/", "http://playground").searchParams.get("user") ?? "";
+    return json(res, 200, { ...standin.snapshot(user), now: clock.now().toISOString() });
+  }
+  if (req.method !== "POST") return json(res, 405, { error: "POST only" });
+  const body = await readCall(req, res, route);
+  if (!body) return;
+  const user = String(body.user ?? "");
+  const call = Object.hasOwn(CALLS, route) ? CALLS[route] : undefined;
+  if (call) return call(options, user, body, res);
+  if (options.learning && route.startsWith("learning")) {
+    return learningCall(options.learning, route, user, body, res);
+  }
+  return json(res, 404, { error: "unknown playground call" });
+}
+
 /** Serves the page, its JSON API and the Slack stand-in under /playground. */
 export function playgroundHandler(options: PlaygroundOptions): Handler {
-  const { standin, clock } = options;
-
-  async function api(req: IncomingMessage, res: ServerResponse, route: string) {
-    const url = new URL(req.url ?? "/", "http://playground");
-    if (req.method === "GET" && route === "state") {
-      const user = url.searchParams.get("user") ?? "";
-      return json(res, 200, { ...standin.snapshot(user), now: clock.now().toISOString() });
-    }
-    if (req.method !== "POST") return json(res, 405, { error: "POST only" });
-    const body = await readCall(req, res, route);
-    if (!body) return;
-    const user = String(body.user ?? "");
-    switch (route) {
-      case "command": {
-        const text = String(body.text ?? "").replace(/^\/learn\s*/, "");
-        const result = await standin.slash(
-          user,
-          text,
-          body.channel ? String(body.channel) : undefined,
-        );
-        return json(res, 200, { status: result.status });
-      }
-      case "click": {
-        const result = await standin.click({
-          user,
-          actionId: String(body.actionId),
-          value: String(body.value ?? ""),
-          ...(body.channel && body.ts
-            ? { message: { channel: String(body.channel), ts: String(body.ts) } }
-            : {}),
-        });
-        return json(res, 200, { status: result.status });
-      }
-      case "submit": {
-        const result = await standin.submit(
-          user,
-          String(body.viewId),
-          (body.values ?? {}) as Record<string, string>,
-        );
-        const ack = result.body ? JSON.parse(result.body) : {};
-        return json(res, 200, { status: result.status, errors: ack.errors ?? null });
-      }
-      case "file": {
-        // The page sends the file base64-encoded; Slack itself takes far larger files than a badge.
-        const data = Buffer.from(String(body.data ?? ""), "base64");
-        if (data.length > MAX_SHARED_FILE_BYTES)
-          return json(res, 413, { error: "That file is too large for the playground." });
-        const result = await standin.shareFile(user, {
-          name: String(body.name || "file"),
-          mimetype: String(body.mimetype || "application/octet-stream"),
-          data,
-        });
-        return json(res, 200, { status: result.status });
-      }
-      case "close":
-        standin.closeModal(String(body.viewId));
-        return json(res, 200, { ok: true });
-      case "home": {
-        const result = await standin.openHome(user);
-        return json(res, 200, { status: result.status });
-      }
-      case "clock":
-        return moveClock(options, res, user, body);
-      case "demo": {
-        if (!options.seedDemo)
-          return json(res, 501, { error: "The demo organisation isn't available." });
-        return json(res, 200, await options.seedDemo());
-      }
-      default:
-        if (options.learning && route.startsWith("learning"))
-          return learningCall(options.learning, route, user, body, res);
-        return json(res, 404, { error: "unknown playground call" });
-    }
-  }
-
+  const { standin } = options;
   return (req, res, next) => {
     const pathname = (req.url ?? "/").split("?")[0] ?? "/";
     if (pathname === "/playground" || pathname === "/playground/") {
@@ -155,7 +168,7 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
       return;
     }
     if (rest.startsWith("/api/")) {
-      void api(req, res, rest.slice("/api/".length)).catch((error: Error) => {
+      void api(options, req, res, rest.slice("/api/".length)).catch((error: Error) => {
         json(res, 400, { error: error.message });
       });
       return;

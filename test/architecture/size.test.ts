@@ -47,7 +47,6 @@ const ALLOWED: Record<string, string> = {
     "a bench's load loop: sends at a fixed rate and times each answer, its state kept in locals",
   "playground/demo.ts#seedDemo": "the demo data, written out",
   "playground/demo.ts#seedDemo callback": "the demo data's transaction",
-  "playground/server.ts#playgroundHandler": "every playground route in one handler",
   "playground/page/app.js#draw": "the page's whole rendering",
 };
 
