@@ -3,7 +3,8 @@ import type { Database, User } from "../db/types.ts";
 import type { CatalogRepository } from "../domain/catalog/repository.ts";
 import type { GoalService } from "../domain/goals/service.ts";
 import type { UserService } from "../domain/users/service.ts";
-import { problemMessage, type ViewContext } from "../messages/goals.ts";
+import type { MessageKey, MessageValues } from "../i18n/index.ts";
+import { problemMessage, tr, type ViewContext } from "../messages/goals.ts";
 import { type Message, privateReply, type Reply } from "../messages/model.ts";
 import type { JobQueue } from "../ports.ts";
 import type { Clock } from "../time/clock.ts";
@@ -83,6 +84,14 @@ export const str = (v: unknown) => (typeof v === "string" ? v : null);
 
 /** A reply only the person who asked sees. */
 export const say = (message: Message): Reply => privateReply(message);
+
+/** What went wrong in the person's language, from the catalogue, with the usage line to try. */
+export const problemIn = (
+  s: Session,
+  key: MessageKey,
+  values: MessageValues = {},
+  usage: string | null = null,
+): Reply => say(problemMessage(tr(s.ctx).t(key, values), usage, s.ctx.locale));
 
 /** What went wrong, with the usage line to try (or a pointer to help). */
 export const problem = (message: string, usage: string | null = null): Reply =>

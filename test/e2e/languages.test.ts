@@ -52,7 +52,9 @@ describe("a person whose Slack speaks German, through the real service", () => {
   }
 
   it("asks Slack for the locale, stores it and answers check-in clicks in German", async () => {
-    await learn("goal Learn Rust 3h/week");
+    expect(await learn("goal Learn Rust 3h/week")).toContain(
+      "Ziel gesetzt: *Learn Rust* – 3 Std./Woche",
+    );
     const lookup = h.fake.callsTo("users.info")[0];
     expect(String(lookup?.body.include_locale)).toBe("true");
     const user = await h.db
@@ -66,6 +68,9 @@ describe("a person whose Slack speaks German, through the real service", () => {
     expect(logged).toContain("✅ 1,5 Std. für *Learn Rust* eingetragen.");
     expect(logged).toContain("30 Min. eintragen");
     expect(logged).toContain("In 1 Std. erinnern");
+    expect(await learn("log 0.5")).toContain("0,5 Std. für *Learn Rust* eingetragen.");
+    expect(await learn("goals")).toContain("Deine Lernziele");
+    expect(await learn("pause zzz")).toContain("Ich habe kein Ziel zu „zzz“ gefunden");
   });
 
   it("settings language: the person's choice wins over Slack's, said in the new language", async () => {
@@ -79,7 +84,7 @@ describe("a person whose Slack speaks German, through the real service", () => {
 
     const goal = await h.db.selectFrom("goals").select("id").executeTakeFirstOrThrow();
     const done = await click("checkin.done", { g: goal.id, k: "checkin:1:y" });
-    expect(done).toContain("*Learn Rust*を達成しました。学習時間は1.5時間");
+    expect(done).toContain("*Learn Rust*を達成しました。学習時間は2時間");
 
     expect(await learn("settings language auto")).toContain("Deutsch");
     const back = await h.db.selectFrom("users").select("locale").executeTakeFirstOrThrow();

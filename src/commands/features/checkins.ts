@@ -13,7 +13,7 @@ import {
   settingsSavedMessage,
   snoozedNote,
 } from "../../messages/checkins.ts";
-import { problemMessage } from "../../messages/goals.ts";
+import { problemMessage, tr } from "../../messages/goals.ts";
 import {
   languageSetMessage,
   languageShownMessage,
@@ -32,15 +32,17 @@ import {
 } from "../../time/schedule.ts";
 import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
-import { int, num, str } from "../feature.ts";
+import { int, num, problemIn, str } from "../feature.ts";
 import { MAX_HOURS_PER_LOG, MAX_NOTE_LENGTH } from "../grammar.ts";
 
 const CHECKINS_USAGE = "checkins mon,thu 10:00";
 const SNOOZE_USAGE = "snooze 1h|tomorrow|next week";
 
 const say = (message: Message): Reply => privateReply(message);
-const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
-const expired = () => problem("That button has expired.");
+/** A parse error (still English) with the usage hint in the person's language. */
+const problem = (s: Session, text: string, usage: string) =>
+  say(problemMessage(text, usage, s.ctx.locale));
+const expired = (s: Session) => problemIn(s, "error.expired");
 
 /** Check-in settings (modal and commands) and the check-in message's buttons. */
 export function checkinsFeature(deps: FeatureDeps): Feature {
@@ -73,7 +75,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
       "checkin.log": (s, p) => {
         const g = int(p.g);
         const h = num(p.h);
-        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return Promise.resolve(expired());
+        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return Promise.resolve(expired(s));
         return c.log(s, g, h, null, str(p.k));
       },
       "checkin.other": (s, p) => c.otherHours(s, int(p.g), str(p.k)),
@@ -81,7 +83,7 @@ export function checkinsFeature(deps: FeatureDeps): Feature {
       "checkin.pause": (s, p) => c.pauseGoal(s, int(p.g), str(p.k)),
       "checkin.snooze": async (s, p) => {
         const choice = str(p.s);
-        return choice ? c.snooze(s, choice, true) : expired();
+        return choice ? c.snooze(s, choice, true) : expired(s);
       },
       "checkin.pause_all": (s, p) => c.pauseAll(s, int(p.d)),
       "checkin.keep": (s) => c.keep(s),
@@ -138,7 +140,9 @@ class Checkins {
   async checkins(s: Session, args: string): Promise<Reply> {
     const text = args.trim();
     const lower = text.toLowerCase();
-    if (text === "") return say(await this.current(s, "Your check-in settings", []));
+    if (text === "") {
+      return say(await this.current(s, tr(s.ctx).t("checkin.settingsSummary"), []));
+    }
     if (lower === "off") return say(await this.saved(s, (x) => ({ ...x, enabled: false })));
     if (lower === "on") {
       return say(
@@ -151,7 +155,7 @@ class Checkins {
     const pause = /^pause(?:\s+(.*))?$/i.exec(text);
     if (pause) {
       const parsed = parsePauseUntil(pause[1] ?? "", { now: s.ctx.now, timeZone: s.ctx.timeZone });
-      if (!parsed.ok) return problem(parsed.error, "checkins pause until <date>");
+      if (!parsed.ok) return problem(s, parsed.error, "checkins pause until <date>");
       return say(await this.saved(s, (x) => ({ ...x, enabled: true, pausedUntil: parsed.value })));
     }
     const words = text.split(/\s+/);
@@ -159,8 +163,8 @@ class Checkins {
     const time = parseTime(last);
     const dayText = time.ok ? words.slice(0, -1).join(" ") : text;
     const days = dayText ? parseDays(dayText) : null;
-    if (days && !days.ok) return problem(days.error, CHECKINS_USAGE);
-    if (!time.ok && !days) return problem(time.error, CHECKINS_USAGE);
+    if (days && !days.ok) return problem(s, days.error, CHECKINS_USAGE);
+    if (!time.ok && !days) return problem(s, time.error, CHECKINS_USAGE);
     return say(
       await this.saved(s, (x) => ({
         ...x,
@@ -174,11 +178,11 @@ class Checkins {
   async snooze(s: Session, choice: string, inPlace: boolean): Promise<Reply> {
     const schedule = await this.service.schedule(s.user);
     const parsed = parseSnooze(choice, { now: s.ctx.now, schedule });
-    if (!parsed.ok) return problem(parsed.error, SNOOZE_USAGE);
+    if (!parsed.ok) return problem(s, parsed.error, SNOOZE_USAGE);
     await this.service.update(s.user, (x) => ({ ...x, snoozedUntil: parsed.value }));
     await this.service.acted(s.user.id);
     const message: Message = {
-      summary: "Check-in snoozed",
+      summary: tr(s.ctx).t("checkin.snoozedSummary"),
       blocks: [{ type: "text", text: snoozedNote(parsed.value, s.ctx) }],
     };
     return inPlace ? { kind: "update", message } : say(message);
@@ -196,7 +200,7 @@ class Checkins {
     const today = localDateOf(s.ctx.now, s.ctx.timeZone);
     const pause = values.pause?.trim() || null;
     if (pause && (pause <= today || pause > addDays(today, 366))) {
-      errors.pause = "Pick a date after today and within a year.";
+      errors.pause = tr(s.ctx).t("error.pauseDate");
     }
     if (!days.ok || !time.ok || (quiet && !quiet.ok) || Object.keys(errors).length > 0) {
       return { ok: false, errors };
@@ -247,7 +251,7 @@ class Checkins {
     key: string | null,
   ): Promise<Reply> {
     const result = await this.goals.log(s.user, g, h, note);
-    if ("error" in result) return problem("That goal is no longer open.", "goals");
+    if ("error" in result) return problemIn(s, "error.goalNoLongerOpen", {}, "goals");
     await this.service.acted(s.user.id);
     return this.redraw(s, loggedNote(result.view, h, result.resumed, s.ctx.locale), key);
   }
@@ -255,7 +259,7 @@ class Checkins {
   /** The Other amount button: a form for hours and a note. */
   async otherHours(s: Session, g: number | null, key: string | null): Promise<Reply> {
     const goal = g ? await this.goals.find(s.user, g) : undefined;
-    if (!g || !goal) return expired();
+    if (!g || !goal) return expired(s);
     const form = checkinFeedbackForm(g, key ?? undefined, goal.title, s.ctx.locale);
     return { kind: "form", form };
   }
@@ -270,13 +274,17 @@ class Checkins {
     try {
       p = JSON.parse(state ?? "{}") as Record<string, unknown>;
     } catch {
-      return { ok: true, reply: expired() };
+      return { ok: true, reply: expired(s) };
     }
     const g = int(p.g);
-    if (!g) return { ok: true, reply: expired() };
+    if (!g) return { ok: true, reply: expired(s) };
     const h = Number(values.hours);
     if (!Number.isFinite(h) || h <= 0 || h > MAX_HOURS_PER_LOG) {
-      return { ok: false, errors: { hours: `Enter hours between 0.25 and ${MAX_HOURS_PER_LOG}.` } };
+      const error = tr(s.ctx).t("error.hoursRange", {
+        min: tr(s.ctx).num(0.25),
+        max: MAX_HOURS_PER_LOG,
+      });
+      return { ok: false, errors: { hours: error } };
     }
     const note = values.note?.trim().slice(0, MAX_NOTE_LENGTH) || null;
     const reply = await this.log(s, g, h, note, str(p.k));
@@ -285,24 +293,24 @@ class Checkins {
   }
 
   async done(s: Session, g: number | null, key: string | null): Promise<Reply> {
-    if (!g) return expired();
+    if (!g) return expired(s);
     const result = await this.goals.complete(s.user, g, null);
-    if ("error" in result) return problem("That goal is no longer open.", "goals");
+    if ("error" in result) return problemIn(s, "error.goalNoLongerOpen", {}, "goals");
     await this.service.acted(s.user.id);
     return this.redraw(s, doneNote(result.view, s.ctx.locale), key);
   }
 
   async pauseGoal(s: Session, g: number | null, key: string | null): Promise<Reply> {
-    if (!g) return expired();
+    if (!g) return expired(s);
     const result = await this.goals.changeStatus(s.user, g, "paused");
-    if ("error" in result) return problem("That goal is no longer active.", "goals");
+    if ("error" in result) return problemIn(s, "error.goalNoLongerActive", {}, "goals");
     await this.service.acted(s.user.id);
     return this.redraw(s, pausedNote(result.view, s.ctx.locale), key);
   }
 
   /** Asked whether to pause after ignored check-ins: pause them all for `d` days. */
   async pauseAll(s: Session, d: number | null): Promise<Reply> {
-    if (!d || d > 366) return expired();
+    if (!d || d > 366) return expired(s);
     const until = addDays(localDateOf(s.ctx.now, s.ctx.timeZone), d);
     const message = await this.saved(s, (x) => ({ ...x, pausedUntil: until }));
     return { kind: "update", message };
@@ -313,7 +321,10 @@ class Checkins {
     await this.service.acted(s.user.id);
     return {
       kind: "update",
-      message: await this.current(s, "Check-ins continue", ["👍 Great, they keep coming. "]),
+      message: await this.current(s, tr(s.ctx).t("checkin.continueSummary"), [
+        ...tr(s.ctx).rich("checkin.continue"),
+        " ",
+      ]),
     };
   }
 
@@ -329,7 +340,10 @@ class Checkins {
       summary,
       blocks: [
         { type: "text", text: described },
-        { type: "context", text: ["Try ", { command: `${CHECKINS_USAGE}` }] },
+        {
+          type: "context",
+          text: tr(s.ctx).rich("problem.try", { command: { command: CHECKINS_USAGE } }),
+        },
       ],
     };
   }

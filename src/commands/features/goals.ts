@@ -12,6 +12,7 @@ import {
   pickCredentialMessage,
   pickGoalMessage,
   statusChangedMessage,
+  tr,
 } from "../../messages/goals.ts";
 import type { Form, Message, Reply } from "../../messages/model.ts";
 import { parseTargetDate } from "../dates.ts";
@@ -22,6 +23,7 @@ import {
   int,
   num,
   problem,
+  problemIn,
   type Session,
   say,
   str,
@@ -70,12 +72,12 @@ export function goalsFeature(deps: FeatureDeps): Feature {
       "goal.log": async (s, p) => {
         const g = int(p.g);
         const h = num(p.h);
-        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return expired();
+        if (!g || !h || h <= 0 || h > MAX_HOURS_PER_LOG) return expired(s);
         return loop.log(s, g, h, str(p.n)?.slice(0, MAX_NOTE_LENGTH) ?? null);
       },
       "goal.done": async (s, p) => {
         const g = int(p.g);
-        return g ? loop.complete(s, g, str(p.u)) : expired();
+        return g ? loop.complete(s, g, str(p.u)) : expired(s);
       },
       "goal.pause": (s, p) => loop.changeStatusByButton(s, int(p.g), "paused"),
       "goal.resume": (s, p) => loop.changeStatusByButton(s, int(p.g), "active"),
@@ -92,7 +94,7 @@ export function goalsFeature(deps: FeatureDeps): Feature {
   };
 }
 
-const expired = () => problem("That button has expired.");
+const expired = (s: Session) => problemIn(s, "error.expired");
 
 class GoalLoop {
   constructor(private readonly deps: FeatureDeps) {}
@@ -149,9 +151,9 @@ class GoalLoop {
     if (cmd.type === "invalid") return invalid(cmd);
     const { match, note } = splitGoalAndNote(await this.openGoals(s), cmd.rest);
     if (note && note.length > MAX_NOTE_LENGTH) {
-      return problem(`Keep the note under ${MAX_NOTE_LENGTH} characters.`, "log");
+      return problemIn(s, "error.noteTooLong", { max: MAX_NOTE_LENGTH }, "log");
     }
-    const goal = this.resolve(match, cmd.rest, "goal.log", { h: cmd.hours, n: note });
+    const goal = this.resolve(s, match, cmd.rest, "goal.log", { h: cmd.hours, n: note });
     if ("kind" in goal) return goal;
     return this.log(s, goal.id, cmd.hours, note);
   }
@@ -160,7 +162,7 @@ class GoalLoop {
     const cmd = parseDone(args);
     if (cmd.type === "invalid") return invalid(cmd);
     const match = matchGoal(await this.openGoals(s), cmd.goal);
-    const goal = this.resolve(match, cmd.goal, "goal.done", { u: cmd.evidenceUrl });
+    const goal = this.resolve(s, match, cmd.goal, "goal.done", { u: cmd.evidenceUrl });
     if ("kind" in goal) return goal;
     return this.complete(s, goal.id, cmd.evidenceUrl);
   }
@@ -174,7 +176,7 @@ class GoalLoop {
     const candidates = open.filter((g) =>
       word === "pause" ? g.status === "active" : word === "resume" ? g.status === "paused" : true,
     );
-    const goal = this.resolve(matchGoal(candidates, query), query, `goal.${word}`);
+    const goal = this.resolve(s, matchGoal(candidates, query), query, `goal.${word}`);
     if ("kind" in goal) return goal;
     return this.changeStatus(s, goal.id, STATUS_OF[word]);
   }
@@ -182,30 +184,29 @@ class GoalLoop {
   async create(s: Session, input: NewGoal): Promise<Reply> {
     const { catalog, goals } = this.deps;
     const credential = input.credentialId ? await catalog.byId(input.credentialId) : undefined;
-    if (input.credentialId && !credential)
-      return problem("That credential is no longer in the catalog.");
+    if (input.credentialId && !credential) return problemIn(s, "error.credentialGone");
     const title = (credential?.title ?? input.title ?? "").trim();
     if (!title || title.length > MAX_TITLE_LENGTH)
-      return problem("That goal needs a name.", "goal");
+      return problemIn(s, "error.goalNeedsName", {}, "goal");
     const result = await goals.create(s.user, {
       credential: credential ?? null,
       title,
       targetDate: input.d,
       hoursPerWeek: input.h,
     });
-    if ("error" in result) return goalProblem(result);
+    if ("error" in result) return goalProblem(s, result);
     return say(goalCreatedMessage(result.view, s.ctx, result.defaultedHours));
   }
 
   async log(s: Session, goalId: number, hours: number, note: string | null): Promise<Reply> {
     const result = await this.deps.goals.log(s.user, goalId, hours, note);
-    if ("error" in result) return goalProblem(result);
+    if ("error" in result) return goalProblem(s, result);
     return say(loggedMessage(result.view, hours, s.ctx, result.resumed));
   }
 
   async complete(s: Session, goalId: number, evidenceUrl: string | null): Promise<Reply> {
     const result = await this.deps.goals.complete(s.user, goalId, evidenceUrl);
-    if ("error" in result) return goalProblem(result);
+    if ("error" in result) return goalProblem(s, result);
     // Checking a badge fetches it, so it runs as a job; without a queue it stays unverified.
     const verification =
       evidenceUrl && this.deps.hasJobs
@@ -215,12 +216,12 @@ class GoalLoop {
   }
 
   async changeStatusByButton(s: Session, goalId: number | null, to: Status): Promise<Reply> {
-    return goalId ? this.changeStatus(s, goalId, to) : expired();
+    return goalId ? this.changeStatus(s, goalId, to) : expired(s);
   }
 
   private async changeStatus(s: Session, goalId: number, to: Status): Promise<Reply> {
     const result = await this.deps.goals.changeStatus(s.user, goalId, to);
-    if ("error" in result) return goalProblem(result);
+    if ("error" in result) return goalProblem(s, result);
     return say(statusChangedMessage(result.view, to, s.ctx.locale));
   }
 
@@ -238,7 +239,14 @@ class GoalLoop {
         { type: "divider" },
         {
           type: "actions",
-          buttons: [{ label: "New goal", action: "goal.new", value: "{}", style: "primary" }],
+          buttons: [
+            {
+              label: tr(s.ctx).t("button.newGoal"),
+              action: "goal.new",
+              value: "{}",
+              style: "primary",
+            },
+          ],
         },
       ],
     };
@@ -250,6 +258,7 @@ class GoalLoop {
 
   /** Turns a goal match into either the goal, or a reply asking which one. */
   private resolve(
+    s: Session,
     match: GoalMatch,
     query: string,
     action: string,
@@ -257,28 +266,26 @@ class GoalLoop {
   ): GoalRow | Reply {
     if (match.kind === "one") return match.goal;
     if (match.goals.length === 0) {
-      return problem("You have no open goals yet.", "goal <credential> by <date> 3h/week");
+      return problemIn(s, "error.noOpenGoals", {}, "goal <credential> by <date> 3h/week");
     }
-    const question =
-      match.kind === "several"
-        ? query
-          ? `Several goals match “${query}”. Which one?`
-          : "Which goal?"
-        : `I couldn't find a goal matching “${query}”. Did you mean one of these?`;
+    const question = tr(s.ctx).t("pick.goal", {
+      kind: match.kind === "several" ? (query ? "several" : "which") : "none",
+      query,
+    });
     return say(pickGoalMessage(question, match.goals, action, extra));
   }
 }
 
 const invalid = (cmd: Invalid) => problem(cmd.message, cmd.usage);
 
-function goalProblem(e: GoalError): Reply {
+function goalProblem(s: Session, e: GoalError): Reply {
   if (e.error === "duplicate") {
-    return problem(`You already have a goal for ${e.existing.title}.`, "goals");
+    return problemIn(s, "error.duplicateGoal", { title: e.existing.title }, "goals");
   }
   if (e.error === "closed") {
-    return problem(`${e.goal.title} is ${e.goal.status} — there's nothing more to do there.`);
+    return problemIn(s, "error.goalClosed", { title: e.goal.title, status: e.goal.status });
   }
-  return problem("I couldn't find that goal.", "goals");
+  return problemIn(s, "error.goalNotFound", {}, "goals");
 }
 
 /** The new-goal form's values, checked field by field. */
