@@ -45,6 +45,17 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(
       text(await core.command(ada, "admin team create Platform <#C0PLAT|platform>")),
     ).toContain("Team Platform created.");
+    // Slack names channels with its # picker; "here" would need the channel, which Slack's
+    // commands don't pass on.
+    expect(text(await core.command(ada, "admin team channel Platform here"))).toContain(
+      "Pick the channel from the list as you type #.",
+    );
+    expect(
+      text(await core.command(ada, "admin team channel Platform <#C0PLAT2|platform-news>")),
+    ).toContain("Platform's digests and shares now go to #platform-news.");
+    expect(
+      text(await core.command(ada, "admin team channel Platform <#C0PLAT|platform>")),
+    ).toContain("now go to #platform.");
     expect(
       text(await core.command(ada, "admin team add platform <@U0R1|rita> <@U0R2|rob> <@U0R3|ron>")),
     ).toContain("Added 3 people to Platform.");

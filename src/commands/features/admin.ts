@@ -35,12 +35,12 @@ function unknownPeople(unknown: PersonRef[], ambiguous: PersonRef[], usage: stri
 function chosenChannel(s: Session, choice: ChannelChoice, usage: string): ChannelRef | Reply {
   const channel = choice === "here" ? s.actor.channel : choice;
   if (!channel) {
-    return privateReply(
-      problemMessage(
-        "Say here in the team's channel itself; in a private chat I can't tell which channel you mean.",
-        usage,
-      ),
-    );
+    // Only Teams passes the channel along; on Slack the # picker names it.
+    const how =
+      s.actor.platform === "slack"
+        ? "Pick the channel from the list as you type #."
+        : "Say here in the team's channel itself; in a private chat I can't tell which channel you mean.";
+    return privateReply(problemMessage(how, usage));
   }
   const platform = channelPlatform(channel.id);
   if (platform && platform !== s.actor.platform) {
