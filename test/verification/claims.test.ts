@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "../../src/db/database.ts";
 import {
   CheckBusyError,
+  recheckTrust,
   type VerificationDeps,
   verifyCompletion,
 } from "../../src/domain/verification/checks.ts";
@@ -337,5 +338,32 @@ describe("a shared badge file lost with its job", () => {
     expect(stored?.status).toBe("unverified");
     // no longer pending: the sweep does not queue it again and again
     expect(await requeueLostChecks(t.db, jobs, new Date(clock.now().getTime() + 60 * MIN))).toBe(0);
+  });
+
+  it("takes the ✓ from a completion verified before the trust rules with nothing to check it by", async () => {
+    const id = await completion("Legacy");
+    await t.db
+      .updateTable("completions")
+      .set({ verification_status: "verified", trusted: null, trust_recheck_due: true })
+      .where("id", "=", id)
+      .execute();
+    const { state, fetch } = issuer();
+    const deps: VerificationDeps = {
+      db: t.db,
+      clock,
+      messenger: messenger(),
+      wording: verificationWording,
+      logger: createLogger("silent"),
+      fetch,
+    };
+    await recheckTrust(deps);
+    expect(state.requests).toBe(0);
+    expect(
+      await t.db
+        .selectFrom("completions")
+        .select(["verification_status", "trust_recheck_due"])
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ verification_status: "unverified", trust_recheck_due: false });
   });
 });

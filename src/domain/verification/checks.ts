@@ -345,6 +345,8 @@ export async function recheckTrust(deps: VerificationDeps, batch = 50): Promise<
     const input = checkInput(record);
     try {
       if (!input) {
+        // nothing left to check it by: it can't keep a ✓ the trust rules never saw
+        await repo.setStatus(record.completionId, "unverified");
         await repo.clearTrustRecheck(record.completionId);
         continue;
       }
