@@ -163,6 +163,9 @@ describe("one badge check of a completion at a time, across workers", () => {
     // the one that could not claim the check returns while the other is held mid-fetch
     const first = await Promise.race(checks.map((p, i) => p.then((r) => ({ i, r }))));
     expect(first.r).toBeNull();
+    // the holder reaches its first fetch (it may still be loading what it checks against)
+    while (state.requests === 0) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
     expect(state.requests).toBe(1);
     open();
     state.gate = null;
