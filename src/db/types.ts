@@ -1,8 +1,37 @@
 import type { ColumnType, Generated, Kysely, Selectable, Transaction } from "kysely";
+import type {
+  BadgeState,
+  CredlyBadgesTable,
+  CredlyLinksTable,
+  XapiCredentialsTable,
+  XapiOutcome,
+  XapiStatementsTable,
+} from "./tables/learning.ts";
+import type {
+  SlackInstallationsTable,
+  TeamsConversationReferencesTable,
+  TeamsFileOffersTable,
+  TeamsImagesTable,
+} from "./tables/platforms.ts";
+
+export type {
+  BadgeState,
+  CredlyBadgesTable,
+  CredlyLinksTable,
+  SlackInstallationsTable,
+  TeamsConversationReferencesTable,
+  TeamsFileOffersTable,
+  TeamsImagesTable,
+  XapiCredentialsTable,
+  XapiOutcome,
+  XapiStatementsTable,
+};
 
 /**
- * Every table the migrations create, in one place: a test (test/db/schema-types.test.ts) compares
- * this module with a migrated schema, table by table and column by column.
+ * Every table the migrations create, in one type: `Database`. The tables only the adapters and
+ * the learning sources read are written in ./tables/ and re-exported here, so everything is
+ * imported from this module. A test (test/db/schema-types.test.ts) compares `Database` with a
+ * migrated schema, table by table and column by column.
  */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -327,130 +356,6 @@ export interface SharesTable {
   delivery_ref: string | null;
   created_at: Date;
   delivered_at: Date | null;
-}
-
-export type XapiOutcome =
-  | "progress"
-  | "completed"
-  | "voiding"
-  | "ignored"
-  | "no_goal"
-  | "unknown_actor"
-  | "unknown_activity";
-
-export interface XapiCredentialsTable {
-  id: Generated<number>;
-  workspace_id: number;
-  name: string;
-  key: string;
-  secret_hash: string;
-  created_by: number | null;
-  created_at: Date;
-  revoked_at: Nullable<Date>;
-}
-
-export interface XapiStatementsTable {
-  workspace_id: number;
-  id: string;
-  credential_id: number;
-  /** The statement as stored (with id, stored, authority, version); written as JSON text. */
-  statement: ColumnType<unknown, string, string>;
-  fingerprint: string;
-  verb: string;
-  activity_id: string | null;
-  voids: string | null;
-  voided: Generated<boolean>;
-  user_id: number | null;
-  goal_id: number | null;
-  progress_event_id: number | null;
-  outcome: XapiOutcome;
-  stored_at: Date;
-  expires_at: Nullable<Date>;
-  /** When the person was told an LMS completed their goal. */
-  notified_at: Nullable<Date>;
-}
-
-/** What became of a badge seen on a Credly profile. */
-export type BadgeState = "completed" | "confirm" | "offered" | "added" | "dismissed";
-
-export interface CredlyLinksTable {
-  user_id: number;
-  username: string;
-  connected_at: Date;
-  /** When the profile was last read as the person's; null until its owner is confirmed. */
-  synced_at: Nullable<Date>;
-  /**
-   * Its badges named the person at the last read. A profile the person only said was theirs is
-   * not proven: its badges never stand in for a recipient check.
-   */
-  owner_proven: Generated<boolean>;
-}
-
-export interface CredlyBadgesTable {
-  user_id: number;
-  badge_id: string;
-  name: string;
-  template_id: string | null;
-  evidence_url: string;
-  state: BadgeState;
-  goal_id: number | null;
-  seen_at: Date;
-}
-
-/** Add to Slack: one row per installation (a workspace, or an Enterprise Grid organisation). */
-export interface SlackInstallationsTable {
-  id: Generated<number>;
-  installation_key: string;
-  team_id: string | null;
-  enterprise_id: string | null;
-  is_enterprise_install: Generated<boolean>;
-  workspace_id: number | null;
-  app_id: string | null;
-  bot_token_encrypted: Buffer;
-  token_key_id: string;
-  bot_user_id: string;
-  bot_id: string;
-  scopes: Generated<string[]>;
-  installer_user_id: string;
-  /** Token rotation only: the refresh token, sealed like the bot token; null without rotation. */
-  refresh_token_encrypted: Buffer | null;
-  /** Token rotation only: when the bot token stops working. */
-  bot_token_expires_at: Date | null;
-  installed_at: CreatedAt;
-  updated_at: Timestamp;
-}
-
-/** Teams: where proactive messages go, by tenant and person or channel. */
-export interface TeamsConversationReferencesTable {
-  id: Generated<number>;
-  tenant_id: string;
-  kind: "personal" | "channel";
-  key: string;
-  /** Bot Framework's ConversationReference, as JSON. */
-  reference: ColumnType<Record<string, unknown>, string, string>;
-  /** The team a channel belongs to; null for personal and group chats. */
-  team_id: ColumnType<string | null, string | null | undefined, string | null>;
-  created_at: ColumnType<Date, never, never>;
-  updated_at: ColumnType<Date, string | undefined, string>;
-}
-
-/** Teams: files offered through a file consent card, until the person answers. */
-export interface TeamsFileOffersTable {
-  id: string;
-  tenant_id: string;
-  aad_object_id: string;
-  filename: string;
-  content_type: string;
-  data: ColumnType<Buffer, Buffer, never>;
-  created_at: ColumnType<Date, never, never>;
-}
-
-export interface TeamsImagesTable {
-  id: string;
-  tenant_id: string;
-  content_type: string;
-  data: ColumnType<Buffer, Buffer, never>;
-  created_at: ColumnType<Date, never, never>;
 }
 
 export interface Database {

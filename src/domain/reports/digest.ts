@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { anyOf, arrayOf, columnOf } from "../../db/arrays.ts";
-import type { Database, LeaderboardChoice, VerificationStatus } from "../../db/types.ts";
+import type { Database, LeaderboardChoice } from "../../db/types.ts";
 import { type LocalDate, resolveLocal } from "../../time/schedule.ts";
 import type { TeamRow } from "../org/repository.ts";
 import { scores } from "../scoring/points.ts";
