@@ -103,7 +103,7 @@ class Stacks {
       text = `${text.slice(0, hpw.index)} ${text.slice(hpw.index + hpw[0].length)}`.trim();
     }
     const stacks = await this.repo.all();
-    if (!text) return privateReply(stacksListMessage(stacks));
+    if (!text) return privateReply(stacksListMessage(stacks, s.ctx.locale));
     const stack = findStack(stacks, text.slice(0, MAX_ROLE * 2));
     if (!stack) return noStack(stacks, text);
     const reply = await this.show(s, stack);
@@ -112,7 +112,7 @@ class Stacks {
 
   async show(s: Session, stack: StackSummary): Promise<Reply> {
     const progress = await this.service.progress(s.user, stack, await this.catalogById());
-    return privateReply(stackMessage(progress));
+    return privateReply(stackMessage(progress, s.ctx.locale));
   }
 
   async start(s: Session, stackId: number, hours: number | null): Promise<Reply> {
@@ -122,7 +122,7 @@ class Stacks {
     const weekly = hours ?? (await this.service.weeklyHours(s.user));
     const result = await this.service.start(s.user, progress, weekly);
     if ("error" in result) return problem("That stack was just started — see your goals.", "goals");
-    return privateReply(stackStartedMessage(stack, result.steps, weekly));
+    return privateReply(stackStartedMessage(stack, result.steps, weekly, s.ctx.locale));
   }
 
   /** `stack define <role>: <credential>, …` (admins): a stack of catalog credentials, in order. */
@@ -167,6 +167,7 @@ class Stacks {
         { role, title: saved.title },
         picked.map((p) => p.title),
         saved.replaced,
+        s.ctx.locale,
       ),
     );
   }
