@@ -257,7 +257,15 @@ export function createXapiHandler(deps: {
     if (!UUID.test(wanted)) return send(res, 400, { error: "That id is not a UUID." }, headers);
     const found = await statements.get(client.workspaceId, wanted, voidedId !== null);
     if (found === undefined) return send(res, 404, { error: "No such statement." }, headers);
-    return sendStatements(res, formatStatement(found, format, languages), attachments, headers);
+    // Last-Modified says when the statement was stored.
+    const stored = new Date(String((found as { stored?: unknown }).stored));
+    const modified: Record<string, string> = Number.isNaN(stored.getTime())
+      ? {}
+      : { "last-modified": stored.toUTCString() };
+    return sendStatements(res, formatStatement(found, format, languages), attachments, {
+      ...headers,
+      ...modified,
+    });
   }
 }
 

@@ -135,6 +135,9 @@ describe("xAPI statement queries", () => {
     expect((canonical.body as Record<string, { display: unknown }>).verb!.display).toEqual({
       de: "erlebte",
     });
+    // Last-Modified is when it was stored, to the second as HTTP dates go.
+    const stored = (canonical.body as { stored: string }).stored;
+    expect(canonical.headers.get("last-modified")).toBe(new Date(stored).toUTCString());
   });
 
   it("answers HEAD like GET, and attachments=true as multipart", async () => {

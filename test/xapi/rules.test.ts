@@ -123,6 +123,30 @@ describe("xAPI rules: validation, voiding, scoping, limits and unmatched stateme
       },
       /object\.result\.score\.raw/,
     ],
+    [
+      "a 2.0 context agent of another objectType",
+      {
+        ...ok,
+        context: { contextAgents: [{ objectType: "Agent", agent: { mbox: "mailto:a@b.c" } }] },
+      },
+      /context\.contextAgents/,
+    ],
+    [
+      "a 2.0 context group with empty relevantTypes",
+      {
+        ...ok,
+        context: {
+          contextGroups: [
+            {
+              objectType: "contextGroup",
+              group: { objectType: "Group", mbox: "mailto:g@b.c" },
+              relevantTypes: [],
+            },
+          ],
+        },
+      },
+      /context\.contextGroups/,
+    ],
   ];
 
   it.each(invalid)("answers 400 for %s and stores nothing", async (_name, body, reason) => {
@@ -130,6 +154,26 @@ describe("xAPI rules: validation, voiding, scoping, limits and unmatched stateme
     expect(res.status).toBe(400);
     expect((res.body as { error: string }).error).toMatch(reason);
     expect(await rows()).toHaveLength(0);
+  });
+
+  it("accepts 2.0 context agents and groups that name their relevant types", async () => {
+    const res = await post({
+      ...ok,
+      id: randomUUID(),
+      context: {
+        contextAgents: [
+          {
+            objectType: "contextAgent",
+            agent: { mbox: "mailto:mentor@x.y" },
+            relevantTypes: ["https://x.y/types/mentor"],
+          },
+        ],
+        contextGroups: [
+          { objectType: "contextGroup", group: { objectType: "Group", mbox: "mailto:g@x.y" } },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
   });
 
   it("returns context activities as lists, also where one was sent alone", async () => {

@@ -22,8 +22,7 @@ function idsOfAgent(agent: unknown): unknown {
 function idsOfObject(object: unknown): unknown {
   if (!isObject(object)) return object;
   const type = object.objectType ?? "Activity";
-  if (type === "Activity")
-    return { ...(object.objectType ? { objectType: "Activity" } : {}), id: object.id };
+  if (type === "Activity") return { id: object.id };
   if (type === "Agent" || type === "Group") return idsOfAgent(object);
   if (type === "SubStatement") return idsOfStatement(object);
   return object;

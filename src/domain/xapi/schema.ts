@@ -29,6 +29,17 @@ const extensions = {
   type: "object",
   propertyNames: { format: "iri" },
 };
+/** xAPI 2.0's context agents and groups: who else took part, and as what (relevantTypes). */
+const contextMember = (objectType: string, key: "agent" | "group") => ({
+  type: "object",
+  required: ["objectType", key],
+  additionalProperties: false,
+  properties: {
+    objectType: { const: objectType },
+    [key]: { $ref: `#/definitions/${key}` },
+    relevantTypes: { type: "array", minItems: 1, items: iri },
+  },
+});
 const interactionComponents = {
   type: "array",
   items: {
@@ -231,8 +242,8 @@ const definitions = {
       instructor: { $ref: "#/definitions/actor" },
       team: { $ref: "#/definitions/group" },
       contextActivities: { $ref: "#/definitions/contextActivities" },
-      contextAgents: { type: "array" },
-      contextGroups: { type: "array" },
+      contextAgents: { type: "array", items: contextMember("contextAgent", "agent") },
+      contextGroups: { type: "array", items: contextMember("contextGroup", "group") },
       revision: { type: "string" },
       platform: { type: "string" },
       language: { type: "string", pattern: LANGUAGE_TAG },
