@@ -100,6 +100,12 @@ describe("study plan calendar file", () => {
       "2027-03-01",
     ]);
     expect(local(ends[0]!, "Asia/Kolkata").toFormat("HH:mm")).toBe("19:30");
+    // The same file goes to Slack and Teams, whose command words differ.
+    const description = new ICAL.Component(ICAL.parse(ics))
+      .getFirstSubcomponent("vevent")!
+      .getFirstPropertyValue("description");
+    expect(description).toContain("Afterwards, log the time you spent in Stackup.");
+    expect(description).not.toContain("/learn");
   });
 
   it("starts next week when this week's block has passed, and always has one block", () => {

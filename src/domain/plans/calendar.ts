@@ -81,7 +81,8 @@ export function studyCalendar(plan: StudyPlan): {
     description: [
       `Your weekly study block for ${plan.title}.`,
       plan.url ? `Course: ${plan.url}` : null,
-      "Log your time afterwards with /learn log.",
+      // Calendars are read outside the chat, on either platform: no command word.
+      "Afterwards, log the time you spent in Stackup.",
     ]
       .filter(Boolean)
       .join("\n"),
