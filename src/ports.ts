@@ -12,8 +12,17 @@ export interface Delivery {
 }
 
 /** Delivers neutral messages. Implemented by each platform adapter. */
+/** How a send may be bounded by its caller. */
+export interface SendOptions {
+  /**
+   * Epoch ms after which the message must not start going out (a claim's safe half runs out then):
+   * one not yet written is dropped as not delivered. Platforms that can't tell may ignore it.
+   */
+  writeBy?: number;
+}
+
 export interface Messenger {
-  send(to: Destination, message: Message): Promise<Delivery>;
+  send(to: Destination, message: Message, options?: SendOptions): Promise<Delivery>;
   update(to: Destination, ref: string, message: Message): Promise<void>;
   /**
    * Finds a message sent to `to` since `since` whose content carries `key` (a button value), so a

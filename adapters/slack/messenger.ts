@@ -3,7 +3,7 @@ import { type Dispatcher, Pool } from "undici";
 import type { Config } from "../../src/config.ts";
 import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
 import type { Message } from "../../src/messages/model.ts";
-import type { Delivery, Destination, Messenger } from "../../src/ports.ts";
+import type { Delivery, Destination, Messenger, SendOptions } from "../../src/ports.ts";
 import { renderMessage } from "./blocks.ts";
 import { type AdapterLogger, boltLogger } from "./logging.ts";
 
@@ -192,7 +192,7 @@ export function directPoster(
   apiUrl: string,
   token: string | undefined,
   timeoutMs: number,
-): (args: Record<string, unknown>, token?: string) => Promise<Posted> {
+): (args: Record<string, unknown>, token?: string, writeBy?: number) => Promise<Posted> {
   const url = new URL(`${apiUrl}${POST_METHOD}`);
   // A bounded set of connections: beyond it requests queue rather than open more.
   const pool = new Pool(url.origin, {
@@ -209,10 +209,10 @@ export function directPoster(
   const defaultHeaders = token ? withToken(token) : base;
   const path = `${url.pathname}${url.search}`;
 
-  return (args, callToken) =>
+  return (args, callToken, writeBy) =>
     new Promise<Posted>((resolve, reject) => {
       const headers = callToken && callToken !== token ? withToken(callToken) : defaultHeaders;
-      const handler = new PostHandler(resolve, reject, timeoutMs);
+      const handler = new PostHandler(resolve, reject, timeoutMs, writeBy);
       try {
         pool.dispatch({ method: "POST", path, headers, body: JSON.stringify(args) }, handler);
       } catch {
@@ -246,10 +246,13 @@ class PostHandler implements Dispatcher.DispatchHandler {
     private readonly resolve: (posted: Posted) => void,
     private readonly reject: (error: Error) => void,
     timeoutMs: number,
+    writeBy?: number,
   ) {
     // The whole call, queueing for a connection included, stays within the timeout: a send
-    // must not outlive the claim it was made under. A call still queued is dropped unwritten.
-    this.expires = performance.now() + timeoutMs;
+    // must not outlive the claim it was made under. A call still queued is dropped unwritten,
+    // as is one whose caller's write-by time has passed.
+    const left = writeBy === undefined ? timeoutMs : Math.min(timeoutMs, writeBy - Date.now());
+    this.expires = performance.now() + left;
     this.deadline = setTimeout(() => {
       this.settle(this.controller ? postFailed() : notSent());
       this.controller?.abort(postFailed());
@@ -372,7 +375,7 @@ export function createSlackMessenger(
   }
 
   return {
-    async send(to: Destination, message: Message): Promise<Delivery> {
+    async send(to: Destination, message: Message, options?: SendOptions): Promise<Delivery> {
       const token = await tokenFor(to);
       if (message.files?.length) {
         return uploadWithMessage(client, await channelFor(to, token), message, token);
@@ -383,7 +386,7 @@ export function createSlackMessenger(
         to.kind === "user" ? (to.platformUserId ?? (await slackUserId(to.userId))) : undefined;
       const channel = to.kind === "channel" ? to.channelId : (dmChannels.get(user!) ?? user!);
       const sent = await call("chat.postMessage", () =>
-        direct({ channel, ...renderMessage(message) }, token),
+        direct({ channel, ...renderMessage(message) }, token, options?.writeBy),
       );
       if (!sent.ts) throw new SlackDeliveryError("chat.postMessage", "no_ts", false);
       if (user && sent.channel?.startsWith("D")) dmChannels.set(user, sent.channel);

@@ -35,7 +35,7 @@ export function checkinJobs(options: CheckinJobOptions = {}): JobModule {
       db,
       clock,
       {
-        send: (to, message) => messenger.send(to, message),
+        send: (to, message, sendOptions) => messenger.send(to, message, sendOptions),
         ...(lookup.findSent ? { findSent: lookup.findSent.bind(lookup) } : {}),
       },
       checkinDeliveryMessages(),

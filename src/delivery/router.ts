@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { anyOf } from "../db/arrays.ts";
 import type { Database, Platform } from "../db/types.ts";
 import type { Message } from "../messages/model.ts";
-import type { Delivery, Destination, Messenger } from "../ports.ts";
+import type { Delivery, Destination, Messenger, SendOptions } from "../ports.ts";
 
 export class NoMessengerError extends Error {}
 
@@ -144,8 +144,8 @@ export class MessengerRouter implements Messenger {
     return messenger;
   }
 
-  async send(to: Destination, message: Message): Promise<Delivery> {
-    return (await this.messengerFor(to)).send(to, message);
+  async send(to: Destination, message: Message, options?: SendOptions): Promise<Delivery> {
+    return (await this.messengerFor(to)).send(to, message, options);
   }
 
   async update(to: Destination, ref: string, message: Message): Promise<void> {

@@ -289,6 +289,50 @@ describe("Slack messenger's own chat.postMessage", () => {
     }
   });
 
+  it("never writes a post after its caller's write-by time, however long the timeout", async () => {
+    // Each answer takes 300 ms: 100 posts at once fill the pool's 64 connections, the rest wait.
+    let received = 0;
+    const server = createServer((req, res) => {
+      received += 1;
+      req.resume();
+      req.on("end", () => {
+        setTimeout(() => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end('{"ok":true,"channel":"C0X","ts":"1.000001"}');
+        }, 300);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 5_000);
+      const late = await post({ channel: "C0X", text: "late" }, undefined, Date.now() - 1).catch(
+        (e) => e,
+      );
+      expect(late).toMatchObject({ code: "not_sent" });
+      const writeBy = Date.now() + 150;
+      const results = await Promise.allSettled(
+        Array.from({ length: 100 }, (_, i) =>
+          post({ channel: "C0X", text: `hi ${i}` }, undefined, writeBy),
+        ),
+      );
+      const sent = results.filter((r) => r.status === "fulfilled").length;
+      const codes = results.flatMap((r) =>
+        r.status === "rejected" ? [(r.reason as { code: string }).code] : [],
+      );
+      // The posts that got a connection in time went out; the rest were dropped unwritten
+      // when a connection came free after the write-by time, not sent late.
+      expect(sent).toBeGreaterThan(0);
+      expect(codes.length).toBeGreaterThan(0);
+      expect(new Set(codes)).toEqual(new Set(["not_sent"]));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(received).toBe(sent);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("takes a 429 without Retry-After as a one-second wait", async () => {
     const server = createServer((_req, res) => {
       res.writeHead(429, { "content-type": "application/json" });

@@ -3,7 +3,7 @@ import type { Database } from "../../db/types.ts";
 import { DeliveryError, RateLimitedError } from "../../delivery/errors.ts";
 import type { Logger } from "../../log.ts";
 import { metrics } from "../../metrics.ts";
-import type { Delivery, Destination } from "../../ports.ts";
+import type { Delivery, Destination, SendOptions } from "../../ports.ts";
 import type { Clock } from "../../time/clock.ts";
 import { GoalService } from "../goals/service.ts";
 import { type BuildCheckinMessage, type Decision, decide } from "./decide.ts";
@@ -15,7 +15,7 @@ import type { DeliveryKind } from "./types.ts";
 
 /** The Messenger port as the sender uses it, for whatever message type the builder makes. */
 export interface CheckinMessenger<M> {
-  send(to: Destination, message: M): Promise<Delivery>;
+  send(to: Destination, message: M, options?: SendOptions): Promise<Delivery>;
   /**
    * Finds a message sent to `to` since `since` carrying `key`, so a delivery whose sender died
    * before recording it is not sent twice. Platforms that can't look back resend instead.
@@ -195,8 +195,10 @@ export class CheckinSender<M> {
       return { kind: "closed" };
     }
     // A claim that sat waiting (a busy process) may be near its lease's end, when another
-    // worker may take it over: give it back rather than risk two sends.
-    if (this.clock.now().getTime() - (d.claimed_at ?? now).getTime() > this.leaseMs / 2) {
+    // worker may take it over: give it back rather than risk two sends. The messenger holds
+    // the same line up to the moment the post is written.
+    const safeMs = (d.claimed_at ?? now).getTime() + this.leaseMs / 2 - this.clock.now().getTime();
+    if (safeMs < 0) {
       await this.deliveries.release(d, d.uncertain, "claim held too long before sending");
       return { kind: "retry" };
     }
@@ -205,6 +207,7 @@ export class CheckinSender<M> {
       sent = await this.messenger.send(
         { ...to, platformUserId: decision.to.platformUserId },
         this.build(decision.content, decision.to, now),
+        { writeBy: Date.now() + safeMs },
       );
     } catch (error) {
       return this.failed(d, item.kind, error);
