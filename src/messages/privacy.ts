@@ -128,12 +128,14 @@ const DID: Record<LimitedAction, (n: number) => string> = {
   share: (n) => `shared ${n} times`,
   report: (n) => `asked for ${n} reports`,
   export: (n) => `asked for your data ${n} times`,
+  sync: (n) => `asked me to read Credly ${n} times`,
 };
 
 const UNCHANGED: Record<LimitedAction, string> = {
   share: "Nothing was shared; your words are still here.",
   report: "No report was made.",
   export: "No copy was made.",
+  sync: "Nothing was read; new badges are also picked up every day.",
 };
 
 /** A per-person limit was reached: how long to wait, and that nothing happened. */

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Core } from "../../src/commands/core.ts";
+import { credlyFeature } from "../../src/commands/features/credly.ts";
 import { orgFeature } from "../../src/commands/features/org.ts";
 import { privacyFeature } from "../../src/commands/features/privacy.ts";
 import { shareFeature } from "../../src/commands/features/share.ts";
@@ -44,6 +45,7 @@ describe("per-person limits on shares, reports and data exports", () => {
       orgFeature,
       privacyFeature,
       shareFeature,
+      credlyFeature,
     ]);
     for (const a of [ann, ben, boss]) await core.command(a, "goal Learn Rust");
     await core.command(ann, "log 2");
@@ -120,6 +122,22 @@ describe("per-person limits on shares, reports and data exports", () => {
     );
   });
 
+  it("limits reading one's Credly profile on demand to three in ten minutes", async () => {
+    const benId = await idOf("UBEN8");
+    await t.db
+      .insertInto("credly_links")
+      .values({ user_id: benId, username: "ben-credly", connected_at: clock.now() })
+      .execute();
+    const before = queued.length;
+    for (let i = 0; i < LIMITS.sync.max; i++)
+      expect(text(await core.command(ben, "sync"))).toContain("Reading ben-credly");
+    expect(queued.length - before).toBe(LIMITS.sync.max);
+    expect(text(await core.command(ben, "sync"))).toBe(
+      "You've asked me to read Credly 3 times in the last 10 minutes. Please wait 10 minutes, then try again. Nothing was read; new badges are also picked up every day.",
+    );
+    expect(queued.length - before).toBe(LIMITS.sync.max);
+  });
+
   it("never lets two requests at once both take the last use", async () => {
     const benId = await idOf("UBEN8");
     const now = clock.now();
@@ -130,8 +148,9 @@ describe("per-person limits on shares, reports and data exports", () => {
     const hits = await t.db
       .selectFrom("rate_limit_hits")
       .where("user_id", "=", benId)
-      .select("action")
+      .where("action", "=", "export")
+      .select("at")
       .execute();
-    expect(hits).toEqual(Array(LIMITS.export.max).fill({ action: "export" }));
+    expect(hits).toHaveLength(LIMITS.export.max);
   });
 });

@@ -1,8 +1,10 @@
 import { parseProfile } from "../../domain/credly/profile.ts";
 import { CredlyService } from "../../domain/credly/service.ts";
+import { takeLimit } from "../../domain/privacy/limits.ts";
 import { credlyText, offerBlocks } from "../../messages/credly.ts";
 import { problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
+import { rateLimitedMessage } from "../../messages/privacy.ts";
 import type { Feature, FeatureDeps } from "../feature.ts";
 import { str } from "../feature.ts";
 
@@ -70,6 +72,8 @@ export function credlyFeature(deps: FeatureDeps): Feature {
         async run(s) {
           const link = await credly.link(s.user.id);
           if (!link) return problem("No Credly profile is connected yet.", CONNECT_USAGE);
+          const limit = await takeLimit(deps.db, s.user.id, "sync", deps.clock.now());
+          if (!limit.ok) return privateReply(rateLimitedMessage("sync", limit));
           const result = await credly.queueSync(s.user.id, `sync-${deps.clock.now().getTime()}`);
           return say(
             queued(result, `Reading ${link.username} on Credly now — I'll message you what's new.`),

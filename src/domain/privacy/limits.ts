@@ -9,6 +9,8 @@ export const LIMITS = {
   report: { max: 10, windowMs: 10 * 60_000 },
   /** Copies of one's data (each reads every table). */
   export: { max: 3, windowMs: 60 * 60_000 },
+  /** Reading one's Credly profile on demand (each fetches from Credly). */
+  sync: { max: 3, windowMs: 10 * 60_000 },
 } as const;
 
 export type LimitedAction = keyof typeof LIMITS;
