@@ -159,6 +159,24 @@ export function addBenchPeople(slack: FakeSlack, count = BENCH_PEOPLE): void {
  * Posts signed `/learn <text>` slash commands to `url` at `rate` a second for `seconds`, spread
  * evenly, from `users` different people; `onTick` runs about once a second.
  */
+/** Replies still on their way get a few seconds. */
+async function repliesArrived(replies: ReplyCatcher, expected: number): Promise<void> {
+  const deadline = performance.now() + 5_000;
+  while (replies.arrived.size < expected && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** From each command sent to its reply arriving, for those that arrived. */
+function replyTimesOf(sentAt: Map<number, number>, replies: ReplyCatcher): number[] {
+  const times: number[] = [];
+  for (const [id, t0] of sentAt) {
+    const at = replies.arrived.get(id);
+    if (at !== undefined) times.push(at - t0);
+  }
+  return times;
+}
+
 export async function drive(options: {
   url: string;
   rate: number;
@@ -221,22 +239,10 @@ export async function drive(options: {
     await new Promise((r) => setTimeout(r, 2));
   }
   await Promise.all(pending);
-  // Replies still on their way get a few seconds.
-  if (replies) {
-    const deadline = performance.now() + 5_000;
-    while (replies.arrived.size < acks.length && performance.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  if (replies) await repliesArrived(replies, acks.length);
   await pool.close();
   const cpuUsed = options.pid ? cpuMs(options.pid) - cpuBefore : undefined;
-  const replyTimes: number[] = [];
-  if (replies) {
-    for (const [id, t0] of sentAt) {
-      const at = replies.arrived.get(id);
-      if (at !== undefined) replyTimes.push(at - t0);
-    }
-  }
+  const replyTimes = replies ? replyTimesOf(sentAt, replies) : [];
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
     rate: options.rate,

@@ -43,8 +43,6 @@ const ALLOWED: Record<string, string> = {
     "one transaction storing a statement and the progress it adds",
   "adapters/xapi/http.ts#createXapiHandler": "the xAPI endpoint's routes in one closure",
   "adapters/xapi/http.ts#handle": "the xAPI endpoint's dispatch by method and path",
-  "bench/load.ts#drive":
-    "a bench's load loop: sends at a fixed rate and times each answer, its state kept in locals",
   "playground/demo.ts#seedDemo": "the demo data, written out",
   "playground/demo.ts#seedDemo callback": "the demo data's transaction",
   "playground/page/app.js#draw": "the page's whole rendering",
