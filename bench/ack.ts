@@ -3,7 +3,7 @@
 // and the p99 from the command to Stackup's reply landing at its response_url (on loopback),
 // the time a person waits. Stackup runs as the README's production command, on PostgreSQL and
 // Redis, with a fake Slack Web API. Prints JSON.
-//   node --import tsx bench/ack.ts [--rates 300,1000] [--seconds 10]
+//   node --import tsx bench/ack.ts [--rates 300,1000] [--seconds 10] [--main copy/bin/main.js]
 import { parseArgs } from "node:util";
 import { drive, freePort, MODES, startProcess } from "./load.ts";
 import { buildIfStale, startBenchWorld } from "./support.ts";
@@ -12,6 +12,8 @@ const { values } = parseArgs({
   options: {
     rates: { type: "string", default: "300,1000" },
     seconds: { type: "string", default: "10" },
+    // Another build's entry point (a copy of dist/ inside the repository), for before and after.
+    main: { type: "string", default: "" },
   },
 });
 const rates = values.rates.split(",").map(Number);
@@ -21,8 +23,9 @@ buildIfStale();
 const world = await startBenchWorld();
 const { replies } = world;
 const { env, drop } = await world.schema(`bench_ack_${process.pid}`);
+const command = values.main ? ["--enable-source-maps", values.main] : MODES.dist;
 const stackup = await startProcess(
-  [...MODES.dist, "start", "--role", "all"],
+  [...command, "start", "--role", "all"],
   env,
   await freePort(),
 );
