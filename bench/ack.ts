@@ -24,11 +24,7 @@ const world = await startBenchWorld();
 const { replies } = world;
 const { env, drop } = await world.schema(`bench_ack_${process.pid}`);
 const command = values.main ? ["--enable-source-maps", values.main] : MODES.dist;
-const stackup = await startProcess(
-  [...command, "start", "--role", "all"],
-  env,
-  await freePort(),
-);
+const stackup = await startProcess([...command, "start", "--role", "all"], env, await freePort());
 const bare = await startProcess(["--import", "tsx", "bench/bare-bolt.ts"], {}, await freePort());
 
 try {
