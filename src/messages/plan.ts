@@ -1,90 +1,90 @@
 import { DateTime } from "luxon";
 import type { StudyBlock } from "../domain/plans/calendar.ts";
-import { hours, payload } from "./goals.ts";
+import { type Translator, translator } from "../i18n/index.ts";
+import { payload } from "./goals.ts";
 import type { Attachment, Form, Message } from "./model.ts";
 
-export const WEEKDAY_NAMES = [
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-  "Sunday",
-] as const;
 export const BLOCK_LENGTHS = [30, 45, 60, 90, 120, 180] as const;
 
+/** A weekday's full name in the locale, 1 = Monday. */
+function weekdayName(t: Translator, weekday: number): string {
+  // 2024-01-01 was a Monday.
+  const at = new Date(Date.UTC(2024, 0, weekday, 12));
+  return new Intl.DateTimeFormat(t.locale, { weekday: "long", timeZone: "UTC" }).format(at);
+}
+
 /** The calendar file and what it holds, with a way to change the block. */
-export function planMessage(input: {
-  goalId: number;
-  title: string;
-  block: StudyBlock;
-  timeZone: string;
-  first: Date;
-  until: string;
-  occurrences: number;
-  ics: string;
-}): Message {
-  const day = WEEKDAY_NAMES[input.block.weekday - 1]!;
-  const first = DateTime.fromJSDate(input.first, { zone: input.timeZone });
-  const until = DateTime.fromISO(input.until);
+export function planMessage(
+  input: {
+    goalId: number;
+    title: string;
+    block: StudyBlock;
+    timeZone: string;
+    first: Date;
+    until: string;
+    occurrences: number;
+    ics: string;
+  },
+  locale?: string,
+): Message {
+  const t = translator(locale);
+  const values = {
+    title: input.title,
+    day: weekdayName(t, input.block.weekday),
+    time: t.time(input.block.time),
+    length: t.hours(input.block.minutes / 60),
+    zone: input.timeZone,
+    first: t.shortDate(
+      DateTime.fromJSDate(input.first, { zone: input.timeZone }).toISODate() ?? "",
+    ),
+    until: t.shortDate(input.until, true),
+    count: input.occurrences,
+  };
   const file: Attachment = {
     filename: "study-plan.ics",
     contentType: "text/calendar",
     data: new TextEncoder().encode(input.ics),
-    title: `Study plan: ${input.title}`,
+    title: t.t("plan.fileTitle", values),
   };
   return {
-    summary: `Study plan for ${input.title}: ${day}s at ${input.block.time}`,
+    summary: t.t("plan.summary", values),
     files: [file],
     blocks: [
-      {
-        type: "text",
-        text: [
-          "📅 Your study plan for ",
-          { bold: input.title },
-          `: every ${day} at ${input.block.time} for ${hours(input.block.minutes / 60)} (${input.timeZone}), from ${first.toFormat("d LLL")} until ${until.toFormat("d LLL yyyy")} — ${input.occurrences} sessions.`,
-        ],
-      },
-      {
-        type: "context",
-        text: [
-          "Import study-plan.ics into Google Calendar or Outlook to add the sessions; importing an updated plan replaces this one.",
-        ],
-      },
+      { type: "text", text: t.rich("plan.text", values) },
+      { type: "context", text: t.rich("plan.import") },
       {
         type: "actions",
         buttons: [
-          {
-            label: "Change day and time",
-            action: "plan.change",
-            value: payload({ g: input.goalId }),
-          },
+          { label: t.t("plan.change"), action: "plan.change", value: payload({ g: input.goalId }) },
         ],
       },
     ],
   };
 }
 
-export function planForm(goalId: number, title: string, block: StudyBlock): Form {
+export function planForm(goalId: number, title: string, block: StudyBlock, locale?: string): Form {
+  const t = translator(locale);
   return {
     id: "plan.block",
-    title: "Weekly study block",
-    submitLabel: "Get calendar file",
+    title: t.t("plan.formTitle"),
+    submitLabel: t.t("plan.formSubmit"),
     state: String(goalId),
-    intro: [`When do you want to study for ${title}? Times are in your own time zone.`],
+    intro: t.rich("plan.formIntro", { title }),
     inputs: [
       {
         type: "select",
         id: "day",
-        label: "Day",
+        label: t.t("plan.day"),
         initial: String(block.weekday),
-        options: WEEKDAY_NAMES.map((name, i) => ({ label: name, value: String(i + 1) })),
+        options: [1, 2, 3, 4, 5, 6, 7].map((d) => ({
+          label: weekdayName(t, d),
+          value: String(d),
+        })),
       },
       {
         type: "text",
         id: "time",
-        label: "Start time (HH:MM, 24-hour)",
+        label: t.t("plan.startTime"),
         initial: block.time,
         maxLength: 5,
         placeholder: "12:00",
@@ -92,13 +92,13 @@ export function planForm(goalId: number, title: string, block: StudyBlock): Form
       {
         type: "select",
         id: "length",
-        label: "Length",
+        label: t.t("plan.length"),
         initial: String(
           BLOCK_LENGTHS.includes(block.minutes as (typeof BLOCK_LENGTHS)[number])
             ? block.minutes
             : 60,
         ),
-        options: BLOCK_LENGTHS.map((m) => ({ label: hours(m / 60), value: String(m) })),
+        options: BLOCK_LENGTHS.map((m) => ({ label: t.hours(m / 60), value: String(m) })),
       },
     ],
   };

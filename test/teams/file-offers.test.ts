@@ -388,7 +388,7 @@ describe("files in Teams through file consent: CloudAdapter over HTTP, PostgreSQ
     // The form becomes the plan; Teams takes consent cards only in a new message after it.
     expect(calls.map((c) => c.operation)).toEqual(["update", "reply"]);
     expect(calls[0]!.activityId).toBe("form-card");
-    expect(readCard(cardOf(calls[0]!.body))).toContain("every Thursday at 07:30");
+    expect(readCard(cardOf(calls[0]!.body))).toContain("every Thursday at 7:30 AM");
     expect(consentCards(calls[0]!)).toEqual([]);
     const [offer] = await offers();
     expect(consentCards(calls[1]!)).toMatchObject([

@@ -67,7 +67,7 @@ class StudyPlans {
     const goal = await this.openGoal(s, goalId);
     if (!goal) return gone();
     const { block } = await studyBlockFor(this.deps.db, s.user);
-    return { kind: "form", form: planForm(goal.id, goal.title, block) };
+    return { kind: "form", form: planForm(goal.id, goal.title, block, s.ctx.locale) };
   }
 
   async saveBlock(
@@ -114,6 +114,6 @@ class StudyPlans {
       until,
       now,
     };
-    return privateReply(planMessage({ ...plan, ...studyCalendar(plan) }));
+    return privateReply(planMessage({ ...plan, ...studyCalendar(plan) }, s.ctx.locale));
   }
 }
