@@ -174,4 +174,36 @@ describe("playground in a browser", () => {
     expect(loaded).toBeGreaterThan(100);
     await page.screenshot({ path: path.join(SHOTS, "4-digest.png"), fullPage: true });
   }, 180_000);
+
+  it("lets learning report itself: an xAPI statement from the form, then the pretend Credly", async () => {
+    await as("U0LEARNER");
+    await learn("goal AI for Everyone 3h/week");
+    const goal = page.getByTestId("xapi-goal");
+    const option = goal.locator("option", { hasText: "AI for Everyone" });
+    // The goal list is read again when the select gets focus.
+    await expect
+      .poll(
+        async () => {
+          await goal.focus();
+          return option.count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    await goal.selectOption({ label: "AI for Everyone" });
+    await page.getByTestId("xapi-verb").selectOption("completed");
+    await page.getByTestId("xapi-send").click();
+    await expect
+      .poll(() => page.getByTestId("xapi-sent").textContent(), { timeout: 10_000 })
+      .toContain("POST /xapi/statements → 200");
+    const told = page
+      .getByTestId("message")
+      .filter({ hasText: "Playground LMS reports that you completed AI for Everyone" });
+    await expect.poll(() => told.count(), { timeout: 15_000 }).toBe(1);
+
+    await page.getByTestId("credly-connect").click();
+    const offered = page.getByTestId("message").filter({ hasText: "Narwhal Knitting" });
+    await expect.poll(() => offered.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, "5-learning-sources.png"), fullPage: true });
+  }, 120_000);
 });
