@@ -18,13 +18,7 @@ export class PGliteServer {
   private turn: Promise<void> = Promise.resolve();
   private readonly wakers = new Set<() => void>();
 
-  private readonly notifications: Buffer[] = [];
-
-  constructor(private readonly db: PGlite) {
-    db.onNotification((channel, payload) => {
-      this.notifications.push(notificationResponse(channel, payload));
-    });
-  }
+  constructor(private readonly db: PGlite) {}
 
   async listen(host = "127.0.0.1", port = 0): Promise<string> {
     await this.db.waitReady;
@@ -67,17 +61,19 @@ export class PGliteServer {
       const held = this.db.isInTransaction() && this.owner !== undefined && this.owner !== socket;
       const guest = held && Date.now() >= deadline;
       if (!held || guest) {
+        const notifications = new NotificationScanner();
         try {
           await this.db.runExclusive(async () => {
             for (const message of messages) {
               await this.db.execProtocolRawStream(new Uint8Array(message), {
                 onRawData: (data: Uint8Array) => {
+                  notifications.scan(data);
                   if (socket.writable) socket.write(data);
                 },
               });
             }
           });
-          this.forwardNotifications(socket);
+          this.forward(notifications.found, socket);
         } finally {
           if (!this.db.isInTransaction()) this.owner = undefined;
           else if (!guest) this.owner = socket;
@@ -100,13 +96,13 @@ export class PGliteServer {
   }
 
   /**
-   * NOTIFY in the one shared session reaches PGlite's own listeners, not the connection that ran
-   * LISTEN. Hand each notification to every other connection after the unit that raised it, so
-   * no message is split (clients filter by channel).
+   * NOTIFY in the one shared session comes back in the output of the connection that committed
+   * it, not to the one that ran LISTEN (a queue worker waiting for jobs). Hand each notification
+   * to every other connection after the unit that raised it, so no message is split (clients
+   * filter by channel).
    */
-  private forwardNotifications(from: Socket): void {
-    const pending = this.notifications.splice(0);
-    for (const message of pending) {
+  private forward(found: Buffer[], from: Socket): void {
+    for (const message of found) {
       for (const socket of this.sockets)
         if (socket !== from && socket.writable) socket.write(message);
     }
@@ -182,16 +178,41 @@ export class PGliteServer {
 
 const SSL_REQUEST = 80877103;
 
-/** A NotificationResponse ("A") message as the server would send it. */
-function notificationResponse(channel: string, payload: string): Buffer {
-  const body = Buffer.concat([
-    Buffer.alloc(4),
-    Buffer.from(`${channel}\0`, "utf8"),
-    Buffer.from(`${payload}\0`, "utf8"),
-  ]);
-  const head = Buffer.alloc(5);
-  head.write("A", 0, "ascii");
-  head.writeInt32BE(4 + body.length, 1);
-  return Buffer.concat([head, body]);
+/** Picks NotificationResponse ("A") messages out of the server's output, however it is chunked. */
+class NotificationScanner {
+  readonly found: Buffer[] = [];
+  private head = Buffer.alloc(0);
+  /** Bytes of the current message still to come, and the message itself when it is kept. */
+  private remaining = 0;
+  private current: Buffer[] | undefined;
+
+  scan(data: Uint8Array): void {
+    let chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    while (chunk.length > 0) {
+      if (this.remaining > 0) {
+        const part = chunk.subarray(0, this.remaining);
+        this.current?.push(Buffer.from(part));
+        this.remaining -= part.length;
+        chunk = chunk.subarray(part.length);
+        if (this.remaining === 0 && this.current) {
+          this.found.push(Buffer.concat(this.current));
+          this.current = undefined;
+        }
+        continue;
+      }
+      const need = 5 - this.head.length;
+      this.head = Buffer.concat([this.head, chunk.subarray(0, need)]);
+      chunk = chunk.subarray(need);
+      if (this.head.length < 5) return;
+      this.remaining = this.head.readInt32BE(1) - 4;
+      this.current = this.head[0] === 0x41 ? [this.head] : undefined;
+      this.head = Buffer.alloc(0);
+      if (this.remaining === 0 && this.current) {
+        this.found.push(Buffer.concat(this.current));
+        this.current = undefined;
+      }
+    }
+  }
 }
+
 const GUEST_AFTER_MS = 250;
