@@ -276,8 +276,10 @@ export function describeSchedule(
     quietEnd: s.quietHours ? t.time(s.quietHours.end) : "",
     weekendsOff: s.weekendsOff && s.days.some((d) => d === "sat" || d === "sun") ? "yes" : "no",
   });
-  if (s.pausedUntil) parts.push(" ", ...t.rich("schedule.paused", { date: t.date(s.pausedUntil) }));
-  if (next) parts.push(" ", ...t.rich("schedule.next", { when: when(next, ctx) }));
+  // Between sentences: a space in most languages, nothing after Japanese "。".
+  const gap = t.t("text.sentenceGap");
+  if (s.pausedUntil) parts.push(gap, ...t.rich("schedule.paused", { date: t.date(s.pausedUntil) }));
+  if (next) parts.push(gap, ...t.rich("schedule.next", { when: when(next, ctx) }));
   return parts;
 }
 
