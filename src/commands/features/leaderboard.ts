@@ -1,6 +1,5 @@
 import type { OrgService } from "../../domain/org/service.ts";
-import { leaderboard } from "../../domain/reports/leaderboard.ts";
-import { currentWindow } from "../../domain/scoring/periods.ts";
+import { currentLeaderboard } from "../../domain/reports/leaderboard.ts";
 import { problemMessage } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { leaderboardMessage, textMessage } from "../../messages/org.ts";
@@ -54,8 +53,8 @@ export function leaderboardCommand(deps: FeatureDeps, org: OrgService): FeatureC
           scope = "everyone";
         }
       }
-      const window = currentWindow(cmd.period, deps.clock.now(), s.ctx.timeZone);
-      const board = await leaderboard(deps.db, userIds, window, s.user.id);
+      const at = { now: deps.clock.now(), zone: s.ctx.timeZone };
+      const board = await currentLeaderboard(deps.db, userIds, cmd.period, at, s.user.id);
       return privateReply(leaderboardMessage(board, scope));
     },
   };

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/types.ts";
-import type { Window } from "../scoring/periods.ts";
+import { currentWindow, type Period, previousWindow, type Window } from "../scoring/periods.ts";
 import { type CompletionLabels, type Score, scores } from "../scoring/points.ts";
 
 export interface Standing {
@@ -91,4 +91,24 @@ export async function leaderboard(
     (s) => choice.get(s.userId) === "anonymous" && s.points > 0,
   ).length;
   return { window, standings, own, unnamed, people: userIds.length };
+}
+
+const hasPoints = (board: Leaderboard) =>
+  board.standings.length > 0 || board.unnamed > 0 || (board.own?.points ?? 0) > 0;
+
+/**
+ * The board for the period containing `now`. A week nobody has points in yet (Monday morning)
+ * shows last week instead, so the default board isn't empty just because the week has begun.
+ */
+export async function currentLeaderboard(
+  db: Kysely<Database>,
+  userIds: number[],
+  period: Period,
+  at: { now: Date; zone: string },
+  askerId: number,
+): Promise<Leaderboard> {
+  const board = await leaderboard(db, userIds, currentWindow(period, at.now, at.zone), askerId);
+  if (period !== "week" || hasPoints(board)) return board;
+  const last = await leaderboard(db, userIds, previousWindow("week", at.now, at.zone), askerId);
+  return hasPoints(last) ? last : board;
 }
