@@ -5,21 +5,11 @@
 // on-CPU `perf record` of the driven window instead (JavaScript named through --perf-basic-prof).
 //   node --import tsx bench/profile.ts [--rate 150] [--seconds 10] [--text goals] [--out dir]
 //                                      [--no-prof | --perf] [--main dist-copy/bin/main.js]
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { TEST_DATABASE_URL } from "../test/support/db.ts";
-import { startFakeSlack } from "../test/support/fake-slack.ts";
-import {
-  addBenchPeople,
-  drive,
-  freePort,
-  ReplyCatcher,
-  ROOT,
-  SIGNING_SECRET,
-  startProcess,
-} from "./load.ts";
+import { drive, freePort, startProcess } from "./load.ts";
+import { buildIfStale, startBenchWorld } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,29 +31,10 @@ const flags = values.perf
     : ["--cpu-prof", "--cpu-prof-dir", out];
 
 mkdirSync(out, { recursive: true });
-const build = spawnSync(process.execPath, ["scripts/build.js", "--if-stale"], {
-  cwd: ROOT,
-  stdio: "inherit",
-});
-if (build.status !== 0) process.exit(1);
-
-const slack = await startFakeSlack();
-addBenchPeople(slack);
-const replies = new ReplyCatcher();
-await replies.start();
-const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-await admin.connect();
-const schema = `bench_profile_${process.pid}`;
-await admin.query(`create schema "${schema}"`);
-const env = {
-  DATABASE_URL: TEST_DATABASE_URL,
-  DATABASE_SCHEMA: schema,
-  REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
-  QUEUE_PREFIX: schema,
-  SLACK_BOT_TOKEN: "xoxb-bench",
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: slack.apiUrl,
-};
+buildIfStale();
+const world = await startBenchWorld();
+const { replies } = world;
+const { env, drop } = await world.schema(`bench_profile_${process.pid}`);
 const proc = await startProcess(
   ["--enable-source-maps", ...flags, values.main, "start", "--role", "all"],
   env,
@@ -94,8 +65,6 @@ try {
   process.stdout.write(`${JSON.stringify({ ...result, rssMb: proc.rssMb() })}\n`);
 } finally {
   await proc.stop();
-  await admin.query(`drop schema "${schema}" cascade`);
-  await admin.end();
-  await replies.close();
-  await slack.close();
+  await drop();
+  await world.close();
 }

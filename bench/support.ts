@@ -1,5 +1,5 @@
-// What the process benches (ack, memory) share: the build they start, the stand-ins they talk to,
-// and a schema of the test database for each Stackup process they run.
+// What the process benches (ack, memory, profile) share: the build they start, the stand-ins
+// they talk to, and a schema of the test database for each Stackup process they run.
 import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { TEST_DATABASE_URL } from "../test/support/db.ts";
