@@ -23,13 +23,14 @@ describe("playground on the zero-config default", () => {
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const channel = async (user: string, name: string) => {
+  const channel = async (user: string, name: string | RegExp) => {
     const res = await fetch(`${app.http!.url}/playground/api/state?user=${user}`);
     const state = (await res.json()) as {
       channels: { name: string; messages: { text: string; blocks: unknown[] }[] }[];
     };
-    return state.channels.find((c) => c.name === name)?.messages ?? [];
+    return state.channels.find((c) => c.name.match(name))?.messages ?? [];
   };
+  const dm = async (user: string) => JSON.stringify(await channel(user, /DM/));
 
   beforeAll(async () => {
     app = await startApp({
@@ -52,9 +53,15 @@ describe("playground on the zero-config default", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("queues on PostgreSQL, and the Monday digests appear within seconds of the clock moving", async () => {
+  it("queues on PostgreSQL, and the Monday digests and check-in appear within seconds of the clock moving", async () => {
     expect(app.queues.backend.kind).toBe("postgres");
     expect((await api("demo", {})).body).toMatchObject({ created: true });
+    await api("command", {
+      user: "U0LEARNER",
+      text: "/learn goal Cloud Basics by August 31 5h/week",
+    });
+    await api("command", { user: "U0LEARNER", text: "/learn checkins mon 09:00" });
+    await expect.poll(() => dm("U0LEARNER")).toContain("Check-in settings saved");
     // Let the workers settle into their blocking wait, as they would between clicks.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const moved = await api("clock", { user: "U0LEARNER", to: "next-monday-0900" });
@@ -67,6 +74,9 @@ describe("playground on the zero-config default", () => {
         interval: 250,
       })
       .toBe(1);
+    await expect
+      .poll(() => dm("U0LEARNER"), { timeout: 20_000, interval: 250 })
+      .toContain("Time for a quick check-in");
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
 });
