@@ -59,105 +59,11 @@ export function verificationResultMessage(
   const name = result.name ?? record.goalTitle;
   // the proven domain, never the name the badge gives itself
   const issuer = result.trust.issuerDomain ?? undefined;
-  const what: Inline[] = [{ bold: name }, issuer ? ` · issued by ${issuer}` : ""];
-  const blocks: Block[] = [];
-  let summary: string;
-  const problem = decision?.problem;
-  if (problem && status === "unverified" && result.verdict !== "invalid") {
-    summary = `Not verified: ${record.goalTitle}`;
-    blocks.push(
-      {
-        type: "text",
-        text: [
-          "I checked the badge for ",
-          { bold: record.goalTitle },
-          `, but it can't show as verified: ${problem.text}. Your completion stays, marked unverified.`,
-        ],
-      },
-      { type: "context", text: nextStepText(problem) },
-    );
-  } else
-    switch (status) {
-      case "verified":
-        summary = `Verified: ${name}`;
-        blocks.push({
-          type: "text",
-          text: ["✓ Verified — ", ...what, ". It shows as verified now."],
-        });
-        break;
-      case "warning":
-        summary = `Verified with a note: ${name}`;
-        blocks.push({
-          type: "text",
-          text: ["✓ Verified, with a note — ", ...what, ". It shows as verified now."],
-        });
-        break;
-      case "link_only":
-        summary = `Saved as a link: ${record.goalTitle}`;
-        blocks.push({
-          type: "text",
-          text: [
-            "I saved the link for ",
-            { bold: record.goalTitle },
-            ". It is a web page, not an Open Badge, so it can't be checked cryptographically; it shows as link only.",
-          ],
-        });
-        break;
-      case "invalid":
-        summary = `Could not verify: ${record.goalTitle}`;
-        blocks.push({
-          type: "text",
-          text: [
-            "✗ I couldn't verify the badge for ",
-            { bold: record.goalTitle },
-            ". It stays unverified.",
-          ],
-        });
-        break;
-      default:
-        summary = `Could not check: ${record.goalTitle}`;
-        blocks.push({
-          type: "text",
-          text: [
-            "I couldn't check the badge for ",
-            { bold: record.goalTitle },
-            ": its link could not be loaded. It stays unverified; send the link again to retry.",
-          ],
-        });
-    }
-
+  const { summary, blocks } = outcome(record.goalTitle, name, issuer, result, status, decision);
   if (result.kind === "ob2" || result.kind === "ob3") {
-    const fields: Field[] = [];
-    fields.push({
-      label: "Issuer",
-      value: [
-        issuer
-          ? `${issuer} (proven)`
-          : `not proven${result.issuer?.name ? ` (the badge says "${result.issuer.name}")` : ""}`,
-      ],
-    });
-    if (result.name) fields.push({ label: "Badge", value: [result.name] });
-    if (result.issuedOn)
-      fields.push({ label: "Issued", value: [day(result.issuedOn, record.timeZone)] });
-    fields.push({
-      label: "Expires",
-      value: [result.expires ? day(result.expires, record.timeZone) : "Never"],
-    });
-    fields.push({ label: "Recipient", value: [recipientLine(result, record.email, decision)] });
-    blocks.push({ type: "text", text: [{ bold: "What I checked" }] }, { type: "fields", fields });
+    blocks.push(...checkedBlocks(record, result, issuer, decision));
   }
-  const failed = result.reasons.filter((r) => r.severity === "error").map((r) => r.message);
-  if (failed.length > 0) {
-    blocks.push({ type: "text", text: [{ bold: "What failed" }] });
-    blocks.push({ type: "text", text: bullets(failed) });
-  }
-  const notes = result.reasons
-    .filter((r) => r.severity === "warning" && r.code !== "link_only")
-    .map((r) => r.message);
-  if (notes.length > 0) {
-    blocks.push({ type: "text", text: [{ bold: "Worth knowing" }] });
-    blocks.push({ type: "text", text: bullets(notes) });
-  }
+  blocks.push(...reasonBlocks(result));
   const footer: Inline[] = record.evidenceUrl
     ? ["Checked ", { link: record.evidenceUrl, text: record.evidenceUrl }]
     : [];
@@ -173,6 +79,115 @@ export function verificationResultMessage(
   }
   if (footer.length > 0) blocks.push({ type: "context", text: footer });
   return { summary, blocks };
+}
+
+/** The summary and the first lines: what became of the badge. */
+function outcome(
+  goalTitle: string,
+  name: string,
+  issuer: string | undefined,
+  result: VerificationResult,
+  status: VerificationStatus,
+  decision: CompletionDecision | null,
+): { summary: string; blocks: Block[] } {
+  const what: Inline[] = [{ bold: name }, issuer ? ` · issued by ${issuer}` : ""];
+  const problem = decision?.problem;
+  const text = (summary: string, line: Inline[]): { summary: string; blocks: Block[] } => ({
+    summary,
+    blocks: [{ type: "text", text: line }],
+  });
+  if (problem && status === "unverified" && result.verdict !== "invalid") {
+    return {
+      summary: `Not verified: ${goalTitle}`,
+      blocks: [
+        {
+          type: "text",
+          text: [
+            "I checked the badge for ",
+            { bold: goalTitle },
+            `, but it can't show as verified: ${problem.text}. Your completion stays, marked unverified.`,
+          ],
+        },
+        { type: "context", text: nextStepText(problem) },
+      ],
+    };
+  }
+  switch (status) {
+    case "verified":
+      return text(`Verified: ${name}`, ["✓ Verified — ", ...what, ". It shows as verified now."]);
+    case "warning":
+      return text(`Verified with a note: ${name}`, [
+        "✓ Verified, with a note — ",
+        ...what,
+        ". It shows as verified now.",
+      ]);
+    case "link_only":
+      return text(`Saved as a link: ${goalTitle}`, [
+        "I saved the link for ",
+        { bold: goalTitle },
+        ". It is a web page, not an Open Badge, so it can't be checked cryptographically; it shows as link only.",
+      ]);
+    case "invalid":
+      return text(`Could not verify: ${goalTitle}`, [
+        "✗ I couldn't verify the badge for ",
+        { bold: goalTitle },
+        ". It stays unverified.",
+      ]);
+    default:
+      return text(`Could not check: ${goalTitle}`, [
+        "I couldn't check the badge for ",
+        { bold: goalTitle },
+        ": its link could not be loaded. It stays unverified; send the link again to retry.",
+      ]);
+  }
+}
+
+/** What was checked of an Open Badge: issuer, name, dates and recipient. */
+function checkedBlocks(
+  record: Pick<CompletionRecord, "email" | "timeZone">,
+  result: VerificationResult,
+  issuer: string | undefined,
+  decision: CompletionDecision | null,
+): Block[] {
+  const fields: Field[] = [];
+  fields.push({
+    label: "Issuer",
+    value: [
+      issuer
+        ? `${issuer} (proven)`
+        : `not proven${result.issuer?.name ? ` (the badge says "${result.issuer.name}")` : ""}`,
+    ],
+  });
+  if (result.name) fields.push({ label: "Badge", value: [result.name] });
+  if (result.issuedOn)
+    fields.push({ label: "Issued", value: [day(result.issuedOn, record.timeZone)] });
+  fields.push({
+    label: "Expires",
+    value: [result.expires ? day(result.expires, record.timeZone) : "Never"],
+  });
+  fields.push({ label: "Recipient", value: [recipientLine(result, record.email, decision)] });
+  return [
+    { type: "text", text: [{ bold: "What I checked" }] },
+    { type: "fields", fields },
+  ];
+}
+
+/** What failed, and what is worth knowing, as lists. */
+function reasonBlocks(result: VerificationResult): Block[] {
+  const blocks: Block[] = [];
+  const failed = result.reasons.filter((r) => r.severity === "error").map((r) => r.message);
+  if (failed.length > 0) {
+    blocks.push({ type: "text", text: [{ bold: "What failed" }] });
+    blocks.push({ type: "text", text: bullets(failed) });
+  }
+  const notes = result.reasons
+    .filter((r) => r.severity === "warning" && r.code !== "link_only")
+    .map((r) => r.message);
+  if (notes.length > 0) {
+    blocks.push({ type: "text", text: [{ bold: "Worth knowing" }] });
+    blocks.push({ type: "text", text: bullets(notes) });
+  }
+  return blocks;
 }
 
 /** Tells the owner, kindly and once, why a completion checked again under the trust rules lost its ✓. */

@@ -33,8 +33,6 @@ const ALLOWED: Record<string, string> = {
   "src/domain/org/import.ts#importOrg callback": "the transaction of importOrg",
   "src/domain/verification/keys.ts#resolveVerificationMethod":
     "one case per kind of key reference (DID methods, JWKS, HTTP keys)",
-  "src/messages/verification.ts#verificationResultMessage":
-    "one message with a block per verification outcome",
   "src/domain/verification/ob3.ts#verifyOb3": "the 3.0 verification steps in the spec's order",
   "adapters/slack/messenger.ts#createSlackMessenger": "the Slack messenger as one closure",
   "src/domain/checkins/people.ts#loadPeople":
