@@ -67,44 +67,83 @@ export function reportsForManagersMessage(): Message {
   return { summary: "Reports are for managers and admins.", blocks: [{ type: "text", text }] };
 }
 
-export function leaderboardMessage(board: Leaderboard, scope: string): Message {
-  const title = `Leaderboard · ${scope} · ${windowLabel(board.window)}`;
+/** The leaderboard's period in the locale: "December 2026", "Q4 2026", "all time". */
+function windowIn(w: Window, t: Translator): string {
+  if (w.period === "all") return t.t("leaderboard.allTime");
+  const at = (iso: string) => new Date(`${iso}T12:00:00Z`);
+  const format = (options: Intl.DateTimeFormatOptions, iso: string) =>
+    new Intl.DateTimeFormat(t.locale, { ...options, timeZone: "UTC" }).format(at(iso));
+  if (w.period === "month") return format({ month: "long", year: "numeric" }, w.firstDay);
+  if (w.period === "year") return format({ year: "numeric" }, w.firstDay);
+  if (w.period === "quarter") {
+    const quarter = Math.floor(Number(w.firstDay.slice(5, 7)) / 3 - 0.01) + 1;
+    return t.t("leaderboard.quarter", { quarter, year: w.firstDay.slice(0, 4) });
+  }
+  return `${t.shortDate(w.firstDay)} – ${t.shortDate(w.lastDay, true)}`;
+}
+
+/** `completionsLabel` in the locale. */
+function completionsIn(total: number, labels: CompletionLabels, t: Translator): string {
+  const shown = (state: string, issuer = "") => t.t("verification.shown", { state, issuer });
+  const issuers = t.list(labels.issuers);
+  const parts = (
+    [
+      [labels.verified, shown(issuers ? "verifiedBy" : "verified", issuers)],
+      [labels.linkOnly, shown("link_only")],
+      [labels.unverified, shown("unverified")],
+    ] as const
+  ).filter(([n]) => n > 0);
+  const detail =
+    parts.length === 1 ? parts[0]![1] : parts.map(([n, label]) => `${n} ${label}`).join(", ");
+  return t.t("leaderboard.completions", { count: total, detail });
+}
+
+/** A leaderboard; `scope` is a team's name, or null for everyone in the workspace. */
+export function leaderboardMessage(
+  board: Leaderboard,
+  scope: string | null,
+  locale?: string,
+): Message {
+  const t = translator(locale);
+  const pts = (n: number) => t.t("digest.points", { n: t.num(n), count: n });
+  const title = t.t("leaderboard.title", {
+    scope: scope ?? t.t("leaderboard.everyone"),
+    window: windowIn(board.window, t),
+  });
   const blocks: Block[] = [{ type: "header", text: title }];
   if (board.standings.length === 0) {
-    blocks.push({ type: "text", text: ["No points yet for this period — log an hour to start."] });
+    blocks.push({ type: "text", text: t.rich("leaderboard.empty") });
   } else {
     const lines: Inline[] = [];
     board.standings.slice(0, 10).forEach((s, i) => {
       if (i > 0) lines.push("\n");
       lines.push(`${s.rank}. `, { bold: s.name });
-      lines.push(` — ${points(s.points)} · ${hours(s.hours)}`);
-      if (s.completions > 0) lines.push(` · ${completionsLabel(s.completions, s.labels)}`);
+      lines.push(` — ${pts(s.points)} · ${t.hours(s.hours)}`);
+      if (s.completions > 0) lines.push(` · ${completionsIn(s.completions, s.labels, t)}`);
     });
     blocks.push({ type: "text", text: lines });
   }
-  if (board.unnamed > 0)
-    blocks.push({
-      type: "context",
-      text: [
-        `${board.unnamed} more ${board.unnamed === 1 ? "person takes" : "people take"} part without their names.`,
-      ],
-    });
+  if (board.unnamed > 0) {
+    blocks.push({ type: "context", text: t.rich("leaderboard.unnamed", { count: board.unnamed }) });
+  }
   const own = board.own;
-  const mine: Inline[] = [];
-  if (!own || own.points === 0) mine.push("You have no points in this period yet.");
-  else if (own.hidden)
-    mine.push(
-      `You're hidden from this board; you would be #${own.rank} with ${points(own.points)}.`,
-    );
-  else if (own.anonymous)
-    mine.push(
-      `You take part without your name, so you're not listed; you would be #${own.rank} with ${points(own.points)}.`,
-    );
-  else mine.push(`You're #${own.rank} with ${points(own.points)}.`);
-  mine.push(" Choose how you appear: ", {
-    command: "leaderboard optout hidden|anonymous|off",
+  const state =
+    !own || own.points === 0
+      ? "none"
+      : own.hidden
+        ? "hidden"
+        : own.anonymous
+          ? "anonymous"
+          : "listed";
+  blocks.push({
+    type: "context",
+    text: t.rich("leaderboard.own", {
+      state,
+      rank: own?.rank ?? 0,
+      points: pts(own?.points ?? 0),
+      command: { command: "leaderboard optout hidden|anonymous|off" },
+    }),
   });
-  blocks.push({ type: "context", text: mine });
   return { summary: title, blocks };
 }
 

@@ -29,7 +29,7 @@ export function leaderboardCommand(deps: FeatureDeps, org: OrgService): FeatureC
       }
       const ws = s.user.workspace_id;
       let userIds: number[];
-      let scope: string;
+      let scope: string | null;
       if (cmd.team) {
         const team = await org.repo.team(ws, cmd.team);
         if (!team)
@@ -50,12 +50,12 @@ export function leaderboardCommand(deps: FeatureDeps, org: OrgService): FeatureC
             .select("id")
             .execute();
           userIds = everyone.map((u) => u.id);
-          scope = "everyone";
+          scope = null;
         }
       }
       const at = { now: deps.clock.now(), zone: s.ctx.timeZone };
       const board = await currentLeaderboard(deps.db, userIds, cmd.period, at, s.user.id);
-      return privateReply(leaderboardMessage(board, scope));
+      return privateReply(leaderboardMessage(board, scope, s.ctx.locale));
     },
   };
 }
