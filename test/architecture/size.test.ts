@@ -23,7 +23,6 @@ const ALLOWED: Record<string, string> = {
   "src/commands/features/admin.ts#adminCommand":
     "the admin command's subcommands as one closure; to become a class with a method each",
   "src/commands/features/admin.ts#run": "the admin subcommands' switch; goes with adminCommand",
-  "src/commands/features/credly.ts#credlyFeature": "to become a class like the goal loop",
   "src/commands/features/org-grammar.ts#parseAdmin":
     "one case per admin subcommand's grammar; each case is a few lines",
   "src/domain/catalog/import-parse.ts#parseCsv":
