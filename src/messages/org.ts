@@ -17,7 +17,6 @@ import { type Translator, translator } from "../i18n/index.ts";
 import { hours, type ViewContext } from "./goals.ts";
 import type { Attachment, Block, Field, Inline, Message, RichText } from "./model.ts";
 
-const points = (n: number) => `${Number(n.toFixed(1))} pt${n === 1 ? "" : "s"}`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function windowLabel(w: Window): string {

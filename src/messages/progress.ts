@@ -3,15 +3,7 @@ import type { ProgressEntry } from "../domain/goals/repository.ts";
 import type { Correction } from "../domain/goals/service.ts";
 import { translator } from "../i18n/index.ts";
 import { payload, tr, type ViewContext } from "./goals.ts";
-import {
-  type Block,
-  type Button,
-  type Form,
-  type Inline,
-  type Message,
-  plain,
-  type RichText,
-} from "./model.ts";
+import { type Block, type Button, type Form, type Message, plain, type RichText } from "./model.ts";
 
 /** Exact to the minute's hundredth of an hour, as logged: 0.25 h stays 0.25 h. */
 export function exactHours(n: number, locale?: string): string {
