@@ -20,9 +20,6 @@ const ALLOWED: Record<string, string> = {
     "a migration records one schema change as it ran and is never edited afterwards; its length is the schema's",
   "src/config.ts#loadConfig":
     "one flat list, a line or two per environment variable, so every setting is read and checked in one place",
-  "src/commands/features/admin.ts#adminCommand":
-    "the admin command's subcommands as one closure; to become a class with a method each",
-  "src/commands/features/admin.ts#run": "the admin subcommands' switch; goes with adminCommand",
   "src/commands/features/org-grammar.ts#parseAdmin":
     "one case per admin subcommand's grammar; each case is a few lines",
   "src/domain/catalog/import-parse.ts#parseCsv":
