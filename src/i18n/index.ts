@@ -79,15 +79,28 @@ const TAGS = {
 /** Joins adjacent strings so rich text stays as short as the hand-written kind was. */
 function tidy(parts: unknown[]): RichText {
   const out: Inline[] = [];
-  for (const part of parts.flat(Number.POSITIVE_INFINITY) as (Inline | number)[]) {
-    const value = typeof part === "number" ? String(part) : part;
-    if (value === "") continue;
+  const add = (part: unknown): void => {
+    if (Array.isArray(part)) {
+      for (const p of part) add(p);
+      return;
+    }
+    const value = typeof part === "number" ? String(part) : (part as Inline);
+    if (value === "") return;
     const last = out[out.length - 1];
     if (typeof value === "string" && typeof last === "string") out[out.length - 1] = last + value;
     else out.push(value);
-  }
+  };
+  add(parts);
   return out;
 }
+
+/** The rich-text tags as ICU formatting functions; made once, they hold no state. */
+const TAG_FORMATTERS = Object.fromEntries(
+  Object.entries(TAGS).map(([tag, make]) => [
+    tag,
+    (chunks: unknown[]) => make(tidy(chunks).map(plainInline).join("")),
+  ]),
+);
 
 /** Speaks one locale: messages from its catalogue, numbers and dates through `Intl`. */
 export class Translator {
@@ -107,6 +120,12 @@ export class Translator {
         ? pseudoCatalogue()
         : (CATALOGUES[catalogueFor(this.locale) ?? "en"] ?? en));
     this.number = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 1 });
+    this.percentFormat = new Intl.NumberFormat(this.locale, {
+      style: "percent",
+      maximumFractionDigits: 0,
+    });
+    this.exactFormat = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 2 });
+    this.listFormat = new Intl.ListFormat(this.locale, { style: "long", type: "conjunction" });
     const cycle = new Intl.DateTimeFormat(this.locale, { hour: "numeric" }).resolvedOptions()
       .hourCycle;
     this.hour = cycle === "h23" || cycle === "h24" ? "2-digit" : "numeric";
@@ -137,15 +156,24 @@ export class Translator {
 
   /** A message as rich text: `<b>…</b>` is bold, `<i>` italic, `<code>` code; commands stay parts. */
   rich(key: MessageKey, values: MessageValues = {}): RichText {
-    const tags = Object.fromEntries(
-      Object.entries(TAGS).map(([tag, make]) => [
-        tag,
-        (chunks: unknown[]) => make(tidy(chunks).map(plainInline).join("")),
-      ]),
-    );
-    const out = this.format(key).format<Inline>({ ...tags, ...values } as never);
+    const out = this.format(key).format<Inline>({ ...TAG_FORMATTERS, ...values } as never);
     return tidy(Array.isArray(out) ? out : [out]);
   }
+
+  /** Intl formatters cost far more to make than to use: one per set of options, kept. */
+  private readonly dateFormats = new Map<string, Intl.DateTimeFormat>();
+  private dates(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+    const key = JSON.stringify(options);
+    let format = this.dateFormats.get(key);
+    if (!format) {
+      format = new Intl.DateTimeFormat(this.locale, options);
+      this.dateFormats.set(key, format);
+    }
+    return format;
+  }
+  private readonly percentFormat: Intl.NumberFormat;
+  private readonly exactFormat: Intl.NumberFormat;
+  private readonly listFormat: Intl.ListFormat;
 
   /** Hours with the locale's decimal mark and unit: "1.5 h", "1,5 Std.", "1.5時間". */
   hours(n: number): string {
@@ -159,10 +187,7 @@ export class Translator {
 
   /** A whole percentage ("30%", "30 %"). */
   percent(ratio: number): string {
-    return new Intl.NumberFormat(this.locale, {
-      style: "percent",
-      maximumFractionDigits: 0,
-    }).format(ratio);
+    return this.percentFormat.format(ratio);
   }
 
   /**
@@ -170,9 +195,9 @@ export class Translator {
    * `thisYear` given and another year, the year instead of the weekday ("4 Dec 2025, 10:00").
    */
   dateTime(at: Date, timeZone: string, thisYear?: number): string {
-    const year = new Intl.DateTimeFormat("en", { year: "numeric", timeZone }).format(at);
+    const year = yearIn(at, timeZone);
     const otherYear = thisYear !== undefined && Number(year) !== thisYear;
-    return new Intl.DateTimeFormat(this.locale, {
+    return this.dates({
       ...(otherYear ? { year: "numeric" } : { weekday: "short" }),
       day: "numeric",
       month: "short",
@@ -184,8 +209,7 @@ export class Translator {
 
   /** Hours exact to the hundredth, as logged: "0.25 h", "0,25 Std.". */
   exactHours(n: number): string {
-    const exact = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 2 });
-    return this.t("unit.hours", { n: exact.format(Number(n.toFixed(2))) });
+    return this.t("unit.hours", { n: this.exactFormat.format(Number(n.toFixed(2))) });
   }
 
   /** A calendar date ("YYYY-MM-DD"), with the year only when it is not `thisYear`. */
@@ -193,8 +217,7 @@ export class Translator {
     const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
     const at = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1, 12));
     const sameYear = thisYear === undefined || at.getUTCFullYear() === thisYear;
-    return new Intl.DateTimeFormat(
-      this.locale,
+    return this.dates(
       sameYear
         ? { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }
         : { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" },
@@ -205,7 +228,7 @@ export class Translator {
   shortDate(iso: string, withYear = false): string {
     const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
     const at = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1, 12));
-    return new Intl.DateTimeFormat(this.locale, {
+    return this.dates({
       day: "numeric",
       month: "short",
       ...(withYear ? { year: "numeric" } : {}),
@@ -217,11 +240,7 @@ export class Translator {
   time(hhmm: string): string {
     const [h, m] = hhmm.split(":").map(Number);
     const at = new Date(Date.UTC(2000, 0, 1, h ?? 0, m ?? 0));
-    return new Intl.DateTimeFormat(this.locale, {
-      hour: this.hour,
-      minute: "2-digit",
-      timeZone: "UTC",
-    }).format(at);
+    return this.dates({ hour: this.hour, minute: "2-digit", timeZone: "UTC" }).format(at);
   }
 
   /** A weekday's short name for "mon" … "sun". */
@@ -230,12 +249,12 @@ export class Translator {
     if (index < 0) return day;
     // 2024-01-01 was a Monday.
     const at = new Date(Date.UTC(2024, 0, 1 + index, 12));
-    return new Intl.DateTimeFormat(this.locale, { weekday: "short", timeZone: "UTC" }).format(at);
+    return this.dates({ weekday: "short", timeZone: "UTC" }).format(at);
   }
 
   /** "a, b and c" as the locale joins a list. */
   list(items: string[]): string {
-    return new Intl.ListFormat(this.locale, { style: "long", type: "conjunction" }).format(items);
+    return this.listFormat.format(items);
   }
 }
 
@@ -249,14 +268,31 @@ function plainInline(part: Inline): string {
 }
 
 const shared = new Map<string, Translator>();
+/** By the tag as given ("de_DE", null…): canonicalising a tag is costly and tags repeat. */
+const byGivenTag = new Map<string, Translator>();
 
 /** The translator for a locale tag (null or unknown: English); translators are shared. */
 export function translator(locale?: string | null): Translator {
+  const given = locale ?? "";
+  const known = byGivenTag.get(given);
+  if (known) return known;
   const tag = supportedLocale(locale) ?? DEFAULT_LOCALE;
   let found = shared.get(tag);
   if (!found) {
     found = new Translator(tag);
     shared.set(tag, found);
   }
+  if (byGivenTag.size < 1000) byGivenTag.set(given, found);
   return found;
+}
+
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+/** The calendar year at `at` in a time zone. */
+function yearIn(at: Date, timeZone: string): string {
+  let format = yearFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en", { year: "numeric", timeZone });
+    if (yearFormats.size < 1000) yearFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
