@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VerificationRepository } from "../../src/domain/verification/repository.ts";
 import {
@@ -184,6 +185,8 @@ describe("checks lost from the queue", () => {
     for (let i = 0; i < CHECKS_PER_MINUTE - 1; i++) {
       await attachBadgeFile(t.db, jobs, user.id, file, clock.now());
     }
+    // every file gets its own open connection, so nothing but the lock keeps them apart
+    await Promise.all(Array.from({ length: 5 }, () => sql`select pg_sleep(0.05)`.execute(t.db)));
     // one check is left in this minute; five files arrive together
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => attachBadgeFile(t.db, jobs, user.id, file, clock.now())),
