@@ -6,6 +6,8 @@ export interface SlackIdentity {
   teamId: string;
   teamName?: string | undefined;
   userId: string;
+  /** The channel a command was typed in, when it is a shared channel (not a DM). */
+  channel?: { id: string; name: string | null } | undefined;
 }
 
 /**
@@ -42,6 +44,7 @@ export function slackActor(client: webApi.WebClient, identity: SlackIdentity): A
     workspaceExternalId: identity.teamId,
     ...(identity.teamName ? { workspaceName: identity.teamName } : {}),
     userExternalId: identity.userId,
+    ...(identity.channel ? { channel: identity.channel } : {}),
     profile: () => {
       profile ??= fetchProfile(client, identity.userId).catch((error: unknown) => {
         profile = undefined; // let a later call try again

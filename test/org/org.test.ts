@@ -45,10 +45,13 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(
       text(await core.command(ada, "admin team create Platform <#C0PLAT|platform>")),
     ).toContain("Team Platform created.");
-    // Slack names channels with its # picker; "here" would need the channel, which Slack's
-    // commands don't pass on.
+    // "here" is the channel the command was typed in; a DM has none to offer
     expect(text(await core.command(ada, "admin team channel Platform here"))).toContain(
       "Pick the channel from the list as you type #.",
+    );
+    const adaInChannel = { ...ada, channel: { id: "C0PLATHERE", name: "platform-here" } };
+    expect(text(await core.command(adaInChannel, "admin team channel Platform here"))).toContain(
+      "Platform's digests and shares now go to #platform-here.",
     );
     expect(
       text(await core.command(ada, "admin team channel Platform <#C0PLAT2|platform-news>")),

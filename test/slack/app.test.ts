@@ -71,6 +71,39 @@ describe("slash command /learn", () => {
     });
   });
 
+  it("names the channel a command was typed in, so an admin can say here; a DM names none", async () => {
+    h.core.onCommand = async () => privateHello;
+    const fromChannel = sign(
+      slashCommandBody({
+        text: "admin team channel Data here",
+        responseUrl: h.fake.responseUrl(),
+        channelId: "C0DATA",
+        channelName: "data-team",
+      }),
+    );
+    await h.post(SLACK_EVENTS_PATH, fromChannel.body, fromChannel.headers);
+    const fromDm = sign(
+      slashCommandBody({
+        text: "goals",
+        responseUrl: h.fake.responseUrl(),
+        channelId: "D0ALICE",
+        channelName: "directmessage",
+      }),
+    );
+    await h.post(SLACK_EVENTS_PATH, fromDm.body, fromDm.headers);
+    const [first, second] = await eventually(() =>
+      h.core.calls.length >= 2 ? h.core.calls : undefined,
+    );
+    const byText = new Map(
+      [first, second].map((c) => [c?.kind === "command" ? c.text : "", c?.actor]),
+    );
+    expect(byText.get("admin team channel Data here")?.channel).toEqual({
+      id: "C0DATA",
+      name: "data-team",
+    });
+    expect(byText.get("goals")?.channel).toBeUndefined();
+  });
+
   it("gives the core a profile from users.info, fetched once", async () => {
     h.core.onCommand = async () => privateHello;
     sendCommand("help");

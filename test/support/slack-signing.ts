@@ -34,6 +34,7 @@ export interface SlashCommandInput {
   teamId?: string;
   teamDomain?: string;
   channelId?: string;
+  channelName?: string;
   triggerId?: string;
 }
 
@@ -44,7 +45,7 @@ export function slashCommandBody(input: SlashCommandInput): string {
     team_id: input.teamId ?? "T0FAKE",
     team_domain: input.teamDomain ?? "fake-team",
     channel_id: input.channelId ?? "C0GENERAL",
-    channel_name: "general",
+    channel_name: input.channelName ?? "general",
     user_id: input.userId ?? "U0ALICE",
     user_name: input.userName ?? "alice",
     command: input.command ?? "/learn",

@@ -20,6 +20,7 @@ export function commandListeners(bolt: App, h: Handling): void {
         teamId: cmd.team_id,
         teamName: cmd.team_domain,
         userId: cmd.user_id,
+        channel: sharedChannel(cmd.channel_id, cmd.channel_name),
       });
       const ctx: ReplyContext = {
         client,
@@ -32,4 +33,10 @@ export function commandListeners(bolt: App, h: Handling): void {
       work(h, ctx, `command ${command}`, () => core.command(actor, cmd.text.trim()));
     });
   }
+}
+
+/** Public (C…) and private (G…) channels are what an admin can mean by "here"; DMs (D…) are not. */
+function sharedChannel(id: string, name: string | undefined) {
+  if (!/^[CG][A-Z0-9]+$/.test(id)) return undefined;
+  return { id, name: name && name !== "privategroup" ? name : null };
 }
