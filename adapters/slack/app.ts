@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, type Receiver, type webApi } from "@slack/bolt";
+import { App, HTTPReceiver, type Receiver, type webApi } from "@slack/bolt";
 import type { Core } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { NodeHandler } from "../platform.ts";
@@ -53,7 +53,7 @@ export interface SlackAppOptions {
   core: Core;
   config: Pick<Config, "slack" | "logLevel">;
   logger: AdapterLogger;
-  /** Replaces the default receiver (ExpressReceiver over HTTP, or Socket Mode). */
+  /** Replaces the default receiver (Bolt's HTTPReceiver, or Socket Mode). */
   receiver?: Receiver;
   /** Add to Slack: where installations are kept; required when the config has a client id. */
   installations?: ListenerInstallations;
@@ -96,10 +96,11 @@ function interactiveClientOptions(config: Pick<Config, "slack">): webApi.WebClie
 /**
  * Builds the Bolt app and checks the bot token with auth.test, so a bad token fails at start-up.
  *
- * HTTP mode uses ExpressReceiver rather than HTTPReceiver: its Express app can be called as
- * middleware with a `next`, so the service owns the one HTTP server and decides the other routes
- * (health checks, Teams) itself, and Slack need not be configured for the server to run.
- * HTTPReceiver would own the server and answer every unknown path with 404.
+ * HTTP mode uses Bolt's default receiver, HTTPReceiver, without its server: the service owns the one
+ * HTTP server and hands Slack's paths to the receiver's request listener, so Slack need not be
+ * configured for the server to run and every other path stays the service's. It is the receiver a
+ * bare Bolt app has (signature check, body parsing, ack); ExpressReceiver added Express's router
+ * and body parsers to every request's ack.
  */
 export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp> {
   const { config, logger } = options;
@@ -127,7 +128,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
       clientOptions,
       ...BOLT_OPTIONS,
     });
-    if (options.receiver instanceof ExpressReceiver) handle = mountable(options.receiver);
+    if (options.receiver instanceof HTTPReceiver) handle = mountable(options.receiver);
   } else if (appToken) {
     mode = "socket";
     bolt = new App({
@@ -140,7 +141,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     });
   } else {
     mode = "http";
-    const receiver = new ExpressReceiver({
+    const receiver = new HTTPReceiver({
       signingSecret: signingSecret!,
       endpoints: SLACK_EVENTS_PATH,
       // Ack sends the HTTP response at once; the work continues after it (a long-running server).
@@ -177,7 +178,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
 }
 
 /**
- * Add to Slack: the OAuth routes on the ExpressReceiver, and every request authorized with the
+ * Add to Slack: the OAuth routes on the receiver, and every request authorized with the
  * token stored for its workspace (Bolt's authorize over the installation store). No token is
  * checked at start-up: there is none until a workspace installs the app.
  */
@@ -189,7 +190,7 @@ async function createAddToSlackApp(
   const { config, logger, installations } = options;
   const { clientId, clientSecret, stateSecret, signingSecret, apiUrl } = config.slack;
   if (!installations) throw new Error("Add to Slack needs an installation store.");
-  const receiver = new ExpressReceiver({
+  const receiver = new HTTPReceiver({
     signingSecret: signingSecret!,
     endpoints: SLACK_EVENTS_PATH,
     processBeforeResponse: false,
@@ -275,18 +276,18 @@ function handling(options: SlackAppOptions): Handling {
   };
 }
 
-function mountable(receiver: ExpressReceiver, oauth = false): NodeHandler {
-  const express = receiver.app as unknown as NodeHandler;
+function mountable(receiver: HTTPReceiver, oauth = false): NodeHandler {
+  const listener = receiver.requestListener;
   return (req, res, next) => {
     const path = (req.url ?? "").split("?")[0];
-    // Only Slack's paths go through Express, so other routes see untouched requests.
-    if (req.method === "POST" && path === SLACK_EVENTS_PATH) express(req, res, next);
+    // Only Slack's paths reach the receiver, which throws on any other (its way of passing on).
+    if (req.method === "POST" && path === SLACK_EVENTS_PATH) listener(req, res);
     else if (
       oauth &&
       req.method === "GET" &&
       (path === SLACK_INSTALL_PATH || path === SLACK_OAUTH_REDIRECT_PATH)
     ) {
-      express(req, res, next);
+      listener(req, res);
     } else next();
   };
 }
