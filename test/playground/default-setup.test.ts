@@ -1,60 +1,26 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import { createLogger } from "../../src/log.ts";
-import { OffsetClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { runningFrom } from "../support/clock.ts";
+import { type DefaultPlayground, startDefaultPlayground } from "./support.ts";
 
 /**
  * The playground as a newcomer starts it: no DATABASE_URL and no REDIS_URL, so the data and the
  * queues both live in embedded PostgreSQL.
  */
 describe("playground on the zero-config default", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "stackup-playground-"));
-  let app: RunningApp;
-  const api = async (route: string, body: Record<string, unknown>) => {
-    const res = await fetch(`${app.http!.url}/playground/api/${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  const channel = async (user: string, name: string | RegExp) => {
-    const res = await fetch(`${app.http!.url}/playground/api/state?user=${user}`);
-    const state = (await res.json()) as {
-      channels: { name: string; messages: { text: string; blocks: unknown[] }[] }[];
-    };
-    return state.channels.find((c) => c.name.match(name))?.messages ?? [];
-  };
+  let playground: DefaultPlayground;
+  const api = (route: string, body: Record<string, unknown>) => playground.api(route, body);
+  const channel = (user: string, name: string | RegExp) => playground.channel(user, name);
   const dm = async (user: string) => JSON.stringify(await channel(user, /DM/));
 
   beforeAll(async () => {
-    app = await startApp({
-      config: {
-        ...testConfig({ schema: "unused" }),
-        databaseSchema: undefined,
-        databaseUrl: undefined,
-        redisUrl: undefined,
-        dataDir: dir,
-        playground: "auto",
-      },
-      logger: createLogger("silent"),
-      role: "all",
-      // A Wednesday mid-quarter: the seeded weeks fall in this quarter and Monday is ahead.
-      clock: new OffsetClock(runningFrom("2026-05-13T10:00:00Z")),
-    });
+    // A Wednesday mid-quarter: the seeded weeks fall in this quarter and Monday is ahead.
+    playground = await startDefaultPlayground({ at: "2026-05-13T10:00:00Z" });
   }, 90_000);
   afterAll(async () => {
-    await app?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await playground?.stop();
   });
 
   it("queues on PostgreSQL, and the Monday digests and check-in appear within seconds of the clock moving", async () => {
-    expect(app.queues.backend.kind).toBe("postgres");
+    expect(playground.app.queues.backend.kind).toBe("postgres");
     expect((await api("demo", {})).body).toMatchObject({ created: true });
     await api("command", {
       user: "U0LEARNER",

@@ -1,0 +1,116 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { type RunningApp, startApp } from "../../bin/app.ts";
+import { createLogger } from "../../src/log.ts";
+import { OffsetClock } from "../../src/time/clock.ts";
+import { testConfig } from "../support/app.ts";
+import { runningFrom } from "../support/clock.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Where the browser tests leave their screenshots. */
+export const SHOTS = path.resolve("test-output/playground");
+
+export interface PlaygroundMessage {
+  ts: string;
+  text: string;
+  blocks: unknown[];
+}
+
+/** The playground as a newcomer runs it, with calls to its page API. */
+export interface DefaultPlayground {
+  app: RunningApp;
+  /** The playground page. */
+  url: string;
+  /** One call of the page's JSON API, as the page makes it. */
+  api(route: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  /** The messages of the first channel `user` sees whose name matches `name` ("DM", "#data"). */
+  channel(user: string, name: string | RegExp): Promise<PlaygroundMessage[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole service the way `npm start` does with nothing configured: no DATABASE_URL and
+ * no REDIS_URL, so the data and the queues both live in an embedded PostgreSQL under a fresh
+ * DATA_DIR. The clock starts at `at` and runs at real speed; `demo` seeds the sample organisation
+ * as `--demo` does.
+ */
+export async function startDefaultPlayground(options: {
+  at: string;
+  demo?: boolean;
+}): Promise<DefaultPlayground> {
+  const dir = mkdtempSync(path.join(tmpdir(), "stackup-playground-"));
+  let app: RunningApp;
+  try {
+    app = await startApp({
+      config: {
+        ...testConfig({ schema: "unused" }),
+        databaseSchema: undefined,
+        databaseUrl: undefined,
+        redisUrl: undefined,
+        dataDir: dir,
+        playground: "auto",
+      },
+      logger: createLogger("silent"),
+      role: "all",
+      clock: new OffsetClock(runningFrom(options.at)),
+      ...(options.demo ? { demo: true } : {}),
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const base = `${app.http!.url}/playground`;
+  return {
+    app,
+    url: base,
+    async api(route, body) {
+      const res = await fetch(`${base}/api/${route}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    async channel(user, name) {
+      const res = await fetch(`${base}/api/state?user=${encodeURIComponent(user)}`);
+      const state = (await res.json()) as {
+        channels: { name: string; messages: PlaygroundMessage[] }[];
+      };
+      return state.channels.find((c) => c.name.match(name))?.messages ?? [];
+    },
+    async stop() {
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium, headless and with nothing that reaches the network on its own. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is missing at ${CHROMIUM}; .ci/run installs it.`);
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A page on the playground that may reach nothing but this machine. */
+export async function openPlayground(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+  await page.goto(url);
+  return page;
+}
