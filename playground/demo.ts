@@ -4,6 +4,33 @@ import type { Database } from "../src/db/types.ts";
 import type { Clock } from "../src/time/clock.ts";
 import { PLAYGROUND_PEOPLE } from "./people.ts";
 import { type SlackStandIn, TEAM_ID } from "./slack/standin.ts";
+import { aadObjectIdOf, channelId, TENANT_ID } from "./teams/identity.ts";
+
+/** Where the demo organisation is seeded: a workspace, and its people's and channels' ids. */
+export interface DemoWorkspace {
+  platform: "slack" | "teams";
+  externalId: string;
+  /** A person's id on the platform, from their playground id ("U0LEARNER"). */
+  person(key: string): string;
+  /** A team's digest channel on the platform, from its name ("data"). */
+  channel(name: string): string;
+}
+
+/** The Slack workspace the Slack view plays. */
+export const SLACK_DEMO: DemoWorkspace = {
+  platform: "slack",
+  externalId: TEAM_ID,
+  person: (key) => key,
+  channel: (name) => `C0${name.toUpperCase()}`,
+};
+
+/** The Teams tenant the Teams view plays: people by AAD object id, channels of its one team. */
+export const TEAMS_DEMO: DemoWorkspace = {
+  platform: "teams",
+  externalId: TENANT_ID,
+  person: aadObjectIdOf,
+  channel: channelId,
+};
 
 interface DemoPerson {
   id: string;
@@ -18,9 +45,9 @@ interface DemoPerson {
 }
 
 const TEAMS = [
-  { name: "Data", channel: "C0DATA", channelName: "data", tz: "Europe/London" },
-  { name: "Marketing", channel: "C0MARKETING", channelName: "marketing", tz: "America/New_York" },
-  { name: "Support", channel: "C0SUPPORT", channelName: "support", tz: "Asia/Kolkata" },
+  { name: "Data", channelName: "data", tz: "Europe/London" },
+  { name: "Marketing", channelName: "marketing", tz: "America/New_York" },
+  { name: "Support", channelName: "support", tz: "Asia/Kolkata" },
 ] as const;
 
 // Deterministic, so every demo looks the same and screenshots can be compared.
@@ -190,20 +217,8 @@ const LEADS: Record<DemoPerson["team"], string> = {
 };
 const WEEKS_OF_HISTORY = 12;
 
-/**
- * Seeds a sample organisation: three teams with digest channels, twenty people with managers,
- * goals at different paces with twelve weeks of history, and a few verified completions.
- * Safe to call twice: a second call finds the people and adds nothing.
- */
-export async function seedDemo(
-  db: Kysely<Database>,
-  standin: SlackStandIn,
-  clock: Clock,
-): Promise<{ people: number; teams: number; created: boolean }> {
-  const people = [
-    ...PLAYGROUND_PEOPLE.map((p) => ({ id: p.id, name: p.name, real: p.real_name, tz: p.tz })),
-    ...PEOPLE.map((p) => ({ id: p.id, name: p.name, real: p.real, tz: p.tz })),
-  ];
+/** The demo's people and team channels in the pretend Slack, which the Teams view shares. */
+export function addDemoPeople(standin: SlackStandIn): void {
   for (const p of PEOPLE) {
     standin.addUser({
       id: p.id,
@@ -213,13 +228,30 @@ export async function seedDemo(
       email: `${p.name}@example.test`,
     });
   }
-  for (const t of TEAMS) standin.addChannel({ id: t.channel, name: t.channelName });
+  for (const t of TEAMS) {
+    standin.addChannel({ id: SLACK_DEMO.channel(t.channelName), name: t.channelName });
+  }
+}
 
+/**
+ * Seeds a sample organisation in one workspace: three teams with digest channels, twenty people
+ * with managers, goals at different paces with twelve weeks of history, and a few verified
+ * completions. Safe to call twice: a second call finds the people and adds nothing.
+ */
+export async function seedDemo(
+  db: Kysely<Database>,
+  where: DemoWorkspace,
+  clock: Clock,
+): Promise<{ people: number; teams: number; created: boolean }> {
+  const people = [
+    ...PLAYGROUND_PEOPLE.map((p) => ({ id: p.id, name: p.name, real: p.real_name, tz: p.tz })),
+    ...PEOPLE.map((p) => ({ id: p.id, name: p.name, real: p.real, tz: p.tz })),
+  ];
   const now = clock.now();
   const created = await db.transaction().execute(async (trx) => {
     const workspace = await trx
       .insertInto("workspaces")
-      .values({ platform: "slack", external_id: TEAM_ID, name: "Playground" })
+      .values({ platform: where.platform, external_id: where.externalId, name: "Playground" })
       .onConflict((oc) =>
         oc.columns(["platform", "external_id"]).doUpdateSet({ name: "Playground" }),
       )
@@ -228,7 +260,7 @@ export async function seedDemo(
     const existing = await trx
       .selectFrom("users")
       .where("workspace_id", "=", workspace.id)
-      .where("platform_user_id", "=", PEOPLE[0]!.id)
+      .where("platform_user_id", "=", where.person(PEOPLE[0]!.id))
       .select("id")
       .executeTakeFirst();
     if (existing) return false;
@@ -238,7 +270,7 @@ export async function seedDemo(
       .values(
         people.map((p) => ({
           workspace_id: workspace.id,
-          platform_user_id: p.id,
+          platform_user_id: where.person(p.id),
           display_name: p.real,
           email: `${p.name}@example.test`,
           time_zone: p.tz,
@@ -254,7 +286,7 @@ export async function seedDemo(
       .select(["id", "platform_user_id"])
       .execute();
     const userId = new Map(all.map((u) => [u.platform_user_id, u.id]));
-    const id = (platformId: string) => userId.get(platformId)!;
+    const id = (key: string) => userId.get(where.person(key))!;
 
     const teams = await trx
       .insertInto("teams")
@@ -262,7 +294,7 @@ export async function seedDemo(
         TEAMS.map((t) => ({
           workspace_id: workspace.id,
           name: t.name,
-          channel_id: t.channel,
+          channel_id: where.channel(t.channelName),
           channel_name: t.channelName,
           digest_day: 1,
           digest_time: "09:00",

@@ -6,15 +6,20 @@ import type { Config } from "../src/config.ts";
 import type { Database } from "../src/db/types.ts";
 import type { Logger } from "../src/log.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
-import { seedDemo } from "./demo.ts";
+import { addDemoPeople, SLACK_DEMO, seedDemo, TEAMS_DEMO } from "./demo.ts";
 import { PlaygroundLearning } from "./learning.ts";
 import { addPlaygroundPeople } from "./people.ts";
 import { playgroundHandler } from "./server.ts";
 import { SlackStandIn, TEAM_ID } from "./slack/standin.ts";
+import { grantInstallerAdmin } from "./teams/admin.ts";
+import { TENANT_ID, TeamsStandIn } from "./teams/standin.ts";
 
-/** The playground: a pretend Slack in the browser, played to the real Slack adapter. */
+/**
+ * The playground: a pretend Slack and a pretend Teams in the browser, played to the real Slack
+ * and Teams adapters.
+ */
 export interface Playground {
-  /** The service's config with Slack pointed at the stand-in. */
+  /** The service's config with Slack and Teams pointed at the stand-ins. */
   config: Config;
   /** The page, its API and the stand-in's Web API, under /playground. */
   handler: NodeHandler;
@@ -28,7 +33,10 @@ export interface Playground {
 
 /** The workspaces the playground makes: its clock moves only while they are all there is. */
 export const PLAYGROUND_WORKSPACES: readonly { platform: "slack" | "teams"; externalId: string }[] =
-  [{ platform: "slack", externalId: TEAM_ID }];
+  [
+    { platform: "slack", externalId: TEAM_ID },
+    { platform: "teams", externalId: TENANT_ID },
+  ];
 
 /** Served when no platform is configured, by a process that takes requests and runs the jobs. */
 export function playgroundWanted(config: Config, servesAndWorks: boolean): boolean {
@@ -84,6 +92,22 @@ export function createPlayground(options: {
     eventsUrl: `${serviceUrl}/slack/events`,
   });
   addPlaygroundPeople(standin);
+  const teams = new TeamsStandIn({
+    baseUrl: `${serviceUrl}/playground/teams`,
+    messagesUrl: `${serviceUrl}/api/messages`,
+    users: () => standin.users.values(),
+    now: () => clock.now(),
+    // The admin who adds the app to the team is the tenant's admin in Stackup too.
+    installed: (installer) => grantInstallerAdmin(db, installer, clock.now()),
+  });
+  const seed = async () => {
+    addDemoPeople(standin);
+    const slack = await seedDemo(db, SLACK_DEMO, clock);
+    const inTeams = await seedDemo(db, TEAMS_DEMO, clock);
+    // As an admin's setup policy would: everyone's personal chat, so check-ins reach them.
+    await teams.installForEveryone();
+    return { ...slack, created: slack.created || inTeams.created };
+  };
   const learning = new PlaygroundLearning({ serviceUrl, db, clock, runDue: options.runDue });
   const allowRanges = ["127.0.0.1/32"];
   logger.info({ allowRanges }, "playground: badge checks may reach this machine");
@@ -104,17 +128,27 @@ export function createPlayground(options: {
         appToken: undefined,
         apiUrl: standin.apiUrl,
       },
+      // The Teams stand-in signs nothing, as the Teams tests' connector: /api/messages takes
+      // activities without a Bot Framework token, which is why the playground keeps to loopback.
+      teams: {
+        appId: undefined,
+        appPassword: undefined,
+        appType: "MultiTenant",
+        tenantId: undefined,
+        allowUnauthenticated: true,
+      },
     },
     handler: playgroundHandler({
       standin,
       clock,
       runDue: options.runDue,
-      seedDemo: () => seedDemo(db, standin, clock),
+      seedDemo: seed,
       clockLocked: () => clockLocked(db),
       learning,
+      teams,
     }),
     allowRanges,
-    seedDemo: () => seedDemo(db, standin, clock),
+    seedDemo: seed,
     credlyHosts: learning.credlyHosts,
   };
 }

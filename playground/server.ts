@@ -6,6 +6,8 @@ import { DateTime } from "luxon";
 import type { OffsetClock } from "../src/time/clock.ts";
 import { learningCall, type PlaygroundLearning } from "./learning.ts";
 import { BodyTooLargeError, readBody, type SlackStandIn } from "./slack/standin.ts";
+import { teamsCall } from "./teams/calls.ts";
+import type { TeamsStandIn } from "./teams/standin.ts";
 
 const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "page");
 const ASSETS: Record<string, string> = {
@@ -29,6 +31,8 @@ export interface PlaygroundOptions {
   clockLocked?: () => Promise<string | null>;
   /** The pretend Credly and the xAPI statement form. */
   learning?: PlaygroundLearning;
+  /** The pretend Teams tenant and its Bot Connector, for the Teams view. */
+  teams?: TeamsStandIn;
 }
 
 const MAX_SHARED_FILE_BYTES = 10_000_000;
@@ -125,10 +129,11 @@ async function api(
   res: ServerResponse,
   route: string,
 ) {
-  const { standin, clock } = options;
-  if (req.method === "GET" && route === "state") {
+  const { standin, clock, teams } = options;
+  if (req.method === "GET" && (route === "state" || route === "teams/state")) {
     const user = new URL(req.url ?? "/", "http://playground").searchParams.get("user") ?? "";
-    return json(res, 200, { ...standin.snapshot(user), now: clock.now().toISOString() });
+    const seen = route === "state" || !teams ? standin.snapshot(user) : teams.snapshot(user);
+    return json(res, 200, { ...seen, now: clock.now().toISOString() });
   }
   if (req.method !== "POST") return json(res, 405, { error: "POST only" });
   const body = await readCall(req, res, route);
@@ -136,6 +141,7 @@ async function api(
   const user = String(body.user ?? "");
   const call = Object.hasOwn(CALLS, route) ? CALLS[route] : undefined;
   if (call) return call(options, user, body, res);
+  if (teams && route.startsWith("teams/")) return teamsCall(teams, route, user, body, res);
   if (options.learning && route.startsWith("learning")) {
     return learningCall(options.learning, route, user, body, res);
   }
@@ -160,6 +166,14 @@ export function playgroundHandler(options: PlaygroundOptions): Handler {
           return json(res, 413, { ok: false, error: "request_too_large" });
         }
         json(res, 500, { ok: false, error: error.message });
+      });
+      return;
+    }
+    if (rest.startsWith("/teams/") && options.teams) {
+      void options.teams.handle(req, res, rest.slice("/teams".length)).catch((error: Error) => {
+        json(res, error instanceof BodyTooLargeError ? 413 : 400, {
+          error: { code: "BadArgument", message: error.message },
+        });
       });
       return;
     }

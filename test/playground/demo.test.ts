@@ -56,8 +56,14 @@ describe("playground API and demo organisation", () => {
     expect(first.body).toEqual({ people: 23, teams: 3, created: true });
     const again = await api("demo", {});
     expect(again.body).toEqual({ people: 23, teams: 3, created: false });
-    const users = await t.db.selectFrom("users").select("id").execute();
-    expect(users).toHaveLength(23);
+    // The same organisation in the Slack workspace and in the Teams tenant.
+    const users = await t.db
+      .selectFrom("users")
+      .innerJoin("workspaces", "workspaces.id", "users.workspace_id")
+      .select("workspaces.platform")
+      .execute();
+    expect(users.filter((u) => u.platform === "slack")).toHaveLength(23);
+    expect(users.filter((u) => u.platform === "teams")).toHaveLength(23);
 
     await api("command", { user: "U0D01", text: "/learn leaderboard Data quarter" });
     await expect.poll(() => dmText("U0D01")).toContain("Chen Wei");
