@@ -1,5 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import { request } from "undici";
+import { translator } from "../../src/i18n/index.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import { type FormOrigin, renderForm, renderHome, renderMessage } from "./blocks.ts";
 import { uploadWithMessage } from "./messenger.ts";
@@ -18,17 +19,9 @@ export interface ReplyContext {
   channelId?: string | undefined;
   responseUrl?: string | undefined;
   triggerId?: string | undefined;
+  /** The person's language, asked only when a note of the adapter's own needs it. */
+  locale?: (() => string | undefined) | undefined;
 }
-
-export const SORRY: Message = {
-  summary: "Something went wrong on our side. Please try again in a moment.",
-  blocks: [
-    {
-      type: "text",
-      text: ["Something went wrong on our side. Please try again in a moment."],
-    },
-  ],
-};
 
 /** Errors where a response_url "in_channel" post still works although chat.postMessage did not. */
 const NOT_IN_CHANNEL = new Set(["not_in_channel", "channel_not_found"]);
@@ -57,10 +50,10 @@ export async function sendDirect(client: webApi.WebClient, userId: string, messa
   return client.chat.postMessage({ channel, ...renderMessage(message) });
 }
 
-const FILES_SENT: Message = {
-  summary: "I sent the file to our direct messages.",
-  blocks: [{ type: "context", text: ["📎 I sent the file to our direct messages."] }],
-};
+function filesSentMessage(locale?: string): Message {
+  const text = translator(locale).t("slack.filesSent");
+  return { summary: text, blocks: [{ type: "context", text: [`📎 ${text}`] }] };
+}
 
 async function sendPrivate(ctx: ReplyContext, message: Message): Promise<void> {
   // Ephemeral messages cannot carry files: a private reply with files goes to the DM.
@@ -70,7 +63,7 @@ async function sendPrivate(ctx: ReplyContext, message: Message): Promise<void> {
       await postToResponseUrl(ctx.responseUrl, {
         response_type: "ephemeral",
         replace_original: false,
-        ...renderMessage(FILES_SENT),
+        ...renderMessage(filesSentMessage(ctx.locale?.())),
       });
     }
     return;

@@ -11,10 +11,11 @@ import type { Kysely } from "kysely";
 import type { Core } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { Database } from "../../src/db/types.ts";
-import { explainFailure } from "../../src/messages/unavailable.ts";
+import { explainFailure, sorryMessage } from "../../src/messages/unavailable.ts";
 import type { Messenger } from "../../src/ports.ts";
 import { type Clock, systemClock } from "../../src/time/clock.ts";
 import type { NodeHandler } from "../platform.ts";
+import { clientLocale } from "./actor.ts";
 import { StackupTeamsBot } from "./bot.ts";
 import { renderActivity } from "./cards.ts";
 import { FileOfferStore } from "./file-offers.ts";
@@ -25,7 +26,6 @@ import { type AdapterLogger, describeError } from "./logging.ts";
 import { createTeamsMessenger } from "./messenger.ts";
 import { isTeamsConfigured } from "./platform.ts";
 import { ConversationReferenceStore } from "./references.ts";
-import { SORRY } from "./replies.ts";
 import { MICROSOFT_KEYS_URL, remoteKeys } from "./sso.ts";
 import { tabHandler } from "./tab.ts";
 import { createFileUploader } from "./upload.ts";
@@ -154,7 +154,10 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: describeError(error) }, "Unhandled Teams error");
     try {
-      await context.sendActivity(renderActivity(explainFailure(error) ?? SORRY));
+      const locale = clientLocale(context.activity) ?? undefined;
+      await context.sendActivity(
+        renderActivity(explainFailure(error, locale) ?? sorryMessage(locale)),
+      );
     } catch (sendError) {
       logger.warn(
         { err: describeError(sendError) },

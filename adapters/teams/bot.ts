@@ -7,9 +7,10 @@ import {
   TurnContext,
 } from "botbuilder";
 import type { Actor, Core } from "../../src/commands/core.ts";
+import { translator } from "../../src/i18n/index.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
-import { explainFailure } from "../../src/messages/unavailable.ts";
-import { teamsActor, teamsIdentity } from "./actor.ts";
+import { explainFailure, sorryMessage } from "../../src/messages/unavailable.ts";
+import { clientLocale, teamsActor, teamsIdentity } from "./actor.ts";
 import {
   FILE_INFO_CONTENT_TYPE,
   filesToOffer,
@@ -40,7 +41,7 @@ import {
   FileDownloadError,
   type FileDownloader,
   hasInlineImage,
-  INLINE_IMAGE,
+  inlineImageMessage,
   type TeamsFile,
 } from "./files.ts";
 import type { TeamsInstalls } from "./installs.ts";
@@ -55,12 +56,11 @@ import {
   tenantOf,
 } from "./references.ts";
 import {
-  NO_IDENTITY,
-  OFFER_GONE,
-  OPEN_PERSONAL_CHAT,
+  noIdentityMessage,
   offerDeclinedMessage,
-  SENT_PRIVATELY,
-  SORRY,
+  offerGoneMessage,
+  openPersonalChatMessage,
+  sentPrivatelyMessage,
   uploadFailedMessage,
   welcomeMessage,
 } from "./replies.ts";
@@ -124,7 +124,7 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       if (botAdded && scope === "personal") {
         // A greeting of our own: asking the core would sign the person up before their client
         // has told us their time zone.
-        await context.sendActivity(renderActivity(welcomeMessage()));
+        await context.sendActivity(renderActivity(welcomeMessage(this.localeOf(context))));
       }
       if (botAdded && scope === "channel" && reference) {
         await rememberTeamChannels(context, reference, options.store, options.logger);
@@ -216,7 +216,7 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       if (hasInlineImage(context.activity)) {
         // Pasted images sit behind the bot's own token; we don't send it to fetch them.
         if (commandText(context.activity)) await this.command(context);
-        await context.sendActivity(renderActivity(INLINE_IMAGE));
+        await context.sendActivity(renderActivity(inlineImageMessage(this.localeOf(context))));
         return;
       }
     }
@@ -232,7 +232,8 @@ export class StackupTeamsBot extends TeamsActivityHandler {
           actor,
           commandText(context.activity, await resolveMentions(context)),
         ),
-      (error) => (error instanceof MentionLookupError ? mentionFailedMessage(error.member) : null),
+      (error, locale) =>
+        error instanceof MentionLookupError ? mentionFailedMessage(error.member, locale) : null,
     );
   }
 
@@ -249,7 +250,8 @@ export class StackupTeamsBot extends TeamsActivityHandler {
           size: 0,
           bytes: (limit) => this.download(file.downloadUrl, limit),
         }),
-      (error) => (error instanceof FileDownloadError ? downloadFailedMessage(file.name) : null),
+      (error, locale) =>
+        error instanceof FileDownloadError ? downloadFailedMessage(file.name, locale) : null,
     );
   }
 
@@ -261,25 +263,26 @@ export class StackupTeamsBot extends TeamsActivityHandler {
     context: TurnContext,
     what: string,
     work: (actor: Actor) => Promise<Reply>,
-    explain: (error: unknown) => Message | null = () => null,
+    explain: (error: unknown, locale?: string) => Message | null = () => null,
   ): Promise<void> {
     const actor = teamsActor(context, this.options.logger);
     if (!actor) {
-      await context.sendActivity(renderActivity(NO_IDENTITY));
+      await context.sendActivity(renderActivity(noIdentityMessage(this.localeOf(context))));
       return;
     }
     let reply: Reply;
     try {
       reply = await work(actor);
     } catch (error) {
-      const explained = explain(error) ?? explainFailure(error);
+      const locale = this.localeOf(context);
+      const explained = explain(error, locale) ?? explainFailure(error, locale);
       if (explained) {
         this.options.logger.warn({ err: describeError(error), what }, "Teams interaction refused");
         await context.sendActivity(renderActivity(explained));
         return;
       }
       this.options.logger.error({ err: describeError(error), what }, "Teams interaction failed");
-      await context.sendActivity(renderActivity(SORRY));
+      await context.sendActivity(renderActivity(sorryMessage(locale)));
       return;
     }
     await this.deliver(context, reply);
@@ -366,7 +369,7 @@ export class StackupTeamsBot extends TeamsActivityHandler {
     const owner = teamsIdentity(context.activity);
     const chat = owner && (await this.personalChat(context, owner));
     if (!owner || !chat) {
-      await context.sendActivity(renderActivity(OPEN_PERSONAL_CHAT));
+      await context.sendActivity(renderActivity(openPersonalChatMessage(this.localeOf(context))));
       return;
     }
     const activity = await render(owner);
@@ -377,7 +380,7 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       "send",
       (personal) => personal.sendActivity(activity),
     );
-    await context.sendActivity(renderActivity(SENT_PRIVATELY));
+    await context.sendActivity(renderActivity(sentPrivatelyMessage(this.localeOf(context))));
   }
 
   /** The person's personal chat with the bot: the stored one, or a new one. */
@@ -416,7 +419,9 @@ export class StackupTeamsBot extends TeamsActivityHandler {
         );
         const file = attachmentOf(offer);
         await context.sendActivity(
-          renderActivity(uploadFailedMessage(file), [{ id: offer.id, file }]),
+          renderActivity(uploadFailedMessage(file, this.localeOf(context)), [
+            { id: offer.id, file },
+          ]),
         );
         return;
       }
@@ -424,7 +429,9 @@ export class StackupTeamsBot extends TeamsActivityHandler {
       this.options.logger.info({ size: offer.data.byteLength }, "Saved a file to OneDrive");
       await context.sendActivity({
         type: "message",
-        text: `Saved ${escapeMarkdown(oneLine(info.name))} to your OneDrive.`,
+        text: translator(this.localeOf(context)).t("teams.savedToOneDrive", {
+          name: escapeMarkdown(oneLine(info.name)),
+        }),
         attachments: [
           {
             contentType: FILE_INFO_CONTENT_TYPE,
@@ -444,7 +451,8 @@ export class StackupTeamsBot extends TeamsActivityHandler {
   ): Promise<void> {
     await this.answerOffer(context, response, async (offer) => {
       await this.options.offers.remove(offer.id);
-      await context.sendActivity(renderActivity(offerDeclinedMessage(offer.filename)));
+      const locale = this.localeOf(context);
+      await context.sendActivity(renderActivity(offerDeclinedMessage(offer.filename, locale)));
     });
   }
 
@@ -466,13 +474,26 @@ export class StackupTeamsBot extends TeamsActivityHandler {
           { found: Boolean(offer), action: response?.action },
           "A file offer was answered that is not open to this person",
         );
-        await context.sendActivity(renderActivity(OFFER_GONE));
+        await context.sendActivity(renderActivity(offerGoneMessage(this.localeOf(context))));
         return;
       }
       await work(offer);
     } catch (error) {
       this.options.logger.error({ err: describeError(error) }, "Teams file consent failed");
-      await context.sendActivity(renderActivity(SORRY));
+      await context.sendActivity(renderActivity(sorryMessage(this.localeOf(context))));
     }
+  }
+
+  /** The person's language: the one the core last answered them in, else their client's. */
+  private localeOf(context: TurnContext): string | undefined {
+    const person = teamsIdentity(context.activity);
+    const known =
+      person &&
+      this.options.core.localeOf?.({
+        platform: "teams",
+        workspaceExternalId: person.tenantId,
+        userExternalId: person.aadObjectId,
+      });
+    return known || clientLocale(context.activity) || undefined;
   }
 }

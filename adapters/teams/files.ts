@@ -4,6 +4,7 @@ import {
   createSafeFetch,
   ResponseTooLargeError,
 } from "../../src/domain/verification/safe-fetch.ts";
+import { translator } from "../../src/i18n/index.ts";
 import type { Message } from "../../src/messages/model.ts";
 
 /** How Teams hands a bot a file someone attached in a personal chat (needs `supportsFiles`). */
@@ -107,32 +108,18 @@ export function createFileDownloader(options: FileDownloaderOptions = {}): FileD
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export function downloadFailedMessage(name: string): Message {
+export function downloadFailedMessage(name: string, locale?: string): Message {
+  const t = translator(locale);
   return {
-    summary: `I couldn't download ${name}.`,
-    blocks: [
-      {
-        type: "text",
-        text: [
-          "I couldn't download “",
-          name,
-          "” from Teams, so nothing has changed. Please share it again in a moment.",
-        ],
-      },
-    ],
+    summary: t.t("teams.downloadFailedSummary", { name }),
+    blocks: [{ type: "text", text: t.rich("teams.downloadFailed", { name }) }],
   };
 }
 
-export const INLINE_IMAGE: Message = {
-  summary: "I can't read images pasted into the chat.",
-  blocks: [
-    {
-      type: "text",
-      text: [
-        "I can't read images pasted into the chat. To check a badge, attach the badge file itself with ",
-        { bold: "Attach file" },
-        " — a baked PNG or SVG, its JSON or a JWT.",
-      ],
-    },
-  ],
-};
+export function inlineImageMessage(locale?: string): Message {
+  const t = translator(locale);
+  return {
+    summary: t.t("teams.inlineImageSummary"),
+    blocks: [{ type: "text", text: t.rich("teams.inlineImage") }],
+  };
+}

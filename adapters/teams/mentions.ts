@@ -1,4 +1,5 @@
 import { type Activity, type Mention, TeamsInfo, type TurnContext } from "botbuilder";
+import { translator } from "../../src/i18n/index.ts";
 import type { Message } from "../../src/messages/model.ts";
 
 /** A mention of a person Teams could not tell us about: the command must not run without them. */
@@ -44,18 +45,10 @@ export async function resolveMentions(context: TurnContext): Promise<Map<string,
   return out;
 }
 
-export function mentionFailedMessage(name: string): Message {
+export function mentionFailedMessage(name: string, locale?: string): Message {
+  const t = translator(locale);
   return {
-    summary: `I couldn't look up ${name}.`,
-    blocks: [
-      {
-        type: "text",
-        text: [
-          "I couldn't look up “",
-          name,
-          "” in Teams just now, so nothing has changed. Try again in a moment, or name them by e-mail address.",
-        ],
-      },
-    ],
+    summary: t.t("teams.mentionFailedSummary", { name }),
+    blocks: [{ type: "text", text: t.rich("teams.mentionFailed", { name }) }],
   };
 }

@@ -31,6 +31,13 @@ export interface Core {
   home(actor: Actor): Promise<Message>;
   /** A file the person shared in their direct messages with the bot, e.g. a badge. */
   file(actor: Actor, file: SharedFile): Promise<Reply>;
+  /**
+   * The language the person was last answered in, else their workspace's, from memory: for
+   * replies made without the core's work (busy, database down). Undefined when not known.
+   */
+  localeOf?(
+    person: Pick<Actor, "platform" | "workspaceExternalId" | "userExternalId">,
+  ): string | undefined;
   /** The command words the core knows, so metrics can name them without naming anything else. */
   verbs?(): readonly string[];
 }

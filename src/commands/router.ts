@@ -5,6 +5,7 @@ import { GoalService } from "../domain/goals/service.ts";
 import { UserRepository } from "../domain/users/repository.ts";
 import { UserService } from "../domain/users/service.ts";
 import { resolveLocale, supportedLocale } from "../i18n/index.ts";
+import { RememberedLocales } from "../i18n/remembered.ts";
 import { helpMessage } from "../messages/goals.ts";
 import type { Reply } from "../messages/model.ts";
 import type { JobQueue } from "../ports.ts";
@@ -17,6 +18,7 @@ import {
   type FeatureDeps,
   type FeatureFactory,
   problem,
+  problemIn,
   readPayload,
   type Session,
   say,
@@ -56,12 +58,19 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
   };
   const features = [goalsFeature, ...factories].map((make) => make(shared));
   const routes = new Routes(features);
+  const remembered = new RememberedLocales();
+  const workspaceKey = (a: Pick<Actor, "platform" | "workspaceExternalId">) =>
+    `${a.platform}:${a.workspaceExternalId}`;
 
   async function session(actor: Actor): Promise<Session> {
     const user = await users.identify(actor);
     // The person's choice, their platform's, then the workspace's; the last costs a query.
     const own = supportedLocale(user.locale) ?? supportedLocale(user.platform_locale);
-    const locale = own ?? resolveLocale(await users.workspaceLocale(user.workspace_id));
+    const workspace = own
+      ? undefined
+      : supportedLocale(await users.workspaceLocale(user.workspace_id));
+    const locale = own ?? resolveLocale(workspace);
+    remembered.remember(workspaceKey(actor), actor.userExternalId, locale, workspace ?? undefined);
     return {
       actor,
       user,
@@ -78,14 +87,14 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
       const handle = routes.actions.get(action);
       const reply = handle
         ? await handle(s, readPayload(value))
-        : problem("That button isn't something I know how to handle any more.");
+        : problemIn(s, "error.unknownButton");
       // A click answers in place of the message that carried the button, not below it.
       return reply.kind === "message" ? { kind: "update", message: reply.message } : reply;
     },
     async submit(actor, formId, state, values) {
       const s = await session(actor);
       const handle = routes.forms.get(formId);
-      if (!handle) return { ok: true, reply: problem("That form has expired.") };
+      if (!handle) return { ok: true, reply: problemIn(s, "error.formExpired") };
       return handle(s, state, values);
     },
     async home(actor) {
@@ -97,6 +106,7 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
     async file(actor, file) {
       return receiveBadgeFile(shared, await session(actor), file);
     },
+    localeOf: (person) => remembered.of(workspaceKey(person), person.userExternalId),
     verbs: () => [...routes.commands.keys()],
   };
 }

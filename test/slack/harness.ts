@@ -40,6 +40,8 @@ export class StubCore implements Core {
     reply: { kind: "none" },
   });
   onFile: (file: SharedFile) => Promise<Reply> = async () => ({ kind: "none" });
+  /** The language the core would say it last answered someone in. */
+  localeOf: NonNullable<Core["localeOf"]> = () => undefined;
   onHome: () => Promise<Message> = async () => ({
     summary: "Home",
     blocks: [{ type: "header", text: "Your goals" }],

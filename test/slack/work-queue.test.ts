@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SLACK_EVENTS_PATH } from "../../adapters/slack/app.ts";
-import { BUSY, RESPONSE_URL_USABLE_MS } from "../../adapters/slack/listeners/work.ts";
+import { RESPONSE_URL_USABLE_MS } from "../../adapters/slack/listeners/work.ts";
 import { WorkQueue } from "../../adapters/slack/work-queue.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
+import { busyMessage } from "../../src/messages/unavailable.ts";
 import { sign, slashCommandBody } from "../support/slack-signing.ts";
 import { eventually, type Harness, startHarness } from "./harness.ts";
 
@@ -101,7 +102,10 @@ describe("Slack work after acks", () => {
     // Full: the next one is told at once, in the ack, and its work never reaches the core.
     const refused = await send(h, "c7").res;
     expect(refused.status).toBe(200);
-    expect(await refused.json()).toMatchObject({ response_type: "ephemeral", text: BUSY.summary });
+    expect(await refused.json()).toMatchObject({
+      response_type: "ephemeral",
+      text: busyMessage().summary,
+    });
 
     // Released out of order, the waiting work still starts in arrival order.
     release.get("c1")!();

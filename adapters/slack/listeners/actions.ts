@@ -2,7 +2,7 @@ import type { App } from "@slack/bolt";
 import { slackActor } from "../actor.ts";
 import { actionFromId } from "../blocks.ts";
 import type { ReplyContext } from "../replies.ts";
-import { type Handling, publishHome, work } from "./work.ts";
+import { type Handling, localeOf, publishHome, work } from "./work.ts";
 
 interface ButtonLike {
   action_id: string;
@@ -44,6 +44,7 @@ export function actionListeners(bolt: App, h: Handling): void {
       channelId: body.channel?.id ?? container.channel_id,
       responseUrl: body.response_url,
       triggerId: body.trigger_id,
+      locale: localeOf(h, teamId, body.user.id),
     };
     const value = clicked.value ?? clicked.selected_option?.value ?? clicked.selected_date ?? "";
     const name = actionFromId(clicked.action_id);

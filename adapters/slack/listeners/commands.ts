@@ -1,8 +1,9 @@
 import type { App } from "@slack/bolt";
+import { busyMessage } from "../../../src/messages/unavailable.ts";
 import { slackActor } from "../actor.ts";
 import { SLACK_COMMANDS } from "../command.ts";
 import type { ReplyContext } from "../replies.ts";
-import { BUSY, type Handling, work } from "./work.ts";
+import { type Handling, localeOf, work } from "./work.ts";
 
 /** `/learn …`: acknowledged at once, answered when the core is done. */
 export function commandListeners(bolt: App, h: Handling): void {
@@ -12,7 +13,8 @@ export function commandListeners(bolt: App, h: Handling): void {
       if (h.queue.full) {
         // The ack itself says so: no work and no extra post while the service is overloaded.
         h.logger.warn({ what: `command ${command}` }, "Slack work queue full: asked to try again");
-        await ack({ response_type: "ephemeral", text: BUSY.summary });
+        const locale = localeOf(h, cmd.team_id, cmd.user_id)();
+        await ack({ response_type: "ephemeral", text: busyMessage(locale).summary });
         return;
       }
       await ack();
@@ -29,6 +31,7 @@ export function commandListeners(bolt: App, h: Handling): void {
         channelId: cmd.channel_id,
         responseUrl: cmd.response_url,
         triggerId: cmd.trigger_id,
+        locale: localeOf(h, cmd.team_id, cmd.user_id),
       };
       work(h, ctx, `command ${command}`, () => core.command(actor, cmd.text.trim()));
     });

@@ -2,7 +2,7 @@ import type { App } from "@slack/bolt";
 import { slackActor } from "../actor.ts";
 import { downloadSlackFile, type SlackFile } from "../files.ts";
 import type { ReplyContext } from "../replies.ts";
-import { type Handling, queueHome, work } from "./work.ts";
+import { type Handling, localeOf, queueHome, work } from "./work.ts";
 
 /** A message event in the bot's DM (message.im), as far as the adapter reads it. */
 interface DirectMessage {
@@ -43,6 +43,7 @@ export function eventListeners(bolt: App, h: Handling, origins: readonly string[
       userId: m.user,
       source: { kind: "command" },
       channelId: m.channel,
+      locale: localeOf(h, teamId, m.user),
     };
     work(h, ctx, "file", () =>
       core.file(actor, {

@@ -1,12 +1,14 @@
 import type { App } from "@slack/bolt";
 import type { FormResult } from "../../../src/commands/core.ts";
+import { translator } from "../../../src/i18n/index.ts";
 import type { Reply } from "../../../src/messages/model.ts";
+import { sorryMessage } from "../../../src/messages/unavailable.ts";
 import { slackActor } from "../actor.ts";
 import { decodeMetadata, readFormValues, renderForm, type SubmittedState } from "../blocks.ts";
 import { describeError } from "../logging.ts";
 import { truncatePlain } from "../mrkdwn.ts";
-import { type ReplyContext, SORRY } from "../replies.ts";
-import { apologise, type Handling, work } from "./work.ts";
+import type { ReplyContext } from "../replies.ts";
+import { apologise, type Handling, localeOf, work } from "./work.ts";
 
 /** Slack closes a modal it has not heard back about within 3 s; answer before then. */
 const SUBMIT_DEADLINE_MS = 2_500;
@@ -29,6 +31,7 @@ export function viewListeners(bolt: App, h: Handling): void {
       channelId: meta.channelId,
       responseUrl: meta.responseUrl,
       triggerId: (body as { trigger_id?: string }).trigger_id,
+      locale: localeOf(h, teamId, body.user.id),
     };
 
     const pending = core.submit(actor, view.callback_id, meta.state, values);
@@ -43,7 +46,9 @@ export function viewListeners(bolt: App, h: Handling): void {
     if (first === "late") {
       // Close the modal now; the outcome arrives as a message when the core is done.
       await ack();
-      work(h, ctx, `submit ${view.callback_id}`, async () => lateReply(await pending));
+      work(h, ctx, `submit ${view.callback_id}`, async () =>
+        lateReply(await pending, ctx.locale?.()),
+      );
       return;
     }
     if ("error" in first) {
@@ -52,7 +57,8 @@ export function viewListeners(bolt: App, h: Handling): void {
         "Slack interaction failed",
       );
       const target = inputIds[0];
-      if (target) await ack({ response_action: "errors", errors: { [target]: SORRY.summary } });
+      const sorry = sorryMessage(ctx.locale?.()).summary;
+      if (target) await ack({ response_action: "errors", errors: { [target]: sorry } });
       else {
         await ack();
         await apologise(h, ctx);
@@ -79,16 +85,14 @@ export function viewListeners(bolt: App, h: Handling): void {
 }
 
 /** After the modal has closed, errors can only be told as a message. */
-function lateReply(result: FormResult): Reply {
+function lateReply(result: FormResult, locale?: string): Reply {
   if (result.ok) return result.reply.kind === "form" ? { kind: "none" } : result.reply;
   const lines = Object.values(result.errors);
+  const summary = translator(locale).t("reply.formNotSaved");
   return {
     kind: "message",
     visibility: "private",
-    message: {
-      summary: "Your form was not saved.",
-      blocks: [{ type: "text", text: ["Your form was not saved:\n", lines.join("\n")] }],
-    },
+    message: { summary, blocks: [{ type: "text", text: [summary, "\n", lines.join("\n")] }] },
   };
 }
 

@@ -1,10 +1,10 @@
 import type { webApi } from "@slack/bolt";
 import type { Actor, Core } from "../../../src/commands/core.ts";
 import type { Message, Reply } from "../../../src/messages/model.ts";
-import { explainFailure } from "../../../src/messages/unavailable.ts";
+import { busyMessage, explainFailure, sorryMessage } from "../../../src/messages/unavailable.ts";
 import { renderHome } from "../blocks.ts";
 import { type AdapterLogger, describeError } from "../logging.ts";
-import { deliverReply, type ReplyContext, SORRY } from "../replies.ts";
+import { deliverReply, type ReplyContext } from "../replies.ts";
 import type { WorkQueue } from "../work-queue.ts";
 
 /** What every listener works with. */
@@ -23,17 +23,10 @@ export interface Handling {
  */
 export const RESPONSE_URL_USABLE_MS = 29 * 60_000;
 
-export const BUSY: Message = {
-  summary: "Stackup is very busy right now and could not take that. Please try again in a minute.",
-  blocks: [
-    {
-      type: "text",
-      text: [
-        "Stackup is very busy right now and could not take that. Please try again in a minute.",
-      ],
-    },
-  ],
-};
+/** The person's language as the core last knew it (or their workspace's), for notes of our own. */
+export const localeOf =
+  (h: Pick<Handling, "core">, teamId: string, userId: string) => (): string | undefined =>
+    h.core.localeOf?.({ platform: "slack", workspaceExternalId: teamId, userExternalId: userId });
 
 /**
  * Queues one interaction's work after its ack: the core's answer, then the reply; a failure
@@ -50,7 +43,7 @@ export function work(
   const accepted = h.queue.offer(() => perform(h, replyRoute(h, ctx, queuedAt), what, run));
   if (!accepted) {
     h.logger.warn({ what, slackUser: ctx.userId }, "Slack work queue full: asked to try again");
-    void tell(h, ctx, BUSY);
+    void tell(h, ctx, busyMessage(ctx.locale?.()));
   }
   return accepted;
 }
@@ -86,7 +79,8 @@ async function perform(h: Handling, ctx: ReplyContext, what: string, run: () => 
 }
 
 export async function apologise(h: Handling, ctx: ReplyContext, error?: unknown) {
-  await tell(h, ctx, explainFailure(error) ?? SORRY);
+  const locale = ctx.locale?.();
+  await tell(h, ctx, explainFailure(error, locale) ?? sorryMessage(locale));
 }
 
 /** A private note that needs no work from the core. */
@@ -119,7 +113,8 @@ export async function publishHome(
     home = await h.core.home(actor);
   } catch (error) {
     h.logger.error({ err: describeError(error), what: "home" }, "Slack interaction failed");
-    home = explainFailure(error) ?? SORRY;
+    const locale = h.core.localeOf?.(actor);
+    home = explainFailure(error, locale) ?? sorryMessage(locale);
   }
   try {
     await client.views.publish({ user_id: userId, view: renderHome(home) });
