@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
+  type Activity,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
@@ -74,6 +75,12 @@ function authOptions(
     ...(teams.appPassword ? { MicrosoftAppPassword: teams.appPassword } : {}),
     ...(teams.tenantId ? { MicrosoftAppTenantId: teams.tenantId } : {}),
   } as ConfigurationBotFrameworkAuthenticationOptions;
+}
+
+/** The note for a failure nothing else caught, in the client's language. */
+function apology(activity: Partial<Activity>, error: unknown): Partial<Activity> {
+  const locale = clientLocale(activity) ?? undefined;
+  return renderActivity(explainFailure(error, locale) ?? sorryMessage(locale));
 }
 
 /**
@@ -154,10 +161,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: describeError(error) }, "Unhandled Teams error");
     try {
-      const locale = clientLocale(context.activity) ?? undefined;
-      await context.sendActivity(
-        renderActivity(explainFailure(error, locale) ?? sorryMessage(locale)),
-      );
+      await context.sendActivity(apology(context.activity, error));
     } catch (sendError) {
       logger.warn(
         { err: describeError(sendError) },
