@@ -20,6 +20,7 @@ import { verificationWording } from "../../src/messages/verification.ts";
 import type { JobQueue, Messenger } from "../../src/ports.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/db.ts";
+import { seedCompletion, seedPerson } from "../support/seed.ts";
 
 const BASE = "https://issuer.example";
 const FIXTURES = new URL("./fixtures/hosted/", import.meta.url);
@@ -83,22 +84,12 @@ describe("one badge check of a completion at a time, across workers", () => {
   beforeAll(async () => {
     t = await createTestDatabase("verification_claims");
     other = createDatabase({ connectionString: TEST_DATABASE_URL, schema: t.schema, max: 2 });
-    const ws = await t.db
-      .insertInto("workspaces")
-      .values({ platform: "slack", external_id: "T1" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const user = await t.db
-      .insertInto("users")
-      .values({
-        workspace_id: ws.id,
-        platform_user_id: "U1",
-        display_name: "Alice",
-        email: "Alice@Example.test",
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    userId = user.id;
+    ({ userId } = await seedPerson(t.db, {
+      workspace: "T1",
+      user: "U1",
+      name: "Alice",
+      email: "Alice@Example.test",
+    }));
   });
   afterAll(async () => {
     await other?.close();
@@ -109,18 +100,8 @@ describe("one badge check of a completion at a time, across workers", () => {
   });
 
   /** A completed goal with no link, as after `done <goal>`; returns its completion id. */
-  async function completion(title: string): Promise<number> {
-    const goal = await t.db
-      .insertInto("goals")
-      .values({ user_id: userId, title, status: "completed" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const c = await t.db
-      .insertInto("completions")
-      .values({ goal_id: goal.id, evidence_url: null, completed_at: clock.now() })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return c.id;
+  function completion(title: string): Promise<number> {
+    return seedCompletion(t.db, userId, { title, completedAt: clock.now() });
   }
 
   const workers = (fetch: Fetcher) => {
@@ -248,37 +229,17 @@ describe("a shared badge file lost with its job", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase("verification_lost_file");
-    const ws = await t.db
-      .insertInto("workspaces")
-      .values({ platform: "slack", external_id: "T1" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const user = await t.db
-      .insertInto("users")
-      .values({
-        workspace_id: ws.id,
-        platform_user_id: "U1",
-        display_name: "Alice",
-        email: "Alice@Example.test",
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    userId = user.id;
+    ({ userId } = await seedPerson(t.db, {
+      workspace: "T1",
+      user: "U1",
+      name: "Alice",
+      email: "Alice@Example.test",
+    }));
   });
   afterAll(() => t?.drop());
 
-  async function completion(title: string): Promise<number> {
-    const goal = await t.db
-      .insertInto("goals")
-      .values({ user_id: userId, title, status: "completed" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const c = await t.db
-      .insertInto("completions")
-      .values({ goal_id: goal.id, evidence_url: null, completed_at: clock.now() })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return c.id;
+  function completion(title: string): Promise<number> {
+    return seedCompletion(t.db, userId, { title, completedAt: clock.now() });
   }
 
   it("is checked from the copy kept on the completion when the sweep queues it again", async () => {

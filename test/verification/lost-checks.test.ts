@@ -10,6 +10,7 @@ import {
 import type { JobQueue } from "../../src/ports.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { seedCompletion, seedPerson } from "../support/seed.ts";
 
 const MIN = 60_000;
 
@@ -19,35 +20,22 @@ describe("checks lost from the queue", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase("lost_checks");
-    const ws = await t.db
-      .insertInto("workspaces")
-      .values({ platform: "slack", external_id: "T1" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const user = await t.db
-      .insertInto("users")
-      .values({ workspace_id: ws.id, platform_user_id: "U1", display_name: "Alice" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const user = await person("T1", "U1", "Alice");
     for (const title of ["lost", "recent", "verified"]) {
-      const goal = await t.db
-        .insertInto("goals")
-        .values({ user_id: user.id, title, status: "completed" })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const c = await t.db
-        .insertInto("completions")
-        .values({
-          goal_id: goal.id,
-          evidence_url: `https://badges.example.test/${title}`,
-          completed_at: new Date("2026-06-01T08:00:00Z"),
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      ids.push(c.id);
+      ids.push(
+        await seedCompletion(t.db, user.id, {
+          title,
+          completedAt: new Date("2026-06-01T08:00:00Z"),
+          evidenceUrl: `https://badges.example.test/${title}`,
+        }),
+      );
     }
   });
   afterAll(() => t?.drop());
+
+  const person = async (workspace: string, user: string, name: string) => ({
+    id: (await seedPerson(t.db, { workspace, user, name })).userId,
+  });
 
   it("queues again only checks pending long after queueing, once per sweep", async () => {
     const clock = new ManualClock("2026-06-01T09:00:00Z");
@@ -103,26 +91,9 @@ describe("checks lost from the queue", () => {
 
   it("starts at most a few badge-file checks a minute per person, losing nothing", async () => {
     const clock = new ManualClock("2026-06-03T09:00:00Z");
-    const ws = await t.db
-      .insertInto("workspaces")
-      .values({ platform: "slack", external_id: "T2" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const user = await t.db
-      .insertInto("users")
-      .values({ workspace_id: ws.id, platform_user_id: "U2", display_name: "Bob" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const user = await person("T2", "U2", "Bob");
     for (let i = 0; i < CHECKS_PER_MINUTE + 2; i++) {
-      const goal = await t.db
-        .insertInto("goals")
-        .values({ user_id: user.id, title: `goal ${i}`, status: "completed" })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await t.db
-        .insertInto("completions")
-        .values({ goal_id: goal.id, evidence_url: null, completed_at: clock.now() })
-        .execute();
+      await seedCompletion(t.db, user.id, { title: `goal ${i}`, completedAt: clock.now() });
     }
     let enqueued = 0;
     const jobs: JobQueue = {
@@ -159,26 +130,9 @@ describe("checks lost from the queue", () => {
 
   it("counts files shared at the same moment one at a time, so the limit holds", async () => {
     const clock = new ManualClock("2026-06-04T09:00:00Z");
-    const ws = await t.db
-      .insertInto("workspaces")
-      .values({ platform: "slack", external_id: "T3" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const user = await t.db
-      .insertInto("users")
-      .values({ workspace_id: ws.id, platform_user_id: "U3", display_name: "Cleo" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const user = await person("T3", "U3", "Cleo");
     for (let i = 0; i < CHECKS_PER_MINUTE + 4; i++) {
-      const goal = await t.db
-        .insertInto("goals")
-        .values({ user_id: user.id, title: `goal ${i}`, status: "completed" })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await t.db
-        .insertInto("completions")
-        .values({ goal_id: goal.id, evidence_url: null, completed_at: clock.now() })
-        .execute();
+      await seedCompletion(t.db, user.id, { title: `goal ${i}`, completedAt: clock.now() });
     }
     const jobs: JobQueue = { async enqueue() {} };
     const file = new TextEncoder().encode('{"type":"OpenBadgeCredential"}');
