@@ -3,9 +3,15 @@ import { sql } from "kysely";
 import { postgresBackend, type QueueBackend, redisBackend } from "../jobs/backend.ts";
 import type { Config } from "../src/config.ts";
 import { createDatabase, type DatabaseHandle } from "../src/db/database.ts";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "../src/db/embedded.ts";
+import type { EmbeddedPostgres } from "../src/db/embedded.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import type { Logger } from "../src/log.ts";
+
+/** PGlite is loaded only by a process that runs it (no DATABASE_URL or no REDIS_URL). */
+async function startEmbeddedPostgres(options: { dataDir: string; name: string }) {
+  const { startEmbeddedPostgres } = await import("../src/db/embedded.ts");
+  return startEmbeddedPostgres(options);
+}
 
 export interface Database extends DatabaseHandle {
   embedded: EmbeddedPostgres | undefined;

@@ -8,13 +8,11 @@ import type { Feature, FeatureDeps } from "../feature.ts";
 
 /** `recommend <role, title or job description>`: credentials that teach what it asks for. */
 export function recommendFeature(deps: FeatureDeps): Feature {
-  // Read at start-up, so a broken skills.yaml stops the service instead of one request.
-  const vocab = vocabulary();
   const stacks = new StackRepository(deps.db);
 
   async function answer(text: string, locale?: string) {
     const [entries, allStacks] = await Promise.all([deps.catalog.all(), stacks.all()]);
-    const rec = recommend(text, entries, allStacks, vocab);
+    const rec = recommend(text, entries, allStacks, vocabulary());
     return privateReply(recommendMessage(rec, text, locale));
   }
 

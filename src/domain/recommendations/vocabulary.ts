@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { createRequire } from "node:module";
 
 /** Skills, their aliases and the roles that ask for them, as read from skills.yaml. */
 export interface Vocabulary {
@@ -98,11 +98,15 @@ export function buildVocabulary(source: unknown): Vocabulary {
 
 let loaded: Vocabulary | undefined;
 
-/** The shipped vocabulary, read and checked on first use (start-up fails loudly if it's bad). */
+/**
+ * The shipped vocabulary, read and checked on first use (the tests read it, so a broken file
+ * fails them). Not at start-up: the YAML parser and a cold parse cost a tenth of a second.
+ */
 export function vocabulary(): Vocabulary {
   if (!loaded) {
     const url = new URL("./skills.yaml", import.meta.url);
     try {
+      const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
       loaded = buildVocabulary(parse(readFileSync(url, "utf8")));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject } from "ajv";
-import addFormats from "ajv-formats";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { Duration } from "luxon";
 
 /** The verbs Stackup acts on; every other verb is stored and otherwise left alone. */
@@ -316,14 +316,29 @@ const statementSchema = {
   definitions,
 };
 
-const ajv = new Ajv({ strict: false, allErrors: false });
-addFormats.default(ajv);
 /**
  * An absolute IRI: a scheme, then anything but white space (ajv-formats knows only ASCII URIs).
  */
 export const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
-ajv.addFormat("iri", IRI);
-const validateSchema = ajv.compile(statementSchema);
+
+let compiled: ValidateFunction | undefined;
+
+/**
+ * The statement schema, compiled with the first statement: compiling it costs about half a
+ * second of CPU and tens of megabytes at start-up, which a service that receives no xAPI
+ * statements should not pay.
+ */
+function validateSchema(): ValidateFunction {
+  if (compiled) return compiled;
+  const require = createRequire(import.meta.url);
+  const { Ajv } = require("ajv") as typeof import("ajv");
+  const addFormats = require("ajv-formats") as typeof import("ajv-formats");
+  const ajv = new Ajv({ strict: false, allErrors: false });
+  addFormats.default(ajv);
+  ajv.addFormat("iri", IRI);
+  compiled = ajv.compile(statementSchema);
+  return compiled;
+}
 
 /** A statement that passed validation; only the parts Stackup reads are typed. */
 export interface Statement {
@@ -374,7 +389,8 @@ function describe(error: ErrorObject | undefined): string {
 
 /** Checks one statement against the xAPI rules Stackup enforces; the reason names the field. */
 export function validateStatement(input: unknown): Validation {
-  if (!validateSchema(input)) return { ok: false, reason: describe(validateSchema.errors?.[0]) };
+  const validate = validateSchema();
+  if (!validate(input)) return { ok: false, reason: describe(validate.errors?.[0]) };
   const statement = input as unknown as Statement;
   if (statement.verb.id === VERBS.voided && statement.object.objectType !== "StatementRef") {
     return { ok: false, reason: "a voiding statement's object must be a StatementRef" };
