@@ -1,5 +1,4 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { RequestListener } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { renderMessage } from "../../adapters/slack/blocks.ts";
 import {
@@ -14,6 +13,7 @@ import type { Message } from "../../src/messages/model.ts";
 import type { Messenger } from "../../src/ports.ts";
 import { startChaos } from "../checkins/harness.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
+import { serveOnLoopback } from "../support/loopback.ts";
 import { BOT_TOKEN, recordingLogger } from "./harness.ts";
 
 const nudge: Message = {
@@ -22,12 +22,25 @@ const nudge: Message = {
 };
 const slackIds = new Map([[7, "U0BOB"]]);
 
+/** Runs `run` against a loopback server standing in for Slack's API, closed afterwards. */
+async function withSlackServer(
+  handler: RequestListener,
+  run: (apiUrl: string) => Promise<void>,
+): Promise<void> {
+  const server = await serveOnLoopback(handler);
+  try {
+    await run(`${server.base}/api/`);
+  } finally {
+    await server.close();
+  }
+}
+
 /** A loopback server answering each post with what `answer` says for its text. */
-async function answeringByText(
+function answeringByText(
   answer: (text: string) => string,
   run: (apiUrl: string) => Promise<void>,
 ): Promise<void> {
-  const server = createServer((req, res) => {
+  return withSlackServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -35,14 +48,25 @@ async function answeringByText(
       res.writeHead(200, { "content-type": "application/json" });
       res.end(answer(text));
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`);
-  } finally {
-    server.closeAllConnections();
-    server.close();
-  }
+  }, run);
+}
+
+/** A Slack that accepts every post after `ms`, counting the posts that reached it. */
+function slowSlack(ms: number): { handler: RequestListener; received: () => number } {
+  let received = 0;
+  return {
+    received: () => received,
+    handler: (req, res) => {
+      received += 1;
+      req.resume();
+      req.on("end", () => {
+        setTimeout(() => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end('{"ok":true,"channel":"C0X","ts":"1.000001"}');
+        }, ms);
+      });
+    },
+  };
 }
 
 let fake: FakeSlack;
@@ -234,39 +258,24 @@ describe("Slack messenger's own chat.postMessage", () => {
   });
 
   it("gives up a post that takes longer than its timeout, as possibly delivered", async () => {
-    const server = createServer(() => undefined);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 200);
-      const started = Date.now();
-      const error = await post({ channel: "C0X", text: "hi" }).catch((e) => e);
-      expect(Date.now() - started).toBeLessThan(2_000);
-      expect(error).toMatchObject({ name: "SlackDeliveryError", code: "request_failed" });
-      expect(error.permanent).toBe(false);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    await withSlackServer(
+      () => undefined,
+      async (apiUrl) => {
+        const post = directPoster(apiUrl, BOT_TOKEN, 200);
+        const started = Date.now();
+        const error = await post({ channel: "C0X", text: "hi" }).catch((e) => e);
+        expect(Date.now() - started).toBeLessThan(2_000);
+        expect(error).toMatchObject({ name: "SlackDeliveryError", code: "request_failed" });
+        expect(error.permanent).toBe(false);
+      },
+    );
   });
 
   it("counts the wait for a free connection towards the timeout", async () => {
     // Every post takes 300 ms; 200 at once queue behind the pool's connections.
-    let received = 0;
-    const server = createServer((req, res) => {
-      received += 1;
-      req.resume();
-      req.on("end", () => {
-        setTimeout(() => {
-          res.writeHead(200, { "content-type": "application/json" });
-          res.end('{"ok":true,"channel":"C0X","ts":"1.000001"}');
-        }, 300);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 500);
+    const slack = slowSlack(300);
+    await withSlackServer(slack.handler, async (apiUrl) => {
+      const post = directPoster(apiUrl, BOT_TOKEN, 500);
       const started = Date.now();
       const results = await Promise.allSettled(
         Array.from({ length: 200 }, (_, i) => post({ channel: "C0X", text: `hi ${i}` })),
@@ -282,30 +291,15 @@ describe("Slack messenger's own chat.postMessage", () => {
       const unsent = codes.filter((c) => c === "not_sent").length;
       expect(unsent).toBeGreaterThan(0);
       await new Promise((r) => setTimeout(r, 700));
-      expect(received).toBe(200 - unsent);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+      expect(slack.received()).toBe(200 - unsent);
+    });
   });
 
   it("never writes a post after its caller's write-by time, however long the timeout", async () => {
     // Each answer takes 300 ms: 100 posts at once fill the pool's 64 connections, the rest wait.
-    let received = 0;
-    const server = createServer((req, res) => {
-      received += 1;
-      req.resume();
-      req.on("end", () => {
-        setTimeout(() => {
-          res.writeHead(200, { "content-type": "application/json" });
-          res.end('{"ok":true,"channel":"C0X","ts":"1.000001"}');
-        }, 300);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 5_000);
+    const slack = slowSlack(300);
+    await withSlackServer(slack.handler, async (apiUrl) => {
+      const post = directPoster(apiUrl, BOT_TOKEN, 5_000);
       const late = await post({ channel: "C0X", text: "late" }, undefined, Date.now() - 1).catch(
         (e) => e,
       );
@@ -326,29 +320,23 @@ describe("Slack messenger's own chat.postMessage", () => {
       expect(codes.length).toBeGreaterThan(0);
       expect(new Set(codes)).toEqual(new Set(["not_sent"]));
       await new Promise((r) => setTimeout(r, 500));
-      expect(received).toBe(sent);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+      expect(slack.received()).toBe(sent);
+    });
   });
 
   it("takes a 429 without Retry-After as a one-second wait", async () => {
-    const server = createServer((_req, res) => {
-      res.writeHead(429, { "content-type": "application/json" });
-      res.end('{"ok":false,"error":"ratelimited"}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 1_000);
-      const error = await post({ channel: "C0X", text: "hi" }).catch((e) => e);
-      expect(error).toBeInstanceOf(RateLimitedError);
-      expect(error.retryAfterMs).toBe(1000);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    await withSlackServer(
+      (_req, res) => {
+        res.writeHead(429, { "content-type": "application/json" });
+        res.end('{"ok":false,"error":"ratelimited"}');
+      },
+      async (apiUrl) => {
+        const post = directPoster(apiUrl, BOT_TOKEN, 1_000);
+        const error = await post({ channel: "C0X", text: "hi" }).catch((e) => e);
+        expect(error).toBeInstanceOf(RateLimitedError);
+        expect(error.retryAfterMs).toBe(1000);
+      },
+    );
   });
 
   it("takes a 200 it can't read as possibly delivered, and goes on posting", async () => {
@@ -408,27 +396,24 @@ describe("Slack messenger's own chat.postMessage", () => {
 
   it("keeps connections alive: posts one after another don't each open one", async () => {
     const sockets = new Set<unknown>();
-    const server = createServer((req, res) => {
-      sockets.add(req.socket);
-      req.resume();
-      req.on("end", () => {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end('{"ok":true,"channel":"C0X","ts":"1.000001"}');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const post = directPoster(`http://127.0.0.1:${port}/api/`, BOT_TOKEN, 1_000);
-      for (let i = 0; i < 20; i += 1) {
-        expect(await post({ channel: "C0X", text: `hi ${i}` })).toMatchObject({ ts: "1.000001" });
-      }
-      // The pool may open a second connection while the first finishes its response.
-      expect(sockets.size).toBeLessThanOrEqual(2);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    await withSlackServer(
+      (req, res) => {
+        sockets.add(req.socket);
+        req.resume();
+        req.on("end", () => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end('{"ok":true,"channel":"C0X","ts":"1.000001"}');
+        });
+      },
+      async (apiUrl) => {
+        const post = directPoster(apiUrl, BOT_TOKEN, 1_000);
+        for (let i = 0; i < 20; i += 1) {
+          expect(await post({ channel: "C0X", text: `hi ${i}` })).toMatchObject({ ts: "1.000001" });
+        }
+        // The pool may open a second connection while the first finishes its response.
+        expect(sockets.size).toBeLessThanOrEqual(2);
+      },
+    );
   });
 });
 
