@@ -221,6 +221,8 @@ export interface TeamsTable {
   /** Local "HH:MM". */
   digest_time: Generated<string>;
   digest_time_zone: Generated<string>;
+  /** The language of its digest (BCP 47); null: the workspace's. */
+  locale: string | null;
   created_at: CreatedAt;
 }
 

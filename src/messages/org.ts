@@ -1,52 +1,16 @@
 import { DateTime } from "luxon";
 import type { DigestMessages } from "../domain/org/digest-sender.ts";
-import type { TeamRow } from "../domain/org/repository.ts";
 import { svgToPng, weeklyHoursSvg } from "../domain/reports/chart.ts";
 import type { TeamDigest } from "../domain/reports/digest.ts";
 import type { Leaderboard } from "../domain/reports/leaderboard.ts";
-import type { PersonReport, Report } from "../domain/reports/report.ts";
-import type { Window } from "../domain/scoring/periods.ts";
 import type { CompletionLabels } from "../domain/scoring/points.ts";
-import {
-  type ShownVerification,
-  shownLabel,
-  shownVerified,
-  statusLabel,
-} from "../domain/verification/service.ts";
-import { type Translator, translator } from "../i18n/index.ts";
-import { hours, type ViewContext } from "./goals.ts";
-import type { Attachment, Block, Field, Inline, Message, RichText } from "./model.ts";
+import { resolveLocale, type Translator, translator } from "../i18n/index.ts";
+import type { Attachment, Block, Inline, Message, RichText } from "./model.ts";
+import { monthlySummaryMessage, shownVerificationLabel, windowIn } from "./report.ts";
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+export { shownVerificationLabel };
 
-export function windowLabel(w: Window): string {
-  if (w.period === "all") return "all time";
-  const a = DateTime.fromISO(w.firstDay);
-  const b = DateTime.fromISO(w.lastDay);
-  if (w.period === "month") return a.toFormat("LLLL yyyy");
-  if (w.period === "year") return a.toFormat("yyyy");
-  if (w.period === "quarter") return `Q${a.quarter} ${a.year}`;
-  return `${a.toFormat("d LLL")} – ${b.toFormat("d LLL yyyy")}`;
-}
-
-/**
- * "1 completion (✓ verified · issued by coursera.org)", "3 completions (2 ✓ verified · issued by
- * coursera.org and edx.org, 1 unverified)".
- */
-export function completionsLabel(total: number, labels: CompletionLabels): string {
-  const issuers = new Intl.ListFormat("en", { type: "conjunction" }).format(labels.issuers);
-  const verified = statusLabel("verified", false, issuers || null);
-  const parts = (
-    [
-      [labels.verified, verified],
-      [labels.linkOnly, statusLabel("link_only")],
-      [labels.unverified, statusLabel("unverified")],
-    ] as const
-  ).filter(([n]) => n > 0);
-  const detail =
-    parts.length === 1 ? parts[0]![1] : parts.map(([n, label]) => `${n} ${label}`).join(", ");
-  return `${plural(total, "completion")} (${detail})`;
-}
+/** A message of one paragraph (and a note under it), text already in the person's language. */
 
 export function textMessage(text: string, note?: string): Message {
   const blocks: Block[] = [{ type: "text", text: [text] }];
@@ -54,34 +18,7 @@ export function textMessage(text: string, note?: string): Message {
   return { summary: text, blocks };
 }
 
-/** A member asked for a report: where their own and their team's progress are instead. */
-export function reportsForManagersMessage(): Message {
-  const text: Inline[] = [
-    "Reports are for managers and admins. You can see your own progress with ",
-    { command: "goals" },
-    ", and your team's with ",
-    { command: "leaderboard" },
-    ".",
-  ];
-  return { summary: "Reports are for managers and admins.", blocks: [{ type: "text", text }] };
-}
-
-/** The leaderboard's period in the locale: "December 2026", "Q4 2026", "all time". */
-function windowIn(w: Window, t: Translator): string {
-  if (w.period === "all") return t.t("leaderboard.allTime");
-  const at = (iso: string) => new Date(`${iso}T12:00:00Z`);
-  const format = (options: Intl.DateTimeFormatOptions, iso: string) =>
-    new Intl.DateTimeFormat(t.locale, { ...options, timeZone: "UTC" }).format(at(iso));
-  if (w.period === "month") return format({ month: "long", year: "numeric" }, w.firstDay);
-  if (w.period === "year") return format({ year: "numeric" }, w.firstDay);
-  if (w.period === "quarter") {
-    const quarter = Math.floor(Number(w.firstDay.slice(5, 7)) / 3 - 0.01) + 1;
-    return t.t("leaderboard.quarter", { quarter, year: w.firstDay.slice(0, 4) });
-  }
-  return `${t.shortDate(w.firstDay)} – ${t.shortDate(w.lastDay, true)}`;
-}
-
-/** `completionsLabel` in the locale. */
+/** "3 completions (2 ✓ verified · issued by coursera.org and edx.org, 1 unverified)". */
 function completionsIn(total: number, labels: CompletionLabels, t: Translator): string {
   const shown = (state: string, issuer = "") => t.t("verification.shown", { state, issuer });
   const issuers = t.list(labels.issuers);
@@ -144,96 +81,6 @@ export function leaderboardMessage(
     }),
   });
   return { summary: title, blocks };
-}
-
-function personBlocks(p: PersonReport, ctx: ViewContext): Block[] {
-  const fields: Field[] = [{ label: "Hours", value: [hours(p.hours)] }];
-  fields.push({
-    label: "Active goals",
-    value: [
-      p.goals.length === 0
-        ? "none"
-        : p.goals
-            .map((g) => {
-              const total = g.pace.totalHours ? ` of ${hours(g.pace.totalHours)}` : "";
-              return `${g.title} (${hours(g.pace.loggedHours)}${total}, ${g.status === "paused" ? "paused" : g.pace.state})`;
-            })
-            .join("; "),
-    ],
-  });
-  fields.push({
-    label: "Completions",
-    value: [
-      p.completions.length === 0
-        ? "none"
-        : p.completions
-            .map(
-              (c) =>
-                `${c.credential}${c.provider ? ` (${c.provider})` : ""}, ${DateTime.fromJSDate(c.completedAt, { zone: ctx.timeZone }).toFormat("d LLL yyyy")}, ${shownLabel(c)}`,
-            )
-            .join("; "),
-    ],
-  });
-  const stalled = p.goals.filter((g) => g.stalled);
-  if (stalled.length > 0)
-    fields.push({ label: "Stalled", value: [stalled.map((g) => g.title).join("; ")] });
-  return [
-    { type: "text", text: [{ bold: p.name }] },
-    { type: "fields", fields },
-  ];
-}
-
-/** Slack allows 50 blocks a message; the CSV always carries everyone. */
-const MAX_PEOPLE_SHOWN = 20;
-
-export function reportMessage(
-  report: Report,
-  scope: string,
-  ctx: ViewContext,
-  csv: Attachment | null,
-): Message {
-  const s = report.summary;
-  const title = `Report · ${scope} · ${windowLabel(report.window)}`;
-  const blocks: Block[] = [
-    { type: "header", text: title },
-    {
-      type: "fields",
-      fields: [
-        { label: "Completions", value: [String(s.completions)] },
-        { label: "Hours", value: [hours(s.hours)] },
-        { label: "People active", value: [`${s.active} of ${s.people}`] },
-      ],
-    },
-  ];
-  for (const p of report.people.slice(0, MAX_PEOPLE_SHOWN)) {
-    blocks.push({ type: "divider" }, ...personBlocks(p, ctx));
-  }
-  if (report.people.length > MAX_PEOPLE_SHOWN) {
-    blocks.push({
-      type: "context",
-      text: [
-        `Showing ${MAX_PEOPLE_SHOWN} of ${report.people.length} people; add `,
-        { code: "csv" },
-        " for everyone.",
-      ],
-    });
-  }
-  return {
-    summary: `${title}: ${s.completions} completions, ${hours(s.hours)}, ${s.active} of ${s.people} active`,
-    blocks,
-    ...(csv ? { files: [csv] } : {}),
-  };
-}
-
-/** A completion's label where others see it, in the locale (the words of `shownLabel`). */
-export function shownVerificationLabel(c: ShownVerification, locale?: string): string {
-  const t = translator(locale);
-  let state: string = c.status;
-  if (c.revoked) state = "revoked";
-  else if (shownVerified(c)) state = c.issuerDomain ? "verifiedBy" : "verified";
-  else if (c.status === "verified" || c.status === "warning") state = "rechecking";
-  else if (c.anonymous && c.status === "unverified") state = "anonymous";
-  return t.t("verification.shown", { state, issuer: c.issuerDomain ?? "" });
 }
 
 function digestTitle(d: TeamDigest, t: Translator): string {
@@ -341,13 +188,6 @@ function unnamedCounts(d: TeamDigest, t: Translator): string | null {
   return t.t("digest.unnamed", { parts: parts.join(", ") });
 }
 
-export function teamCreatedMessage(team: TeamRow): Message {
-  const where = team.channel_id
-    ? `Its digest goes to #${team.channel_name ?? "the channel"} on Mondays at 09:00 (UTC); change it with admin digest.`
-    : "It has no digest channel.";
-  return textMessage(`Team ${team.name} created.`, where);
-}
-
 /**
  * A team digest's chart of hours per week, as a PNG attachment in `locale`. Its alt text says
  * what the bars show, week by week, for people who cannot see the image.
@@ -381,15 +221,15 @@ export function chartOf(d: TeamDigest, locale?: string): Attachment {
  */
 export function digestMessages(): DigestMessages<Message> {
   return {
-    digest: (d, locale) => digestMessage(d, chartOf(d, locale ?? undefined), locale ?? undefined),
-    summary(report, to, now) {
-      const ctx = { now, timeZone: to.timeZone };
-      const message = reportMessage(report, "your reports", ctx, null);
-      message.blocks.push({
-        type: "context",
-        text: ["Monthly summary. Turn it off with ", { code: "report summary off" }, "."],
-      });
-      return message;
+    digest(d, locales) {
+      const locale = resolveLocale(...locales);
+      return digestMessage(d, chartOf(d, locale), locale);
     },
+    summary: (report, to, now) =>
+      monthlySummaryMessage(report, {
+        now,
+        timeZone: to.timeZone,
+        locale: resolveLocale(...to.locales),
+      }),
   };
 }

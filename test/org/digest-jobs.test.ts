@@ -141,6 +141,21 @@ describe("weekly digest job: real PostgreSQL, real Redis, two workers, fake Slac
     expect((await dueWork(t.db, new Date("2026-11-06T12:00:00Z"))).digests).toHaveLength(1);
   });
 
+  /** Ticks at `at` and waits for the `count`th digest posted, as it was sent. */
+  async function posted(count: number, at: string) {
+    clock.set(new Date(at));
+    await tick(t.db, clock.now(), createJobQueue(backends[0]!));
+    await workers[0]!.runDue?.();
+    const deadline = Date.now() + 20_000;
+    while (fake.callsTo("files.completeUploadExternal").length < count) {
+      if (Date.now() > deadline) throw new Error(`digest ${count} was not posted`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const call = fake.callsTo("files.completeUploadExternal")[count - 1]!;
+    const files = call.body.files as { title?: string }[];
+    return { blocks: JSON.stringify(call.body.blocks), alt: files[0]?.title ?? "" };
+  }
+
   it("writes the digest in the workspace's language once an admin sets one", async () => {
     const core = createCore({ db: t.db, clock }, [orgFeature]);
     const ada = actor("U0ADMIN", "Ada", { admin: true });
@@ -149,20 +164,26 @@ describe("weekly digest job: real PostgreSQL, real Redis, two workers, fake Slac
       "default language is now French",
     );
     // Friday 6 Nov 2026 09:05 in Berlin, the moved slot of the next week.
-    clock.set(new Date("2026-11-06T08:05:00Z"));
-    await tick(t.db, clock.now(), createJobQueue(backends[0]!));
-    await workers[0]!.runDue?.();
-    const deadline = Date.now() + 20_000;
-    while (fake.callsTo("files.completeUploadExternal").length < 3) {
-      if (Date.now() > deadline) throw new Error("the second digest was not posted");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const blocks = JSON.stringify(fake.callsTo("files.completeUploadExternal")[2]!.body.blocks);
-    expect(blocks).toContain("Platform · semaine du 30 oct. au 5 nov. 2026");
-    expect(blocks).toContain("notées par l’équipe");
-    const files = fake.callsTo("files.completeUploadExternal")[2]!.body.files as {
-      title?: string;
-    }[];
-    expect(files[0]?.title).toContain("Graphique en barres des heures de l’équipe");
+    const french = await posted(3, "2026-11-06T08:05:00Z");
+    expect(french.blocks).toContain("Platform · semaine du 30 oct. au 5 nov. 2026");
+    expect(french.blocks).toContain("notées par l’équipe");
+    expect(french.alt).toContain("Graphique en barres des heures de l’équipe");
+  });
+
+  it("prefers the team's language to the workspace's, and follows the workspace's once cleared", async () => {
+    const core = createCore({ db: t.db, clock }, [orgFeature]);
+    const ada = actor("U0ADMIN", "Ada", { admin: true });
+    const set = await core.command(ada, "admin team language Platform de");
+    // Ada's own language is the workspace's French now.
+    expect(set.kind === "message" && set.message.summary).toBe(
+      "Le résumé de Platform est désormais rédigé en allemand.",
+    );
+    // Friday 13 Nov 2026 09:05 in Berlin: the team's German wins over the workspace's French.
+    const german = await posted(4, "2026-11-13T08:05:00Z");
+    expect(german.blocks).toContain("Platform · Woche vom 6. Nov. bis 12. Nov. 2026");
+    expect(german.alt).toContain("Balkendiagramm");
+    await core.command(ada, "admin team language Platform off");
+    const french = await posted(5, "2026-11-20T08:05:00Z");
+    expect(french.blocks).toContain("Platform · semaine du 13 nov. au 19 nov. 2026");
   });
 });

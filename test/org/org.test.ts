@@ -286,7 +286,22 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     const file = reply.message.files?.[0];
     expect(file?.filename).toBe("stackup-report-2026-10-01-to-2026-10-31.csv");
     const rows = parse(Buffer.from(file!.data), { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => [r.person, r.hours, r.credential, r.verified])).toEqual([
+    // The header row is in the reader's language; the columns keep REPORT_COLUMNS' order.
+    expect(Object.keys(rows[0]!)).toEqual([
+      "Person",
+      "Email",
+      "Hours",
+      "Active goals",
+      "Stalled goals",
+      "Completions",
+      "Credential",
+      "Provider",
+      "Completed on",
+      "Verified",
+      "Verification",
+      "Issued by",
+    ]);
+    expect(rows.map((r) => [r.Person, r.Hours, r.Credential, r.Verified])).toEqual([
       ["Rita", "5", "Cloud Basics", "yes"],
       ["Rob", "14", "", ""],
       ["Ron", "6", "", ""],

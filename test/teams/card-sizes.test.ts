@@ -4,7 +4,8 @@ import type { Leaderboard } from "../../src/domain/reports/leaderboard.ts";
 import type { Report } from "../../src/domain/reports/report.ts";
 import { currentWindow } from "../../src/domain/scoring/periods.ts";
 import type { Message } from "../../src/messages/model.ts";
-import { leaderboardMessage, reportMessage } from "../../src/messages/org.ts";
+import { leaderboardMessage } from "../../src/messages/org.ts";
+import { reportMessage } from "../../src/messages/report.ts";
 import { readCard } from "./activities.ts";
 
 const NOW = new Date("2026-11-30T09:00:00Z");

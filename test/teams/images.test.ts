@@ -24,6 +24,7 @@ function busyDigest(): TeamDigest {
       digest_day: 1,
       digest_time: "09:00",
       digest_time_zone: "UTC",
+      locale: null,
     },
     digestDate: "2026-11-30",
     weekStarts: Array.from(

@@ -1,17 +1,11 @@
 import type { OrgService } from "../../domain/org/service.ts";
 import { currentLeaderboard } from "../../domain/reports/leaderboard.ts";
-import { problemMessage } from "../../messages/goals.ts";
+import { problemMessage, tr } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
-import { leaderboardMessage, textMessage } from "../../messages/org.ts";
-import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
+import { leaderboardMessage } from "../../messages/org.ts";
+import { saidMessage } from "../../messages/org-admin.ts";
+import { type FeatureCommand, type FeatureDeps, problemIn, type Session } from "../feature.ts";
 import { LEADERBOARD_USAGE, parseLeaderboard } from "./org-grammar.ts";
-
-const CHOICE_TEXT = {
-  shown: "You appear on leaderboards and digests by name again.",
-  anonymous:
-    "Leaderboards and digests now count what you do without naming you or listing it. You can still see your own place.",
-  hidden: "You no longer appear on leaderboards or in digests. You can still see your own place.",
-};
 
 /** `/learn leaderboard [team] [week|month|quarter|all]` and `… optout hidden|anonymous|off`. */
 export function leaderboardCommand(deps: FeatureDeps, org: OrgService): FeatureCommand {
@@ -21,21 +15,21 @@ export function leaderboardCommand(deps: FeatureDeps, org: OrgService): FeatureC
     usage: LEADERBOARD_USAGE,
     description: "Your team's ranks by points; opt out with leaderboard optout.",
     async run(s: Session, args: string): Promise<Reply> {
-      const cmd = parseLeaderboard(args);
-      if (cmd.type === "invalid") return privateReply(problemMessage(cmd.message, cmd.usage));
+      const cmd = parseLeaderboard(args, tr(s.ctx));
+      if (cmd.type === "invalid")
+        return privateReply(problemMessage(cmd.message, cmd.usage, s.ctx.locale));
       if (cmd.type === "optout") {
         await org.setLeaderboardChoice(s.user, cmd.choice);
-        return privateReply(textMessage(CHOICE_TEXT[cmd.choice]));
+        return privateReply(
+          saidMessage(s.ctx.locale, "leaderboard.choice", { choice: cmd.choice }),
+        );
       }
       const ws = s.user.workspace_id;
       let userIds: number[];
       let scope: string | null;
       if (cmd.team) {
         const team = await org.repo.team(ws, cmd.team);
-        if (!team)
-          return privateReply(
-            problemMessage(`There's no team called "${cmd.team}".`, LEADERBOARD_USAGE),
-          );
+        if (!team) return problemIn(s, "org.noTeam", { team: cmd.team }, LEADERBOARD_USAGE);
         userIds = await org.repo.memberIds(team.id);
         scope = team.name;
       } else {

@@ -4,10 +4,18 @@ import { reportScope } from "../../domain/reports/access.ts";
 import { reportCsv } from "../../domain/reports/csv.ts";
 import { buildReport } from "../../domain/reports/report.ts";
 import { currentWindow } from "../../domain/scoring/periods.ts";
-import { problemMessage } from "../../messages/goals.ts";
+import { problemMessage, tr } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
-import { reportMessage, reportsForManagersMessage, textMessage } from "../../messages/org.ts";
 import { rateLimitedMessage } from "../../messages/privacy.ts";
+import {
+  reportCsvFile,
+  reportCsvWords,
+  reportMessage,
+  reportRefusedMessage,
+  reportsForManagersMessage,
+  scopeName,
+  summaryChoiceMessage,
+} from "../../messages/report.ts";
 import type { FeatureCommand, FeatureDeps, Session } from "../feature.ts";
 import { parseReport, REPORT_USAGE } from "./org-grammar.ts";
 
@@ -18,24 +26,19 @@ export function reportCommand(deps: FeatureDeps, org: OrgService): FeatureComman
     usage: REPORT_USAGE,
     description: "What your reports completed (managers and admins).",
     async run(s: Session, args: string): Promise<Reply> {
-      const cmd = parseReport(args);
-      if (cmd.type === "invalid") return privateReply(problemMessage(cmd.message, cmd.usage));
+      const locale = s.ctx.locale;
+      const cmd = parseReport(args, tr(s.ctx));
+      if (cmd.type === "invalid")
+        return privateReply(problemMessage(cmd.message, cmd.usage, locale));
       const role = await org.roleOf(s.user);
       if (cmd.type === "summary") {
-        if (role === "member")
-          return privateReply(textMessage("Monthly summaries are for managers."));
+        if (role === "member") return privateReply(summaryChoiceMessage("members", locale));
         await org.setMonthlySummary(s.user, cmd.on);
-        return privateReply(
-          textMessage(
-            cmd.on
-              ? "You'll get a summary of your reports by direct message on the 1st of each month."
-              : "Monthly summaries are off.",
-          ),
-        );
+        return privateReply(summaryChoiceMessage(cmd.on ? "on" : "off", locale));
       }
-      if (role === "member") return privateReply(reportsForManagersMessage());
+      if (role === "member") return privateReply(reportsForManagersMessage(locale));
       const scope = await reportScope(org, s.user, role, cmd);
-      if (!scope.ok) return privateReply(textMessage(scope.message));
+      if (!scope.ok) return privateReply(reportRefusedMessage(scope, locale));
       const now = deps.clock.now();
       const limit = await takeLimit(deps.db, s.user.id, "report", now);
       if (!limit.ok) return privateReply(rateLimitedMessage("report", limit));
@@ -47,15 +50,11 @@ export function reportCommand(deps: FeatureDeps, org: OrgService): FeatureComman
         to: window.to.toISOString(),
         csv: cmd.csv,
       });
+      const name = scopeName(scope.name, locale);
       const csv = cmd.csv
-        ? {
-            filename: `stackup-report-${window.firstDay}-to-${window.lastDay}.csv`,
-            contentType: "text/csv",
-            data: new TextEncoder().encode(reportCsv(report)),
-            title: `Report · ${scope.label}`,
-          }
+        ? reportCsvFile(reportCsv(report, reportCsvWords(locale)), window, name, locale)
         : null;
-      return privateReply(reportMessage(report, scope.label, s.ctx, csv));
+      return privateReply(reportMessage(report, name, s.ctx, csv));
     },
   };
 }

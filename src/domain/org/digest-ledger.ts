@@ -16,6 +16,8 @@ export interface SummaryRecipient {
   id: number;
   workspaceId: number;
   timeZone: string;
+  /** The languages to write in, most preferred first: their choice, their platform's, the workspace's. */
+  locales: (string | null)[];
 }
 
 /** The ledger of digests and summaries: each goes out once per idempotency key. */
@@ -69,10 +71,21 @@ export class DigestLedger {
   }
 
   async summaryRecipient(userId: number): Promise<SummaryRecipient | undefined> {
-    return this.db
+    const row = await this.db
       .selectFrom("users as u")
+      .innerJoin("workspaces as w", "w.id", "u.workspace_id")
       .where("u.id", "=", userId)
-      .select(["u.id", "u.workspace_id as workspaceId", "u.time_zone as timeZone"])
+      .select([
+        "u.id",
+        "u.workspace_id as workspaceId",
+        "u.time_zone as timeZone",
+        "u.locale",
+        "u.platform_locale",
+        "w.locale as workspaceLocale",
+      ])
       .executeTakeFirst();
+    if (!row) return undefined;
+    const { locale, platform_locale, workspaceLocale, ...rest } = row;
+    return { ...rest, locales: [locale, platform_locale, workspaceLocale] };
   }
 }

@@ -12,9 +12,13 @@ import { OrgRepository } from "./repository.ts";
 
 /** The message builder for digests and summaries, whatever message type the messenger takes. */
 export interface DigestMessages<M> {
-  /** `locale`: the workspace's language, if its admins set one (BCP 47). */
-  digest(digest: TeamDigest, locale: string | null): M;
-  summary(report: Report, to: { timeZone: string }, now: Date): M;
+  /**
+   * `locales`: the languages to write in, most preferred first (the team's, the workspace's);
+   * the builder takes the first it speaks, else English.
+   */
+  digest(digest: TeamDigest, locales: (string | null)[]): M;
+  /** `to.locales`: the manager's languages, most preferred first. */
+  summary(report: Report, to: { timeZone: string; locales: (string | null)[] }, now: Date): M;
 }
 
 export interface DigestMessenger<M> {
@@ -80,7 +84,7 @@ export class DigestSender<M> {
         .where("id", "=", team.workspace_id)
         .select("locale")
         .executeTakeFirst();
-      const message = this.messages.digest(digest, workspace?.locale ?? null);
+      const message = this.messages.digest(digest, [team.locale, workspace?.locale ?? null]);
       return countDelivery("digest", () => this.messenger.send(to, message));
     });
   }

@@ -10,6 +10,8 @@ export interface TeamRow {
   digest_day: number;
   digest_time: string;
   digest_time_zone: string;
+  /** The digest's language; null: the workspace's. */
+  locale: string | null;
 }
 
 export interface RoleFacts {

@@ -180,6 +180,18 @@ export class OrgService {
     });
   }
 
+  /** Sets the language of a team's digest (null: the workspace's), audited in the same transaction. */
+  async setTeamLocale(team: TeamRow, locale: string | null, by: AuditActor): Promise<void> {
+    await this.repo.db.transaction().execute(async (trx) => {
+      await trx.updateTable("teams").set({ locale }).where("id", "=", team.id).execute();
+      await this.record(trx, by, team.workspace_id, "org.team.language", team.name, [], {
+        team: team.id,
+        before: team.locale,
+        after: locale,
+      });
+    });
+  }
+
   /** Points a team's digests and shares at another channel, audited in the same transaction. */
   async setChannel(
     team: TeamRow,

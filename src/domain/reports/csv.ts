@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { DateTime } from "luxon";
-import { shownLabel } from "../verification/service.ts";
+import { type ShownVerification, shownLabel } from "../verification/service.ts";
 import type { Report } from "./report.ts";
 
 /**
@@ -27,11 +27,32 @@ export const REPORT_COLUMNS = [
   "issued_by",
 ] as const;
 
+export type ReportColumn = (typeof REPORT_COLUMNS)[number];
+
+/**
+ * The words a report's CSV is written in: the header row's names (the columns keep the order of
+ * `REPORT_COLUMNS`), the `verified` column's yes and no, and the `verification` column's label.
+ */
+export interface ReportCsvWords {
+  columns: Record<ReportColumn, string>;
+  yes: string;
+  no: string;
+  verification(c: ShownVerification): string;
+}
+
+/** The machine names of the columns, yes/no and English labels. */
+export const MACHINE_WORDS: ReportCsvWords = {
+  columns: Object.fromEntries(REPORT_COLUMNS.map((c) => [c, c])) as Record<ReportColumn, string>,
+  yes: "yes",
+  no: "no",
+  verification: shownLabel,
+};
+
 /**
  * The report's rows as CSV: one row per completion, and one row for a person with none, so the
- * per-person columns repeat on each of their completion rows.
+ * per-person columns repeat on each of their completion rows. Dates stay ISO and hours numbers.
  */
-export function reportCsv(report: Report): string {
+export function reportCsv(report: Report, words: ReportCsvWords = MACHINE_WORDS): string {
   const rows: (string | number)[][] = [];
   for (const p of report.people) {
     const active = p.goals.map((g) => g.title).join("; ");
@@ -54,12 +75,13 @@ export function reportCsv(report: Report): string {
         defuse(c.credential),
         defuse(c.provider ?? ""),
         DateTime.fromJSDate(c.completedAt, { zone: p.timeZone }).toISODate()!,
-        c.verified ? "yes" : "no",
-        shownLabel(c),
+        c.verified ? words.yes : words.no,
+        defuse(words.verification(c)),
         // the proven issuer domain, only beside ✓
         defuse(c.verified ? (c.issuerDomain ?? "") : ""),
       ]);
     }
   }
-  return stringify(rows, { header: true, columns: [...REPORT_COLUMNS], record_delimiter: "\r\n" });
+  const header = REPORT_COLUMNS.map((key) => defuse(words.columns[key]));
+  return stringify([header, ...rows], { record_delimiter: "\r\n" });
 }
