@@ -1,70 +1,45 @@
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import { createLogger } from "../../src/log.ts";
-import { OffsetClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { runningFrom } from "../support/clock.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import {
+  type DefaultPlayground,
+  launchChromium,
+  openPlayground,
+  SHOTS,
+  startDefaultPlayground,
+} from "./support.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.resolve("test-output/playground");
 // An Open Badges 3.0 credential baked into a PNG, signed so it verifies with no network at all.
 const BADGE = fileURLToPath(
   new URL("../verification/fixtures/openbadges/ob30/simple-json.png", import.meta.url),
 );
 
 /**
- * The playground story in a real browser: the page drives the pretend Slack, which drives the
- * real Slack adapter, core, PostgreSQL and Redis jobs of a whole running service.
+ * The playground story in a real browser, on what a newcomer gets from `npm start -- --demo` with
+ * nothing configured: the page drives the pretend Slack, which drives the real Slack adapter, the
+ * core, the embedded PostgreSQL and the jobs queued in it.
  */
 describe("playground in a browser", () => {
-  let t: TestDatabase;
-  let app: RunningApp;
+  let playground: DefaultPlayground;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium is missing at ${CHROMIUM}; .ci/run installs it.`);
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestDatabase("playground");
-    const config = testConfig({ schema: t.schema });
-    app = await startApp({
-      config: { ...config, playground: "auto" },
-      logger: createLogger("silent"),
-      role: "all",
+    playground = await startDefaultPlayground({
       // A Sunday morning: "next Monday 09:00" is a day on whatever day the suite runs, too soon
       // for the learner to fall behind the plan and be nudged.
-      clock: new OffsetClock(runningFrom("2026-05-17T10:00:00Z")),
+      at: "2026-05-17T10:00:00Z",
+      demo: true,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // The page must work with no network beyond the app itself.
-    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-    await page.goto(`${app.http!.url}/playground`);
+    browser = await launchChromium();
+    page = await openPlayground(browser, playground.url);
   }, 120_000);
 
   afterAll(async () => {
     await page?.screenshot({ path: path.join(SHOTS, "last.png"), fullPage: true }).catch(() => {});
     await browser?.close();
-    await app?.stop();
-    await t?.drop();
+    await playground?.stop();
   });
 
   async function as(person: string) {
@@ -85,6 +60,10 @@ describe("playground in a browser", () => {
   const lastMessage = () => page.getByTestId("message").last();
 
   it("runs a week of the product: goal, hours, check-in, one-click log, badge, report and digest", async () => {
+    // Nothing is configured: the data and the queues both live in the embedded PostgreSQL.
+    expect(playground.app.database.embedded).toBeDefined();
+    expect(playground.app.queues.backend.kind).toBe("postgres");
+
     // The admin sets up a team with a digest channel.
     await as("U0ADMIN");
     await learn("admin team create Learners #learning");
@@ -123,8 +102,10 @@ describe("playground in a browser", () => {
     await checkin.getByRole("button", { name: "Log 1 h" }).click();
     const loggedHours = async () =>
       (
-        await t.db
+        await playground.app.database.db
           .selectFrom("progress_events")
+          .innerJoin("users", "users.id", "progress_events.user_id")
+          .where("users.platform_user_id", "=", "U0LEARNER")
           .select((e) => e.fn.sum<number>("hours").as("h"))
           .executeTakeFirstOrThrow()
       ).h;
@@ -168,11 +149,14 @@ describe("playground in a browser", () => {
     await page.getByTestId("channel-learning").click();
     const image = page.getByTestId("file-image");
     await expect.poll(() => image.count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    const loaded = await image
-      .first()
-      .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
-    expect(loaded).toBeGreaterThan(100);
+    // The element shows before the browser has fetched the chart it points at.
+    const loadedWidth = () =>
+      image.first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+    await expect.poll(loadedWidth, { timeout: 10_000 }).toBeGreaterThan(100);
     await page.screenshot({ path: path.join(SHOTS, "4-digest.png"), fullPage: true });
+    // So did the demo organisation's teams.
+    await page.getByTestId("channel-data").click();
+    await expect.poll(() => image.count(), { timeout: 20_000 }).toBe(1);
   }, 180_000);
 
   it("lets learning report itself: an xAPI statement from the form, then the pretend Credly", async () => {

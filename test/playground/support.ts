@@ -1,8 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { type RunningApp, startApp } from "../../bin/app.ts";
+import { startEmbeddedPostgres } from "../../src/db/embedded.ts";
 import { createLogger } from "../../src/log.ts";
 import { OffsetClock } from "../../src/time/clock.ts";
 import { testConfig } from "../support/app.ts";
@@ -11,6 +20,44 @@ import { runningFrom } from "../support/clock.ts";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Where the browser tests leave their screenshots. */
 export const SHOTS = path.resolve("test-output/playground");
+
+/**
+ * A PGlite cluster just as initdb leaves it, made once per PGlite version. initdb takes most of
+ * the embedded start-up (seconds per cluster on a busy machine); a copy of its result is what the
+ * app finds on its second start under the same DATA_DIR.
+ */
+async function pristineCluster(): Promise<string> {
+  const pglite = path.resolve("node_modules/@electric-sql/pglite/package.json");
+  const { version } = JSON.parse(readFileSync(pglite, "utf8")) as { version: string };
+  const cache = path.resolve("node_modules/.cache/stackup");
+  const cluster = path.join(cache, `pglite-${version}`);
+  if (existsSync(path.join(cluster, "PG_VERSION"))) return cluster;
+  mkdirSync(cache, { recursive: true });
+  const building = mkdtempSync(path.join(cache, "building-"));
+  try {
+    const embedded = await startEmbeddedPostgres({ dataDir: building, name: "cluster" });
+    await embedded.stop();
+    try {
+      renameSync(path.join(building, "cluster"), cluster);
+    } catch (error) {
+      // Another test file got there first; either copy is the same.
+      if (!existsSync(path.join(cluster, "PG_VERSION"))) throw error;
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return cluster;
+}
+
+/** A fresh DATA_DIR whose embedded clusters (the app's and the queues') are already initialised. */
+async function freshDataDir(): Promise<string> {
+  const cluster = await pristineCluster();
+  const dir = mkdtempSync(path.join(tmpdir(), "stackup-playground-"));
+  for (const name of ["app", "queue"]) {
+    cpSync(cluster, path.join(dir, name), { recursive: true });
+  }
+  return dir;
+}
 
 export interface PlaygroundMessage {
   ts: string;
@@ -33,14 +80,14 @@ export interface DefaultPlayground {
 /**
  * Starts the whole service the way `npm start` does with nothing configured: no DATABASE_URL and
  * no REDIS_URL, so the data and the queues both live in an embedded PostgreSQL under a fresh
- * DATA_DIR. The clock starts at `at` and runs at real speed; `demo` seeds the sample organisation
+ * DATA_DIR (its clusters copied from one initdb, as after a first start). The clock starts at `at` and runs at real speed; `demo` seeds the sample organisation
  * as `--demo` does.
  */
 export async function startDefaultPlayground(options: {
   at: string;
   demo?: boolean;
 }): Promise<DefaultPlayground> {
-  const dir = mkdtempSync(path.join(tmpdir(), "stackup-playground-"));
+  const dir = await freshDataDir();
   let app: RunningApp;
   try {
     app = await startApp({
