@@ -22,6 +22,8 @@ export interface CredlyJobOptions {
   hosts?: CredlyHosts;
   /** Cron pattern (UTC) of the daily read, replacing the catalogue's. */
   dailyPattern?: string;
+  /** Cron pattern (UTC) of the LMS completion notices' run, replacing every minute. */
+  noticesPattern?: string;
 }
 
 /** Queues a read of every linked profile, once per day whatever runs it. */
@@ -87,9 +89,10 @@ export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
         "credly.daily": () => queueDaily(credly, ctx.jobs, today()),
         "xapi.notices": () => sendNotices(notices, ctx.messenger),
       },
-      ...(options.dailyPattern
-        ? { schedules: { "credly.daily": { pattern: options.dailyPattern } } }
-        : {}),
+      schedules: {
+        ...(options.dailyPattern ? { "credly.daily": { pattern: options.dailyPattern } } : {}),
+        ...(options.noticesPattern ? { "xapi.notices": { pattern: options.noticesPattern } } : {}),
+      },
       worker: { concurrency: 2 },
       // The playground moves the clock: a new day reads every profile.
       async runDue() {

@@ -68,8 +68,9 @@ describe("the DM when an LMS completes a goal", () => {
       url: TEST_REDIS_URL,
       prefix: `txapin${randomBytes(4).toString("hex")}`,
     });
-    // The daily Credly read is kept out of the way: only the notices matter here.
-    const module = createCredlyJobs({ dailyPattern: "0 5 29 2 *" });
+    // The scheduled runs are kept out of the way (29 February): each test runs due work itself,
+    // so a run the scheduler starts can't send a notice after the test has looked.
+    const module = createCredlyJobs({ dailyPattern: "0 5 29 2 *", noticesPattern: "0 6 29 2 *" });
     jobs = await module.start({
       db: t.db,
       clock,
