@@ -1,87 +1,103 @@
 import type { AuditRow } from "../domain/audit/log.ts";
 import type { PersonalData } from "../domain/privacy/export.ts";
 import type { LimitedAction } from "../domain/privacy/limits.ts";
-import type { ViewContext } from "./goals.ts";
+import { type Translator, translator } from "../i18n/index.ts";
+import { tr, type ViewContext } from "./goals.ts";
 import type { Attachment, Block, Form, Inline, Message } from "./model.ts";
 
-/** The word a person types to confirm erasing their data. */
+/** The word a person types to confirm erasing their data; like commands, it stays English. */
 export const ERASE_WORD = "DELETE";
 
-const day = (at: Date | string, zone: string) =>
-  new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  })
-    .format(new Date(at))
-    .replace(",", "");
-
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** A moment in the person's zone and language, with the year when it is not this one. */
+function when(at: Date | string, ctx: ViewContext): string {
+  const year = Number(
+    new Intl.DateTimeFormat("en", { year: "numeric", timeZone: ctx.timeZone }).format(ctx.now),
+  );
+  return tr(ctx).dateTime(new Date(at), ctx.timeZone, year);
+}
 
 export function exportMessage(data: PersonalData, files: Attachment[], ctx: ViewContext): Message {
-  const n = (t: string) => data.tables[t]?.length ?? 0;
+  const t = tr(ctx);
+  const n = (table: string) => data.tables[table]?.length ?? 0;
   const blocks: Block[] = [
-    { type: "header", text: "Your data" },
+    { type: "header", text: t.t("privacy.exportHeader") },
     {
       type: "text",
-      text: [
-        `Everything Stackup holds about you is in the attached file: ${count(n("goals"), "goal", "goals")}, ` +
-          `${count(n("progress_events"), "progress entry", "progress entries")}, ` +
-          `${count(n("completions"), "completion", "completions")} and ${count(n("shares"), "share", "shares")}, ` +
-          "with your settings, points and teams. Your progress is also attached as CSV.",
-      ],
+      text: t.rich("privacy.exportContents", {
+        goals: n("goals"),
+        progress: n("progress_events"),
+        completions: n("completions"),
+        shares: n("shares"),
+      }),
     },
   ];
   if (data.reportViews.length === 0) {
-    blocks.push({ type: "context", text: ["No one has viewed a report that included you."] });
+    blocks.push({ type: "context", text: t.rich("privacy.noReportViews") });
   } else {
-    const lines: Inline[] = ["Reports that included you were viewed by:"];
+    const lines: Inline[] = [t.t("privacy.reportViews")];
     for (const v of data.reportViews.slice(0, 20))
-      lines.push(
-        `\n• ${v.viewer ?? "someone no longer here"}, ${day(v.at, ctx.timeZone)} (${v.scope})`,
-      );
+      lines.push(`\n• ${v.viewer ?? t.t("privacy.someoneGone")}, ${when(v.at, ctx)} (${v.scope})`);
     if (data.reportViews.length > 20)
-      lines.push(`\n…and ${data.reportViews.length - 20} more, all in the file.`);
+      lines.push(`\n${t.t("privacy.moreViews", { count: data.reportViews.length - 20 })}`);
     blocks.push({ type: "text", text: lines });
   }
   blocks.push({
     type: "context",
-    text: ["To have it all erased: ", { command: "delete my data" }],
+    text: t.rich("privacy.eraseHint", { command: { command: "delete my data" } }),
   });
-  return { summary: "Your data from Stackup", blocks, files };
+  return { summary: t.t("privacy.exportSummary"), blocks, files };
 }
 
-export function eraseAskMessage(): Message {
-  const text =
-    "This erases your goals, progress, completions and badges, check-in settings, shares, points " +
-    "and team memberships from Stackup, for good. Past digests keep their totals, without you.";
+export function eraseAskMessage(locale?: string): Message {
+  const t = translator(locale);
   return {
-    summary: "Delete your data?",
+    summary: t.t("privacy.eraseAskTitle"),
     blocks: [
-      { type: "header", text: "Delete your data?" },
-      { type: "text", text: [text] },
+      { type: "header", text: t.t("privacy.eraseAskTitle") },
+      { type: "text", text: t.rich("privacy.eraseAsk") },
       {
         type: "actions",
         buttons: [
-          { label: "Delete my data…", action: "privacy.erase", value: "{}", style: "danger" },
+          {
+            label: t.t("privacy.eraseButton"),
+            action: "privacy.erase",
+            value: "{}",
+            style: "danger",
+          },
         ],
       },
     ],
   };
 }
 
-export function eraseForm(): Form {
+export function eraseForm(locale?: string): Form {
+  const t = translator(locale);
   return {
     id: "privacy.erase",
-    title: "Delete your data",
-    submitLabel: "Delete",
-    intro: [`This can't be undone. Type ${ERASE_WORD} to confirm.`],
-    inputs: [{ type: "text", id: "confirm", label: `Type ${ERASE_WORD}`, maxLength: 20 }],
+    title: t.t("privacy.eraseFormTitle"),
+    submitLabel: t.t("privacy.eraseSubmit"),
+    intro: t.rich("privacy.eraseFormIntro", { word: ERASE_WORD }),
+    inputs: [
+      {
+        type: "text",
+        id: "confirm",
+        label: t.t("privacy.eraseTypeWord", { word: ERASE_WORD }),
+        maxLength: 20,
+      },
+    ],
   };
+}
+
+function auditLine(r: AuditRow, names: Map<number, string>, ctx: ViewContext): string {
+  const t = tr(ctx);
+  const gone = t.t("privacy.someoneGone");
+  const who = r.actorName ?? (r.actorId === null ? "Stackup" : gone);
+  const about = r.subjectIds.map((id) => names.get(id) ?? gone);
+  const subjects =
+    about.length === 0
+      ? ""
+      : ` · ${about.length <= 3 ? about.join(", ") : t.t("privacy.people", { count: about.length })}`;
+  return `${when(r.at, ctx)} · ${who} · ${r.action} · ${r.scope}${subjects}`;
 }
 
 export function auditMessage(
@@ -91,67 +107,56 @@ export function auditMessage(
   ctx: ViewContext,
   file: Attachment | null,
 ): Message {
-  const blocks: Block[] = [{ type: "header", text: `Audit · last ${count(days, "day", "days")}` }];
-  if (rows.length === 0) blocks.push({ type: "text", text: ["Nothing was recorded."] });
-  const lines: Inline[] = [];
-  for (const r of rows.slice(0, 20)) {
-    const who = r.actorName ?? (r.actorId === null ? "Stackup" : "someone no longer here");
-    const about = r.subjectIds.map((id) => names.get(id) ?? "someone no longer here");
-    const subjects =
-      about.length === 0
-        ? ""
-        : about.length <= 3
-          ? ` · ${about.join(", ")}`
-          : ` · ${about.length} people`;
-    lines.push(
-      `${lines.length ? "\n" : ""}${day(r.at, ctx.timeZone)} · ${who} · ${r.action} · ${r.scope}${subjects}`,
-    );
-  }
-  if (lines.length) blocks.push({ type: "text", text: lines });
+  const t = tr(ctx);
+  const blocks: Block[] = [{ type: "header", text: t.t("privacy.auditHeader", { days }) }];
+  if (rows.length === 0) blocks.push({ type: "text", text: t.rich("privacy.auditEmpty") });
+  const lines = rows.slice(0, 20).map((r) => auditLine(r, names, ctx));
+  if (lines.length) blocks.push({ type: "text", text: [lines.join("\n")] });
   if (rows.length > 20)
-    blocks.push({ type: "context", text: [`Showing 20 of ${rows.length}; all are in the CSV.`] });
+    blocks.push({ type: "context", text: t.rich("privacy.auditMore", { total: rows.length }) });
   return {
-    summary: `Audit: ${count(rows.length, "entry", "entries")}`,
+    summary: t.t("privacy.auditSummary", { count: rows.length }),
     blocks,
     files: file ? [file] : [],
   };
 }
 
-const span = (ms: number) => {
+/** A span in whole minutes, or whole hours from two hours on (and exactly one hour). */
+function span(ms: number): { unit: "minutes" | "hours"; n: number } {
   const minutes = Math.ceil(ms / 60_000);
-  if (minutes >= 120) return `${Math.round(minutes / 60)} hours`;
-  if (minutes === 60) return "hour";
-  return minutes === 1 ? "minute" : `${minutes} minutes`;
-};
+  if (minutes >= 120) return { unit: "hours", n: Math.round(minutes / 60) };
+  if (minutes === 60) return { unit: "hours", n: 1 };
+  return { unit: "minutes", n: minutes };
+}
 
-const DID: Record<LimitedAction, (n: number) => string> = {
-  share: (n) => `shared ${n} times`,
-  report: (n) => `asked for ${n} reports`,
-  export: (n) => `asked for your data ${n} times`,
-  sync: (n) => `asked me to read Credly ${n} times`,
-};
-
-const UNCHANGED: Record<LimitedAction, string> = {
-  share: "Nothing was shared; your words are still here.",
-  report: "No report was made.",
-  export: "No copy was made.",
-  sync: "Nothing was read; new badges are also picked up every day.",
-};
+function limitText(
+  t: Translator,
+  action: LimitedAction,
+  limit: { max: number; windowMs: number; retryAfterMs: number },
+): string {
+  const window = span(limit.windowMs);
+  const wait = span(limit.retryAfterMs);
+  return [
+    t.t("privacy.limitReached", { action, max: limit.max, unit: window.unit, n: window.n }),
+    t.t("privacy.limitWait", { unit: wait.unit, n: wait.n }),
+    t.t("privacy.limitUnchanged", { action }),
+  ].join(t.t("text.sentenceGap"));
+}
 
 /** A per-person limit was reached: how long to wait, and that nothing happened. */
 export function rateLimitedText(
   action: LimitedAction,
   limit: { max: number; windowMs: number; retryAfterMs: number },
+  locale?: string,
 ): string {
-  const wait = span(limit.retryAfterMs);
-  const article = wait === "minute" ? "a minute" : wait === "hour" ? "an hour" : wait;
-  return `You've ${DID[action](limit.max)} in the last ${span(limit.windowMs)}. Please wait ${article}, then try again. ${UNCHANGED[action]}`;
+  return limitText(translator(locale), action, limit);
 }
 
 export function rateLimitedMessage(
   action: LimitedAction,
   limit: { max: number; windowMs: number; retryAfterMs: number },
+  locale?: string,
 ): Message {
-  const text = rateLimitedText(action, limit);
+  const text = rateLimitedText(action, limit, locale);
   return { summary: text, blocks: [{ type: "text", text: [text] }] };
 }

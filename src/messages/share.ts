@@ -1,6 +1,8 @@
+import type { ShareAudience } from "../db/types.ts";
 import type { SharedLearning } from "../domain/sharing/shares.ts";
 import { MAX_SHARE_LENGTH } from "../domain/sharing/shares.ts";
-import type { Form, Message } from "./model.ts";
+import { resolveLocale, translator } from "../i18n/index.ts";
+import type { Block, Form, Message } from "./model.ts";
 
 export interface ShareChoices {
   team: { name: string } | null;
@@ -9,39 +11,52 @@ export interface ShareChoices {
   named?: boolean;
 }
 
+/** Where a share went: the digest, a team channel or a colleague, by name. */
+export interface ShareTarget {
+  audience: ShareAudience;
+  name: string;
+}
+
 /** Asks for a sentence or two; nothing is shared unless this form is submitted. */
-export function shareForm(goalId: number, title: string, choices: ShareChoices): Form {
+export function shareForm(
+  goalId: number,
+  title: string,
+  choices: ShareChoices,
+  locale?: string,
+): Form {
+  const t = translator(locale);
   const named = choices.named ?? true;
-  const options = named ? [{ label: "Only the weekly digest", value: "digest" }] : [];
+  const options = named ? [{ label: t.t("share.toDigest"), value: "digest" }] : [];
   if (choices.team && named)
-    options.push({ label: `My team channel (#${choices.team.name})`.slice(0, 75), value: "team" });
+    options.push({
+      label: t.t("share.toTeam", { team: choices.team.name }).slice(0, 75),
+      value: "team",
+    });
   for (const c of choices.colleagues.slice(0, 98)) {
-    options.push({ label: `Send to ${c.name}`.slice(0, 75), value: `u:${c.id}` });
+    options.push({
+      label: t.t("share.toColleague", { name: c.name }).slice(0, 75),
+      value: `u:${c.id}`,
+    });
   }
   return {
     id: "share.submit",
-    title: "Share what you learned",
-    submitLabel: "Share",
+    title: t.t("share.formTitle"),
+    submitLabel: t.t("share.submit"),
     state: String(goalId),
-    intro: [
-      named
-        ? `What did you learn from ${title}? A sentence or two is plenty. It goes only where you choose, and into the weekly digest.`
-        : `What did you learn from ${title}? A sentence or two is plenty. You chose not to appear by name to your team, so it goes only to the colleague you pick.`,
-    ],
+    intro: t.rich("share.intro", { title, named: named ? "yes" : "no" }),
     inputs: [
       {
         type: "text",
         id: "text",
-        label: "What I learned",
+        label: t.t("share.textLabel"),
         multiline: true,
         maxLength: MAX_SHARE_LENGTH,
-        placeholder:
-          "e.g. How to turn a messy spreadsheet into a dashboard my team actually reads.",
+        placeholder: t.t("share.textPlaceholder"),
       },
       {
         type: "select",
         id: "where",
-        label: "Share with",
+        label: t.t("share.whereLabel"),
         initial: !named ? options[0]?.value : choices.team ? "team" : "digest",
         options,
       },
@@ -51,55 +66,35 @@ export function shareForm(goalId: number, title: string, choices: ShareChoices):
 
 export function sharedMessage(
   title: string,
-  where: string,
+  where: ShareTarget,
   delayed: boolean,
   already = false,
+  locale?: string,
 ): Message {
-  return {
-    summary: `Shared what you learned from ${title}`,
-    blocks: [
-      {
-        type: "text",
-        text: [
-          `Thanks for sharing what you learned from `,
-          { bold: title },
-          `. ${
-            already
-              ? `It was already shared with ${where}, so it is not posted again; the weekly digest shows your new words.`
-              : where === "the weekly digest"
-                ? "It will appear in the weekly digest."
-                : `It goes to ${where} and into the weekly digest.`
-          }`,
-        ],
-      },
-      ...(delayed
-        ? [
-            {
-              type: "context" as const,
-              text: ["Posting is delayed for a moment; it's saved and will go out."],
-            },
-          ]
-        : []),
-    ],
+  const t = translator(locale);
+  const values = {
+    title,
+    where: where.audience === "team" ? `#${where.name}` : where.name,
+    audience: where.audience,
+    already: already ? "yes" : "no",
   };
+  const blocks: Block[] = [{ type: "text", text: t.rich("share.thanks", values) }];
+  if (delayed) blocks.push({ type: "context", text: t.rich("share.delayed") });
+  return { summary: t.t("share.thanksSummary", values), blocks };
 }
 
-/** What the team channel or the colleague sees. */
+/**
+ * What the team channel or the colleague sees, in the colleague's language or, in a channel,
+ * the workspace's.
+ */
 export function sharedLearningMessage(share: SharedLearning): Message {
+  const t = translator(resolveLocale(...(share.locales ?? [])));
+  const values = { name: share.displayName, title: share.goalTitle };
   return {
-    summary: `${share.displayName} completed ${share.goalTitle}`,
+    summary: t.t("share.completedSummary", values),
     blocks: [
-      {
-        type: "text",
-        text: [
-          "🎓 ",
-          { bold: share.displayName },
-          " completed ",
-          { bold: share.goalTitle },
-          " and shares what they learned:",
-        ],
-      },
-      { type: "text", text: [`“${share.text}”`] },
+      { type: "text", text: ["🎓 ", ...t.rich("share.completed", values)] },
+      { type: "text", text: [t.t("share.quote", { text: share.text })] },
     ],
   };
 }

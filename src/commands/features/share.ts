@@ -1,4 +1,3 @@
-import type { ShareAudience } from "../../db/types.ts";
 import { matchGoal } from "../../domain/goals/match.ts";
 import { OrgRepository } from "../../domain/org/repository.ts";
 import { takeLimit } from "../../domain/privacy/limits.ts";
@@ -9,31 +8,34 @@ import {
   saveShare,
   teamChannelOf,
 } from "../../domain/sharing/shares.ts";
-import { pickGoalMessage, problemMessage } from "../../messages/goals.ts";
+import type { MessageKey, MessageValues } from "../../i18n/index.ts";
+import { pickGoalMessage, tr } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { rateLimitedText } from "../../messages/privacy.ts";
-import { sharedMessage, shareForm } from "../../messages/share.ts";
+import { type ShareTarget, sharedMessage, shareForm } from "../../messages/share.ts";
 import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
-import { int } from "../feature.ts";
+import { int, problemIn } from "../feature.ts";
 
 const USAGE = "share [completed goal]";
-const UNNAMED_WHERE =
-  "You chose not to appear by name to your team (leaderboard optout), so pick a colleague. To post in the channel or digest, turn it off with leaderboard optout off.";
-const UNNAMED_NO_COLLEAGUE =
-  "You chose not to appear by name to your team (leaderboard optout off turns that off), and there's no colleague here to send it to.";
-const problem = (message: string) => privateReply(problemMessage(message, USAGE));
+const OPTOUT = {
+  optout: { command: "leaderboard optout" },
+  on: { command: "leaderboard optout off" },
+};
+const problem = (s: Session, key: MessageKey, values: MessageValues = {}) =>
+  problemIn(s, key, values, USAGE);
 const invalid = (field: string, message: string): FormResult => ({
   ok: false,
   errors: { [field]: message },
 });
+/** A form field's error in the person's language. */
+const invalidIn = (s: Session, field: string, key: MessageKey, values: MessageValues = {}) =>
+  invalid(field, tr(s.ctx).t(key, values));
 
 /** Where a share goes, as the form's "where" field chose it. */
-interface Target {
-  audience: ShareAudience;
+interface Target extends ShareTarget {
   teamChannelId: string | null;
   colleagueId: number | null;
-  label: string;
 }
 
 /**
@@ -63,24 +65,24 @@ class Sharing {
   /** `share [completed goal]`: the form for the goal named, or a choice of completed goals. */
   async share(s: Session, args: string): Promise<Reply> {
     const done = (await this.deps.goals.list(s.user, ["completed"])).map((v) => v.goal);
-    if (done.length === 0) return problem("You can share once a goal is complete.");
+    if (done.length === 0) return problem(s, "share.noneComplete");
     const match = matchGoal(done, args);
     if (match.kind === "one") return this.open(s, match.goal.id);
-    return privateReply(
-      pickGoalMessage("Which completed goal do you want to share?", match.goals, "share.start", {}),
-    );
+    const question = tr(s.ctx).t("share.whichGoal");
+    return privateReply(pickGoalMessage(question, match.goals, "share.start", {}));
   }
 
   async open(s: Session, goalId: number): Promise<Reply> {
     const goal = await this.completedGoal(s, goalId);
-    if (!goal) return problem("You can share once a goal is complete.");
+    if (!goal) return problem(s, "share.noneComplete");
     const [team, colleagues, named] = await Promise.all([
       teamChannelOf(this.deps.db, s.user),
       colleaguesOf(this.deps.db, s.user),
       this.showsName(s),
     ]);
-    if (!named && colleagues.length === 0) return problem(UNNAMED_NO_COLLEAGUE);
-    return { kind: "form", form: shareForm(goal.id, goal.title, { team, colleagues, named }) };
+    if (!named && colleagues.length === 0) return problem(s, "share.unnamedNoColleague", OPTOUT);
+    const choices = { team, colleagues, named };
+    return { kind: "form", form: shareForm(goal.id, goal.title, choices, s.ctx.locale) };
   }
 
   async submit(
@@ -89,22 +91,22 @@ class Sharing {
     values: Record<string, string | undefined>,
   ): Promise<FormResult> {
     const goal = await this.completedGoal(s, goalId);
-    if (!goal) return { ok: true, reply: problem("That goal can't be shared any more.") };
+    if (!goal) return { ok: true, reply: problem(s, "share.goalGone") };
     const text = (values.text ?? "").replace(/\s+/g, " ").trim();
-    if (!text) return invalid("text", "Write a sentence or two.");
+    if (!text) return invalidIn(s, "text", "share.textMissing");
     if (text.length > MAX_SHARE_LENGTH) {
-      return invalid("text", `Keep it under ${MAX_SHARE_LENGTH} characters.`);
+      return invalidIn(s, "text", "share.textTooLong", { max: MAX_SHARE_LENGTH });
     }
     const where = values.where ?? "digest";
     if (!where.startsWith("u:") && !(await this.showsName(s))) {
-      return invalid("where", UNNAMED_WHERE);
+      return invalidIn(s, "where", "share.unnamedWhere", OPTOUT);
     }
     const target = await this.target(s, where);
     if ("ok" in target) return target;
-    const { audience, teamChannelId, colleagueId, label } = target;
+    const { audience, teamChannelId, colleagueId } = target;
     const now = this.deps.clock.now();
     const limit = await takeLimit(this.deps.db, s.user.id, "share", now);
-    if (!limit.ok) return invalid("where", rateLimitedText("share", limit));
+    if (!limit.ok) return invalid("where", rateLimitedText("share", limit, s.ctx.locale));
     const share = await saveShare(
       this.deps.db,
       s.user,
@@ -114,33 +116,28 @@ class Sharing {
     const delayed = audience !== "digest" && !share.already && !(await this.queue(share.id, now));
     return {
       ok: true,
-      reply: privateReply(sharedMessage(goal.title, label, delayed, share.already)),
+      reply: privateReply(sharedMessage(goal.title, target, delayed, share.already, s.ctx.locale)),
     };
   }
 
   private async target(s: Session, where: string): Promise<Target | FormResult> {
     if (where === "digest") {
-      return {
-        audience: "digest",
-        teamChannelId: null,
-        colleagueId: null,
-        label: "the weekly digest",
-      };
+      return { audience: "digest", teamChannelId: null, colleagueId: null, name: "" };
     }
     if (where === "team") {
       const team = await teamChannelOf(this.deps.db, s.user);
-      if (!team) return invalid("where", "Your team has no channel; pick another.");
-      const label = `#${team.name}`;
-      return { audience: "team", teamChannelId: team.channelId, colleagueId: null, label };
+      if (!team) return invalidIn(s, "where", "share.noTeamChannel");
+      const name = team.name;
+      return { audience: "team", teamChannelId: team.channelId, colleagueId: null, name };
     }
     if (where.startsWith("u:")) {
       const id = Number(where.slice(2));
       const colleague = (await colleaguesOf(this.deps.db, s.user)).find((c) => c.id === id);
-      if (!colleague) return invalid("where", "Pick someone from the list.");
-      const label = colleague.name;
-      return { audience: "colleague", teamChannelId: null, colleagueId: colleague.id, label };
+      if (!colleague) return invalidIn(s, "where", "share.pickColleague");
+      const name = colleague.name;
+      return { audience: "colleague", teamChannelId: null, colleagueId: colleague.id, name };
     }
-    return invalid("where", "Pick where to share.");
+    return invalidIn(s, "where", "share.pickWhere");
   }
 
   /** Queues the delivery; false when the queue is out of reach. */

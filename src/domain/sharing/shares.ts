@@ -111,6 +111,8 @@ export interface SharedLearning {
   goalTitle: string;
   text: string;
   sharedAt: Date;
+  /** Whose language a delivery speaks, in order: the colleague's choices, the workspace's. */
+  locales?: (string | null)[];
 }
 
 function sharedLearning(db: Kysely<Database>) {
@@ -188,8 +190,11 @@ export async function deliverShare<M>(
     await db.updateTable("shares").set({ delivery: "none" }).where("id", "=", shareId).execute();
     return "nothing to do";
   }
+  const locales = await recipientLocales(db, claimed.workspace_id, to);
   try {
-    const delivery = await countDelivery("share", () => deps.messenger.send(to, render(share)));
+    const delivery = await countDelivery("share", () =>
+      deps.messenger.send(to, render({ ...share, locales })),
+    );
     await db
       .updateTable("shares")
       .set({ delivery: "sent", delivery_ref: delivery.ref, delivered_at: deps.now() })
@@ -200,6 +205,26 @@ export async function deliverShare<M>(
     await db.updateTable("shares").set({ delivery: "failed" }).where("id", "=", shareId).execute();
     throw error;
   }
+}
+
+/** A colleague's own and platform languages, then the workspace's; a channel has only the last. */
+async function recipientLocales(
+  db: Kysely<Database>,
+  workspaceId: number,
+  to: Destination,
+): Promise<(string | null)[]> {
+  const workspace = await db
+    .selectFrom("workspaces")
+    .select("locale")
+    .where("id", "=", workspaceId)
+    .executeTakeFirst();
+  if (to.kind !== "user") return [workspace?.locale ?? null];
+  const person = await db
+    .selectFrom("users")
+    .select(["locale", "platform_locale"])
+    .where("id", "=", to.userId)
+    .executeTakeFirst();
+  return [person?.locale ?? null, person?.platform_locale ?? null, workspace?.locale ?? null];
 }
 
 /** A share this fresh still has its own job on the way. */
