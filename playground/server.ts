@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
@@ -14,8 +15,17 @@ const ASSETS: Record<string, string> = {
   "index.html": "text/html; charset=utf-8",
   "app.js": "text/javascript; charset=utf-8",
   "blocks.js": "text/javascript; charset=utf-8",
+  "cards.js": "text/javascript; charset=utf-8",
+  "teams.js": "text/javascript; charset=utf-8",
   "style.css": "text/css; charset=utf-8",
 };
+
+/** Browser builds of the libraries the Teams view draws cards with, served from the install. */
+const VENDOR: Record<string, { pkg: string; file: string }> = {
+  "adaptivecards.js": { pkg: "adaptivecards", file: "dist/adaptivecards.min.js" },
+  "markdown-it.js": { pkg: "markdown-it", file: "dist/browser/markdown-it.umd.min.js" },
+};
+const requireFrom = createRequire(import.meta.url);
 
 export interface PlaygroundOptions {
   standin: SlackStandIn;
@@ -234,7 +244,18 @@ async function moveClock(
 }
 
 async function serveAsset(res: ServerResponse, name: string) {
-  const type = ASSETS[name];
+  const vendorName = name.slice("vendor/".length);
+  const vendor =
+    name.startsWith("vendor/") && Object.hasOwn(VENDOR, vendorName)
+      ? VENDOR[vendorName]
+      : undefined;
+  if (vendor) {
+    const root = path.dirname(requireFrom.resolve(`${vendor.pkg}/package.json`));
+    const data = await readFile(path.join(root, vendor.file));
+    res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
+    return res.end(data);
+  }
+  const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   if (!type) return json(res, 404, { error: "not found" });
   const data = await readFile(path.join(PAGE_DIR, name));
   res.writeHead(200, { "content-type": type, "cache-control": "no-store" });

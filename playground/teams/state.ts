@@ -84,6 +84,7 @@ export class TeamsState {
     const channels = CHANNELS.map((c) => ({ id: c.id, name: c.name, kind: "channel" as const }));
     return {
       me,
+      people: this.people().map((p) => ({ key: p.key, name: p.name })),
       team: TEAM.name,
       version: this.version,
       conversations: [...personal, ...channels].map((c) => ({

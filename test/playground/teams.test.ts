@@ -72,6 +72,22 @@ describe("playground Teams view", () => {
     await t?.drop();
   });
 
+  it("serves the card renderer and its Markdown library from its own install, and nothing else", async () => {
+    const asset = (name: string) => fetch(`${app.http!.url}/playground/assets/${name}`);
+    const renderer = await asset("vendor/adaptivecards.js");
+    expect(renderer.headers.get("content-type")).toContain("javascript");
+    expect(await renderer.text()).toContain("AdaptiveCards");
+    expect(await (await asset("vendor/markdown-it.js")).text()).toContain("markdownit");
+    for (const name of [
+      "vendor/constructor",
+      "vendor/../package.json",
+      "constructor",
+      "toString",
+    ]) {
+      expect((await asset(name)).status).toBe(404);
+    }
+  });
+
   it("answers a message in the personal chat with the bot's Adaptive Card", async () => {
     const sent = await say(
       "U0LEARNER",
