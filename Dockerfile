@@ -1,10 +1,10 @@
 # syntax=docker/dockerfile:1
-# Build: compile the TypeScript with the development dependencies.
+# Build: bundle the TypeScript with the development dependencies (esbuild).
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY bin ./bin
 COPY src ./src

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DIST = path.join(ROOT, "dist");
-/** Folders compiled into dist/ (with their non-TypeScript files copied as they are). */
+/** Folders built into dist/ (with their non-TypeScript files copied as they are). */
 export const SOURCE_DIRS = ["bin", "src", "adapters", "jobs", "migrations", "playground"];
 /** Written last by a successful build. */
 export const STAMP = path.join(DIST, ".built");
@@ -24,7 +24,7 @@ export function* sourceFiles() {
     const full = path.join(ROOT, dir);
     if (existsSync(full)) for (const file of files(full)) yield path.relative(ROOT, file);
   }
-  for (const file of ["tsconfig.json", "tsconfig.build.json", "package.json"]) {
+  for (const file of ["tsconfig.json", "package.json", "scripts/build.js", "scripts/bundle.js"]) {
     if (existsSync(path.join(ROOT, file))) yield file;
   }
 }

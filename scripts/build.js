@@ -1,8 +1,8 @@
-// npm run build: compiles the TypeScript to dist/ (source maps on), copies the files the code
-// reads at run time (JSON-LD contexts, skills.yaml, the playground page) beside it, and removes
-// output whose source is gone (a stale migration must never run). `--if-stale` skips a build
-// that is up to date.
-import { spawnSync } from "node:child_process";
+// npm run build: bundles the service into dist/bin/ (scripts/bundle.js; source maps on),
+// compiles each migration to dist/migrations/, copies the files the code reads at run time
+// (JSON-LD contexts, skills.yaml, the playground page) to where the sources have them, and
+// removes output whose source is gone (a stale migration must never run). `--if-stale` skips a
+// build that is up to date. Types are checked by `npm run typecheck`, not here.
 import {
   copyFileSync,
   existsSync,
@@ -12,9 +12,9 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { buildIsFresh, DIST, ROOT, SOURCE_DIRS, STAMP, sourceFiles } from "../bin/build-state.js";
+import { bundle, compileAlone } from "./bundle.js";
 
 /** The launcher and the build's own helpers run from bin/, not from dist/. */
 const NOT_COPIED = new Set(["bin/stackup.js", "bin/build-state.js"]);
@@ -24,18 +24,23 @@ if (process.argv.includes("--if-stale") && buildIsFresh()) process.exit(0);
 const started = new Date();
 // Until it is written again, the launcher treats dist/ as out of date.
 rmSync(STAMP, { force: true });
-const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
-  cwd: ROOT,
-  stdio: "inherit",
-});
-if (result.status !== 0) process.exit(result.status ?? 1);
-
 const expected = new Set();
+try {
+  for (const file of await bundle(ROOT, path.join(DIST, "bin")))
+    expected.add(path.join("bin", file));
+} catch {
+  // esbuild has printed what is wrong.
+  process.exit(1);
+}
 for (const file of sourceFiles()) {
   if (!SOURCE_DIRS.some((dir) => file.startsWith(`${dir}${path.sep}`))) continue;
   if (file.endsWith(".ts")) {
+    if (path.dirname(file) !== "migrations") continue;
     const js = file.replace(/\.ts$/, ".js");
+    const { code, map } = await compileAlone(path.join(ROOT, file), path.join(DIST, js));
+    mkdirSync(path.dirname(path.join(DIST, js)), { recursive: true });
+    writeFileSync(path.join(DIST, js), code);
+    writeFileSync(path.join(DIST, `${js}.map`), map);
     expected.add(js).add(`${js}.map`);
     continue;
   }
@@ -51,8 +56,12 @@ function prune(dir) {
     if (entry.isDirectory()) prune(rel);
     else if (!expected.has(rel)) rmSync(path.join(DIST, rel));
   }
+  if (readdirSync(path.join(DIST, dir)).length === 0)
+    rmSync(path.join(DIST, dir), { recursive: true });
 }
 for (const dir of SOURCE_DIRS) if (existsSync(path.join(DIST, dir))) prune(dir);
+// Left by the TypeScript compiler that built dist/ before.
+rmSync(path.join(DIST, ".tsbuildinfo"), { force: true });
 
 // Dated from the start, so a file saved during the build counts as newer than it.
 writeFileSync(STAMP, "");
