@@ -4,9 +4,11 @@ import {
   type CredlyJobs,
   CredlyService,
 } from "../../src/domain/credly/service.ts";
+import { localesOf } from "../../src/domain/users/locales.ts";
 import { createSafeFetch } from "../../src/domain/verification/index.ts";
 import type { Resolver } from "../../src/domain/verification/safe-fetch.ts";
 import { XapiNotices } from "../../src/domain/xapi/notices.ts";
+import { resolveLocale } from "../../src/i18n/index.ts";
 import { credlySyncMessage } from "../../src/messages/credly.ts";
 import { lmsCompletedMessage } from "../../src/messages/xapi.ts";
 import type { BatchJobQueue, Messenger } from "../../src/ports.ts";
@@ -82,7 +84,8 @@ export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
           const userId = Number(data.userId);
           if (!Number.isInteger(userId)) throw new Error("Bad user id in a Credly job");
           const result = await credly.sync(userId, fetch);
-          const message = credlySyncMessage(result, data.asked !== false);
+          const locale = resolveLocale(...(await localesOf(ctx.db, userId)));
+          const message = credlySyncMessage(result, data.asked !== false, locale);
           if (message) await ctx.messenger.send({ kind: "user", userId }, message);
           return result.kind;
         },

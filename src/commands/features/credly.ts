@@ -1,12 +1,12 @@
 import { parseProfile } from "../../domain/credly/profile.ts";
 import { CredlyService } from "../../domain/credly/service.ts";
 import { takeLimit } from "../../domain/privacy/limits.ts";
-import { credlyText, offerBlocks } from "../../messages/credly.ts";
-import { problemMessage } from "../../messages/goals.ts";
+import type { MessageKey, MessageValues } from "../../i18n/index.ts";
+import { credlyText, offerMessage } from "../../messages/credly.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { rateLimitedMessage } from "../../messages/privacy.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
-import { str } from "../feature.ts";
+import { problemIn, str } from "../feature.ts";
 
 const CONNECT_USAGE = "connect credly <profile URL or username>";
 
@@ -44,12 +44,15 @@ export function credlyFeature(deps: FeatureDeps): Feature {
   };
 }
 
-const say = (message: string, note?: string): Reply => privateReply(credlyText(message, note));
-const problem = (message: string, usage: string | null) =>
-  privateReply(problemMessage(message, usage));
-const update = (message: string): Reply => ({ kind: "update", message: credlyText(message) });
-const queued = (result: "queued" | "not_queued", then: string) =>
-  result === "queued" ? then : "I can't reach my work queue right now; try again in a minute.";
+const say = (s: Session, key: MessageKey, values: MessageValues = {}, note?: MessageKey): Reply =>
+  privateReply(credlyText(s.ctx.locale, key, values, note));
+const update = (s: Session, key: MessageKey, values: MessageValues = {}): Reply => ({
+  kind: "update",
+  message: credlyText(s.ctx.locale, key, values),
+});
+/** The reply once a read is queued, or that the queue is out of reach. */
+const queued = (result: "queued" | "not_queued", then: MessageKey): MessageKey =>
+  result === "queued" ? then : "credly.noQueue";
 
 class CredlyLink {
   private readonly credly: CredlyService;
@@ -62,61 +65,51 @@ class CredlyLink {
   async connect(s: Session, args: string): Promise<Reply> {
     const [what = "", ...rest] = args.split(/\s+/);
     if (what.toLowerCase() !== "credly")
-      return problem("I can connect a Credly profile.", CONNECT_USAGE);
+      return problemIn(s, "credly.canConnect", {}, CONNECT_USAGE);
     const given = rest.join(" ");
     const username = parseProfile(given, this.credly.hosts);
     if (!username) {
-      return problem(
-        given
-          ? "That isn't a Credly profile address or username."
-          : "Which Credly profile? Give its address or your username.",
-        CONNECT_USAGE,
-      );
+      return problemIn(s, given ? "credly.notProfile" : "credly.whichProfile", {}, CONNECT_USAGE);
     }
     const result = await this.credly.connect(s.user, username);
-    return say(
-      queued(result, `Reading the Credly profile ${username} — I'll message you what I find.`),
-      "Only public badges are read; disconnect any time.",
-    );
+    return say(s, queued(result, "credly.reading"), { username }, "credly.publicOnly");
   }
 
   async disconnect(s: Session, args: string): Promise<Reply> {
     if (args.trim().toLowerCase() !== "credly")
-      return problem("I can disconnect a Credly profile.", "disconnect credly");
+      return problemIn(s, "credly.canDisconnect", {}, "disconnect credly");
     const username = await this.credly.disconnect(s.user.id);
-    return username
-      ? say(`Disconnected the Credly profile ${username}. Goals it completed stay completed.`)
-      : say("No Credly profile is connected.");
+    return username ? say(s, "credly.disconnected", { username }) : say(s, "credly.notLinked");
   }
 
   /** `sync`: reads the linked profile now, within the rate limit. */
   async sync(s: Session): Promise<Reply> {
     const link = await this.credly.link(s.user.id);
-    if (!link) return problem("No Credly profile is connected yet.", CONNECT_USAGE);
+    if (!link) return problemIn(s, "credly.notConnectedYet", {}, CONNECT_USAGE);
     const limit = await takeLimit(this.deps.db, s.user.id, "sync", this.deps.clock.now());
-    if (!limit.ok) return privateReply(rateLimitedMessage("sync", limit));
+    if (!limit.ok) return privateReply(rateLimitedMessage("sync", limit, s.ctx.locale));
     const result = await this.credly.queueSync(
       s.user.id,
       `sync-${this.deps.clock.now().getTime()}`,
     );
-    return say(
-      queued(result, `Reading ${link.username} on Credly now — I'll message you what's new.`),
-    );
+    return say(s, queued(result, "credly.readingNow"), { username: link.username });
   }
 
   /** "Is this your profile?": yes reads it, no disconnects it. */
   async owner(s: Session, yes: boolean): Promise<Reply> {
     if (!yes) {
       const username = await this.credly.disconnect(s.user.id);
-      return update(username ? `Disconnected ${username}.` : "Nothing is connected.");
+      return username
+        ? update(s, "credly.disconnectedShort", { username })
+        : update(s, "credly.nothingConnected");
     }
     const username = await this.credly.confirmOwner(s.user.id);
-    if (!username) return update("Nothing is connected any more.");
+    if (!username) return update(s, "credly.nothingConnectedAnyMore");
     const result = await this.credly.queueSync(
       s.user.id,
       `owner-${this.deps.clock.now().getTime()}`,
     );
-    return update(queued(result, `Connected ${username}; reading your badges now.`));
+    return update(s, queued(result, "credly.connectedReading"), { username });
   }
 
   /** A button on a badge found on the profile. */
@@ -129,32 +122,13 @@ class CredlyLink {
     const answer = await this.credly.answer(s.user, badgeId, choice);
     switch (answer.kind) {
       case "done":
-        return update(
-          `🎉 ${answer.title} is completed with your Credly badge. I'm checking the badge now.`,
-        );
+        return update(s, "credly.doneWithBadge", { title: answer.title });
       case "offered":
-        return { kind: "update", message: offerMessage(badgeId, answer.badge) };
+        return { kind: "update", message: offerMessage(badgeId, answer.badge, s.ctx.locale) };
       case "dismissed":
-        return update("Left out of your record.");
+        return update(s, "credly.leftOut");
       case "gone":
-        return update("That badge is already taken care of.");
+        return update(s, "credly.takenCareOf");
     }
   }
-}
-
-function offerMessage(id: string, name: string) {
-  return {
-    summary: `Add ${name} to your record?`,
-    blocks: offerBlocks({
-      badge: {
-        id,
-        name,
-        issuer: null,
-        templateId: null,
-        issuedTo: null,
-        issuedOn: null,
-        expiresOn: null,
-      },
-    }),
-  };
 }

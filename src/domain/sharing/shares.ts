@@ -4,6 +4,7 @@ import type { Database, ShareAudience, ShareDeliveryState, User } from "../../db
 import { countDelivery } from "../../metrics.ts";
 import type { BatchJobQueue, Delivery, Destination, NoData } from "../../ports.ts";
 import { OrgRepository } from "../org/repository.ts";
+import { localesOf } from "../users/locales.ts";
 
 export const MAX_SHARE_LENGTH = 500;
 /** The job that posts a share to its channel or colleague (see deliverShare). */
@@ -213,18 +214,13 @@ async function recipientLocales(
   workspaceId: number,
   to: Destination,
 ): Promise<(string | null)[]> {
+  if (to.kind === "user") return localesOf(db, to.userId);
   const workspace = await db
     .selectFrom("workspaces")
     .select("locale")
     .where("id", "=", workspaceId)
     .executeTakeFirst();
-  if (to.kind !== "user") return [workspace?.locale ?? null];
-  const person = await db
-    .selectFrom("users")
-    .select(["locale", "platform_locale"])
-    .where("id", "=", to.userId)
-    .executeTakeFirst();
-  return [person?.locale ?? null, person?.platform_locale ?? null, workspace?.locale ?? null];
+  return [workspace?.locale ?? null];
 }
 
 /** A share this fresh still has its own job on the way. */
