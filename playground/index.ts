@@ -112,6 +112,10 @@ export function createPlayground(options: {
   const allowRanges = ["127.0.0.1/32"];
   logger.info({ allowRanges }, "playground: badge checks may reach this machine");
   logger.info({ url: `${serviceUrl}/playground` }, "playground: try Stackup in the browser");
+  logger.info(
+    { serviceUrl: teams.serviceUrl },
+    "playground: its Teams view plays Teams through a local Bot Connector stand-in, so /api/messages takes activities without a Bot Framework token",
+  );
   if (config.playground !== "on") {
     logger.info(
       "playground: only this machine can reach it; PLAYGROUND=on serves it to the network",

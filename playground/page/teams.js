@@ -41,6 +41,8 @@ function draw(data) {
   drawNav(data.team, conversations);
   const open = conversations.find((c) => c.id === view.conversation);
   drawMessages(data, open?.messages ?? []);
+  // Which conversation the pane holds now, for whoever waits on a switch.
+  $("teams-messages").dataset.shows = open ? testId(open) : "";
 }
 
 function drawNav(team, conversations) {
@@ -56,7 +58,7 @@ function drawNav(team, conversations) {
     const b = document.createElement("button");
     b.textContent = c.kind === "personal" ? `💬 ${c.name}` : c.name;
     b.className = c.kind;
-    b.setAttribute("data-testid", c.kind === "personal" ? "teams-chat" : `teams-channel-${c.name}`);
+    b.setAttribute("data-testid", testId(c));
     const key = `${view.user}:${c.id}`;
     if (c.id === view.conversation) {
       b.classList.add("active");
@@ -71,8 +73,13 @@ function drawNav(team, conversations) {
   }
 }
 
+function testId(conversation) {
+  return conversation.kind === "personal" ? "teams-chat" : `teams-channel-${conversation.name}`;
+}
+
 function clearPane() {
   $("teams-messages").replaceChildren();
+  $("teams-messages").dataset.shows = "";
   view.drawn.clear();
 }
 

@@ -45,6 +45,9 @@ describe("playground Teams view in a browser", () => {
   async function as(person: string, where = "teams-chat") {
     await page.getByTestId("who").selectOption(person);
     await page.getByTestId(where).click();
+    await expect
+      .poll(() => page.getByTestId("teams-messages").getAttribute("data-shows"))
+      .toBe(where);
   }
 
   /** Types a message and waits for the bot's answer below it. */
@@ -93,6 +96,24 @@ describe("playground Teams view in a browser", () => {
     await expect.poll(() => same.textContent(), { timeout: 10_000 }).toContain("1 h of 140 h");
     expect(await same.textContent()).toContain("Edited");
     expect(await messages().count()).toBe(count);
+
+    // Other… opens a form card; its inputs travel with the submit button's data.
+    await same.getByRole("button", { name: "Other…" }).click();
+    const form = messages().last();
+    await expect.poll(() => form.locator("input").count(), { timeout: 10_000 }).toBe(2);
+    const formId = await form.getAttribute("data-id");
+    await form.locator("input").first().fill("2");
+    await form.locator("input").last().fill("read <b>chapter</b> 2");
+    await form.locator("button.style-positive").click();
+    const answered = page.locator(`[data-testid="teams-message"][data-id="${formId}"]`);
+    await expect.poll(() => answered.textContent(), { timeout: 10_000 }).toContain("3 h of 140 h");
+    expect(await answered.locator("input").count()).toBe(0);
+    const note = await playground.app.database.db
+      .selectFrom("progress_events")
+      .where("hours", "=", 2)
+      .select("note")
+      .executeTakeFirstOrThrow();
+    expect(note.note).toBe("read <b>chapter</b> 2");
 
     // The team's digest is in the learning channel, with its chart.
     await page.getByTestId("teams-channel-learning").click();
