@@ -3,7 +3,7 @@ import type { Database, User } from "../db/types.ts";
 import type { CatalogRepository } from "../domain/catalog/repository.ts";
 import type { GoalService } from "../domain/goals/service.ts";
 import type { UserService } from "../domain/users/service.ts";
-import type { MessageKey, MessageValues } from "../i18n/index.ts";
+import type { MessageKey, MessageValues, Phrase } from "../i18n/index.ts";
 import { problemMessage, tr, type ViewContext } from "../messages/goals.ts";
 import { type Message, privateReply, type Reply } from "../messages/model.ts";
 import type { JobQueue } from "../ports.ts";
@@ -92,6 +92,10 @@ export const problemIn = (
   values: MessageValues = {},
   usage: string | null = null,
 ): Reply => say(problemMessage(tr(s.ctx).t(key, values), usage, s.ctx.locale));
+
+/** A command that couldn't be read, said in the person's language, with its usage line. */
+export const invalidIn = (s: Session, cmd: { message: Phrase; usage: string | null }): Reply =>
+  problemIn(s, cmd.message.key, cmd.message.values, cmd.usage);
 
 /** What went wrong, with the usage line to try (or a pointer to help). */
 export const problem = (message: string, usage: string | null = null): Reply =>

@@ -1,4 +1,5 @@
-import { looksLikeDate, parseTargetDate } from "./dates.ts";
+import type { MessageKey, MessageValues, Phrase } from "../i18n/index.ts";
+import { splitTargetDate } from "./dates.ts";
 
 /** One line of help per core command. */
 export const COMMANDS = [
@@ -19,8 +20,11 @@ export const COMMANDS = [
 
 export type CommandName = (typeof COMMANDS)[number]["name"];
 
-/** Input the goal loop can't use: what was wrong, and the usage line to show with it. */
-export type Invalid = { type: "invalid"; message: string; usage: string | null };
+/**
+ * Input the goal loop can't use: what was wrong (a catalogue message, said in the person's
+ * language), and the usage line to show with it.
+ */
+export type Invalid = { type: "invalid"; message: Phrase; usage: string | null };
 
 export type GoalArgs = {
   type: "goal";
@@ -34,6 +38,8 @@ export type DoneArgs = { type: "done"; goal: string; evidenceUrl: string | null 
 export interface ParseContext {
   now: Date;
   timeZone: string;
+  /** Dates are read in this locale's language first, then in English. */
+  locale?: string;
 }
 
 export const MAX_COMMAND_LENGTH = 2000;
@@ -45,7 +51,8 @@ export const MAX_HOURS_PER_WEEK = 80;
 
 const usageOf = (name: CommandName) => COMMANDS.find((c) => c.name === name)!.usage;
 
-function invalid(message: string, name: CommandName | null): Invalid {
+function invalid(key: MessageKey, name: CommandName | null, values?: MessageValues): Invalid {
+  const message = values ? { key, values } : { key };
   return { type: "invalid", message, usage: name ? usageOf(name) : null };
 }
 
@@ -84,15 +91,12 @@ export function normalizeArgs(text: string): string {
 /** A command longer than anyone types is refused before it is read. */
 export function tooLong(input: string): Invalid | null {
   if (input.length <= MAX_COMMAND_LENGTH) return null;
-  return invalid(
-    `That's ${input.length} characters — more than I can read at once (${MAX_COMMAND_LENGTH} max).`,
-    null,
-  );
+  return invalid("parse.tooLong", null, { length: input.length, max: MAX_COMMAND_LENGTH });
 }
 
 /** "I don't know …" for a word no feature claims. */
 export function unknownCommand(word: string): Invalid {
-  return invalid(`I don't know "${word.slice(0, 40)}".`, null);
+  return invalid("parse.unknown", null, { word: word.slice(0, 40) });
 }
 
 /** `goal <credential or your own goal> [by <date>] [<N>h/week]`, after the word. */
@@ -104,49 +108,45 @@ export function parseGoal(rest: string, ctx: ParseContext): GoalArgs | Invalid {
     hoursPerWeek = Number(hpw[1]!.replace(",", "."));
     text = `${text.slice(0, hpw.index)} ${text.slice(hpw.index + hpw[0].length)}`.trim();
     if (!(hoursPerWeek > 0) || hoursPerWeek > MAX_HOURS_PER_WEEK) {
-      return invalid(
-        `Hours per week must be more than 0 and at most ${MAX_HOURS_PER_WEEK}.`,
-        "goal",
-      );
+      return invalid("parse.hoursPerWeek", "goal", { max: MAX_HOURS_PER_WEEK });
     }
   }
 
   let targetDate: string | null = null;
-  const by = /\s(?:by|before|until)\s+(.+)$/i.exec(` ${text}`);
-  const within = /\s(in\s+\d{1,3}\s+(?:day|week|month|year)s?)$/i.exec(` ${text}`);
-  const datePart = by ?? within;
-  if (datePart && (within || looksLikeDate(datePart[1]!))) {
-    const parsed = parseTargetDate(datePart[1]!, ctx.now, ctx.timeZone);
-    if (!parsed.ok) return invalid(parsed.message, "goal");
-    targetDate = parsed.date;
-    text = ` ${text}`.slice(0, datePart.index).trim();
+  const dated = splitTargetDate(text, ctx);
+  if (dated) {
+    if (!dated.date.ok)
+      return { type: "invalid", message: dated.date.message, usage: usageOf("goal") };
+    targetDate = dated.date.date;
+    text = dated.title;
   }
 
   const query = text.replace(/\s+/g, " ").trim();
-  if (!query) return invalid("Tell me what you want to learn.", "goal");
+  if (!query) return invalid("parse.goalEmpty", "goal");
   if (query.length > MAX_TITLE_LENGTH) {
-    return invalid(
-      `That goal is ${query.length} characters; keep it under ${MAX_TITLE_LENGTH}.`,
-      "goal",
-    );
+    return invalid("parse.goalTooLong", "goal", { length: query.length, max: MAX_TITLE_LENGTH });
   }
   return { type: "goal", query, targetDate, hoursPerWeek };
 }
 
+/** What is wrong with logging this many hours at once, if anything. */
+export function hoursProblem(hours: number): Phrase | null {
+  if (hours <= 0) return { key: "parse.logZero" };
+  if (hours > MAX_HOURS_PER_LOG) {
+    return { key: "parse.logTooMany", values: { hours, max: MAX_HOURS_PER_LOG } };
+  }
+  return null;
+}
+
 /** `log <hours> [goal] [note]`, after the word. */
 export function parseLog(rest: string): LogArgs | Invalid {
-  if (!rest) return invalid("How many hours? For example `log 1.5`.", "log");
+  if (!rest) return invalid("parse.logEmpty", "log", { example: "log 1.5" });
   const d = parseDuration(rest);
-  if (!d) return invalid(`"${rest.split(" ")[0]}" isn't a number of hours.`, "log");
-  if (d.hours <= 0) return invalid("Log more than 0 hours.", "log");
-  if (d.hours > MAX_HOURS_PER_LOG) {
-    return invalid(
-      `${d.hours} h is more than a day; log at most ${MAX_HOURS_PER_LOG} h at once.`,
-      "log",
-    );
-  }
+  if (!d) return invalid("parse.notHours", "log", { text: rest.split(" ")[0]! });
+  const tooFew = hoursProblem(d.hours);
+  if (tooFew) return { type: "invalid", message: tooFew, usage: usageOf("log") };
   if (d.rest.length > MAX_NOTE_LENGTH + MAX_TITLE_LENGTH) {
-    return invalid(`Keep the note under ${MAX_NOTE_LENGTH} characters.`, "log");
+    return invalid("error.noteTooLong", "log", { max: MAX_NOTE_LENGTH });
   }
   return { type: "log", hours: d.hours, rest: d.rest };
 }
@@ -157,9 +157,9 @@ export function parseDone(rest: string): DoneArgs | Invalid {
   const last = tokens.at(-1);
   const evidenceUrl = last && isUrl(last) ? last : null;
   if (evidenceUrl && evidenceUrl.length > MAX_URL_LENGTH) {
-    return invalid(`That link is too long (${MAX_URL_LENGTH} characters max).`, "done");
+    return invalid("parse.urlTooLong", "done", { max: MAX_URL_LENGTH });
   }
   const goal = (evidenceUrl ? tokens.slice(0, -1) : tokens).join(" ");
-  if (!goal && !evidenceUrl) return invalid("Which goal did you finish?", "done");
+  if (!goal && !evidenceUrl) return invalid("parse.doneEmpty", "done");
   return { type: "done", goal, evidenceUrl };
 }

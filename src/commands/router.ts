@@ -17,6 +17,7 @@ import {
   type FeatureCommand,
   type FeatureDeps,
   type FeatureFactory,
+  invalidIn,
   problem,
   problemIn,
   readPayload,
@@ -140,13 +141,12 @@ class Routes {
   /** `text` is what follows the command word; nothing at all asks for help. */
   command(s: Session, text: string): Promise<Reply> {
     const long = tooLong(text);
-    if (long) return Promise.resolve(problem(long.message, long.usage));
+    if (long) return Promise.resolve(invalidIn(s, long));
     const trimmed = text.trim();
     const word = trimmed.split(/\s+/, 1)[0]?.toLowerCase() || "help";
     const command = this.commands.get(word);
     if (!command) {
-      const unknown = unknownCommand(word);
-      return Promise.resolve(problem(unknown.message, unknown.usage));
+      return Promise.resolve(invalidIn(s, unknownCommand(word)));
     }
     return command.run(s, trimmed.slice(word.length).trim());
   }

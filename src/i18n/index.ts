@@ -44,6 +44,12 @@ function pseudoCatalogue(): Catalogue {
 export type MessageValue = string | number | Inline;
 export type MessageValues = Record<string, MessageValue>;
 
+/** A message named now and written later, in the language of whoever reads it. */
+export interface Phrase {
+  key: MessageKey;
+  values?: MessageValues;
+}
+
 /**
  * The canonical BCP 47 tag for a platform's or a person's locale ("de_DE" → "de-DE"), or null
  * when it names no language Stackup has a catalogue for.
@@ -152,6 +158,11 @@ export class Translator {
     return tidy([this.rich(key, values)])
       .map((p) => (typeof p === "string" ? p : plainInline(p)))
       .join("");
+  }
+
+  /** A phrase (a parser's complaint) as plain text. */
+  say(phrase: Phrase): string {
+    return this.t(phrase.key, phrase.values);
   }
 
   /** A message as rich text: `<b>…</b>` is bold, `<i>` italic, `<code>` code; commands stay parts. */

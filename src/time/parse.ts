@@ -1,13 +1,18 @@
-import * as chrono from "chrono-node";
 import { DateTime } from "luxon";
+import type { MessageKey, MessageValues, Phrase } from "../i18n/index.ts";
 import type { LocalDate, LocalTime } from "./local.ts";
 import { addDays, isLocalDate, isoWeekdayOf, localDateOf, resolveLocal } from "./local.ts";
+import { readDate } from "./natural.ts";
 import type { CheckinSchedule, QuietHours, Weekday } from "./schedule.ts";
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/** What was read, or what was wrong with it as a catalogue message for the person's language. */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: Phrase };
 
 const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
-const fail = <T>(error: string): ParseResult<T> => ({ ok: false, error });
+const fail = <T>(key: MessageKey, values?: MessageValues): ParseResult<T> => ({
+  ok: false,
+  error: { key, ...(values ? { values } : {}) },
+});
 
 // Kept here rather than imported so this module has no runtime dependency on schedule.ts.
 const DAY_NAMES: readonly [Weekday, string][] = [
@@ -39,15 +44,13 @@ function dayIndex(token: string): number | null {
   return null;
 }
 
-const DAYS_HINT = 'Try "mon,thu", "weekdays", "mon-fri" or "every day".';
-
 /** Days of the week: "mon,thu", "Mon Thu", "weekdays", "every day", "mon-fri", "fri-mon". */
 export function parseDays(input: string): ParseResult<Weekday[]> {
   const text = input
     .trim()
     .toLowerCase()
     .replace(/\s*(?:-|–|\bto\b|\bthrough\b)\s*/g, "-");
-  if (text === "") return fail(`Which days? ${DAYS_HINT}`);
+  if (text === "") return fail("parse.days", { why: "empty", text: "" });
   const preset = DAY_SETS[text.replace(/\s+/g, " ")];
   if (preset) return ok([...preset]);
 
@@ -61,14 +64,14 @@ export function parseDays(input: string): ParseResult<Weekday[]> {
     const [from, to, extra] = token.split("-");
     const a = from ? dayIndex(from) : null;
     if (a === null || extra !== undefined) {
-      return fail(`I didn't recognise "${token}" as a day. ${DAYS_HINT}`);
+      return fail("parse.days", { why: "unknown", text: token });
     }
     if (to === undefined) {
       picked.add(a);
       continue;
     }
     const b = dayIndex(to);
-    if (b === null) return fail(`I didn't recognise "${to}" as a day. ${DAYS_HINT}`);
+    if (b === null) return fail("parse.days", { why: "unknown", text: to });
     // A range may wrap the week: "fri-mon" is Friday to Monday.
     for (let i = a; ; i = (i + 1) % 7) {
       picked.add(i);
@@ -77,8 +80,6 @@ export function parseDays(input: string): ParseResult<Weekday[]> {
   }
   return ok([...picked].sort((x, y) => x - y).map((i) => DAY_NAMES[i]![0]));
 }
-
-const TIME_HINT = "Try 10:00, 9am or 2:30pm.";
 
 /** A local time: "10:00", "9am", "2:30pm", "14:30", "9", "noon", "midnight". */
 export function parseTime(input: string): ParseResult<LocalTime> {
@@ -90,18 +91,17 @@ export function parseTime(input: string): ParseResult<LocalTime> {
   if (text === "noon" || text === "midday") return ok("12:00");
   if (text === "midnight") return ok("00:00");
   const m = /^(\d{1,2})(?:[:.h](\d{2}))?(am|pm|a|p)?$/.exec(text);
-  if (!m) return fail(`I couldn't read "${input.trim()}" as a time. ${TIME_HINT}`);
+  const bad = (why: string) => fail<LocalTime>("parse.time", { why, text: input.trim() });
+  if (!m) return bad("unreadable");
   let hour = Number(m[1]);
   const minute = m[2] === undefined ? 0 : Number(m[2]);
   const meridiem = m[3]?.[0];
-  if (minute > 59) return fail(`"${input.trim()}" has more than 59 minutes. ${TIME_HINT}`);
+  if (minute > 59) return bad("minutes");
   if (meridiem) {
-    if (hour < 1 || hour > 12) {
-      return fail(`"${input.trim()}" isn't a 12-hour time. ${TIME_HINT}`);
-    }
+    if (hour < 1 || hour > 12) return bad("twelveHour");
     hour = (hour % 12) + (meridiem === "p" ? 12 : 0);
   } else if (hour > 23) {
-    return fail(`"${input.trim()}" isn't a time of day. ${TIME_HINT}`);
+    return bad("range");
   }
   return ok(`${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`);
 }
@@ -110,18 +110,17 @@ export function parseTime(input: string): ParseResult<LocalTime> {
 export function parseQuietHours(input: string): ParseResult<QuietHours> {
   const parts = input.trim().split(/\s*(?:-|–|\bto\b|\buntil\b)\s*/i);
   if (parts.length !== 2) {
-    return fail('Give quiet hours as a start and an end, e.g. "20:00-08:00" or "8pm to 8am".');
+    return fail("parse.quietShape");
   }
   const start = parseTime(parts[0]!);
   if (!start.ok) return start;
   const end = parseTime(parts[1]!);
   if (!end.ok) return end;
-  if (start.value === end.value) return fail("Quiet hours need different start and end times.");
+  if (start.value === end.value) return fail("parse.quietSame");
   return ok({ start: start.value, end: end.value });
 }
 
 const MAX_SNOOZE_MS = 7 * 24 * 3_600_000;
-const SNOOZE_HINT = 'Try "1h", "30m", "tomorrow" or "next week".';
 const UNIT_MS: [RegExp, number][] = [
   [/^(m|min|mins|minute|minutes)$/, 60_000],
   [/^(h|hr|hrs|hour|hours)$/, 3_600_000],
@@ -152,73 +151,64 @@ export function parseSnooze(input: string, { now, schedule }: SnoozeContext): Pa
     return ok(resolveLocal(monday, schedule.time, zone));
   }
   if (!/^(\d+(?:\.\d+)?\s*[a-z]+\s*)+$/.test(text)) {
-    return fail(`I couldn't read "${input.trim()}" as a snooze. ${SNOOZE_HINT}`);
+    return fail("parse.snooze", { why: "unreadable", text: input.trim() });
   }
   let ms = 0;
   for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+)/g)) {
     const found = UNIT_MS.find(([re]) => re.test(unit!));
-    if (!found) return fail(`I don't know the unit "${unit}". ${SNOOZE_HINT}`);
+    if (!found) return fail("parse.snooze", { why: "unit", text: unit! });
     ms += Number(amount) * found[1];
   }
   ms = Math.round(ms);
-  if (ms < 60_000) return fail("A snooze needs to be at least a minute.");
-  if (ms > MAX_SNOOZE_MS) {
-    return fail("That's more than a week. To take a longer break, pause check-ins until a date.");
-  }
+  if (ms < 60_000) return fail("parse.snoozeShort");
+  if (ms > MAX_SNOOZE_MS) return fail("parse.snoozeLong");
   return ok(new Date(now.getTime() + ms));
 }
 
 export interface PauseContext {
   now: Date;
   timeZone: string;
+  /** The person's locale: dates are read in its language first, then in English. */
+  locale?: string;
 }
 
 const MAX_PAUSE_DAYS = 366;
-const PAUSE_HINT = 'Try a date like "2026-12-24", "Dec 24" or "January 5".';
 
 /**
- * The local date check-ins resume on: "2026-12-24", "Dec 24", "January 5", "next Monday".
+ * The local date check-ins resume on: "2026-12-24", "Dec 24", "24. Dezember", "next Monday".
  * Dates without a year mean the next such date in the user's zone; the date must be after today.
  */
-export function parsePauseUntil(
-  input: string,
-  { now, timeZone }: PauseContext,
-): ParseResult<LocalDate> {
+export function parsePauseUntil(input: string, at: PauseContext): ParseResult<LocalDate> {
   const text = input
     .trim()
     .replace(/^(until|till|til|to)\s+/i, "")
     .trim();
-  if (text === "") return fail(`Until when? ${PAUSE_HINT}`);
+  const bad = (why: string) => fail<LocalDate>("parse.pause", { why, text });
+  if (text === "") return bad("empty");
   let date: LocalDate;
+  const today = localDateOf(at.now, at.timeZone);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    if (!isLocalDate(text)) return fail(`"${text}" isn't a real date. ${PAUSE_HINT}`);
+    if (!isLocalDate(text)) return bad("unreal");
     date = text;
   } else {
     // A numeric offset makes chrono read "today" as the user's local day, not the server's.
-    const offset = DateTime.fromJSDate(now, { zone: timeZone }).offset;
-    const [result] = chrono.parse(text, { instant: now, timezone: offset }, { forwardDate: true });
-    if (!result) return fail(`I couldn't read "${text}" as a date. ${PAUSE_HINT}`);
-    const c = result.start;
-    const candidate = DateTime.fromObject(
-      { year: c.get("year")!, month: c.get("month")!, day: c.get("day")! },
-      { zone: "UTC" },
-    );
-    if (!candidate.isValid) return fail(`"${text}" isn't a real date. ${PAUSE_HINT}`);
+    const offset = DateTime.fromJSDate(at.now, { zone: at.timeZone }).offset;
+    const read = readDate(text, { now: at.now, offset, locale: at.locale });
+    if (!read) return bad("unreadable");
+    const { year, month, day } = read;
+    const candidate = DateTime.fromObject({ year, month, day }, { zone: "UTC" });
+    if (!candidate.isValid) return bad("unreal");
     date = candidate.toISODate()!;
-    const today = localDateOf(now, timeZone);
-    if (!c.isCertain("day") && c.isCertain("weekday") && date === today) {
+    if (read.weekdayOnly && date === today) {
       // "until Monday" said on a Monday means next Monday.
       date = addDays(today, 7);
-    } else if (!c.isCertain("year") && date.slice(5) === today.slice(5)) {
+    } else if (!read.yearGiven && date.slice(5) === today.slice(5)) {
       // chrono rolls "Dec 24" said on 24 December to next year; a year-long pause is rarely meant.
       date = today;
     }
   }
-  const today = localDateOf(now, timeZone);
-  if (date < today) return fail(`${date} has already passed. ${PAUSE_HINT}`);
-  if (date === today) return fail("That's today. Pick the date you'd like check-ins to resume.");
-  if (date > addDays(today, MAX_PAUSE_DAYS)) {
-    return fail("Pauses can last up to a year. Pick a date within the next 12 months.");
-  }
+  if (date < today) return fail("parse.pause", { why: "passed", text: date });
+  if (date === today) return fail("parse.pauseToday");
+  if (date > addDays(today, MAX_PAUSE_DAYS)) return fail("parse.pauseTooFar");
   return ok(date);
 }

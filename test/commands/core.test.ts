@@ -168,7 +168,7 @@ describe("core learning loop", () => {
     const me = actor("U4");
     expect(text(await core.command(me, "Frobnicate now"))).toContain('I don\'t know "frobnicate".');
     const long = text(await core.command(me, `goals ${"x".repeat(2001)}`));
-    expect(long).toContain("more than I can read at once (2000 max)");
+    expect(long).toContain("more than I can read at once (2,000 max)");
     expect(text(await core.command(me, "LIST"))).toBe(text(await core.command(me, "goals")));
   });
 

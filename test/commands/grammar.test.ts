@@ -8,6 +8,9 @@ import {
   tooLong,
   unknownCommand,
 } from "../../src/commands/grammar.ts";
+import { type Phrase, translator } from "../../src/i18n/index.ts";
+
+const english = (phrase: Phrase) => translator("en").say(phrase);
 
 // Sunday 29 Nov 2026, 10:00 in New York.
 const ctx = { now: new Date("2026-11-29T15:00:00Z"), timeZone: "America/New_York" };
@@ -68,15 +71,12 @@ describe("command grammar", () => {
   it("refuses past dates, unreadable dates, and silly hours with the right usage", () => {
     const past = parse("goal AI for Everyone by 2025-01-01");
     expect(past).toMatchObject({ type: "invalid", usage: expect.stringContaining("goal <") });
-    expect(past.type === "invalid" && past.message).toMatch(/not in the future/);
+    expect(past.type === "invalid" && english(past.message)).toMatch(/not in the future/);
     expect(parse("goal AI by 2027-02-30")).toMatchObject({ type: "invalid" });
     expect(parse("goal AI by Marhc 3x")).toMatchObject({ type: "invalid" });
     expect(parse("goal AI 0h/week")).toMatchObject({ type: "invalid" });
     expect(parse("goal AI 100h/week")).toMatchObject({ type: "invalid" });
-    expect(parse("goal")).toMatchObject({
-      type: "invalid",
-      message: "Tell me what you want to learn.",
-    });
+    expect(parse("goal")).toMatchObject({ type: "invalid", message: { key: "parse.goalEmpty" } });
     expect(parse(`goal ${"x".repeat(201)}`)).toMatchObject({ type: "invalid" });
   });
 
@@ -98,13 +98,13 @@ describe("command grammar", () => {
       hours: 2,
       rest: "pandas: read chapter 3",
     });
-    expect(parse("log 0")).toMatchObject({ type: "invalid", message: "Log more than 0 hours." });
+    expect(parse("log 0")).toMatchObject({ type: "invalid", message: { key: "parse.logZero" } });
     expect(parse("log 25")).toMatchObject({ type: "invalid" });
     expect(parse("log")).toMatchObject({ type: "invalid" });
-    expect(parse("log lots")).toMatchObject({
-      type: "invalid",
-      message: '"lots" isn\'t a number of hours.',
-    });
+    const lots = parse("log lots");
+    expect(lots.type === "invalid" && english(lots.message)).toBe(
+      '"lots" isn\'t a number of hours.',
+    );
   });
 
   it("takes an evidence URL off the end of done, unwrapping Slack's link markup", () => {
@@ -122,10 +122,7 @@ describe("command grammar", () => {
   });
 
   it("answers unknown words and overlong input with a friendly problem", () => {
-    expect(unknownCommand("frobnicate")).toMatchObject({
-      type: "invalid",
-      message: 'I don\'t know "frobnicate".',
-    });
+    expect(english(unknownCommand("frobnicate").message)).toBe('I don\'t know "frobnicate".');
     expect(tooLong("x".repeat(2001))).toMatchObject({ type: "invalid", usage: null });
     expect(tooLong("x".repeat(2000))).toBeNull();
   });

@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
-import {
-  parseDays,
-  parsePauseUntil,
-  parseQuietHours,
-  parseSnooze,
-  parseTime,
-} from "../../src/time/schedule.ts";
+import { translator } from "../../src/i18n/index.ts";
+import type { ParseResult } from "../../src/time/schedule.ts";
+import * as schedule from "../../src/time/schedule.ts";
+
+/** A parser whose complaints read in English, as an English-speaking person sees them. */
+function english<A extends unknown[], T>(parse: (...args: A) => ParseResult<T>) {
+  return (...args: A): { ok: true; value: T } | { ok: false; error: string } => {
+    const r = parse(...args);
+    return r.ok ? r : { ok: false, error: translator("en").say(r.error) };
+  };
+}
+const parseDays = english(schedule.parseDays);
+const parsePauseUntil = english(schedule.parsePauseUntil);
+const parseQuietHours = english(schedule.parseQuietHours);
+const parseSnooze = english(schedule.parseSnooze);
+const parseTime = english(schedule.parseTime);
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; error: string }) =>
   r.ok ? r.value : `error: ${r.error}`;

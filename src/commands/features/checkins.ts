@@ -1,7 +1,7 @@
 import { CheckinService } from "../../domain/checkins/service.ts";
 import type { GoalService } from "../../domain/goals/service.ts";
 import type { UserService } from "../../domain/users/service.ts";
-import { DEFAULT_LOCALE, resolveLocale } from "../../i18n/index.ts";
+import { DEFAULT_LOCALE, type Phrase, resolveLocale } from "../../i18n/index.ts";
 import {
   checkinFeedbackForm,
   checkinMessage,
@@ -39,9 +39,9 @@ const CHECKINS_USAGE = "checkins mon,thu 10:00";
 const SNOOZE_USAGE = "snooze 1h|tomorrow|next week";
 
 const say = (message: Message): Reply => privateReply(message);
-/** A parse error (still English) with the usage hint in the person's language. */
-const problem = (s: Session, text: string, usage: string) =>
-  say(problemMessage(text, usage, s.ctx.locale));
+/** A parse error with the usage hint, in the person's language. */
+const problem = (s: Session, phrase: Phrase, usage: string) =>
+  say(problemMessage(tr(s.ctx).say(phrase), usage, s.ctx.locale));
 const expired = (s: Session) => problemIn(s, "error.expired");
 
 /** Check-in settings (modal and commands) and the check-in message's buttons. */
@@ -154,7 +154,7 @@ class Checkins {
     }
     const pause = /^pause(?:\s+(.*))?$/i.exec(text);
     if (pause) {
-      const parsed = parsePauseUntil(pause[1] ?? "", { now: s.ctx.now, timeZone: s.ctx.timeZone });
+      const parsed = parsePauseUntil(pause[1] ?? "", s.ctx);
       if (!parsed.ok) return problem(s, parsed.error, "checkins pause until <date>");
       return say(await this.saved(s, (x) => ({ ...x, enabled: true, pausedUntil: parsed.value })));
     }
@@ -191,12 +191,12 @@ class Checkins {
   async saveSettings(s: Session, values: Record<string, string | undefined>): Promise<FormResult> {
     const errors: Record<string, string> = {};
     const days = parseDays(values.days ?? "");
-    if (!days.ok) errors.days = days.error;
+    if (!days.ok) errors.days = tr(s.ctx).say(days.error);
     const time = parseTime(values.time ?? "");
-    if (!time.ok) errors.time = time.error;
+    if (!time.ok) errors.time = tr(s.ctx).say(time.error);
     const quietText = values.quiet?.trim();
     const quiet = quietText ? parseQuietHours(quietText) : null;
-    if (quiet && !quiet.ok) errors.quiet = quiet.error;
+    if (quiet && !quiet.ok) errors.quiet = tr(s.ctx).say(quiet.error);
     const today = localDateOf(s.ctx.now, s.ctx.timeZone);
     const pause = values.pause?.trim() || null;
     if (pause && (pause <= today || pause > addDays(today, 366))) {

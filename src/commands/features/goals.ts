@@ -21,8 +21,8 @@ import {
   type FeatureCommand,
   type FeatureDeps,
   int,
+  invalidIn,
   num,
-  problem,
   problemIn,
   type Session,
   say,
@@ -31,7 +31,6 @@ import {
 import {
   COMMANDS,
   type CommandName,
-  type Invalid,
   MAX_HOURS_PER_LOG,
   MAX_HOURS_PER_WEEK,
   MAX_NOTE_LENGTH,
@@ -132,8 +131,8 @@ class GoalLoop {
   }
 
   private async goalCommand(s: Session, args: string): Promise<Reply> {
-    const cmd = parseGoal(args, { now: s.ctx.now, timeZone: s.ctx.timeZone });
-    if (cmd.type === "invalid") return invalid(cmd);
+    const cmd = parseGoal(args, s.ctx);
+    if (cmd.type === "invalid") return invalidIn(s, cmd);
     const match = matchCredential(await this.deps.catalog.all(), cmd.query);
     const pending = { d: cmd.targetDate, h: cmd.hoursPerWeek };
     if (match.kind === "ambiguous") {
@@ -148,7 +147,7 @@ class GoalLoop {
 
   private async logCommand(s: Session, args: string): Promise<Reply> {
     const cmd = parseLog(args);
-    if (cmd.type === "invalid") return invalid(cmd);
+    if (cmd.type === "invalid") return invalidIn(s, cmd);
     const { match, note } = splitGoalAndNote(await this.openGoals(s), cmd.rest);
     if (note && note.length > MAX_NOTE_LENGTH) {
       return problemIn(s, "error.noteTooLong", { max: MAX_NOTE_LENGTH }, "log");
@@ -160,7 +159,7 @@ class GoalLoop {
 
   private async doneCommand(s: Session, args: string): Promise<Reply> {
     const cmd = parseDone(args);
-    if (cmd.type === "invalid") return invalid(cmd);
+    if (cmd.type === "invalid") return invalidIn(s, cmd);
     const match = matchGoal(await this.openGoals(s), cmd.goal);
     const goal = this.resolve(s, match, cmd.goal, "goal.done", { u: cmd.evidenceUrl });
     if ("kind" in goal) return goal;
@@ -276,8 +275,6 @@ class GoalLoop {
   }
 }
 
-const invalid = (cmd: Invalid) => problem(cmd.message, cmd.usage);
-
 function goalProblem(s: Session, e: GoalError): Reply {
   if (e.error === "duplicate") {
     return problemIn(s, "error.duplicateGoal", { title: e.existing.title }, "goals");
@@ -302,9 +299,9 @@ function readNewGoalForm(
   }
   let d: string | null = null;
   if (values.target) {
-    const parsed = parseTargetDate(values.target, s.ctx.now, s.ctx.timeZone);
+    const parsed = parseTargetDate(values.target, s.ctx);
     if (parsed.ok) d = parsed.date;
-    else errors.target = parsed.message;
+    else errors.target = tr(s.ctx).say(parsed.message);
   }
   let h: number | null = null;
   if (values.hours) {

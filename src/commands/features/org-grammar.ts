@@ -209,9 +209,9 @@ function digest(tokens: Token[], t: Translator): AdminCommand {
   const team = rest.join(" ").trim();
   if (!timeText || !dayText || !team) return invalid("admin.digestNeeds");
   const time = parseTime(timeText);
-  if (!time.ok) return { type: "invalid", message: time.error, usage: ADMIN_USAGE.digest };
+  if (!time.ok) return { type: "invalid", message: t.say(time.error), usage: ADMIN_USAGE.digest };
   const days = parseDays(dayText);
-  if (!days.ok) return { type: "invalid", message: days.error, usage: ADMIN_USAGE.digest };
+  if (!days.ok) return { type: "invalid", message: t.say(days.error), usage: ADMIN_USAGE.digest };
   if (days.value.length !== 1) return invalid("admin.oneDay");
   const day = WEEKDAYS.indexOf(days.value[0]!) + 1;
   return { type: "digest", team, day, time: time.value, timeZone: zone.zone };

@@ -5,7 +5,8 @@ import type {
   GoalService,
   ProgressChange,
 } from "../../domain/goals/service.ts";
-import { pickGoalMessage, problemMessage } from "../../messages/goals.ts";
+import type { Phrase } from "../../i18n/index.ts";
+import { pickGoalMessage, problemMessage, tr } from "../../messages/goals.ts";
 import { type Message, privateReply, type Reply, type RichText } from "../../messages/model.ts";
 import {
   changeHoursForm,
@@ -17,7 +18,7 @@ import {
 import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
 import { int, readPayload } from "../feature.ts";
-import { MAX_HOURS_PER_LOG, parseDuration } from "../grammar.ts";
+import { hoursProblem, MAX_HOURS_PER_LOG, parseDuration } from "../grammar.ts";
 
 /** How many entries `history` shows. */
 export const HISTORY_SIZE = 10;
@@ -31,20 +32,15 @@ const ALL_STATUSES = ["active", "paused", "completed", "dropped"] as const;
 /** The same rule as `log`: more than 0 and at most the per-log maximum. */
 export function readHours(
   text: string,
-): { ok: true; hours: number } | { ok: false; error: string } {
+): { ok: true; hours: number } | { ok: false; error: Phrase } {
   const trimmed = text.trim();
-  if (!trimmed) return { ok: false, error: "How many hours should it be?" };
+  if (!trimmed) return { ok: false, error: { key: "parse.hoursEmpty" } };
   const d = parseDuration(trimmed);
-  if (!d || d.rest)
-    return { ok: false, error: `"${trimmed.slice(0, 40)}" isn't a number of hours.` };
-  if (d.hours <= 0) return { ok: false, error: "Log more than 0 hours." };
-  if (d.hours > MAX_HOURS_PER_LOG) {
-    return {
-      ok: false,
-      error: `${d.hours} h is more than a day; log at most ${MAX_HOURS_PER_LOG} h at once.`,
-    };
+  if (!d || d.rest) {
+    return { ok: false, error: { key: "parse.notHours", values: { text: trimmed.slice(0, 40) } } };
   }
-  return { ok: true, hours: d.hours };
+  const wrong = hoursProblem(d.hours);
+  return wrong ? { ok: false, error: wrong } : { ok: true, hours: d.hours };
 }
 
 const say = (message: Message): Reply => privateReply(message);
@@ -148,7 +144,7 @@ class Progress {
 
   async fix(s: Session, args: string): Promise<Reply> {
     const hours = readHours(args);
-    if (!hours.ok) return problem(hours.error, FIX_USAGE);
+    if (!hours.ok) return say(problemMessage(tr(s.ctx).say(hours.error), FIX_USAGE, s.ctx.locale));
     return this.correctLatest(s, { hours: hours.hours });
   }
 
@@ -185,7 +181,7 @@ class Progress {
     const e = int(readPayload(state ?? "").e);
     if (!e) return { ok: true, reply: problem("That form has expired.") };
     const hours = readHours(values.hours ?? "");
-    if (!hours.ok) return { ok: false, errors: { hours: hours.error } };
+    if (!hours.ok) return { ok: false, errors: { hours: tr(s.ctx).say(hours.error) } };
     const result = await this.goals.correct(s.user, e, { hours: hours.hours });
     // A form can't redraw the list behind it, so the result arrives as a reply.
     if ("error" in result) return { ok: true, reply: problem(refusal(result)) };

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor, Core } from "../../src/commands/core.ts";
+import { createCore } from "../../src/commands/router.ts";
+import { ManualClock } from "../../src/time/clock.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { actor, text } from "./harness.ts";
+
+/** A Slack person whose client speaks `locale`. */
+function speaker(user: string, locale: string, tz = "Europe/Berlin"): Actor {
+  const base = actor(user, tz);
+  return {
+    ...base,
+    profile: async () => ({ ...(await base.profile()), locale }),
+  };
+}
+
+describe("commands read and answered in the person's language", () => {
+  let t: TestDatabase;
+  let core: Core;
+  // Monday 7 December 2026, 10:00 in Berlin.
+  const clock = new ManualClock("2026-12-07T09:00:00Z");
+
+  beforeAll(async () => {
+    t = await createTestDatabase("localised_input");
+    core = createCore({ db: t.db, clock });
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it("sets a German goal's target from 'bis 31. März' and writes it", async () => {
+    const de = speaker("U1", "de-DE");
+    const reply = text(await core.command(de, "goal Kubernetes lernen bis 31. März 3h/week"));
+    expect(reply).toContain("31. März 2027");
+    const goal = await t.db
+      .selectFrom("goals")
+      .select(["title", "target_date"])
+      .executeTakeFirstOrThrow();
+    expect(goal.title).toBe("Kubernetes lernen");
+    expect(goal.target_date).toBe("2027-03-31");
+  });
+
+  it("says what was wrong in German, with the usage line, and writes nothing", async () => {
+    const de = speaker("U2", "de-DE");
+    const before = await t.db.selectFrom("goals").select("id").execute();
+    expect(text(await core.command(de, "goal Rust bis 1. März 2026"))).toContain(
+      "1. März 2026 liegt nicht in der Zukunft",
+    );
+    expect(text(await core.command(de, "log viel"))).toContain("„viel“ ist keine Stundenzahl.");
+    expect(text(await core.command(de, "frobnicate"))).toContain("„frobnicate“ kenne ich nicht.");
+    expect(text(await core.command(de, "checkins funday 10:00"))).toContain(
+      "„funday“ erkenne ich nicht als Tag.",
+    );
+    expect(text(await core.command(de, "checkins pause until gestern"))).toContain(
+      "ist schon vorbei",
+    );
+    expect(await t.db.selectFrom("goals").select("id").execute()).toHaveLength(before.length);
+  });
+
+  it("answers a Japanese person's bad time in Japanese", async () => {
+    const ja = speaker("U3", "ja-JP", "Asia/Tokyo");
+    const reply = text(await core.command(ja, "checkins mon 25:00"));
+    expect(reply).toContain("「25:00」を曜日として認識できませんでした。");
+  });
+
+  it("validates the new-goal form's date in French", async () => {
+    const fr = speaker("U4", "fr-FR", "Europe/Paris");
+    const bad = await core.submit(fr, "goal.new", undefined, {
+      title: "Kubernetes",
+      target: "le 31 févr.",
+    });
+    expect(bad).toMatchObject({
+      ok: false,
+      errors: { target: expect.stringContaining("Je n’ai pas pu lire « le 31 févr. »") },
+    });
+  });
+});
