@@ -18,7 +18,6 @@ import {
   type FeatureDeps,
   type FeatureFactory,
   invalidIn,
-  problem,
   problemIn,
   readPayload,
   type Session,
