@@ -99,6 +99,23 @@ describe("a de-DE Slack person: goal → log → check-in → done → digest, i
     expect(await learn("done Learn Rust")).toContain("Glückwunsch zum Abschluss von *Learn Rust*!");
   });
 
+  it("sends a manager's monthly summary by DM in their language", async () => {
+    expect(await learn("admin role <@U0ALICE|alice> manager")).toContain(
+      "Alice Liddell ist jetzt Führungskraft.",
+    );
+    expect(await learn("report summary on")).toContain(
+      "Am 1. jedes Monats bekommst du eine Zusammenfassung",
+    );
+    const before = h.fake.callsTo("chat.postMessage").length;
+    // Tuesday 1 Dec 2026, 09:00 in Berlin: the summary of November is due.
+    clock.set("2026-12-01T08:00:30Z");
+    await h.app.jobs!.runDue!();
+    await h.fake.waitFor(() => h.fake.callsTo("chat.postMessage").length > before, 15_000);
+    const summary = h.fake.callsTo("chat.postMessage")[before]!;
+    expect(String(summary.body.text)).toMatch(/^Bericht · deine Mitarbeitenden · November 2026: /);
+    expect(shown(summary.body.blocks)).toContain("Monatliche Zusammenfassung. Abschalten mit");
+  });
+
   it("posts the team's digest to its channel in the team's language, with German dates", async () => {
     expect(await learn("admin team create Lernen <#C0LERN|lernen>")).toContain(
       "Team *Lernen* angelegt.",
