@@ -140,4 +140,33 @@ describe("playground Teams view in a browser", () => {
     expect(await page.locator('#teams-messages img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
   }, 60_000);
+
+  it("draws a card's raw HTML and script links as text, whatever a card holds", async () => {
+    // A string, so the test runner's transform leaves the page's own dynamic import alone.
+    const drawn = (await page.evaluate(`(async () => {
+      const { renderCard } = await import("/playground/assets/cards.js");
+      const card = renderCard(
+        {
+          type: "AdaptiveCard",
+          version: "1.5",
+          body: [
+            { type: "TextBlock", text: '<img src="y" onerror="alert(2)"> **bold**' },
+            { type: "TextBlock", text: "[run](javascript:alert(3)) [docs](https://example.test/)" },
+          ],
+        },
+        () => {},
+      );
+      return {
+        images: card.querySelectorAll("img").length,
+        bold: card.querySelectorAll("strong").length,
+        links: [...card.querySelectorAll("a")].map((a) => a.getAttribute("href")),
+        text: card.textContent,
+      };
+    })()`)) as { images: number; bold: number; links: string[]; text: string };
+    expect(drawn.images).toBe(0);
+    expect(drawn.bold).toBe(1);
+    expect(drawn.links).toEqual(["https://example.test/"]);
+    expect(drawn.text).toContain('<img src="y" onerror="alert(2)">');
+    expect(dialogs).toEqual([]);
+  });
 });
