@@ -2,10 +2,11 @@
 // signed slash commands at a fixed rate, time the acks and the replies at response_url.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { Pool } from "undici";
 import type { FakeSlack } from "../test/support/fake-slack.ts";
 import { sign, slashCommandBody, TEST_SIGNING_SECRET } from "../test/support/slack-signing.ts";
@@ -89,33 +90,60 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Where replies land: records when each request's response_url is posted to. */
+/**
+ * Where replies land: records when each request's response_url is posted to. The server runs on a
+ * thread of its own, so taking the replies costs the driving loop nothing that could delay the
+ * acks it times (only Stackup's commands are replied to); times come back in this thread's
+ * `performance.now()`.
+ */
 export class ReplyCatcher {
-  private server: Server | undefined;
+  private worker: Worker | undefined;
   readonly arrived = new Map<number, number>();
   base = "";
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const id = Number(req.url?.split("/").pop());
-      const at = performance.now();
-      req.resume();
-      req.on("end", () => {
-        if (!this.arrived.has(id)) this.arrived.set(id, at);
-        res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    const worker = new Worker(REPLY_SERVER, { eval: true });
+    this.worker = worker;
+    worker.unref();
+    this.base = await new Promise<string>((resolve, reject) => {
+      worker.once("error", reject);
+      worker.on("message", (message: { base?: string; arrived?: [number, number][] }) => {
+        if (message.base) resolve(message.base);
+        for (const [id, at] of message.arrived ?? []) {
+          if (!this.arrived.has(id)) this.arrived.set(id, at - performance.timeOrigin);
+        }
       });
     });
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  close(): Promise<void> {
-    return new Promise((r) => {
-      this.server?.close(() => r());
-      this.server?.closeAllConnections();
-    });
+  async close(): Promise<void> {
+    await this.worker?.terminate();
   }
 }
+
+/** The reply server's thread: arrivals in epoch milliseconds, sent back every 20 ms. */
+const REPLY_SERVER = `
+const { createServer } = require("node:http");
+const { parentPort } = require("node:worker_threads");
+let batch = [];
+const server = createServer((req, res) => {
+  const id = Number(req.url.split("/").pop());
+  const at = performance.timeOrigin + performance.now();
+  req.resume();
+  req.on("end", () => {
+    batch.push([id, at]);
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+  });
+});
+setInterval(() => {
+  if (batch.length === 0) return;
+  parentPort.postMessage({ arrived: batch });
+  batch = [];
+}, 20);
+server.listen(0, "127.0.0.1", () => {
+  parentPort.postMessage({ base: "http://127.0.0.1:" + server.address().port });
+});
+`;
 
 export interface DriveResult {
   rate: number;
@@ -127,6 +155,8 @@ export interface DriveResult {
   replied: number;
   /** CPU the server process spent per command, when its pid is given. */
   cpuMsPerCommand: number | undefined;
+  /** With `keep`: every ack's and reply's time and the CPU used, to pool rounds. */
+  samples?: { acks: number[]; replies: number[]; cpuMs: number | undefined };
 }
 
 export function percentile(values: number[], p: number): number {
@@ -155,14 +185,19 @@ export function addBenchPeople(slack: FakeSlack, count = BENCH_PEOPLE): void {
   }
 }
 
-/**
- * Posts signed `/learn <text>` slash commands to `url` at `rate` a second for `seconds`, spread
- * evenly, from `users` different people; `onTick` runs about once a second.
- */
-/** Replies still on their way get a few seconds. */
-async function repliesArrived(replies: ReplyCatcher, expected: number): Promise<void> {
+/** Replies still on their way get a few seconds; only this drive's commands count. */
+async function repliesArrived(
+  replies: ReplyCatcher,
+  sentAt: Map<number, number>,
+  expected: number,
+): Promise<void> {
   const deadline = performance.now() + 5_000;
-  while (replies.arrived.size < expected && performance.now() < deadline) {
+  const arrived = () => {
+    let n = 0;
+    for (const id of sentAt.keys()) if (replies.arrived.has(id)) n++;
+    return n;
+  };
+  while (arrived() < expected && performance.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -177,6 +212,10 @@ function replyTimesOf(sentAt: Map<number, number>, replies: ReplyCatcher): numbe
   return times;
 }
 
+/**
+ * Posts signed `/learn <text>` slash commands to `url` at `rate` a second for `seconds`, spread
+ * evenly, from `users` different people; `onTick` runs about once a second.
+ */
 export async function drive(options: {
   url: string;
   rate: number;
@@ -187,6 +226,8 @@ export async function drive(options: {
   onTick?: () => void;
   /** The server's pid, to measure its CPU time. */
   pid?: number;
+  /** Return the samples as well as their percentiles. */
+  keep?: boolean;
 }): Promise<DriveResult> {
   const cpuBefore = options.pid ? cpuMs(options.pid) : 0;
   const pool = new Pool(options.url, { connections: 128, pipelining: 1 });
@@ -239,7 +280,7 @@ export async function drive(options: {
     await new Promise((r) => setTimeout(r, 2));
   }
   await Promise.all(pending);
-  if (replies) await repliesArrived(replies, acks.length);
+  if (replies) await repliesArrived(replies, sentAt, acks.length);
   await pool.close();
   const cpuUsed = options.pid ? cpuMs(options.pid) - cpuBefore : undefined;
   const replyTimes = replies ? replyTimesOf(sentAt, replies) : [];
@@ -253,5 +294,6 @@ export async function drive(options: {
     replyP99: replies ? round(percentile(replyTimes, 99)) : undefined,
     replied: replyTimes.length,
     cpuMsPerCommand: cpuUsed === undefined ? undefined : round(cpuUsed / sent),
+    ...(options.keep ? { samples: { acks, replies: replyTimes, cpuMs: cpuUsed } } : {}),
   };
 }

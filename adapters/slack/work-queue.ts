@@ -3,15 +3,30 @@
  * in arrival order. Acks and this work share one event loop: unbounded, a burst's work would
  * make the acks of the requests behind it wait; bounded, new requests are acked at once and
  * their work waits its turn here.
+ *
+ * Tasks start in the event loop's check phase (setImmediate), never inside the request or
+ * completion that made room for them: requests that arrived together are all acked before any of
+ * their work runs. How long a turn took to come round says how busy the loop is;
+ * while it lags, fewer tasks run at once (halved, down to `minConcurrency`), and one more as
+ * soon as it doesn't, so that queued work, not acks, is what waits.
  */
 export interface WorkQueueOptions {
-  /** How many tasks run at once. */
+  /** How many tasks run at once when the event loop keeps up. */
   concurrency: number;
+  /** How many run at once however busy the loop is. */
+  minConcurrency: number;
+  /** A turn that comes round later than this, in milliseconds, means the loop lags. */
+  lagMs: number;
   /** How many may wait; beyond that `offer` refuses, so a backlog cannot grow without end. */
   maxWaiting: number;
 }
 
-export const WORK_QUEUE_DEFAULTS: WorkQueueOptions = { concurrency: 16, maxWaiting: 2_000 };
+export const WORK_QUEUE_DEFAULTS: WorkQueueOptions = {
+  concurrency: 16,
+  minConcurrency: 2,
+  lagMs: 10,
+  maxWaiting: 2_000,
+};
 
 type Task = () => Promise<void>;
 
@@ -19,12 +34,19 @@ export class WorkQueue {
   private readonly waiting: Task[] = [];
   private active = 0;
   private idle: (() => void)[] = [];
+  /** How many may run at once now, between `minConcurrency` and `concurrency`. */
+  private allowed: number;
+  private turnAsked: number | undefined;
   readonly options: WorkQueueOptions;
 
   constructor(options: Partial<WorkQueueOptions> = {}) {
-    this.options = { ...WORK_QUEUE_DEFAULTS, ...options };
-    if (this.options.concurrency < 1)
-      throw new Error("A work queue needs a concurrency of 1 or more.");
+    const merged = { ...WORK_QUEUE_DEFAULTS, ...options };
+    const { concurrency, minConcurrency } = merged;
+    if (concurrency < 1 || minConcurrency < 1) {
+      throw new Error("A work queue needs a concurrency and minConcurrency of 1 or more.");
+    }
+    this.options = { ...merged, minConcurrency: Math.min(minConcurrency, concurrency) };
+    this.allowed = concurrency;
   }
 
   /** Tasks running now. */
@@ -37,21 +59,22 @@ export class WorkQueue {
     return this.waiting.length;
   }
 
-  /** True when `offer` would refuse. */
-  get full(): boolean {
-    return (
-      this.active >= this.options.concurrency && this.waiting.length >= this.options.maxWaiting
-    );
+  /** How many tasks may run at once at the moment. */
+  get limit(): number {
+    return this.allowed;
   }
 
-  /** Runs `task` now or when a turn is free; false, without running it, when the queue is full. */
+  /** True when `offer` would refuse: those about to start at the next turn don't count. */
+  get full(): boolean {
+    const starting = Math.max(0, this.allowed - this.active);
+    return this.waiting.length >= this.options.maxWaiting + starting;
+  }
+
+  /** Queues `task` for a turn; false, without running it, when the queue is full. */
   offer(task: Task): boolean {
-    if (this.active < this.options.concurrency) {
-      this.start(task);
-      return true;
-    }
-    if (this.waiting.length >= this.options.maxWaiting) return false;
+    if (this.full) return false;
     this.waiting.push(task);
+    this.askTurn();
     return true;
   }
 
@@ -59,6 +82,29 @@ export class WorkQueue {
   onIdle(): Promise<void> {
     if (this.active === 0 && this.waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private askTurn(): void {
+    if (this.turnAsked !== undefined || this.waiting.length === 0) return;
+    if (this.active >= this.allowed) return;
+    this.turnAsked = performance.now();
+    setImmediate(() => this.turn());
+  }
+
+  /** Starts what may run, after adjusting how many may to how late this turn came. */
+  private turn(): void {
+    const lag = performance.now() - (this.turnAsked ?? 0);
+    this.turnAsked = undefined;
+    const { concurrency, minConcurrency, lagMs } = this.options;
+    this.allowed =
+      lag > lagMs
+        ? Math.max(minConcurrency, Math.floor(this.allowed / 2))
+        : Math.min(concurrency, this.allowed + 1);
+    while (this.active < this.allowed) {
+      const task = this.waiting.shift();
+      if (!task) break;
+      this.start(task);
+    }
   }
 
   private start(task: Task): void {
@@ -71,9 +117,8 @@ export class WorkQueue {
 
   private finished(): void {
     this.active--;
-    const next = this.waiting.shift();
-    if (next) {
-      this.start(next);
+    if (this.waiting.length > 0) {
+      this.askTurn();
       return;
     }
     if (this.active === 0) {
