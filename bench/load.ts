@@ -202,6 +202,8 @@ async function repliesArrived(
   }
 }
 
+const round = (n: number) => Math.round(n * 10) / 10;
+
 /** From each command sent to its reply arriving, for those that arrived. */
 function replyTimesOf(sentAt: Map<number, number>, replies: ReplyCatcher): number[] {
   const times: number[] = [];
@@ -284,7 +286,6 @@ export async function drive(options: {
   await pool.close();
   const cpuUsed = options.pid ? cpuMs(options.pid) - cpuBefore : undefined;
   const replyTimes = replies ? replyTimesOf(sentAt, replies) : [];
-  const round = (n: number) => Math.round(n * 10) / 10;
   return {
     rate: options.rate,
     sent,
