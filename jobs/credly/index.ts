@@ -1,3 +1,5 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../src/db/types.ts";
 import type { CredlyHosts } from "../../src/domain/credly/profile.ts";
 import {
   CREDLY_SYNC_JOB,
@@ -43,12 +45,18 @@ async function queueDaily(credly: CredlyService, jobs: BatchJobQueue<CredlyJobs>
 }
 
 /** Tells people about goals an LMS completed; one that could not be told is tried next time. */
-async function sendNotices(notices: XapiNotices, messenger: Messenger): Promise<number> {
+async function sendNotices(
+  notices: XapiNotices,
+  messenger: Messenger,
+  db: Kysely<Database>,
+): Promise<number> {
   let sent = 0;
   let failure: unknown;
   for (const notice of await notices.claim()) {
     try {
-      await messenger.send({ kind: "user", userId: notice.userId }, lmsCompletedMessage(notice));
+      const locale = resolveLocale(...(await localesOf(db, notice.userId)));
+      const message = lmsCompletedMessage(notice, locale);
+      await messenger.send({ kind: "user", userId: notice.userId }, message);
       sent += 1;
     } catch (error) {
       failure ??= error;
@@ -90,7 +98,7 @@ export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
           return result.kind;
         },
         "credly.daily": () => queueDaily(credly, ctx.jobs, today()),
-        "xapi.notices": () => sendNotices(notices, ctx.messenger),
+        "xapi.notices": () => sendNotices(notices, ctx.messenger, ctx.db),
       },
       schedules: {
         ...(options.dailyPattern ? { "credly.daily": { pattern: options.dailyPattern } } : {}),
@@ -99,7 +107,7 @@ export function createCredlyJobs(options: CredlyJobOptions = {}): JobModule {
       worker: { concurrency: 2 },
       // The playground moves the clock: a new day reads every profile.
       async runDue() {
-        await sendNotices(notices, ctx.messenger).catch((err: unknown) =>
+        await sendNotices(notices, ctx.messenger, ctx.db).catch((err: unknown) =>
           ctx.logger.warn({ err }, "an LMS completion notice was not sent; it is tried again"),
         );
         if (today() === lastDay) return;

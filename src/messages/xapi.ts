@@ -1,44 +1,47 @@
-import { DateTime } from "luxon";
 import type { CredentialSummary, IssuedCredential } from "../domain/xapi/credentials.ts";
 import type { CompletionNotice } from "../domain/xapi/notices.ts";
 import type { UnmatchedGroup } from "../domain/xapi/statements.ts";
-import { payload, type ViewContext } from "./goals.ts";
+import { translator } from "../i18n/index.ts";
+import { payload, tr, type ViewContext } from "./goals.ts";
 import type { Block, Inline, Message } from "./model.ts";
 
-export function credentialIssuedMessage(issued: IssuedCredential): Message {
+export function credentialIssuedMessage(issued: IssuedCredential, locale?: string): Message {
+  const t = translator(locale);
+  const title = t.t("xapi.issuedTitle", { name: issued.name });
   return {
-    summary: `xAPI credentials for ${issued.name}`,
+    summary: title,
     blocks: [
-      { type: "header", text: `xAPI credentials for ${issued.name}` },
+      { type: "header", text: title },
       {
         type: "fields",
         fields: [
-          { label: "Endpoint", value: ["this Stackup's address followed by ", { code: "/xapi/" }] },
-          { label: "Username (key)", value: [{ code: issued.key }] },
-          { label: "Password (secret)", value: [{ code: issued.secret }] },
-          { label: "xAPI version", value: ["1.0.3 or 2.0.0"] },
+          {
+            label: t.t("xapi.endpoint"),
+            value: t.rich("xapi.endpointValue", { path: { code: "/xapi/" } }),
+          },
+          { label: t.t("xapi.username"), value: [{ code: issued.key }] },
+          { label: t.t("xapi.password"), value: [{ code: issued.secret }] },
+          {
+            label: t.t("xapi.version"),
+            value: t.rich("xapi.versionValue", { a: "1.0.3", b: "2.0.0" }),
+          },
         ],
       },
-      {
-        type: "context",
-        text: [
-          "Copy the secret now: it is shown only this once, and Stackup keeps only a hash of it. ",
-          `Statements from ${issued.name} count as "reported by ${issued.name}".`,
-        ],
-      },
+      { type: "context", text: t.rich("xapi.copySecret", { name: issued.name }) },
     ],
   };
 }
 
 export function credentialListMessage(list: CredentialSummary[], ctx: ViewContext): Message {
+  const t = tr(ctx);
   if (list.length === 0) {
     return {
-      summary: "No xAPI credentials",
+      summary: t.t("xapi.noneSummary"),
       blocks: [
-        { type: "text", text: ["No LMS can send statements yet."] },
+        { type: "text", text: t.rich("xapi.none") },
         {
           type: "context",
-          text: ["Try: ", { command: "admin xapi create <LMS name>" }],
+          text: t.rich("problem.try", { command: { command: "admin xapi create <LMS name>" } }),
         },
       ],
     };
@@ -46,105 +49,95 @@ export function credentialListMessage(list: CredentialSummary[], ctx: ViewContex
   const lines: Inline[] = [];
   for (const c of list) {
     if (lines.length) lines.push("\n");
-    const day = DateTime.fromJSDate(c.createdAt, { zone: ctx.timeZone }).toFormat("d LLL yyyy");
-    lines.push({ bold: c.name }, " · ", { code: c.key }, ` · since ${day}`);
+    const since = t.shortDate(dayIn(c.createdAt, ctx.timeZone), true);
+    lines.push(
+      { bold: c.name },
+      " · ",
+      { code: c.key },
+      ` · ${t.t("xapi.since", { date: since })}`,
+    );
   }
   return {
-    summary: `${list.length} xAPI credential${list.length === 1 ? "" : "s"}`,
+    summary: t.t("xapi.listSummary", { count: list.length }),
     blocks: [
-      { type: "header", text: "xAPI credentials" },
+      { type: "header", text: t.t("xapi.listHeader") },
       { type: "text", text: lines },
     ],
   };
 }
 
-const REASONS: Record<UnmatchedGroup["outcome"], string> = {
-  unknown_actor: "nobody here has that e-mail or account",
-  unknown_activity: "the activity is not mapped to a catalog credential",
-  no_goal: "no open goal for that credential",
-};
+/** The calendar day ("YYYY-MM-DD") of a moment in a time zone. */
+function dayIn(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone }).format(at);
+}
 
 export function unmatchedMessage(
   groups: UnmatchedGroup[],
   days: number,
   ctx: ViewContext,
 ): Message {
+  const t = tr(ctx);
   if (groups.length === 0) {
     return {
-      summary: "No unmatched statements",
-      blocks: [
-        {
-          type: "text",
-          text: ["Every statement from the last 30 days found its person and goal."],
-        },
-      ],
+      summary: t.t("xapi.noUnmatchedSummary"),
+      blocks: [{ type: "text", text: t.rich("xapi.noUnmatched", { days }) }],
     };
   }
-  const blocks: Block[] = [{ type: "header", text: "Statements Stackup could not place" }];
+  const blocks: Block[] = [{ type: "header", text: t.t("xapi.unmatchedHeader") }];
+  const year = Number(dayIn(ctx.now, ctx.timeZone).slice(0, 4));
   for (const g of groups) {
-    const when = DateTime.fromJSDate(g.latest, { zone: ctx.timeZone }).toFormat("d LLL HH:mm");
+    const when = t.dateTime(g.latest, ctx.timeZone, year);
+    const line = t.t("xapi.unmatchedLine", { count: g.count, when, reason: g.outcome });
     blocks.push({
       type: "text",
       text: [
         { bold: g.actor },
-        g.activity ? " · " : "",
-        ...(g.activity ? [{ code: g.activity } as Inline] : []),
-        `\n${g.count} statement${g.count === 1 ? "" : "s"}, latest ${when}: ${REASONS[g.outcome]}`,
+        ...(g.activity ? [" · ", { code: g.activity } as Inline] : []),
+        `\n${line}`,
       ],
     });
   }
   blocks.push(
     {
       type: "context",
-      text: [
-        `They are kept ${days} days. Map activities in the catalog import (xapi_activities), `,
-        "then try them again.",
-      ],
+      text: t.rich("xapi.unmatchedKept", { days, column: { code: "xapi_activities" } }),
     },
     {
       type: "actions",
-      buttons: [{ label: "Try these again", action: "xapi.retry", value: "{}", style: "primary" }],
+      buttons: [{ label: t.t("xapi.retry"), action: "xapi.retry", value: "{}", style: "primary" }],
     },
   );
-  return { summary: `${groups.length} groups of unmatched statements`, blocks };
+  return { summary: t.t("xapi.unmatchedSummary", { count: groups.length }), blocks };
 }
 
 /**
  * The DM when an LMS completed a goal: what it reported (never a verified badge) and what to do
  * next, checking the badge and the next credential of the stack.
  */
-export function lmsCompletedMessage(notice: CompletionNotice): Message {
-  const verb = notice.verb === "passed" ? "you passed" : "you completed";
+export function lmsCompletedMessage(notice: CompletionNotice, locale?: string): Message {
+  const t = translator(locale);
+  const values = { lms: notice.lms, title: notice.goalTitle, verb: notice.verb };
   const blocks: Block[] = [
-    {
-      type: "text",
-      text: [
-        `🎓 ${notice.lms} reports that ${verb} `,
-        { bold: notice.goalTitle },
-        ", so I've marked the goal complete. Well done!",
-      ],
-    },
+    { type: "text", text: ["🎓 ", ...t.rich("xapi.lmsCompleted", values)] },
     {
       type: "context",
-      text: [
-        `It shows as reported by ${notice.lms} until a badge backs it: when the badge is issued, `,
-        "share its file here and I'll check it, or link your Credly profile with ",
-        { command: "connect credly <profile URL or username>" },
-        ".",
-      ],
+      text: t.rich("xapi.lmsCompletedNext", {
+        lms: notice.lms,
+        command: { command: "connect credly <profile URL or username>" },
+      }),
     },
   ];
   if (notice.next) {
     blocks.push(
       {
         type: "text",
-        text: [`Next in the ${notice.next.stack} stack: `, { bold: notice.next.title }, "."],
+        text: t.rich("xapi.nextInStack", { stack: notice.next.stack, title: notice.next.title }),
       },
       {
         type: "actions",
         buttons: [
           {
-            label: "Set as goal",
+            label: t.t("xapi.setAsGoal"),
             action: "goal.create",
             value: payload({ c: notice.next.credentialId }),
             style: "primary",
@@ -153,5 +146,5 @@ export function lmsCompletedMessage(notice: CompletionNotice): Message {
       },
     );
   }
-  return { summary: `${notice.lms}: ${notice.goalTitle} complete`, blocks };
+  return { summary: t.t("xapi.lmsCompletedSummary", values), blocks };
 }

@@ -2,7 +2,8 @@ import { writeAudit } from "../../domain/audit/log.ts";
 import { OrgService } from "../../domain/org/service.ts";
 import { MAX_LMS_NAME_LENGTH, XapiCredentials } from "../../domain/xapi/credentials.ts";
 import { StatementService, UNMATCHED_DAYS } from "../../domain/xapi/statements.ts";
-import { problemMessage } from "../../messages/goals.ts";
+import type { MessageKey, MessageValues } from "../../i18n/index.ts";
+import { tr } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { textMessage } from "../../messages/org.ts";
 import {
@@ -10,7 +11,7 @@ import {
   credentialListMessage,
   unmatchedMessage,
 } from "../../messages/xapi.ts";
-import type { Feature, FeatureDeps, Session } from "../feature.ts";
+import { type Feature, type FeatureDeps, problemIn, type Session } from "../feature.ts";
 
 export const XAPI_USAGE = "admin xapi create <LMS name> | list | revoke <name or key> | unmatched";
 
@@ -28,7 +29,8 @@ const auditOf = (s: Session, action: string, scope: string, detail: Record<strin
 export function xapiAdmin(deps: FeatureDeps) {
   const credentials = new XapiCredentials(deps.db, deps.clock);
   const statements = new StatementService(deps.db, deps.clock);
-  const problem = (m: string) => privateReply(problemMessage(m, XAPI_USAGE));
+  const problem = (s: Session, key: MessageKey, values: MessageValues = {}) =>
+    problemIn(s, key, values, XAPI_USAGE);
 
   return async (s: Session, args: string): Promise<Reply> => {
     const [word = "", ...rest] = args.trim().split(/\s+/);
@@ -36,9 +38,9 @@ export function xapiAdmin(deps: FeatureDeps) {
     const ws = s.user.workspace_id;
     switch (word.toLowerCase()) {
       case "create": {
-        if (!name) return problem("Name the LMS that will send statements.");
+        if (!name) return problem(s, "xapi.nameLms");
         if (name.length > MAX_LMS_NAME_LENGTH)
-          return problem(`Keep the name under ${MAX_LMS_NAME_LENGTH} characters.`);
+          return problem(s, "xapi.nameTooLong", { max: MAX_LMS_NAME_LENGTH });
         // The credentials and their audit entry are written together, or neither.
         const issued = await deps.db.transaction().execute(async (trx) => {
           const made = await new XapiCredentials(trx, deps.clock).create(s.user, name);
@@ -46,23 +48,22 @@ export function xapiAdmin(deps: FeatureDeps) {
             await writeAudit(trx, auditOf(s, "xapi.create", made.name, { key: made.key }));
           return made;
         });
-        if ("error" in issued)
-          return problem(`There are already live credentials called ${name}; revoke them first.`);
-        return privateReply(credentialIssuedMessage(issued));
+        if ("error" in issued) return problem(s, "xapi.alreadyLive", { name });
+        return privateReply(credentialIssuedMessage(issued, s.ctx.locale));
       }
       case "list":
       case "":
         return privateReply(credentialListMessage(await credentials.list(ws), s.ctx));
       case "revoke": {
-        if (!name) return problem("Name the credentials to revoke, or give their key.");
+        if (!name) return problem(s, "xapi.nameToRevoke");
         const revoked = await deps.db.transaction().execute(async (trx) => {
           const gone = await new XapiCredentials(trx, deps.clock).revoke(ws, name);
           if (gone) await writeAudit(trx, auditOf(s, "xapi.revoke", gone.name, { key: gone.key }));
           return gone;
         });
-        if (!revoked) return problem(`There are no live xAPI credentials called ${name}.`);
+        if (!revoked) return problem(s, "xapi.noneCalled", { name });
         return privateReply(
-          textMessage(`Revoked ${revoked.name} (${revoked.key}). Its statements stay recorded.`),
+          textMessage(tr(s.ctx).t("xapi.revoked", { name: revoked.name, key: revoked.key })),
         );
       }
       case "unmatched":
@@ -70,7 +71,7 @@ export function xapiAdmin(deps: FeatureDeps) {
           unmatchedMessage(await statements.unmatched(ws), UNMATCHED_DAYS, s.ctx),
         );
       default:
-        return problem(`I don't know "admin xapi ${word}".`);
+        return problem(s, "xapi.unknownWord", { command: { command: `admin xapi ${word}` } });
     }
   };
 }
@@ -93,7 +94,7 @@ export function xapiFeature(deps: FeatureDeps): Feature {
           "Admins: credentials for an LMS to forward xAPI statements (the secret is shown once), and the statements that matched no one.",
         async run(s: Session, args: string): Promise<Reply> {
           if ((await org.roleOf(s.user)) !== "admin")
-            return privateReply(textMessage("Only workspace admins can manage xAPI credentials."));
+            return privateReply(textMessage(tr(s.ctx).t("xapi.adminsOnly")));
           return admin(s, args);
         },
       },
@@ -101,7 +102,7 @@ export function xapiFeature(deps: FeatureDeps): Feature {
     actions: {
       async "xapi.retry"(s: Session): Promise<Reply> {
         if ((await org.roleOf(s.user)) !== "admin")
-          return privateReply(textMessage("Only workspace admins can do that."));
+          return privateReply(textMessage(tr(s.ctx).t("xapi.adminsOnlyAction")));
         const { placed, left } = await statements.retryUnmatched(s.user.workspace_id, (trx, r) =>
           writeAudit(trx, auditOf(s, "xapi.retry", "unmatched statements", { ...r })),
         );
@@ -109,7 +110,7 @@ export function xapiFeature(deps: FeatureDeps): Feature {
         const message = unmatchedMessage(groups, UNMATCHED_DAYS, s.ctx);
         message.blocks.unshift({
           type: "context",
-          text: [`Placed ${placed} statement${placed === 1 ? "" : "s"}; ${left} still unmatched.`],
+          text: tr(s.ctx).rich("xapi.placed", { placed, left }),
         });
         return { kind: "update", message };
       },
