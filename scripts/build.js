@@ -1,6 +1,6 @@
 // npm run build: bundles the service into dist/bin/ (scripts/bundle.js; source maps on),
 // compiles each migration to dist/migrations/, copies the files the code reads at run time
-// (JSON-LD contexts, skills.yaml, the playground page) to where the sources have them, and
+// (JSON-LD contexts, skills.yaml, message catalogues, the playground page) to where the sources have them, and
 // removes output whose source is gone (a stale migration must never run). `--if-stale` skips a
 // build that is up to date. Types are checked by `npm run typecheck`, not here.
 import {

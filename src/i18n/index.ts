@@ -4,28 +4,34 @@
  * in English. Formatting goes through FormatJS (`intl-messageformat`) and `Intl`, so plurals,
  * numbers, dates and 12- or 24-hour clocks follow the person's locale.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { IntlMessageFormat } from "intl-messageformat";
 import { canonicalLocale } from "../domain/users/service.ts";
 import type { CommandRef, Inline, RichText } from "../messages/model.ts";
-import de from "./locales/de.json" with { type: "json" };
-import en from "./locales/en.json" with { type: "json" };
-import es from "./locales/es.json" with { type: "json" };
-import fr from "./locales/fr.json" with { type: "json" };
-import ja from "./locales/ja.json" with { type: "json" };
-import ptBR from "./locales/pt-BR.json" with { type: "json" };
 
-export type MessageKey = keyof typeof en;
+/** English's keys, typed from its file; the files themselves are read at start-up. */
+export type MessageKey = keyof typeof import("./locales/en.json");
 export type Catalogue = Record<string, string>;
 
+/**
+ * Every `locales/<tag>.json`, by its canonical tag, English first and the rest by tag: adding a
+ * language is adding its file. The build copies the files beside the code (dist/src/i18n/).
+ */
+export function readCatalogues(dir: URL): Record<string, Catalogue> {
+  const tags = readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => [Intl.getCanonicalLocales(file.slice(0, -5))[0]!, file] as const)
+    .sort(([a], [b]) => (a === "en" ? -1 : b === "en" ? 1 : a.localeCompare(b, "en")));
+  return Object.fromEntries(
+    tags.map(([tag, file]) => [tag, JSON.parse(readFileSync(new URL(file, dir), "utf8"))]),
+  );
+}
+
 /** The catalogues Stackup ships, by language tag; English first. */
-export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
-  en,
-  de,
-  fr,
-  es,
-  "pt-BR": ptBR,
-  ja,
-};
+export const CATALOGUES: Readonly<Record<string, Catalogue>> = readCatalogues(
+  new URL("./locales/", import.meta.url),
+);
+const en = CATALOGUES.en as Record<MessageKey, string>;
 
 export const LOCALES = Object.keys(CATALOGUES);
 /** Used when nobody said: English, with day-month dates and a 24-hour clock. */

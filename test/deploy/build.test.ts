@@ -45,6 +45,14 @@ describe("the compiled build", () => {
     expect(shipped.filter((f) => !f.includes(`playground${path.sep}page${path.sep}`))).toEqual([]);
   });
 
+  it("ships the message catalogues as files beside the code, read at start-up, not bundled", () => {
+    const sources = readdirSync(path.join(ROOT, "src/i18n/locales")).sort();
+    expect(readdirSync(path.join(DIST, "src/i18n/locales")).sort()).toEqual(sources);
+    const german = JSON.parse(readFileSync(path.join(ROOT, "src/i18n/locales/de.json"), "utf8"));
+    const bundled = [...jsFiles(path.join(DIST, "bin"))].map((f) => readFileSync(f, "utf8"));
+    expect(bundled.some((code) => code.includes(german["parse.goalEmpty"]))).toBe(false);
+  });
+
   it("has every migration, compiled", () => {
     const sources = readdirSync(path.join(ROOT, "migrations")).filter((f) => /^\d.*\.ts$/.test(f));
     const built = readdirSync(path.join(DIST, "migrations")).filter((f) => /^\d.*\.js$/.test(f));

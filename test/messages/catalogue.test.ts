@@ -1,5 +1,7 @@
-import { readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   isPluralElement,
   isSelectElement,
@@ -7,10 +9,11 @@ import {
   type MessageFormatElement,
   parse,
 } from "@formatjs/icu-messageformat-parser";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CATALOGUES,
   LOCALES,
+  readCatalogues,
   supportedLocale,
   Translator,
   translator,
@@ -40,9 +43,29 @@ const en = CATALOGUES.en!;
 
 describe("message catalogues", () => {
   it("ship English, German, French, Spanish, Brazilian Portuguese and Japanese, one file each", () => {
-    expect(LOCALES).toEqual(["en", "de", "fr", "es", "pt-BR", "ja"]);
+    expect(LOCALES).toEqual(["en", "de", "es", "fr", "ja", "pt-BR"]);
     const files = readdirSync(join(import.meta.dirname, "../../src/i18n/locales")).sort();
     expect(files).toEqual(LOCALES.map((l) => `${l}.json`).sort());
+  });
+
+  describe("a language added as one file", () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), "stackup-locales-"));
+      cpSync(join(import.meta.dirname, "../../src/i18n/locales"), dir, { recursive: true });
+      const italian = { ...en, "button.done": "Fatto", "problem.try": "Prova: {command}" };
+      writeFileSync(join(dir, "it.json"), JSON.stringify(italian));
+      writeFileSync(join(dir, "nl-be.json"), JSON.stringify({ ...en, "button.done": "Klaar" }));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("is found by its file name, canonicalised, English still first", () => {
+      const found = readCatalogues(pathToFileURL(`${dir}/`));
+      expect(Object.keys(found)).toEqual(["en", "de", "es", "fr", "it", "ja", "nl-BE", "pt-BR"]);
+      const italian = new Translator("it-IT", found.it);
+      expect(italian.t("button.done")).toBe("Fatto");
+      expect(italian.t("problem.try", { command: "help" })).toBe("Prova: help");
+    });
   });
 
   it.each(LOCALES)("%s has every English key and no other", (locale) => {
