@@ -7,6 +7,7 @@ import type { Database } from "../src/db/types.ts";
 import type { Logger } from "../src/log.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
 import { addDemoPeople, SLACK_DEMO, seedDemo, TEAMS_DEMO } from "./demo.ts";
+import { switchLanguage } from "./language.ts";
 import { PlaygroundLearning } from "./learning.ts";
 import { addPlaygroundPeople } from "./people.ts";
 import { playgroundHandler } from "./server.ts";
@@ -149,6 +150,7 @@ export function createPlayground(options: {
       seedDemo: seed,
       clockLocked: () => clockLocked(db),
       learning,
+      switchLanguage: (user, locale) => switchLanguage(standin, db, user, locale),
       teams,
     }),
     allowRanges,

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
 import type { OffsetClock } from "../src/time/clock.ts";
+import { PICKER_LOCALES } from "./language.ts";
 import { learningCall, type PlaygroundLearning } from "./learning.ts";
 import { BodyTooLargeError, readBody, type SlackStandIn } from "./slack/standin.ts";
 import { teamsCall } from "./teams/calls.ts";
@@ -41,6 +42,8 @@ export interface PlaygroundOptions {
   clockLocked?: () => Promise<string | null>;
   /** The pretend Credly and the xAPI statement form. */
   learning?: PlaygroundLearning;
+  /** Switches a person's Slack language (empty: none); false when there is no such person. */
+  switchLanguage?: (user: string, locale: string) => Promise<boolean>;
   /** The pretend Teams tenant and its Bot Connector, for the Teams view. */
   teams?: TeamsStandIn;
 }
@@ -125,6 +128,16 @@ const CALLS: Record<string, Call> = {
     json(res, 200, { status: result.status });
   },
   clock: (options, user, body, res) => moveClock(options, res, user, body),
+  async languages(_options, _user, _body, res) {
+    json(res, 200, { locales: PICKER_LOCALES });
+  },
+  async language({ switchLanguage }, user, body, res) {
+    if (!switchLanguage) return json(res, 501, { error: "The language picker isn't available." });
+    const locale = String(body.locale ?? "");
+    if (!(await switchLanguage(user, locale)))
+      return json(res, 404, { error: "There's nobody by that id in the playground." });
+    json(res, 200, { locale: locale || null });
+  },
   async demo(options, _user, _body, res) {
     if (!options.seedDemo)
       return json(res, 501, { error: "The demo organisation isn't available." });

@@ -47,6 +47,7 @@ function draw() {
     return refresh();
   }
   who.value = state.user;
+  drawLanguage(data.me);
   $("clock").textContent =
     `Clock: ${new Date(data.now).toLocaleString([], { timeZone: data.me?.tz ?? "UTC", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })} (${data.me?.tz ?? "UTC"})`;
 
@@ -272,6 +273,35 @@ $("xapi").onsubmit = async (e) => {
 };
 $("xapi-goal").onfocus = refreshLearning;
 
+/** The pretend person's Slack language, which the bot reads from users.info. */
+async function setUpLanguages() {
+  const picker = $("language");
+  const { locales } = await call("languages", {});
+  picker.append(new Option("not set", ""));
+  for (const code of locales ?? []) picker.append(new Option(languageName(code), code));
+  picker.onchange = async () => {
+    const r = await call("language", { locale: picker.value });
+    if (!r.error) notice("Language changed: the bot answers in it from your next command or click");
+    refresh();
+  };
+  if (state.data) drawLanguage(state.data.me);
+}
+
+function languageName(code) {
+  try {
+    return `${new Intl.DisplayNames([code], { type: "language" }).of(code)} (${code})`;
+  } catch {
+    return code;
+  }
+}
+
+function drawLanguage(me) {
+  const picker = $("language");
+  if (picker.options.length > 0 && document.activeElement !== picker)
+    picker.value = me?.locale ?? "";
+}
+
 refresh();
 refreshLearning();
+setUpLanguages();
 setInterval(refresh, 1500);

@@ -104,6 +104,19 @@ export class StandInState {
     this.changed();
   }
 
+  /**
+   * The person switches their Slack client's language; users.info reports it from then on.
+   * Undefined goes back to none. False when there is no such person.
+   */
+  setUserLocale(userId: string, locale: string | undefined): boolean {
+    const user = this.users.get(userId);
+    if (!user) return false;
+    if (locale) user.locale = locale;
+    else delete user.locale;
+    this.changed();
+    return true;
+  }
+
   /** A workspace of its own, with its own bot user, for installing the app into. */
   addTeam(team: { id: string; name: string; domain?: string }): StandInTeam {
     const bare = team.id.replace(/^[TE]/, "");

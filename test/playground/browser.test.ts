@@ -2,6 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { translator } from "../../src/i18n/index.ts";
 import {
   type DefaultPlayground,
   launchChromium,
@@ -189,5 +190,37 @@ describe("playground in a browser", () => {
     const offered = page.getByTestId("message").filter({ hasText: "Narwhal Knitting" });
     await expect.poll(() => offered.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, "5-learning-sources.png"), fullPage: true });
+  }, 120_000);
+  it("speaks German to a person whose Slack is in German: goal, check-in and a one-click log", async () => {
+    // The expected text comes from the German catalogue, formatted as the bot formats it.
+    const de = translator("de-DE");
+    const hour = de.hours(1);
+    // A language the playground doesn't offer changes nothing and says what it offers.
+    const refused = await playground.api("language", { user: "U0MANAGER", locale: "xx-YY" });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: expect.stringContaining("de-DE") });
+    await as("U0MANAGER");
+    expect(await page.getByTestId("language").inputValue()).toBe("");
+    await page.getByTestId("language").selectOption("de-DE");
+    await learn("goal Cloud Basics 2h/week");
+    await expect
+      .poll(() => lastMessage().textContent(), { timeout: 10_000 })
+      .toContain(
+        de.t("goal.created", { title: "Cloud Basics", perWeek: de.hours(2), finish: "none" }),
+      );
+    await learn("checkins mon 09:00");
+
+    // Monday 09:00 in Grace's New York is later the same day: her check-in comes in German.
+    await page.getByTestId("next-monday").click();
+    const checkin = page.getByTestId("message").filter({ hasText: de.t("checkin.prompt") });
+    await expect.poll(() => checkin.count(), { timeout: 20_000 }).toBe(1);
+    await checkin.getByRole("button", { name: de.t("button.logHours", { hours: hour }) }).click();
+    const logged = de.t("checkin.logged", { hours: hour, title: "Cloud Basics", resumed: "no" });
+    await expect
+      .poll(() => page.getByTestId("message").filter({ hasText: logged }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, "6-german.png"), fullPage: true });
   }, 120_000);
 });
