@@ -77,6 +77,27 @@ async function clockLocked(db: Kysely<Database>): Promise<string | null> {
     : null;
 }
 
+/** Where the playground is, what it may reach, and who can reach it. */
+function announce(
+  logger: Logger,
+  config: Config,
+  at: { allowRanges: string[]; url: string; teams: TeamsStandIn },
+): void {
+  logger.info({ allowRanges: at.allowRanges }, "playground: badge checks may reach this machine");
+  logger.info({ url: at.url }, "playground: try Stackup in the browser");
+  logger.info(
+    { serviceUrl: at.teams.serviceUrl },
+    "playground: its Teams view plays Teams through a local Bot Connector stand-in, so /api/messages takes activities without a Bot Framework token",
+  );
+  if (config.playground !== "on") {
+    logger.info(
+      "playground: only this machine can reach it; PLAYGROUND=on serves it to the network",
+    );
+  } else {
+    logger.warn("playground: PLAYGROUND=on, anyone who reaches this port can use it, no sign-in");
+  }
+}
+
 export function createPlayground(options: {
   config: Config;
   serviceUrl: string;
@@ -111,19 +132,7 @@ export function createPlayground(options: {
   };
   const learning = new PlaygroundLearning({ serviceUrl, db, clock, runDue: options.runDue });
   const allowRanges = ["127.0.0.1/32"];
-  logger.info({ allowRanges }, "playground: badge checks may reach this machine");
-  logger.info({ url: `${serviceUrl}/playground` }, "playground: try Stackup in the browser");
-  logger.info(
-    { serviceUrl: teams.serviceUrl },
-    "playground: its Teams view plays Teams through a local Bot Connector stand-in, so /api/messages takes activities without a Bot Framework token",
-  );
-  if (config.playground !== "on") {
-    logger.info(
-      "playground: only this machine can reach it; PLAYGROUND=on serves it to the network",
-    );
-  } else {
-    logger.warn("playground: PLAYGROUND=on, anyone who reaches this port can use it, no sign-in");
-  }
+  announce(logger, config, { allowRanges, url: `${serviceUrl}/playground`, teams });
   return {
     config: {
       ...config,
