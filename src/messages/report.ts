@@ -198,6 +198,15 @@ export function reportCsvWords(locale?: string): ReportCsvWords {
   };
 }
 
+/**
+ * The header row of the audit or progress CSV in the locale; the columns keep the order of
+ * `AUDIT_COLUMNS` and `PROGRESS_COLUMNS`.
+ */
+export function csvHeader(columns: readonly string[], locale?: string): string[] {
+  const t = translator(locale);
+  return columns.map((column) => t.t("csv.column", { column }));
+}
+
 /** The CSV file's name and title; the name stays ASCII for every file system. */
 export function reportCsvFile(
   data: string,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
+import { AUDIT_COLUMNS } from "../../src/domain/audit/csv.ts";
 import { PSEUDO_LOCALE } from "../../src/i18n/index.ts";
 import { type Message, messageText } from "../../src/messages/model.ts";
 import { ManualClock } from "../../src/time/clock.ts";
@@ -103,6 +104,9 @@ describe("admin replies come from the catalogue", () => {
       "admin digest Platform",
       "admin digest Nope mon 9:00",
       "admin frobnicate",
+      "admin audit 999",
+      "admin audit @nobody",
+      "admin audit 7 days",
     ];
     const replies: [string, Message][] = [];
     for (const c of commands) replies.push([c, await said(ada, c)]);
@@ -113,6 +117,14 @@ describe("admin replies come from the catalogue", () => {
     expect(leftOver).toEqual([]);
     // Not vacuous: each reply says something from the catalogue.
     for (const [, m] of replies) expect(m.summary).toMatch(/⟦/);
+  });
+
+  it("names the audit CSV and its columns from the catalogue, in their fixed order", async () => {
+    const file = (await said(ada, "admin audit")).files?.[0];
+    expect(file?.title).toMatch(/^⟦[^⟦⟧]+⟧$/);
+    const header = new TextDecoder().decode(file!.data).split("\n")[0]!.split(",");
+    expect(header).toHaveLength(AUDIT_COLUMNS.length);
+    for (const cell of header) expect(cell).toMatch(/^⟦[^⟦⟧]+⟧$/);
   });
 
   it("says it in the admin's language: German, with German weekdays and clock", async () => {

@@ -2,12 +2,15 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, Core } from "../../src/commands/core.ts";
 import { createCore } from "../../src/commands/router.ts";
+import { AUDIT_COLUMNS } from "../../src/domain/audit/csv.ts";
 import type { GoalPace } from "../../src/domain/goals/pace.ts";
+import { PROGRESS_COLUMNS } from "../../src/domain/privacy/export.ts";
 import { REPORT_COLUMNS, reportCsv } from "../../src/domain/reports/csv.ts";
 import type { PersonReport, Report } from "../../src/domain/reports/report.ts";
 import { PSEUDO_LOCALE } from "../../src/i18n/index.ts";
 import { type Message, messageText } from "../../src/messages/model.ts";
 import {
+  csvHeader,
   monthlySummaryMessage,
   reportCsvWords,
   reportMessage,
@@ -118,6 +121,18 @@ describe("reports under the pseudo-locale", () => {
       "⟦yes⟧",
       "⟦✓ verified · issued by acme.example⟧",
     ]);
+  });
+});
+
+describe("the audit and progress CSVs' header rows", () => {
+  it("come from the catalogue, one name per column", () => {
+    for (const columns of [AUDIT_COLUMNS, PROGRESS_COLUMNS]) {
+      const header = csvHeader(columns, L);
+      expect(header).toHaveLength(columns.length);
+      for (const cell of header) expect(cell).toMatch(/^⟦[^⟦⟧]+⟧$/);
+      expect(new Set(csvHeader(columns, "en")).size).toBe(columns.length);
+    }
+    expect(csvHeader(PROGRESS_COLUMNS, "ja")).toEqual(["日付", "目標", "時間", "メモ"]);
   });
 });
 

@@ -90,7 +90,8 @@ describe("my data, delete my data, admin forget and admin audit", () => {
       expect(shown).toContain(action);
     expect(shown).toContain("Person UADA7 · privacy.forget · admin");
     const csv = decode(files(audit)[0]!.data);
-    expect(csv.split("\n")[0]).toBe("at,actor,action,scope,about,detail");
+    // Column names in the admin's language, in AUDIT_COLUMNS' order.
+    expect(csv.split("\n")[0]).toBe("At,By,Action,Scope,About,Detail");
     expect(csv).toContain("privacy.forget");
     expect(text(await core.command(ada, "admin audit 0"))).toContain("Pick between 1 and 366");
     expect(text(await core.command(ada, "admin audit 1"))).toContain("audit.view");

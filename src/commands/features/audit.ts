@@ -1,10 +1,11 @@
-import { auditCsv } from "../../domain/audit/csv.ts";
+import { AUDIT_COLUMNS, auditCsv } from "../../domain/audit/csv.ts";
 import { readAudit, writeAudit } from "../../domain/audit/log.ts";
 import type { OrgService } from "../../domain/org/service.ts";
-import { problemMessage } from "../../messages/goals.ts";
+import { translator } from "../../i18n/index.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { auditMessage } from "../../messages/privacy.ts";
-import type { FeatureDeps, Session } from "../feature.ts";
+import { csvHeader } from "../../messages/report.ts";
+import { type FeatureDeps, problemIn, type Session } from "../feature.ts";
 import { tokenize } from "./org-grammar.ts";
 
 export const AUDIT_USAGE = "admin audit [days] [@person]";
@@ -13,19 +14,20 @@ const MAX_DAYS = 366;
 /** `/learn admin audit [days] [@person]`: recent entries, and all of them as CSV. Admins only. */
 export function auditAdmin(deps: FeatureDeps, org: OrgService) {
   return async (s: Session, args: string): Promise<Reply> => {
-    const problem = (m: string) => privateReply(problemMessage(m, AUDIT_USAGE));
     let days = 30;
     let subject: number | undefined;
     for (const t of tokenize(args)) {
       if (t.kind === "word" && /^\d{1,4}$/.test(t.text)) {
         days = Number(t.text);
-        if (days < 1 || days > MAX_DAYS) return problem(`Pick between 1 and ${MAX_DAYS} days.`);
+        if (days < 1 || days > MAX_DAYS)
+          return problemIn(s, "admin.auditDays", { max: MAX_DAYS }, AUDIT_USAGE);
       } else if (t.kind === "person" && subject === undefined) {
         const found = await org.resolve(s.user.workspace_id, [t.ref]);
-        if (!found.ok) return problem("I don't know that person in this workspace.");
+        if (!found.ok)
+          return problemIn(s, "report.refused", { reason: "unknownPerson" }, AUDIT_USAGE);
         subject = found.people[0]!.id;
       } else {
-        return problem("Give a number of days and at most one person.");
+        return problemIn(s, "admin.auditArgs", {}, AUDIT_USAGE);
       }
     }
     const now = deps.clock.now();
@@ -59,8 +61,10 @@ export function auditAdmin(deps: FeatureDeps, org: OrgService) {
       ? {
           filename: `stackup-audit-${now.toISOString().slice(0, 10)}.csv`,
           contentType: "text/csv",
-          data: new TextEncoder().encode(auditCsv(rows, names)),
-          title: "Audit",
+          data: new TextEncoder().encode(
+            auditCsv(rows, names, csvHeader(AUDIT_COLUMNS, s.ctx.locale)),
+          ),
+          title: translator(s.ctx.locale).t("csv.auditFile"),
         }
       : null;
     return privateReply(auditMessage(rows, names, days, s.ctx, file));

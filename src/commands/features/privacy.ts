@@ -1,6 +1,6 @@
 import type { OrgService } from "../../domain/org/service.ts";
 import { erasePerson } from "../../domain/privacy/erase.ts";
-import { exportPerson, progressCsv } from "../../domain/privacy/export.ts";
+import { exportPerson, PROGRESS_COLUMNS, progressCsv } from "../../domain/privacy/export.ts";
 import { takeLimit } from "../../domain/privacy/limits.ts";
 import type { MessageKey } from "../../i18n/index.ts";
 import { tr } from "../../messages/goals.ts";
@@ -13,6 +13,7 @@ import {
   exportMessage,
   rateLimitedMessage,
 } from "../../messages/privacy.ts";
+import { csvHeader } from "../../messages/report.ts";
 import { type FeatureDeps, type FeatureFactory, problemIn, type Session } from "../feature.ts";
 import { tokenize } from "./org-grammar.ts";
 
@@ -38,7 +39,9 @@ export const privacyFeature: FeatureFactory = (deps: FeatureDeps) => {
       {
         filename: `stackup-my-progress-${stamp}.csv`,
         contentType: "text/csv",
-        data: new TextEncoder().encode(progressCsv(data)),
+        data: new TextEncoder().encode(
+          progressCsv(data, csvHeader(PROGRESS_COLUMNS, s.ctx.locale)),
+        ),
         title: t.t("privacy.progressFile"),
       },
     ];

@@ -115,20 +115,29 @@ export async function exportPerson(
 const text = (v: unknown) =>
   v === null || v === undefined ? "" : defuse(v instanceof Date ? v.toISOString() : String(v));
 
+/** The progress CSV's columns, in order; `header` names them in the reader's language. */
+export const PROGRESS_COLUMNS = ["date", "goal", "hours", "note"] as const;
+
 /** The person's progress as CSV: one line per logged session, with its goal's title. */
-export function progressCsv(data: PersonalData): string {
+export function progressCsv(
+  data: PersonalData,
+  header: readonly string[] = PROGRESS_COLUMNS,
+): string {
   const goals = new Map((data.tables.goals ?? []).map((g) => [g.id, g.title]));
   const events = [...(data.tables.progress_events ?? [])].sort(
     (a, b) =>
       new Date(a.occurred_at as string).getTime() - new Date(b.occurred_at as string).getTime(),
   );
   return stringify(
-    events.map((e) => [
-      text(e.occurred_at),
-      text(goals.get(e.goal_id)),
-      Number(e.hours),
-      text(e.note),
-    ]),
-    { header: true, columns: ["date", "goal", "hours", "note"], record_delimiter: "windows" },
+    [
+      header.map(defuse),
+      ...events.map((e) => [
+        text(e.occurred_at),
+        text(goals.get(e.goal_id)),
+        Number(e.hours),
+        text(e.note),
+      ]),
+    ],
+    { record_delimiter: "windows" },
   );
 }
