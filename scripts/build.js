@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { buildIsFresh, DIST, ROOT, SOURCE_DIRS, STAMP, sourceFiles } from "../bin/build-state.js";
-import { bundle, compileAlone } from "./bundle.js";
+import { bundle, compileMigration } from "./bundle.js";
 
 /** The launcher and the build's own helpers run from bin/, not from dist/. */
 const NOT_COPIED = new Set(["bin/stackup.js", "bin/build-state.js"]);
@@ -37,7 +37,7 @@ for (const file of sourceFiles()) {
   if (file.endsWith(".ts")) {
     if (path.dirname(file) !== "migrations") continue;
     const js = file.replace(/\.ts$/, ".js");
-    const { code, map } = await compileAlone(path.join(ROOT, file), path.join(DIST, js));
+    const { code, map } = await compileMigration(path.join(ROOT, file), path.join(DIST, js));
     mkdirSync(path.dirname(path.join(DIST, js)), { recursive: true });
     writeFileSync(path.join(DIST, js), code);
     writeFileSync(path.join(DIST, `${js}.map`), map);

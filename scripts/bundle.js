@@ -62,11 +62,31 @@ function ownLocation(root) {
   };
 }
 
+/**
+ * The migrations import Kysely from dist/bin/kysely.js, which shares the bundle's copy: from
+ * node_modules it would be loaded a second time, some 260 files.
+ */
+const KYSELY_ENTRY = "kysely-for-migrations";
+const kyselyEntry = (root) => ({
+  name: "kysely-entry",
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^${KYSELY_ENTRY}$`) }, () => ({
+      path: KYSELY_ENTRY,
+      namespace: KYSELY_ENTRY,
+    }));
+    b.onLoad({ filter: /.*/, namespace: KYSELY_ENTRY }, () => ({
+      contents: 'export * from "kysely";',
+      resolveDir: root,
+      loader: "js",
+    }));
+  },
+});
+
 /** Bundles bin/main.ts into `outdir`; returns the files written, relative to it. */
 export async function bundle(root, outdir) {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { main: "bin/main.ts" },
+    entryPoints: { main: "bin/main.ts", kysely: KYSELY_ENTRY },
     outdir,
     entryNames: "[name]",
     chunkNames: "[name]-[hash]",
@@ -82,7 +102,7 @@ export async function bundle(root, outdir) {
     minifySyntax: true,
     external: EXTERNAL,
     banner: { js: BANNER },
-    plugins: [ownLocation(root)],
+    plugins: [ownLocation(root), kyselyEntry(root)],
     metafile: true,
     logLevel: "warning",
   });
@@ -91,8 +111,11 @@ export async function bundle(root, outdir) {
   );
 }
 
-/** Compiles one file on its own (a migration, which the migrator imports by path). */
-export async function compileAlone(file, out) {
+/**
+ * Compiles a migration on its own (the migrator imports each by path), its Kysely import pointed
+ * at the bundle's.
+ */
+export async function compileMigration(file, out) {
   const { code, map } = await transform(readFileSync(file, "utf8"), {
     loader: "ts",
     format: "esm",
@@ -100,8 +123,9 @@ export async function compileAlone(file, out) {
     sourcemap: "external",
     sourcefile: path.relative(path.dirname(out), file).split(path.sep).join("/"),
   });
+  const shared = path.relative(path.dirname(out), path.join(path.dirname(out), "../bin/kysely.js"));
   return {
-    code: `${code}//# sourceMappingURL=${path.basename(out)}.map\n`,
+    code: `${code.replaceAll('from "kysely"', `from "${shared.split(path.sep).join("/")}"`)}//# sourceMappingURL=${path.basename(out)}.map\n`,
     map,
   };
 }

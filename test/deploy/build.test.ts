@@ -62,6 +62,15 @@ describe("the compiled build", () => {
     );
   });
 
+  it("lets the migrations share the bundle's Kysely instead of loading a second copy", () => {
+    const built = readdirSync(path.join(DIST, "migrations")).filter((f) => f.endsWith(".js"));
+    const imports = built.flatMap((f) => [
+      ...readFileSync(path.join(DIST, "migrations", f), "utf8").matchAll(/from\s*"([^"]+)"/g),
+    ]);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(new Set(imports.map((m) => m[1]))).toEqual(new Set(["../bin/kysely.js"]));
+  });
+
   it("points stack traces at the TypeScript sources", () => {
     // Nothing listens on port 1, so the migration fails and the error's stack is printed.
     const r = spawnSync(process.execPath, ["--enable-source-maps", "dist/bin/main.js", "migrate"], {
