@@ -28,6 +28,7 @@ const EXTERNAL = [
   "@electric-sql/pglite",
   "@resvg/resvg-js",
   "dejavu-fonts-ttf",
+  "@expo-google-fonts/*",
   "pino",
   "pino-pretty",
   "msgpackr",

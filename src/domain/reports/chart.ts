@@ -49,7 +49,7 @@ export function weeklyHoursSvg(
   const slot = plotW / Math.max(hours.length, 1);
   const bar = slot * 0.7;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="DejaVu Sans, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="${fontFamily([title, labels.axis, ...weekStarts.map(labels.week)].join(""))}">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<text x="${PAD.left}" y="24" font-size="16" font-weight="bold" fill="#1d1c1d">${esc(title)}</text>`,
   ];
@@ -79,11 +79,45 @@ export function weeklyHoursSvg(
   return parts.join("");
 }
 
-/** DejaVu Sans from npm: labels render the same with or without system fonts (containers). */
 const require = createRequire(import.meta.url);
-const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) =>
-  require.resolve(`dejavu-fonts-ttf/ttf/${f}`),
-);
+
+/**
+ * The chart's fonts come from npm, so labels render the same with or without system fonts
+ * (containers): DejaVu Sans for Latin, Greek and Cyrillic; Zen Kaku Gothic New (SIL OFL) for
+ * Japanese, which DejaVu lacks. resvg reads a font file each time it renders, so the Japanese
+ * one (2.3 MB a weight) is read only for a chart with Japanese text in it.
+ */
+const LATIN = ["dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"];
+const JAPANESE = [
+  "@expo-google-fonts/zen-kaku-gothic-new/400Regular/ZenKakuGothicNew_400Regular.ttf",
+  "@expo-google-fonts/zen-kaku-gothic-new/700Bold/ZenKakuGothicNew_700Bold.ttf",
+];
+/** Kana, CJK ideographs and punctuation, full-width forms. */
+const NEEDS_JAPANESE = /[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/u;
+
+/**
+ * Japanese text is set in Zen Kaku Gothic New throughout (its Latin and digits included), since
+ * resvg's per-glyph fallback takes a regular face even for bold; other text in DejaVu Sans.
+ */
+export function fontFamily(text: string): string {
+  return NEEDS_JAPANESE.test(text)
+    ? "Zen Kaku Gothic New, DejaVu Sans, sans-serif"
+    : "DejaVu Sans, Zen Kaku Gothic New, sans-serif";
+}
+
+const resolved = new Map<string, string>();
+/** Font files' paths, resolved when first drawn with. */
+function fontFiles(svg: string): string[] {
+  const names = NEEDS_JAPANESE.test(svg) ? [...LATIN, ...JAPANESE] : LATIN;
+  return names.map((name) => {
+    let file = resolved.get(name);
+    if (!file) {
+      file = require.resolve(name);
+      resolved.set(name, file);
+    }
+    return file;
+  });
+}
 
 let resvg: typeof import("@resvg/resvg-js") | undefined;
 
@@ -94,7 +128,7 @@ let resvg: typeof import("@resvg/resvg-js") | undefined;
 export function svgToPng(svg: string): Uint8Array {
   resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
   const png = new resvg.Resvg(svg, {
-    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: "DejaVu Sans" },
+    font: { loadSystemFonts: false, fontFiles: fontFiles(svg), defaultFontFamily: "DejaVu Sans" },
     background: "#ffffff",
   })
     .render()
