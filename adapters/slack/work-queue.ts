@@ -6,27 +6,16 @@
  *
  * Tasks start in the event loop's check phase (setImmediate), never inside the request or
  * completion that made room for them: requests that arrived together are all acked before any of
- * their work runs. How long a turn took to come round says how busy the loop is;
- * while it lags, fewer tasks run at once (halved, down to `minConcurrency`), and one more as
- * soon as it doesn't, so that queued work, not acks, is what waits.
+ * their work runs.
  */
 export interface WorkQueueOptions {
-  /** How many tasks run at once when the event loop keeps up. */
+  /** How many tasks run at once. */
   concurrency: number;
-  /** How many run at once however busy the loop is. */
-  minConcurrency: number;
-  /** A turn that comes round later than this, in milliseconds, means the loop lags. */
-  lagMs: number;
   /** How many may wait; beyond that `offer` refuses, so a backlog cannot grow without end. */
   maxWaiting: number;
 }
 
-export const WORK_QUEUE_DEFAULTS: WorkQueueOptions = {
-  concurrency: 16,
-  minConcurrency: 2,
-  lagMs: 10,
-  maxWaiting: 2_000,
-};
+export const WORK_QUEUE_DEFAULTS: WorkQueueOptions = { concurrency: 16, maxWaiting: 2_000 };
 
 type Task = () => Promise<void>;
 
@@ -34,19 +23,13 @@ export class WorkQueue {
   private readonly waiting: Task[] = [];
   private active = 0;
   private idle: (() => void)[] = [];
-  /** How many may run at once now, between `minConcurrency` and `concurrency`. */
-  private allowed: number;
-  private turnAsked: number | undefined;
+  private turnAsked = false;
   readonly options: WorkQueueOptions;
 
   constructor(options: Partial<WorkQueueOptions> = {}) {
-    const merged = { ...WORK_QUEUE_DEFAULTS, ...options };
-    const { concurrency, minConcurrency } = merged;
-    if (concurrency < 1 || minConcurrency < 1) {
-      throw new Error("A work queue needs a concurrency and minConcurrency of 1 or more.");
-    }
-    this.options = { ...merged, minConcurrency: Math.min(minConcurrency, concurrency) };
-    this.allowed = concurrency;
+    this.options = { ...WORK_QUEUE_DEFAULTS, ...options };
+    if (this.options.concurrency < 1)
+      throw new Error("A work queue needs a concurrency of 1 or more.");
   }
 
   /** Tasks running now. */
@@ -59,14 +42,9 @@ export class WorkQueue {
     return this.waiting.length;
   }
 
-  /** How many tasks may run at once at the moment. */
-  get limit(): number {
-    return this.allowed;
-  }
-
   /** True when `offer` would refuse: those about to start at the next turn don't count. */
   get full(): boolean {
-    const starting = Math.max(0, this.allowed - this.active);
+    const starting = Math.max(0, this.options.concurrency - this.active);
     return this.waiting.length >= this.options.maxWaiting + starting;
   }
 
@@ -85,22 +63,16 @@ export class WorkQueue {
   }
 
   private askTurn(): void {
-    if (this.turnAsked !== undefined || this.waiting.length === 0) return;
-    if (this.active >= this.allowed) return;
-    this.turnAsked = performance.now();
+    if (this.turnAsked || this.waiting.length === 0) return;
+    if (this.active >= this.options.concurrency) return;
+    this.turnAsked = true;
     setImmediate(() => this.turn());
   }
 
-  /** Starts what may run, after adjusting how many may to how late this turn came. */
+  /** Starts as many waiting tasks as may run. */
   private turn(): void {
-    const lag = performance.now() - (this.turnAsked ?? 0);
-    this.turnAsked = undefined;
-    const { concurrency, minConcurrency, lagMs } = this.options;
-    this.allowed =
-      lag > lagMs
-        ? Math.max(minConcurrency, Math.floor(this.allowed / 2))
-        : Math.min(concurrency, this.allowed + 1);
-    while (this.active < this.allowed) {
+    this.turnAsked = false;
+    while (this.active < this.options.concurrency) {
       const task = this.waiting.shift();
       if (!task) break;
       this.start(task);
