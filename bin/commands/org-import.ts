@@ -7,7 +7,8 @@ const USAGE =
   "usage: stackup org import FILE.csv [--workspace ID]\n" +
   "  FILE.csv has the columns email, team, manager_email and role (member, manager or admin),\n" +
   "  and optionally channel: the team's digest channel (a Slack channel id, or a Teams channel\n" +
-  "  id or its link from Get link to channel); blank cells leave things as they are. People\n" +
+  "  id or its link from Get link to channel) and language: its digest's language (de, pt-BR…);\n" +
+  "  blank cells leave things as they are. People\n" +
   "  must have used Stackup once. --workspace is the Slack team id or Teams tenant id; it may\n" +
   "  be left out when there is one workspace.";
 

@@ -14,6 +14,7 @@ import { createCore } from "../../src/commands/router.ts";
 import { defuse, reportCsv } from "../../src/domain/reports/csv.ts";
 import type { Report } from "../../src/domain/reports/report.ts";
 import { currentWindow } from "../../src/domain/scoring/periods.ts";
+import { LOCALES } from "../../src/i18n/index.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { actor } from "./seed.ts";
@@ -273,5 +274,37 @@ describe("stackup org import", () => {
       ),
     ).toBe(0);
     expect(await teams()).toEqual([{ name: "Leads", channel_id: "C0LEADS" }]);
+  });
+
+  it("takes a team's digest language from the optional language column", async () => {
+    const language = async () =>
+      (
+        await t.db
+          .selectFrom("teams")
+          .select("locale")
+          .where("name", "=", "Leads")
+          .executeTakeFirstOrThrow()
+      ).locale;
+    expect(
+      await run(
+        [
+          "email,team,manager_email,role,language",
+          "ann@example.test,Leads,,,klingon",
+          "ben@example.test,,,,de",
+          "cy@example.test,Leads,,,de",
+          "dee@example.test,Leads,,,fr",
+        ].join("\n"),
+      ),
+    ).toBe(1);
+    expect(err.slice(1, -1)).toEqual([
+      `line 2: language "klingon" is not one Stackup speaks (${LOCALES.join(", ")})`,
+      "line 3: a language needs a team on the same line",
+      "line 5: Leads already has another language on line 4",
+    ]);
+    expect(await language()).toBeNull();
+    expect(
+      await run("email,team,manager_email,role,language\ncy@example.test,Leads,,,pt_br\n"),
+    ).toBe(0);
+    expect(await language()).toBe("pt-BR");
   });
 });

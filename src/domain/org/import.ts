@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { type Kysely, sql } from "kysely";
 import { columnOf } from "../../db/arrays.ts";
 import type { Database, Role } from "../../db/types.ts";
+import { LOCALES, supportedLocale } from "../../i18n/index.ts";
 import { type ChannelRef, channelPlatform, readChannel } from "./channels.ts";
 import { OrgRepository } from "./repository.ts";
 
@@ -13,6 +14,8 @@ export interface OrgRow {
   role: Role | null;
   /** The team's digest channel, from the optional channel column. */
   channel?: ChannelRef | null;
+  /** The team's digest language (BCP 47), from the optional language column. */
+  language?: string | null;
 }
 
 export interface LineError {
@@ -23,9 +26,31 @@ export interface LineError {
 export const ORG_COLUMNS = ["email", "team", "manager_email", "role"] as const;
 /** Optional: a team's digest channel, given on any of its rows. */
 export const ORG_CHANNEL_COLUMN = "channel";
+/** Optional: a team's digest language (`de`, `pt-BR`), given on any of its rows. */
+export const ORG_LANGUAGE_COLUMN = "language";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ROLES = new Set(["member", "manager", "admin"]);
 const NAMES = { slack: "Slack", teams: "Teams" } as const;
+
+/** A team keeps one channel (or language) however many of its rows name it: false when none. */
+function onePerTeam(
+  team: string | null,
+  id: string,
+  line: number,
+  seen: Map<string, { id: string; line: number }>,
+  what: string,
+  problems: string[],
+): boolean {
+  if (!team) {
+    problems.push(`a ${what} needs a team on the same line`);
+    return false;
+  }
+  const earlier = seen.get(team.toLowerCase());
+  if (earlier && earlier.id !== id)
+    problems.push(`${team} already has another ${what} on line ${earlier.line}`);
+  else if (!earlier) seen.set(team.toLowerCase(), { id, line });
+  return true;
+}
 
 /** A row's channel cell; a team keeps one channel however many of its rows name it. */
 function readTeamChannel(
@@ -43,18 +68,27 @@ function readTeamChannel(
     );
     return null;
   }
-  if (!team) {
-    problems.push("a channel needs a team on the same line");
-    return null;
-  }
-  const earlier = seen.get(team.toLowerCase());
-  if (earlier && earlier.id !== channel.id)
-    problems.push(`${team} already has another channel on line ${earlier.line}`);
-  else if (!earlier) seen.set(team.toLowerCase(), { id: channel.id, line });
-  return channel;
+  return onePerTeam(team, channel.id, line, seen, "channel", problems) ? channel : null;
 }
 
-/** Reads the CSV (email, team, manager_email, role, optional channel) and checks each row on its own. */
+/** A row's language cell; a team keeps one language however many of its rows name it. */
+function readTeamLanguage(
+  text: string,
+  team: string | null,
+  line: number,
+  seen: Map<string, { id: string; line: number }>,
+  problems: string[],
+): string | null {
+  if (!text) return null;
+  const language = supportedLocale(text);
+  if (!language) {
+    problems.push(`language "${text}" is not one Stackup speaks (${LOCALES.join(", ")})`);
+    return null;
+  }
+  return onePerTeam(team, language, line, seen, "language", problems) ? language : null;
+}
+
+/** Reads the CSV (email, team, manager_email, role, optional channel and language) and checks each row on its own. */
 export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[] } {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
@@ -95,6 +129,7 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
   const rows: OrgRow[] = [];
   const seen = new Map<string, number>();
   const channels = new Map<string, { id: string; line: number }>();
+  const languages = new Map<string, { id: string; line: number }>();
   for (const { record, info } of records) {
     const line = info.lines;
     const email = (record.email ?? "").toLowerCase();
@@ -117,10 +152,13 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
       channels,
       problems,
     );
+    const cell = record[ORG_LANGUAGE_COLUMN] ?? "";
+    const language = readTeamLanguage(cell, team, line, languages, problems);
     if (seen.has(email)) problems.push(`${email} is already on line ${seen.get(email)}`);
     else if (email) seen.set(email, line);
     if (problems.length) errors.push({ line, message: problems.join("; ") });
-    else rows.push({ line, email, team, managerEmail, role: role as Role | null, channel });
+    else
+      rows.push({ line, email, team, managerEmail, role: role as Role | null, channel, language });
   }
   return { rows, errors };
 }
@@ -279,6 +317,19 @@ export async function importOrg(
                       ${columnOf(withChannel, "text", (r) => r.channel!.id)},
                       ${columnOf(withChannel, "text", (r) => r.channel!.name)})
                as v(team_id, channel_id, channel_name)
+          where t.id = v.team_id
+        `.execute(trx);
+      }
+      const withLanguage = [
+        ...new Map(
+          rows.flatMap((r) => (r.team && r.language ? [[r.team.toLowerCase(), r]] : [])),
+        ).values(),
+      ];
+      if (withLanguage.length) {
+        await sql`
+          update teams t set locale = v.locale
+          from unnest(${columnOf(withLanguage, "int", (r) => teamId.get(r.team!.toLowerCase())!)},
+                      ${columnOf(withLanguage, "text", (r) => r.language!)}) as v(team_id, locale)
           where t.id = v.team_id
         `.execute(trx);
       }
