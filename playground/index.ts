@@ -81,14 +81,10 @@ async function clockLocked(db: Kysely<Database>): Promise<string | null> {
 function announce(
   logger: Logger,
   config: Config,
-  at: { allowRanges: string[]; url: string; teams: TeamsStandIn },
+  at: { allowRanges: string[]; url: string },
 ): void {
   logger.info({ allowRanges: at.allowRanges }, "playground: badge checks may reach this machine");
   logger.info({ url: at.url }, "playground: try Stackup in the browser");
-  logger.info(
-    { serviceUrl: at.teams.serviceUrl },
-    "playground: its Teams view plays Teams through a local Bot Connector stand-in, so /api/messages takes activities without a Bot Framework token",
-  );
   if (config.playground !== "on") {
     logger.info(
       "playground: only this machine can reach it; PLAYGROUND=on serves it to the network",
@@ -132,7 +128,7 @@ export function createPlayground(options: {
   };
   const learning = new PlaygroundLearning({ serviceUrl, db, clock, runDue: options.runDue });
   const allowRanges = ["127.0.0.1/32"];
-  announce(logger, config, { allowRanges, url: `${serviceUrl}/playground`, teams });
+  announce(logger, config, { allowRanges, url: `${serviceUrl}/playground` });
   return {
     config: {
       ...config,
@@ -150,6 +146,7 @@ export function createPlayground(options: {
         appType: "MultiTenant",
         tenantId: undefined,
         allowUnauthenticated: true,
+        unauthenticatedFor: "playground",
       },
     },
     handler: playgroundHandler({

@@ -48,6 +48,11 @@ export interface Config {
     /** Local and tests only: accept activities without a Bot Framework token. */
     allowUnauthenticated: boolean;
     /**
+     * Set by the playground, whose own Bot Connector stand-in sends unsigned activities; unset
+     * means TEAMS_ALLOW_UNAUTHENTICATED allowed them. Only the start-up log line differs.
+     */
+    unauthenticatedFor?: "playground";
+    /**
      * PUBLIC_URL: where Stackup is reached over HTTPS, for images cards show by link (a digest's
      * chart). Without it images go inline, and are left out when a message would be too large.
      */

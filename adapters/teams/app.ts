@@ -117,6 +117,21 @@ interface AzurePipeline {
   removePolicy(options: { phase: string }): unknown;
 }
 
+/** Says who let /api/messages take unsigned activities: the variable, or the playground. */
+function warnUnauthenticated(config: Pick<Config, "teams">, logger: AdapterLogger): void {
+  if (config.teams?.unauthenticatedFor === "playground") {
+    logger.info(
+      { path: TEAMS_MESSAGES_PATH },
+      "playground: /api/messages accepts activities without a Bot Framework token, as the playground's Teams view sends them from its own Bot Connector stand-in on this machine",
+    );
+    return;
+  }
+  logger.warn(
+    { path: TEAMS_MESSAGES_PATH },
+    "TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts activities WITHOUT checking who sent them. Use this only on a local machine or in tests, never where the internet can reach it.",
+  );
+}
+
 export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   const { core, db, config, logger } = options;
   if (!isTeamsConfigured(config)) {
@@ -126,12 +141,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   }
   const appId = config.teams?.appId ?? "";
   const unauthenticated = !appId;
-  if (unauthenticated) {
-    logger.warn(
-      { path: TEAMS_MESSAGES_PATH },
-      "TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts activities WITHOUT checking who sent them. Use this only on a local machine or in tests, never where the internet can reach it.",
-    );
-  }
+  if (unauthenticated) warnUnauthenticated(config, logger);
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication(authOptions(config)),
   );
