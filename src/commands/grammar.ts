@@ -1,4 +1,4 @@
-import type { MessageKey, MessageValues, Phrase } from "../i18n/index.ts";
+import { type MessageKey, type MessageValues, type Phrase, translator } from "../i18n/index.ts";
 import { splitTargetDate } from "./dates.ts";
 
 /** One line of help per core command. */
@@ -92,6 +92,29 @@ export function normalizeArgs(text: string): string {
 export function tooLong(input: string): Invalid | null {
   if (input.length <= MAX_COMMAND_LENGTH) return null;
   return invalid("parse.tooLong", null, { length: input.length, max: MAX_COMMAND_LENGTH });
+}
+
+const aliasesByLocale = new Map<string, Map<string, string>>();
+
+/**
+ * The English command word a person's language spells `word` as, if its catalogue says so:
+ * `grammar.commands` lists "alias command" pairs separated by "|" ("ziele goals|eintragen log").
+ * Command words stay English in help and usage; these are accepted beside them.
+ */
+export function localCommand(word: string, locale?: string): string | undefined {
+  const t = translator(locale);
+  let aliases = aliasesByLocale.get(t.locale);
+  if (!aliases) {
+    const pairs = t.t("grammar.commands").split("|");
+    aliases = new Map(
+      pairs.flatMap((pair) => {
+        const [alias, command, extra] = pair.trim().split(/\s+/);
+        return alias && command && !extra ? [[alias.toLowerCase(), command] as const] : [];
+      }),
+    );
+    aliasesByLocale.set(t.locale, aliases);
+  }
+  return aliases.get(word);
 }
 
 /** "I don't know …" for a word no feature claims. */

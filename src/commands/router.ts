@@ -25,7 +25,7 @@ import {
 } from "./feature.ts";
 import { goalsFeature } from "./features/goals.ts";
 import { FEATURES } from "./features.ts";
-import { COMMANDS, tooLong, unknownCommand } from "./grammar.ts";
+import { COMMANDS, localCommand, tooLong, unknownCommand } from "./grammar.ts";
 
 export interface CoreDeps {
   db: Kysely<Database>;
@@ -143,7 +143,8 @@ class Routes {
     if (long) return Promise.resolve(invalidIn(s, long));
     const trimmed = text.trim();
     const word = trimmed.split(/\s+/, 1)[0]?.toLowerCase() || "help";
-    const command = this.commands.get(word);
+    const command =
+      this.commands.get(word) ?? this.commands.get(localCommand(word, s.ctx.locale) ?? "");
     if (!command) {
       return Promise.resolve(invalidIn(s, unknownCommand(word)));
     }

@@ -57,6 +57,19 @@ describe("commands read and answered in the person's language", () => {
     expect(await t.db.selectFrom("goals").select("id").execute()).toHaveLength(before.length);
   });
 
+  it("takes the command words a language's catalogue adds, beside the English ones", async () => {
+    const de = speaker("U1", "de-DE");
+    const goals = text(await core.command(de, "goals"));
+    expect(goals).toContain("Kubernetes lernen");
+    expect(text(await core.command(de, "Ziele"))).toBe(goals);
+    expect(text(await core.command(de, "eintragen 1,5"))).toContain("1,5 Std.");
+    const ja = speaker("U5", "ja-JP", "Asia/Tokyo");
+    expect(text(await core.command(ja, "目標 AWS認定 3月31日まで"))).toContain("AWS認定");
+    expect(text(await core.command(ja, "目標一覧"))).toBe(text(await core.command(ja, "goals")));
+    // Another language's words are not commands.
+    expect(text(await core.command(actor("U6"), "ziele"))).toContain('I don\'t know "ziele".');
+  });
+
   it("answers a Japanese person's bad time in Japanese", async () => {
     const ja = speaker("U3", "ja-JP", "Asia/Tokyo");
     const reply = text(await core.command(ja, "checkins mon 25:00"));
