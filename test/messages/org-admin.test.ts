@@ -100,6 +100,8 @@ describe("admin replies come from the catalogue", () => {
       "admin digest Platform mon 9:00 Europe/Berlin",
       "admin digest Quiet tue 10:00",
       "admin digest Platform mon,tue 9:00",
+      "admin digest Platform mon 25:99",
+      "admin digest Platform funday 9:00",
       "admin digest Platform mon 9:00 Mars/Olympus",
       "admin digest Platform",
       "admin digest Nope mon 9:00",
