@@ -61,9 +61,9 @@ export interface Config {
     ssoKeysUrl?: string | undefined;
   };
   /**
-   * The local playground (a pretend Slack at /playground): "auto" serves it on 127.0.0.1 when no
-   * platform is configured, "on" the same on every interface, "off" never. Optional so
-   * hand-built configs stay valid.
+   * The local playground (a pretend Slack and Teams at /playground): "auto" serves it on
+   * 127.0.0.1 when no platform is configured, "on" the same on every interface, "off" never.
+   * Optional so hand-built configs stay valid.
    */
   playground?: "auto" | "on" | "off";
   /**
