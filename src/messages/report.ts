@@ -3,20 +3,15 @@ import type { Refusal, ScopeName } from "../domain/reports/access.ts";
 import { REPORT_COLUMNS, type ReportColumn, type ReportCsvWords } from "../domain/reports/csv.ts";
 import type { PersonReport, Report, ReportGoal } from "../domain/reports/report.ts";
 import type { Window } from "../domain/scoring/periods.ts";
-import { type ShownVerification, shownVerified } from "../domain/verification/service.ts";
+import { type ShownVerification, shownState } from "../domain/verification/service.ts";
 import { type Translator, translator } from "../i18n/index.ts";
 import type { ViewContext } from "./goals.ts";
 import type { Attachment, Block, Field, Message } from "./model.ts";
 
-/** A completion's label where others see it, in the locale (the words of `shownLabel`). */
+/** A completion's label where others see it, in the locale (the words of `shownState`). */
 export function shownVerificationLabel(c: ShownVerification, locale?: string): string {
-  const t = translator(locale);
-  let state: string = c.status;
-  if (c.revoked) state = "revoked";
-  else if (shownVerified(c)) state = c.issuerDomain ? "verifiedBy" : "verified";
-  else if (c.status === "verified" || c.status === "warning") state = "rechecking";
-  else if (c.anonymous && c.status === "unverified") state = "anonymous";
-  return t.t("verification.shown", { state, issuer: c.issuerDomain ?? "" });
+  const state = shownState(c);
+  return translator(locale).t("verification.shown", { state, issuer: c.issuerDomain ?? "" });
 }
 
 const text = (summary: string): Message => ({

@@ -1,4 +1,3 @@
-import { DateTime } from "luxon";
 import type { VerificationStatus } from "../db/types.ts";
 import type { VerificationWording } from "../domain/verification/checks.ts";
 import type { CompletionDecision, Problem } from "../domain/verification/completion.ts";
@@ -6,20 +5,39 @@ import type { CompletionRecord } from "../domain/verification/repository.ts";
 import {
   provenIssuer,
   showcaseCredential,
-  shownLabel,
   shownOf,
   shownVerified,
 } from "../domain/verification/service.ts";
-import { linkedInAddToProfileUrl, resumeLine } from "../domain/verification/showcase.ts";
+import {
+  linkedInAddToProfileUrl,
+  type ShowcaseCredential,
+} from "../domain/verification/showcase.ts";
 import type { VerificationResult } from "../domain/verification/types.ts";
+import { resolveLocale, type Translator, translator } from "../i18n/index.ts";
 import type { Block, Field, Inline, Message } from "./model.ts";
+import { shownVerificationLabel } from "./report.ts";
 
-function day(value: string | Date, timeZone: string): string {
-  const d =
-    typeof value === "string"
-      ? DateTime.fromISO(value, { zone: timeZone })
-      : DateTime.fromJSDate(value, { zone: timeZone });
-  return d.isValid ? d.toFormat("d LLLL yyyy") : String(value);
+/** The owner's translator: their language, else their workspace's, else English. */
+const speaker = (record: Pick<CompletionRecord, "locales">): Translator =>
+  translator(resolveLocale(...(record.locales ?? [])));
+
+const longDates = new Map<string, Intl.DateTimeFormat>();
+/** A day in the person's zone and language ("20 October 2026"); the raw value if it is no date. */
+function day(value: string | Date, timeZone: string, t: Translator): string {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) return String(value);
+  const key = `${t.locale} ${timeZone}`;
+  let format = longDates.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(t.locale, {
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      timeZone,
+    });
+    if (longDates.size < 1000) longDates.set(key, format);
+  }
+  return format.format(at);
 }
 
 const bullets = (lines: string[]): Inline[] => [lines.map((l) => `• ${l}`).join("\n")];
@@ -28,44 +46,58 @@ function recipientLine(
   result: VerificationResult,
   email: string | null,
   decision: CompletionDecision | null,
+  t: Translator,
 ): string {
-  if (decision?.recipientBy === "credly") return "Earned on your own Credly profile";
-  if (result.recipientMatch === true) return "Awarded to your email address";
-  if (result.recipientMatch === false) {
-    return email
-      ? `Awarded to someone else, not ${email}`
-      : "Awarded to someone else, not to your email address";
-  }
-  return "Not checkable: the badge names no recipient I can compare with your email";
+  let by = "unknown";
+  if (decision?.recipientBy === "credly") by = "credly";
+  else if (result.recipientMatch === true) by = "match";
+  else if (result.recipientMatch === false) by = email ? "other_email" : "other_person";
+  return t.t("verify.recipient", { by, email: email ?? "" });
+}
+
+/** The badge as the problem names it: its name and who issued it, as far as is known. */
+function problemValues(problem: Problem, result: VerificationResult, t: Translator) {
+  const facts = problem.facts ?? {};
+  return {
+    code: problem.code,
+    why: facts.why ?? t.t("verify.noTie"),
+    goal: facts.goal ?? "",
+    credential: facts.credential ?? "",
+    provider: facts.provider ?? "",
+    hasProvider: facts.provider ? "yes" : "no",
+    badge: result.name ?? t.t("verify.unnamedBadge"),
+    from: result.trust.issuerDomain ?? result.issuer?.name ?? t.t("verify.unknownIssuer"),
+  };
 }
 
 /**
  * "Next step: …". A command is a command reference, which each platform spells as its people type
  * it (`/learn confirm …` on Slack, `learn confirm …` on Teams); the summary never carries one.
  */
-function nextStepText(problem: Pick<Problem, "nextStep" | "command">): Inline[] {
-  const c = problem.command;
-  if (!c) return [`Next step: ${problem.nextStep}.`];
-  return ["Next step: ", c.before, { command: c.command }, `${c.after}.`];
+function nextStepText(problem: Problem | null, t: Translator): Inline[] {
+  const code = problem?.code ?? "withdrawn";
+  const command = { command: problem?.command?.command ?? "" };
+  return t.rich("verify.next", { code, command });
 }
 
 /** The result of checking a badge, in plain words: what was checked and what failed. */
 export function verificationResultMessage(
-  record: Pick<CompletionRecord, "goalTitle" | "email" | "timeZone" | "evidenceUrl">,
+  record: Pick<CompletionRecord, "goalTitle" | "email" | "timeZone" | "evidenceUrl" | "locales">,
   result: VerificationResult,
   status: VerificationStatus,
   decision: CompletionDecision | null = null,
 ): Message {
+  const t = speaker(record);
   const name = result.name ?? record.goalTitle;
   // the proven domain, never the name the badge gives itself
   const issuer = result.trust.issuerDomain ?? undefined;
-  const { summary, blocks } = outcome(record.goalTitle, name, issuer, result, status, decision);
+  const { summary, blocks } = outcome(record.goalTitle, name, issuer, result, status, decision, t);
   if (result.kind === "ob2" || result.kind === "ob3") {
-    blocks.push(...checkedBlocks(record, result, issuer, decision));
+    blocks.push(...checkedBlocks(record, result, issuer, decision, t));
   }
-  blocks.push(...reasonBlocks(result));
+  blocks.push(...reasonBlocks(result, t));
   const footer: Inline[] = record.evidenceUrl
-    ? ["Checked ", { link: record.evidenceUrl, text: record.evidenceUrl }]
+    ? t.rich("verify.checked", { link: { link: record.evidenceUrl, text: record.evidenceUrl } })
     : [];
   if (status === "verified" || status === "warning") {
     const profile = linkedInAddToProfileUrl({
@@ -75,7 +107,7 @@ export function verificationResultMessage(
       expires: result.expires,
       url: record.evidenceUrl,
     });
-    footer.push(footer.length ? " · " : "", { link: profile, text: "Add to LinkedIn profile" });
+    footer.push(footer.length ? " · " : "", { link: profile, text: t.t("verify.addToLinkedIn") });
   }
   if (footer.length > 0) blocks.push({ type: "context", text: footer });
   return { summary, blocks };
@@ -83,62 +115,41 @@ export function verificationResultMessage(
 
 /** The summary and the first lines: what became of the badge. */
 function outcome(
-  goalTitle: string,
+  title: string,
   name: string,
   issuer: string | undefined,
   result: VerificationResult,
   status: VerificationStatus,
   decision: CompletionDecision | null,
+  t: Translator,
 ): { summary: string; blocks: Block[] } {
-  const what: Inline[] = [{ bold: name }, issuer ? ` · issued by ${issuer}` : ""];
   const problem = decision?.problem;
-  const text = (summary: string, line: Inline[]): { summary: string; blocks: Block[] } => ({
+  const said = (summary: string, line: Inline[]) => ({
     summary,
-    blocks: [{ type: "text", text: line }],
+    blocks: [{ type: "text", text: line }] as Block[],
   });
   if (problem && status === "unverified" && result.verdict !== "invalid") {
+    const why = t.t("verify.problem", problemValues(problem, result, t));
     return {
-      summary: `Not verified: ${goalTitle}`,
+      summary: t.t("verify.notVerifiedSummary", { title }),
       blocks: [
-        {
-          type: "text",
-          text: [
-            "I checked the badge for ",
-            { bold: goalTitle },
-            `, but it can't show as verified: ${problem.text}. Your completion stays, marked unverified.`,
-          ],
-        },
-        { type: "context", text: nextStepText(problem) },
+        { type: "text", text: t.rich("verify.notVerified", { title, problem: why }) },
+        { type: "context", text: nextStepText(problem, t) },
       ],
     };
   }
   switch (status) {
     case "verified":
-      return text(`Verified: ${name}`, ["✓ Verified — ", ...what, ". It shows as verified now."]);
-    case "warning":
-      return text(`Verified with a note: ${name}`, [
-        "✓ Verified, with a note — ",
-        ...what,
-        ". It shows as verified now.",
-      ]);
+    case "warning": {
+      const values = { status, name, issuer: issuer ?? "", hasIssuer: issuer ? "yes" : "no" };
+      return said(t.t("verify.verifiedSummary", values), t.rich("verify.verified", values));
+    }
     case "link_only":
-      return text(`Saved as a link: ${goalTitle}`, [
-        "I saved the link for ",
-        { bold: goalTitle },
-        ". It is a web page, not an Open Badge, so it can't be checked cryptographically; it shows as link only.",
-      ]);
+      return said(t.t("verify.linkOnlySummary", { title }), t.rich("verify.linkOnly", { title }));
     case "invalid":
-      return text(`Could not verify: ${goalTitle}`, [
-        "✗ I couldn't verify the badge for ",
-        { bold: goalTitle },
-        ". It stays unverified.",
-      ]);
+      return said(t.t("verify.invalidSummary", { title }), t.rich("verify.invalid", { title }));
     default:
-      return text(`Could not check: ${goalTitle}`, [
-        "I couldn't check the badge for ",
-        { bold: goalTitle },
-        ": its link could not be loaded. It stays unverified; send the link again to retry.",
-      ]);
+      return said(t.t("verify.uncheckedSummary", { title }), t.rich("verify.unchecked", { title }));
   }
 }
 
@@ -148,43 +159,51 @@ function checkedBlocks(
   result: VerificationResult,
   issuer: string | undefined,
   decision: CompletionDecision | null,
+  t: Translator,
 ): Block[] {
+  const said = result.issuer?.name;
   const fields: Field[] = [];
   fields.push({
-    label: "Issuer",
+    label: t.t("verify.issuerLabel"),
     value: [
       issuer
-        ? `${issuer} (proven)`
-        : `not proven${result.issuer?.name ? ` (the badge says "${result.issuer.name}")` : ""}`,
+        ? t.t("verify.issuerProven", { issuer })
+        : t.t("verify.issuerNotProven", { name: said ?? "", hasName: said ? "yes" : "no" }),
     ],
   });
-  if (result.name) fields.push({ label: "Badge", value: [result.name] });
+  if (result.name) fields.push({ label: t.t("verify.badgeLabel"), value: [result.name] });
   if (result.issuedOn)
-    fields.push({ label: "Issued", value: [day(result.issuedOn, record.timeZone)] });
+    fields.push({
+      label: t.t("verify.issuedLabel"),
+      value: [day(result.issuedOn, record.timeZone, t)],
+    });
   fields.push({
-    label: "Expires",
-    value: [result.expires ? day(result.expires, record.timeZone) : "Never"],
+    label: t.t("verify.expiresLabel"),
+    value: [result.expires ? day(result.expires, record.timeZone, t) : t.t("verify.never")],
   });
-  fields.push({ label: "Recipient", value: [recipientLine(result, record.email, decision)] });
+  fields.push({
+    label: t.t("verify.recipientLabel"),
+    value: [recipientLine(result, record.email, decision, t)],
+  });
   return [
-    { type: "text", text: [{ bold: "What I checked" }] },
+    { type: "text", text: t.rich("verify.whatChecked") },
     { type: "fields", fields },
   ];
 }
 
-/** What failed, and what is worth knowing, as lists. */
-function reasonBlocks(result: VerificationResult): Block[] {
+/** What failed, and what is worth knowing, as lists; each reason is the check's own detail. */
+function reasonBlocks(result: VerificationResult, t: Translator): Block[] {
   const blocks: Block[] = [];
   const failed = result.reasons.filter((r) => r.severity === "error").map((r) => r.message);
   if (failed.length > 0) {
-    blocks.push({ type: "text", text: [{ bold: "What failed" }] });
+    blocks.push({ type: "text", text: t.rich("verify.whatFailed") });
     blocks.push({ type: "text", text: bullets(failed) });
   }
   const notes = result.reasons
     .filter((r) => r.severity === "warning" && r.code !== "link_only")
     .map((r) => r.message);
   if (notes.length > 0) {
-    blocks.push({ type: "text", text: [{ bold: "Worth knowing" }] });
+    blocks.push({ type: "text", text: t.rich("verify.worthKnowing") });
     blocks.push({ type: "text", text: bullets(notes) });
   }
   return blocks;
@@ -196,145 +215,140 @@ export function trustWithdrawnMessage(
   result: VerificationResult,
   decision: CompletionDecision,
 ): Message {
-  const problem = decision.problem ?? {
-    text: "the badge no longer passes its checks",
-    nextStep: "share the badge link again from your own Credly profile or the issuer's site",
-  };
+  const t = speaker(record);
+  const problem = decision.problem;
+  const why = problem
+    ? t.t("verify.problem", problemValues(problem, result, t))
+    : t.t("verify.problem", { code: "withdrawn" });
   const failed = result.reasons.find((r) => r.severity === "error")?.message;
+  const detail = failed && result.verdict === "invalid" ? ` (${failed})` : "";
+  const title = record.goalTitle;
   return {
-    summary: `${record.goalTitle} no longer shows as verified`,
+    summary: t.t("verify.withdrawnSummary", { title }),
     blocks: [
-      {
-        type: "text",
-        text: [
-          "A note about ",
-          { bold: record.goalTitle },
-          ": Stackup now checks more carefully that a badge really comes from its issuer, was issued to you and is for the goal it completes. ",
-          `This one doesn't pass: ${problem.text}${failed && result.verdict === "invalid" ? ` (${failed})` : ""}. `,
-          "So it no longer shows as verified. Nothing else changes: your completion and your progress stay.",
-        ],
-      },
-      { type: "context", text: nextStepText(problem) },
+      { type: "text", text: t.rich("verify.withdrawn", { title, problem: `${why}${detail}` }) },
+      { type: "context", text: nextStepText(problem, t) },
     ],
   };
 }
 
 /** A shared badge file was lost before it could be checked (a restart): ask for it again. */
-export function badgeLostMessage(record: Pick<CompletionRecord, "goalTitle">): Message {
+export function badgeLostMessage(record: Pick<CompletionRecord, "goalTitle" | "locales">): Message {
+  const t = speaker(record);
+  const title = record.goalTitle;
   return {
-    summary: `Please share your badge again: ${record.goalTitle}`,
+    summary: t.t("verify.lostSummary", { title }),
     blocks: [
-      {
-        type: "text",
-        text: [
-          "I couldn't finish checking the badge you shared for ",
-          { bold: record.goalTitle },
-          ": the file was lost when Stackup restarted. It stays unverified for now.",
-        ],
-      },
-      { type: "context", text: ["Share the badge file (or its link) again and I'll check it."] },
+      { type: "text", text: t.rich("verify.lost", { title }) },
+      { type: "context", text: t.rich("verify.lostHint") },
     ],
   };
 }
 
+/** "from coursera.org" when the issuer is proven. */
+const issuerValues = (record: CompletionRecord) => {
+  const issuer = provenIssuer(record);
+  return { issuer: issuer ?? "", hasIssuer: issuer ? "yes" : "no" };
+};
+
 /** A reminder that a verified credential expires soon. */
 export function expiryReminderMessage(record: CompletionRecord, daysLeft: number): Message {
+  const t = speaker(record);
   const name = record.achievementName ?? record.goalTitle;
-  const when = record.expiresAt ? day(record.expiresAt, record.timeZone) : "soon";
-  const inDays = daysLeft <= 1 ? "in a day" : `in ${daysLeft} days`;
-  const text: Inline[] = [
-    "⏳ Your credential ",
-    { bold: name },
-    provenIssuer(record) ? ` from ${provenIssuer(record)}` : "",
-    ` expires ${inDays}, on ${when}.`,
-  ];
+  const date = record.expiresAt ? day(record.expiresAt, record.timeZone, t) : t.t("verify.soon");
+  const values = { name, days: Math.max(1, daysLeft), date, ...issuerValues(record) };
   return {
-    summary: `${name} expires ${inDays}`,
+    summary: t.t("verify.expirySummary", values),
     blocks: [
-      { type: "text", text },
-      {
-        type: "context",
-        text: ["Renew it with the issuer, then share the new badge link to keep it verified."],
-      },
+      { type: "text", text: t.rich("verify.expiry", values) },
+      { type: "context", text: t.rich("verify.expiryHint") },
     ],
   };
 }
 
 /** Tells the owner that the issuer withdrew a credential that was verified. */
 export function revokedMessage(record: CompletionRecord, result: VerificationResult): Message {
+  const t = speaker(record);
   const name = record.achievementName ?? record.goalTitle;
   const why = result.reasons.find((r) => r.code === "revoked")?.message;
   return {
-    summary: `${name} was revoked`,
+    summary: t.t("verify.revokedSummary", { name }),
     blocks: [
-      {
-        type: "text",
-        text: [
-          "⚠️ The issuer has revoked your credential ",
-          { bold: name },
-          provenIssuer(record) ? ` from ${provenIssuer(record)}` : "",
-          ". It no longer shows as verified.",
-        ],
-      },
+      { type: "text", text: t.rich("verify.revoked", { name, ...issuerValues(record) }) },
       ...(why ? [{ type: "context" as const, text: [why] }] : []),
-      {
-        type: "context",
-        text: [
-          "If this is a mistake, contact the issuer; once it is restored, share the link again.",
-        ],
-      },
+      { type: "context", text: t.rich("verify.revokedHint") },
     ],
   };
 }
 
+/** A résumé-ready line: "Credential — Issuer, Month Year, verify at URL", in the locale. */
+export function resumeLine(c: ShowcaseCredential, locale?: string): string {
+  const t = translator(locale);
+  const parts = [c.issuerName ? `${c.name} — ${c.issuerName}` : c.name];
+  const issued = c.issuedOn ? new Date(c.issuedOn) : null;
+  if (issued && !Number.isNaN(issued.getTime()))
+    parts.push(
+      new Intl.DateTimeFormat(t.locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(
+        issued,
+      ),
+    );
+  if (c.url) parts.push(t.t("verify.verifyAt", { url: c.url }));
+  return parts.join(t.t("verify.resumeGap"));
+}
+
 /** `/learn showcase`: each completed credential with a LinkedIn link and a résumé line. */
-export function showcaseMessage(records: CompletionRecord[]): Message {
+export function showcaseMessage(records: CompletionRecord[], locale?: string): Message {
+  const t = translator(locale);
   if (records.length === 0) {
     return {
-      summary: "No completed credentials yet.",
+      summary: t.t("verify.showcaseNoneSummary"),
       blocks: [
-        { type: "text", text: ["You haven't completed a credential yet."] },
+        { type: "text", text: t.rich("verify.showcaseNone") },
         {
           type: "context",
-          text: [
-            "When you finish one, use ",
-            { command: "done <goal> <badge URL>" },
-            " and it will show up here, verified.",
-          ],
+          text: t.rich("verify.showcaseNoneHint", {
+            command: { command: "done <goal> <badge URL>" },
+          }),
         },
       ],
     };
   }
-  const blocks: Block[] = [{ type: "header", text: "Your credentials" }];
+  const blocks: Block[] = [{ type: "header", text: t.t("verify.showcaseHeader") }];
   records.forEach((record, i) => {
     if (i > 0) blocks.push({ type: "divider" });
-    const credential = showcaseCredential(record);
-    const revoked = record.revokedAt !== null;
-    blocks.push({
+    blocks.push(...showcaseBlocks(record, t));
+  });
+  const verified = records.filter((r) => shownVerified(shownOf(r))).length;
+  return {
+    summary: t.t("verify.showcaseSummary", { count: records.length, verified }),
+    blocks,
+  };
+}
+
+function showcaseBlocks(record: CompletionRecord, t: Translator): Block[] {
+  const credential = showcaseCredential(record);
+  // An LMS's report is shown as such, never as a checked badge.
+  const label =
+    record.reportedBy && !record.evidenceUrl
+      ? t.t("verify.reportedBy", { lms: record.reportedBy })
+      : shownVerificationLabel(shownOf(record), t.locale);
+  const blocks: Block[] = [
+    {
       type: "text",
       text: [
         { bold: credential.name },
         credential.issuerName ? ` — ${credential.issuerName}` : "",
-        // An LMS's report is shown as such, never as a checked badge.
-        record.reportedBy && !record.evidenceUrl
-          ? ` · reported by ${record.reportedBy}`
-          : ` · ${shownLabel(shownOf(record))}`,
+        ` · ${label}`,
       ],
-    });
-    blocks.push({ type: "context", text: [resumeLine(credential)] });
-    // a withdrawn credential is not offered for a profile
-    if (!revoked) {
-      blocks.push({
-        type: "context",
-        text: [{ link: linkedInAddToProfileUrl(credential), text: "Add to LinkedIn profile" }],
-      });
-    }
-  });
-  const verified = records.filter((r) => shownVerified(shownOf(r))).length;
-  return {
-    summary: `${records.length} credential${records.length === 1 ? "" : "s"}, ${verified} verified`,
-    blocks,
-  };
+    },
+    { type: "context", text: [resumeLine(credential, t.locale)] },
+  ];
+  // a withdrawn credential is not offered for a profile
+  if (record.revokedAt === null) {
+    const link = linkedInAddToProfileUrl(credential);
+    blocks.push({ type: "context", text: [{ link, text: t.t("verify.addToLinkedIn") }] });
+  }
+  return blocks;
 }
 
 /** What the badge checks send, for the verification jobs. */

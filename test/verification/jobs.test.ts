@@ -212,8 +212,7 @@ describe("verification jobs on PostgreSQL and Redis", () => {
     expect(ask?.message.blocks).toContainEqual({
       type: "context",
       text: [
-        "Next step: ",
-        "if it is, confirm it once with ",
+        "Next step: if it is, confirm it once with ",
         { command: "confirm Zebra grooming" },
         ", and it shows as verified under the badge's own name.",
       ],

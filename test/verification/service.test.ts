@@ -4,7 +4,7 @@ import {
   isRevoked,
   isTransientFailure,
   showcaseCredential,
-  statusLabel,
+  shownState,
   statusOf,
 } from "../../src/domain/verification/service.ts";
 import type {
@@ -55,18 +55,18 @@ describe("verification status", () => {
     expect(isRevoked({ reasons: [reason("time.expired")] })).toBe(false);
   });
 
-  it("labels the three states people see", () => {
-    expect(statusLabel("verified")).toBe("✓ verified");
-    expect(statusLabel("warning")).toBe("✓ verified");
-    expect(statusLabel("link_only")).toBe("link only");
-    expect(statusLabel("invalid")).toBe("unverified");
-    expect(statusLabel("unverified")).toBe("unverified");
-    expect(statusLabel("pending")).toBe("unverified (checking…)");
-    expect(statusLabel("verified", true)).toBe("unverified (revoked by the issuer)");
-    expect(statusLabel("verified", false, "coursera.org")).toBe(
-      "✓ verified · issued by coursera.org",
+  it("names the state people see of a completion, leaving the words to the messages", () => {
+    const c = { status: "verified", revoked: false, trusted: true, issuerDomain: null } as const;
+    expect(shownState(c)).toBe("verified");
+    expect(shownState({ ...c, status: "warning", issuerDomain: "coursera.org" })).toBe(
+      "verifiedBy",
     );
-    expect(statusLabel("unverified", false, "coursera.org")).toBe("unverified");
+    expect(shownState({ ...c, revoked: true })).toBe("revoked");
+    expect(shownState({ ...c, trusted: null })).toBe("rechecking");
+    expect(shownState({ ...c, status: "unverified", anonymous: true })).toBe("anonymous");
+    expect(shownState({ ...c, status: "link_only" })).toBe("link_only");
+    expect(shownState({ ...c, status: "pending" })).toBe("pending");
+    expect(shownState({ ...c, status: "invalid" })).toBe("unverified");
   });
 });
 

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  displayStatus,
-  linkedInAddToProfileUrl,
-  resumeLine,
-} from "../../src/domain/verification/index.ts";
+import { displayStatus, linkedInAddToProfileUrl } from "../../src/domain/verification/index.ts";
+import { resumeLine } from "../../src/messages/verification.ts";
 
 describe("linkedInAddToProfileUrl", () => {
   it("builds the full link with months 1-12 and encoded values", () => {
@@ -50,6 +47,12 @@ describe("resumeLine", () => {
 
   it("drops missing parts", () => {
     expect(resumeLine({ name: "Teamwork" })).toBe("Teamwork");
+  });
+
+  it("writes the month and the link in the person's language", () => {
+    const c = { name: "Teamwork", issuedOn: "2023-12-01T00:00:00Z", url: "https://e.org/1" };
+    expect(resumeLine(c, "de-DE")).toBe("Teamwork, Dezember 2023, prüfbar unter https://e.org/1");
+    expect(resumeLine(c, "ja-JP")).toBe("Teamwork、2023年12月、確認先: https://e.org/1");
   });
 });
 

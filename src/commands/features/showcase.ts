@@ -16,7 +16,7 @@ export function showcaseFeature(deps: FeatureDeps): Feature {
         description: "Your completed credentials, ready for LinkedIn and your résumé",
         async run(session) {
           const records = await verification.completedForUser(session.user.id);
-          return privateReply(showcaseMessage(records));
+          return privateReply(showcaseMessage(records, session.ctx.locale));
         },
       },
       {

@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { DateTime } from "luxon";
-import { type ShownVerification, shownLabel } from "../verification/service.ts";
+import { type ShownVerification, shownState } from "../verification/service.ts";
 import type { Report } from "./report.ts";
 
 /**
@@ -40,12 +40,12 @@ export interface ReportCsvWords {
   verification(c: ShownVerification): string;
 }
 
-/** The machine names of the columns, yes/no and English labels. */
+/** The machine names of the columns, yes/no and verification states. */
 export const MACHINE_WORDS: ReportCsvWords = {
   columns: Object.fromEntries(REPORT_COLUMNS.map((c) => [c, c])) as Record<ReportColumn, string>,
   yes: "yes",
   no: "no",
-  verification: shownLabel,
+  verification: shownState,
 };
 
 /**

@@ -29,7 +29,7 @@ export interface Score {
   hours: number;
   completions: number;
   verified: number;
-  /** Completions by how they are labelled (statusLabel): ✓ verified, link only, unverified. */
+  /** Completions by how they are shown (shownState): ✓ verified, link only, unverified. */
   labels: CompletionLabels;
   streakWeeks: number;
   points: number;

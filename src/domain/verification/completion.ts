@@ -32,6 +32,8 @@ export interface Problem {
   nextStep: string;
   /** When the next step is a command: the words around it, so a message can name it as one. */
   command?: { before: string; command: string; after: string };
+  /** The facts the words name, for a message in the person's language. */
+  facts?: { why?: string; goal?: string; credential?: string; provider?: string | null };
 }
 
 export interface CompletionDecision {
@@ -133,6 +135,7 @@ export function decideCompletion(
       code: "not_trusted",
       text: `I can't tell that its issuer really issued this badge: ${why}`,
       nextStep: "try the badge link from your own Credly profile or from the issuer's site",
+      ...(result.trust.reasons[0] ? { facts: { why: result.trust.reasons[0].message } } : {}),
     });
   }
   if (recipientMatch === false) {
@@ -161,6 +164,7 @@ export function decideCompletion(
       text: `this badge is ${badgeWords(result)}; I can't tell by myself that it is what "${goal.goalTitle}" was about`,
       nextStep: `${command.before}the command "${command.command}"${command.after}`,
       command,
+      facts: { goal: goal.goalTitle },
     });
   }
   if (!match) {
@@ -169,6 +173,10 @@ export function decideCompletion(
       text: `this badge is for ${badgeWords(result)}, not for "${goal.credentialTitle ?? goal.goalTitle}"${goal.provider ? ` from ${goal.provider}` : ""}`,
       nextStep:
         "record it as its own achievement (set it as a goal and mark it done with this link)",
+      facts: {
+        credential: goal.credentialTitle ?? goal.goalTitle,
+        provider: goal.provider ?? null,
+      },
     });
   }
   return decision(null);

@@ -18,7 +18,7 @@ export { BudgetExceededError, DEFAULT_BUDGET, type FetchBudget } from "./budget.
 export { createMappedFetch, type UrlMapping } from "./mapped-fetch.ts";
 export { REASON_CODES, verdictOf } from "./reasons.ts";
 export { createSafeFetch, isForbiddenAddress, type SafeFetchOptions } from "./safe-fetch.ts";
-export { displayStatus, linkedInAddToProfileUrl, resumeLine } from "./showcase.ts";
+export { displayStatus, linkedInAddToProfileUrl } from "./showcase.ts";
 export {
   assessTrust,
   CREDLY_DOMAIN,

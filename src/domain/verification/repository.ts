@@ -37,6 +37,8 @@ export interface CompletionRecord {
   badgeConfirmedAt: Date | null;
   /** The LMS that reported the completion over xAPI; never a verified badge. */
   reportedBy?: string | null;
+  /** The owner's languages, in order of preference: chosen, the platform's, the workspace's. */
+  locales?: (string | null)[];
 }
 
 // jsonb rejects the NUL character even when escaped; it carries nothing a person needs
@@ -116,6 +118,7 @@ export class VerificationRepository {
       .selectFrom("completions")
       .innerJoin("goals", "goals.id", "completions.goal_id")
       .innerJoin("users", "users.id", "goals.user_id")
+      .innerJoin("workspaces", "workspaces.id", "users.workspace_id")
       .leftJoin("credentials", "credentials.id", "goals.credential_id")
       .leftJoin("providers", "providers.id", "credentials.provider_id")
       .select([
@@ -144,6 +147,9 @@ export class VerificationRepository {
         "completions.matches_credential as matchesCredential",
         "completions.badge_confirmed_at as badgeConfirmedAt",
         sql<string | null>`completions.reported_by`.as("reportedBy"),
+        sql<(string | null)[]>`array[users.locale, users.platform_locale, workspaces.locale]`.as(
+          "locales",
+        ),
       ]);
   }
 

@@ -64,29 +64,6 @@ function conformanceStatus(
   return "invalid";
 }
 
-/**
- * How a completion is labelled wherever credentials are listed; a verified one names the issuer
- * domain its badge proves, when known.
- */
-export function statusLabel(
-  status: VerificationStatus,
-  revoked = false,
-  issuerDomain: string | null = null,
-): string {
-  if (revoked) return "unverified (revoked by the issuer)";
-  switch (status) {
-    case "verified":
-    case "warning":
-      return issuerDomain ? `✓ verified · issued by ${issuerDomain}` : "✓ verified";
-    case "link_only":
-      return "link only";
-    case "pending":
-      return "unverified (checking…)";
-    default:
-      return "unverified";
-  }
-}
-
 /** What others see of a completion's verification (reports, digests, leaderboards, CSV). */
 export interface ShownVerification {
   status: VerificationStatus;
@@ -105,16 +82,28 @@ export function shownVerified(c: ShownVerification): boolean {
 }
 
 /**
- * A completion's label wherever others see it: "✓ verified · issued by coursera.org" for a
- * trusted badge, "unverified (anonymous issuer)" for a badge whose issuer has no domain, and
- * the plain status otherwise. A verified one not yet checked under the trust rules shows no ✓.
+ * How a completion is labelled wherever others see it, as a state the messages put in words:
+ * "verifiedBy" a trusted badge with a proven issuer domain ("verified" without one), "revoked",
+ * "rechecking" for a verified one not yet checked under the trust rules (it shows no ✓),
+ * "anonymous" for a badge whose issuer has no domain, else the plain status.
  */
-export function shownLabel(c: ShownVerification): string {
-  if (c.revoked) return statusLabel(c.status, true);
-  if (shownVerified(c)) return statusLabel(c.status, false, c.issuerDomain);
-  if (c.status === "verified" || c.status === "warning") return "unverified (being re-checked)";
-  if (c.anonymous && c.status === "unverified") return "unverified (anonymous issuer)";
-  return statusLabel(c.status);
+export type ShownState =
+  | "verifiedBy"
+  | "verified"
+  | "revoked"
+  | "rechecking"
+  | "anonymous"
+  | "link_only"
+  | "pending"
+  | "unverified";
+
+export function shownState(c: ShownVerification): ShownState {
+  if (c.revoked) return "revoked";
+  if (shownVerified(c)) return c.issuerDomain ? "verifiedBy" : "verified";
+  if (c.status === "verified" || c.status === "warning") return "rechecking";
+  if (c.anonymous && c.status === "unverified") return "anonymous";
+  if (c.status === "link_only" || c.status === "pending") return c.status;
+  return "unverified";
 }
 
 /**

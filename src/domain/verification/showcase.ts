@@ -42,32 +42,6 @@ export function linkedInAddToProfileUrl(c: ShowcaseCredential): string {
   return `https://www.linkedin.com/profile/add?${params.toString().replace(/\+/g, "%20")}`;
 }
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/** Resume-ready line: "Credential — Issuer, Month Year, verify at URL" (missing parts left out). */
-export function resumeLine(c: ShowcaseCredential): string {
-  const parts: string[] = [];
-  const head = c.issuerName ? `${c.name} — ${c.issuerName}` : c.name;
-  parts.push(head);
-  const issued = yearMonth(c.issuedOn);
-  if (issued) parts.push(`${MONTHS[issued.month - 1]} ${issued.year}`);
-  if (c.url) parts.push(`verify at ${c.url}`);
-  return parts.join(", ");
-}
-
 /** How a result should be labelled in digests and reports. */
 export function displayStatus(
   result: Pick<VerificationResult, "verdict" | "kind">,

@@ -1,0 +1,206 @@
+import { describe, expect, it } from "vitest";
+import type { CompletionDecision, ProblemCode } from "../../src/domain/verification/completion.ts";
+import type { CompletionRecord } from "../../src/domain/verification/repository.ts";
+import type { Reason, VerificationResult } from "../../src/domain/verification/types.ts";
+import { PSEUDO_LOCALE } from "../../src/i18n/index.ts";
+import { type Message, messageText } from "../../src/messages/model.ts";
+import {
+  badgeLostMessage,
+  expiryReminderMessage,
+  revokedMessage,
+  showcaseMessage,
+  trustWithdrawnMessage,
+  verificationResultMessage,
+} from "../../src/messages/verification.ts";
+import { untranslated } from "./fixtures.ts";
+
+const L = PSEUDO_LOCALE;
+const record = (locale: string, over: Partial<CompletionRecord> = {}): CompletionRecord => ({
+  completionId: 1,
+  goalId: 1,
+  goalTitle: "My goal",
+  provider: "Catalog Provider",
+  userId: 1,
+  email: "a@example.test",
+  timeZone: "UTC",
+  evidenceUrl: "https://badges.example.test/a",
+  status: "verified",
+  verdict: "valid",
+  rawCredential: null,
+  achievementName: "Badge Name",
+  issuerName: "Badge Issuer",
+  issuedOn: new Date("2025-12-01T00:00:00Z"),
+  expiresAt: new Date("2027-03-01T00:00:00Z"),
+  completedAt: new Date("2026-01-10T00:00:00Z"),
+  checkedAt: null,
+  revokedAt: null,
+  credentialTitle: null,
+  issuerDomains: null,
+  trusted: true,
+  issuerDomain: "badges.example.test",
+  matchesCredential: true,
+  badgeConfirmedAt: null,
+  locales: [null, locale, null],
+  ...over,
+});
+const error: Reason = {
+  code: "signature.invalid",
+  severity: "error",
+  message: "The signature does not match.",
+};
+const note: Reason = {
+  code: "recipient.not_checkable",
+  severity: "warning",
+  message: "No recipient.",
+};
+const result = (over: Partial<VerificationResult> = {}): VerificationResult =>
+  ({
+    verdict: "valid",
+    reasons: [],
+    kind: "ob3",
+    issuer: { name: "Badge Issuer" },
+    name: "Badge Name",
+    issuedOn: "2025-12-01T00:00:00Z",
+    expires: null,
+    recipientMatch: true,
+    evidenceUrl: null,
+    credentialUrl: null,
+    raw: null,
+    trust: { trusted: true, issuerDomain: "badges.example.test", reasons: [] },
+    ...over,
+  }) as VerificationResult;
+const decision = (code: ProblemCode | null, over: Partial<CompletionDecision> = {}) =>
+  ({
+    verified: code === null,
+    recipientMatch: true,
+    recipientBy: "email",
+    matchesCredential: true,
+    problem: code && {
+      code,
+      text: "",
+      nextStep: "",
+      ...(code === "confirm"
+        ? { command: { before: "", command: "confirm My goal", after: "" } }
+        : {}),
+      facts: { why: "The key is unknown.", goal: "My goal", credential: "Rust", provider: "Acme" },
+    },
+    ...over,
+  }) as CompletionDecision;
+// The people's data, and the checks' own technical detail (kept as the check wrote it).
+const DATA = [
+  "My goal",
+  "Badge Name",
+  "Badge Issuer",
+  "badges.example.test",
+  "https://badges.example.test/a",
+  "a@example.test",
+  "Rust",
+  "Acme",
+  "Moodle",
+  "The key is unknown.",
+  "The signature does not match.",
+  "No recipient.",
+  "confirm My goal",
+  "done <goal> <badge URL>",
+  // Dates come from Intl in the locale.
+  "December 1, 2025",
+  "March 1, 2027",
+  "December 2025",
+  "January 2026",
+  "Catalog Provider",
+];
+
+describe("badge check messages", () => {
+  it("take every word from the catalogue", () => {
+    const r = record(L);
+    const untrusted = result({ trust: { trusted: false, issuerDomain: null, reasons: [] } });
+    const messages: Message[] = [
+      ...(["verified", "warning", "link_only", "invalid", "unverified"] as const).map((s) =>
+        verificationResultMessage(r, result({ reasons: [error, note] }), s),
+      ),
+      verificationResultMessage(
+        r,
+        untrusted,
+        "unverified",
+        decision(null, { recipientBy: "credly" }),
+      ),
+      verificationResultMessage(r, result({ recipientMatch: false }), "verified"),
+      verificationResultMessage(
+        { ...r, email: null },
+        result({ recipientMatch: false }),
+        "verified",
+      ),
+      verificationResultMessage(r, result({ recipientMatch: "not_checkable" }), "verified"),
+      ...(
+        [
+          "not_checkable",
+          "not_trusted",
+          "recipient_other",
+          "recipient_unknown",
+          "confirm",
+          "other_credential",
+        ] as const
+      ).flatMap((code) => [
+        verificationResultMessage(
+          r,
+          result({ name: null, issuer: null }),
+          "unverified",
+          decision(code),
+        ),
+        trustWithdrawnMessage(r, result({ verdict: "invalid", reasons: [error] }), decision(code)),
+      ]),
+      trustWithdrawnMessage(r, result(), decision(null)),
+      badgeLostMessage(r),
+      expiryReminderMessage(r, 7),
+      expiryReminderMessage({ ...r, expiresAt: null, issuerDomain: null }, 1),
+      revokedMessage(r, result({ reasons: [{ ...error, code: "revoked" }] })),
+      showcaseMessage([], L),
+      showcaseMessage(
+        [r, record(L, { reportedBy: "Moodle", evidenceUrl: null, revokedAt: new Date() })],
+        L,
+      ),
+    ];
+    for (const m of messages) expect(untranslated(m, DATA)).toEqual([]);
+  });
+
+  it("tell a German owner what was checked, with German dates", () => {
+    const text = messageText(
+      verificationResultMessage(
+        record("de-DE"),
+        result({ expires: "2027-03-01T00:00:00Z" }),
+        "verified",
+      ),
+    );
+    expect(text).toContain("✓ Verifiziert – Badge Name · ausgestellt von badges.example.test.");
+    expect(text).toContain("Ausgestellt: 1. Dezember 2025");
+    expect(text).toContain("Läuft ab: 1. März 2027");
+    expect(text).toContain("Empfänger: An deine E-Mail-Adresse vergeben");
+  });
+
+  it("ask a Japanese owner to confirm with the command, as a command", () => {
+    const message = verificationResultMessage(
+      record("ja-JP"),
+      result(),
+      "unverified",
+      decision("confirm"),
+    );
+    expect(message.blocks[1]).toEqual({
+      type: "context",
+      text: [
+        "次のステップ: 一致している場合は ",
+        { command: "confirm My goal" },
+        " で一度確認すると、バッジ自体の名前で認証済みと表示されます。",
+      ],
+    });
+  });
+
+  it("show the showcase in French, with the other people's labels", () => {
+    const text = messageText(showcaseMessage([record("fr")], "fr-FR"));
+    expect(text).toContain(
+      "Badge Name — badges.example.test · ✓ vérifié · délivré par badges.example.test",
+    );
+    expect(text).toContain(
+      "Badge Name — badges.example.test, décembre 2025, vérifiable sur https://badges.example.test/a",
+    );
+  });
+});
