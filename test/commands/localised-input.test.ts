@@ -76,6 +76,15 @@ describe("commands read and answered in the person's language", () => {
     expect(reply).toContain("「25:00」を曜日として認識できませんでした。");
   });
 
+  it("draws the new-goal form in the person's language", async () => {
+    const reply = await core.action(speaker("U7", "de-DE"), "goal.new", "{}");
+    expect(reply.kind === "form" && reply.form).toMatchObject({
+      title: "Neues Lernziel",
+      submitLabel: "Ziel setzen",
+      inputs: expect.arrayContaining([expect.objectContaining({ label: "Zieldatum" })]),
+    });
+  });
+
   it("validates the new-goal form's date in French", async () => {
     const fr = speaker("U4", "fr-FR", "Europe/Paris");
     const bad = await core.submit(fr, "goal.new", undefined, {

@@ -3,6 +3,7 @@ import { type GoalMatch, matchGoal, splitGoalAndNote } from "../../domain/goals/
 import type { GoalRow } from "../../domain/goals/repository.ts";
 import { type GoalError, OPEN } from "../../domain/goals/service.ts";
 import { requestVerification } from "../../domain/verification/service.ts";
+import { translator } from "../../i18n/index.ts";
 import {
   catalogMessage,
   completedMessage,
@@ -64,7 +65,10 @@ export function goalsFeature(deps: FeatureDeps): Feature {
     name: "goals",
     commands: loop.commands(),
     actions: {
-      "goal.new": async () => ({ kind: "form", form: newGoalForm(await deps.catalog.all()) }),
+      "goal.new": async (s) => ({
+        kind: "form",
+        form: newGoalForm(await deps.catalog.all(), s.ctx.locale),
+      }),
       "goals.show": (s) => loop.list(s),
       "goal.create": (s, p) =>
         loop.create(s, { credentialId: int(p.c), title: str(p.t), d: str(p.d), h: num(p.h) }),
@@ -293,38 +297,43 @@ function readNewGoalForm(
   const errors: Record<string, string> = {};
   const credentialId = values.credential ? Number(values.credential) : null;
   const title = values.title?.trim() || null;
-  if (!credentialId && !title) errors.title = "Pick a credential or describe your goal.";
+  const t = tr(s.ctx);
+  if (!credentialId && !title) errors.title = t.t("goalForm.pickOne");
   if (title && title.length > MAX_TITLE_LENGTH) {
-    errors.title = `Keep it under ${MAX_TITLE_LENGTH} characters.`;
+    errors.title = t.t("goalForm.titleTooLong", { max: MAX_TITLE_LENGTH });
   }
   let d: string | null = null;
   if (values.target) {
     const parsed = parseTargetDate(values.target, s.ctx);
     if (parsed.ok) d = parsed.date;
-    else errors.target = tr(s.ctx).say(parsed.message);
+    else errors.target = t.say(parsed.message);
   }
   let h: number | null = null;
   if (values.hours) {
     const parsed = parseDuration(values.hours);
     if (!parsed || parsed.rest || parsed.hours <= 0 || parsed.hours > MAX_HOURS_PER_WEEK) {
-      errors.hours = `Enter hours per week between 0.5 and ${MAX_HOURS_PER_WEEK}.`;
+      errors.hours = t.t("goalForm.hoursRange", { min: t.num(0.5), max: MAX_HOURS_PER_WEEK });
     } else h = parsed.hours;
   }
   if (Object.keys(errors).length > 0) return { errors };
   return { credentialId, title: credentialId ? null : title, d, h };
 }
 
-function newGoalForm(entries: { id: number; title: string; provider: string }[]): Form {
+function newGoalForm(
+  entries: { id: number; title: string; provider: string }[],
+  locale: string | undefined,
+): Form {
+  const t = translator(locale);
   return {
     id: "goal.new",
-    title: "New learning goal",
-    submitLabel: "Set goal",
-    intro: ["Pick a credential from the catalog, or describe your own goal."],
+    title: t.t("goalForm.title"),
+    submitLabel: t.t("goalForm.submit"),
+    intro: [t.t("goalForm.intro")],
     inputs: [
       {
         type: "select",
         id: "credential",
-        label: "Credential",
+        label: t.t("goalForm.credential"),
         optional: true,
         options: entries.slice(0, 100).map((e) => ({
           label: `${e.title} (${e.provider})`.slice(0, 75),
@@ -334,16 +343,16 @@ function newGoalForm(entries: { id: number; title: string; provider: string }[])
       {
         type: "text",
         id: "title",
-        label: "…or your own goal",
+        label: t.t("goalForm.own"),
         optional: true,
         maxLength: MAX_TITLE_LENGTH,
-        placeholder: "e.g. Finish the Rust book",
+        placeholder: t.t("goalForm.ownExample"),
       },
-      { type: "date", id: "target", label: "Target date", optional: true },
+      { type: "date", id: "target", label: t.t("goalForm.target"), optional: true },
       {
         type: "number",
         id: "hours",
-        label: "Hours per week",
+        label: t.t("goalForm.hours"),
         optional: true,
         decimal: true,
         min: 0.5,
