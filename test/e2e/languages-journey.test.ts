@@ -8,7 +8,7 @@ import {
 } from "../support/slack-signing.ts";
 import {
   activity,
-  BOT,
+  botInTeam,
   cardOf,
   readCard,
   ALICE as TEAMS_ALICE,
@@ -214,19 +214,7 @@ describe("a ja-JP Teams person: goal → log → check-in → done → digest, i
 
   it("posts the team's digest to its Teams channel in Japanese, with Japanese dates", async () => {
     // The bot is added to the team: Teams tells it, and it keeps the team's channels.
-    await h.exchange(
-      activity(h.fake.serviceUrl, {
-        type: "conversationUpdate",
-        conversation: { id: TEAM_ID, conversationType: "channel", isGroup: true },
-        channelData: {
-          tenant: { id: TENANT },
-          team: { id: TEAM_ID, name: "Learning" },
-          eventType: "teamMemberAdded",
-        },
-        membersAdded: [{ id: BOT.id }],
-        entities: [],
-      }),
-    );
+    await h.exchange(botInTeam(h.fake.serviceUrl, TEAM_ID, "added"));
     const link = `https://teams.microsoft.com/l/channel/${encodeURIComponent(TEAM_ID)}/General?groupId=g&tenantId=${TENANT}`;
     expect(await say(`learn admin team create 学習 ${link}`)).toContain(
       "チーム**学習**を作成しました",

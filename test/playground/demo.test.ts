@@ -1,24 +1,15 @@
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import { createLogger } from "../../src/log.ts";
-import { OffsetClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { runningFrom } from "../support/clock.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import type { RunningApp } from "../../bin/app.ts";
+import type { TestDatabase } from "../support/db.ts";
+import { type PageApi, type PlaygroundService, startPlaygroundService } from "./support.ts";
 
 /** The playground's JSON API, as the page uses it. */
 describe("playground API and demo organisation", () => {
+  let playground: PlaygroundService;
   let t: TestDatabase;
   let app: RunningApp;
-  const api = async (route: string, body: Record<string, unknown>) => {
-    const res = await fetch(`${app.http!.url}/playground/api/${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const api: PageApi = (route, body) => playground.api(route, body);
   const state = async (user: string) =>
     (await (await fetch(`${app.http!.url}/playground/api/state?user=${user}`)).json()) as {
       channels: { id: string; name: string; messages: { text: string; blocks: unknown[] }[] }[];
@@ -28,18 +19,12 @@ describe("playground API and demo organisation", () => {
     JSON.stringify((await state(user)).channels.find((c) => c.name.includes("DM"))?.messages ?? []);
 
   beforeAll(async () => {
-    t = await createTestDatabase("demo");
-    app = await startApp({
-      config: { ...testConfig({ schema: t.schema }), playground: "auto" },
-      logger: createLogger("silent"),
-      role: "all",
-      // Mid-quarter on a Wednesday, so the seeded weeks fall in this quarter and Monday is ahead.
-      clock: new OffsetClock(runningFrom("2026-05-13T10:00:00Z")),
-    });
+    // Mid-quarter on a Wednesday, so the seeded weeks fall in this quarter and Monday is ahead.
+    playground = await startPlaygroundService("demo", "2026-05-13T10:00:00Z");
+    ({ t, app } = playground);
   }, 60_000);
   afterAll(async () => {
-    await app?.stop();
-    await t?.drop();
+    await playground?.stop();
   });
 
   it("serves the page and its own assets, and nothing outside them", async () => {

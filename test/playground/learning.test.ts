@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../bin/app.ts";
-import { createLogger } from "../../src/log.ts";
-import { OffsetClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { runningFrom } from "../support/clock.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import type { TestDatabase } from "../support/db.ts";
+import { type PageApi, type PlaygroundService, startPlaygroundService } from "./support.ts";
 
 const ADA = "U0LEARNER";
 const GPM = "Google Project Management Certificate";
@@ -14,18 +10,11 @@ const GPM = "Google Project Management Certificate";
  * xAPI statement form, through a whole running service (Slack adapter, core, jobs, /xapi).
  */
 describe("playground: learning that reports itself", () => {
+  let playground: PlaygroundService;
   let t: TestDatabase;
-  let app: RunningApp;
   let base = "";
 
-  async function call(route: string, body: Record<string, unknown>) {
-    const res = await fetch(`${base}/playground/api/${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ user: ADA, ...body }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const call: PageApi = (route, body) => playground.api(route, { user: ADA, ...body });
 
   /** The text of every message in Ada's DM, oldest first. */
   async function dm(): Promise<string[]> {
@@ -48,18 +37,11 @@ describe("playground: learning that reports itself", () => {
   }
 
   beforeAll(async () => {
-    t = await createTestDatabase("playground_learning");
-    app = await startApp({
-      config: { ...testConfig({ schema: t.schema }), playground: "auto" },
-      logger: createLogger("silent"),
-      role: "all",
-      clock: new OffsetClock(runningFrom("2026-05-19T10:00:00Z")),
-    });
-    base = app.http!.url;
+    playground = await startPlaygroundService("playground_learning", "2026-05-19T10:00:00Z");
+    ({ t, base } = playground);
   }, 120_000);
   afterAll(async () => {
-    await app?.stop();
-    await t?.drop();
+    await playground?.stop();
   });
 
   it("sends statements from the form to /xapi: progress counts, a completion is told in the DM", async () => {

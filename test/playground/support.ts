@@ -16,6 +16,7 @@ import { createLogger } from "../../src/log.ts";
 import { OffsetClock } from "../../src/time/clock.ts";
 import { testConfig } from "../support/app.ts";
 import { runningFrom } from "../support/clock.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Where the browser tests leave their screenshots. */
@@ -59,6 +60,67 @@ async function freshDataDir(): Promise<string> {
   return dir;
 }
 
+/** One call of the page's JSON API, as the page makes it. */
+export type PageApi = (
+  route: string,
+  body: Record<string, unknown>,
+) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+function pageApi(playgroundUrl: string): PageApi {
+  return async (route, body) => {
+    const res = await fetch(`${playgroundUrl}/api/${route}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+}
+
+/** The playground on the tests' PostgreSQL and Redis, in a schema of its own. */
+export interface PlaygroundService {
+  app: RunningApp;
+  t: TestDatabase;
+  /** The service's address. */
+  base: string;
+  api: PageApi;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service with the playground on, as `npm start` serves it with no platform set up,
+ * but on the tests' PostgreSQL and Redis. Its clock starts at `at` and runs at real speed.
+ */
+export async function startPlaygroundService(
+  label: string,
+  at: string,
+): Promise<PlaygroundService> {
+  const t = await createTestDatabase(label);
+  let app: RunningApp;
+  try {
+    app = await startApp({
+      config: { ...testConfig({ schema: t.schema }), playground: "auto" },
+      logger: createLogger("silent"),
+      role: "all",
+      clock: new OffsetClock(runningFrom(at)),
+    });
+  } catch (error) {
+    await t.drop();
+    throw error;
+  }
+  const base = app.http!.url;
+  return {
+    app,
+    t,
+    base,
+    api: pageApi(`${base}/playground`),
+    async stop() {
+      await app.stop();
+      await t.drop();
+    },
+  };
+}
+
 export interface PlaygroundMessage {
   ts: string;
   text: string;
@@ -70,8 +132,7 @@ export interface DefaultPlayground {
   app: RunningApp;
   /** The playground page. */
   url: string;
-  /** One call of the page's JSON API, as the page makes it. */
-  api(route: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  api: PageApi;
   /** The messages of the first channel `user` sees whose name matches `name` ("DM", "#data"). */
   channel(user: string, name: string | RegExp): Promise<PlaygroundMessage[]>;
   stop(): Promise<void>;
@@ -112,14 +173,7 @@ export async function startDefaultPlayground(options: {
   return {
     app,
     url: base,
-    async api(route, body) {
-      const res = await fetch(`${base}/api/${route}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json() };
-    },
+    api: pageApi(base),
     async channel(user, name) {
       const res = await fetch(`${base}/api/state?user=${encodeURIComponent(user)}`);
       const state = (await res.json()) as {

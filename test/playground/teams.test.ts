@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../bin/app.ts";
+import type { RunningApp } from "../../bin/app.ts";
 import { channelId, TEAM } from "../../playground/teams/identity.ts";
-import { createLogger } from "../../src/log.ts";
-import { OffsetClock } from "../../src/time/clock.ts";
-import { testConfig } from "../support/app.ts";
-import { runningFrom } from "../support/clock.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { readCard } from "../teams/activities.ts";
+import type { TestDatabase } from "../support/db.ts";
+import { readCard, type SubmitAction, submitActions } from "../teams/activities.ts";
+import { type PageApi, type PlaygroundService, startPlaygroundService } from "./support.ts";
 
 interface Message {
   id: string;
@@ -32,16 +29,10 @@ const cardText = (m: Message) =>
  * through the Bot Connector stand-in, on PostgreSQL and the job workers of a running service.
  */
 describe("playground Teams view", () => {
+  let playground: PlaygroundService;
   let t: TestDatabase;
   let app: RunningApp;
-  const api = async (route: string, body: Record<string, unknown>) => {
-    const res = await fetch(`${app.http!.url}/playground/api/${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const api: PageApi = (route, body) => playground.api(route, body);
   const say = (user: string, text: string, conversation = "personal") =>
     api("teams/message", { user, text, conversation });
   const conversations = async (user: string) => {
@@ -58,18 +49,12 @@ describe("playground Teams view", () => {
   };
 
   beforeAll(async () => {
-    t = await createTestDatabase("play_teams");
-    app = await startApp({
-      config: { ...testConfig({ schema: t.schema }), playground: "auto" },
-      logger: createLogger("silent"),
-      role: "all",
-      // A Sunday: next Monday 09:00 is a day away, too soon for a nudge.
-      clock: new OffsetClock(runningFrom("2026-05-17T10:00:00Z")),
-    });
+    // A Sunday: next Monday 09:00 is a day away, too soon for a nudge.
+    playground = await startPlaygroundService("play_teams", "2026-05-17T10:00:00Z");
+    ({ t, app } = playground);
   }, 60_000);
   afterAll(async () => {
-    await app?.stop();
-    await t?.drop();
+    await playground?.stop();
   });
 
   it("serves the card renderer and its Markdown library from its own install, and nothing else", async () => {
@@ -216,18 +201,8 @@ describe("playground Teams view", () => {
   });
 });
 
-type Action = { type: string; title: string; data?: unknown };
-
-function findAction(message: Message, title: string): Action {
-  const found: Action[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === "object") {
-      if ((v as Action).type === "Action.Submit") found.push(v as Action);
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(message.attachments);
+function findAction(message: Message, title: string): SubmitAction {
+  const found = submitActions(message.attachments);
   const action = found.find((a) => a.title === title);
   if (!action) throw new Error(`No "${title}" in ${found.map((a) => a.title).join(", ")}`);
   return action;

@@ -68,6 +68,44 @@ export function cardClick(serviceUrl: string, cardId: string, value: Record<stri
   return activity(serviceUrl, { replyToId: cardId, value });
 }
 
+/** The bot added to, or removed from, a team, as Teams tells it in the team's General channel. */
+export function botInTeam(serviceUrl: string, teamId: string, change: "added" | "removed") {
+  return activity(serviceUrl, {
+    type: "conversationUpdate",
+    conversation: { id: teamId, conversationType: "channel", isGroup: true },
+    channelData: {
+      tenant: { id: TENANT },
+      team: { id: teamId, name: "Learning" },
+      eventType: change === "added" ? "teamMemberAdded" : "teamMemberRemoved",
+    },
+    ...(change === "added"
+      ? { membersAdded: [{ id: BOT.id }] }
+      : { membersRemoved: [{ id: BOT.id }] }),
+    entities: [],
+  });
+}
+
+/** A card's Action.Submit button: its title and the data it sends. */
+export type SubmitAction = {
+  type: string;
+  title: string;
+  data?: { stackup?: { a: string; v: string } };
+};
+
+/** Every Action.Submit of a card (or of anything holding cards), wherever it sits. */
+export function submitActions(card: unknown): SubmitAction[] {
+  const found: SubmitAction[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      if ((v as SubmitAction).type === "Action.Submit") found.push(v as SubmitAction);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
 /** The bot being added to the person's personal scope. */
 export function botAdded(serviceUrl: string) {
   return activity(serviceUrl, {

@@ -16,7 +16,7 @@ import { createCore } from "../../src/commands/router.ts";
 import type { Form, Message, Reply } from "../../src/messages/model.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { readCard } from "./activities.ts";
+import { readCard, submitActions } from "./activities.ts";
 
 // The Adaptive Cards SDK's own parser: its ESM build needs a bundler, its UMD build does not.
 const AC = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js");
@@ -76,16 +76,6 @@ function compare(ours: unknown, theirs: unknown, at: string, problems: string[])
   }
   if (ours !== theirs)
     problems.push(`${at}: ${JSON.stringify(ours)} became ${JSON.stringify(theirs)}`);
-}
-
-function collectActions(value: unknown, out: Record<string, unknown>[] = []) {
-  if (Array.isArray(value)) for (const v of value) collectActions(v, out);
-  else if (value && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    if (obj.type === "Action.Submit") out.push(obj);
-    for (const v of Object.values(obj)) collectActions(v, out);
-  }
-  return out;
 }
 
 const md = new MarkdownIt();
@@ -218,7 +208,7 @@ describe("Adaptive Cards of every message kind", () => {
     expect(checkCard(card)).toEqual([]);
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(LIMITS.cardBytes);
     // Every button posts back something the adapter can route.
-    for (const action of collectActions(card)) {
+    for (const action of submitActions(card)) {
       expect(readSubmission(action.data)).toMatchObject({ kind: "action" });
     }
     expect(card).toMatchSnapshot();
@@ -228,7 +218,7 @@ describe("Adaptive Cards of every message kind", () => {
     const card = renderFormCard(form);
     expect(checkCard(card)).toEqual([]);
     expect(card).toMatchSnapshot();
-    const submit = collectActions(card)[0]!;
+    const submit = submitActions(card)[0]!;
     const submitted = readSubmission({
       ...(submit.data as object),
       "f:title": "  Rust book ",

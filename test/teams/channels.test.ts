@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orgImportCommand } from "../../bin/commands/org-import.ts";
 import { parseAdmin } from "../../src/commands/features/org-grammar.ts";
 import { ManualClock } from "../../src/time/clock.ts";
-import { ALICE, activity, BOT, cardOf, readCard, TENANT } from "./activities.ts";
+import { ALICE, activity, BOT, botInTeam, cardOf, readCard, TENANT } from "./activities.ts";
 import { rosterEntry, startTeamsService, type TeamsService } from "./harness.ts";
 
 /** A team's General channel has the team's own id; Teams leaves out its name. */
@@ -65,19 +65,7 @@ describe("Teams channels as digest targets, through the real CloudAdapter and jo
     ).rows.map((r) => r.key);
 
   it("keeps every standard channel of a team the bot is added to", async () => {
-    const calls = await h.exchange(
-      activity(h.fake.serviceUrl, {
-        type: "conversationUpdate",
-        conversation: { id: TEAM_ID, conversationType: "channel", isGroup: true },
-        channelData: {
-          tenant: { id: TENANT },
-          team: { id: TEAM_ID, name: "Learning" },
-          eventType: "teamMemberAdded",
-        },
-        membersAdded: [{ id: BOT.id }],
-        entities: [],
-      }),
-    );
+    const calls = await h.exchange(botInTeam(h.fake.serviceUrl, TEAM_ID, "added"));
     expect(calls.map((c) => [c.operation, c.conversationId])).toEqual([["getChannels", TEAM_ID]]);
     expect(await references()).toEqual([TEAM_ID, SALES.id].sort());
   });
@@ -238,19 +226,7 @@ describe("Teams channels as digest targets, through the real CloudAdapter and jo
 
   it("forgets every channel of the team when the bot is removed from it", async () => {
     expect((await references()).length).toBeGreaterThan(1);
-    await h.exchange(
-      activity(h.fake.serviceUrl, {
-        type: "conversationUpdate",
-        conversation: { id: TEAM_ID, conversationType: "channel", isGroup: true },
-        channelData: {
-          tenant: { id: TENANT },
-          team: { id: TEAM_ID, name: "Learning" },
-          eventType: "teamMemberRemoved",
-        },
-        membersRemoved: [{ id: BOT.id }],
-        entities: [],
-      }),
-    );
+    await h.exchange(botInTeam(h.fake.serviceUrl, TEAM_ID, "removed"));
     expect(await references()).toEqual([]);
   });
 });

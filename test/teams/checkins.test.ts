@@ -2,7 +2,15 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/time/clock.ts";
 import type { ConnectorCall } from "../support/fake-connector.ts";
-import { activity, BOT, CHANNEL_ID, cardOf, readCard, TENANT } from "./activities.ts";
+import {
+  activity,
+  BOT,
+  CHANNEL_ID,
+  cardOf,
+  readCard,
+  submitActions,
+  TENANT,
+} from "./activities.ts";
 import { rosterEntry, startTeamsService, type TeamsService } from "./harness.ts";
 
 const BOB = {
@@ -12,22 +20,6 @@ const BOB = {
 };
 /** The personal chat Teams opens when the app is installed for Bob. */
 const BOB_CHAT = "a:1personal-bob";
-
-type Action = { type: string; title: string; data?: { stackup?: { a: string; v: string } } };
-
-/** Every Action.Submit of a card, wherever it sits. */
-function actionsOf(card: unknown): Action[] {
-  const found: Action[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === "object") {
-      if ((v as Action).type === "Action.Submit") found.push(v as Action);
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
 
 describe("Teams check-ins end to end: install, scheduler, composer, ledger, messenger, fake Bot Connector", () => {
   let h: TeamsService;
@@ -106,7 +98,7 @@ describe("Teams check-ins end to end: install, scheduler, composer, ledger, mess
     );
     const card = cardOf(checkin.body);
     expect(readCard(card)).toContain("Learn Rust");
-    expect(actionsOf(card).map((a) => a.data?.stackup?.a)).toContain("checkin.log");
+    expect(submitActions(card).map((a) => a.data?.stackup?.a)).toContain("checkin.log");
     // The ledger records the post once the connector has answered.
     const recorded = () =>
       h.db
@@ -129,7 +121,7 @@ describe("Teams check-ins end to end: install, scheduler, composer, ledger, mess
     await new Promise((r) => setTimeout(r, 500));
     expect(sentSince()).toHaveLength(1);
 
-    const log = actionsOf(card).find((a) => a.data?.stackup?.a === "checkin.log");
+    const log = submitActions(card).find((a) => a.data?.stackup?.a === "checkin.log");
     expect(log).toBeDefined();
     const clicked = await h.exchange(
       activity(h.fake.serviceUrl, {
