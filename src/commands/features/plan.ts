@@ -3,20 +3,21 @@ import type { GoalRow } from "../../domain/goals/repository.ts";
 import { OPEN } from "../../domain/goals/service.ts";
 import { saveStudyBlock, studyBlockFor } from "../../domain/plans/blocks.ts";
 import { type StudyBlock, studyCalendar } from "../../domain/plans/calendar.ts";
-import { pickGoalMessage, problemMessage } from "../../messages/goals.ts";
+import type { MessageKey } from "../../i18n/index.ts";
+import { pickGoalMessage, tr } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import { BLOCK_LENGTHS, planForm, planMessage } from "../../messages/plan.ts";
 import { addDays, isLocalTime, localDateOf } from "../../time/schedule.ts";
 import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
-import { int } from "../feature.ts";
+import { int, problemIn } from "../feature.ts";
 
 /** Without a target date or a plan to finish by, the calendar covers this many weeks. */
 const FALLBACK_WEEKS = 12;
 
-const problem = (message: string, usage: string | null = "plan [goal]") =>
-  privateReply(problemMessage(message, usage));
-const gone = () => problem("That goal is no longer open.");
+const problem = (s: Session, key: MessageKey, usage: string | null = "plan [goal]") =>
+  problemIn(s, key, {}, usage);
+const gone = (s: Session) => problem(s, "error.goalNoLongerOpen");
 
 /** `plan [goal]`: an .ics file with a weekly study block until the goal's target date. */
 export function planFeature(deps: FeatureDeps): Feature {
@@ -46,26 +47,26 @@ class StudyPlans {
   async plan(s: Session, args: string): Promise<Reply> {
     const open = (await this.deps.goals.list(s.user, OPEN)).map((v) => v.goal);
     if (open.length === 0) {
-      return problem("You have no open goals to plan yet.", "goal <credential> by <date>");
+      return problem(s, "plan.noOpenGoals", "goal <credential> by <date>");
     }
     const match = matchGoal(open, args);
     if (match.kind === "one") return this.send(s, match.goal);
-    const question =
-      match.kind === "several" && !args
-        ? "Which goal do you want a study plan for?"
-        : `Which goal do you mean by “${args.slice(0, 60)}”?`;
+    const question = tr(s.ctx).t("plan.whichGoal", {
+      kind: match.kind === "several" && !args ? "which" : "query",
+      query: args.slice(0, 60),
+    });
     return privateReply(pickGoalMessage(question, match.goals, "plan.goal", {}));
   }
 
   async chosen(s: Session, goalId: number): Promise<Reply> {
     const goal = await this.openGoal(s, goalId);
-    return goal ? this.send(s, goal) : gone();
+    return goal ? this.send(s, goal) : gone(s);
   }
 
   /** The form to pick another day, time or length. */
   async change(s: Session, goalId: number): Promise<Reply> {
     const goal = await this.openGoal(s, goalId);
-    if (!goal) return gone();
+    if (!goal) return gone(s);
     const { block } = await studyBlockFor(this.deps.db, s.user);
     return { kind: "form", form: planForm(goal.id, goal.title, block, s.ctx.locale) };
   }
@@ -76,15 +77,16 @@ class StudyPlans {
     values: Record<string, string | undefined>,
   ): Promise<FormResult> {
     const goal = await this.openGoal(s, goalId);
-    if (!goal) return { ok: true, reply: gone() };
+    if (!goal) return { ok: true, reply: gone(s) };
+    const t = tr(s.ctx);
     const errors: Record<string, string> = {};
     const weekday = Number(values.day);
-    if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) errors.day = "Pick a day.";
+    if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) errors.day = t.t("plan.pickDay");
     const time = (values.time ?? "").trim().replace(/^(\d):/, "0$1:");
-    if (!isLocalTime(time)) errors.time = "Use a 24-hour time such as 12:00 or 07:30.";
+    if (!isLocalTime(time)) errors.time = t.t("plan.timeFormat");
     const minutes = Number(values.length);
     if (!BLOCK_LENGTHS.includes(minutes as (typeof BLOCK_LENGTHS)[number])) {
-      errors.length = "Pick a length.";
+      errors.length = t.t("plan.pickLength");
     }
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     const block = { weekday, time, minutes };

@@ -6,7 +6,8 @@ import { OrgService } from "../../domain/org/service.ts";
 import { extractSkills, normalise, vocabulary } from "../../domain/recommendations/vocabulary.ts";
 import { StackRepository, type StackSummary } from "../../domain/stacks/repository.ts";
 import { canDefineStacks, StackService } from "../../domain/stacks/service.ts";
-import { problemMessage } from "../../messages/goals.ts";
+import type { MessageKey, MessageValues, Translator } from "../../i18n/index.ts";
+import { tr } from "../../messages/goals.ts";
 import { privateReply, type Reply } from "../../messages/model.ts";
 import {
   stackDefinedMessage,
@@ -15,7 +16,7 @@ import {
   stacksListMessage,
 } from "../../messages/stacks.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
-import { int, num } from "../feature.ts";
+import { int, num, problemIn } from "../feature.ts";
 import { MAX_HOURS_PER_WEEK } from "../grammar.ts";
 
 const HOURS_PER_WEEK =
@@ -40,8 +41,12 @@ export function findStack(stacks: StackSummary[], text: string): StackSummary | 
   return best?.item;
 }
 
-const problem = (message: string, usage: string | null = "stack <role>") =>
-  privateReply(problemMessage(message, usage));
+const problem = (
+  s: Session,
+  key: MessageKey,
+  values: MessageValues = {},
+  usage: string | null = "stack <role>",
+) => problemIn(s, key, values, usage);
 
 /** `stack [role] [N h/week]`, `stack define …`, and the Start this stack button. */
 export function stackFeature(deps: FeatureDeps): Feature {
@@ -63,11 +68,11 @@ export function stackFeature(deps: FeatureDeps): Feature {
     actions: {
       "stack.show": async (s, p) => {
         const stack = await stacks.find(int(p.s));
-        return stack ? stacks.show(s, stack) : problem("That stack no longer exists.");
+        return stack ? stacks.show(s, stack) : problem(s, "stack.gone");
       },
       "stack.start": async (s, p) => {
         const id = int(p.s);
-        if (!id) return problem("That button has expired.");
+        if (!id) return problem(s, "error.expired");
         const h = num(p.h);
         return stacks.start(s, id, h && h > 0 && h <= MAX_HOURS_PER_WEEK ? h : null);
       },
@@ -98,14 +103,14 @@ class Stacks {
     if (hpw) {
       hours = Number(hpw[1]!.replace(",", "."));
       if (!(hours > 0) || hours > MAX_HOURS_PER_WEEK) {
-        return problem(`Hours per week must be more than 0 and at most ${MAX_HOURS_PER_WEEK}.`);
+        return problem(s, "stack.hoursRange", { max: MAX_HOURS_PER_WEEK });
       }
       text = `${text.slice(0, hpw.index)} ${text.slice(hpw.index + hpw[0].length)}`.trim();
     }
     const stacks = await this.repo.all();
     if (!text) return privateReply(stacksListMessage(stacks, s.ctx.locale));
     const stack = findStack(stacks, text.slice(0, MAX_ROLE * 2));
-    if (!stack) return noStack(stacks, text);
+    if (!stack) return noStack(stacks, text, tr(s.ctx));
     const reply = await this.show(s, stack);
     return hours === null ? reply : withHours(reply, hours);
   }
@@ -117,21 +122,21 @@ class Stacks {
 
   async start(s: Session, stackId: number, hours: number | null): Promise<Reply> {
     const stack = await this.find(stackId);
-    if (!stack) return problem("That stack no longer exists.");
+    if (!stack) return problem(s, "stack.gone");
     const progress = await this.service.progress(s.user, stack, await this.catalogById());
     const weekly = hours ?? (await this.service.weeklyHours(s.user));
     const result = await this.service.start(s.user, progress, weekly);
-    if ("error" in result) return problem("That stack was just started — see your goals.", "goals");
+    if ("error" in result) return problem(s, "stack.justStarted", {}, "goals");
     return privateReply(stackStartedMessage(stack, result.steps, weekly, s.ctx.locale));
   }
 
   /** `stack define <role>: <credential>, …` (admins): a stack of catalog credentials, in order. */
   async define(s: Session, args: string): Promise<Reply> {
     if (!(await canDefineStacks(this.org, s.user))) {
-      return problem("Only workspace admins can define stacks.", null);
+      return problem(s, "stack.adminsOnly", {}, null);
     }
     const colon = args.indexOf(":");
-    if (colon < 0) return problem("Put a colon after the role.", DEFINE_USAGE);
+    if (colon < 0) return problem(s, "stack.colon", {}, DEFINE_USAGE);
     const role = args.slice(0, colon).replace(/\s+/g, " ").trim().toLowerCase();
     const names = args
       .slice(colon + 1)
@@ -139,10 +144,10 @@ class Stacks {
       .map((n) => n.trim())
       .filter(Boolean);
     if (!role || role.length > MAX_ROLE)
-      return problem("Name the role (at most 80 characters).", DEFINE_USAGE);
-    if (names.length === 0) return problem("List at least one credential.", DEFINE_USAGE);
+      return problem(s, "stack.roleName", { max: MAX_ROLE }, DEFINE_USAGE);
+    if (names.length === 0) return problem(s, "stack.listOne", {}, DEFINE_USAGE);
     const picked = pickCredentials(await this.deps.catalog.all(), names);
-    if ("problem" in picked) return problem(picked.problem, DEFINE_USAGE);
+    if ("problem" in picked) return problem(s, picked.problem, picked.values, DEFINE_USAGE);
     const credentialIds = picked.map((p) => p.id);
     const saved = await this.deps.db.transaction().execute(async (trx) => {
       const done = await new StackRepository(trx).define({
@@ -181,20 +186,20 @@ class Stacks {
 function pickCredentials(
   entries: CatalogEntry[],
   names: string[],
-): CatalogEntry[] | { problem: string } {
+): CatalogEntry[] | { problem: MessageKey; values: MessageValues } {
   const picked: CatalogEntry[] = [];
   for (const name of names) {
     const match = matchCredential(entries, name);
-    if (match.kind === "none") return { problem: `Nothing in the catalog matches “${name}”.` };
+    if (match.kind === "none") return { problem: "stack.noMatch", values: { name } };
     if (match.kind === "ambiguous") {
       const options = match.candidates
         .slice(0, 3)
         .map((c) => c.title)
         .join("; ");
-      return { problem: `“${name}” could be several credentials: ${options}. Use the full title.` };
+      return { problem: "stack.ambiguous", values: { name, options } };
     }
     if (picked.some((p) => p.id === match.entry.id)) {
-      return { problem: `${match.entry.title} is listed twice.` };
+      return { problem: "stack.twice", values: { title: match.entry.title } };
     }
     picked.push(match.entry);
   }
@@ -202,13 +207,13 @@ function pickCredentials(
 }
 
 /** The stacks there are, when none fits what the person typed. */
-function noStack(stacks: StackSummary[], text: string): Reply {
-  const list = stacksListMessage(stacks);
+function noStack(stacks: StackSummary[], text: string, t: Translator): Reply {
+  const list = stacksListMessage(stacks, t.locale);
   return privateReply({
     ...list,
-    summary: `No stack for “${text}”`,
+    summary: t.t("stack.noStackSummary", { query: text }),
     blocks: [
-      { type: "text", text: [`I have no stack for “${text.slice(0, 60)}” yet. These exist:`] },
+      { type: "text", text: t.rich("stack.noStack", { query: text.slice(0, 60) }) },
       ...list.blocks.filter((b) => b.type !== "header"),
     ],
   });
