@@ -61,7 +61,10 @@ export function reportsForManagersMessage(locale?: string): Message {
 }
 
 /** `report summary on|off` and its refusal for members. */
-export function summaryChoiceMessage(choice: "on" | "off" | "members", locale?: string): Message {
+export function summaryChoiceMessage(
+  choice: "on" | "off" | "noReports" | "members",
+  locale?: string,
+): Message {
   return text(translator(locale).t("report.summaryChoice", { choice }));
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Core } from "../../src/commands/core.ts";
 import { orgFeature } from "../../src/commands/features/org.ts";
 import { type CoreDeps, createCore } from "../../src/commands/router.ts";
+import { dueWork } from "../../src/domain/org/digests.ts";
 import { OrgRepository } from "../../src/domain/org/repository.ts";
 import { buildDigests } from "../../src/domain/reports/digest.ts";
 import { messageText } from "../../src/messages/model.ts";
@@ -224,6 +225,20 @@ describe("organisation, leaderboard, reports and digests on seeded data", () => 
     expect(text(await core.command(rita, "report"))).toContain(
       "Reports are for managers and admins.",
     );
+  });
+
+  it("tells an admin no one reports to that a monthly summary has nothing to cover yet", async () => {
+    expect(text(await core.command(ada, "report summary on"))).toContain(
+      "no one does yet. The first arrives on the 1st after an admin makes you someone's manager.",
+    );
+    expect(text(await core.command(mia, "report summary on"))).toContain(
+      "You'll get a summary of your reports by direct message on the 1st of each month.",
+    );
+    // the reply agrees with what the job will do on the 1st
+    const { summaries } = await dueWork(t.db, new Date("2027-01-01T12:00:00Z"));
+    const who = summaries.map((s) => s.userId);
+    expect(who).toContain(ids.U0M1);
+    expect(who).not.toContain(ids.U0ADMIN);
   });
 
   it("gives a manager their whole chain with exact numbers, and audits the view", async () => {

@@ -34,7 +34,9 @@ export function reportCommand(deps: FeatureDeps, org: OrgService): FeatureComman
       if (cmd.type === "summary") {
         if (role === "member") return privateReply(summaryChoiceMessage("members", locale));
         await org.setMonthlySummary(s.user, cmd.on);
-        return privateReply(summaryChoiceMessage(cmd.on ? "on" : "off", locale));
+        // An admin with no one reporting to them has nothing to summarise yet: say so.
+        const choice = !cmd.on ? "off" : (await org.getsSummaries(s.user)) ? "on" : "noReports";
+        return privateReply(summaryChoiceMessage(choice, locale));
       }
       if (role === "member") return privateReply(reportsForManagersMessage(locale));
       const scope = await reportScope(org, s.user, role, cmd);

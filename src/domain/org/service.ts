@@ -235,6 +235,12 @@ export class OrgService {
     await this.repo.setChoice(user.workspace_id, user.id, { leaderboard: choice });
   }
 
+  /** Whether the monthly summary job picks this person: a manager, or anyone with reports. */
+  async getsSummaries(user: User): Promise<boolean> {
+    const facts = await this.repo.roleFacts(user);
+    return facts.stored === "manager" || facts.hasReports;
+  }
+
   async setMonthlySummary(user: User, on: boolean): Promise<void> {
     await this.repo.setChoice(user.workspace_id, user.id, { monthly_summary: on });
   }
