@@ -54,6 +54,10 @@ describe("commands read and answered in the person's language", () => {
     expect(text(await core.command(de, "checkins pause until gestern"))).toContain(
       "ist schon vorbei",
     );
+    expect(text(await core.command(de, "undo this"))).toContain("Rückgängig braucht keine Worte");
+    expect(text(await core.command(de, "fix 2"))).toContain(
+      "Du hast in den letzten 7 Tagen nichts eingetragen.",
+    );
     expect(await t.db.selectFrom("goals").select("id").execute()).toHaveLength(before.length);
   });
 

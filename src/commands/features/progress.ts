@@ -12,12 +12,11 @@ import {
   changeHoursForm,
   correctionMessage,
   correctionNote,
-  exactHours,
   historyMessage,
 } from "../../messages/progress.ts";
 import type { FormResult } from "../core.ts";
 import type { Feature, FeatureDeps, Session } from "../feature.ts";
-import { int, readPayload } from "../feature.ts";
+import { int, problemIn, readPayload } from "../feature.ts";
 import { hoursProblem, MAX_HOURS_PER_LOG, parseDuration } from "../grammar.ts";
 
 /** How many entries `history` shows. */
@@ -44,21 +43,24 @@ export function readHours(
 }
 
 const say = (message: Message): Reply => privateReply(message);
-const problem = (text: string, usage: string | null = null) => say(problemMessage(text, usage));
-const expired = () => problem("That button has expired.");
+const expired = (s: Session) => problemIn(s, "error.expired");
 
-function refusal(e: CorrectionError): string {
+/** Why a correction was refused, in the person's language. */
+function refusal(s: Session, e: CorrectionError): string {
+  const t = tr(s.ctx);
   switch (e.error) {
     case "gone":
-      return "That entry isn't there any more — it may already have been removed.";
+      return t.t("progress.gone");
     case "not_yours":
-      return "You can only change your own progress entries.";
+      return t.t("progress.notYours");
     case "completed":
-      return `${e.entry.goalTitle} is completed, so its logged hours stay as they are.`;
+      return t.t("progress.completed", { title: e.entry.goalTitle });
     case "unchanged":
-      return `That entry already has ${exactHours(e.entry.hours)}.`;
+      return t.t("progress.unchanged", { hours: t.exactHours(e.entry.hours) });
   }
 }
+const refused = (s: Session, e: CorrectionError) =>
+  say(problemMessage(refusal(s, e), null, s.ctx.locale));
 
 /** Seeing, undoing and changing your own logged time; every change is audited. */
 export function progressFeature(deps: FeatureDeps): Feature {
@@ -88,7 +90,7 @@ export function progressFeature(deps: FeatureDeps): Feature {
     actions: {
       "progress.history": async (s, p) => {
         const g = int(p.g);
-        return g ? say(await progress.history(s, g)) : expired();
+        return g ? say(await progress.history(s, g)) : expired(s);
       },
       "progress.undo": (s, p) => progress.undoEntry(s, int(p.e), int(p.f)),
       "progress.change": (s, p) => progress.changeForm(s, int(p.e), int(p.f)),
@@ -122,22 +124,19 @@ class Progress {
     const query = args.trim();
     if (!query) return say(await this.history(s, null));
     const all = await this.goals.repo.listForUser(s.user.id, [...ALL_STATUSES]);
-    if (all.length === 0) return problem("You have no goals yet.", "goal <credential>");
+    if (all.length === 0) return problemIn(s, "progress.noGoals", {}, "goal <credential>");
     const match = matchGoal(all, query);
     if (match.kind === "one") return say(await this.history(s, match.goal.id));
-    const question =
-      match.kind === "several"
-        ? `Several goals match “${query}”. Which one?`
-        : `I couldn't find a goal matching “${query}”. Did you mean one of these?`;
+    const question = tr(s.ctx).t("pick.goal", {
+      kind: match.kind === "several" ? "several" : "none",
+      query,
+    });
     return say(pickGoalMessage(question, match.goals, "progress.history", {}));
   }
 
   async undo(s: Session, args: string): Promise<Reply> {
     if (args.trim()) {
-      return problem(
-        "Undo takes no words: it removes your latest entry. Pick another from your history.",
-        HISTORY_USAGE,
-      );
+      return problemIn(s, "progress.undoNoWords", {}, HISTORY_USAGE);
     }
     return this.correctLatest(s, { delete: true });
   }
@@ -150,13 +149,13 @@ class Progress {
 
   /** The Remove button of a history row. */
   async undoEntry(s: Session, entryId: number | null, filter: number | null): Promise<Reply> {
-    if (!entryId) return expired();
+    if (!entryId) return expired(s);
     return this.redraw(s, filter, await this.goals.correct(s.user, entryId, { delete: true }));
   }
 
   /** The Change button of a history row: a form for the new hours. */
   async changeForm(s: Session, entryId: number | null, filter: number | null): Promise<Reply> {
-    if (!entryId) return expired();
+    if (!entryId) return expired(s);
     const entry = await this.goals.repo.progressEntry(entryId);
     // The button's value comes from the client: the entry must be the clicker's own.
     const refused: CorrectionError | null = !entry
@@ -179,12 +178,12 @@ class Progress {
     values: Record<string, string | undefined>,
   ): Promise<FormResult> {
     const e = int(readPayload(state ?? "").e);
-    if (!e) return { ok: true, reply: problem("That form has expired.") };
+    if (!e) return { ok: true, reply: problemIn(s, "error.formExpired") };
     const hours = readHours(values.hours ?? "");
     if (!hours.ok) return { ok: false, errors: { hours: tr(s.ctx).say(hours.error) } };
     const result = await this.goals.correct(s.user, e, { hours: hours.hours });
     // A form can't redraw the list behind it, so the result arrives as a reply.
-    if ("error" in result) return { ok: true, reply: problem(refusal(result)) };
+    if ("error" in result) return { ok: true, reply: refused(s, result) };
     return { ok: true, reply: say(correctionMessage(result, s.ctx)) };
   }
 
@@ -198,13 +197,10 @@ class Progress {
   private async correctLatest(s: Session, change: ProgressChange): Promise<Reply> {
     const entry = await this.latest(s);
     if (!entry) {
-      return problem(
-        `You have no progress from the last ${LATEST_WITHIN_DAYS} days. Older entries can be changed from your history.`,
-        HISTORY_USAGE,
-      );
+      return problemIn(s, "progress.noneRecent", { days: LATEST_WITHIN_DAYS }, HISTORY_USAGE);
     }
     const result = await this.goals.correct(s.user, entry.id, change);
-    if ("error" in result) return problem(refusal(result));
+    if ("error" in result) return refused(s, result);
     return say(correctionMessage(result, s.ctx));
   }
 
@@ -214,7 +210,7 @@ class Progress {
     filter: number | null,
     result: Correction | CorrectionError,
   ): Promise<Reply> {
-    const note: RichText = "error" in result ? [refusal(result)] : correctionNote(result, s.ctx);
+    const note: RichText = "error" in result ? [refusal(s, result)] : correctionNote(result, s.ctx);
     return { kind: "update", message: await this.history(s, filter, note) };
   }
 }
