@@ -21,7 +21,7 @@ import { countCommands, metrics, type QueueCounts } from "../src/metrics.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
 import type { HomeLink } from "./home.ts";
 import { privacyPageHandler } from "./privacy-page.ts";
-import { type Database, openDatabase, openQueues, type Queues } from "./runtime.ts";
+import { type Database, openStores, type Queues } from "./runtime.ts";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./server.ts";
 
 export type Role = "all" | "web" | "worker";
@@ -70,7 +70,7 @@ interface Parts {
 /** Wires the core, the configured platforms and the jobs together for one process role. */
 export async function startApp(options: StartOptions): Promise<RunningApp> {
   const { config, logger, role } = options;
-  const database = await openDatabase(config, logger);
+  const { database, queues } = await openStores(config, logger);
   const parts: Parts = {
     config,
     logger,
@@ -82,10 +82,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     platforms: [],
     handlers: [],
     unwatch: [],
+    queues,
   };
   try {
-    const queues = await openQueues(config, logger);
-    parts.queues = queues;
     const core = countCommands(
       createCore({
         db: database.db,

@@ -104,3 +104,33 @@ export async function openQueues(config: Config, logger: Logger): Promise<Queues
     },
   };
 }
+
+/**
+ * The database and the queues. On two embedded PostgreSQL instances they start side by side,
+ * since most of each start (compiling PGlite's WebAssembly, reading its files) can overlap;
+ * otherwise in turn, so a database that cannot be reached is reported before the queue is tried.
+ */
+export async function openStores(
+  config: Config,
+  logger: Logger,
+): Promise<{ database: Database; queues: Queues }> {
+  if (config.databaseUrl || config.redisUrl) {
+    const database = await openDatabase(config, logger);
+    try {
+      return { database, queues: await openQueues(config, logger) };
+    } catch (error) {
+      await database.close().catch(() => undefined);
+      throw error;
+    }
+  }
+  const [database, queues] = await Promise.allSettled([
+    openDatabase(config, logger),
+    openQueues(config, logger),
+  ]);
+  if (database.status === "fulfilled" && queues.status === "fulfilled") {
+    return { database: database.value, queues: queues.value };
+  }
+  if (database.status === "fulfilled") await database.value.close().catch(() => undefined);
+  if (queues.status === "fulfilled") await queues.value.close().catch(() => undefined);
+  throw database.status === "rejected" ? database.reason : (queues as PromiseRejectedResult).reason;
+}
