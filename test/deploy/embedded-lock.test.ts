@@ -77,7 +77,8 @@ describe("a web and a worker on one embedded data directory", () => {
     const env = { DATA_DIR: dir, PORT: String(port), LOG_LEVEL: "warn", PLAYGROUND: "off" };
     const web = run(["node", "dist/bin/main.js", "start", "--role", "web"], env);
     try {
-      await waitFor200(`http://127.0.0.1:${port}/healthz`, web, 60_000);
+      // ready, not just listening: /healthz answers while the database is still starting
+      await waitFor200(`http://127.0.0.1:${port}/readyz`, web, 60_000);
       const worker = run(["node", "dist/bin/main.js", "start", "--role", "worker"], env);
       const code = await new Promise<number | null>((resolve) => worker.child.on("exit", resolve));
       expect(code).toBe(1);
