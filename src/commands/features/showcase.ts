@@ -1,5 +1,6 @@
 import { VerificationRepository } from "../../domain/verification/repository.ts";
 import { confirmBadge } from "../../domain/verification/service.ts";
+import { translator } from "../../i18n/index.ts";
 import { privateReply } from "../../messages/model.ts";
 import { showcaseMessage } from "../../messages/verification.ts";
 import type { Feature, FeatureDeps } from "../feature.ts";
@@ -31,32 +32,24 @@ export function showcaseFeature(deps: FeatureDeps): Feature {
             args,
             deps.clock.now(),
           );
+          const t = translator(session.ctx.locale);
           if (!done) {
             return privateReply({
-              summary: "No badge waits for a confirmation.",
-              blocks: [
-                {
-                  type: "text",
-                  text: [
-                    "None of your completed goals has a badge waiting for you to confirm it. ",
-                    "A badge needs your word only when your goal is not from the catalog.",
-                  ],
-                },
-              ],
+              summary: t.t("confirm.none"),
+              blocks: [{ type: "text", text: t.rich("confirm.noneText") }],
             });
           }
+          const badge = done.badgeName ?? "";
           return privateReply({
-            summary: `Confirmed: ${done.goalTitle}`,
+            summary: t.t("confirm.summary", { title: done.goalTitle }),
             blocks: [
               {
                 type: "text",
-                text: [
-                  "Thanks. I'm checking ",
-                  { bold: done.badgeName ?? "the badge" },
-                  " for ",
-                  { bold: done.goalTitle },
-                  " once more and will message you; if it holds, it shows as verified under the badge's own name.",
-                ],
+                text: t.rich("confirm.checking", {
+                  badge,
+                  hasBadge: badge ? "yes" : "no",
+                  title: done.goalTitle,
+                }),
               },
             ],
           });
