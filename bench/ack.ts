@@ -8,7 +8,7 @@
 // --rounds slices that alternate between the two servers (bare, Stackup, Stackup, bare, ...) and
 // the percentiles are taken over all of a server's slices together: both see the same hour.
 //   node --import tsx bench/ack.ts [--rates 300,1000] [--seconds 10] [--rounds 4] [--warmup 10]
-//                                  [--text goals] [--main copy/bin/main.js]
+//                                  [--text goals] [--main copy/bin/main.js] [--node-options "..."]
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import {
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "10" },
     // Another build's entry point (a copy of dist/ inside the repository), for before and after.
     main: { type: "string", default: "" },
+    // Extra Node options for Stackup, space-separated (say, a young generation size to compare).
+    "node-options": { type: "string", default: "" },
   },
 });
 const rates = values.rates.split(",").map(Number);
@@ -44,7 +46,12 @@ const world = await startBenchWorld();
 const { replies } = world;
 const { env, drop } = await world.schema(`bench_ack_${process.pid}`);
 const command = values.main ? ["--enable-source-maps", values.main] : MODES.dist;
-const stackup = await startProcess([...command, "start", "--role", "all"], env, await freePort());
+const nodeOptions = values["node-options"].split(" ").filter(Boolean);
+const stackup = await startProcess(
+  [...nodeOptions, ...command, "start", "--role", "all"],
+  env,
+  await freePort(),
+);
 const bare = await startProcess(["--import", "tsx", "bench/bare-bolt.ts"], {}, await freePort());
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -112,7 +119,8 @@ try {
       loadAverage: [round1(load), round1(loadavg()[0]!)],
     });
   }
-  process.stdout.write(`${JSON.stringify({ seconds, rounds, text, rows }, null, 2)}\n`);
+  const run = { seconds, rounds, text, nodeOptions: values["node-options"], rows };
+  process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
 } finally {
   await stackup.stop();
   await bare.stop();
