@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/time/clock.ts";
 import { type SlackService, startSlackService } from "../slack/harness.ts";
-import {
-  blockActionsPayload,
-  interactionBody,
-  slashCommandBody,
-} from "../support/slack-signing.ts";
+import { blockActionsPayload, interactionBody } from "../support/slack-signing.ts";
 
 describe("a check-in button click through the real service", () => {
   let h: SlackService;
@@ -19,9 +15,7 @@ describe("a check-in button click through the real service", () => {
   });
 
   it("logs the hours and updates the check-in message in place", async () => {
-    const responseUrl = h.fake.responseUrl();
-    await h.post(slashCommandBody({ text: "goal Learn Rust 3h/week", responseUrl }));
-    await h.fake.waitFor((c) => c.method === "response_url" && responseUrl.endsWith(c.path));
+    await h.command("goal Learn Rust 3h/week");
     const goal = await h.db.selectFrom("goals").select("id").executeTakeFirstOrThrow();
 
     const res = await h.post(

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/time/clock.ts";
 import { ALICE, type SlackService, startSlackService } from "../slack/harness.ts";
-import {
-  blockActionsPayload,
-  interactionBody,
-  slashCommandBody,
-} from "../support/slack-signing.ts";
+import { blockActionsPayload, interactionBody } from "../support/slack-signing.ts";
 import {
   activity,
   botInTeam,
@@ -50,12 +46,7 @@ describe("a de-DE Slack person: goal → log → check-in → done → digest, i
   });
 
   async function learn(text: string) {
-    const responseUrl = h.fake.responseUrl();
-    await h.post(slashCommandBody({ text, responseUrl }));
-    const reply = await h.fake.waitFor(
-      (c) => c.method === "response_url" && responseUrl.endsWith(c.path),
-    );
-    return shown(reply.body.blocks);
+    return shown((await h.command(text)).body.blocks);
   }
 
   it("sets a goal and logs time, with German dates and numbers", async () => {

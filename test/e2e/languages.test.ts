@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/time/clock.ts";
 import { ALICE, type SlackService, startSlackService } from "../slack/harness.ts";
-import {
-  blockActionsPayload,
-  interactionBody,
-  slashCommandBody,
-} from "../support/slack-signing.ts";
+import { blockActionsPayload, interactionBody } from "../support/slack-signing.ts";
 import { activity, ALICE as TEAMS_ALICE } from "../teams/activities.ts";
 import { rosterEntry, startTeamsService, type TeamsService } from "../teams/harness.ts";
 
@@ -25,12 +21,7 @@ describe("a person whose Slack speaks German, through the real service", () => {
   });
 
   async function learn(text: string) {
-    const responseUrl = h.fake.responseUrl();
-    await h.post(slashCommandBody({ text, responseUrl }));
-    const reply = await h.fake.waitFor(
-      (c) => c.method === "response_url" && responseUrl.endsWith(c.path),
-    );
-    return shown(reply.body);
+    return shown((await h.command(text)).body);
   }
 
   async function click(actionId: string, value: Record<string, unknown>) {

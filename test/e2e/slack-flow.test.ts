@@ -28,12 +28,7 @@ describe("Slack end to end: the real service, Bolt over HTTP, PostgreSQL, Redis 
   });
 
   async function learn(text: string): Promise<string> {
-    const responseUrl = h.fake.responseUrl();
-    const res = await h.post(slashCommandBody({ text, responseUrl }));
-    expect(res.status).toBe(200);
-    const reply = await h.fake.waitFor(
-      (c) => c.method === "response_url" && responseUrl.endsWith(c.path),
-    );
+    const reply = await h.command(text);
     expect(reply.body.response_type).toBe("ephemeral");
     return readBlocks(reply.body.blocks);
   }

@@ -11,9 +11,19 @@ import type { Message, Reply } from "../../src/messages/model.ts";
 import type { Clock } from "../../src/time/clock.ts";
 import { testConfig } from "../support/app.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { type FakeSlack, type FakeUser, startFakeSlack } from "../support/fake-slack.ts";
+import {
+  type FakeSlack,
+  type FakeUser,
+  type RecordedCall,
+  startFakeSlack,
+} from "../support/fake-slack.ts";
 import { startTestService, type TestService } from "../support/service.ts";
-import { sign, TEST_SIGNING_SECRET } from "../support/slack-signing.ts";
+import {
+  type SlashCommandInput,
+  sign,
+  slashCommandBody,
+  TEST_SIGNING_SECRET,
+} from "../support/slack-signing.ts";
 
 export const BOT_TOKEN = "xoxb-test-bot-token-do-not-log";
 
@@ -191,6 +201,11 @@ export interface SlackService extends TestService {
   fake: FakeSlack;
   /** Posts `body` to /slack/events, signed as Slack signs it unless `signing` says otherwise. */
   post(body: string, signing?: Parameters<typeof sign>[1]): Promise<Response>;
+  /** Types a slash command (`/learn` by default), expects it acked, and waits for its reply. */
+  command(
+    text: string,
+    input?: Omit<SlashCommandInput, "text" | "responseUrl">,
+  ): Promise<RecordedCall>;
 }
 
 /**
@@ -213,11 +228,18 @@ export async function startSlackService(options: {
     throw error;
   }
   fake.standin.eventsUrl = `${service.url}/slack/events`;
+  const post = (body: string, signing?: Parameters<typeof sign>[1]) =>
+    fetch(`${service.url}/slack/events`, { method: "POST", ...sign(body, signing) });
   return {
     ...service,
     fake,
-    post: (body, signing) =>
-      fetch(`${service.url}/slack/events`, { method: "POST", ...sign(body, signing) }),
+    post,
+    async command(text, input = {}) {
+      const responseUrl = fake.responseUrl();
+      const res = await post(slashCommandBody({ ...input, text, responseUrl }));
+      expect(res.status).toBe(200);
+      return fake.waitFor((c) => c.method === "response_url" && responseUrl.endsWith(c.path));
+    },
     async close() {
       await service.close();
       await fake.close();
