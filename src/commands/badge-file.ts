@@ -1,5 +1,6 @@
 import type { VerificationStatus } from "../db/types.ts";
 import { attachBadgeFile, MAX_BADGE_FILE_BYTES } from "../domain/verification/service.ts";
+import { type MessageKey, type MessageValues, translator } from "../i18n/index.ts";
 import type { Message, Reply } from "../messages/model.ts";
 import type { SharedFile } from "./core.ts";
 import { type FeatureDeps, type Session, say } from "./feature.ts";
@@ -20,68 +21,30 @@ export function isBadgeFile(name: string, contentType: string): boolean {
   return BADGE_TYPES.has(type) || JWT_NAME.test(name);
 }
 
-const note = (text: string): Message => ({
-  summary: text,
-  blocks: [{ type: "text", text: [text] }],
-});
-
-export function notABadgeMessage(name: string): Message {
-  const text = `I can only check badge files — a baked PNG or SVG badge, its JSON or a JWT — and “${name}” isn't one.`;
-  return note(text);
+/** A message of one paragraph from the catalogue, its summary the same words as plain text. */
+function note(locale: string | undefined, key: MessageKey, values: MessageValues = {}): Message {
+  const t = translator(locale);
+  return { summary: t.t(key, values), blocks: [{ type: "text", text: t.rich(key, values) }] };
 }
 
-export function badgeTooLargeMessage(limitBytes: number): Message {
-  return note(`That file is over ${Math.round(limitBytes / 1_000_000)} MB, too large for a badge.`);
-}
+export const notABadgeMessage = (name: string, locale?: string): Message =>
+  note(locale, "badgeFile.notBadge", { name });
 
-export function tooManyChecksMessage(): Message {
-  const text =
-    "I'm already checking several badges for you — wait a minute, then share this one again.";
-  return { summary: text, blocks: [{ type: "text", text: [text] }] };
-}
+export const badgeTooLargeMessage = (limitBytes: number, locale?: string): Message =>
+  note(locale, "badgeFile.tooLarge", { mb: Math.round(limitBytes / 1_000_000) });
 
-export function noCompletionMessage(): Message {
-  const text = "I couldn't find a completed goal to attach this to — finish one first.";
-  return {
-    summary: text,
-    blocks: [
-      {
-        type: "text",
-        text: [
-          "I couldn't find a completed goal to attach this to — finish one with ",
-          { command: "done <goal>" },
-          " first.",
-        ],
-      },
-    ],
-  };
-}
+export const tooManyChecksMessage = (locale?: string): Message => note(locale, "badgeFile.tooMany");
 
-export function badgeAttachedMessage(goalTitle: string, status: VerificationStatus): Message {
-  if (status !== "pending") {
-    return {
-      summary: `I couldn't start checking your badge for ${goalTitle}.`,
-      blocks: [
-        {
-          type: "text",
-          text: [
-            "I couldn't start checking your badge for ",
-            { bold: goalTitle },
-            " just now. Please share it again in a moment.",
-          ],
-        },
-      ],
-    };
-  }
-  return {
-    summary: `Checking your badge for ${goalTitle}…`,
-    blocks: [
-      {
-        type: "text",
-        text: ["Checking your badge for ", { bold: goalTitle }, "… I'll message you what I find."],
-      },
-    ],
-  };
+export const noCompletionMessage = (locale?: string): Message =>
+  note(locale, "badgeFile.noCompletion", { command: { command: "done <goal>" } });
+
+export function badgeAttachedMessage(
+  goalTitle: string,
+  status: VerificationStatus,
+  locale?: string,
+): Message {
+  const key = status === "pending" ? "badgeFile.checking" : "badgeFile.cantStart";
+  return note(locale, key, { title: goalTitle });
 }
 
 /** A badge shared as a file goes to the latest completion that isn't verified yet. */
@@ -90,14 +53,17 @@ export async function receiveBadgeFile(
   s: Session,
   shared: SharedFile,
 ): Promise<Reply> {
-  if (!isBadgeFile(shared.name, shared.contentType)) return say(notABadgeMessage(shared.name));
-  const tooLarge = say(badgeTooLargeMessage(MAX_BADGE_FILE_BYTES));
+  const locale = s.ctx.locale;
+  if (!isBadgeFile(shared.name, shared.contentType)) {
+    return say(notABadgeMessage(shared.name, locale));
+  }
+  const tooLarge = say(badgeTooLargeMessage(MAX_BADGE_FILE_BYTES, locale));
   if (shared.size > MAX_BADGE_FILE_BYTES) return tooLarge;
   const bytes = await shared.bytes(MAX_BADGE_FILE_BYTES);
   if (bytes.byteLength > MAX_BADGE_FILE_BYTES) return tooLarge;
-  if (bytes.byteLength === 0) return say(notABadgeMessage(shared.name));
+  if (bytes.byteLength === 0) return say(notABadgeMessage(shared.name, locale));
   const attached = await attachBadgeFile(deps.db, deps.jobs, s.user.id, bytes, deps.clock.now());
-  if (attached === "limited") return say(tooManyChecksMessage());
-  if (!attached) return say(noCompletionMessage());
-  return say(badgeAttachedMessage(attached.goalTitle, attached.status));
+  if (attached === "limited") return say(tooManyChecksMessage(locale));
+  if (!attached) return say(noCompletionMessage(locale));
+  return say(badgeAttachedMessage(attached.goalTitle, attached.status, locale));
 }

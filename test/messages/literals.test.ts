@@ -4,7 +4,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 /*
- * User-facing text comes from the catalogue (src/i18n/locales). This reads the features and the
+ * User-facing text comes from the catalogue (src/i18n/locales). This reads the commands, features and
  * message builders with TypeScript's parser and reports every string in them that reads as prose
  * (two words or more) where code does not use it as something other than text for a person:
  * catalogue keys and values passed to the Translator, command syntax (usage lines, keywords),
@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
  */
 
 const ROOT = join(import.meta.dirname, "../..");
-const DIRS = ["src/commands/features", "src/messages"];
+const DIRS = ["src/commands", "src/commands/features", "src/messages"];
 
 /** Reads as words for a person: two words of letters, or one ending a sentence. */
 const PROSE =
