@@ -12,6 +12,7 @@ export interface DateContext {
 }
 
 const MAX_YEARS_AHEAD = 5;
+const MAX_DATE_CHARS = 16;
 const DATE_WORDS =
   /\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|today|tomorrow|next|end|week|month|year/i;
 
@@ -80,7 +81,8 @@ function beforeWords(text: string, w: DateWords): Ending[] {
   const head = text.slice(0, text.length - w.after.length).trimEnd();
   const word = /\S+$/u.exec(head);
   if (!word) return [];
-  const chars = [...word[0]];
+  // No date is written in more than a few characters ("2027年12月31日"): a long word is not read whole.
+  const chars = [...word[0]].slice(-MAX_DATE_CHARS);
   return chars.map((_, i) => {
     const phrase = chars.slice(i).join("");
     const cut = head.length - phrase.length;
