@@ -101,6 +101,7 @@ export async function bundle(root, outdir) {
     legalComments: "none",
     minifyWhitespace: true,
     minifySyntax: true,
+    keepNames: true,
     external: EXTERNAL,
     banner: { js: BANNER },
     plugins: [ownLocation(root), kyselyEntry(root)],

@@ -71,6 +71,18 @@ describe("the compiled build", () => {
     expect(new Set(imports.map((m) => m[1]))).toEqual(new Set(["../bin/kysely.js"]));
   });
 
+  it("keeps the names of classes and functions (stack traces, errors named after their class)", () => {
+    const script = `const m = await import(${JSON.stringify(path.join(DIST, "bin/kysely.js"))});
+      const renamed = Object.entries(m).filter(([k, v]) => typeof v === "function" && v.name && v.name !== k);
+      console.log(JSON.stringify({ classes: Object.keys(m).length, renamed: renamed.map(([k]) => k) }));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    const { classes, renamed } = JSON.parse(r.stdout) as { classes: number; renamed: string[] };
+    expect(classes).toBeGreaterThan(100);
+    expect(renamed).toEqual([]);
+  });
+
   it("points stack traces at the TypeScript sources", () => {
     // Nothing listens on port 1, so the migration fails and the error's stack is printed.
     const r = spawnSync(process.execPath, ["--enable-source-maps", "dist/bin/main.js", "migrate"], {
