@@ -16,6 +16,7 @@ export const SLACK_EVENTS = [
   "message.im",
   "app_uninstalled",
   "tokens_revoked",
+  "user_change",
 ] as const;
 export const SLACK_SCOPES = [
   "commands",

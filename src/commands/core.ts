@@ -38,6 +38,13 @@ export interface Core {
   localeOf?(
     person: Pick<Actor, "platform" | "workspaceExternalId" | "userExternalId">,
   ): string | undefined;
+  /**
+   * The platform says a person's profile changed (name, time zone, language): it is read again
+   * at their next request. Nothing happens for someone who never used Stackup.
+   */
+  profileChanged?(
+    person: Pick<Actor, "platform" | "workspaceExternalId" | "userExternalId">,
+  ): Promise<void>;
   /** The command words the core knows, so metrics can name them without naming anything else. */
   verbs?(): readonly string[];
 }

@@ -106,6 +106,7 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
     async file(actor, file) {
       return receiveBadgeFile(shared, await session(actor), file);
     },
+    profileChanged: (person) => users.profileChanged(person),
     localeOf: (person) => remembered.of(workspaceKey(person), person.userExternalId),
     verbs: () => [...routes.commands.keys()],
   };

@@ -29,6 +29,7 @@ afterAll(async () => {
 beforeEach(() => {
   h.fake.reset();
   h.core.calls.length = 0;
+  h.core.changed.length = 0;
   h.logs.length = 0;
 });
 
@@ -351,6 +352,26 @@ describe("view_submission", () => {
     const body = (await res.json()) as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe("errors");
     expect(body.errors.title).toMatch(/Something went wrong/);
+  });
+});
+
+describe("user_change", () => {
+  it("tells the core the person's profile changed, so it is read again", async () => {
+    const signed = sign(
+      eventBody({
+        type: "user_change",
+        user: { id: "U0BOB", team_id: "T0FAKE", tz: "Asia/Tokyo", profile: {} },
+        event_ts: "1",
+      }),
+      { contentType: "application/json" },
+    );
+    expect((await h.post(SLACK_EVENTS_PATH, signed.body, signed.headers)).status).toBe(200);
+    const person = await eventually(() => h.core.changed[0]);
+    expect(person).toEqual({
+      platform: "slack",
+      workspaceExternalId: "T0FAKE",
+      userExternalId: "U0BOB",
+    });
   });
 });
 

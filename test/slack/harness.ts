@@ -40,6 +40,8 @@ export type CoreCall =
   | { kind: "home"; actor: Actor }
   | { kind: "file"; actor: Actor; file: SharedFile };
 
+type Person = Pick<Actor, "platform" | "workspaceExternalId" | "userExternalId">;
+
 /** A Core whose answers each test sets, recording every call. */
 export class StubCore implements Core {
   calls: CoreCall[] = [];
@@ -81,6 +83,11 @@ export class StubCore implements Core {
   file(actor: Actor, file: SharedFile) {
     this.calls.push({ kind: "file", actor, file });
     return this.onFile(file);
+  }
+  /** People whose profile the platform said changed. */
+  changed: Person[] = [];
+  async profileChanged(person: Person): Promise<void> {
+    this.changed.push(person);
   }
 }
 

@@ -73,6 +73,7 @@ const SCOPE_FOR_EVENT: Record<string, string | null> = {
   "message.im": "im:history",
   app_uninstalled: null,
   tokens_revoked: null,
+  user_change: "users:read",
 };
 
 describe("manifest.yml", () => {

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import { slackActor } from "../actor.ts";
 import { downloadSlackFile, type SlackFile } from "../files.ts";
+import { describeError } from "../logging.ts";
 import type { ReplyContext } from "../replies.ts";
 import { type Handling, localeOf, queueHome, work } from "./work.ts";
 
@@ -22,6 +23,19 @@ export function eventListeners(bolt: App, h: Handling, origins: readonly string[
     const teamId = (body as { team_id?: string }).team_id ?? "";
     const actor = slackActor(client, { teamId, userId: event.user });
     queueHome(h, client, actor, event.user);
+  });
+
+  // Someone changed their name, time zone or language in Slack: read their profile again on their
+  // next request instead of up to a day later. Slack sends this for everyone in the workspace.
+  bolt.event("user_change", async ({ event, body }) => {
+    const user = event.user as { id?: string; team_id?: string };
+    const teamId = (body as { team_id?: string }).team_id ?? user.team_id ?? "";
+    if (!user.id || !teamId || !core.profileChanged) return;
+    await core
+      .profileChanged({ platform: "slack", workspaceExternalId: teamId, userExternalId: user.id })
+      .catch((error: unknown) =>
+        h.logger.warn({ err: describeError(error) }, "Could not note a Slack profile change"),
+      );
   });
 
   // A file shared in the bot's DM: a badge to check. Edits, deletions and the bot's own posts

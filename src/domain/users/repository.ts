@@ -19,6 +19,26 @@ export class UserRepository {
       .executeTakeFirst();
   }
 
+  /** An epoch updated_at is stale at once, as for people first met by a mention. */
+  async markProfileStale(
+    platform: Platform,
+    workspaceExternalId: string,
+    userExternalId: string,
+  ): Promise<void> {
+    await this.db
+      .updateTable("users")
+      .set({ updated_at: new Date(0) })
+      .where("platform_user_id", "=", userExternalId)
+      .where("workspace_id", "in", (eb) =>
+        eb
+          .selectFrom("workspaces")
+          .select("id")
+          .where("platform", "=", platform)
+          .where("external_id", "=", workspaceExternalId),
+      )
+      .execute();
+  }
+
   async findById(id: number): Promise<User | undefined> {
     return this.db.selectFrom("users").where("id", "=", id).selectAll().executeTakeFirst();
   }

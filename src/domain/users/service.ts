@@ -51,6 +51,17 @@ export class UserService {
     return this.clock.now().getTime() - new Date(user.updated_at).getTime() > PROFILE_TTL_MS;
   }
 
+  /** Marks a known person's profile as out of date, so their next request reads it again. */
+  async profileChanged(
+    person: Pick<PlatformPerson, "platform" | "workspaceExternalId" | "userExternalId">,
+  ): Promise<void> {
+    await this.users.markProfileStale(
+      person.platform,
+      person.workspaceExternalId,
+      person.userExternalId,
+    );
+  }
+
   async identify(actor: PlatformPerson): Promise<User> {
     const existing = await this.users.findByPlatformId(
       actor.platform,
