@@ -195,7 +195,7 @@ export class StackupTeamsBot extends TeamsActivityHandler {
           return {
             kind: "message",
             visibility: "private",
-            message: formErrorsMessage(result.errors, submission.labels),
+            message: formErrorsMessage(result.errors, submission.labels, this.localeOf(context)),
           };
         }
         // A finished form is replaced by its outcome; a follow-up form opens below it.
@@ -295,11 +295,14 @@ export class StackupTeamsBot extends TeamsActivityHandler {
     switch (reply.kind) {
       case "none":
         return;
-      case "form":
+      case "form": {
         // Forms come filled in with the person's own settings, and are theirs to fill in.
-        if (shared) await this.answerPrivately(context, async () => formActivity(reply.form));
-        else await context.sendActivity(formActivity(reply.form));
+        const locale = this.localeOf(context);
+        if (shared)
+          await this.answerPrivately(context, async () => formActivity(reply.form, locale));
+        else await context.sendActivity(formActivity(reply.form, locale));
         return;
+      }
       case "update": {
         // A click's outcome is the clicker's own: it must not replace a card everyone sees.
         if (shared) {
@@ -312,7 +315,7 @@ export class StackupTeamsBot extends TeamsActivityHandler {
           await context.sendActivity(renderActivity(reply.message, offered));
           return;
         }
-        const { activity, consent } = renderUpdate(reply.message, offered);
+        const { activity, consent } = renderUpdate(reply.message, offered, this.localeOf(context));
         await context.updateActivity({
           ...activity,
           id: cardId,
@@ -322,15 +325,18 @@ export class StackupTeamsBot extends TeamsActivityHandler {
           await context.sendActivity({ type: "message", attachments: consent });
         return;
       }
-      case "message":
+      case "message": {
         if (reply.visibility === "private" && shared) {
-          await this.answerPrivately(context, (owner) => this.rendered(owner, reply.message));
+          const locale = this.localeOf(context);
+          await this.answerPrivately(context, (owner) =>
+            this.rendered(owner, reply.message, locale),
+          );
           return;
         }
-        await context.sendActivity(
-          renderActivity(reply.message, await this.offerHere(context, reply.message)),
-        );
+        const offered = await this.offerHere(context, reply.message);
+        await context.sendActivity(renderActivity(reply.message, offered, this.localeOf(context)));
         return;
+      }
     }
   }
 
@@ -353,8 +359,12 @@ export class StackupTeamsBot extends TeamsActivityHandler {
   }
 
   /** A message for the person's personal chat, its files offered there. */
-  private async rendered(owner: OfferOwner, message: Message): Promise<Partial<Activity>> {
-    return renderActivity(message, await this.offer(owner, message));
+  private async rendered(
+    owner: OfferOwner,
+    message: Message,
+    locale?: string,
+  ): Promise<Partial<Activity>> {
+    return renderActivity(message, await this.offer(owner, message), locale);
   }
 
   /**
@@ -418,10 +428,9 @@ export class StackupTeamsBot extends TeamsActivityHandler {
           "Could not save a file to OneDrive",
         );
         const file = attachmentOf(offer);
+        const locale = this.localeOf(context);
         await context.sendActivity(
-          renderActivity(uploadFailedMessage(file, this.localeOf(context)), [
-            { id: offer.id, file },
-          ]),
+          renderActivity(uploadFailedMessage(file, locale), [{ id: offer.id, file }], locale),
         );
         return;
       }

@@ -1,3 +1,4 @@
+import { translator } from "../../src/i18n/index.ts";
 import type {
   Attachment,
   Block,
@@ -251,26 +252,24 @@ const note = (text: Parameters<typeof renderMarkdown>[0]) =>
  * they come as file consent cards beside this one (`offered`); elsewhere Teams has no way for
  * a bot to hand over a file, so the person is sent to the personal chat.
  */
-function fileNotes(message: Message, offered: readonly OfferedFile[] | undefined): CardElement[] {
+function fileNotes(
+  message: Message,
+  offered: readonly OfferedFile[] | undefined,
+  locale?: string,
+): CardElement[] {
   const others = filesToOffer(message);
   if (others.length === 0) return [];
+  const t = translator(locale);
   if (!offered) {
-    return [
-      note([
-        `I can send ${names(others)} only in our personal chat: ask me there to get ${others.length > 1 ? "them" : "it"}.`,
-      ]),
-    ];
+    const values = { files: names(others), count: others.length };
+    return [note(t.rich("teams.onlyInPersonalChat", values))];
   }
   const sent = new Set(offered.map((o) => o.file));
   const notes: CardElement[] = [];
   const kept = others.filter((f) => sent.has(f));
-  if (kept.length > 0) {
-    notes.push(
-      note(["Choose ", { bold: "Allow" }, ` below to save ${names(kept)} to your OneDrive.`]),
-    );
-  }
+  if (kept.length > 0) notes.push(note(t.rich("teams.chooseAllow", { files: names(kept) })));
   const left = others.filter((f) => !sent.has(f));
-  if (left.length > 0) notes.push(note([`Too large to send in Teams: ${names(left)}.`]));
+  if (left.length > 0) notes.push(note(t.rich("teams.tooLargeToSend", { files: names(left) })));
   return notes;
 }
 
@@ -278,12 +277,16 @@ function fileNotes(message: Message, offered: readonly OfferedFile[] | undefined
  * A neutral message as a card. Images go beside it (see renderActivity); other files are named,
  * with where to get them: `offered` lists those offered in this personal chat.
  */
-export function renderCard(message: Message, offered?: readonly OfferedFile[]): AdaptiveCard {
+export function renderCard(
+  message: Message,
+  offered?: readonly OfferedFile[],
+  locale?: string,
+): AdaptiveCard {
   // A closing note, often how to see everything, stays when the card is cut to fit.
   const last = message.blocks.at(-1);
   const footnote = last?.type === "context" && message.blocks.length > 1 ? [last] : [];
   const body = renderBody(footnote.length ? message.blocks.slice(0, -1) : message.blocks);
-  return fitCard(body, [...renderBody(footnote), ...fileNotes(message, offered)]);
+  return fitCard(body, [...renderBody(footnote), ...fileNotes(message, offered, locale)]);
 }
 
 /** One file consent card per offered file: Teams asks the person, and tells us their answer. */
@@ -313,8 +316,9 @@ export interface MessageActivity {
 export function renderActivity(
   message: Message,
   offered?: readonly OfferedFile[],
+  locale?: string,
 ): MessageActivity {
-  const { activity, consent } = renderUpdate(message, offered);
+  const { activity, consent } = renderUpdate(message, offered, locale);
   return { ...activity, attachments: [...activity.attachments, ...consent] };
 }
 
@@ -325,6 +329,7 @@ export function renderActivity(
 export function renderUpdate(
   message: Message,
   offered?: readonly OfferedFile[],
+  locale?: string,
 ): { activity: MessageActivity; consent: CardAttachment[] } {
   const images = (message.files ?? []).filter(isImage).map(
     (file): CardAttachment => ({
@@ -338,7 +343,7 @@ export function renderUpdate(
       type: "message",
       summary: truncatePlain(oneLine(message.summary), LIMITS.summary),
       attachments: [
-        { contentType: CARD_CONTENT_TYPE, content: renderCard(message, offered) },
+        { contentType: CARD_CONTENT_TYPE, content: renderCard(message, offered, locale) },
         ...images,
       ],
     },
@@ -351,12 +356,12 @@ export function filesToOffer(message: Message): Attachment[] {
   return (message.files ?? []).filter((f) => !isImage(f));
 }
 
-function renderInput(input: FormInput): CardElement {
+function renderInput(input: FormInput, required: string): CardElement {
   const common = {
     id: `${INPUT_PREFIX}${input.id}`,
     label: truncatePlain(oneLine(input.label), LIMITS.inputLabel),
     isRequired: !input.optional,
-    ...(input.optional ? {} : { errorMessage: "Required" }),
+    ...(input.optional ? {} : { errorMessage: required }),
   };
   switch (input.type) {
     case "text":
@@ -406,7 +411,7 @@ function renderInput(input: FormInput): CardElement {
  * A form as a card of inputs. The submit button's data names the form, its state and the input
  * labels (so errors can say which field is wrong); Teams adds the input values beside it.
  */
-export function renderFormCard(form: Form): AdaptiveCard {
+export function renderFormCard(form: Form, locale?: string): AdaptiveCard {
   const labels = Object.fromEntries(form.inputs.map((i) => [i.id, oneLine(i.label)]));
   const body: CardElement[] = [
     textBlock(escapeMarkdown(truncatePlain(oneLine(form.title), LIMITS.headerText)), {
@@ -416,7 +421,8 @@ export function renderFormCard(form: Form): AdaptiveCard {
     }),
   ];
   if (form.intro && form.intro.length > 0) body.push(textBlock(renderMarkdown(form.intro)));
-  body.push(...form.inputs.map(renderInput));
+  const required = translator(locale).t("teams.required");
+  body.push(...form.inputs.map((input) => renderInput(input, required)));
   body.push({
     type: "ActionSet",
     actions: [
@@ -431,10 +437,13 @@ export function renderFormCard(form: Form): AdaptiveCard {
   return card(body);
 }
 
-export function formActivity(form: Form): { type: "message"; attachments: CardAttachment[] } {
+export function formActivity(
+  form: Form,
+  locale?: string,
+): { type: "message"; attachments: CardAttachment[] } {
   return {
     type: "message",
-    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderFormCard(form) }],
+    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderFormCard(form, locale) }],
   };
 }
 
@@ -475,11 +484,13 @@ export function readSubmission(value: unknown): Submission | undefined {
 export function formErrorsMessage(
   errors: Record<string, string>,
   labels: Record<string, string>,
+  locale?: string,
 ): Message {
+  const t = translator(locale);
   return {
-    summary: "Your form was not saved.",
+    summary: t.t("teams.formErrorsSummary"),
     blocks: [
-      { type: "text", text: [{ bold: "Your form was not saved." }, " Please fix:"] },
+      { type: "text", text: t.rich("teams.formErrors") },
       {
         type: "fields",
         fields: Object.entries(errors).map(([id, message]) => ({

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Database } from "../../src/db/types.ts";
+import { translator } from "../../src/i18n/index.ts";
 import type { Attachment, Block, Message } from "../../src/messages/model.ts";
 import type { NodeHandler } from "../platform.ts";
 import { isImage, LIMITS, renderActivity } from "./cards.ts";
@@ -85,7 +86,7 @@ export async function linkImages(
  * Without a public address to link images from, they go inline; when that would make the
  * message too large for Teams, they are left out and the card says so.
  */
-export function fitInlineImages(message: Message): Message {
+export function fitInlineImages(message: Message, locale?: string): Message {
   const images = (message.files ?? []).filter(isImage);
   const bytes = (m: Message) => Buffer.byteLength(JSON.stringify(renderActivity(m)), "utf8");
   if (images.length === 0 || bytes(message) <= LIMITS.messageBytes) return message;
@@ -95,9 +96,9 @@ export function fitInlineImages(message: Message): Message {
     blocks: afterHeader(message, [
       {
         type: "context",
-        text: [
-          `Too large to show in Teams: ${images.map((f) => f.title ?? f.filename).join(", ")}.`,
-        ],
+        text: translator(locale).rich("teams.tooLargeToShow", {
+          files: images.map((f) => f.title ?? f.filename).join(", "),
+        }),
       },
     ]),
   };

@@ -1,8 +1,10 @@
 import { type Activity, TestAdapter } from "botbuilder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StackupTeamsBot } from "../../adapters/teams/bot.ts";
+import { formErrorsMessage, renderCard, renderFormCard } from "../../adapters/teams/cards.ts";
 import { FileOfferStore } from "../../adapters/teams/file-offers.ts";
 import { downloadFailedMessage, inlineImageMessage } from "../../adapters/teams/files.ts";
+import { fitInlineImages } from "../../adapters/teams/images.ts";
 import { mentionFailedMessage } from "../../adapters/teams/mentions.ts";
 import { ConversationReferenceStore } from "../../adapters/teams/references.ts";
 import {
@@ -48,6 +50,36 @@ describe("the Teams bot's own replies", () => {
     expect(
       untranslated(welcome, [...commands, "learn goal <credential> by <date> 3h/week"]),
     ).toEqual([]);
+  });
+});
+
+describe("the Teams renderer's own notes", () => {
+  const csv = { filename: "report.csv", contentType: "text/csv", data: new Uint8Array(10) };
+  const message = { summary: "s", blocks: [{ type: "text" as const, text: ["x"] }], files: [csv] };
+
+  it("say where a file is in the person's language", () => {
+    expect(JSON.stringify(renderCard(message, undefined, "de-DE"))).toContain(
+      "report.csv kann ich dir nur in unserem persönlichen Chat schicken",
+    );
+    const offered = [{ id: "o1", file: csv }];
+    expect(JSON.stringify(renderCard(message, offered, "fr-FR"))).toContain(
+      "Choisissez **Autoriser** ci-dessous pour enregistrer report.csv dans votre OneDrive.",
+    );
+  });
+
+  it("name a picture too large to show, a required field and a form's errors", () => {
+    const big = { filename: "chart.png", contentType: "image/png", data: new Uint8Array(400_000) };
+    const fitted = fitInlineImages({ ...message, files: [big] }, "ja-JP");
+    expect(JSON.stringify(fitted.blocks)).toContain("Teams で表示するには大きすぎます: chart.png");
+    const form = {
+      id: "f",
+      title: "T",
+      submitLabel: "OK",
+      inputs: [{ type: "text" as const, id: "a", label: "A" }],
+    };
+    expect(JSON.stringify(renderFormCard(form, "es-ES"))).toContain('"errorMessage":"Obligatorio"');
+    const errors = formErrorsMessage({ a: "⟦bad⟧" }, { a: "A" }, PSEUDO_LOCALE);
+    expect(untranslated(errors, ["A"])).toEqual([]);
   });
 });
 
