@@ -1,5 +1,5 @@
 import { type Activity, TeamsInfo, type TurnContext } from "botbuilder";
-import type { Actor } from "../../src/commands/core.ts";
+import type { Actor, Core } from "../../src/commands/core.ts";
 import type { PlatformProfile } from "../../src/ports.ts";
 import type { AdapterLogger } from "./logging.ts";
 import { tenantOf } from "./references.ts";
@@ -97,4 +97,17 @@ export function teamsActor(context: TurnContext, logger: AdapterLogger): Actor |
       return profile;
     },
   };
+}
+
+/** The person's language: the one the core last answered them in, else their client's. */
+export function personLocale(core: Core, activity: Partial<Activity>): string | undefined {
+  const person = teamsIdentity(activity);
+  const known =
+    person &&
+    core.localeOf?.({
+      platform: "teams",
+      workspaceExternalId: person.tenantId,
+      userExternalId: person.aadObjectId,
+    });
+  return known || clientLocale(activity) || undefined;
 }

@@ -10,12 +10,11 @@ import type { Actor, Core } from "../../src/commands/core.ts";
 import { translator } from "../../src/i18n/index.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import { explainFailure, sorryMessage } from "../../src/messages/unavailable.ts";
-import { clientLocale, teamsActor, teamsIdentity } from "./actor.ts";
+import { personLocale, teamsActor, teamsIdentity } from "./actor.ts";
 import {
   FILE_INFO_CONTENT_TYPE,
   filesToOffer,
   formActivity,
-  formErrorsMessage,
   readSubmission,
   renderActivity,
   renderUpdate,
@@ -56,6 +55,7 @@ import {
   tenantOf,
 } from "./references.ts";
 import {
+  formErrorsMessage,
   noIdentityMessage,
   offerDeclinedMessage,
   offerGoneMessage,
@@ -495,14 +495,6 @@ export class StackupTeamsBot extends TeamsActivityHandler {
 
   /** The person's language: the one the core last answered them in, else their client's. */
   private localeOf(context: TurnContext): string | undefined {
-    const person = teamsIdentity(context.activity);
-    const known =
-      person &&
-      this.options.core.localeOf?.({
-        platform: "teams",
-        workspaceExternalId: person.tenantId,
-        userExternalId: person.aadObjectId,
-      });
-    return known || clientLocale(context.activity) || undefined;
+    return personLocale(this.options.core, context.activity);
   }
 }

@@ -67,3 +67,25 @@ export function welcomeMessage(locale?: string): Message {
     ],
   };
 }
+
+/** Validation errors as a message that names each field, for the form's author to fix. */
+export function formErrorsMessage(
+  errors: Record<string, string>,
+  labels: Record<string, string>,
+  locale?: string,
+): Message {
+  const t = translator(locale);
+  return {
+    summary: t.t("teams.formErrorsSummary"),
+    blocks: [
+      { type: "text", text: t.rich("teams.formErrors") },
+      {
+        type: "fields",
+        fields: Object.entries(errors).map(([id, message]) => ({
+          label: labels[id] ?? id,
+          value: [message],
+        })),
+      },
+    ],
+  };
+}

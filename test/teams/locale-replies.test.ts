@@ -1,13 +1,14 @@
 import { type Activity, TestAdapter } from "botbuilder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StackupTeamsBot } from "../../adapters/teams/bot.ts";
-import { formErrorsMessage, renderCard, renderFormCard } from "../../adapters/teams/cards.ts";
+import { renderCard, renderFormCard } from "../../adapters/teams/cards.ts";
 import { FileOfferStore } from "../../adapters/teams/file-offers.ts";
 import { downloadFailedMessage, inlineImageMessage } from "../../adapters/teams/files.ts";
 import { fitInlineImages } from "../../adapters/teams/images.ts";
 import { mentionFailedMessage } from "../../adapters/teams/mentions.ts";
 import { ConversationReferenceStore } from "../../adapters/teams/references.ts";
 import {
+  formErrorsMessage,
   noIdentityMessage,
   offerDeclinedMessage,
   offerGoneMessage,
