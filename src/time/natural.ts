@@ -119,3 +119,31 @@ export function readSpan(phrase: string, locale?: string): { n: number; unit: Sp
   }
   return null;
 }
+
+/** Lower case without accents or a closing dot: "Mi." and "mi", "sáb." and "sab" compare equal. */
+export const foldName = (s: string) =>
+  s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\.$/, "");
+
+const weekdayNamesByLocale = new Map<string, string[][]>();
+
+/**
+ * Monday to Sunday as the locale writes them, long and short, folded ("montag", "mo"; "月曜日",
+ * "月"), from `Intl`; none for English, whose names the parsers know already.
+ */
+export function weekdayNames(locale?: string): string[][] {
+  const tag = readingLocales(locale)[0]!;
+  if (tag === "en") return [];
+  let names = weekdayNamesByLocale.get(tag);
+  if (!names) {
+    const formats = (["long", "short"] as const).map(
+      (weekday) => new Intl.DateTimeFormat(tag, { weekday, timeZone: "UTC" }),
+    );
+    // 2024-01-01 was a Monday.
+    names = Array.from({ length: 7 }, (_, i) => {
+      const day = new Date(Date.UTC(2024, 0, 1 + i, 12));
+      return [...new Set(formats.map((f) => foldName(f.format(day))))];
+    });
+    weekdayNamesByLocale.set(tag, names);
+  }
+  return names;
+}

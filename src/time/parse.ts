@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import type { MessageKey, MessageValues, Phrase } from "../i18n/index.ts";
 import type { LocalDate, LocalTime } from "./local.ts";
 import { addDays, isLocalDate, isoWeekdayOf, localDateOf, resolveLocal } from "./local.ts";
-import { readDate } from "./natural.ts";
+import { foldName, readDate, weekdayNames } from "./natural.ts";
 import type { CheckinSchedule, QuietHours, Weekday } from "./schedule.ts";
 
 /** What was read, or what was wrong with it as a catalogue message for the person's language. */
@@ -34,18 +34,28 @@ const DAY_SETS: Record<string, Weekday[]> = {
   weekends: ["sat", "sun"],
 };
 
-function dayIndex(token: string): number | null {
+/** A day by the start of its English name, else of its name in the locale ("Di", "mer", "木"). */
+function dayIndex(token: string, locale?: string): number | null {
   const tries = token.length > 3 && token.endsWith("s") ? [token, token.slice(0, -1)] : [token];
   for (const t of tries) {
     if (t.length < 2) continue;
     const hits = DAY_NAMES.flatMap(([, full], i) => (full.startsWith(t) ? [i] : []));
     if (hits.length === 1) return hits[0]!;
   }
-  return null;
+  const folded = foldName(token);
+  // A kanji is a word; a single Latin letter is too short to tell days apart.
+  if (folded.length < 2 && !/\p{Script=Han}/u.test(folded)) return null;
+  const hits = weekdayNames(locale).flatMap((names, i) =>
+    names.some((name) => name.startsWith(folded)) ? [i] : [],
+  );
+  return hits.length === 1 ? hits[0]! : null;
 }
 
-/** Days of the week: "mon,thu", "Mon Thu", "weekdays", "every day", "mon-fri", "fri-mon". */
-export function parseDays(input: string): ParseResult<Weekday[]> {
+/**
+ * Days of the week: "mon,thu", "Mon Thu", "weekdays", "every day", "mon-fri", "fri-mon", and in
+ * the person's language ("Mo,Do", "lun-ven", "月・木").
+ */
+export function parseDays(input: string, locale?: string): ParseResult<Weekday[]> {
   const text = input
     .trim()
     .toLowerCase()
@@ -55,14 +65,14 @@ export function parseDays(input: string): ParseResult<Weekday[]> {
   if (preset) return ok([...preset]);
 
   const picked = new Set<number>();
-  for (const token of text.split(/[\s,;&+/]+|\band\b/).filter(Boolean)) {
+  for (const token of text.split(/[\s,;&+/、・]+|\band\b/).filter(Boolean)) {
     const set = DAY_SETS[token];
     if (set) {
       for (const d of set) picked.add(DAY_NAMES.findIndex(([short]) => short === d));
       continue;
     }
     const [from, to, extra] = token.split("-");
-    const a = from ? dayIndex(from) : null;
+    const a = from ? dayIndex(from, locale) : null;
     if (a === null || extra !== undefined) {
       return fail("parse.days", { why: "unknown", text: token });
     }
@@ -70,7 +80,7 @@ export function parseDays(input: string): ParseResult<Weekday[]> {
       picked.add(a);
       continue;
     }
-    const b = dayIndex(to);
+    const b = dayIndex(to, locale);
     if (b === null) return fail("parse.days", { why: "unknown", text: to });
     // A range may wrap the week: "fri-mon" is Friday to Monday.
     for (let i = a; ; i = (i + 1) % 7) {

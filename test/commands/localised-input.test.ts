@@ -74,6 +74,22 @@ describe("commands read and answered in the person's language", () => {
     expect(text(await core.command(actor("U6"), "ziele"))).toContain('I don\'t know "ziele".');
   });
 
+  it("takes check-in days in the person's language", async () => {
+    const de = speaker("U8", "de-DE");
+    expect(text(await core.command(de, "checkins Di,Fr 9:30"))).toContain("9:30");
+    const user = await t.db
+      .selectFrom("users")
+      .select("id")
+      .where("platform_user_id", "=", "U8")
+      .executeTakeFirstOrThrow();
+    const schedule = await t.db
+      .selectFrom("checkin_schedules")
+      .select(["days", "local_time"])
+      .where("user_id", "=", user.id)
+      .executeTakeFirstOrThrow();
+    expect(schedule).toMatchObject({ days: ["tue", "fri"], local_time: "09:30" });
+  });
+
   it("answers a Japanese person's bad time in Japanese", async () => {
     const ja = speaker("U3", "ja-JP", "Asia/Tokyo");
     const reply = text(await core.command(ja, "checkins mon 25:00"));

@@ -58,6 +58,28 @@ describe("parseDays", () => {
   });
 });
 
+describe("parseDays in the person's language", () => {
+  it.each([
+    ["de-DE", "Mo,Do", ["mon", "thu"]],
+    ["de-DE", "Mo-Fr", ["mon", "tue", "wed", "thu", "fri"]],
+    ["fr-FR", "lun, jeu", ["mon", "thu"]],
+    ["es-ES", "miércoles,viernes", ["wed", "fri"]],
+    ["pt-BR", "seg-sex", ["mon", "tue", "wed", "thu", "fri"]],
+    ["ja-JP", "月・木", ["mon", "thu"]],
+    ["ja-JP", "月曜日、水曜日", ["mon", "wed"]],
+    // English names and presets work in every language.
+    ["de-DE", "mon,thu", ["mon", "thu"]],
+    ["ja-JP", "weekdays", ["mon", "tue", "wed", "thu", "fri"]],
+  ])("%s: %s", (locale, input, expected) => {
+    expect(value(parseDays(input, locale))).toEqual(expected);
+  });
+
+  it("reads another language's day names as nothing", () => {
+    expect(parseDays("Mo,Do").ok).toBe(false);
+    expect(parseDays("月・木", "de-DE").ok).toBe(false);
+  });
+});
+
 describe("parseTime", () => {
   it.each([
     ["10:00", "10:00"],

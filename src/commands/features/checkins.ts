@@ -162,7 +162,7 @@ class Checkins {
     const last = words[words.length - 1]!;
     const time = parseTime(last);
     const dayText = time.ok ? words.slice(0, -1).join(" ") : text;
-    const days = dayText ? parseDays(dayText) : null;
+    const days = dayText ? parseDays(dayText, s.ctx.locale) : null;
     if (days && !days.ok) return problem(s, days.error, CHECKINS_USAGE);
     if (!time.ok && !days) return problem(s, time.error, CHECKINS_USAGE);
     return say(
@@ -190,7 +190,7 @@ class Checkins {
 
   async saveSettings(s: Session, values: Record<string, string | undefined>): Promise<FormResult> {
     const errors: Record<string, string> = {};
-    const days = parseDays(values.days ?? "");
+    const days = parseDays(values.days ?? "", s.ctx.locale);
     if (!days.ok) errors.days = tr(s.ctx).say(days.error);
     const time = parseTime(values.time ?? "");
     if (!time.ok) errors.time = tr(s.ctx).say(time.error);
