@@ -105,14 +105,17 @@ export function createTeamsMessenger(options: {
   offers: FileOfferStore;
   /** Images linked from cards, served under `publicUrl`; without it images go inline. */
   images: { store: ImageStore; publicUrl: string | undefined };
+  /** The language of the card's own notes for a destination; English when absent. */
+  localeOf?: (to: Destination) => Promise<string | undefined>;
 }): Messenger {
   const { adapter, appId, store, offers, images } = options;
+  const localeOf = options.localeOf ?? (async () => undefined);
 
   /** Images by link when Stackup has a public address, else inline if they fit. */
-  const withImages = (message: Message, tenantId: string) =>
+  const withImages = (message: Message, tenantId: string, locale: string | undefined) =>
     images.publicUrl
       ? linkImages(message, tenantId, images.store, images.publicUrl)
-      : Promise.resolve(fitInlineImages(message));
+      : Promise.resolve(fitInlineImages(message, locale));
 
   function found<T>(reference: T | undefined): T {
     // Teams only lets a bot post where it was installed; without a reference it has not been.
@@ -128,23 +131,25 @@ export function createTeamsMessenger(options: {
     reference: Partial<ConversationReference>;
     message: Message;
     offered?: OfferedFile[];
+    locale: string | undefined;
   }> {
+    const locale = await localeOf(to);
     if (to.kind === "channel") {
       const channel = found(await store.forChannel(to.workspaceId, to.channelId));
-      const message = await withImages(original, channel.tenantId);
-      return { reference: channel.reference, message };
+      const message = await withImages(original, channel.tenantId, locale);
+      return { reference: channel.reference, message, locale };
     }
     const chat = found(await store.personalChat(to.userId));
-    const message = await withImages(original, chat.tenantId);
+    const message = await withImages(original, chat.tenantId, locale);
     const offered = await offers.offer(chat, filesToOffer(message).filter(isOfferable));
-    return { reference: chat.reference, message, offered };
+    return { reference: chat.reference, message, offered, locale };
   }
 
   return {
     async send(to: Destination, original: Message): Promise<Delivery> {
-      const { reference, message, offered } = await where(to, original);
+      const { reference, message, offered, locale } = await where(to, original);
       const sent = await inConversation(adapter, appId, reference, "send", (context) =>
-        context.sendActivity(renderActivity(message, offered)),
+        context.sendActivity(renderActivity(message, offered, locale)),
       );
       const conversationId = reference.conversation?.id;
       if (!sent?.id || !conversationId) throw new TeamsDeliveryError("send", "no_id", false);
@@ -153,12 +158,12 @@ export function createTeamsMessenger(options: {
 
     async update(to: Destination, ref: string, original: Message): Promise<void> {
       const { conversationId, activityId } = parseRef(ref);
-      const { reference, message, offered } = await where(to, original);
+      const { reference, message, offered, locale } = await where(to, original);
       const target = {
         ...reference,
         conversation: { ...reference.conversation!, id: conversationId },
       };
-      const { activity, consent } = renderUpdate(message, offered);
+      const { activity, consent } = renderUpdate(message, offered, locale);
       await inConversation(adapter, appId, target, "update", async (context) => {
         await context.updateActivity({
           ...activity,

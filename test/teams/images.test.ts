@@ -159,6 +159,16 @@ describe("Teams card images without PUBLIC_URL", () => {
     );
   });
 
+  it("says so in the workspace's language", async () => {
+    await h.db.updateTable("workspaces").set({ locale: "de" }).execute();
+    try {
+      const sent = await sendDigest(h);
+      expect(readCard(cardOf(sent.body))).toContain("Zu groß zum Anzeigen in Teams:");
+    } finally {
+      await h.db.updateTable("workspaces").set({ locale: null }).execute();
+    }
+  });
+
   it("keeps a small chart inline", async () => {
     const digest = {
       ...busyDigest(),
