@@ -95,6 +95,12 @@ export function parseRef(ref: string): { conversationId: string; activityId: str
   throw new Error(`Not a Teams message ref: "${ref}"`);
 }
 
+function found<T>(reference: T | undefined): T {
+  // Teams only lets a bot post where it was installed; without a reference it has not been.
+  if (!reference) throw new TeamsDeliveryError("send", "no_conversation_reference", true);
+  return reference;
+}
+
 /** The Messenger port on Teams: proactive sends through the stored conversation references. */
 export function createTeamsMessenger(options: {
   adapter: CloudAdapter;
@@ -116,12 +122,6 @@ export function createTeamsMessenger(options: {
     images.publicUrl
       ? linkImages(message, tenantId, images.store, images.publicUrl)
       : Promise.resolve(fitInlineImages(message, locale));
-
-  function found<T>(reference: T | undefined): T {
-    // Teams only lets a bot post where it was installed; without a reference it has not been.
-    if (!reference) throw new TeamsDeliveryError("send", "no_conversation_reference", true);
-    return reference;
-  }
 
   /** The conversation, and in a personal chat the message's files offered for OneDrive. */
   async function where(
