@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Actor, Core } from "../../src/commands/core.ts";
+import { type MessageKey, resolveLocale, translator } from "../../src/i18n/index.ts";
 import {
   type BlockRenderers,
   commandText,
@@ -63,8 +64,16 @@ export function renderHomeHtml(message: Message): string {
   return message.blocks.map((block) => renderBlockWith(HTML, block, undefined)).join("\n");
 }
 
-const PAGE = `<!doctype html>
-<html lang="en">
+/**
+ * The page in the language Teams names in the tab's URL (the manifest's `{locale}`); the script's
+ * own notes travel in data attributes, as the page allows no inline script.
+ */
+function page(locale: string | null): string {
+  const lang = resolveLocale(locale);
+  const t = translator(lang);
+  const note = (key: MessageKey) => escapeHtml(t.t(key));
+  return `<!doctype html>
+<html lang="${escapeHtml(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -79,9 +88,10 @@ img { max-width: 100%; }
 <script src="${TEAMS_JS}" crossorigin="anonymous"></script>
 <script src="tab.js"></script>
 </head>
-<body><main id="home" aria-live="polite"><p>Loading your goals…</p></main></body>
+<body><main id="home" aria-live="polite" data-unauthorized="${note("web.tabUnauthorized")}" data-unavailable="${note("web.tabUnavailable")}" data-outside="${note("web.tabOutsideTeams")}"><p>${note("web.tabLoading")}</p></main></body>
 </html>
 `;
+}
 
 /** Signs in through Teams SSO and shows the home dashboard the server draws. */
 const SCRIPT = `(async () => {
@@ -91,11 +101,11 @@ const SCRIPT = `(async () => {
     await microsoftTeams.app.initialize();
     const token = await microsoftTeams.authentication.getAuthToken();
     const res = await fetch("tab/home", { headers: { authorization: "Bearer " + token } });
-    if (res.status === 401) return say("Stackup couldn't confirm who you are. Close this tab and open it again.");
-    if (!res.ok) return say("Stackup can't show your goals right now. Try again in a moment.");
+    if (res.status === 401) return say(main.dataset.unauthorized);
+    if (!res.ok) return say(main.dataset.unavailable);
     main.innerHTML = await res.text();
   } catch {
-    say("Open this tab in Microsoft Teams to see your goals.");
+    say(main.dataset.outside);
   }
 })();
 `;
@@ -162,7 +172,10 @@ export function tabHandler(options: {
   return (req, res, next) => {
     const path = (req.url ?? "").split("?")[0];
     if (req.method !== "GET") return next();
-    if (path === TAB_PATH) return send(res, 200, "text/html", PAGE);
+    if (path === TAB_PATH) {
+      const locale = new URLSearchParams((req.url ?? "").split("?")[1] ?? "").get("locale");
+      return send(res, 200, "text/html", page(locale));
+    }
     if (path === SCRIPT_PATH) return send(res, 200, "text/javascript", SCRIPT);
     if (path !== HOME_PATH) return next();
     home(req, res, options).catch((error: unknown) => {

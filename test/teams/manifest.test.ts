@@ -183,7 +183,8 @@ describe("Teams app manifest", () => {
       {
         entityId: "home",
         name: "Home",
-        contentUrl: `https://stackup.example.com${TAB_PATH}`,
+        // Teams fills in {locale}, so the page speaks the person's language
+        contentUrl: `https://stackup.example.com${TAB_PATH}?locale={locale}`,
         scopes: ["personal"],
       },
       { entityId: "conversations", scopes: ["personal"] },

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
+import { translator } from "../../src/i18n/index.ts";
 import { startTeamsService, type TeamsService } from "./harness.ts";
 
 const APP_ID = "00000000-0000-4000-8000-0000000000b0";
@@ -93,6 +94,24 @@ describe("Teams personal tab: Home with Teams SSO, tokens checked against loopba
     );
     const script = await (await fetch(`${h.url}/teams/tab.js`)).text();
     expect(script).toContain("getAuthToken");
+    // English when Teams names no language the catalogue has
+    expect(html).toContain('<html lang="en-GB">');
+    expect(html).toContain("Loading your goals…");
+  });
+
+  it("speaks the language Teams puts in the tab's URL, notes for the script included", async () => {
+    const html = await (await fetch(`${h.url}/teams/tab?locale=ja-jp`)).text();
+    const ja = translator("ja");
+    expect(html).toContain('<html lang="ja-JP">');
+    expect(html).toContain(ja.t("web.tabLoading"));
+    expect(html).toContain(`data-unauthorized="${ja.t("web.tabUnauthorized")}"`);
+    expect(html).not.toContain("Loading your goals");
+    const script = await (await fetch(`${h.url}/teams/tab.js`)).text();
+    expect(script).not.toMatch(/say\("/);
+    // a locale parameter can't reach the page as markup
+    const odd = await (await fetch(`${h.url}/teams/tab?locale=%22%3E%3Cscript%3E`)).text();
+    expect(odd).toContain('<html lang="en-GB">');
+    expect(odd).not.toContain("<script>");
   });
 
   it("shows the person's Home for a valid token, signing them up on first visit", async () => {
