@@ -3,7 +3,7 @@ import type { Core } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { NodeHandler } from "../platform.ts";
 import { fileOrigins } from "./files.ts";
-import { installPage, installResultPage } from "./install-pages.ts";
+import { browserLanguage, installPage, installResultPage, pageLanguage } from "./install-pages.ts";
 import { type ListenerInstallations, registerListeners } from "./listeners/index.ts";
 import type { Handling } from "./listeners/work.ts";
 import { type AdapterLogger, boltLogger, describeError } from "./logging.ts";
@@ -209,7 +209,7 @@ async function createAddToSlackApp(
       clientOptions,
       renderHtmlForInstallPath: installPage,
       callbackOptions: {
-        success: (installation, _options, _req, res) => {
+        success: (installation, _options, req, res) => {
           logger.info(
             {
               team: installation.team?.id,
@@ -218,11 +218,11 @@ async function createAddToSlackApp(
             },
             "Stackup was installed in a Slack workspace",
           );
-          installResultPage(res, { ok: true, teamId: installation.team?.id });
+          installResultPage(req, res, { ok: true, teamId: installation.team?.id });
         },
-        failure: (error, _options, _req, res) => {
+        failure: (error, _options, req, res) => {
           logger.warn({ err: describeError(error) }, "A Slack installation did not complete");
-          installResultPage(res, { ok: false, code: error.code });
+          installResultPage(req, res, { ok: false, code: error.code });
         },
       },
     },
@@ -288,7 +288,7 @@ function mountable(receiver: HTTPReceiver, oauth = false): NodeHandler {
       req.method === "GET" &&
       (path === SLACK_INSTALL_PATH || path === SLACK_OAUTH_REDIRECT_PATH)
     ) {
-      listener(req, res);
+      pageLanguage.run(browserLanguage(req), () => listener(req, res));
     } else next();
   };
 }

@@ -3,6 +3,7 @@ import { SlackInstallations } from "../../adapters/slack/installations.ts";
 import { TokenCipher, TokenKeyError } from "../../adapters/slack/token-cipher.ts";
 import { type RunningApp, startApp } from "../../bin/app.ts";
 import { DeliveryError } from "../../src/delivery/errors.ts";
+import { translator } from "../../src/i18n/index.ts";
 import { createLogger } from "../../src/log.ts";
 import { ManualClock } from "../../src/time/clock.ts";
 import type { TestDatabase } from "../support/db.ts";
@@ -136,6 +137,20 @@ describe("Add to Slack: OAuth install, per-workspace tokens, uninstall (real Bol
     }
     expect(fake.callsTo("oauth.v2.access")).toHaveLength(exchanges);
     expect(await rows()).toEqual(before);
+  });
+
+  it("draws the install pages in the browser's language", async () => {
+    const de = translator("de");
+    const headers = { "accept-language": "ko-KR, de-CH;q=0.8, en;q=0.5" };
+    const page = await fetch(`${url}/slack/install`, { headers });
+    const html = await page.text();
+    expect(html).toContain('<html lang="de-CH">');
+    expect(html).toContain(de.t("web.installButton"));
+    expect(html).not.toContain(">Add to Slack<");
+    const { back } = await startInstall("T0BETA", "U0BEA");
+    const res = await fetch(back, { headers, redirect: "manual" }); // no cookie: refused
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain(de.t("web.installExpired"));
   });
 
   it("answers a slash command from each workspace with that workspace's token", async () => {

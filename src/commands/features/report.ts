@@ -43,7 +43,7 @@ export function reportCommand(deps: FeatureDeps, org: OrgService): FeatureComman
       if (!scope.ok) return privateReply(reportRefusedMessage(scope, locale));
       const now = deps.clock.now();
       const limit = await takeLimit(deps.db, s.user.id, "report", now);
-      if (!limit.ok) return privateReply(rateLimitedMessage("report", limit));
+      if (!limit.ok) return privateReply(rateLimitedMessage("report", limit, locale));
       const window = currentWindow(cmd.period, now, s.ctx.timeZone);
       const report = await buildReport(deps.db, scope.userIds, window, now);
       await org.audit(s.user, s.user.workspace_id, "report.view", scope.label, scope.userIds, {
