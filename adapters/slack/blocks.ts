@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import { translator } from "../../src/i18n/index.ts";
 import type {
   Block,
   Button,
@@ -164,8 +165,11 @@ const BLOCK_KIT: BlockRenderers<KnownBlock[], Map<string, number>> = {
   divider: () => [{ type: "divider" }],
 };
 
+/** The reader's language, asked only when a message is cut and the note needs it. */
+export type LocaleOf = () => string | undefined;
+
 /** Renders blocks, cutting at `maxBlocks` with a closing note of how many were left out. */
-export function renderBlocks(blocks: Block[], maxBlocks: number): KnownBlock[] {
+export function renderBlocks(blocks: Block[], maxBlocks: number, locale?: LocaleOf): KnownBlock[] {
   const actionIds = new Map<string, number>();
   const rendered = blocks.flatMap((block) => renderBlockWith(BLOCK_KIT, block, actionIds));
   if (rendered.length <= maxBlocks) return rendered;
@@ -173,22 +177,25 @@ export function renderBlocks(blocks: Block[], maxBlocks: number): KnownBlock[] {
   const hidden = rendered.length - kept.length;
   kept.push({
     type: "context",
-    elements: [{ type: "mrkdwn", text: `…and ${hidden} more not shown here.`, verbatim: true }],
+    elements: [{ type: "mrkdwn", text: moreNotShown(hidden, locale?.()), verbatim: true }],
   });
   return kept;
 }
 
+const moreNotShown = (count: number, locale: string | undefined) =>
+  escapeMrkdwn(translator(locale).t("reply.moreNotShown", { count }));
+
 /** A neutral message as Block Kit for chat.postMessage, chat.update and response_url. */
-export function renderMessage(message: Message): SlackMessage {
+export function renderMessage(message: Message, locale?: LocaleOf): SlackMessage {
   return {
     text: renderMrkdwn(oneLine(message.summary), LIMITS.fallbackText),
-    blocks: renderBlocks(message.blocks, LIMITS.messageBlocks),
+    blocks: renderBlocks(message.blocks, LIMITS.messageBlocks, locale),
   };
 }
 
 /** The App Home tab. */
-export function renderHome(message: Message): HomeView {
-  return { type: "home", blocks: renderBlocks(message.blocks, LIMITS.viewBlocks) };
+export function renderHome(message: Message, locale?: LocaleOf): HomeView {
+  return { type: "home", blocks: renderBlocks(message.blocks, LIMITS.viewBlocks, locale) };
 }
 
 /** Where a form was opened from, so the reply to its submission can go back there. */

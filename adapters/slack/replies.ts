@@ -2,7 +2,7 @@ import type { webApi } from "@slack/bolt";
 import { request } from "undici";
 import { translator } from "../../src/i18n/index.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
-import { type FormOrigin, renderForm, renderHome, renderMessage } from "./blocks.ts";
+import { type FormOrigin, type LocaleOf, renderForm, renderHome, renderMessage } from "./blocks.ts";
 import { uploadWithMessage } from "./messenger.ts";
 
 /** Where an interaction came from, which decides how each kind of reply is delivered. */
@@ -42,12 +42,17 @@ export async function postToResponseUrl(url: string, body: Record<string, unknow
 }
 
 /** Sends a message to the user's DM with the bot, with its files when it has any. */
-export async function sendDirect(client: webApi.WebClient, userId: string, message: Message) {
+export async function sendDirect(
+  client: webApi.WebClient,
+  userId: string,
+  message: Message,
+  locale?: LocaleOf,
+) {
   const opened = await client.conversations.open({ users: userId });
   const channel = opened.channel?.id;
   if (!channel) throw new Error("conversations.open returned no channel");
   if (message.files?.length) return uploadWithMessage(client, channel, message);
-  return client.chat.postMessage({ channel, ...renderMessage(message) });
+  return client.chat.postMessage({ channel, ...renderMessage(message, locale) });
 }
 
 function filesSentMessage(locale?: string): Message {
@@ -58,7 +63,7 @@ function filesSentMessage(locale?: string): Message {
 async function sendPrivate(ctx: ReplyContext, message: Message): Promise<void> {
   // Ephemeral messages cannot carry files: a private reply with files goes to the DM.
   if (message.files?.length) {
-    await sendDirect(ctx.client, ctx.userId, message);
+    await sendDirect(ctx.client, ctx.userId, message, ctx.locale);
     if (ctx.channelId && !ctx.channelId.startsWith("D") && ctx.responseUrl) {
       await postToResponseUrl(ctx.responseUrl, {
         response_type: "ephemeral",
@@ -68,7 +73,7 @@ async function sendPrivate(ctx: ReplyContext, message: Message): Promise<void> {
     }
     return;
   }
-  const rendered = renderMessage(message);
+  const rendered = renderMessage(message, ctx.locale);
   if (ctx.responseUrl) {
     await postToResponseUrl(ctx.responseUrl, {
       response_type: "ephemeral",
@@ -78,16 +83,16 @@ async function sendPrivate(ctx: ReplyContext, message: Message): Promise<void> {
   } else if (ctx.channelId && !ctx.channelId.startsWith("D")) {
     await ctx.client.chat.postEphemeral({ channel: ctx.channelId, user: ctx.userId, ...rendered });
   } else {
-    await sendDirect(ctx.client, ctx.userId, message);
+    await sendDirect(ctx.client, ctx.userId, message, ctx.locale);
   }
 }
 
 async function sendPublic(ctx: ReplyContext, message: Message): Promise<void> {
   if (!ctx.channelId) {
-    await sendDirect(ctx.client, ctx.userId, message);
+    await sendDirect(ctx.client, ctx.userId, message, ctx.locale);
     return;
   }
-  const rendered = renderMessage(message);
+  const rendered = renderMessage(message, ctx.locale);
   try {
     if (message.files?.length) await uploadWithMessage(ctx.client, ctx.channelId, message);
     else await ctx.client.chat.postMessage({ channel: ctx.channelId, ...rendered });
@@ -112,13 +117,16 @@ async function sendUpdate(ctx: ReplyContext, message: Message): Promise<void> {
     await ctx.client.chat.update({
       channel: source.channelId,
       ts: source.ts,
-      ...renderMessage(message),
+      ...renderMessage(message, ctx.locale),
     });
   } else if (source.kind === "message" && ctx.responseUrl) {
     // Ephemeral messages have no ts to update; only their response_url can replace them.
-    await postToResponseUrl(ctx.responseUrl, { replace_original: true, ...renderMessage(message) });
+    await postToResponseUrl(ctx.responseUrl, {
+      replace_original: true,
+      ...renderMessage(message, ctx.locale),
+    });
   } else if (source.kind === "home") {
-    await ctx.client.views.publish({ user_id: ctx.userId, view: renderHome(message) });
+    await ctx.client.views.publish({ user_id: ctx.userId, view: renderHome(message, ctx.locale) });
   } else {
     await sendPrivate(ctx, message);
   }

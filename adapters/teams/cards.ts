@@ -225,7 +225,7 @@ const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8"
  * Cuts a card that Teams would refuse, closing it with a note of how much was left out. The
  * `tail` (where the message's files are) is always kept.
  */
-function fitCard(body: CardElement[], tail: CardElement[] = []): AdaptiveCard {
+function fitCard(body: CardElement[], tail: CardElement[], locale?: string): AdaptiveCard {
   let kept = body;
   let rendered = card([...kept, ...tail]);
   while (size(rendered) > LIMITS.cardBytes && kept.length > 1) {
@@ -233,7 +233,10 @@ function fitCard(body: CardElement[], tail: CardElement[] = []): AdaptiveCard {
     const hidden = body.length - kept.length;
     rendered = card([
       ...kept,
-      textBlock(`…and ${hidden} more not shown here.`, { isSubtle: true, size: "Small" }),
+      textBlock(translator(locale).t("reply.moreNotShown", { count: hidden }), {
+        isSubtle: true,
+        size: "Small",
+      }),
       ...tail,
     ]);
   }
@@ -286,7 +289,8 @@ export function renderCard(
   const last = message.blocks.at(-1);
   const footnote = last?.type === "context" && message.blocks.length > 1 ? [last] : [];
   const body = renderBody(footnote.length ? message.blocks.slice(0, -1) : message.blocks);
-  return fitCard(body, [...renderBody(footnote), ...fileNotes(message, offered, locale)]);
+  const tail = [...renderBody(footnote), ...fileNotes(message, offered, locale)];
+  return fitCard(body, tail, locale);
 }
 
 /** One file consent card per offered file: Teams asks the person, and tells us their answer. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   actionFromId,
   decodeMetadata,
@@ -277,6 +277,20 @@ describe("renderMessage: each block kind", () => {
       elements: [{ text: "…and 11 more not shown here." }],
     });
     expect(renderHome({ summary: "s", blocks }).blocks).toHaveLength(60);
+  });
+
+  it("says what was cut in the reader's language, asking for it only when it cuts", () => {
+    const blocks: Block[] = Array.from({ length: 60 }, () => ({ type: "divider" }));
+    expect(renderMessage({ summary: "s", blocks }, () => "de").blocks.at(-1)).toMatchObject({
+      elements: [{ text: "…und 11 weitere Einträge werden hier nicht angezeigt." }],
+    });
+    const home = renderHome({ summary: "s", blocks: [...blocks, ...blocks] }, () => "ja");
+    expect(home.blocks.at(-1)).toMatchObject({
+      elements: [{ text: "…ほか 21 件はここに表示されていません。" }],
+    });
+    const asked = vi.fn(() => "de");
+    renderMessage({ summary: "s", blocks: blocks.slice(0, 50) }, asked);
+    expect(asked).not.toHaveBeenCalled();
   });
 
   it("escapes the fallback text, which Slack also parses", () => {

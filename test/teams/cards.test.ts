@@ -276,6 +276,11 @@ describe("card details", () => {
     const card = renderCard({ summary: "s", blocks });
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(LIMITS.cardBytes);
     expect(JSON.stringify(card.body.at(-1))).toMatch(/…and \d+ more not shown here\./);
+    const german = renderCard({ summary: "s", blocks }, undefined, "de");
+    expect(Buffer.byteLength(JSON.stringify(german))).toBeLessThanOrEqual(LIMITS.cardBytes);
+    expect(readCard(german.body.at(-1))).toMatch(
+      /^…und \d+ weitere Einträge werden hier nicht angezeigt\.$/,
+    );
   });
 
   it("sends images inline and names other files, with a plain summary", () => {

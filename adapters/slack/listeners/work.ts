@@ -117,7 +117,10 @@ export async function publishHome(
     home = explainFailure(error, locale) ?? sorryMessage(locale);
   }
   try {
-    await client.views.publish({ user_id: userId, view: renderHome(home) });
+    await client.views.publish({
+      user_id: userId,
+      view: renderHome(home, () => h.core.localeOf?.(actor)),
+    });
   } catch (error) {
     h.logger.error(
       { err: describeError(error), what: "home" },
