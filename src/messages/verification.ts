@@ -1,6 +1,7 @@
 import type { VerificationStatus } from "../db/types.ts";
 import type { VerificationWording } from "../domain/verification/checks.ts";
 import type { CompletionDecision, Problem } from "../domain/verification/completion.ts";
+import { reasonKey } from "../domain/verification/reasons.ts";
 import type { CompletionRecord } from "../domain/verification/repository.ts";
 import {
   provenIssuer,
@@ -12,7 +13,7 @@ import {
   linkedInAddToProfileUrl,
   type ShowcaseCredential,
 } from "../domain/verification/showcase.ts";
-import type { VerificationResult } from "../domain/verification/types.ts";
+import type { Reason, VerificationResult } from "../domain/verification/types.ts";
 import { resolveLocale, type Translator, translator } from "../i18n/index.ts";
 import type { Block, Field, Inline, Message } from "./model.ts";
 import { shownVerificationLabel } from "./report.ts";
@@ -191,17 +192,23 @@ function checkedBlocks(
   ];
 }
 
+/** A reason in the owner's language; one stored before reasons had a wording keeps its English. */
+function reasonText(reason: Reason, t: Translator): string {
+  if (!reason.detail) return reason.message;
+  return t.lookup(reasonKey(reason.code, reason.detail), reason.values) ?? reason.message;
+}
+
 /** What failed, and what is worth knowing, as lists; each reason is the check's own detail. */
 function reasonBlocks(result: VerificationResult, t: Translator): Block[] {
   const blocks: Block[] = [];
-  const failed = result.reasons.filter((r) => r.severity === "error").map((r) => r.message);
+  const failed = result.reasons.filter((r) => r.severity === "error").map((r) => reasonText(r, t));
   if (failed.length > 0) {
     blocks.push({ type: "text", text: t.rich("verify.whatFailed") });
     blocks.push({ type: "text", text: bullets(failed) });
   }
   const notes = result.reasons
     .filter((r) => r.severity === "warning" && r.code !== "link_only")
-    .map((r) => r.message);
+    .map((r) => reasonText(r, t));
   if (notes.length > 0) {
     blocks.push({ type: "text", text: t.rich("verify.worthKnowing") });
     blocks.push({ type: "text", text: bullets(notes) });
@@ -220,7 +227,8 @@ export function trustWithdrawnMessage(
   const why = problem
     ? t.t("verify.problem", problemValues(problem, result, t))
     : t.t("verify.problem", { code: "withdrawn" });
-  const failed = result.reasons.find((r) => r.severity === "error")?.message;
+  const error = result.reasons.find((r) => r.severity === "error");
+  const failed = error && reasonText(error, t);
   const detail = failed && result.verdict === "invalid" ? ` (${failed})` : "";
   const title = record.goalTitle;
   return {
@@ -270,7 +278,8 @@ export function expiryReminderMessage(record: CompletionRecord, daysLeft: number
 export function revokedMessage(record: CompletionRecord, result: VerificationResult): Message {
   const t = speaker(record);
   const name = record.achievementName ?? record.goalTitle;
-  const why = result.reasons.find((r) => r.code === "revoked")?.message;
+  const revoked = result.reasons.find((r) => r.code === "revoked");
+  const why = revoked && reasonText(revoked, t);
   return {
     summary: t.t("verify.revokedSummary", { name }),
     blocks: [

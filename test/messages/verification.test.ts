@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { CompletionDecision, ProblemCode } from "../../src/domain/verification/completion.ts";
+import { reasonOf } from "../../src/domain/verification/reasons.ts";
 import type { CompletionRecord } from "../../src/domain/verification/repository.ts";
 import type { Reason, VerificationResult } from "../../src/domain/verification/types.ts";
-import { PSEUDO_LOCALE } from "../../src/i18n/index.ts";
+import { CATALOGUES, PSEUDO_LOCALE } from "../../src/i18n/index.ts";
 import { type Message, messageText } from "../../src/messages/model.ts";
 import {
   badgeLostMessage,
@@ -161,6 +162,69 @@ describe("badge check messages", () => {
       ),
     ];
     for (const m of messages) expect(untranslated(m, DATA)).toEqual([]);
+  });
+
+  it("word every reason a check gives in the owner's language, its data as values", () => {
+    // the data a reason carries: addresses, statuses, a library's or the issuer's own words
+    const values = {
+      error: "ECONNRESET",
+      url: "https://lists.example.test/1",
+      count: 40,
+      status: "404",
+      type: "StatusList1999",
+      why: "Issued in error",
+      purpose: "refresh",
+    };
+    const reasons = Object.keys(CATALOGUES.en!)
+      .filter((key) => key.startsWith("verify.reason."))
+      .map((key) => key.slice("verify.reason.".length))
+      .flatMap((name) => {
+        const code = name.slice(0, name.lastIndexOf("."));
+        const detail = name.slice(name.lastIndexOf(".") + 1);
+        return (["error", "warning"] as const).map((s) => reasonOf(code, s, { detail, values }));
+      });
+    expect(reasons.length).toBeGreaterThan(60);
+    const data = [...DATA, ...Object.values(values).map(String)];
+    const r = record(L);
+    const messages = [
+      verificationResultMessage(r, result({ verdict: "invalid", reasons }), "invalid"),
+      ...reasons.map((reason) =>
+        trustWithdrawnMessage(r, result({ verdict: "invalid", reasons: [reason] }), decision(null)),
+      ),
+      revokedMessage(r, result({ reasons: [reasonOf("revoked", "error", { detail: "gone" })] })),
+    ];
+    for (const m of messages) expect(untranslated(m, data)).toEqual([]);
+  });
+
+  it("tell a German owner what failed in German, with the issuer's own reason as given", () => {
+    const reasons = [
+      reasonOf("revoked", "error", {
+        detail: "credential_why",
+        values: { why: "Issued in error" },
+      }),
+      reasonOf("status.unreachable", "warning", {
+        detail: "list",
+        values: { url: "https://lists.example.test/1" },
+      }),
+    ];
+    const text = messageText(
+      verificationResultMessage(
+        record("de-DE"),
+        result({ verdict: "invalid", reasons }),
+        "invalid",
+      ),
+    );
+    expect(text).toContain("Der Aussteller hat diesen Nachweis widerrufen: Issued in error.");
+    expect(text).toContain(
+      "Die Statusliste https://lists.example.test/1 konnte nicht geladen werden.",
+    );
+    expect(text).not.toContain("could not be loaded");
+  });
+
+  it("keep the English of a reason stored before reasons had a wording", () => {
+    const old: Reason = { code: "revoked", severity: "error", message: "Revoked long ago." };
+    const text = messageText(revokedMessage(record("de-DE"), result({ reasons: [old] })));
+    expect(text).toContain("Revoked long ago.");
   });
 
   it("tell a German owner what was checked, with German dates", () => {

@@ -200,7 +200,10 @@ describe("OB 3.0 Data Integrity (eddsa-rdfc-2022)", () => {
     });
     const revoked = await verifyCredential(signed, { now: NOW, fetch: listed.fetcher });
     expect(revoked.verdict).toBe("invalid");
-    expect(revoked.reasons.find((x) => x.code === "revoked")?.message).toContain("Issued in error");
+    const why = revoked.reasons.find((x) => x.code === "revoked");
+    expect(why?.message).toBe("The issuer revoked this credential: Issued in error.");
+    // worded later in the owner's language: the issuer's own reason travels as a value
+    expect(why).toMatchObject({ detail: "credential_why", values: { why: "Issued in error" } });
   });
 });
 

@@ -1,5 +1,6 @@
+import { REASON_CODES, reasonOf } from "./reasons.ts";
 import { FetchRefusedError } from "./safe-fetch.ts";
-import type { Fetcher } from "./types.ts";
+import type { Fetcher, Reason, ReasonValues } from "./types.ts";
 
 /** What one verification may fetch in all: requests, bytes and time. */
 export interface FetchBudget {
@@ -17,12 +18,18 @@ export const DEFAULT_BUDGET: FetchBudget = {
 /** The verification has used up its budget (or was told to stop); nothing more is fetched. */
 export class BudgetExceededError extends FetchRefusedError {
   override name = "BudgetExceededError";
+  /** What the owner is told. */
+  readonly reason: Reason;
   constructor(
-    message: string,
+    detail: string,
     /** True when time ran out, which says nothing about the badge itself. */
     readonly timedOut = false,
+    values: ReasonValues = {},
   ) {
-    super(message);
+    const code = timedOut ? REASON_CODES.fetchFailed : REASON_CODES.budgetExceeded;
+    const reason = reasonOf(code, "error", { detail, values });
+    super(reason.message);
+    this.reason = reason;
   }
 }
 
@@ -38,28 +45,26 @@ export function budgetedFetch(
   let requests = 0;
   let bytes = 0;
   let over: BudgetExceededError | null = null;
-  const exceed = (message: string) => {
-    over ??= new BudgetExceededError(message);
+  const exceed = (detail: string, values: ReasonValues) => {
+    over ??= new BudgetExceededError(detail, false, values);
     return over;
   };
   const stopped = () =>
     signal.reason instanceof BudgetExceededError
       ? signal.reason
-      : new BudgetExceededError("The check was stopped.", true);
+      : new BudgetExceededError("stopped", true);
   const fetch: Fetcher = async (url, options) => {
     if (signal.aborted) throw stopped();
     if (over) throw over;
     requests++;
     if (requests > budget.maxRequests) {
-      throw exceed(`Checking this badge needs more than ${budget.maxRequests} downloads.`);
+      throw exceed("downloads", { count: budget.maxRequests });
     }
     const res = await inner(url, { ...options, signal });
     if (signal.aborted) throw stopped();
     bytes += res.body.byteLength;
     if (bytes > budget.maxBytes) {
-      throw exceed(
-        `Checking this badge needs more than ${Math.round(budget.maxBytes / 1_000_000)} MB of downloads.`,
-      );
+      throw exceed("megabytes", { count: Math.round(budget.maxBytes / 1_000_000) });
     }
     return res;
   };

@@ -10,7 +10,7 @@ export type Payload =
   | { type: "jws"; value: string }
   | { type: "url"; value: string }
   | { type: "html" }
-  | { type: "none"; message: string };
+  | { type: "none"; detail: string };
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -34,7 +34,7 @@ export function classifyText(text: string): Payload {
       const parsed: unknown = JSON.parse(t);
       if (isObject(parsed)) return { type: "json", value: parsed };
     } catch {
-      return { type: "none", message: "The text looks like JSON but does not parse." };
+      return { type: "none", detail: "json_broken" };
     }
   }
   if (isCompactJws(t)) return { type: "jws", value: t };
@@ -45,7 +45,7 @@ export function classifyText(text: string): Payload {
   if (/<html[\s>]|<!doctype html/i.test(t.slice(0, 2000))) return { type: "html" };
   return {
     type: "none",
-    message: "The input is not a URL, JSON, a signed badge or a badge image.",
+    detail: "unknown",
   };
 }
 
@@ -58,7 +58,7 @@ export function classifyBytes(bytes: Uint8Array): Payload {
 function fromBakedText(text: string): Payload {
   const p = classifyText(text);
   if (p.type === "json" || p.type === "jws" || p.type === "url") return p;
-  return { type: "none", message: "The badge image holds data that is not a credential." };
+  return { type: "none", detail: "image_data" };
 }
 
 function fromPng(bytes: Uint8Array): Payload {
@@ -66,7 +66,7 @@ function fromPng(bytes: Uint8Array): Payload {
   try {
     chunks = extractChunks(bytes);
   } catch {
-    return { type: "none", message: "The PNG file is damaged." };
+    return { type: "none", detail: "png_damaged" };
   }
   for (const chunk of chunks) {
     const text =
@@ -77,7 +77,7 @@ function fromPng(bytes: Uint8Array): Payload {
           : null;
     if (text && BAKED_KEYWORDS.has(text.keyword)) return fromBakedText(text.text);
   }
-  return { type: "none", message: "The PNG image has no badge baked into it." };
+  return { type: "none", detail: "png_empty" };
 }
 
 function readText(data: Uint8Array): { keyword: string; text: string } | null {
@@ -125,17 +125,17 @@ function fromSvg(svg: string): Payload {
   try {
     tree = parser.parse(svg);
   } catch {
-    return { type: "none", message: "The SVG file does not parse." };
+    return { type: "none", detail: "svg_broken" };
   }
   const node = findBakedNode(tree, 0);
-  if (!node) return { type: "none", message: "The SVG image has no badge baked into it." };
+  if (!node) return { type: "none", detail: "svg_empty" };
   if (typeof node === "string") return fromBakedText(node);
   const verify = node["@_verify"];
   if (typeof verify === "string" && verify.trim()) return fromBakedText(verify);
   const content = node["#cdata"] ?? node["#text"];
   const text = Array.isArray(content) ? content.join("") : content;
   if (typeof text === "string" && text.trim()) return fromBakedText(text);
-  return { type: "none", message: "The SVG badge element is empty." };
+  return { type: "none", detail: "svg_element_empty" };
 }
 
 function findBakedNode(tree: unknown, depth: number): JsonObject | string | null {

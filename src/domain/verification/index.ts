@@ -96,23 +96,14 @@ export async function verifyCredential(
   // one signal for the whole check: the budget's clock, or the caller's own stop
   const controller = new AbortController();
   const timer = setTimeout(
-    () =>
-      controller.abort(
-        new BudgetExceededError(
-          "Checking the badge took too long, so it could not be finished.",
-          true,
-        ),
-      ),
+    () => controller.abort(new BudgetExceededError("too_long", true)),
     budget.maxMs,
   );
   const onStop = () =>
     controller.abort(
       options.signal?.reason instanceof BudgetExceededError
         ? options.signal.reason
-        : new BudgetExceededError(
-            "Checking the badge took too long, so it could not be finished.",
-            true,
-          ),
+        : new BudgetExceededError("too_long", true),
     );
   if (options.signal?.aborted) onStop();
   options.signal?.addEventListener("abort", onStop, { once: true });
@@ -132,27 +123,27 @@ export async function verifyCredential(
     result = await Promise.race([run(input, state), stopped(controller.signal)]);
     const over = fetcher.exceeded();
     if (over) {
-      state.reasons.error(over.timedOut ? C.fetchFailed : C.budgetExceeded, over.message);
+      state.reasons.list.push(over.reason);
       result = { ...result, verdict: verdictOf(state.reasons.list), reasons: state.reasons.list };
     }
   } catch (err) {
     if (err instanceof BudgetExceededError) {
       // the abandoned work may still add reasons to the shared list: answer from a fresh one
       const reasons = new Reasons();
-      reasons.error(err.timedOut ? C.fetchFailed : C.budgetExceeded, err.message);
+      reasons.list.push(err.reason);
       result = emptyResult("unknown", raw, reasons);
     } else {
-      state.reasons.error(
-        C.inputUnreadable,
-        `The credential could not be checked: ${errorMessage(err)}`,
-      );
+      state.reasons.error(C.inputUnreadable, {
+        detail: "failed",
+        values: { error: errorMessage(err) },
+      });
       result = emptyResult("unknown", raw, state.reasons);
     }
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onStop);
     // whatever is still in flight stops here
-    controller.abort(new BudgetExceededError("The check is over.", true));
+    controller.abort(new BudgetExceededError("over", true));
   }
   metrics.verification(result.verdict);
   return { ...result, trust: assessTrust(result, state.trust, state.knownIssuers) };
@@ -164,7 +155,7 @@ function stopped(signal: AbortSignal): Promise<never> {
       reject(
         signal.reason instanceof BudgetExceededError
           ? signal.reason
-          : new BudgetExceededError("The check was stopped.", true),
+          : new BudgetExceededError("stopped", true),
       );
     if (signal.aborted) fail();
     else signal.addEventListener("abort", fail, { once: true });
@@ -185,26 +176,23 @@ async function run(input: VerifyInput, state: State): Promise<Checked> {
     pageUrl = payload.value;
     const credly = credlyAssertionUrl(payload.value);
     const url = credly ?? payload.value;
-    if (credly) reasons.info(C.credlyResolved, `Credly badge page resolved to ${credly}.`);
+    if (credly) reasons.info(C.credlyResolved, { detail: "page", values: { url: credly } });
     const fetched = await fetchInput(url, state);
     if (!fetched) return emptyResult("unknown", pageUrl, reasons);
     fetchedFrom = fetched.finalUrl;
     payload = fetched.payload;
     if (payload.type === "url") {
-      reasons.error(C.inputUnsupported, "The address points to another address, not to a badge.");
+      reasons.error(C.inputUnsupported, { detail: "redirect" });
       return emptyResult("unknown", pageUrl, reasons);
     }
   }
 
   switch (payload.type) {
     case "none":
-      reasons.error(C.inputUnsupported, payload.message);
+      reasons.error(C.inputUnsupported, { detail: payload.detail });
       return emptyResult("unknown", pageUrl, reasons);
     case "html":
-      reasons.warn(
-        C.linkOnly,
-        "This is a web page, not an Open Badge: link only — not cryptographically verifiable.",
-      );
+      reasons.warn(C.linkOnly, { detail: "web_page" });
       return { ...emptyResult("link_only", pageUrl, reasons), credentialUrl: pageUrl };
     case "json":
       return verifyJson(payload.value, state, fetchedFrom);
@@ -225,11 +213,11 @@ async function fetchInput(
     // a redirect to another origin is where the badge really came from
     const finalUrl = res.finalUrl || url;
     if (res.status === 410) {
-      reasons.error(C.hostedRevoked, "The issuer revoked this badge (its URL answers 410 Gone).");
+      reasons.error(C.hostedRevoked, { detail: "gone" });
       return null;
     }
     if (res.status < 200 || res.status >= 300) {
-      reasons.error(C.fetchFailed, `The badge address answered HTTP ${res.status}.`);
+      reasons.error(C.fetchFailed, { detail: "http", values: { status: String(res.status) } });
       return null;
     }
     const type = res.contentType.split(";")[0]?.trim().toLowerCase() ?? "";
@@ -241,9 +229,9 @@ async function fetchInput(
     return { payload: classifyBytes(res.body), finalUrl };
   } catch (err) {
     if (err instanceof FetchRefusedError) {
-      reasons.error(C.fetchRefused, `The badge address was refused: ${err.message}`);
+      reasons.error(C.fetchRefused, { detail: "refused", values: { error: err.message } });
     } else {
-      reasons.error(C.fetchFailed, `The badge address could not be loaded: ${errorMessage(err)}`);
+      reasons.error(C.fetchFailed, { detail: "unreachable", values: { error: errorMessage(err) } });
     }
     return null;
   }
@@ -275,7 +263,7 @@ async function verifyJson(
       raw: doc,
     };
   }
-  state.reasons.error(C.inputUnsupported, "The JSON is not an Open Badges 2.0 or 3.0 credential.");
+  state.reasons.error(C.inputUnsupported, { detail: "json" });
   return emptyResult("unknown", doc, state.reasons);
 }
 
@@ -283,7 +271,7 @@ async function verifyJws(jws: string, state: State, fetchedFrom: string | null):
   const { decodeVcJwt, looksLikeVc, verifyOb2, verifyOb3, verifyVcJwt } = await loadCheckers();
   const decoded = decodeVcJwt(jws);
   if (!decoded) {
-    state.reasons.error(C.inputUnreadable, "The signed credential cannot be decoded.");
+    state.reasons.error(C.inputUnreadable, { detail: "jws" });
     return emptyResult("unknown", jws, state.reasons);
   }
   if (isObject(decoded.payload.vc) || looksLikeVc(decoded.credential)) {

@@ -1,4 +1,5 @@
-import type { Reason, Severity, Verdict } from "./types.ts";
+import { translator } from "../../i18n/index.ts";
+import type { Reason, ReasonValues, Severity, Verdict } from "./types.ts";
 
 /** Reason codes are stable: stored with completions and shown to users by code. */
 export const REASON_CODES = {
@@ -57,19 +58,44 @@ export const REASON_CODES = {
 
 export type ReasonCode = (typeof REASON_CODES)[keyof typeof REASON_CODES];
 
+/**
+ * What a reason says, as a catalogue key's last part and its values: `verify.reason.<code>.<detail>`.
+ * The messages layer words it in the owner's language; `message` keeps the English for operators.
+ */
+export interface ReasonText {
+  detail: string;
+  values?: ReasonValues;
+}
+
+/** The catalogue key a reason is worded by. */
+export const reasonKey = (code: string, detail: string): string =>
+  `verify.reason.${code}.${detail}`;
+
+/** A reason with its wording in the catalogue; `message` is its English, for the CLI and logs. */
+export function reasonOf(code: string, severity: Severity, text: ReasonText): Reason {
+  const values = text.values ?? {};
+  const message = translator("en").lookup(reasonKey(code, text.detail), values);
+  if (message === undefined) throw new Error(`no wording for reason ${code}.${text.detail}`);
+  return { code, severity, message, detail: text.detail, values };
+}
+
+type Said = string | ReasonText;
+
 export class Reasons {
   readonly list: Reason[] = [];
 
-  add(code: ReasonCode, severity: Severity, message: string): void {
-    this.list.push({ code, severity, message });
+  add(code: ReasonCode, severity: Severity, said: Said): void {
+    this.list.push(
+      typeof said === "string" ? { code, severity, message: said } : reasonOf(code, severity, said),
+    );
   }
-  error(code: ReasonCode, message: string): void {
+  error(code: ReasonCode, message: Said): void {
     this.add(code, "error", message);
   }
-  warn(code: ReasonCode, message: string): void {
+  warn(code: ReasonCode, message: Said): void {
     this.add(code, "warning", message);
   }
-  info(code: ReasonCode, message: string): void {
+  info(code: ReasonCode, message: Said): void {
     this.add(code, "info", message);
   }
   get hasErrors(): boolean {

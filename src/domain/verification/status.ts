@@ -43,10 +43,7 @@ export async function checkCredentialStatus(
     } else if (type.includes("BitstringStatusListEntry") || type.includes("StatusList2021Entry")) {
       await bitstringEntry(entry, ctx);
     } else {
-      ctx.reasons.warn(
-        C.statusUnsupported,
-        `The credential's status type ${type.join(", ")} cannot be checked.`,
-      );
+      ctx.reasons.warn(C.statusUnsupported, { detail: "type", values: { type: type.join(", ") } });
     }
   }
 }
@@ -60,19 +57,16 @@ async function revocationList(
   if (!url) return;
   const got = await fetchJson(ctx.fetcher, url);
   if (!got.ok || !isObject(got.json)) {
-    ctx.reasons.warn(
-      C.revocationListUnreachable,
-      `The revocation list ${url} could not be loaded.`,
-    );
+    ctx.reasons.warn(C.revocationListUnreachable, { detail: "revocation_list", values: { url } });
     return;
   }
   for (const r of asArray(got.json.revokedCredential)) {
     if (credentialId && idOf(r) === credentialId) {
       const why = isObject(r) ? str(r.revocationReason) : null;
-      ctx.reasons.error(
-        C.hostedRevoked,
-        `The issuer revoked this credential${why ? `: ${why}` : ""}.`,
-      );
+      ctx.reasons.error(C.hostedRevoked, {
+        detail: why ? "credential_why" : "credential",
+        values: why ? { why } : {},
+      });
       return;
     }
   }
@@ -83,33 +77,33 @@ async function bitstringEntry(entry: JsonObject, ctx: StatusContext): Promise<vo
   const index = Number(entry.statusListIndex);
   const purpose = str(entry.statusPurpose) ?? "revocation";
   if (!url || !Number.isInteger(index) || index < 0) {
-    ctx.reasons.warn(C.statusUnsupported, "The credential's status entry is incomplete.");
+    ctx.reasons.warn(C.statusUnsupported, { detail: "incomplete" });
     return;
   }
   const got = await fetchJson(ctx.fetcher, url);
   if (!got.ok || !isObject(got.json)) {
-    ctx.reasons.warn(C.revocationListUnreachable, `The status list ${url} could not be loaded.`);
+    ctx.reasons.warn(C.revocationListUnreachable, { detail: "list", values: { url } });
     return;
   }
   const list = got.json;
   const listReasons = new Reasons();
   if (!(await ctx.verifyListProof(list, listReasons))) {
-    ctx.reasons.warn(C.revocationListUnreachable, `The status list ${url} is not properly signed.`);
+    ctx.reasons.warn(C.revocationListUnreachable, { detail: "list_unsigned", values: { url } });
     return;
   }
   const subject = asArray(list.credentialSubject).find(isObject);
   const encoded = subject ? str(subject.encodedList) : null;
   const set = encoded ? bitstringStatus(encoded, index) : null;
   if (set === null) {
-    ctx.reasons.warn(C.revocationListUnreachable, `The status list ${url} cannot be decoded.`);
+    ctx.reasons.warn(C.revocationListUnreachable, { detail: "list_undecodable", values: { url } });
     return;
   }
   if (!set) return;
   if (purpose === "revocation") {
-    ctx.reasons.error(C.hostedRevoked, "The issuer revoked this credential.");
+    ctx.reasons.error(C.hostedRevoked, { detail: "credential" });
   } else if (purpose === "suspension") {
-    ctx.reasons.error(C.statusSuspended, "The issuer has suspended this credential.");
+    ctx.reasons.error(C.statusSuspended, { detail: "suspended" });
   } else {
-    ctx.reasons.info(C.statusUnsupported, `The credential has status "${purpose}" set.`);
+    ctx.reasons.info(C.statusUnsupported, { detail: "purpose", values: { purpose } });
   }
 }

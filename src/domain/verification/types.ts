@@ -5,11 +5,18 @@ export type Verdict = "valid" | "warning" | "invalid";
 export type Severity = "error" | "warning" | "info";
 export type CredentialKind = "ob2" | "ob3" | "link_only" | "unknown";
 
+/** Data a reason's wording carries: an address, a status, a library's own error text. */
+export type ReasonValues = Record<string, string | number>;
+
 export interface Reason {
   /** Stable machine-readable code; see REASON_CODES. */
   code: string;
+  /** English wording, for operators (the CLI, logs) and reasons stored before they had a detail. */
   message: string;
   severity: Severity;
+  /** Which wording of the code: the catalogue's `verify.reason.<code>.<detail>`. */
+  detail?: string;
+  values?: ReasonValues;
 }
 
 export interface IssuerInfo {
