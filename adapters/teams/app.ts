@@ -12,10 +12,10 @@ import type { Kysely } from "kysely";
 import type { Core } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { Database } from "../../src/db/types.ts";
-import { localesOf } from "../../src/domain/users/locales.ts";
+import { destinationLocales } from "../../src/domain/users/locales.ts";
 import { resolveLocale } from "../../src/i18n/index.ts";
 import { explainFailure, sorryMessage } from "../../src/messages/unavailable.ts";
-import type { Destination, Messenger } from "../../src/ports.ts";
+import type { Messenger } from "../../src/ports.ts";
 import { type Clock, systemClock } from "../../src/time/clock.ts";
 import type { NodeHandler } from "../platform.ts";
 import { clientLocale } from "./actor.ts";
@@ -205,21 +205,10 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
       store,
       offers,
       images: { store: imageStore, publicUrl: config.teams?.publicUrl },
-      localeOf: (to) => destinationLocale(db, to),
+      localeOf: async (to) => resolveLocale(...(await destinationLocales(db, to))),
     }),
     unauthenticated,
   };
-}
-
-/** A person's language for a DM, the workspace's for a channel. */
-async function destinationLocale(db: Kysely<Database>, to: Destination): Promise<string> {
-  if (to.kind === "user") return resolveLocale(...(await localesOf(db, to.userId)));
-  const workspace = await db
-    .selectFrom("workspaces")
-    .select("locale")
-    .where("id", "=", to.workspaceId)
-    .executeTakeFirst();
-  return resolveLocale(workspace?.locale);
 }
 
 /** Teams SSO needs the app id (the token's audience) and the public address the tab is at. */

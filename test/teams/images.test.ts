@@ -169,6 +169,23 @@ describe("Teams card images without PUBLIC_URL", () => {
     }
   });
 
+  it("says so in the language of the team whose digest goes to the channel", async () => {
+    const ws = await workspaceId(h);
+    await h.db.updateTable("workspaces").set({ locale: "de" }).execute();
+    const team = await h.db
+      .insertInto("teams")
+      .values({ workspace_id: ws, name: "Équipe", channel_id: CHANNEL_ID, locale: "fr" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    try {
+      const sent = await sendDigest(h);
+      expect(readCard(cardOf(sent.body))).toContain("Trop volumineux pour être affiché dans Teams");
+    } finally {
+      await h.db.deleteFrom("teams").where("id", "=", team.id).execute();
+      await h.db.updateTable("workspaces").set({ locale: null }).execute();
+    }
+  });
+
   it("keeps a small chart inline", async () => {
     const digest = {
       ...busyDigest(),
