@@ -96,7 +96,7 @@ export function verificationResultMessage(
   if (result.kind === "ob2" || result.kind === "ob3") {
     blocks.push(...checkedBlocks(record, result, issuer, decision, t));
   }
-  blocks.push(...reasonBlocks(result, t));
+  blocks.push(...reasonBlocks(result, record.timeZone, t));
   const footer: Inline[] = record.evidenceUrl
     ? t.rich("verify.checked", { link: { link: record.evidenceUrl, text: record.evidenceUrl } })
     : [];
@@ -193,22 +193,27 @@ function checkedBlocks(
 }
 
 /** A reason in the owner's language; one stored before reasons had a wording keeps its English. */
-function reasonText(reason: Reason, t: Translator): string {
+function reasonText(reason: Reason, timeZone: string, t: Translator): string {
   if (!reason.detail) return reason.message;
-  return t.lookup(reasonKey(reason.code, reason.detail), reason.values) ?? reason.message;
+  const values = { ...reason.values };
+  // a date the badge gives is shown as a day in the owner's language and zone
+  if (typeof values.date === "string") values.date = day(values.date, timeZone, t);
+  return t.lookup(reasonKey(reason.code, reason.detail), values) ?? reason.message;
 }
 
 /** What failed, and what is worth knowing, as lists; each reason is the check's own detail. */
-function reasonBlocks(result: VerificationResult, t: Translator): Block[] {
+function reasonBlocks(result: VerificationResult, timeZone: string, t: Translator): Block[] {
   const blocks: Block[] = [];
-  const failed = result.reasons.filter((r) => r.severity === "error").map((r) => reasonText(r, t));
+  const failed = result.reasons
+    .filter((r) => r.severity === "error")
+    .map((r) => reasonText(r, timeZone, t));
   if (failed.length > 0) {
     blocks.push({ type: "text", text: t.rich("verify.whatFailed") });
     blocks.push({ type: "text", text: bullets(failed) });
   }
   const notes = result.reasons
     .filter((r) => r.severity === "warning" && r.code !== "link_only")
-    .map((r) => reasonText(r, t));
+    .map((r) => reasonText(r, timeZone, t));
   if (notes.length > 0) {
     blocks.push({ type: "text", text: t.rich("verify.worthKnowing") });
     blocks.push({ type: "text", text: bullets(notes) });
@@ -228,7 +233,7 @@ export function trustWithdrawnMessage(
     ? t.t("verify.problem", problemValues(problem, result, t))
     : t.t("verify.problem", { code: "withdrawn" });
   const error = result.reasons.find((r) => r.severity === "error");
-  const failed = error && reasonText(error, t);
+  const failed = error && reasonText(error, record.timeZone, t);
   const detail = failed && result.verdict === "invalid" ? ` (${failed})` : "";
   const title = record.goalTitle;
   return {
@@ -279,7 +284,7 @@ export function revokedMessage(record: CompletionRecord, result: VerificationRes
   const t = speaker(record);
   const name = record.achievementName ?? record.goalTitle;
   const revoked = result.reasons.find((r) => r.code === "revoked");
-  const why = revoked && reasonText(revoked, t);
+  const why = revoked && reasonText(revoked, record.timeZone, t);
   return {
     summary: t.t("verify.revokedSummary", { name }),
     blocks: [

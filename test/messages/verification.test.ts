@@ -174,6 +174,10 @@ describe("badge check messages", () => {
       type: "StatusList1999",
       why: "Issued in error",
       purpose: "refresh",
+      expected: "https://www.w3.org/ns/credentials/v2",
+      found: "https://example.test/context",
+      property: "recipient",
+      date: "2020-01-01T00:00:00Z",
     };
     const reasons = Object.keys(CATALOGUES.en!)
       .filter((key) => key.startsWith("verify.reason."))
@@ -183,8 +187,8 @@ describe("badge check messages", () => {
         const detail = name.slice(name.lastIndexOf(".") + 1);
         return (["error", "warning"] as const).map((s) => reasonOf(code, s, { detail, values }));
       });
-    expect(reasons.length).toBeGreaterThan(60);
-    const data = [...DATA, ...Object.values(values).map(String)];
+    expect(reasons.length).toBeGreaterThanOrEqual(150);
+    const data = [...DATA, ...Object.values(values).map(String), "January 1, 2020"];
     const r = record(L);
     const messages = [
       verificationResultMessage(r, result({ verdict: "invalid", reasons }), "invalid"),
@@ -202,6 +206,10 @@ describe("badge check messages", () => {
         detail: "credential_why",
         values: { why: "Issued in error" },
       }),
+      reasonOf("time.expired", "error", {
+        detail: "ob2",
+        values: { date: "2020-01-01T00:00:00Z" },
+      }),
       reasonOf("status.unreachable", "warning", {
         detail: "list",
         values: { url: "https://lists.example.test/1" },
@@ -218,6 +226,7 @@ describe("badge check messages", () => {
     expect(text).toContain(
       "Die Statusliste https://lists.example.test/1 konnte nicht geladen werden.",
     );
+    expect(text).toContain("Das Badge ist am 1. Januar 2020 abgelaufen.");
     expect(text).not.toContain("could not be loaded");
   });
 

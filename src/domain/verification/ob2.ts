@@ -65,17 +65,14 @@ export async function verifyOb2(input: JsonObject, ctx: Ob2Context): Promise<Ob2
   };
   const { reasons } = ctx;
   if (input["@context"] === undefined) {
-    reasons.error(C.contextInvalid, "The badge has no JSON-LD @context.");
+    reasons.error(C.contextInvalid, { detail: "ob2_missing" });
     return outcome;
   }
   let node: JsonObject;
   try {
     node = await compact(input);
   } catch (err) {
-    reasons.error(
-      C.contextInvalid,
-      `The badge's JSON-LD context cannot be processed: ${errorMessage(err)}`,
-    );
+    reasons.error(C.contextInvalid, { detail: "ob2", values: { error: errorMessage(err) } });
     return outcome;
   }
   const types = checkTypes(node, "document", reasons);
@@ -103,10 +100,7 @@ export async function verifyOb2(input: JsonObject, ctx: Ob2Context): Promise<Ob2
 
 function noRecipient(ctx: Ob2Context): void {
   if (ctx.expectedEmails.length > 0) {
-    ctx.reasons.warn(
-      C.recipientNotCheckable,
-      "This is not an awarded badge (no assertion), so it proves nothing about its holder.",
-    );
+    ctx.reasons.warn(C.recipientNotCheckable, { detail: "no_assertion" });
   }
 }
 
@@ -117,16 +111,10 @@ function verificationType(assertion: JsonObject, ctx: Ob2Context) {
   const hosted = vtype === "hosted" || vtype === "HostedBadge";
   const signed = vtype === "signed" || vtype === "SignedBadge";
   if (!hosted && !signed) {
-    ctx.reasons.error(
-      C.propertyInvalid,
-      "The assertion does not say whether it is hosted or signed.",
-    );
+    ctx.reasons.error(C.propertyInvalid, { detail: "ob2_verification" });
   }
   if (signed && !ctx.jws) {
-    ctx.reasons.error(
-      C.signatureInvalid,
-      "The assertion says it is signed, but it was not given in its signed (JWS) form.",
-    );
+    ctx.reasons.error(C.signatureInvalid, { detail: "ob2_unsigned" });
   }
   return { hosted, signed };
 }
@@ -136,30 +124,37 @@ function checkAssertionFields(assertion: JsonObject, ctx: Ob2Context, outcome: O
   const { reasons } = ctx;
   if (assertion.revoked === true) {
     const why = str(assertion.revocationReason);
-    reasons.error(C.hostedRevoked, `The issuer revoked this badge${why ? `: ${why}` : ""}.`);
+    reasons.error(C.hostedRevoked, {
+      detail: why ? "badge_why" : "badge",
+      values: why ? { why } : {},
+    });
   }
   for (const p of ["recipient", "badge", "verification", "issuedOn"]) {
-    if (assertion[p] === undefined) reasons.error(C.propertyMissing, `The assertion has no ${p}.`);
+    if (assertion[p] === undefined)
+      reasons.error(C.propertyMissing, { detail: "ob2_assertion", values: { property: p } });
   }
   const image = idOf(assertion.image);
   if (image?.startsWith("data:")) {
-    reasons.error(C.dataUriImage, "An assertion image must be a URL, not a data: URI.");
+    reasons.error(C.dataUriImage, { detail: "ob2" });
   }
   const issued = parseDate(assertion.issuedOn);
   const expires = parseDate(assertion.expires);
   outcome.issuedOn = issued ? issued.toISOString() : null;
   outcome.expires = expires ? expires.toISOString() : null;
   if (assertion.issuedOn !== undefined && !issued) {
-    reasons.error(C.propertyInvalid, "The assertion's issue date is not a valid date.");
+    reasons.error(C.propertyInvalid, { detail: "ob2_issued" });
   }
   if (issued && issued.getTime() > ctx.now.getTime()) {
-    reasons.error(C.issuedInFuture, `The badge is dated in the future (${assertion.issuedOn}).`);
+    reasons.error(C.issuedInFuture, {
+      detail: "ob2",
+      values: { date: String(assertion.issuedOn) },
+    });
   }
   if (issued && expires && expires.getTime() < issued.getTime()) {
-    reasons.error(C.expiresBeforeIssued, "The badge expires before it was issued.");
+    reasons.error(C.expiresBeforeIssued, { detail: "ob2" });
   }
   if (expires && expires.getTime() < ctx.now.getTime()) {
-    reasons.error(C.expired, `The badge expired on ${assertion.expires}.`);
+    reasons.error(C.expired, { detail: "ob2", values: { date: String(assertion.expires) } });
   }
 }
 
@@ -195,7 +190,7 @@ async function verifyAssertion(
   let assertion = input;
   const { hosted, signed } = verificationType(assertion, ctx);
   const assertionId = str(assertion.id);
-  if (!assertionId) ctx.reasons.error(C.propertyMissing, "The assertion has no id.");
+  if (!assertionId) ctx.reasons.error(C.propertyMissing, { detail: "ob2_assertion_id" });
   let servedAtId = false;
   if (hosted && assertionId) {
     const fresh = await refetchHosted(assertion, assertionId, ctx);
@@ -213,10 +208,7 @@ async function verifyAssertion(
   if (assertionId && isHttpUrl(assertionId)) outcome.credentialUrl = assertionId;
   if (servedAtId && assertionId && credlyEarner(assertionId, ctx)) {
     outcome.recipientMatch = true;
-    ctx.reasons.info(
-      C.recipientCredlyEarner,
-      "The badge is on this person's own Credly profile, served by Credly.",
-    );
+    ctx.reasons.info(C.recipientCredlyEarner, { detail: "ob2" });
   } else if (isObject(assertion.recipient)) {
     outcome.recipientMatch = ob2RecipientMatches(assertion.recipient, ctx.expectedEmails);
     reportRecipient(outcome.recipientMatch, ctx);
@@ -235,14 +227,11 @@ export function reportRecipient(
   ctx: { reasons: Reasons; expectedEmails: readonly string[] },
 ): void {
   if (match === true) {
-    ctx.reasons.info(C.recipientMatch, "The badge was awarded to this person's email address.");
+    ctx.reasons.info(C.recipientMatch, { detail: "ob2" });
   } else if (match === false) {
-    ctx.reasons.error(C.recipientMismatch, "The badge was awarded to a different person.");
+    ctx.reasons.error(C.recipientMismatch, { detail: "ob2" });
   } else if (ctx.expectedEmails.length > 0) {
-    ctx.reasons.warn(
-      C.recipientNotCheckable,
-      "The badge's recipient cannot be compared with this person's email address.",
-    );
+    ctx.reasons.warn(C.recipientNotCheckable, { detail: "ob2" });
   }
 }
 
@@ -254,22 +243,19 @@ async function refetchHosted(
 ): Promise<{ assertion: JsonObject; servedAtId: boolean }> {
   const stale = { assertion, servedAtId: false };
   if (!isHttpUrl(assertionId)) {
-    ctx.reasons.error(C.propertyInvalid, "A hosted assertion's id must be an http(s) URL.");
+    ctx.reasons.error(C.propertyInvalid, { detail: "ob2_hosted_id" });
     return stale;
   }
   if (ctx.fetchedFrom === assertionId) return { assertion, servedAtId: true };
   const got = await fetchJson(ctx.fetcher, assertionId);
   if (!got.ok) {
     if (got.status === 410) {
-      ctx.reasons.error(
-        C.hostedRevoked,
-        "The issuer revoked this badge (its URL answers 410 Gone).",
-      );
+      ctx.reasons.error(C.hostedRevoked, { detail: "gone" });
     } else {
-      ctx.reasons.warn(
-        C.hostedUnreachable,
-        `The badge's hosted copy at ${assertionId} could not be loaded (${got.message}).`,
-      );
+      ctx.reasons.warn(C.hostedUnreachable, {
+        detail: "ob2",
+        values: { url: assertionId, error: got.message },
+      });
     }
     return stale;
   }
@@ -277,7 +263,7 @@ async function refetchHosted(
   try {
     const fresh = await compact(got.json);
     if (str(fresh.id) !== assertionId) {
-      ctx.reasons.error(C.hostedMismatch, `The document at ${assertionId} is a different badge.`);
+      ctx.reasons.error(C.hostedMismatch, { detail: "ob2", values: { url: assertionId } });
       return stale;
     }
     return {
@@ -285,10 +271,10 @@ async function refetchHosted(
       servedAtId: servedFrom(got.resource, originOf(assertionId) ?? ""),
     };
   } catch (err) {
-    ctx.reasons.error(
-      C.contextInvalid,
-      `The hosted badge is not valid JSON-LD: ${errorMessage(err)}`,
-    );
+    ctx.reasons.error(C.contextInvalid, {
+      detail: "ob2_hosted",
+      values: { error: errorMessage(err) },
+    });
     return stale;
   }
 }

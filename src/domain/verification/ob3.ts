@@ -74,25 +74,22 @@ function checkContexts(doc: JsonObject, kind: Kind, reasons: Reasons): void {
   const ctx = asArray(doc["@context"]);
   const first = ctx[0];
   if (first === VC_V1) {
-    reasons.warn(
-      C.contextOutdated,
-      "The credential uses the older Verifiable Credentials 1.1 context.",
-    );
+    reasons.warn(C.contextOutdated, { detail: "vc11" });
   } else if (first !== VC_V2) {
-    reasons.error(
-      C.contextInvalid,
-      `The credential's first @context must be ${VC_V2}, not ${JSON.stringify(first ?? null)}.`,
-    );
+    reasons.error(C.contextInvalid, {
+      detail: "vc_first",
+      values: { expected: VC_V2, found: JSON.stringify(first ?? null) },
+    });
   }
   if (kind === "statusList" || kind === null) return;
   const ob = ctx.filter((c): c is string => typeof c === "string" && OB3_CONTEXT.test(c));
   if (ob.length === 0) {
-    reasons.error(C.contextInvalid, "The credential lacks the Open Badges 3.0 @context.");
+    reasons.error(C.contextInvalid, { detail: "ob3_missing" });
   } else if (!ob.includes(OB3_CURRENT)) {
-    reasons.warn(
-      C.contextOutdated,
-      `The credential uses Open Badges context ${ob[0]}, not ${OB3_CURRENT}.`,
-    );
+    reasons.warn(C.contextOutdated, {
+      detail: "ob3",
+      values: { found: String(ob[0]), expected: OB3_CURRENT },
+    });
   }
 }
 
@@ -119,14 +116,14 @@ function checkProfile(profile: unknown, label: string, reasons: Reasons): void {
 
 function checkShape(doc: JsonObject, kind: Kind, reasons: Reasons): void {
   if (doc.issuer === undefined) {
-    reasons.error(C.propertyMissing, "The credential has no issuer.");
+    reasons.error(C.propertyMissing, { detail: "vc_issuer" });
   } else if (!idOf(doc.issuer)) {
-    reasons.error(C.propertyInvalid, "The credential's issuer has no id.");
+    reasons.error(C.propertyInvalid, { detail: "vc_issuer_id" });
   }
   checkProfile(doc.issuer, "issuer", reasons);
   const subject = asArray(doc.credentialSubject)[0];
   if (!isObject(subject)) {
-    reasons.error(C.propertyMissing, "The credential has no credentialSubject.");
+    reasons.error(C.propertyMissing, { detail: "vc_subject" });
     return;
   }
   if (kind === "endorsement") {
@@ -137,7 +134,7 @@ function checkShape(doc: JsonObject, kind: Kind, reasons: Reasons): void {
     requireType(subject, "AchievementSubject", "credential subject", reasons);
     const achievement = subject.achievement;
     if (!isObject(achievement)) {
-      reasons.error(C.propertyMissing, "The credential does not say which achievement it awards.");
+      reasons.error(C.propertyMissing, { detail: "vc_achievement" });
     } else {
       requireType(achievement, "Achievement", "achievement", reasons);
       for (const rd of asArray(achievement.resultDescription)) {
@@ -159,7 +156,7 @@ async function checkJsonLd(doc: JsonObject, reasons: Reasons): Promise<void> {
   try {
     await jsonld.expand(doc, { documentLoader: offlineDocumentLoader(), safe: true, base: null });
   } catch (err) {
-    reasons.error(C.jsonLdInvalid, `The credential is not valid JSON-LD: ${errorMessage(err)}`);
+    reasons.error(C.jsonLdInvalid, { detail: "vc", values: { error: errorMessage(err) } });
   }
 }
 
@@ -238,18 +235,15 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
   const types = typesOf(doc);
   const kind = kindOf(types);
   if (!types.includes("VerifiableCredential") || kind === null) {
-    reasons.error(
-      C.typeInvalid,
-      `The credential's type (${types.join(", ") || "none"}) is not an Open Badges credential.`,
-    );
+    reasons.error(C.typeInvalid, {
+      detail: types.length > 0 ? "vc" : "vc_none",
+      values: { type: types.join(", ") },
+    });
   }
   const counted: JsonObject[] = [];
   collectEndorsements(doc, counted, 0, ENDORSEMENT_FLOOD);
   if (counted.length > ENDORSEMENT_FLOOD) {
-    reasons.error(
-      C.endorsementFlood,
-      `The credential carries more than ${ENDORSEMENT_FLOOD} endorsements, so it is not checked.`,
-    );
+    reasons.error(C.endorsementFlood, { detail: "vc", values: { count: ENDORSEMENT_FLOOD } });
     return floodOutcome(doc);
   }
   checkContexts(doc, kind, reasons);
@@ -261,20 +255,17 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
   const untilRaw = v2 ? doc.validUntil : (doc.expirationDate ?? doc.validUntil);
   const from = parseDate(fromRaw);
   const until = parseDate(untilRaw);
-  if (fromRaw !== undefined && !from)
-    reasons.error(C.propertyInvalid, "The credential's start date is invalid.");
-  if (!v2 && fromRaw === undefined)
-    reasons.error(C.propertyMissing, "The credential has no issuance date.");
-  if (untilRaw !== undefined && !until)
-    reasons.error(C.propertyInvalid, "The credential's expiry date is invalid.");
+  if (fromRaw !== undefined && !from) reasons.error(C.propertyInvalid, { detail: "vc_start" });
+  if (!v2 && fromRaw === undefined) reasons.error(C.propertyMissing, { detail: "vc_issued" });
+  if (untilRaw !== undefined && !until) reasons.error(C.propertyInvalid, { detail: "vc_expiry" });
   if (from && from.getTime() > ctx.now.getTime()) {
-    reasons.error(C.issuedInFuture, `The credential is not valid until ${String(fromRaw)}.`);
+    reasons.error(C.issuedInFuture, { detail: "vc", values: { date: String(fromRaw) } });
   }
   if (from && until && until.getTime() < from.getTime()) {
-    reasons.error(C.expiresBeforeIssued, "The credential expires before it becomes valid.");
+    reasons.error(C.expiresBeforeIssued, { detail: "vc" });
   }
   if (until && until.getTime() < ctx.now.getTime()) {
-    reasons.error(C.expired, `The credential expired on ${String(untilRaw)}.`);
+    reasons.error(C.expired, { detail: "vc", values: { date: String(untilRaw) } });
   }
 
   const issuerId = idOf(doc.issuer);
@@ -299,7 +290,7 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
   });
 
   if (asArray(doc.credentialSchema).length > 0) {
-    reasons.info(C.schemaUnchecked, "The credential's declared JSON Schemas were not checked.");
+    reasons.info(C.schemaUnchecked, { detail: "vc" });
   }
 
   // embedded endorsements are credentials too; their failures make this one fail
@@ -308,10 +299,7 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
     const endorsements: JsonObject[] = [];
     collectEndorsements(doc, endorsements, 0, MAX_ENDORSEMENTS);
     if (endorsements.length > MAX_ENDORSEMENTS) {
-      reasons.info(
-        C.endorsementSkipped,
-        `Only the first ${MAX_ENDORSEMENTS} endorsements were checked; the rest were not.`,
-      );
+      reasons.info(C.endorsementSkipped, { detail: "vc", values: { count: MAX_ENDORSEMENTS } });
     }
     for (const e of endorsements.slice(0, MAX_ENDORSEMENTS)) {
       const inner = new Reasons();
