@@ -4,7 +4,7 @@ import type { Config } from "../../src/config.ts";
 import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
 import type { Message } from "../../src/messages/model.ts";
 import type { Delivery, Destination, Messenger, SendOptions } from "../../src/ports.ts";
-import { renderMessage } from "./blocks.ts";
+import { renderMessage, type SlackMessage } from "./blocks.ts";
 import { type AdapterLogger, boltLogger } from "./logging.ts";
 
 /** Slack said to slow down; the job queue should retry after `retryAfterMs`. */
@@ -121,6 +121,7 @@ export async function uploadWithMessage(
   channel: string,
   message: Message,
   token?: string,
+  rendered: SlackMessage = renderMessage(message),
 ): Promise<Delivery> {
   const auth = token ? { token } : {};
   const files: { id: string; title: string }[] = [];
@@ -143,7 +144,6 @@ export async function uploadWithMessage(
       throw new SlackDeliveryError("files.upload", `http_${posted?.status ?? "failed"}`, false);
     files.push({ id: target.file_id, title: file.title ?? file.filename });
   }
-  const rendered = renderMessage(message);
   const done = await call("files.completeUploadExternal", () =>
     client.files.completeUploadExternal({
       ...auth,
@@ -336,6 +336,24 @@ export interface SlackMessengerOptions {
   timeoutMs?: number;
   /** Each destination's workspace token (Add to Slack); the client's own token otherwise. */
   tokens?: SlackTokenLookup;
+  /** The destination's language, for the note closing a message cut to fit; English otherwise. */
+  localeOf?: (to: Destination) => Promise<string | undefined>;
+}
+
+/** Renders for `to`, looking up its language only when the message is cut and the note needs it. */
+async function renderFor(
+  message: Message,
+  to: Destination,
+  localeOf: SlackMessengerOptions["localeOf"],
+): Promise<SlackMessage> {
+  let cut = false;
+  const rendered = renderMessage(message, () => {
+    cut = true;
+    return undefined;
+  });
+  if (!cut || !localeOf) return rendered;
+  const locale = await localeOf(to);
+  return renderMessage(message, () => locale);
 }
 
 /**
@@ -348,6 +366,7 @@ export function createSlackMessenger(
 ): Messenger {
   const dmChannels = new Map<string, string>();
   const fixedToken = client.token;
+  const localeOf = options.localeOf;
   const tokenFor: SlackTokenLookup =
     options.tokens ??
     (async () => {
@@ -377,8 +396,9 @@ export function createSlackMessenger(
   return {
     async send(to: Destination, message: Message, options?: SendOptions): Promise<Delivery> {
       const token = await tokenFor(to);
+      const rendered = await renderFor(message, to, localeOf);
       if (message.files?.length) {
-        return uploadWithMessage(client, await channelFor(to, token), message, token);
+        return uploadWithMessage(client, await channelFor(to, token), message, token, rendered);
       }
       // A Slack user id as the channel posts in the app's DM with them and answers with the DM's
       // id: one call instead of conversations.open first.
@@ -386,7 +406,7 @@ export function createSlackMessenger(
         to.kind === "user" ? (to.platformUserId ?? (await slackUserId(to.userId))) : undefined;
       const channel = to.kind === "channel" ? to.channelId : (dmChannels.get(user!) ?? user!);
       const sent = await call("chat.postMessage", () =>
-        direct({ channel, ...renderMessage(message) }, token, options?.writeBy),
+        direct({ channel, ...rendered }, token, options?.writeBy),
       );
       if (!sent.ts) throw new SlackDeliveryError("chat.postMessage", "no_ts", false);
       if (user && sent.channel?.startsWith("D")) dmChannels.set(user, sent.channel);
@@ -395,9 +415,8 @@ export function createSlackMessenger(
     async update(to: Destination, ref: string, message: Message): Promise<void> {
       const { channel, ts } = parseRef(ref);
       const token = await tokenFor(to);
-      await call("chat.update", () =>
-        client.chat.update({ token, channel, ts, ...renderMessage(message) }),
-      );
+      const rendered = await renderFor(message, to, localeOf);
+      await call("chat.update", () => client.chat.update({ token, channel, ts, ...rendered }));
     },
     // The DM's history (im:history) since a minute before `since`, looking for the key in blocks.
     async findSent(to: Destination, key: string, since: Date): Promise<Delivery | null> {

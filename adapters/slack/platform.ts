@@ -1,4 +1,6 @@
 import { platformUserIds, workspaceExternalIds } from "../../src/delivery/router.ts";
+import { destinationLocales } from "../../src/domain/users/locales.ts";
+import { resolveLocale } from "../../src/i18n/index.ts";
 import type { PlatformAdapter } from "../platform.ts";
 import { createSlackApp, isAddToSlack, isSlackConfigured, SLACK_INSTALL_PATH } from "./app.ts";
 import { SLASH_COMMAND } from "./command.ts";
@@ -34,7 +36,12 @@ export const slackPlatform: PlatformAdapter<"slack"> = {
     const messenger = createSlackMessenger(
       createMessengerClient(config, logger),
       platformUserIds(db),
-      installations ? { tokens: installationTokens(installations, workspaceExternalIds(db)) } : {},
+      {
+        ...(installations
+          ? { tokens: installationTokens(installations, workspaceExternalIds(db)) }
+          : {}),
+        localeOf: async (to) => resolveLocale(...(await destinationLocales(db, to))),
+      },
     );
     // A worker only sends.
     if (!serviceUrl) return { messenger, handlers: [], stop: async () => {} };

@@ -10,7 +10,7 @@ import {
   SlackDeliveryError,
 } from "../../adapters/slack/messenger.ts";
 import type { Message } from "../../src/messages/model.ts";
-import type { Messenger } from "../../src/ports.ts";
+import type { Destination, Messenger } from "../../src/ports.ts";
 import { startChaos } from "../checkins/harness.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { serveOnLoopback } from "../support/loopback.ts";
@@ -72,10 +72,8 @@ function slowSlack(ms: number): { handler: RequestListener; received: () => numb
 let fake: FakeSlack;
 let messenger: Messenger;
 
-beforeAll(async () => {
-  fake = await startFakeSlack();
-  fake.addUser({ id: "U0BOB", name: "bob" });
-  const client = createMessengerClient(
+const client = () =>
+  createMessengerClient(
     {
       logLevel: "error",
       slack: {
@@ -87,7 +85,11 @@ beforeAll(async () => {
     },
     recordingLogger([]),
   );
-  messenger = createSlackMessenger(client, async (id) => {
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  fake.addUser({ id: "U0BOB", name: "bob" });
+  messenger = createSlackMessenger(client(), async (id) => {
     const slackId = slackIds.get(id);
     if (!slackId) throw new Error(`no Slack id for user ${id}`);
     return slackId;
@@ -168,6 +170,30 @@ describe("Slack messenger", () => {
     );
     expect(fake.calls.map((c) => c.method)).toEqual(["chat.postMessage"]);
     expect(sent.ref.startsWith("C0TEAM:")).toBe(true);
+  });
+
+  it("closes a cut message in the destination's language, asking for it only then", async () => {
+    const asked: Destination[] = [];
+    const speaking = createSlackMessenger(client(), async () => "U0BOB", {
+      localeOf: async (to) => {
+        asked.push(to);
+        return "de";
+      },
+    });
+    const to = { kind: "channel", workspaceId: 1, channelId: "C0TEAM" } as const;
+    await speaking.send(to, nudge);
+    expect(asked).toEqual([]);
+    const long: Message = { summary: "s", blocks: Array(60).fill({ type: "divider" }) };
+    await speaking.send(to, long);
+    await speaking.update(to, "C0TEAM:1700000000.000009", long);
+    expect(asked).toEqual([to, to]);
+    for (const call of [
+      ...fake.callsTo("chat.postMessage").slice(1),
+      ...fake.callsTo("chat.update"),
+    ])
+      expect(JSON.stringify((call.body.blocks as unknown[]).at(-1))).toContain(
+        "…und 11 weitere Einträge werden hier nicht angezeigt.",
+      );
   });
 
   it("updates a sent message by its ref", async () => {
