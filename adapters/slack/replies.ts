@@ -51,8 +51,10 @@ export async function sendDirect(
   const opened = await client.conversations.open({ users: userId });
   const channel = opened.channel?.id;
   if (!channel) throw new Error("conversations.open returned no channel");
-  if (message.files?.length) return uploadWithMessage(client, channel, message);
-  return client.chat.postMessage({ channel, ...renderMessage(message, locale) });
+  const rendered = renderMessage(message, locale);
+  if (message.files?.length)
+    return uploadWithMessage(client, channel, message, undefined, rendered);
+  return client.chat.postMessage({ channel, ...rendered });
 }
 
 function filesSentMessage(locale?: string): Message {
@@ -94,7 +96,8 @@ async function sendPublic(ctx: ReplyContext, message: Message): Promise<void> {
   }
   const rendered = renderMessage(message, ctx.locale);
   try {
-    if (message.files?.length) await uploadWithMessage(ctx.client, ctx.channelId, message);
+    if (message.files?.length)
+      await uploadWithMessage(ctx.client, ctx.channelId, message, undefined, rendered);
     else await ctx.client.chat.postMessage({ channel: ctx.channelId, ...rendered });
   } catch (error) {
     // A slash command works in channels the bot was never invited to; its response_url can

@@ -9,6 +9,7 @@ import {
   RateLimitedError,
   SlackDeliveryError,
 } from "../../adapters/slack/messenger.ts";
+import { sendDirect } from "../../adapters/slack/replies.ts";
 import type { Message } from "../../src/messages/model.ts";
 import type { Destination, Messenger } from "../../src/ports.ts";
 import { startChaos } from "../checkins/harness.ts";
@@ -194,6 +195,19 @@ describe("Slack messenger", () => {
       expect(JSON.stringify((call.body.blocks as unknown[]).at(-1))).toContain(
         "…und 11 weitere Einträge werden hier nicht angezeigt.",
       );
+  });
+
+  it("closes a cut reply in the person's language, with files or without", async () => {
+    const blocks: Message["blocks"] = Array(60).fill({ type: "divider" });
+    const file = { filename: "plan.csv", contentType: "text/csv", data: new Uint8Array(4) };
+    await sendDirect(client(), "U0BOB", { summary: "s", blocks }, () => "de");
+    await sendDirect(client(), "U0BOB", { summary: "s", blocks, files: [file] }, () => "de");
+    const sent = [
+      fake.callsTo("chat.postMessage")[0],
+      fake.callsTo("files.completeUploadExternal")[0],
+    ];
+    for (const call of sent)
+      expect(JSON.stringify(call?.body)).toContain("…und 11 weitere Einträge");
   });
 
   it("updates a sent message by its ref", async () => {
