@@ -178,6 +178,12 @@ describe("badge check messages", () => {
       found: "https://example.test/context",
       property: "recipient",
       date: "2020-01-01T00:00:00Z",
+      node: "badge_class",
+      id: "https://example.test/other",
+      host: "elsewhere.example.test",
+      allowed: "badges.example.test",
+      alg: "HS256",
+      owner: "https://owner.example.test",
     };
     const reasons = Object.keys(CATALOGUES.en!)
       .filter((key) => key.startsWith("verify.reason."))
@@ -187,7 +193,7 @@ describe("badge check messages", () => {
         const detail = name.slice(name.lastIndexOf(".") + 1);
         return (["error", "warning"] as const).map((s) => reasonOf(code, s, { detail, values }));
       });
-    expect(reasons.length).toBeGreaterThanOrEqual(150);
+    expect(reasons.length).toBeGreaterThanOrEqual(210);
     const data = [...DATA, ...Object.values(values).map(String), "January 1, 2020"];
     const r = record(L);
     const messages = [

@@ -75,26 +75,23 @@ export function checkHostedPolicy(assertionId: string, issuer: JsonObject, ctx: 
     const issuerId = str(issuer.id);
     const host = issuerId && isHttpUrl(issuerId) ? hostOf(issuerId) : null;
     if (!host) {
-      ctx.reasons.warn(
-        C.verificationPolicyUncheckable,
-        "The issuer's id is not a web address, so the badge's hosting domain cannot be checked.",
-      );
+      ctx.reasons.warn(C.verificationPolicyUncheckable, { detail: "ob2" });
       return;
     }
     origins = [host];
   }
   const host = hostOf(assertionId);
   if (origins.length > 0 && (!host || !origins.some((o) => o.toLowerCase() === host))) {
-    ctx.reasons.error(
-      C.verificationPolicy,
-      `The badge is hosted on ${host ?? "?"}, which its issuer does not allow (${origins.join(", ")}).`,
-    );
+    ctx.reasons.error(C.verificationPolicy, {
+      detail: "ob2_origin",
+      values: { host: host ?? "?", allowed: origins.join(", ") },
+    });
   }
   if (startsWith.length > 0 && !startsWith.some((p) => assertionId.startsWith(p))) {
-    ctx.reasons.error(
-      C.verificationPolicy,
-      `The badge's URL does not start with any prefix its issuer allows (${startsWith.join(", ")}).`,
-    );
+    ctx.reasons.error(C.verificationPolicy, {
+      detail: "ob2_prefix",
+      values: { allowed: startsWith.join(", ") },
+    });
   }
 }
 
@@ -111,11 +108,14 @@ export async function checkSigned(
   try {
     alg = decodeProtectedHeader(jws).alg;
   } catch {
-    reasons.error(C.signatureInvalid, "The signed badge's header cannot be read.");
+    reasons.error(C.signatureInvalid, { detail: "ob2_header" });
     return;
   }
   if (alg !== "RS256") {
-    reasons.error(C.signatureInvalid, `Signed OB 2.0 badges use RS256, not ${alg ?? "nothing"}.`);
+    reasons.error(C.signatureInvalid, {
+      detail: alg ? "ob2_alg" : "ob2_no_alg",
+      values: alg ? { alg } : {},
+    });
     return;
   }
   const verification = isObject(assertion.verification) ? assertion.verification : {};
@@ -125,33 +125,30 @@ export async function checkSigned(
     .filter((k): k is string => !!k);
   const keyUrl = creator ?? (issuerKeys.length === 1 ? issuerKeys[0] : null);
   if (!keyUrl) {
-    reasons.error(C.keyUnresolvable, "The signed badge does not say which key signed it.");
+    reasons.error(C.keyUnresolvable, { detail: "ob2_unnamed" });
     return;
   }
   if (!issuerKeys.includes(keyUrl)) {
-    reasons.error(C.keyNotAuthorized, `The signing key ${keyUrl} is not one of the issuer's keys.`);
+    reasons.error(C.keyNotAuthorized, { detail: "ob2_foreign", values: { url: keyUrl } });
     return;
   }
   const got = await fetchJson(ctx.fetcher, keyUrl);
   if (!got.ok || !isObject(got.json) || typeof got.json.publicKeyPem !== "string") {
-    reasons.error(C.keyUnresolvable, `The signing key ${keyUrl} could not be loaded.`);
+    reasons.error(C.keyUnresolvable, { detail: "ob2_unloaded", values: { url: keyUrl } });
     return;
   }
   const owner = idOf(got.json.owner);
   if (owner && owner !== str(issuer.id)) {
-    reasons.error(C.keyNotAuthorized, `The signing key belongs to ${owner}, not the issuer.`);
+    reasons.error(C.keyNotAuthorized, { detail: "ob2_owner", values: { owner } });
     return;
   }
   try {
     const key = await importSPKI(got.json.publicKeyPem, "RS256");
     await compactVerify(jws, key, { algorithms: ["RS256"] });
-    reasons.info(C.signatureValid, "The badge's signature is valid.");
+    reasons.info(C.signatureValid, { detail: "ob2" });
     bindSigningKey(keyUrl, owner, got.resource, loaded, ctx);
   } catch (err) {
-    reasons.error(
-      C.signatureInvalid,
-      `The badge's signature does not verify: ${errorMessage(err)}`,
-    );
+    reasons.error(C.signatureInvalid, { detail: "ob2", values: { error: errorMessage(err) } });
     return;
   }
 
@@ -159,7 +156,7 @@ export async function checkSigned(
   if (!listUrl) return;
   const list = await fetchJson(ctx.fetcher, listUrl);
   if (!list.ok || !isObject(list.json)) {
-    reasons.warn(C.revocationListUnreachable, `The issuer's revocation list could not be loaded.`);
+    reasons.warn(C.revocationListUnreachable, { detail: "ob2" });
     return;
   }
   const revoked = asArray(list.json.revokedAssertions ?? list.json.revoked);
@@ -169,7 +166,10 @@ export async function checkSigned(
       typeof entry === "string" ? entry : isObject(entry) ? (idOf(entry) ?? str(entry.uid)) : null;
     if (id && ids.has(id)) {
       const why = isObject(entry) ? str(entry.revocationReason) : null;
-      reasons.error(C.hostedRevoked, `The issuer revoked this badge${why ? `: ${why}` : ""}.`);
+      reasons.error(C.hostedRevoked, {
+        detail: why ? "badge_why" : "badge",
+        values: why ? { why } : {},
+      });
       return;
     }
   }

@@ -23,7 +23,10 @@ export async function checkExtensions(
   try {
     withExtensions = await compact(original, [OB2_CONTEXT, ...extensionContexts]);
   } catch (err) {
-    ctx.reasons.error(C.extensionInvalid, `An extension cannot be processed: ${errorMessage(err)}`);
+    ctx.reasons.error(C.extensionInvalid, {
+      detail: "unprocessable",
+      values: { error: errorMessage(err) },
+    });
     return;
   }
   const nodes: JsonObject[] = [];
@@ -43,17 +46,14 @@ export async function checkExtensions(
     const nodeTypes = typesOf(local);
     const matching = validations.filter((v) => nodeTypes.some((t) => sameClass(t, v.type)));
     if (matching.length === 0 && validations.length === 0) {
-      ctx.reasons.info(C.extensionUnchecked, "An extension has no schema to check it against.");
+      ctx.reasons.info(C.extensionUnchecked, { detail: "no_schema" });
       continue;
     }
     // a node whose type matches no declared validation is held to all in-scope schemas
     for (const v of matching.length > 0 ? matching : validations) {
       const schema = await fetchJson(ctx.fetcher, v.schema);
       if (!schema.ok || !isObject(schema.json)) {
-        ctx.reasons.warn(
-          C.extensionUnchecked,
-          `The extension schema ${v.schema} could not be loaded.`,
-        );
+        ctx.reasons.warn(C.extensionUnchecked, { detail: "schema", values: { url: v.schema } });
         continue;
       }
       const { $schema: _ignored, ...body } = schema.json;
@@ -63,16 +63,16 @@ export async function checkExtensions(
         const validate = ajv.compile(body);
         if (!validate(local)) {
           const first = validate.errors?.[0];
-          ctx.reasons.error(
-            C.extensionInvalid,
-            `An extension does not match its schema: ${first?.instancePath || "/"} ${first?.message ?? ""}`.trim(),
-          );
+          ctx.reasons.error(C.extensionInvalid, {
+            detail: "schema",
+            values: { error: `${first?.instancePath || "/"} ${first?.message ?? ""}`.trim() },
+          });
         }
       } catch (err) {
-        ctx.reasons.warn(
-          C.extensionUnchecked,
-          `The extension schema is unusable: ${errorMessage(err)}`,
-        );
+        ctx.reasons.warn(C.extensionUnchecked, {
+          detail: "schema_unusable",
+          values: { error: errorMessage(err) },
+        });
       }
     }
   }

@@ -76,15 +76,18 @@ function isAbsoluteIri(v: string): boolean {
 }
 
 /** Type must be present and every entry a known OB class or an absolute IRI. */
-export function checkTypes(node: JsonObject, label: string, reasons: Reasons): string[] {
+/** Which 2.0 node a reason is about; the catalogue words it. */
+export type Ob2Node = "document" | "issuer" | "badge_class";
+
+export function checkTypes(node: JsonObject, label: Ob2Node, reasons: Reasons): string[] {
   const types = typesOf(node);
   if (types.length === 0) {
-    reasons.error(C.typeInvalid, `The ${label} has no type.`);
+    reasons.error(C.typeInvalid, { detail: "ob2_none", values: { node: label } });
     return types;
   }
   for (const t of types) {
     if (!OB2_CLASSES.has(t) && !isAbsoluteIri(t)) {
-      reasons.error(C.typeInvalid, `The ${label} has an unknown type "${t}".`);
+      reasons.error(C.typeInvalid, { detail: "ob2_unknown", values: { node: label, type: t } });
     }
   }
   return types;
@@ -106,23 +109,28 @@ export interface Loaded {
 /** Loads a node given by IRI (fetched) or embedded (already compacted). */
 export async function loadNode(
   ref: unknown,
-  label: string,
+  label: Ob2Node,
   ctx: Ob2Context,
 ): Promise<Loaded | null> {
   if (isObject(ref)) return { node: ref, url: null, servedFromId: false };
   if (typeof ref !== "string") {
-    ctx.reasons.error(C.propertyMissing, `The ${label} is missing.`);
+    ctx.reasons.error(C.propertyMissing, { detail: "ob2_node", values: { node: label } });
     return null;
   }
   if (!isHttpUrl(ref)) {
-    ctx.reasons.error(C.propertyInvalid, `The ${label} ${ref} cannot be fetched.`);
+    ctx.reasons.error(C.propertyInvalid, {
+      detail: "ob2_node_url",
+      values: { node: label, url: ref },
+    });
     return null;
   }
   const got = await fetchJson(ctx.fetcher, ref);
   if (!got.ok || !isObject(got.json)) {
     ctx.reasons.error(
       C.fetchFailed,
-      `The ${label} ${ref} could not be loaded (${got.ok ? "not a JSON object" : got.message}).`,
+      got.ok
+        ? { detail: "ob2_node_not_object", values: { node: label, url: ref } }
+        : { detail: "ob2_node", values: { node: label, url: ref, error: got.message } },
     );
     return null;
   }
@@ -130,15 +138,15 @@ export async function loadNode(
   try {
     node = await compact(got.json);
   } catch (err) {
-    ctx.reasons.error(
-      C.contextInvalid,
-      `The ${label} ${ref} is not valid JSON-LD: ${errorMessage(err)}`,
-    );
+    ctx.reasons.error(C.contextInvalid, {
+      detail: "ob2_node",
+      values: { node: label, url: ref, error: errorMessage(err) },
+    });
     return null;
   }
   const id = str(node.id);
   if (id && id !== ref) {
-    ctx.reasons.warn(C.idMismatch, `The ${label} fetched from ${ref} says its id is ${id}.`);
+    ctx.reasons.warn(C.idMismatch, { detail: "ob2", values: { node: label, url: ref, id } });
   }
   const servedFromId = id === ref && servedFrom(got.resource, originOf(ref) ?? "");
   return { node, url: ref, servedFromId };
@@ -147,23 +155,20 @@ export async function loadNode(
 export function checkIssuerNode(issuer: JsonObject, ctx: Ob2Context): void {
   const types = checkTypes(issuer, "issuer", ctx.reasons);
   if (types.length > 0 && !types.some((t) => t === "Issuer" || t === "Profile")) {
-    ctx.reasons.error(
-      C.typeInvalid,
-      `The issuer's type is ${types.join(", ")}, not Issuer or Profile.`,
-    );
+    ctx.reasons.error(C.typeInvalid, { detail: "ob2_issuer", values: { type: types.join(", ") } });
   }
-  if (!str(issuer.id)) ctx.reasons.error(C.propertyMissing, "The issuer has no id.");
-  if (!str(issuer.name)) ctx.reasons.error(C.propertyMissing, "The issuer has no name.");
+  if (!str(issuer.id)) ctx.reasons.error(C.propertyMissing, { detail: "ob2_issuer_id" });
+  if (!str(issuer.name)) ctx.reasons.error(C.propertyMissing, { detail: "ob2_issuer_name" });
 }
 
 export function checkBadgeNode(badge: JsonObject, ctx: Ob2Context): void {
-  const types = checkTypes(badge, "badge class", ctx.reasons);
+  const types = checkTypes(badge, "badge_class", ctx.reasons);
   if (types.length > 0 && !types.includes("BadgeClass")) {
-    ctx.reasons.error(C.typeInvalid, `The badge's type is ${types.join(", ")}, not BadgeClass.`);
+    ctx.reasons.error(C.typeInvalid, { detail: "ob2_badge", values: { type: types.join(", ") } });
   }
   for (const p of ["id", "name", "description", "criteria", "issuer"]) {
     if (badge[p] === undefined)
-      ctx.reasons.error(C.propertyMissing, `The badge class has no ${p}.`);
+      ctx.reasons.error(C.propertyMissing, { detail: "ob2_badge", values: { property: p } });
   }
 }
 

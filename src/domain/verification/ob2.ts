@@ -164,7 +164,7 @@ async function loadBadgeAndIssuer(
   ctx: Ob2Context,
   outcome: Ob2Outcome,
 ): Promise<Loaded | null> {
-  const badge = await loadNode(assertion.badge, "badge class", ctx);
+  const badge = await loadNode(assertion.badge, "badge_class", ctx);
   let issuer: Loaded | null = null;
   if (badge) {
     checkBadgeNode(badge.node, ctx);
