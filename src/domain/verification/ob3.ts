@@ -270,15 +270,7 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
 
   const issuerId = idOf(doc.issuer);
   if (!ctx.jwtSecured || doc.proof !== undefined) {
-    await verifyEmbeddedProofs(
-      doc,
-      issuerId,
-      ctx.fetcher,
-      ctx.now,
-      reasons,
-      "credential",
-      ctx.trust,
-    );
+    await verifyEmbeddedProofs(doc, issuerId, ctx.fetcher, ctx.now, reasons, ctx.trust);
   }
 
   await checkCredentialStatus(doc, {

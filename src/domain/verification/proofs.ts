@@ -60,24 +60,23 @@ export async function verifyEmbeddedProofs(
   fetcher: Fetcher,
   now: Date,
   reasons: Reasons,
-  label = "credential",
   trust?: TrustEvidence,
 ): Promise<ProofCheck> {
   const proofs = asArray(credential.proof);
   if (proofs.length === 0) {
-    reasons.error(C.proofMissing, `The ${label} has no proof, so its origin cannot be checked.`);
+    reasons.error(C.proofMissing, { detail: "vc" });
     return { verified: false };
   }
   let verified = 0;
   for (const proof of proofs) {
     if (!isObject(proof)) {
-      reasons.error(C.proofUnsupported, `The ${label} has a malformed proof.`);
+      reasons.error(C.proofUnsupported, { detail: "malformed" });
       continue;
     }
     const chosen = suiteFor(proof, credential);
     const desc = `${str(proof.type) ?? "?"}${proof.cryptosuite ? ` (${String(proof.cryptosuite)})` : ""}`;
     if (!chosen) {
-      reasons.error(C.proofUnsupported, `The ${label} has an unsupported proof type ${desc}.`);
+      reasons.error(C.proofUnsupported, { detail: "type", values: { proof: desc } });
       continue;
     }
     const methodId =
@@ -87,12 +86,12 @@ export async function verifyEmbeddedProofs(
           ? str(proof.verificationMethod.id)
           : null;
     if (!methodId) {
-      reasons.error(C.keyUnresolvable, `The ${label}'s proof names no verification method.`);
+      reasons.error(C.keyUnresolvable, { detail: "no_method" });
       continue;
     }
     const resolved = await resolveVerificationMethod(methodId, issuerId, fetcher);
     if (!resolved.ok) {
-      reasons.error(C.keyUnresolvable, `The ${label}'s signing key: ${resolved.message}.`);
+      reasons.error(C.keyUnresolvable, `The credential's signing key: ${resolved.message}.`);
       continue;
     }
     let method = resolved.value.method;
@@ -116,19 +115,19 @@ export async function verifyEmbeddedProofs(
         if (binding.bound) trust?.bound(`The issuer publishes the key ${methodId}.`);
         else trust?.unbound(binding.code, binding.message);
         if (chosen.legacy) {
-          reasons.warn(C.proofLegacy, `The ${label} uses the pre-standard cryptosuite ${desc}.`);
+          reasons.warn(C.proofLegacy, { detail: "suite", values: { proof: desc } });
         }
       } else {
-        reasons.error(
-          C.signatureInvalid,
-          `The ${label}'s ${desc} signature does not verify: ${describeFailure(result)}.`,
-        );
+        reasons.error(C.signatureInvalid, {
+          detail: "proof",
+          values: { proof: desc, error: describeFailure(result) },
+        });
       }
     } catch (err) {
-      reasons.error(
-        C.signatureInvalid,
-        `The ${label}'s ${desc} signature could not be checked: ${errorMessage(err)}.`,
-      );
+      reasons.error(C.signatureInvalid, {
+        detail: "proof_unchecked",
+        values: { proof: desc, error: errorMessage(err) },
+      });
     }
   }
   return { verified: verified > 0 && verified === proofs.length };

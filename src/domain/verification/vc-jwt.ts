@@ -162,19 +162,19 @@ export async function verifyVcJwt(
   const { header, payload, credential } = decoded;
   const alg = str(header.alg);
   if (!alg || !ALGORITHMS.includes(alg)) {
-    reasons.error(C.proofUnsupported, `The JWT algorithm ${alg ?? "(none)"} is not accepted.`);
+    reasons.error(C.proofUnsupported, {
+      detail: alg ? "jwt_alg" : "jwt_no_alg",
+      values: alg ? { alg } : {},
+    });
     return;
   }
   const issuerId = idOf(credential.issuer);
   if (payload.iss !== undefined && issuerId && payload.iss !== issuerId) {
-    reasons.error(
-      C.jwtClaimMismatch,
-      `The JWT issuer ${payload.iss} is not the credential's issuer.`,
-    );
+    reasons.error(C.jwtClaimMismatch, { detail: "iss", values: { iss: String(payload.iss) } });
   }
   const credentialId = str(credential.id);
   if (payload.jti !== undefined && credentialId && payload.jti !== credentialId) {
-    reasons.error(C.jwtClaimMismatch, "The JWT id (jti) is not the credential's id.");
+    reasons.error(C.jwtClaimMismatch, { detail: "jti" });
   }
   const key = await findKey(header, str(payload.iss) ?? issuerId, fetcher);
   if ("error" in key) {
@@ -184,16 +184,16 @@ export async function verifyVcJwt(
   try {
     const cryptoKey = await importJWK(key.jwk, alg);
     await jwtVerify(jwt, cryptoKey, { algorithms: [alg], currentDate: now });
-    reasons.info(C.signatureValid, "The credential's signature is valid.");
+    reasons.info(C.signatureValid, { detail: "jwt" });
     if (key.binding.bound) trust?.bound("The issuer publishes the JWT's signing key.");
     else trust?.unbound(key.binding.code, key.binding.message);
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {
-      reasons.error(C.expired, "The credential's JWT has expired.");
+      reasons.error(C.expired, { detail: "jwt" });
     } else if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "nbf") {
-      reasons.error(C.issuedInFuture, "The credential's JWT is not valid yet.");
+      reasons.error(C.issuedInFuture, { detail: "jwt" });
     } else {
-      reasons.error(C.signatureInvalid, `The JWT signature does not verify: ${errorMessage(err)}`);
+      reasons.error(C.signatureInvalid, { detail: "jwt", values: { error: errorMessage(err) } });
     }
   }
 }
