@@ -198,6 +198,7 @@ function reasonText(reason: Reason, timeZone: string, t: Translator): string {
   const values = { ...reason.values };
   // a date the badge gives is shown as a day in the owner's language and zone
   if (typeof values.date === "string") values.date = day(values.date, timeZone, t);
+  if (reason.cause) values.why = reasonText(reason.cause, timeZone, t);
   return t.lookup(reasonKey(reason.code, reason.detail), values) ?? reason.message;
 }
 

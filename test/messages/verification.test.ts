@@ -195,7 +195,7 @@ describe("badge check messages", () => {
         const detail = name.slice(name.lastIndexOf(".") + 1);
         return (["error", "warning"] as const).map((s) => reasonOf(code, s, { detail, values }));
       });
-    expect(reasons.length).toBeGreaterThanOrEqual(240);
+    expect(reasons.length).toBeGreaterThanOrEqual(250);
     const data = [...DATA, ...Object.values(values).map(String), "January 1, 2020"];
     const r = record(L);
     const messages = [
@@ -213,6 +213,11 @@ describe("badge check messages", () => {
       reasonOf("revoked", "error", {
         detail: "credential_why",
         values: { why: "Issued in error" },
+      }),
+      reasonOf("endorsement.invalid", "error", {
+        detail: "vc",
+        values: { id: "urn:uuid:1" },
+        cause: reasonOf("time.expired", "error", { detail: "jwt" }),
       }),
       reasonOf("time.expired", "error", {
         detail: "ob2",
@@ -235,6 +240,10 @@ describe("badge check messages", () => {
       "Die Statusliste https://lists.example.test/1 konnte nicht geladen werden.",
     );
     expect(text).toContain("Das Badge ist am 1. Januar 2020 abgelaufen.");
+    // an endorsement's own failure is worded inside its reason, in German too
+    expect(text).toContain(
+      "Eine Empfehlung (urn:uuid:1) ist ungültig: Das JWT des Nachweises ist abgelaufen.",
+    );
     expect(text).not.toContain("could not be loaded");
   });
 

@@ -93,24 +93,38 @@ function checkContexts(doc: JsonObject, kind: Kind, reasons: Reasons): void {
   }
 }
 
-function requireType(node: unknown, expected: string, label: string, reasons: Reasons): void {
+/** Which 3.0 node a type reason is about; the catalogue words it. */
+type Ob3Node =
+  | `${"issuer" | "creator" | "source"}${"" | "_parent" | "_identifier"}`
+  | "subject"
+  | "achievement"
+  | "result_description"
+  | "result"
+  | "identifier"
+  | "evidence";
+
+function requireType(node: unknown, expected: string, label: Ob3Node, reasons: Reasons): void {
   if (!isObject(node)) return;
   const types = typesOf(node);
   if (!types.includes(expected)) {
-    reasons.error(
-      C.typeInvalid,
-      `The ${label} type is ${types.join(", ") || "missing"}, not ${expected}.`,
-    );
+    reasons.error(C.typeInvalid, {
+      detail: types.length > 0 ? "vc_node" : "vc_node_none",
+      values: { node: label, type: types.join(", "), expected },
+    });
   }
 }
 
-function checkProfile(profile: unknown, label: string, reasons: Reasons): void {
+function checkProfile(
+  profile: unknown,
+  label: "issuer" | "creator" | "source",
+  reasons: Reasons,
+): void {
   if (!isObject(profile)) return;
   requireType(profile, "Profile", label, reasons);
   if (profile.parentOrg !== undefined)
-    requireType(profile.parentOrg, "Profile", `${label}'s parent organisation`, reasons);
+    requireType(profile.parentOrg, "Profile", `${label}_parent`, reasons);
   for (const o of asArray(profile.otherIdentifier)) {
-    requireType(o, "IdentifierEntry", `${label}'s other identifier`, reasons);
+    requireType(o, "IdentifierEntry", `${label}_identifier`, reasons);
   }
 }
 
@@ -127,25 +141,24 @@ function checkShape(doc: JsonObject, kind: Kind, reasons: Reasons): void {
     return;
   }
   if (kind === "endorsement") {
-    requireType(subject, "EndorsementSubject", "credential subject", reasons);
+    requireType(subject, "EndorsementSubject", "subject", reasons);
   } else if (kind === "statusList") {
-    requireType(subject, "BitstringStatusList", "credential subject", reasons);
+    requireType(subject, "BitstringStatusList", "subject", reasons);
   } else if (kind === "achievement") {
-    requireType(subject, "AchievementSubject", "credential subject", reasons);
+    requireType(subject, "AchievementSubject", "subject", reasons);
     const achievement = subject.achievement;
     if (!isObject(achievement)) {
       reasons.error(C.propertyMissing, { detail: "vc_achievement" });
     } else {
       requireType(achievement, "Achievement", "achievement", reasons);
       for (const rd of asArray(achievement.resultDescription)) {
-        requireType(rd, "ResultDescription", "achievement's result description", reasons);
+        requireType(rd, "ResultDescription", "result_description", reasons);
       }
-      if (achievement.creator !== undefined)
-        checkProfile(achievement.creator, "achievement creator", reasons);
+      if (achievement.creator !== undefined) checkProfile(achievement.creator, "creator", reasons);
     }
     for (const r of asArray(subject.result)) requireType(r, "Result", "result", reasons);
     for (const i of asArray(subject.identifier))
-      requireType(i, "IdentityObject", "recipient identifier", reasons);
+      requireType(i, "IdentityObject", "identifier", reasons);
     if (subject.source !== undefined) checkProfile(subject.source, "source", reasons);
   }
   for (const e of asArray(doc.evidence)) requireType(e, "Evidence", "evidence", reasons);
@@ -304,10 +317,12 @@ export async function verifyOb3(doc: JsonObject, ctx: Ob3Context): Promise<Ob3Ou
         trust: undefined,
       });
       for (const r of inner.list.filter((x) => x.severity === "error")) {
-        reasons.error(
-          C.endorsementInvalid,
-          `An endorsement (${str(e.id) ?? "no id"}) is invalid: ${r.message}`,
-        );
+        const id = str(e.id);
+        reasons.error(C.endorsementInvalid, {
+          detail: id ? "vc" : "vc_no_id",
+          values: id ? { id } : {},
+          cause: r,
+        });
       }
     }
   }

@@ -65,6 +65,8 @@ export type ReasonCode = (typeof REASON_CODES)[keyof typeof REASON_CODES];
 export interface ReasonText {
   detail: string;
   values?: ReasonValues;
+  /** The reason behind this one (an endorsement's own failure), worded as its `why`. */
+  cause?: Reason;
 }
 
 /** The catalogue key a reason is worded by. */
@@ -74,9 +76,11 @@ export const reasonKey = (code: string, detail: string): string =>
 /** A reason with its wording in the catalogue; `message` is its English, for the CLI and logs. */
 export function reasonOf(code: string, severity: Severity, text: ReasonText): Reason {
   const values = text.values ?? {};
-  const message = translator("en").lookup(reasonKey(code, text.detail), values);
+  const said = text.cause ? { ...values, why: text.cause.message } : values;
+  const message = translator("en").lookup(reasonKey(code, text.detail), said);
   if (message === undefined) throw new Error(`no wording for reason ${code}.${text.detail}`);
-  return { code, severity, message, detail: text.detail, values };
+  const reason: Reason = { code, severity, message, detail: text.detail, values };
+  return text.cause ? { ...reason, cause: text.cause } : reason;
 }
 
 type Said = string | ReasonText;

@@ -17,6 +17,8 @@ export interface Reason {
   /** Which wording of the code: the catalogue's `verify.reason.<code>.<detail>`. */
   detail?: string;
   values?: ReasonValues;
+  /** The reason behind this one, worded into it as `why`. */
+  cause?: Reason;
 }
 
 export interface IssuerInfo {
