@@ -1,8 +1,9 @@
 import { decode as base58Decode } from "base58-universal";
 import { fetchJson } from "./fetch-json.ts";
 import { asArray, isObject, type JsonObject, str } from "./json.ts";
+import { REASON_CODES, reasonOf } from "./reasons.ts";
 import { originOf, servedFrom, TRUST_CODES as T, type TrustCode } from "./trust.ts";
-import type { Fetcher } from "./types.ts";
+import type { Fetcher, Reason, ReasonValues } from "./types.ts";
 
 export const MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1";
 export const ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1";
@@ -41,7 +42,8 @@ const unbound = (message: string, code: TrustCode = T.keyUnbound): KeyBinding =>
   message,
 });
 
-export type MethodResolution = { ok: true; value: ResolvedMethod } | { ok: false; message: string };
+/** Why a key could not be resolved: a `key.unresolvable` reason worded as a clause. */
+export type MethodResolution = { ok: true; value: ResolvedMethod } | { ok: false; cause: Reason };
 
 function multikeyMethod(
   id: string,
@@ -62,8 +64,13 @@ function multikeyMethod(
   };
 }
 
-function fail(message: string): MethodResolution {
-  return { ok: false, message };
+/** A key that cannot be resolved, and why (`verify.reason.key.unresolvable.<detail>`). */
+export function keyFailure(detail: string, values: ReasonValues = {}): Reason {
+  return reasonOf(REASON_CODES.keyUnresolvable, "error", { detail, values });
+}
+
+function fail(detail: string, values: ReasonValues = {}): MethodResolution {
+  return { ok: false, cause: keyFailure(detail, values) };
 }
 
 /** did:web:host[:path] -> https://host/.well-known/did.json or https://host/path/did.json */
@@ -127,7 +134,7 @@ export async function resolveVerificationMethod(
   fetcher: Fetcher,
 ): Promise<MethodResolution> {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(methodId)?.[1]?.toLowerCase();
-  if (!scheme) return fail(`verification method "${methodId}" is not a URI`);
+  if (!scheme) return fail("not_uri", { id: methodId });
 
   const hash = methodId.indexOf("#");
   const fragment = hash >= 0 ? methodId.slice(hash + 1) : "";
@@ -137,15 +144,15 @@ export async function resolveVerificationMethod(
     const method = /^did:([a-z0-9]+):/.exec(base)?.[1];
     if (method === "key") {
       const key = base.slice("did:key:".length);
-      if (!multikeyAlgorithm(key)) return fail(`did:key "${base}" does not hold a supported key`);
-      if (fragment && fragment !== key) return fail(`did:key fragment does not match its key`);
+      if (!multikeyAlgorithm(key)) return fail("did_key_unsupported", { id: base });
+      if (fragment && fragment !== key) return fail("did_key_fragment");
       const binding =
         base === issuerId ? BOUND : unbound(`The badge is signed by ${base}, not by its issuer.`);
       return { ok: true, value: multikeyMethod(methodId, base, key, binding) };
     }
     if (method === "web") {
       const url = didWebUrl(base);
-      if (!url) return fail(`"${base}" is not a valid did:web`);
+      if (!url) return fail("did_web_invalid", { id: base });
       const got = await fetchJson(fetcher, url);
       if (!got.ok || !isObject(got.json)) {
         // the fragment may still carry the key itself
@@ -155,16 +162,16 @@ export async function resolveVerificationMethod(
           );
           return { ok: true, value: multikeyMethod(methodId, base, fragment, binding) };
         }
-        return fail(
-          `DID document ${url} could not be loaded (${got.ok ? "not JSON" : got.message})`,
-        );
+        return got.ok
+          ? fail("did_doc_not_json", { url })
+          : fail("did_doc_unloaded", { url, error: got.message });
       }
       const doc = got.json;
-      if (str(doc.id) !== base) return fail(`DID document id does not match ${base}`);
+      if (str(doc.id) !== base) return fail("did_doc_id", { id: base });
       const entry = findMethodInDocument(doc, methodId);
-      if (!entry) return fail(`${methodId} is not in the DID document`);
+      if (!entry) return fail("not_in_did_doc", { id: methodId });
       if (!authorises(doc, methodId)) {
-        return fail(`${methodId} is not an assertionMethod of ${base}`);
+        return fail("not_assertion_method", { id: methodId, controller: base });
       }
       const binding =
         base !== issuerId
@@ -177,18 +184,18 @@ export async function resolveVerificationMethod(
         { id: base, assertionMethod: [methodId] },
         binding,
       );
-      return resolved ? { ok: true, value: resolved } : fail(`${methodId} has no usable key`);
+      return resolved ? { ok: true, value: resolved } : fail("no_usable_key", { id: methodId });
     }
-    return fail(`DID method "${method ?? "?"}" is not supported`);
+    return fail("did_method", { method: method ?? "?" });
   }
 
   if (scheme !== "http" && scheme !== "https") {
-    return fail(`verification method scheme "${scheme}" is not supported`);
+    return fail("scheme", { scheme });
   }
 
   if (fragment && multikeyAlgorithm(fragment)) {
     if (issuerId !== null && base !== issuerId) {
-      return fail(`key controller ${base} is not the issuer ${issuerId}`);
+      return fail("controller_not_issuer", { controller: base, issuer: issuerId });
     }
     const binding = (await issuerPublishesKey(issuerId, fetcher, methodId, fragment))
       ? BOUND
@@ -200,21 +207,21 @@ export async function resolveVerificationMethod(
 
   const got = await fetchJson(fetcher, methodId);
   if (!got.ok || !isObject(got.json)) {
-    return fail(`verification method ${methodId} could not be loaded`);
+    return fail("method_unloaded", { id: methodId });
   }
   const doc = got.json;
   const entry = str(doc.id) === methodId ? doc : findMethodInDocument(doc, methodId);
-  if (!entry) return fail(`${methodId} is not in the loaded document`);
+  if (!entry) return fail("not_in_document", { id: methodId });
   const controllerId = str(entry.controller) ?? str(doc.id);
-  if (!controllerId) return fail(`${methodId} names no controller`);
+  if (!controllerId) return fail("no_controller", { id: methodId });
   let authorised = controllerId === issuerId && authorises(doc, methodId);
   if (!authorised) {
     const ctl = await fetchJson(fetcher, controllerId);
     authorised = ctl.ok && isObject(ctl.json) && authorises(ctl.json, methodId);
   }
-  if (!authorised) return fail(`${methodId} is not authorised by its controller for assertions`);
+  if (!authorised) return fail("not_authorised", { id: methodId });
   if (issuerId !== null && controllerId !== issuerId) {
-    return fail(`key controller ${controllerId} is not the issuer ${issuerId}`);
+    return fail("controller_not_issuer", { controller: controllerId, issuer: issuerId });
   }
   const origin = originOf(issuerId);
   const binding =
@@ -226,7 +233,7 @@ export async function resolveVerificationMethod(
     { id: controllerId, assertionMethod: [methodId] },
     binding,
   );
-  return resolved ? { ok: true, value: resolved } : fail(`${methodId} has no usable key`);
+  return resolved ? { ok: true, value: resolved } : fail("no_usable_key", { id: methodId });
 }
 
 /**

@@ -91,7 +91,7 @@ export async function verifyEmbeddedProofs(
     }
     const resolved = await resolveVerificationMethod(methodId, issuerId, fetcher);
     if (!resolved.ok) {
-      reasons.error(C.keyUnresolvable, `The credential's signing key: ${resolved.message}.`);
+      reasons.error(C.keyUnresolvable, { detail: "credential", cause: resolved.cause });
       continue;
     }
     let method = resolved.value.method;

@@ -12,10 +12,15 @@ import {
 } from "jose";
 import { errorMessage, fetchJson } from "./fetch-json.ts";
 import { asArray, idOf, isHttpUrl, isObject, type JsonObject, str } from "./json.ts";
-import { type KeyBinding, multikeyAlgorithm, resolveVerificationMethod } from "./keys.ts";
+import {
+  type KeyBinding,
+  keyFailure,
+  multikeyAlgorithm,
+  resolveVerificationMethod,
+} from "./keys.ts";
 import { REASON_CODES as C, type Reasons } from "./reasons.ts";
 import { originOf, servedFrom, TRUST_CODES as T, type TrustEvidence } from "./trust.ts";
-import type { Fetcher } from "./types.ts";
+import type { Fetcher, Reason } from "./types.ts";
 
 const ALGORITHMS = ["RS256", "ES256", "EdDSA"];
 
@@ -65,7 +70,7 @@ function pickFromJwks(doc: JsonObject, kid: string | null): JWK | null {
   return keys.length === 1 ? (keys[0] ?? null) : null;
 }
 
-type FoundKey = { jwk: JWK; binding: KeyBinding } | { error: string };
+type FoundKey = { jwk: JWK; binding: KeyBinding } | { error: Reason };
 
 const unbound = (message: string): KeyBinding => ({ bound: false, code: T.keyUnbound, message });
 
@@ -125,13 +130,15 @@ async function findKey(
   const kid = str(header.kid);
   if (kid?.startsWith("did:")) {
     const resolved = await resolveVerificationMethod(kid, issuerId, fetcher);
-    if (!resolved.ok) return { error: resolved.message };
+    if (!resolved.ok) return { error: resolved.cause };
     const jwk = await jwkFromMethod(resolved.value.method);
-    return jwk ? { jwk, binding: resolved.value.binding } : { error: `${kid} has no usable key` };
+    return jwk
+      ? { jwk, binding: resolved.value.binding }
+      : { error: keyFailure("no_usable_key", { id: kid }) };
   }
   if (kid && isHttpUrl(kid)) {
     const got = await fetchJson(fetcher, kid);
-    if (!got.ok || !isObject(got.json)) return { error: `key ${kid} could not be loaded` };
+    if (!got.ok || !isObject(got.json)) return { error: keyFailure("key_unloaded", { id: kid }) };
     const doc = got.json;
     const jwk =
       typeof doc.kty === "string"
@@ -142,12 +149,12 @@ async function findKey(
       origin && originOf(kid) === origin && servedFrom(got.resource, origin)
         ? { bound: true }
         : unbound(`The signing key ${kid} is not published at the issuer's own address.`);
-    return jwk ? { jwk, binding } : { error: `${kid} holds no usable key` };
+    return jwk ? { jwk, binding } : { error: keyFailure("holds_no_key", { id: kid }) };
   }
   const set = await issuerKeySet(issuerId, fetcher);
   const jwk = set ? pickFromJwks(set, kid) : null;
   if (jwk) return { jwk, binding: { bound: true } };
-  return { error: "the JWT names no key (no jwk, kid or issuer key set)" };
+  return { error: keyFailure("jwt_no_key") };
 }
 
 /** Verifies a VC-JWT's signature and iss / jti / nbf / exp claims. */
@@ -178,7 +185,7 @@ export async function verifyVcJwt(
   }
   const key = await findKey(header, str(payload.iss) ?? issuerId, fetcher);
   if ("error" in key) {
-    reasons.error(C.keyUnresolvable, `The JWT's signing key: ${key.error}.`);
+    reasons.error(C.keyUnresolvable, { detail: "jwt", cause: key.error });
     return;
   }
   try {
