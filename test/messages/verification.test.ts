@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CompletionDecision, ProblemCode } from "../../src/domain/verification/completion.ts";
 import { reasonOf } from "../../src/domain/verification/reasons.ts";
@@ -210,6 +212,27 @@ describe("badge check messages", () => {
       revokedMessage(r, result({ reasons: [reasonOf("revoked", "error", { detail: "gone" })] })),
     ];
     for (const m of messages) expect(untranslated(m, data)).toEqual([]);
+  });
+
+  it("have a wording for every detail the checks name", () => {
+    const dir = join(import.meta.dirname, "../../src/domain/verification");
+    const source = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => readFileSync(join(dir, f), "utf8"))
+      .join("\n");
+    const named = /(?:detail: |fail\(|keyFailure\(|BudgetExceededError\(|exceed\()([^,})]+)/g;
+    const details = new Set(
+      [...source.matchAll(named)].flatMap((m) =>
+        [...m[1]!.matchAll(/"([a-z0-9_]+)"/g)].map((d) => d[1]!),
+      ),
+    );
+    const worded = new Set(
+      Object.keys(CATALOGUES.en!)
+        .filter((key) => key.startsWith("verify.reason."))
+        .map((key) => key.slice(key.lastIndexOf(".") + 1)),
+    );
+    expect(details.size).toBeGreaterThan(80);
+    expect([...details].filter((d) => !worded.has(d))).toEqual([]);
   });
 
   it("tell a German owner what failed in German, with the issuer's own reason as given", () => {

@@ -83,24 +83,21 @@ export function reasonOf(code: string, severity: Severity, text: ReasonText): Re
   return text.cause ? { ...reason, cause: text.cause } : reason;
 }
 
-type Said = string | ReasonText;
-
+/** A check's reasons; each is worded by the catalogue, never by the check. */
 export class Reasons {
   readonly list: Reason[] = [];
 
-  add(code: ReasonCode, severity: Severity, said: Said): void {
-    this.list.push(
-      typeof said === "string" ? { code, severity, message: said } : reasonOf(code, severity, said),
-    );
+  add(code: ReasonCode, severity: Severity, text: ReasonText): void {
+    this.list.push(reasonOf(code, severity, text));
   }
-  error(code: ReasonCode, message: Said): void {
-    this.add(code, "error", message);
+  error(code: ReasonCode, text: ReasonText): void {
+    this.add(code, "error", text);
   }
-  warn(code: ReasonCode, message: Said): void {
-    this.add(code, "warning", message);
+  warn(code: ReasonCode, text: ReasonText): void {
+    this.add(code, "warning", text);
   }
-  info(code: ReasonCode, message: Said): void {
-    this.add(code, "info", message);
+  info(code: ReasonCode, text: ReasonText): void {
+    this.add(code, "info", text);
   }
   get hasErrors(): boolean {
     return this.list.some((r) => r.severity === "error");
