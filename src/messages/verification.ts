@@ -59,9 +59,11 @@ function recipientLine(
 /** The badge as the problem names it: its name and who issued it, as far as is known. */
 function problemValues(problem: Problem, result: VerificationResult, t: Translator) {
   const facts = problem.facts ?? {};
+  // why it is not trusted, in the owner's words (trust reasons carry no dates, so no zone)
+  const untrusted = problem.code === "not_trusted" ? result.trust.reasons[0] : undefined;
   return {
     code: problem.code,
-    why: facts.why ?? t.t("verify.noTie"),
+    why: (untrusted && reasonText(untrusted, "UTC", t)) ?? facts.why ?? t.t("verify.noTie"),
     goal: facts.goal ?? "",
     credential: facts.credential ?? "",
     provider: facts.provider ?? "",

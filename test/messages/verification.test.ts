@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { CompletionDecision, ProblemCode } from "../../src/domain/verification/completion.ts";
 import { reasonOf } from "../../src/domain/verification/reasons.ts";
 import type { CompletionRecord } from "../../src/domain/verification/repository.ts";
+import { assessTrust, TRUST_CODES, TrustEvidence } from "../../src/domain/verification/trust.ts";
 import type { Reason, VerificationResult } from "../../src/domain/verification/types.ts";
 import { CATALOGUES, PSEUDO_LOCALE } from "../../src/i18n/index.ts";
 import { type Message, messageText } from "../../src/messages/model.ts";
@@ -192,6 +193,12 @@ describe("badge check messages", () => {
       scheme: "ftp",
       controller: "https://controller.example.test",
       issuer: "https://issuer.example.test",
+      did: "did:web:other.example.test",
+      name: "Acme Badges",
+      named: "acme.example.test",
+      claimed: "Acme",
+      domains: "acme.example.test",
+      domain: "other.example.test",
     };
     const reasons = Object.keys(CATALOGUES.en!)
       .filter((key) => key.startsWith("verify.reason."))
@@ -211,6 +218,23 @@ describe("badge check messages", () => {
       ),
       revokedMessage(r, result({ reasons: [reasonOf("revoked", "error", { detail: "gone" })] })),
     ];
+    // why a badge is not trusted, worded into "I can't tell that its issuer really issued this badge"
+    const trustCodes: string[] = Object.values(TRUST_CODES);
+    const untrusted = reasons.filter((x) => x.severity === "error" && trustCodes.includes(x.code));
+    expect(untrusted.length).toBeGreaterThanOrEqual(23);
+    for (const reason of untrusted) {
+      const notTrusted = decision("not_trusted");
+      // the decision keeps the English, as the CLI and the stored problem do
+      notTrusted.problem = { ...notTrusted.problem!, facts: { why: reason.message } };
+      const trust = { trusted: false, issuerDomain: null, reasons: [reason] };
+      const worded = [
+        verificationResultMessage(r, result({ trust }), "unverified", notTrusted),
+        trustWithdrawnMessage(r, result({ trust }), notTrusted),
+      ];
+      // the pseudo-locale wraps the catalogue's wording of the reason, never the stored English
+      for (const m of worded) expect(messageText(m)).toContain(`: ⟦${reason.message}⟧`);
+      messages.push(...worded);
+    }
     for (const m of messages) expect(untranslated(m, data)).toEqual([]);
   });
 
@@ -272,6 +296,33 @@ describe("badge check messages", () => {
       "Eine Empfehlung (urn:uuid:1) ist ungültig: Das JWT des Nachweises ist abgelaufen.",
     );
     expect(text).not.toContain("could not be loaded");
+  });
+
+  it("tell a German owner in German why a badge is not shown as its issuer's", () => {
+    const hosted = new TrustEvidence();
+    hosted.bound();
+    const trust = assessTrust(
+      {
+        verdict: "valid",
+        kind: "ob2",
+        issuer: { id: "https://badges.example.test", name: "Acme", url: null },
+      },
+      hosted,
+      [{ name: "Acme", domains: ["acme.example.test"] }],
+    );
+    const why = trust.reasons[0]!;
+    expect(why.message).toBe(
+      'The badge says it is from "Acme" (which claims to be Acme, which issues from acme.example.test), but it was issued by badges.example.test.',
+    );
+    const notTrusted = decision("not_trusted");
+    notTrusted.problem = { ...notTrusted.problem!, facts: { why: why.message } };
+    const text = messageText(
+      verificationResultMessage(record("de-DE"), result({ trust }), "unverified", notTrusted),
+    );
+    expect(text).toContain(
+      "ich kann nicht feststellen, dass der Aussteller dieses Badge wirklich ausgestellt hat: Das Badge gibt an, von „Acme“ zu sein (also von Acme, das von acme.example.test ausstellt), wurde aber von badges.example.test ausgestellt.",
+    );
+    expect(text).not.toContain("The badge says");
   });
 
   it("keep the English of a reason stored before reasons had a wording", () => {

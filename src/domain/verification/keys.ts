@@ -1,8 +1,8 @@
 import { decode as base58Decode } from "base58-universal";
 import { fetchJson } from "./fetch-json.ts";
 import { asArray, isObject, type JsonObject, str } from "./json.ts";
-import { REASON_CODES, reasonOf } from "./reasons.ts";
-import { originOf, servedFrom, TRUST_CODES as T, type TrustCode } from "./trust.ts";
+import { REASON_CODES, type ReasonText, reasonOf } from "./reasons.ts";
+import { originOf, servedFrom, TRUST_CODES as T, trustReason } from "./trust.ts";
 import type { Fetcher, Reason, ReasonValues } from "./types.ts";
 
 export const MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1";
@@ -25,7 +25,7 @@ export function multikeyAlgorithm(value: string): MultikeyAlgorithm | null {
 }
 
 /** Whether the key is published by the issuer itself, not just named by the credential. */
-export type KeyBinding = { bound: true } | { bound: false; code: TrustCode; message: string };
+export type KeyBinding = { bound: true } | { bound: false; reason: Reason };
 
 export interface ResolvedMethod {
   /** Verification method document handed to the proof suite. */
@@ -36,10 +36,10 @@ export interface ResolvedMethod {
 }
 
 const BOUND: KeyBinding = { bound: true };
-const unbound = (message: string, code: TrustCode = T.keyUnbound): KeyBinding => ({
+/** A key its issuer does not publish, and why (`verify.reason.key.unbound.<detail>`). */
+export const unbound = (text: ReasonText): KeyBinding => ({
   bound: false,
-  code,
-  message,
+  reason: trustReason(T.keyUnbound, text),
 });
 
 /** Why a key could not be resolved: a `key.unresolvable` reason worded as a clause. */
@@ -147,7 +147,7 @@ export async function resolveVerificationMethod(
       if (!multikeyAlgorithm(key)) return fail("did_key_unsupported", { id: base });
       if (fragment && fragment !== key) return fail("did_key_fragment");
       const binding =
-        base === issuerId ? BOUND : unbound(`The badge is signed by ${base}, not by its issuer.`);
+        base === issuerId ? BOUND : unbound({ detail: "did_key_other", values: { did: base } });
       return { ok: true, value: multikeyMethod(methodId, base, key, binding) };
     }
     if (method === "web") {
@@ -157,9 +157,7 @@ export async function resolveVerificationMethod(
       if (!got.ok || !isObject(got.json)) {
         // the fragment may still carry the key itself
         if (fragment && multikeyAlgorithm(fragment) && base === issuerId) {
-          const binding = unbound(
-            `The key is only written into ${base}'s key name; ${url} does not publish it.`,
-          );
+          const binding = unbound({ detail: "did_web_name_only", values: { did: base, url } });
           return { ok: true, value: multikeyMethod(methodId, base, fragment, binding) };
         }
         return got.ok
@@ -175,10 +173,10 @@ export async function resolveVerificationMethod(
       }
       const binding =
         base !== issuerId
-          ? unbound(`The badge is signed by ${base}'s key, not by its issuer ${issuerId ?? "?"}.`)
+          ? unbound({ detail: "did_other", values: { did: base, issuer: issuerId ?? "?" } })
           : servedFrom(got.resource, originOf(url) ?? "")
             ? BOUND
-            : unbound(`The DID document of ${base} was not served from its own host.`);
+            : unbound({ detail: "did_doc_elsewhere", values: { did: base } });
       const resolved = methodFromDocumentEntry(
         entry,
         { id: base, assertionMethod: [methodId] },
@@ -199,9 +197,7 @@ export async function resolveVerificationMethod(
     }
     const binding = (await issuerPublishesKey(issuerId, fetcher, methodId, fragment))
       ? BOUND
-      : unbound(
-          `The key is only written into the key name; the issuer's profile does not list it.`,
-        );
+      : unbound({ detail: "name_only" });
     return { ok: true, value: multikeyMethod(methodId, base, fragment, binding) };
   }
 
@@ -227,7 +223,7 @@ export async function resolveVerificationMethod(
   const binding =
     origin && originOf(methodId) === origin && servedFrom(got.resource, origin)
       ? BOUND
-      : unbound(`The key ${methodId} is not published at the issuer's own address.`);
+      : unbound({ detail: "not_at_issuer", values: { id: methodId } });
   const resolved = methodFromDocumentEntry(
     entry,
     { id: controllerId, assertionMethod: [methodId] },

@@ -3,7 +3,13 @@ import { errorMessage, fetchJson } from "./fetch-json.ts";
 import { asArray, idOf, isHttpUrl, isObject, type JsonObject, str } from "./json.ts";
 import type { Loaded, Ob2Context } from "./ob2-nodes.ts";
 import { REASON_CODES as C } from "./reasons.ts";
-import { originOf, servedFrom, TRUST_CODES as T, hostOf as trustHostOf } from "./trust.ts";
+import {
+  originOf,
+  servedFrom,
+  TRUST_CODES as T,
+  hostOf as trustHostOf,
+  trustReason,
+} from "./trust.ts";
 
 /**
  * Open Badges 2.0 hosting and signatures: the issuer's verification policy, the signed badge's
@@ -13,11 +19,16 @@ import { originOf, servedFrom, TRUST_CODES as T, hostOf as trustHostOf } from ".
 /** The issuer's own profile, served from its id: only then do its policy and keys count. */
 function provenIssuer(issuer: Loaded, ctx: Ob2Context): boolean {
   if (issuer.servedFromId) return true;
+  const says = str(issuer.node.id);
   ctx.trust?.unbound(
-    T.issuerUnproven,
-    issuer.url
-      ? `The issuer profile at ${issuer.url} is not the issuer's own (it says it is ${str(issuer.node.id) ?? "nobody"}).`
-      : "The issuer profile is written into the badge, not served by the issuer.",
+    trustReason(
+      T.issuerUnproven,
+      !issuer.url
+        ? { detail: "embedded" }
+        : says
+          ? { detail: "not_own", values: { url: issuer.url, id: says } }
+          : { detail: "not_own_no_id", values: { url: issuer.url } },
+    ),
   );
   return false;
 }
@@ -32,8 +43,7 @@ export function bindHosted(
   if (!provenIssuer(issuer, ctx)) return;
   if (!servedAtId) {
     ctx.trust?.unbound(
-      T.hostUnbound,
-      `The badge could not be loaded from its own address ${assertionId}.`,
+      trustReason(T.hostUnbound, { detail: "not_at_id", values: { id: assertionId } }),
     );
     return;
   }
@@ -49,12 +59,13 @@ export function bindHosted(
       ? !!host && origins.includes(host)
       : startsWith.length > 0 || (!!host && host === issuerHost);
   const prefixOk = startsWith.length === 0 || startsWith.some((p) => assertionId.startsWith(p));
-  if (hostOk && prefixOk)
-    ctx.trust?.bound(`The badge is served from ${host}, which its issuer allows.`);
+  if (hostOk && prefixOk) ctx.trust?.bound();
   else
     ctx.trust?.unbound(
-      T.hostUnbound,
-      `The badge is served from ${host ?? "?"}, which its issuer ${issuerHost ?? "?"} does not allow.`,
+      trustReason(T.hostUnbound, {
+        detail: "not_allowed",
+        values: { host: host ?? "?", issuer: issuerHost ?? "?" },
+      }),
     );
 }
 
@@ -186,11 +197,10 @@ function bindSigningKey(
   if (!provenIssuer(issuer, ctx)) return;
   const origin = originOf(str(issuer.node.id));
   if (origin && owner === str(issuer.node.id) && servedFrom(resource, origin)) {
-    ctx.trust?.bound(`The issuer publishes the signing key ${keyUrl}.`);
+    ctx.trust?.bound();
   } else {
     ctx.trust?.unbound(
-      T.keyUnbound,
-      `The signing key ${keyUrl} is not published by the issuer at its own address.`,
+      trustReason(T.keyUnbound, { detail: "ob2_not_at_issuer", values: { id: keyUrl } }),
     );
   }
 }

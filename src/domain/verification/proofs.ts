@@ -112,8 +112,8 @@ export async function verifyEmbeddedProofs(
       if (result.verified) {
         verified++;
         const binding = resolved.value.binding;
-        if (binding.bound) trust?.bound(`The issuer publishes the key ${methodId}.`);
-        else trust?.unbound(binding.code, binding.message);
+        if (binding.bound) trust?.bound();
+        else trust?.unbound(binding.reason);
         if (chosen.legacy) {
           reasons.warn(C.proofLegacy, { detail: "suite", values: { proof: desc } });
         }

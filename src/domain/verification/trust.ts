@@ -1,3 +1,4 @@
+import { type ReasonText, reasonOf } from "./reasons.ts";
 import type { FetchedResource, Reason, TrustResult, VerificationResult } from "./types.ts";
 
 /** Trust reason codes: why a conformant badge is still not shown as coming from its issuer. */
@@ -46,14 +47,19 @@ export function credlyBadgeId(assertionId: string): string | null {
  * records one entry; the badge is bound only when every entry is bound and there is at least one.
  */
 export class TrustEvidence {
-  readonly entries: { bound: boolean; code?: TrustCode; message: string }[] = [];
+  readonly entries: { bound: boolean; reason?: Reason }[] = [];
 
-  bound(message: string): void {
-    this.entries.push({ bound: true, message });
+  bound(): void {
+    this.entries.push({ bound: true });
   }
-  unbound(code: TrustCode, message: string): void {
-    this.entries.push({ bound: false, code, message });
+  unbound(reason: Reason): void {
+    this.entries.push({ bound: false, reason });
   }
+}
+
+/** Why a badge is not trusted, worded by the catalogue (`verify.reason.<code>.<detail>`). */
+export function trustReason(code: TrustCode, text: ReasonText): Reason {
+  return reasonOf(code, "error", text);
 }
 
 export function originOf(url: string | null | undefined): string | null {
@@ -143,24 +149,28 @@ export function claimedIssuer(name: string, known: readonly KnownIssuer[]): Know
   return null;
 }
 
-function nameMismatch(name: string, domain: string, known: readonly KnownIssuer[]): string | null {
+function nameMismatch(name: string, domain: string, known: readonly KnownIssuer[]): Reason | null {
   // a name written as a domain must be that domain (or a parent of it)
   for (const d of name.toLowerCase().match(/[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/g) ?? []) {
-    if (!withinDomain(domain, d)) return `names ${d}`;
+    if (!withinDomain(domain, d)) {
+      return trustReason(TRUST_CODES.issuerNameMismatch, {
+        detail: "names_domain",
+        values: { name, named: d, domain },
+      });
+    }
   }
   const claimed = claimedIssuer(name, known);
   if (claimed && !claimed.domains.some((d) => withinDomain(domain, d))) {
-    return `claims to be ${claimed.name}, which issues from ${claimed.domains.join(", ")}`;
+    return trustReason(TRUST_CODES.issuerNameMismatch, {
+      detail: "claims_known",
+      values: { name, claimed: claimed.name, domains: claimed.domains.join(", "), domain },
+    });
   }
   return null;
 }
 
 function looksLikeCredly(host: string): boolean {
   return !withinDomain(host, CREDLY_DOMAIN) && /cred[il1]y|credl[il1]y/i.test(host);
-}
-
-function reason(code: TrustCode, message: string): Reason {
-  return { code, message, severity: "error" };
 }
 
 /**
@@ -176,46 +186,39 @@ export function assessTrust(
   const issuerId = result.issuer?.id ?? null;
   const claimedDomain = issuerDomainOf(issuerId);
   if (result.kind !== "ob2" && result.kind !== "ob3") {
-    reasons.push(reason(TRUST_CODES.proofMissing, "This is not a checkable Open Badge."));
+    reasons.push(trustReason(TRUST_CODES.proofMissing, { detail: "not_open_badge" }));
   } else if (result.verdict === "invalid") {
-    reasons.push(reason(TRUST_CODES.proofFailed, "The badge does not pass its checks."));
+    reasons.push(trustReason(TRUST_CODES.proofFailed, { detail: "checks" }));
   }
   if (evidence.entries.length === 0 && reasons.length === 0) {
-    reasons.push(reason(TRUST_CODES.keyUnbound, "Nothing ties this badge to its issuer."));
+    reasons.push(trustReason(TRUST_CODES.keyUnbound, { detail: "nothing" }));
   }
   for (const e of evidence.entries) {
-    if (!e.bound && e.code && !reasons.some((r) => r.message === e.message)) {
-      reasons.push(reason(e.code, e.message));
-    }
+    const r = e.reason;
+    if (r && !reasons.some((known) => known.message === r.message)) reasons.push(r);
   }
   // a domain is proven only by a conformant badge every proof of which binds to the issuer
   const bound = reasons.length === 0;
   const issuerDomain = bound ? claimedDomain : null;
   if (!claimedDomain) {
     reasons.push(
-      reason(
+      trustReason(
         TRUST_CODES.issuerAnonymous,
-        issuerId
-          ? `The issuer ${issuerId} has no domain a person can check.`
-          : "The badge names no issuer.",
+        issuerId ? { detail: "no_domain", values: { issuer: issuerId } } : { detail: "no_issuer" },
       ),
     );
   } else if (issuerDomain) {
     if (looksLikeCredly(issuerDomain)) {
       reasons.push(
-        reason(TRUST_CODES.issuerLookalike, `${issuerDomain} imitates Credly but is not Credly.`),
+        trustReason(TRUST_CODES.issuerLookalike, {
+          detail: "credly",
+          values: { domain: issuerDomain },
+        }),
       );
     }
     const name = result.issuer?.name;
-    const why = name ? nameMismatch(name, issuerDomain, known) : null;
-    if (why) {
-      reasons.push(
-        reason(
-          TRUST_CODES.issuerNameMismatch,
-          `The badge says it is from "${name}" (which ${why}), but it was issued by ${issuerDomain}.`,
-        ),
-      );
-    }
+    const mismatch = name ? nameMismatch(name, issuerDomain, known) : null;
+    if (mismatch) reasons.push(mismatch);
   }
   return { trusted: reasons.length === 0, issuerDomain, reasons };
 }

@@ -17,9 +17,10 @@ import {
   keyFailure,
   multikeyAlgorithm,
   resolveVerificationMethod,
+  unbound,
 } from "./keys.ts";
 import { REASON_CODES as C, type Reasons } from "./reasons.ts";
-import { originOf, servedFrom, TRUST_CODES as T, type TrustEvidence } from "./trust.ts";
+import { originOf, servedFrom, type TrustEvidence } from "./trust.ts";
 import type { Fetcher, Reason } from "./types.ts";
 
 const ALGORITHMS = ["RS256", "ES256", "EdDSA"];
@@ -72,8 +73,6 @@ function pickFromJwks(doc: JsonObject, kid: string | null): JWK | null {
 
 type FoundKey = { jwk: JWK; binding: KeyBinding } | { error: Reason };
 
-const unbound = (message: string): KeyBinding => ({ bound: false, code: T.keyUnbound, message });
-
 /** The issuer's published key set: its profile's own `keys`, or its `jwks_uri` on the same origin. */
 async function issuerKeySet(issuerId: string | null, fetcher: Fetcher): Promise<JsonObject | null> {
   const origin = originOf(issuerId);
@@ -122,9 +121,7 @@ async function findKey(
     // anyone can put a key in the header; it counts only when the issuer publishes it too
     const binding: KeyBinding = (await issuerPublishesJwk(jwk, issuerId, fetcher))
       ? { bound: true }
-      : unbound(
-          "The signing key is carried only in the badge itself; its issuer does not publish it.",
-        );
+      : unbound({ detail: "jwt_header_only" });
     return { jwk, binding };
   }
   const kid = str(header.kid);
@@ -148,7 +145,7 @@ async function findKey(
     const binding: KeyBinding =
       origin && originOf(kid) === origin && servedFrom(got.resource, origin)
         ? { bound: true }
-        : unbound(`The signing key ${kid} is not published at the issuer's own address.`);
+        : unbound({ detail: "jwt_not_at_issuer", values: { id: kid } });
     return jwk ? { jwk, binding } : { error: keyFailure("holds_no_key", { id: kid }) };
   }
   const set = await issuerKeySet(issuerId, fetcher);
@@ -192,8 +189,8 @@ export async function verifyVcJwt(
     const cryptoKey = await importJWK(key.jwk, alg);
     await jwtVerify(jwt, cryptoKey, { algorithms: [alg], currentDate: now });
     reasons.info(C.signatureValid, { detail: "jwt" });
-    if (key.binding.bound) trust?.bound("The issuer publishes the JWT's signing key.");
-    else trust?.unbound(key.binding.code, key.binding.message);
+    if (key.binding.bound) trust?.bound();
+    else trust?.unbound(key.binding.reason);
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {
       reasons.error(C.expired, { detail: "jwt" });
