@@ -16,37 +16,12 @@ import {
   trustWithdrawnMessage,
   verificationResultMessage,
 } from "../../src/messages/verification.ts";
+import { completionRecord } from "../support/completion-record.ts";
 import { untranslated } from "./fixtures.ts";
 
 const L = PSEUDO_LOCALE;
-const record = (locale: string, over: Partial<CompletionRecord> = {}): CompletionRecord => ({
-  completionId: 1,
-  goalId: 1,
-  goalTitle: "My goal",
-  provider: "Catalog Provider",
-  userId: 1,
-  email: "a@example.test",
-  timeZone: "UTC",
-  evidenceUrl: "https://badges.example.test/a",
-  status: "verified",
-  verdict: "valid",
-  rawCredential: null,
-  achievementName: "Badge Name",
-  issuerName: "Badge Issuer",
-  issuedOn: new Date("2025-12-01T00:00:00Z"),
-  expiresAt: new Date("2027-03-01T00:00:00Z"),
-  completedAt: new Date("2026-01-10T00:00:00Z"),
-  checkedAt: null,
-  revokedAt: null,
-  credentialTitle: null,
-  issuerDomains: null,
-  trusted: true,
-  issuerDomain: "badges.example.test",
-  matchesCredential: true,
-  badgeConfirmedAt: null,
-  locales: [null, locale, null],
-  ...over,
-});
+const record = (locale: string, over: Partial<CompletionRecord> = {}): CompletionRecord =>
+  completionRecord({ locales: [null, locale, null], ...over });
 const error: Reason = {
   code: "signature.invalid",
   severity: "error",

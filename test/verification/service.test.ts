@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { CompletionRecord } from "../../src/domain/verification/repository.ts";
 import {
   isRevoked,
   isTransientFailure,
@@ -13,6 +12,7 @@ import type {
   Severity,
   Verdict,
 } from "../../src/domain/verification/types.ts";
+import { completionRecord } from "../support/completion-record.ts";
 
 const reason = (code: string, severity: Severity = "error"): Reason => ({
   code,
@@ -71,32 +71,7 @@ describe("verification status", () => {
 });
 
 describe("showcase facts", () => {
-  const record: CompletionRecord = {
-    completionId: 1,
-    goalId: 1,
-    goalTitle: "My goal",
-    provider: "Catalog Provider",
-    userId: 1,
-    email: "a@example.test",
-    timeZone: "UTC",
-    evidenceUrl: "https://badges.example.test/a",
-    status: "verified",
-    verdict: "valid",
-    rawCredential: null,
-    achievementName: "Badge Name",
-    issuerName: "Badge Issuer",
-    issuedOn: new Date("2025-12-01T00:00:00Z"),
-    expiresAt: new Date("2027-03-01T00:00:00Z"),
-    completedAt: new Date("2026-01-10T00:00:00Z"),
-    checkedAt: null,
-    revokedAt: null,
-    credentialTitle: null,
-    issuerDomains: null,
-    trusted: true,
-    issuerDomain: "badges.example.test",
-    matchesCredential: true,
-    badgeConfirmedAt: new Date("2026-01-10T00:00:00Z"),
-  };
+  const record = completionRecord({ badgeConfirmedAt: new Date("2026-01-10T00:00:00Z") });
 
   it("uses a verified credential's own name, proven issuer domain and dates, never the name it gives itself", () => {
     expect(showcaseCredential(record)).toEqual({
