@@ -26,17 +26,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
-  h.fake.reset();
-  h.core.calls.length = 0;
-  h.core.changed.length = 0;
-  h.logs.length = 0;
-});
+beforeEach(() => h.reset());
 
-function sendCommand(text: string, responseUrl = h.fake.responseUrl()) {
-  const signed = sign(slashCommandBody({ text, responseUrl }));
-  return { responseUrl, response: h.post(SLACK_EVENTS_PATH, signed.body, signed.headers) };
-}
+const sendCommand = (text: string, responseUrl?: string) => h.slash(text, responseUrl);
 
 function sendInteraction(payload: Record<string, unknown>) {
   const signed = sign(interactionBody(payload));

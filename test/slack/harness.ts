@@ -1,7 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
-import { createSlackApp, type SlackApp, type SlackAppOptions } from "../../adapters/slack/app.ts";
+import {
+  createSlackApp,
+  SLACK_EVENTS_PATH,
+  type SlackApp,
+  type SlackAppOptions,
+} from "../../adapters/slack/app.ts";
 import type { AdapterLogger } from "../../adapters/slack/logging.ts";
 import { type RunningApp, startApp } from "../../bin/app.ts";
 import type { Actor, Core, FormResult, SharedFile } from "../../src/commands/core.ts";
@@ -119,6 +124,10 @@ export interface Harness {
   /** Base URL of the service's HTTP server, with /healthz and the Slack handler mounted. */
   url: string;
   post(path: string, body: string, headers: Record<string, string>): Promise<Response>;
+  /** Sends a signed `/learn <text>`; its reply goes to `responseUrl` on the fake. */
+  slash(text: string, responseUrl?: string): { responseUrl: string; response: Promise<Response> };
+  /** Forgets the calls, logs and fake Slack's records of earlier tests. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -168,13 +177,25 @@ export async function startHarness(
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${url}${path}`, { method: "POST", body, headers });
   return {
     fake,
     core,
     slack,
     logs,
     url,
-    post: (path, body, headers) => fetch(`${url}${path}`, { method: "POST", body, headers }),
+    post,
+    slash(text, responseUrl = fake.responseUrl()) {
+      const signed = sign(slashCommandBody({ text, responseUrl }));
+      return { responseUrl, response: post(SLACK_EVENTS_PATH, signed.body, signed.headers) };
+    },
+    reset() {
+      fake.reset();
+      core.calls.length = 0;
+      core.changed.length = 0;
+      logs.length = 0;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SLACK_EVENTS_PATH } from "../../adapters/slack/app.ts";
-import { sign, slashCommandBody } from "../support/slack-signing.ts";
 import { eventually, type Harness, startHarness } from "./harness.ts";
 
 /** Slack's own notes (busy, apologies) in the language the core last answered the person in. */
@@ -12,9 +10,8 @@ describe("Slack notes in the person's language", () => {
   });
 
   function send(harness: Harness, text: string) {
-    const responseUrl = harness.fake.responseUrl();
-    const signed = sign(slashCommandBody({ text, responseUrl }));
-    return { responseUrl, res: harness.post(SLACK_EVENTS_PATH, signed.body, signed.headers) };
+    const { responseUrl, response } = harness.slash(text);
+    return { responseUrl, res: response };
   }
 
   it("says it is too busy in German to a person the core answered in German", async () => {

@@ -13,11 +13,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
-  h.fake.reset();
-  h.core.calls.length = 0;
-  h.logs.length = 0;
-});
+beforeEach(() => h.reset());
 
 const json = { contentType: "application/json" };
 

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SLACK_EVENTS_PATH } from "../../adapters/slack/app.ts";
 import { RESPONSE_URL_USABLE_MS } from "../../adapters/slack/listeners/work.ts";
 import { WorkQueue } from "../../adapters/slack/work-queue.ts";
 import type { Message, Reply } from "../../src/messages/model.ts";
 import { busyMessage } from "../../src/messages/unavailable.ts";
-import { sign, slashCommandBody } from "../support/slack-signing.ts";
 import { eventually, type Harness, startHarness } from "./harness.ts";
 
 function gate() {
@@ -91,9 +89,8 @@ describe("Slack work after acks", () => {
   });
 
   function send(harness: Harness, text: string) {
-    const responseUrl = harness.fake.responseUrl();
-    const signed = sign(slashCommandBody({ text, responseUrl }));
-    return { responseUrl, res: harness.post(SLACK_EVENTS_PATH, signed.body, signed.headers) };
+    const { responseUrl, response } = harness.slash(text);
+    return { responseUrl, res: response };
   }
 
   it("acks a burst at once while its work waits its turn, then answers each in order", async () => {
