@@ -4,7 +4,13 @@ import { LIMITS } from "../../adapters/teams/cards.ts";
 import type { TeamDigest } from "../../src/domain/reports/digest.ts";
 import { chartOf, digestMessage } from "../../src/messages/org.ts";
 import type { ConnectorCall } from "../support/fake-connector.ts";
-import { CHANNEL_ID, cardOf, channelMessage, readCard } from "./activities.ts";
+import {
+  CHANNEL_ID,
+  cardOf,
+  channelMessage,
+  readCard,
+  unauthenticatedTeams,
+} from "./activities.ts";
 import { startTeamsService, type TeamsService } from "./harness.ts";
 
 const PUBLIC_URL = "https://stackup.example.test";
@@ -90,14 +96,7 @@ describe("Teams card images: charts by expiring link under PUBLIC_URL", () => {
       label: "teams_images",
       role: "web",
       config: {
-        teams: {
-          appId: undefined,
-          appPassword: undefined,
-          appType: "MultiTenant",
-          tenantId: undefined,
-          allowUnauthenticated: true,
-          publicUrl: PUBLIC_URL,
-        },
+        teams: { ...unauthenticatedTeams, publicUrl: PUBLIC_URL },
       },
     });
   });
