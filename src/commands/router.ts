@@ -63,12 +63,17 @@ export function createCore(deps: CoreDeps, factories: FeatureFactory[] = FEATURE
     `${a.platform}:${a.workspaceExternalId}`;
 
   async function session(actor: Actor): Promise<Session> {
-    const user = await users.identify(actor);
-    // The person's choice, their platform's, then the workspace's; the last costs a query.
+    const { user, workspaceLocale } = await users.identify(actor);
+    // The person's choice, their platform's, then the workspace's (read with the person, except
+    // just after a profile refresh).
     const own = supportedLocale(user.locale) ?? supportedLocale(user.platform_locale);
     const workspace = own
       ? undefined
-      : supportedLocale(await users.workspaceLocale(user.workspace_id));
+      : supportedLocale(
+          workspaceLocale !== undefined
+            ? workspaceLocale
+            : await users.workspaceLocale(user.workspace_id),
+        );
     const locale = own ?? resolveLocale(workspace);
     remembered.remember(workspaceKey(actor), actor.userExternalId, locale, workspace ?? undefined);
     return {

@@ -4,19 +4,24 @@ import type { Database, Platform, User } from "../../db/types.ts";
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** The person and their workspace's language, read in the one query every request makes. */
   async findByPlatformId(
     platform: Platform,
     workspaceExternalId: string,
     userExternalId: string,
-  ): Promise<User | undefined> {
-    return this.db
+  ): Promise<{ user: User; workspaceLocale: string | null } | undefined> {
+    const row = await this.db
       .selectFrom("users")
       .innerJoin("workspaces", "workspaces.id", "users.workspace_id")
       .where("workspaces.platform", "=", platform)
       .where("workspaces.external_id", "=", workspaceExternalId)
       .where("users.platform_user_id", "=", userExternalId)
       .selectAll("users")
+      .select("workspaces.locale as workspace_locale")
       .executeTakeFirst();
+    if (!row) return undefined;
+    const { workspace_locale, ...user } = row;
+    return { user, workspaceLocale: workspace_locale };
   }
 
   /** An epoch updated_at is stale at once, as for people first met by a mention. */

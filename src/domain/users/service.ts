@@ -62,19 +62,24 @@ export class UserService {
     );
   }
 
-  async identify(actor: PlatformPerson): Promise<User> {
-    const existing = await this.users.findByPlatformId(
+  /**
+   * The person, created on first contact or refreshed when stale; with their workspace's language
+   * when the lookup read it (undefined after a refresh: ask `workspaceLocale`).
+   */
+  async identify(actor: PlatformPerson): Promise<{ user: User; workspaceLocale?: string | null }> {
+    const found = await this.users.findByPlatformId(
       actor.platform,
       actor.workspaceExternalId,
       actor.userExternalId,
     );
-    if (existing && !this.stale(existing)) return existing;
+    const existing = found?.user;
+    if (found && !this.stale(found.user)) return found;
     let profile: PlatformProfile;
     try {
       profile = await actor.profile();
     } catch (error) {
       // A platform hiccup must not stop a known person from using the bot.
-      if (existing) return existing;
+      if (found) return found;
       throw error;
     }
     const user = await this.users.upsert({
@@ -92,7 +97,7 @@ export class UserService {
     if (existing && existing.time_zone !== user.time_zone) {
       for (const listener of this.zoneListeners) await listener(user, existing.time_zone);
     }
-    return user;
+    return { user };
   }
 
   /** The language a workspace's admins set for it, if any. */
