@@ -22,6 +22,11 @@ export interface PlatformContext {
    * worker, which only sends.
    */
   serviceUrl: string | undefined;
+  /**
+   * Hands the work after an ack to the command thread, by kind; false when it cannot take it
+   * now. Absent when this process has no command thread.
+   */
+  handOff?: ((kind: string, payload: unknown) => boolean) | undefined;
 }
 
 /** A started platform: how the jobs reach its people, and the routes its requests come in by. */

@@ -1,6 +1,7 @@
 import { PLATFORMS } from "../adapters/index.ts";
 import type { RunningPlatform } from "../adapters/platform.ts";
-import { isAddToSlack, SLACK_INSTALL_PATH } from "../adapters/slack/app.ts";
+import { isAddToSlack, isSlackConfigured, SLACK_INSTALL_PATH } from "../adapters/slack/app.ts";
+import { apologiseForLost } from "../adapters/slack/command-work.ts";
 import { createXapiHandler } from "../adapters/xapi/http.ts";
 import type { QueueBackend } from "../jobs/backend.ts";
 import { QUEUES } from "../jobs/catalogue.ts";
@@ -19,6 +20,7 @@ import { MessengerRouter } from "../src/delivery/router.ts";
 import type { Logger } from "../src/log.ts";
 import { countCommands, metrics, type QueueCounts } from "../src/metrics.ts";
 import { type Clock, OffsetClock } from "../src/time/clock.ts";
+import { CommandThread } from "./command-thread.ts";
 import type { HomeLink } from "./home.ts";
 import { privacyPageHandler } from "./privacy-page.ts";
 import { type Database, openStores, type Queues } from "./runtime.ts";
@@ -34,6 +36,8 @@ export interface RunningApp {
   clock: Clock;
   /** The scheduled work this process runs (none in the web role). */
   jobs: RunningJobs | undefined;
+  /** Where slash commands are answered, when not beside the acks (see CommandThread). */
+  commandThread: CommandThread | undefined;
   /**
    * Stops taking new work and ends. `drainMs` lets HTTP requests in flight finish for up to that
    * long (jobs in flight always finish); without it open connections are cut at once.
@@ -61,6 +65,7 @@ interface Parts {
   queues?: Queues;
   http?: HttpServer;
   jobs?: RunningJobs;
+  commandThread?: CommandThread;
   platforms: RunningPlatform[];
   /** Routes of the one HTTP server, mounted as each part starts. */
   handlers: RouteHandler[];
@@ -104,6 +109,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     // Without Slack credentials the playground plays Slack's part for the real Slack adapter.
     const playground =
       serviceUrl && wantsPlayground ? startPlayground(parts, http, serviceUrl) : undefined;
+    if (serviceUrl && !playground && !options.clock) startCommandThread(parts, core);
     await startPlatforms(parts, core, serviceUrl, playground);
     if (serviceUrl) mountProtocols(parts, http);
     if (role !== "web") parts.jobs = await startWorker(parts, queues, playground);
@@ -119,7 +125,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
 }
 
 function running(parts: Parts, http: HttpServer, queues: Queues): RunningApp {
-  const { database, messenger, clock, jobs, platforms, unwatch } = parts;
+  const { database, messenger, clock, jobs, platforms, unwatch, commandThread } = parts;
   return {
     http,
     database,
@@ -127,10 +133,12 @@ function running(parts: Parts, http: HttpServer, queues: Queues): RunningApp {
     messenger,
     clock,
     jobs,
+    commandThread,
     async stop(options = {}) {
       for (const stop of unwatch) stop();
       // The worker stops taking jobs while the server stops taking requests.
       await Promise.all([http.close(options.drainMs), jobs?.stop()]);
+      await commandThread?.stop();
       await stopAll(platforms);
       await queues.close();
       await database.close();
@@ -143,6 +151,7 @@ async function stopParts(parts: Parts): Promise<void> {
   for (const stop of parts.unwatch) stop();
   await parts.http?.close().catch(() => undefined);
   await parts.jobs?.stop().catch(() => undefined);
+  await parts.commandThread?.stop().catch(() => undefined);
   await stopAll(parts.platforms);
   await parts.queues?.close().catch(() => undefined);
   await parts.database.close().catch(() => undefined);
@@ -192,6 +201,21 @@ function startPlayground(parts: Parts, http: HttpServer, serviceUrl: string): Pl
   return playground;
 }
 
+/**
+ * Slash commands answered on a thread of their own, off the acks' event loop: with Slack taking
+ * requests over PostgreSQL (the embedded one is one session, which a second thread cannot open)
+ * on the system clock (the playground's clock moves on the main thread only).
+ */
+function startCommandThread(parts: Parts, core: Core): void {
+  const { config, logger } = parts;
+  if (config.commandThread === "off" || !config.databaseUrl || !isSlackConfigured(config)) return;
+  parts.commandThread = new CommandThread({
+    config,
+    logger,
+    lost: apologiseForLost(core, logger),
+  });
+}
+
 /** Each configured platform: its Messenger registered and, when serving, its routes mounted. */
 async function startPlatforms(
   parts: Parts,
@@ -213,6 +237,9 @@ async function startPlatforms(
       clock: parts.clock,
       logger,
       serviceUrl,
+      handOff: parts.commandThread
+        ? (kind, payload) => parts.commandThread?.handOff(kind, payload) ?? false
+        : undefined,
     });
     parts.platforms.push(started);
     parts.messenger.register(platform.name, started.messenger);

@@ -83,11 +83,15 @@ const kyselyEntry = (root) => ({
   },
 });
 
-/** Bundles bin/main.ts into `outdir`; returns the files written, relative to it. */
+/** Bundles bin/main.ts and the command thread into `outdir`; returns the files written, relative to it. */
 export async function bundle(root, outdir) {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { main: "bin/main.ts", kysely: KYSELY_ENTRY },
+    entryPoints: {
+      main: "bin/main.ts",
+      "command-thread-entry": "bin/command-thread-entry.ts",
+      kysely: KYSELY_ENTRY,
+    },
     outdir,
     entryNames: "[name]",
     chunkNames: "[name]-[hash]",

@@ -67,6 +67,12 @@ export interface Config {
    */
   playground?: "auto" | "on" | "off";
   /**
+   * COMMAND_THREAD: "on" (the default) answers slash commands on a thread of their own when
+   * DATABASE_URL is set, so the acks' event loop does only acks; "off" answers them beside the
+   * acks. Optional so hand-built configs stay valid (unset is "on").
+   */
+  commandThread?: "on" | "off";
+  /**
    * Badge checks. `allowRanges` (VERIFY_ALLOW_RANGES) lists address ranges badge links may reach
    * although they are not public; for development and tests only. Optional so hand-built
    * configs stay valid.
@@ -288,6 +294,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('PLAYGROUND must be "auto", "on" or "off".');
   }
 
+  const commandThread = nonEmpty(env, "COMMAND_THREAD")?.toLowerCase() ?? "on";
+  if (commandThread !== "on" && commandThread !== "off") {
+    problems.push('COMMAND_THREAD must be "on" or "off".');
+  }
+
   const allowRanges = (nonEmpty(env, "VERIFY_ALLOW_RANGES") ?? "")
     .split(",")
     .map((r) => r.trim())
@@ -351,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ssoKeysUrl,
     },
     playground: playground === "off" || playground === "on" ? playground : "auto",
+    commandThread: commandThread === "off" ? "off" : "on",
     admins: (nonEmpty(env, "STACKUP_ADMINS") ?? "")
       .split(",")
       .map((a) => a.trim().toLowerCase())

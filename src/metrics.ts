@@ -178,7 +178,7 @@ export class Metrics {
 export const metrics = new Metrics();
 
 /** The core with each command counted by its verb ("other" for a word it doesn't know). */
-export function countCommands(core: Core, into: Metrics = metrics): Core {
+export function countCommands(core: Core, into: Pick<Metrics, "command"> = metrics): Core {
   const verbs = new Set(core.verbs?.() ?? []);
   return {
     action: (actor, action, value) => core.action(actor, action, value),

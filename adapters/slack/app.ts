@@ -62,6 +62,8 @@ export interface SlackAppOptions {
   work?: Partial<WorkQueueOptions>;
   /** Milliseconds since the epoch, for the age of queued replies (the system clock unless set). */
   now?: () => number;
+  /** Hands commands' work to the command thread (see Handling.handOff). */
+  handOff?: Handling["handOff"];
 }
 
 /** Add to Slack (OAuth v2): many workspaces, each with its own bot token, over HTTP. */
@@ -87,7 +89,7 @@ export function authorizeUrl(apiUrl: string | undefined): string {
 const BOLT_OPTIONS = { deferInitialization: true, convoStore: false } as const;
 
 /** The Web API client options for interactive work: a user is waiting, so retry briefly only. */
-function interactiveClientOptions(config: Pick<Config, "slack">): webApi.WebClientOptions {
+export function interactiveClientOptions(config: Pick<Config, "slack">): webApi.WebClientOptions {
   return {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
@@ -274,6 +276,7 @@ function handling(options: SlackAppOptions): Handling {
     logger: options.logger,
     queue: new WorkQueue(options.work),
     now: options.now ?? Date.now,
+    handOff: options.handOff,
   };
 }
 

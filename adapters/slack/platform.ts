@@ -16,7 +16,7 @@ export const slackPlatform: PlatformAdapter<"slack"> = {
   howToConnect:
     "Slack is off. Set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP, /slack/events) or SLACK_APP_TOKEN (Socket Mode) to connect one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and SLACK_SIGNING_SECRET for Add to Slack.",
 
-  async start({ config, core, db, clock, logger, serviceUrl }) {
+  async start({ config, core, db, clock, logger, serviceUrl, handOff }) {
     // Add to Slack: one installation per workspace, its bot token stored encrypted.
     let installations: SlackInstallations | undefined;
     if (isAddToSlack(config)) {
@@ -50,6 +50,7 @@ export const slackPlatform: PlatformAdapter<"slack"> = {
       core,
       config,
       logger,
+      handOff,
       ...(installations ? { installations } : {}),
     });
     await slack.start();

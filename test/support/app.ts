@@ -23,6 +23,8 @@ export function testConfig(options: { schema: string; slackApiUrl?: string }): C
     },
     // Tests that want the playground's pretend Slack ask for it.
     playground: "off",
+    // Commands are answered beside the acks unless a test asks for the thread.
+    commandThread: "off",
     secretNames: [],
   };
 }

@@ -15,6 +15,11 @@ export interface Handling {
   queue: WorkQueue;
   /** Milliseconds since the epoch, to tell when a queued reply's response_url has expired. */
   now: () => number;
+  /**
+   * Hands a command's work to the command thread; false when it cannot take it now, and the
+   * work is done here instead. Absent when there is no such thread.
+   */
+  handOff?: ((kind: string, payload: unknown) => boolean) | undefined;
 }
 
 /**
@@ -31,19 +36,27 @@ export const localeOf =
 /**
  * Queues one interaction's work after its ack: the core's answer, then the reply; a failure
  * becomes a friendly note and a log line. When the queue is full the work is not done and the
- * person is told so; the return value says which.
+ * person is told so; the return value says which. `done` runs when the work is over, or once the
+ * person has been told.
  */
 export function work(
   h: Handling,
   ctx: ReplyContext,
   what: string,
   run: () => Promise<Reply>,
+  done?: () => void,
 ): boolean {
   const queuedAt = h.now();
-  const accepted = h.queue.offer(() => perform(h, replyRoute(h, ctx, queuedAt), what, run));
+  const accepted = h.queue.offer(async () => {
+    try {
+      await perform(h, replyRoute(h, ctx, queuedAt), what, run);
+    } finally {
+      done?.();
+    }
+  });
   if (!accepted) {
     h.logger.warn({ what, slackUser: ctx.userId }, "Slack work queue full: asked to try again");
-    void tell(h, ctx, busyMessage(ctx.locale?.()));
+    void tell(h, ctx, busyMessage(ctx.locale?.())).finally(done);
   }
   return accepted;
 }
