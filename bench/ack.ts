@@ -9,6 +9,7 @@
 // the percentiles are taken over all of a server's slices together: both see the same hour.
 //   node --import tsx bench/ack.ts [--rates 300,1000] [--seconds 10] [--rounds 4] [--warmup 10]
 //                                  [--text goals] [--main copy/bin/main.js] [--node-options "..."]
+//                                  [--env NAME=value,...]
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import {
@@ -20,7 +21,7 @@ import {
   percentile,
   startProcess,
 } from "./load.ts";
-import { buildIfStale, startBenchWorld } from "./support.ts";
+import { buildIfStale, envOption, startBenchWorld } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     main: { type: "string", default: "" },
     // Extra Node options for Stackup, space-separated (say, a young generation size to compare).
     "node-options": { type: "string", default: "" },
+    // Extra environment for Stackup, NAME=value pairs separated by commas.
+    env: { type: "string" },
   },
 });
 const rates = values.rates.split(",").map(Number);
@@ -49,7 +52,7 @@ const command = values.main ? ["--enable-source-maps", values.main] : MODES.dist
 const nodeOptions = values["node-options"].split(" ").filter(Boolean);
 const stackup = await startProcess(
   [...nodeOptions, ...command, "start", "--role", "all"],
-  env,
+  { ...env, ...envOption(values.env) },
   await freePort(),
 );
 const bare = await startProcess(["--import", "tsx", "bench/bare-bolt.ts"], {}, await freePort());

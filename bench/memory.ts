@@ -7,13 +7,14 @@
 // `baseline` another checkout's build (--baseline path/to/its/dist/bin/main.js) for before/after.
 //   node --import tsx bench/memory.ts [--modes tsx,dist] [--rate 300] [--seconds 60] [--idle 10]
 //                                     [--repeat 1] [--only postgres|embedded] [--baseline FILE]
+//                                     [--env NAME=value,...]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { cpuMs, drive, freePort, MODES, type Proc, ROOT, startProcess } from "./load.ts";
-import { buildIfStale, sleep, startBenchWorld } from "./support.ts";
+import { buildIfStale, envOption, sleep, startBenchWorld } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -24,8 +25,11 @@ const { values } = parseArgs({
     repeat: { type: "string", default: "1" },
     only: { type: "string" },
     baseline: { type: "string" },
+    // Extra environment for Stackup, NAME=value pairs separated by commas.
+    env: { type: "string" },
   },
 });
+const extraEnv = envOption(values.env);
 const commands: Record<string, readonly string[]> = { ...MODES };
 if (values.baseline) commands.baseline = [...MODES.dist.slice(0, -1), values.baseline];
 const modes = values.modes.split(",");
@@ -40,7 +44,11 @@ const world = await startBenchWorld();
 const { replies } = world;
 
 async function start(mode: string, env: Record<string, string>): Promise<Proc> {
-  return startProcess([...commands[mode]!, "start", "--role", "all"], env, await freePort());
+  return startProcess(
+    [...commands[mode]!, "start", "--role", "all"],
+    { ...env, ...extraEnv },
+    await freePort(),
+  );
 }
 
 /** What a start cost: wall clock to /healthz, CPU time until then, RSS after idling. */

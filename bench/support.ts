@@ -65,3 +65,14 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     },
   };
 }
+
+/** `--env A=1,B=2`: extra environment for the service under test (say, a setting to compare). */
+export function envOption(text: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of (text ?? "").split(",").filter(Boolean)) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new Error(`--env takes NAME=value pairs separated by commas, not "${pair}"`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}

@@ -2,7 +2,7 @@
 // database pool and a queue connection of its own. See bin/command-thread.ts.
 import { setPriority } from "node:os";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { interactiveClientOptions } from "../adapters/slack/app.ts";
+import { interactiveClientOptions } from "../adapters/slack/client-options.ts";
 import {
   answerCommand,
   clientsByToken,

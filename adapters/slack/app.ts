@@ -2,6 +2,7 @@ import { App, HTTPReceiver, type Receiver, type webApi } from "@slack/bolt";
 import type { Core } from "../../src/commands/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { NodeHandler } from "../platform.ts";
+import { interactiveClientOptions } from "./client-options.ts";
 import { fileOrigins } from "./files.ts";
 import { browserLanguage, installPage, installResultPage, pageLanguage } from "./install-pages.ts";
 import { type ListenerInstallations, registerListeners } from "./listeners/index.ts";
@@ -87,14 +88,6 @@ export function authorizeUrl(apiUrl: string | undefined): string {
  * per-conversation state in Bolt and the default in-memory one is read on every request.
  */
 const BOLT_OPTIONS = { deferInitialization: true, convoStore: false } as const;
-
-/** The Web API client options for interactive work: a user is waiting, so retry briefly only. */
-export function interactiveClientOptions(config: Pick<Config, "slack">): webApi.WebClientOptions {
-  return {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
-  };
-}
 
 /**
  * Builds the Bolt app and checks the bot token with auth.test, so a bad token fails at start-up.

@@ -1,4 +1,5 @@
-import { type SlashCommand, webApi } from "@slack/bolt";
+import type { SlashCommand, webApi } from "@slack/bolt";
+import { WebClient } from "@slack/web-api";
 import type { Core } from "../../src/commands/core.ts";
 import { sorryMessage } from "../../src/messages/unavailable.ts";
 import { slackActor } from "./actor.ts";
@@ -85,7 +86,7 @@ export function clientsByToken(options: webApi.WebClientOptions, max = 500) {
     const key = token ?? "";
     let client = clients.get(key);
     if (client) return client;
-    client = new webApi.WebClient(token, options);
+    client = new WebClient(token, options);
     if (clients.size >= max) clients.delete(clients.keys().next().value!);
     clients.set(key, client);
     return client;

@@ -1,4 +1,5 @@
-import { webApi as slackWebApi, type webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
+import * as slackWebApi from "@slack/web-api";
 import { type Dispatcher, Pool } from "undici";
 import type { Config } from "../../src/config.ts";
 import { DeliveryError, RateLimitedError } from "../../src/delivery/errors.ts";
