@@ -66,6 +66,7 @@ function pooled(results: DriveResult[]) {
   const replied = results.flatMap((r) => r.samples!.replies);
   const sent = results.reduce((n, r) => n + r.sent, 0);
   const cpu = results.reduce((n, r) => n + (r.samples!.cpuMs ?? 0), 0);
+  const main = results.reduce((n, r) => n + (r.samples!.mainThreadCpuMs ?? 0), 0);
   return {
     ackP50: round1(percentile(acks, 50)),
     ackP99: round1(percentile(acks, 99)),
@@ -74,6 +75,7 @@ function pooled(results: DriveResult[]) {
     sent,
     failed: results.reduce((n, r) => n + r.failed, 0),
     cpuMsPerCommand: Math.round((cpu / sent) * 100) / 100,
+    mainThreadCpuMsPerCommand: Math.round((main / sent) * 100) / 100,
   };
 }
 
@@ -115,6 +117,7 @@ try {
         ackP99: bareBolt.ackP99,
         failed: bareBolt.failed,
         cpuMsPerCommand: bareBolt.cpuMsPerCommand,
+        mainThreadCpuMsPerCommand: bareBolt.mainThreadCpuMsPerCommand,
       },
       stackup: stack,
       ratioP50: ratio(stack.ackP50, bareBolt.ackP50),

@@ -33,8 +33,9 @@ export interface Proc {
 }
 
 /** CPU time (user and system) a process has used, in milliseconds. */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+export function cpuMs(pid: number, thread?: number): number {
+  const file = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  const fields = readFileSync(file, "utf8").split(") ")[1]?.split(" ") ?? [];
   // utime and stime, the 14th and 15th fields, in clock ticks (100 a second on Linux).
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
@@ -156,7 +157,13 @@ export interface DriveResult {
   /** CPU the server process spent per command, when its pid is given. */
   cpuMsPerCommand: number | undefined;
   /** With `keep`: every ack's and reply's time and the CPU used, to pool rounds. */
-  samples?: { acks: number[]; replies: number[]; cpuMs: number | undefined };
+  samples?: {
+    acks: number[];
+    replies: number[];
+    cpuMs: number | undefined;
+    /** The main thread's share of cpuMs: the one that acks. */
+    mainThreadCpuMs: number | undefined;
+  };
 }
 
 export function percentile(values: number[], p: number): number {
@@ -232,6 +239,7 @@ export async function drive(options: {
   keep?: boolean;
 }): Promise<DriveResult> {
   const cpuBefore = options.pid ? cpuMs(options.pid) : 0;
+  const mainBefore = options.pid ? cpuMs(options.pid, options.pid) : 0;
   const pool = new Pool(options.url, { connections: 128, pipelining: 1 });
   const replies = options.replies;
   const acks: number[] = [];
@@ -285,6 +293,7 @@ export async function drive(options: {
   if (replies) await repliesArrived(replies, sentAt, acks.length);
   await pool.close();
   const cpuUsed = options.pid ? cpuMs(options.pid) - cpuBefore : undefined;
+  const mainUsed = options.pid ? cpuMs(options.pid, options.pid) - mainBefore : undefined;
   const replyTimes = replies ? replyTimesOf(sentAt, replies) : [];
   return {
     rate: options.rate,
@@ -295,6 +304,8 @@ export async function drive(options: {
     replyP99: replies ? round(percentile(replyTimes, 99)) : undefined,
     replied: replyTimes.length,
     cpuMsPerCommand: cpuUsed === undefined ? undefined : round(cpuUsed / sent),
-    ...(options.keep ? { samples: { acks, replies: replyTimes, cpuMs: cpuUsed } } : {}),
+    ...(options.keep
+      ? { samples: { acks, replies: replyTimes, cpuMs: cpuUsed, mainThreadCpuMs: mainUsed } }
+      : {}),
   };
 }
