@@ -2,8 +2,8 @@ import type { App } from "@slack/bolt";
 import { describeError } from "../logging.ts";
 import { actionListeners } from "./actions.ts";
 import { commandListeners } from "./commands.ts";
-import { eventListeners } from "./events.ts";
-import { installListeners, type ListenerInstallations } from "./installs.ts";
+import { eventHandlers, eventListener } from "./events.ts";
+import { installEventHandlers, type ListenerInstallations } from "./installs.ts";
 import { viewListeners } from "./views.ts";
 import type { Handling } from "./work.ts";
 
@@ -17,11 +17,10 @@ export function registerListeners(
   installations: ListenerInstallations | undefined,
 ): void {
   const { logger } = h;
-  installListeners(bolt, h, installations);
   commandListeners(bolt, h);
   actionListeners(bolt, h);
   viewListeners(bolt, h);
-  eventListeners(bolt, h, origins);
+  eventListener(bolt, { ...installEventHandlers(h, installations), ...eventHandlers(h, origins) });
   bolt.error(async (error) => {
     logger.error({ err: describeError(error) }, "Unhandled Slack error");
   });

@@ -1,6 +1,7 @@
-import type { App, InstallationStore } from "@slack/bolt";
+import type { InstallationStore } from "@slack/bolt";
 import type { SlackInstallations } from "../installations.ts";
 import { describeError } from "../logging.ts";
+import type { EventHandlers } from "./events.ts";
 import type { Handling } from "./work.ts";
 
 /** Where Add to Slack keeps installations, as far as the listeners need it. */
@@ -9,11 +10,10 @@ export type ListenerInstallations = InstallationStore &
   Partial<Pick<SlackInstallations, "deleteInstallationBefore" | "noteEnterprise">>;
 
 /** Uninstalled, or the bot token revoked: the installation is forgotten. */
-export function installListeners(
-  bolt: App,
+export function installEventHandlers(
   { logger }: Handling,
   installations: ListenerInstallations | undefined,
-): void {
+): EventHandlers {
   // Forgetting the installation means nothing more is sent there.
   const forget = async (
     why: string,
@@ -58,13 +58,15 @@ export function installListeners(
     const at = (body as { event_time?: unknown }).event_time;
     return typeof at === "number" && Number.isFinite(at) ? at : undefined;
   };
-  bolt.event("app_uninstalled", async ({ context, body }) => {
-    await forget("Stackup was uninstalled", context, eventTime(body));
-  });
-  bolt.event("tokens_revoked", async ({ event, context, body }) => {
-    // Only the bot token matters: Stackup asks for no user tokens.
-    if ((event.tokens.bot ?? []).length > 0) {
-      await forget("the bot token was revoked", context, eventTime(body));
-    }
-  });
+  return {
+    app_uninstalled: async ({ context, body }) => {
+      await forget("Stackup was uninstalled", context, eventTime(body));
+    },
+    tokens_revoked: async ({ event, context, body }) => {
+      // Only the bot token matters: Stackup asks for no user tokens.
+      if ((event.tokens.bot ?? []).length > 0) {
+        await forget("the bot token was revoked", context, eventTime(body));
+      }
+    },
+  };
 }
