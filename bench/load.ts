@@ -40,6 +40,16 @@ export function cpuMs(pid: number, thread?: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** CPU time a process (and its main thread) uses from now until the returned function is called. */
+function cpuMeter(pid: number | undefined) {
+  const all = pid ? cpuMs(pid) : 0;
+  const main = pid ? cpuMs(pid, pid) : 0;
+  return () =>
+    pid
+      ? { all: cpuMs(pid) - all, main: cpuMs(pid, pid) - main }
+      : { all: undefined, main: undefined };
+}
+
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
@@ -221,11 +231,7 @@ function replyTimesOf(sentAt: Map<number, number>, replies: ReplyCatcher): numbe
   return times;
 }
 
-/**
- * Posts signed `/learn <text>` slash commands to `url` at `rate` a second for `seconds`, spread
- * evenly, from `users` different people; `onTick` runs about once a second.
- */
-export async function drive(options: {
+export interface DriveOptions {
   url: string;
   rate: number;
   seconds: number;
@@ -237,9 +243,14 @@ export async function drive(options: {
   pid?: number;
   /** Return the samples as well as their percentiles. */
   keep?: boolean;
-}): Promise<DriveResult> {
-  const cpuBefore = options.pid ? cpuMs(options.pid) : 0;
-  const mainBefore = options.pid ? cpuMs(options.pid, options.pid) : 0;
+}
+
+/**
+ * Posts signed `/learn <text>` slash commands to `url` at `rate` a second for `seconds`, spread
+ * evenly, from `users` different people; `onTick` runs about once a second.
+ */
+export async function drive(options: DriveOptions): Promise<DriveResult> {
+  const cpu = cpuMeter(options.pid);
   const pool = new Pool(options.url, { connections: 128, pipelining: 1 });
   const replies = options.replies;
   const acks: number[] = [];
@@ -292,8 +303,7 @@ export async function drive(options: {
   await Promise.all(pending);
   if (replies) await repliesArrived(replies, sentAt, acks.length);
   await pool.close();
-  const cpuUsed = options.pid ? cpuMs(options.pid) - cpuBefore : undefined;
-  const mainUsed = options.pid ? cpuMs(options.pid, options.pid) - mainBefore : undefined;
+  const { all: cpuUsed, main: mainUsed } = cpu();
   const replyTimes = replies ? replyTimesOf(sentAt, replies) : [];
   return {
     rate: options.rate,
