@@ -32,7 +32,13 @@ let counted: [string, CommandOutcome][] = [];
 let reportTimer: NodeJS.Timeout | undefined;
 function report() {
   reportTimer = undefined;
-  post({ type: "done", ids: finished, counts: counted });
+  const { totalCount, idleCount, waitingCount } = database.pool;
+  post({
+    type: "done",
+    ids: finished,
+    counts: counted,
+    pool: { totalCount, idleCount, waitingCount },
+  });
   finished = [];
   counted = [];
 }
@@ -96,12 +102,17 @@ port.on("message", (message: ToThread) => {
   withCorrelation(message.correlationId, () => answerCommand(h, clientFor(work.token), work, done));
 });
 post({ type: "ready" });
+// The pool's counts also change while nothing happens (idle connections close), so they are
+// reported now and then too.
+const poolReports = setInterval(reportSoon, 5_000);
+poolReports.unref();
 
 /** Finishes the work taken, closes the pool and the queue connection, and ends the thread. */
 async function stop() {
   if (stopping) return;
   stopping = true;
   await h.queue.onIdle();
+  clearInterval(poolReports);
   clearTimeout(reportTimer);
   report();
   await queues.close().catch(() => undefined);

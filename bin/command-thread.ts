@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Config } from "../src/config.ts";
 import { correlationId, type Logger } from "../src/log.ts";
-import { type CommandOutcome, metrics } from "../src/metrics.ts";
+import { type CommandOutcome, metrics, type PoolUsage } from "../src/metrics.ts";
 
 /** What the main thread sends the command thread. */
 export type ToThread =
@@ -11,8 +11,13 @@ export type ToThread =
 /** What the command thread sends back. */
 export type FromThread =
   | { type: "ready" }
-  /** Work finished since the last such message, and the commands counted meanwhile. */
-  | { type: "done"; ids: number[]; counts: [verb: string, outcome: CommandOutcome][] };
+  /** Work finished since the last report, the commands counted meanwhile, and the thread's pool. */
+  | {
+      type: "done";
+      ids: number[];
+      counts: [verb: string, outcome: CommandOutcome][];
+      pool: PoolUsage;
+    };
 
 export interface CommandThreadOptions {
   config: Config;
@@ -48,9 +53,13 @@ export class CommandThread {
   private restartTimer: NodeJS.Timeout | undefined;
   private handed = 0;
   private restarts = 0;
+  /** The thread's database pool as it last reported it, counted in /metrics with the main one. */
+  private readonly pool: PoolUsage = { totalCount: 0, idleCount: 0, waitingCount: 0 };
+  private readonly unwatchPool: () => void;
 
   constructor(private readonly options: CommandThreadOptions) {
     this.restartDelay = this.restartRange[0];
+    this.unwatchPool = metrics.watchPool(this.pool);
     this.spawn();
   }
 
@@ -65,7 +74,12 @@ export class CommandThread {
 
   /** Work handed off since start, work now in flight, and restarts after the thread died. */
   stats() {
-    return { handed: this.handed, inFlight: this.inFlight.size, restarts: this.restarts };
+    return {
+      handed: this.handed,
+      inFlight: this.inFlight.size,
+      restarts: this.restarts,
+      pool: { ...this.pool },
+    };
   }
 
   /** The thread's id while it runs, for tests that need to stop it the hard way. */
@@ -94,6 +108,7 @@ export class CommandThread {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    this.unwatchPool();
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
@@ -131,6 +146,7 @@ export class CommandThread {
       case "done":
         for (const id of message.ids) this.inFlight.delete(id);
         for (const [verb, outcome] of message.counts) metrics.command(verb, outcome);
+        Object.assign(this.pool, message.pool);
         return;
     }
   }
@@ -139,6 +155,7 @@ export class CommandThread {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.ready = false;
+    Object.assign(this.pool, { totalCount: 0, idleCount: 0, waitingCount: 0 });
     const lost = [...this.inFlight.values()];
     this.inFlight.clear();
     for (const { kind, payload } of lost) void this.options.lost(kind, payload);

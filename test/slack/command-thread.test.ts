@@ -55,9 +55,20 @@ describe("the command thread: slash commands answered off the acks' event loop",
     const info = h.fake.callsTo("users.info");
     expect(info.length).toBeGreaterThan(0);
     expect(info.at(-1)!.authorization).toBe("Bearer xoxb-e2e-token-never-logged");
-    // The thread's counts reach the main thread's /metrics.
+    // The thread's counts and its database pool reach the main thread's /metrics.
     await until(() => thread.stats().inFlight === 0, "the thread to report its work done");
     expect(await commandsCounted(h.url, "goals")).toBe(counted + 1);
+    expect(thread.stats().pool.totalCount).toBeGreaterThan(0);
+    // Either pool may open or close a connection meanwhile: the sum is compared until it holds.
+    let pooled = -1;
+    let expected = 0;
+    for (let i = 0; i < 50 && pooled !== expected; i++) {
+      const body = await (await fetch(`${h.url}/metrics`)).text();
+      pooled = Number(/stackup_db_pool_connections\{state="total"\} (\d+)/.exec(body)?.[1]);
+      expected = h.app.database.pool.totalCount + thread.stats().pool.totalCount;
+      if (pooled !== expected) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pooled).toBe(expected);
   });
 
   it("apologises for a command lost with a thread that died, answers on the main thread meanwhile, and comes back", async () => {
