@@ -237,9 +237,7 @@ async function startPlatforms(
       clock: parts.clock,
       logger,
       serviceUrl,
-      handOff: parts.commandThread
-        ? (kind, payload) => parts.commandThread?.handOff(kind, payload) ?? false
-        : undefined,
+      handOff: parts.commandThread?.handOff.bind(parts.commandThread),
     });
     parts.platforms.push(started);
     parts.messenger.register(platform.name, started.messenger);

@@ -82,11 +82,6 @@ export class CommandThread {
     };
   }
 
-  /** The thread's id while it runs, for tests that need to stop it the hard way. */
-  get threadId(): number | undefined {
-    return this.worker?.threadId;
-  }
-
   /** Ends the thread at once, as a crash would: its work in flight is lost and apologised for. */
   async kill(): Promise<void> {
     await this.worker?.terminate();
